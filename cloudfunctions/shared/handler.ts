@@ -1,0 +1,58 @@
+/**
+ * Every function's entry: route on `event.action`, validate the event against its schema in
+ * `types/`, run the action, and answer `{ ok: true, data }` or `{ ok: false, code, message }`.
+ * Nothing a caller sends can crash it: unexpected errors become INTERNAL and are logged.
+ */
+import { ZodError, type ZodType } from 'zod'
+import { AppError, type Result } from '../../types/result'
+import { cloud } from './cloud'
+
+export interface CallContext {
+  /** The mini-program user, or null for the console, timers and other functions. */
+  openid: string | null
+  source: string
+  now: Date
+}
+
+type Actions<E extends { action: string }> = {
+  [K in E['action']]: (event: Extract<E, { action: K }>, ctx: CallContext) => Promise<unknown>
+}
+
+export function defineFunction<E extends { action: string }>(schema: ZodType<E>, actions: Actions<E>) {
+  return async function main(event: unknown): Promise<Result<unknown>> {
+    try {
+      const action = event && typeof event === 'object' ? (event as { action?: unknown }).action : undefined
+      if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(actions, action)) {
+        throw new AppError('UNKNOWN_ACTION', `未知的 action：${typeof action === 'string' ? action : '(缺少 action)'}；可用：${Object.keys(actions).join(', ')}`)
+      }
+      const parsed = schema.parse(withoutConsoleFields(event as Record<string, unknown>))
+      const { OPENID, SOURCE } = cloud.getWXContext() as { OPENID?: string; SOURCE?: string }
+      const ctx: CallContext = { openid: OPENID || null, source: SOURCE || '', now: new Date() }
+      const run = actions[action as E['action']] as (e: E, c: CallContext) => Promise<unknown>
+      return { ok: true, data: await run(parsed, ctx) }
+    } catch (err) {
+      return toFailure(err)
+    }
+  }
+}
+
+/** A mini-program call carries `userInfo` (appId, openId) in the event; it is not input. */
+function withoutConsoleFields(event: Record<string, unknown>): Record<string, unknown> {
+  const { userInfo: _ignored, ...rest } = event
+  return rest
+}
+
+export function toFailure(err: unknown): Result<never> {
+  if (err instanceof AppError) return { ok: false, code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) }
+  if (err instanceof ZodError) {
+    const issues = err.issues.map(i => ({ path: i.path.join('.'), message: i.message }))
+    return { ok: false, code: 'INVALID_ARGUMENT', message: issues.map(i => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), issues }
+  }
+  console.error('[function] internal error', err)
+  return { ok: false, code: 'INTERNAL', message: '服务暂时不可用，请稍后重试' }
+}
+
+export function requireUser(ctx: CallContext): string {
+  if (!ctx.openid) throw new AppError('UNAUTHENTICATED', '需要在小程序内登录后调用')
+  return ctx.openid
+}

@@ -1,0 +1,50 @@
+/** Member profile rules: pure functions, time passed in. */
+import { AppError } from '../types/result'
+import type { Member, MemberProfile, ProfilePatch } from '../types/member'
+import { shanghaiDay } from './time'
+
+export const DEFAULT_NICKNAME = '微信用户'
+
+export function newMember(openid: string, now: Date): Member {
+  return {
+    _id: openid,
+    openid,
+    nickname: DEFAULT_NICKNAME,
+    avatarFileId: null,
+    birthday: null,
+    gender: 'unknown',
+    points: 0,
+    createdAt: now,
+    updatedAt: now,
+    lastLoginAt: now,
+  }
+}
+
+/**
+ * The fields a patch really changes, after the rules that need the caller or the clock:
+ * a birthday is not in the future (Shanghai day) nor before 1900; an avatar is a file the member
+ * uploaded under their own folder (avatars/<openid>/…), so nobody can claim another's picture.
+ */
+export function profileChanges(member: Member, patch: ProfilePatch, now: Date): Partial<Member> {
+  if (patch.birthday && (patch.birthday > shanghaiDay(now) || patch.birthday < '1900-01-01')) {
+    throw new AppError('INVALID_ARGUMENT', '生日不能晚于今天或早于 1900 年', [{ path: 'patch.birthday', message: 'out of range' }])
+  }
+  if (patch.avatarFileId && !patch.avatarFileId.includes(`/avatars/${member.openid}/`)) {
+    throw new AppError('INVALID_ARGUMENT', '头像必须是本人上传的图片', [{ path: 'patch.avatarFileId', message: 'not owned by caller' }])
+  }
+  const changes: Partial<Member> = {}
+  for (const key of ['nickname', 'avatarFileId', 'birthday', 'gender'] as const) {
+    const value = patch[key]
+    if (value !== undefined && value !== member[key]) (changes as Record<string, unknown>)[key] = value
+  }
+  return changes
+}
+
+export function toProfile(member: Member): MemberProfile {
+  return {
+    ...member,
+    createdAt: member.createdAt.toISOString(),
+    updatedAt: member.updatedAt.toISOString(),
+    lastLoginAt: member.lastLoginAt.toISOString(),
+  }
+}

@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'http'
+import Busboy from 'busboy'
+
+export const MAX_BODY_BYTES = 20 * 1024 * 1024
+
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > limit) throw new HttpError(413, 'BODY_TOO_LARGE', 'request body too large')
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+/** Multipart fields as strings, file parts as Buffers (with their file name kept alongside). */
+export async function readMultipart(req: IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, unknown> = {}
+    const bb = Busboy({ headers: req.headers, limits: { fileSize: MAX_BODY_BYTES } })
+    bb.on('field', (name, value) => { fields[name] = value })
+    bb.on('file', (name, stream, info) => {
+      const parts: Buffer[] = []
+      stream.on('data', (d: Buffer) => parts.push(d))
+      stream.on('end', () => {
+        fields[name] = Buffer.concat(parts)
+        fields[`${name}__filename`] = info.filename
+        fields[`${name}__mimeType`] = info.mimeType
+      })
+    })
+    bb.on('close', () => resolve(fields))
+    bb.on('error', reject)
+    req.pipe(bb)
+  })
+}
+
+export async function readParams(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const type = String(req.headers['content-type'] || '')
+  if (type.startsWith('multipart/form-data')) return readMultipart(req)
+  const body = await readBody(req)
+  if (body.length === 0) return {}
+  try {
+    const parsed = JSON.parse(body.toString('utf8'))
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object')
+    return parsed
+  } catch {
+    throw new HttpError(400, 'INVALID_JSON', 'request body must be a JSON object')
+  }
+}
+
+export class HttpError extends Error {
+  constructor(public readonly status: number, public readonly code: string, message: string) {
+    super(message)
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.end(text)
+}
+
+export function isLoopback(req: IncomingMessage): boolean {
+  const addr = req.socket.remoteAddress || ''
+  return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1' || addr.startsWith('127.')
+}

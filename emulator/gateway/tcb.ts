@@ -1,0 +1,31 @@
+/** The SDK's endpoint (`serviceUrl`): routes each request's `action` to the service that owns it. */
+import { randomUUID } from 'crypto'
+import type { IncomingMessage, ServerResponse } from 'http'
+import { TcbError, type TcbService } from '../service'
+import { HttpError, readParams, sendJson } from './http-util'
+
+export type ServiceTable = Record<string, TcbService>
+
+/** `database.getDocument` → services['database'], `wx.openApi` → services['wx'], … */
+export async function handleTcbRequest(req: IncomingMessage, res: ServerResponse, services: ServiceTable): Promise<void> {
+  const requestId = randomUUID()
+  try {
+    const params = await readParams(req)
+    const action = typeof params.action === 'string' ? params.action : ''
+    const service = services[action.split('.')[0]]
+    if (!service) throw new TcbError('INVALID_ACTION', `action not supported by the local CloudBase: ${action || '(none)'}`)
+    const reply = await service.handle(action, params)
+    if (Buffer.isBuffer(reply.__raw)) {
+      // wx.openApi answers a protobuf buffer, not JSON
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': reply.__raw.length })
+      res.end(reply.__raw)
+      return
+    }
+    sendJson(res, 200, { ...reply, requestId })
+  } catch (err) {
+    if (err instanceof TcbError) return sendJson(res, 200, { code: err.code, message: err.message, requestId })
+    if (err instanceof HttpError) return sendJson(res, err.status, { code: err.code, message: err.message, requestId })
+    console.error('[emulator] internal error', err)
+    sendJson(res, 200, { code: 'SYS_ERR', message: err instanceof Error ? err.message : String(err), requestId })
+  }
+}

@@ -1,0 +1,82 @@
+/** The local CloudBase: one loopback HTTP server in front of the database, functions, openapi and storage services. */
+import http from 'http'
+import type { AddressInfo } from 'net'
+import fs from 'fs'
+import path from 'path'
+import { createDatabaseService } from './database'
+import { createFunctionsService, type FunctionsService } from './functions'
+import { createOpenApiService, type OpenApiService } from './openapi'
+import { createStorageService } from './storage'
+import { handleTcbRequest } from './gateway/tcb'
+import { handleLoopbackRoutes } from './gateway/loopback'
+import { createH5Gateway } from './gateway/h5'
+import { HttpError, sendJson } from './gateway/http-util'
+import type { EmulatorInfo, TcbService } from './service'
+
+export interface EmulatorOptions {
+  port: number
+  dataDir: string
+  /** Where the built functions live (default dist/cloudfunctions). */
+  functionsDir: string
+  /** Start timer triggers from each function's config.json. */
+  timers: boolean
+  /** The built H5 app to serve at `/` (null: none). */
+  h5Dir: string | null
+}
+
+export interface Emulator {
+  url: string
+  functions: FunctionsService
+  openapi: OpenApiService
+  close(): Promise<void>
+}
+
+export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
+  fs.mkdirSync(opts.dataDir, { recursive: true })
+  const server = http.createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const info: EmulatorInfo = { dataDir: path.resolve(opts.dataDir), baseUrl: `http://127.0.0.1:${port}` }
+
+  const database = await createDatabaseService(info)
+  const openapi = await createOpenApiService(info)
+  const storage = await createStorageService(info)
+  const functions = await createFunctionsService(info, { functionsDir: opts.functionsDir, timers: opts.timers })
+  const services: Record<string, TcbService> = { database, functions, wx: openapi, storage }
+  const h5 = createH5Gateway(info, { functions, storage, database, h5Dir: opts.h5Dir })
+
+  server.on('request', (req, res) => {
+    const url = new URL(req.url || '/', info.baseUrl)
+    void (async () => {
+      try {
+        if (url.pathname === '/tcb' || url.pathname === '/admin') return await handleTcbRequest(req, res, services)
+        if (await handleLoopbackRoutes(req, res, url, { functions, openapi })) return
+        for (const service of Object.values(services)) {
+          if (service.route && (await service.route(req, res, url))) return
+        }
+        if (await h5.route(req, res, url)) return
+        if (url.pathname === '/') return sendJson(res, 200, { ok: true, name: 'local CloudBase', serviceUrl: `${info.baseUrl}/tcb` })
+        sendJson(res, 404, { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` })
+      } catch (err) {
+        if (err instanceof HttpError) return sendJson(res, err.status, { code: err.code, message: err.message })
+        console.error('[emulator] request failed', err)
+        if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: String(err) })
+      }
+    })()
+  })
+
+  return {
+    url: info.baseUrl,
+    functions,
+    openapi,
+    async close() {
+      await functions.close()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+      server.closeAllConnections()
+      for (const s of [database, openapi, storage]) await s.close?.()
+    },
+  }
+}

@@ -1,0 +1,24 @@
+/** Node tests (emulator, functions, e2e) and jsdom tests (client components) in one run. */
+const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: { jsx: 'react-jsx', esModuleInterop: true } }]
+module.exports = {
+  projects: [
+    {
+      displayName: 'node',
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      testMatch: ['<rootDir>/test/{emulator,functions,domain,e2e,scripts}/**/*.test.ts'],
+      transform: { '^.+\\.tsx?$': tsJest },
+    },
+    {
+      displayName: 'client',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/test/client/**/*.test.tsx'],
+      transform: { '^.+\\.tsx?$': tsJest },
+      moduleNameMapper: {
+        '^@tarojs/taro$': '<rootDir>/test/client/doubles/taro.ts',
+        '^@tarojs/components$': '<rootDir>/test/client/doubles/components.tsx',
+        '\\.(css)$': '<rootDir>/test/client/doubles/style.ts',
+      },
+    },
+  ],
+}

@@ -1,0 +1,83 @@
+/**
+ * Starts the real emulator as a child process (as `npm run emulator` does) on a free loopback
+ * port with a temporary data dir, and points the unmodified wx-server-sdk at it.
+ */
+import { spawn, type ChildProcess } from 'child_process'
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+
+export const ROOT = path.resolve(__dirname, '../..')
+
+export interface RunningEmulator {
+  port: number
+  baseUrl: string
+  serviceUrl: string
+  dataDir: string
+  proc: ChildProcess
+  /** Output the emulator printed so far (for debugging failures). */
+  output(): string
+  stop(): Promise<void>
+  kill9(): Promise<void>
+}
+
+export function tempDataDir(prefix = 'emu-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+export async function startEmulator(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningEmulator> {
+  const dataDir = opts.dataDir ?? tempDataDir()
+  const proc = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'emulator/main.ts'), '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])], {
+    cwd: ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`emulator did not start:\n${out}`)), 30_000)
+    const onData = (d: Buffer) => {
+      out += d.toString()
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
+      if (m) { clearTimeout(timer); resolve(Number(m[1])) }
+    }
+    proc.stdout!.on('data', onData)
+    proc.stderr!.on('data', (d: Buffer) => { out += d.toString() })
+    proc.on('exit', code => { clearTimeout(timer); reject(new Error(`emulator exited with ${code}:\n${out}`)) })
+  })
+  const exited = new Promise<void>(resolve => proc.once('exit', () => resolve()))
+  const baseUrl = `http://127.0.0.1:${port}`
+  return {
+    port,
+    baseUrl,
+    serviceUrl: `${baseUrl}/tcb`,
+    dataDir,
+    proc,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
+      await exited
+    },
+    async kill9() {
+      proc.kill('SIGKILL')
+      await exited
+    },
+  }
+}
+
+/** The unmodified wx-server-sdk, initialised against a running emulator. */
+export function sdkFor(emu: { serviceUrl: string }) {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const cloud = require('wx-server-sdk')
+  cloud.init({ env: 'local', serviceUrl: emu.serviceUrl, secretId: 'local', secretKey: 'local' })
+  return cloud as typeof import('wx-server-sdk')
+}
+
+/** Invokes a function the way the loopback interface does: POST /functions/<name>. */
+export async function invoke(emu: { baseUrl: string }, name: string, event: unknown, openid?: string): Promise<any> {
+  const res = await fetch(`${emu.baseUrl}/functions/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) },
+    body: JSON.stringify(event),
+  })
+  return res.json()
+}

@@ -1,0 +1,22 @@
+/** Every function answers `{ ok: true, data }` or `{ ok: false, code, message }` with a stable code. */
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT', // the event failed its schema
+  'UNKNOWN_ACTION', // event.action names no action of this function
+  'UNAUTHENTICATED', // no mini-program identity (OPENID) where one is required
+  'PERMISSION_DENIED', // the caller may not do this
+  'NOT_FOUND', // the thing asked for does not exist (e.g. member not signed in yet)
+  'CONFLICT', // a concurrent change won; safe to retry
+  'INTERNAL', // a bug or an outage: nothing was half-written
+] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export type Ok<T> = { ok: true; data: T }
+export type Fail = { ok: false; code: ErrorCode; message: string; issues?: Array<{ path: string; message: string }> }
+export type Result<T> = Ok<T> | Fail
+
+/** Thrown inside functions; the router turns it into a `Fail`. */
+export class AppError extends Error {
+  constructor(public readonly code: ErrorCode, message: string, public readonly issues?: Fail['issues']) {
+    super(message)
+  }
+}
