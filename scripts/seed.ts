@@ -1,5 +1,6 @@
 /** Demo data for `npm start`: a store, a staff member, an admin and a few members, written through the SDK. */
 import { newMember } from '../domain/member'
+import { createCollections } from './collections'
 
 export const DEMO = {
   store: { _id: 'store_sh_001', name: '上海静安旗舰店', city: '上海' },
@@ -18,6 +19,7 @@ export async function seedDemoData(baseUrl: string, now = new Date()): Promise<b
   const cloud = require('wx-server-sdk') as typeof import('wx-server-sdk')
   cloud.init({ env: 'local', serviceUrl: `${baseUrl}/tcb`, secretId: 'local', secretKey: 'local' })
   const db = cloud.database()
+  await createCollections(db)
   const { data } = await db.collection('stores').where({ _id: DEMO.store._id }).get()
   if (data.length) return false
 

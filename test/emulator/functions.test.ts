@@ -8,6 +8,7 @@ let emu: RunningEmulator
 
 beforeAll(async () => {
   emu = await startEmulator({ args: ['--functions-dir', FIXTURES] })
+  await sdkFor(emu).database().createCollection('ticks')
 }, 60_000)
 afterAll(() => emu?.stop())
 

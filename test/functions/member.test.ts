@@ -1,11 +1,12 @@
 /** The `member` function through the real runtime and the unmodified SDK on the emulator. */
-import { startEmulator, sdkFor, invoke, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, invoke, deployCollections, type RunningEmulator } from '../helpers/emulator'
 
 let emu: RunningEmulator
 const call = (event: unknown, openid?: string) => invoke(emu, 'member', event, openid)
 
 beforeAll(async () => {
   emu = await startEmulator({ args: ['--no-timers'] })
+  await deployCollections(emu)
 }, 60_000)
 afterAll(() => emu?.stop())
 

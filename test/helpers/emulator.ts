@@ -72,6 +72,12 @@ export function sdkFor(emu: { serviceUrl: string }) {
   return cloud as typeof import('wx-server-sdk')
 }
 
+/** Creates the collections the code declares (types/collections.ts), as a deploy would. */
+export async function deployCollections(emu: { serviceUrl: string }): Promise<void> {
+  const { createCollections } = await import('../../scripts/collections')
+  await createCollections(sdkFor(emu).database())
+}
+
 /** Invokes a function the way the loopback interface does: POST /functions/<name>. */
 export async function invoke(emu: { baseUrl: string }, name: string, event: unknown, openid?: string): Promise<any> {
   const res = await fetch(`${emu.baseUrl}/functions/${name}`, {
