@@ -33,6 +33,7 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
     PATH: process.env.PATH ?? '',
     TZ: 'UTC', // cloud functions run in UTC: code must never depend on the host zone
     TENCENTCLOUD_RUNENV: 'SCF',
+    TENCENTCLOUD_REGION: 'ap-shanghai',
     SCF_NAMESPACE: LOCAL_ENV_ID,
     TCB_ENV: LOCAL_ENV_ID,
     TENCENTCLOUD_SECRETID: 'local',
