@@ -1,13 +1,13 @@
 /** Node tests (emulator, functions, e2e) and jsdom tests (client components) in one run. */
 const tsJest = ['ts-jest', { tsconfig: { jsx: 'react-jsx', esModuleInterop: true, isolatedModules: true } }]
 module.exports = {
+  // a shared 2-core machine: generous per-test limits; speed targets live in benchmarks
+  testTimeout: 30_000,
   projects: [
     {
       displayName: 'node',
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
-      // a shared 2-core machine: generous per-test limits; speed targets live in benchmarks
-      testTimeout: 30_000,
       testMatch: ['<rootDir>/test/{emulator,functions,domain,e2e,scripts}/**/*.test.ts'],
       transform: { '^.+\\.tsx?$': tsJest },
     },

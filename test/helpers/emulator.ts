@@ -25,9 +25,9 @@ export function tempDataDir(prefix = 'emu-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }
 
-export async function startEmulator(opts: { dataDir?: string; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningEmulator> {
+export async function startEmulator(opts: { dataDir?: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningEmulator> {
   const dataDir = opts.dataDir ?? tempDataDir()
-  const proc = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'emulator/main.ts'), '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])], {
+  const proc = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'emulator/main.ts'), '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
