@@ -1,0 +1,76 @@
+import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+import devConfig from './dev'
+import prodConfig from './prod'
+
+/**
+ * Taro runs with cwd = client/ (see the build:* scripts), so this file is client/config/index.ts,
+ * sources are client/src and env files client/.env*. Output goes to the repository's dist/:
+ * dist/weapp (project.config.json at the repo root points WeChat DevTools there) and dist/h5.
+ */
+const platform = process.env.TARO_ENV === 'h5' ? 'h5' : 'weapp'
+
+/** babel.config.js lives at the repository root: let babel-loader look upward from cwd for it. */
+function useRootBabelConfig(chain: any) {
+  chain.module
+    .rule('script')
+    .use('babelLoader')
+    .tap((options: Record<string, unknown> = {}) => ({ ...options, rootMode: 'upward' }))
+}
+
+export default defineConfig<'webpack5'>(async (merge) => {
+  const baseConfig: UserConfigExport<'webpack5'> = {
+    projectName: 'siyu-member',
+    date: '2026-11-23',
+    designWidth: 750,
+    deviceRatio: {
+      640: 2.34 / 2,
+      750: 1,
+      375: 2,
+      828: 1.81 / 2,
+    },
+    sourceRoot: 'src',
+    outputRoot: `../dist/${platform}`,
+    plugins: [],
+    defineConstants: {},
+    copy: { patterns: [], options: {} },
+    framework: 'react',
+    compiler: 'webpack5',
+    cache: { enable: false },
+    mini: {
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+      webpackChain(chain) {
+        useRootBabelConfig(chain)
+      },
+    },
+    h5: {
+      // hash router + relative public path: dist/h5/index.html works from any static server root
+      router: { mode: 'hash' },
+      publicPath: './',
+      staticDirectory: 'static',
+      output: {
+        filename: 'js/[name].[contenthash:8].js',
+        chunkFilename: 'js/[name].[contenthash:8].js',
+      },
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
+        filename: 'css/[name].[contenthash:8].css',
+        chunkFilename: 'css/[name].[contenthash:8].css',
+      },
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+      webpackChain(chain) {
+        useRootBabelConfig(chain)
+      },
+    },
+  }
+
+  if (process.env.NODE_ENV === 'development') {
+    return merge({}, baseConfig, devConfig)
+  }
+  return merge({}, baseConfig, prodConfig)
+})

@@ -1,0 +1,218 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { ChangeEvent } from 'react'
+import { Button, Image, Input, Label, Picker, Radio, RadioGroup, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import type { MemberProfile } from '../../../../types/member'
+import { fileUrl, uploadFile } from '../../services/cloud'
+import { failText } from '../../services/errors'
+import { memberApi } from '../../services/member'
+import { GENDER_OPTIONS, avatarCloudPath, imageExt, shanghaiToday, type Gender } from '../../utils/format'
+import { changedFields, draftOf, type ProfileDraft } from '../../utils/profile'
+import './index.css'
+
+type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready' }
+
+function goHome() {
+  if (Taro.getCurrentPages().length > 1) {
+    Taro.navigateBack().catch(() => Taro.reLaunch({ url: '/pages/index/index' }))
+  } else {
+    void Taro.reLaunch({ url: '/pages/index/index' })
+  }
+}
+
+export default function ProfilePage() {
+  const [load, setLoad] = useState<Load>({ status: 'loading' })
+  const [member, setMember] = useState<MemberProfile | null>(null)
+  const [draft, setDraft] = useState<ProfileDraft | null>(null)
+  const [avatarPreview, setAvatarPreview] = useState('')
+  const [uploading, setUploading] = useState(false)
+  const [saving, setSaving] = useState(false)
+  const [error, setError] = useState('')
+  const savingRef = useRef(false)
+
+  const fetchProfile = useCallback(async () => {
+    setLoad({ status: 'loading' })
+    const res = await memberApi.getProfile()
+    if (!res.ok) {
+      setLoad({ status: 'error', message: failText(res) })
+      return
+    }
+    const m = res.data.member
+    setMember(m)
+    setDraft(draftOf(m))
+    setAvatarPreview(m.avatarFileId ? await fileUrl(m.avatarFileId) : '')
+    setLoad({ status: 'ready' })
+  }, [])
+
+  useEffect(() => {
+    void fetchProfile()
+  }, [fetchProfile])
+
+  const update = (patch: Partial<ProfileDraft>) => setDraft(d => (d ? { ...d, ...patch } : d))
+
+  /** Uploads a chosen image to avatars/<openid>/<timestamp>.<ext> and keeps the fileID in the draft. */
+  const applyAvatar = async (tempFilePath: string, mimeType?: string) => {
+    if (!member || !tempFilePath) return
+    setError('')
+    setUploading(true)
+    const previous = avatarPreview
+    setAvatarPreview(tempFilePath)
+    try {
+      const fileID = await uploadFile(avatarCloudPath(member.openid, imageExt(tempFilePath, mimeType)), tempFilePath)
+      update({ avatarFileId: fileID })
+    } catch (err) {
+      setAvatarPreview(previous)
+      setError(`头像上传失败：${err instanceof Error ? err.message : '请重试'}`)
+    } finally {
+      setUploading(false)
+    }
+  }
+
+  const onH5File = (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0]
+    e.target.value = ''
+    if (file) void applyAvatar(URL.createObjectURL(file), file.type)
+  }
+
+  const save = async () => {
+    // H5's taro-button-core still fires onClick when disabled: guard here too
+    if (!member || !draft || uploading || savingRef.current) return
+    const patch = changedFields(member, draft)
+    if (Object.keys(patch).length === 0) {
+      void Taro.showToast({ title: '没有修改', icon: 'none' })
+      return
+    }
+    savingRef.current = true
+    setSaving(true)
+    setError('')
+    try {
+      const res = await memberApi.updateProfile(patch)
+      if (!res.ok) {
+        setError(failText(res))
+        return
+      }
+      setMember(res.data.member)
+      setDraft(draftOf(res.data.member))
+      void Taro.showToast({ title: '已保存', icon: 'success' })
+      setTimeout(goHome, 800)
+    } finally {
+      savingRef.current = false
+      setSaving(false)
+    }
+  }
+
+  if (load.status === 'loading' || !draft) {
+    if (load.status === 'error') {
+      return (
+        <View className='page'>
+          <View id='profile-load-error' className='state'>
+            <Text className='error-text'>{load.message}</Text>
+            <Button id='profile-retry' className='btn-primary profile-retry' onClick={() => void fetchProfile()}>
+              重试
+            </Button>
+          </View>
+        </View>
+      )
+    }
+    return (
+      <View className='page'>
+        <View id='profile-loading' className='state muted'>加载中…</View>
+      </View>
+    )
+  }
+
+  const avatar = avatarPreview ? (
+    <Image id='profile-avatar-image' className='profile-avatar-image' src={avatarPreview} mode='aspectFill' />
+  ) : (
+    <View className='profile-avatar-image profile-avatar-placeholder'>+</View>
+  )
+
+  return (
+    <View className='page'>
+      <View className='card profile-avatar-row'>
+        {process.env.TARO_ENV === 'h5' ? (
+          // chooseAvatar does not exist in browsers: a plain file input instead
+          <label id='profile-avatar' className='profile-avatar-button'>
+            {avatar}
+            <input
+              id='profile-avatar-file'
+              className='profile-avatar-file'
+              type='file'
+              accept='image/*'
+              onChange={onH5File}
+            />
+          </label>
+        ) : (
+          <Button
+            id='profile-avatar'
+            className='profile-avatar-button'
+            openType='chooseAvatar'
+            onChooseAvatar={e => void applyAvatar((e.detail as { avatarUrl?: string }).avatarUrl ?? '')}
+          >
+            {avatar}
+          </Button>
+        )}
+        <Text className='muted'>{uploading ? '头像上传中…' : '点击更换头像'}</Text>
+      </View>
+
+      <View className='card'>
+        <View className='profile-field'>
+          <Text className='profile-label'>昵称</Text>
+          <Input
+            id='profile-nickname'
+            className='profile-input'
+            type={process.env.TARO_ENV === 'h5' ? 'text' : 'nickname'}
+            placeholder='请输入昵称'
+            value={draft.nickname}
+            onInput={e => update({ nickname: e.detail.value })}
+            onBlur={e => update({ nickname: e.detail.value })}
+          />
+        </View>
+
+        <Picker
+          mode='date'
+          value={draft.birthday ?? '2000-01-01'}
+          start='1900-01-01'
+          end={shanghaiToday()}
+          onChange={e => update({ birthday: e.detail.value })}
+        >
+          <View className='profile-field'>
+            <Text className='profile-label'>生日</Text>
+            <Text id='profile-birthday' className={draft.birthday ? 'profile-value' : 'profile-value muted'}>
+              {draft.birthday ?? '请选择'}
+            </Text>
+          </View>
+        </Picker>
+
+        <View className='profile-field'>
+          <Text className='profile-label'>性别</Text>
+          <RadioGroup id='profile-gender' className='profile-gender' onChange={e => update({ gender: e.detail.value as Gender })}>
+            {GENDER_OPTIONS.map(o => (
+              <Label key={o.value} id={`profile-gender-${o.value}`} className='profile-gender-option'>
+                <Radio className='profile-gender-radio' value={o.value} checked={draft.gender === o.value} color='#b8860b' />
+                <Text>{o.label}</Text>
+              </Label>
+            ))}
+          </RadioGroup>
+        </View>
+      </View>
+
+      {error ? (
+        <View id='profile-error' className='profile-error error-text'>
+          {error}
+        </View>
+      ) : null}
+
+      <Button
+        id='profile-save'
+        className='profile-save btn-primary'
+        // No `loading` prop: on H5 its spinner is inserted next to React's children and breaks patching.
+        // `|| undefined`: on H5 disabled={false} renders disabled="false", which Taro's CSS styles as disabled.
+        disabled={saving || uploading || undefined}
+        onClick={() => void save()}
+      >
+        {saving ? '保存中…' : '保存'}
+      </Button>
+    </View>
+  )
+}

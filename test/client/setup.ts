@@ -1,0 +1,6 @@
+import '@testing-library/jest-dom'
+import { resetTaro } from './doubles/taro'
+
+beforeEach(() => {
+  resetTaro()
+})
