@@ -1,9 +1,9 @@
 /** Creates the declared collections through the SDK, as a deploy would; existing ones are kept. */
 import { COLLECTIONS } from '../types/collections'
 
-type Db = ReturnType<typeof import('wx-server-sdk').database>
+import type { Database } from '../cloudfunctions/shared/sdk-types'
 
-export async function createCollections(db: Db, names: readonly string[] = COLLECTIONS): Promise<void> {
+export async function createCollections(db: Database, names: readonly string[] = COLLECTIONS): Promise<void> {
   for (const name of names) {
     try {
       await db.createCollection(name)

@@ -1,6 +1,8 @@
 /** Demo data for `npm start`: a store, a staff member, an admin and a few members, written through the SDK. */
 import { newMember } from '../domain/member'
 import { createCollections } from './collections'
+import { localCloud } from './local-sdk'
+import type { Database } from '../cloudfunctions/shared/sdk-types'
 
 export const DEMO = {
   store: { _id: 'store_sh_001', name: '上海静安旗舰店', city: '上海' },
@@ -14,11 +16,7 @@ export const DEMO = {
 }
 
 /** Seeds once per data dir (the store doc is the marker); returns whether it wrote anything. */
-export async function seedDemoData(baseUrl: string, now = new Date()): Promise<boolean> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const cloud = require('wx-server-sdk') as typeof import('wx-server-sdk')
-  cloud.init({ env: 'local', serviceUrl: `${baseUrl}/tcb`, secretId: 'local', secretKey: 'local' })
-  const db = cloud.database()
+export async function seedDemoData(baseUrl: string, db: Database = localCloud(`${baseUrl}/tcb`).database(), now = new Date()): Promise<boolean> {
   await createCollections(db)
   const { data } = await db.collection('stores').where({ _id: DEMO.store._id }).get()
   if (data.length) return false

@@ -3,7 +3,7 @@
  * profile (nickname, avatar upload, gender), and finding it kept after the emulator restarts.
  */
 import type { Browser, Page } from 'playwright-core'
-import { startEmulator, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
 import { launchChromium, screenshot } from '../helpers/browser'
 import { ensureH5Built } from '../../scripts/builds'
 import { seedDemoData } from '../../scripts/seed'
@@ -18,7 +18,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 beforeAll(async () => {
   ensureH5Built()
   emu = await startEmulator({ args: ['--no-timers'] })
-  await seedDemoData(emu.baseUrl)
+  await seedDemoData(emu.baseUrl, sdkFor(emu).database())
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })
   page.on('pageerror', err => console.error('[page error]', err))

@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'child_process'
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
+import { localCloud } from '../../scripts/local-sdk'
+import type { Cloud } from '../../cloudfunctions/shared/sdk-types'
 
 export const ROOT = path.resolve(__dirname, '../..')
 
@@ -27,7 +29,8 @@ export function tempDataDir(prefix = 'emu-'): string {
 
 export async function startEmulator(opts: { dataDir?: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningEmulator> {
   const dataDir = opts.dataDir ?? tempDataDir()
-  const proc = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'emulator/main.ts'), '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...(opts.args ?? [])], {
+  // node --import tsx (not the tsx CLI, which runs a child): kill9() must hit the emulator itself
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'emulator/main.ts'), '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,12 +67,25 @@ export async function startEmulator(opts: { dataDir?: string; port?: number; arg
   }
 }
 
-/** The unmodified wx-server-sdk, initialised against a running emulator. */
-export function sdkFor(emu: { serviceUrl: string }) {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const cloud = require('wx-server-sdk')
-  cloud.init({ env: 'local', serviceUrl: emu.serviceUrl, secretId: 'local', secretKey: 'local' })
-  return cloud as typeof import('wx-server-sdk')
+const sdks = new Map<string, Cloud>()
+
+/**
+ * The unmodified wx-server-sdk, initialised against a running emulator. The SDK keeps the first
+ * init of a loaded copy, so each serviceUrl gets its own copy (an emulator restarted on another port too).
+ */
+export function sdkFor(emu: { serviceUrl: string }): Cloud {
+  let cloud = sdks.get(emu.serviceUrl)
+  if (!cloud) {
+    cloud = localCloud(emu.serviceUrl, () => {
+      let fresh: Cloud | undefined
+      jest.isolateModules(() => {
+        fresh = require('wx-server-sdk')
+      })
+      return fresh!
+    })
+    sdks.set(emu.serviceUrl, cloud)
+  }
+  return cloud
 }
 
 /** Creates the collections the code declares (types/collections.ts), as a deploy would. */
