@@ -58,6 +58,8 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
       WX_APPID: caller.openid ? caller.appid ?? LOCAL_APPID : '',
       WX_UNIONID: caller.unionid ?? '',
     }
+    // the SDK forwards WX_API_TOKEN with openapi calls: the outbox records who sent what
+    wx.WX_API_TOKEN = JSON.stringify({ appid: wx.WX_APPID, openid: wx.WX_OPENID, function: name })
     const env = {
       ...config.envVariables,
       ...wx,

@@ -3,7 +3,6 @@
  * emulator process: the outbox, its durability, the fake phone numbers and open data, and the
  * structured errors for anything not emulated.
  */
-import { execFileSync } from 'child_process'
 import fs from 'fs'
 import path from 'path'
 import { sdkFor, startEmulator, tempDataDir, type RunningEmulator } from '../helpers/emulator'
@@ -11,38 +10,14 @@ import { createOpenApiService, type OutboxMessage } from '../../emulator/openapi
 import { fakePhoneNumber } from '../../emulator/openapi/apis'
 
 jest.setTimeout(60_000)
-// Outside SCF the SDK probes metadata.tencentyun.com before every request (a DNS lookup that
-// outlives the tests); this is the SDK's own switch for "running on Tencent Cloud".
-process.env.TENCENTCLOUD = 'true'
 
-// wx-server-sdk's d.ts lacks callOpenAPI, getVoIPSign and cloud.openapi({ appid }), and types
-// results as `void | …` (callback style): the tests assert the runtime shapes instead.
+// the typed facade leaves out callOpenAPI, getVoIPSign and cloud.openapi({ appid }): these tests
+// reach them, so they use the SDK untyped
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Cloud = any
 
 let emu: RunningEmulator
 let cloud: Cloud
-
-/**
- * A separately loaded SDK pointed at another emulator process: `cloud.init` only takes effect once
- * per loaded wx-server-sdk, so `sdkFor` cannot re-point the shared one after a restart.
- */
-function freshSdk(e: RunningEmulator): Cloud {
-  let fresh: Cloud | undefined
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    fresh = require('wx-server-sdk') as Cloud
-  })
-  fresh!.init({ env: 'local', serviceUrl: e.serviceUrl, secretId: 'local', secretKey: 'local' } )
-  return fresh!
-}
-
-/** SIGKILL the emulator itself: tsx runs it in a child process, which the helper's kill9 leaves running. */
-async function crash(e: RunningEmulator): Promise<void> {
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(e.proc.pid)]).toString().split(/\s+/).filter(Boolean).map(Number)
-  for (const pid of children) process.kill(pid, 'SIGKILL')
-  await e.kill9()
-}
 
 async function readOutbox(e: RunningEmulator): Promise<OutboxMessage[]> {
   const res = await fetch(`${e.baseUrl}/outbox`)
@@ -226,9 +201,9 @@ describe('durability', () => {
     const dataDir = tempDataDir('emu-outbox-')
     let first: RunningEmulator | undefined = await startEmulator({ dataDir, args: ['--no-timers'] })
     try {
-      let c = freshSdk(first)
+      let c = sdkFor(first)
       await c.openapi.subscribeMessage.send(sampleMessage('o_durable_1'))
-      await crash(first) // no graceful close: the append was already fsync'ed
+      await first.kill9() // no graceful close: the append was already fsync'ed
       first = undefined
 
       // a crash in the middle of a later write leaves half a line behind
@@ -238,7 +213,7 @@ describe('durability', () => {
 
       const second = await startEmulator({ dataDir, args: ['--no-timers'] })
       try {
-        c = freshSdk(second)
+        c = sdkFor(second)
         expect((await readOutbox(second)).map(m => (m.payload as { touser: string }).touser)).toEqual(['o_durable_1'])
         await c.openapi.subscribeMessage.send(sampleMessage('o_durable_2'))
         expect((await readOutbox(second)).map(m => (m.payload as { touser: string }).touser)).toEqual(['o_durable_1', 'o_durable_2'])

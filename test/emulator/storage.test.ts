@@ -3,7 +3,6 @@
  * wx-server-sdk against the real emulator process, the public file URLs, path checks, durability,
  * and the service's direct saveUpload used by the H5 gateway.
  */
-import { execFileSync } from 'child_process'
 import { randomBytes } from 'crypto'
 import fs from 'fs'
 import path from 'path'
@@ -11,12 +10,9 @@ import { sdkFor, startEmulator, tempDataDir, type RunningEmulator } from '../hel
 import { BUCKET, createStorageService } from '../../emulator/storage'
 
 jest.setTimeout(60_000)
-// Outside SCF the SDK probes metadata.tencentyun.com before every request; this is its own
-// switch for "running on Tencent Cloud", which skips the probe.
-process.env.TENCENTCLOUD = 'true'
 
-// wx-server-sdk's d.ts lacks callOpenAPI, getVoIPSign and cloud.openapi({ appid }), and types
-// results as `void | …` (callback style): the tests assert the runtime shapes instead.
+// the typed facade leaves out callOpenAPI, getVoIPSign and cloud.openapi({ appid }): these tests
+// reach them, so they use the SDK untyped
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Cloud = any
 
@@ -24,24 +20,6 @@ let emu: RunningEmulator
 let cloud: Cloud
 
 const fileId = (cloudPath: string) => `cloud://local.${BUCKET}/${cloudPath}`
-
-/** A separately loaded SDK for another emulator process (cloud.init only takes effect once per loaded SDK). */
-function freshSdk(e: RunningEmulator): Cloud {
-  let fresh: Cloud | undefined
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    fresh = require('wx-server-sdk') as Cloud
-  })
-  fresh!.init({ env: 'local', serviceUrl: e.serviceUrl, secretId: 'local', secretKey: 'local' } )
-  return fresh!
-}
-
-/** SIGKILL the emulator itself (tsx runs it as a child process) and the tsx wrapper. */
-async function crash(e: RunningEmulator): Promise<void> {
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(e.proc.pid)]).toString().split(/\s+/).filter(Boolean).map(Number)
-  for (const pid of children) process.kill(pid, 'SIGKILL')
-  await e.kill9()
-}
 
 async function errorOf(p: Promise<unknown>): Promise<{ errCode: number; errMsg: string }> {
   try {
@@ -211,14 +189,14 @@ describe('saveUpload (H5 gateway) and durability', () => {
     const bytes = randomBytes(4096)
     let id: string
     try {
-      const up = await freshSdk(first).uploadFile({ cloudPath: 'durable/file.bin', fileContent: bytes })
+      const up = await sdkFor(first).uploadFile({ cloudPath: 'durable/file.bin', fileContent: bytes })
       id = up.fileID
     } finally {
-      await crash(first)
+      await first.kill9()
     }
     const second = await startEmulator({ dataDir, args: ['--no-timers'] })
     try {
-      const c = freshSdk(second)
+      const c = sdkFor(second)
       const item = await tempUrl(c, id)
       expect(item.status).toBe(0)
       expect(item.tempFileURL.startsWith(second.baseUrl)).toBe(true)
