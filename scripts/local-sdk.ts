@@ -5,9 +5,9 @@
  */
 import type { Cloud } from '../cloudfunctions/shared/sdk-types'
 
-export function localCloud(serviceUrl: string, load: () => Cloud = () => require('wx-server-sdk')): Cloud {
+export function localCloud(serviceUrl: string): Cloud {
   process.env.TENCENTCLOUD = 'true'
-  const cloud = load()
-  cloud.init({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local' })
-  return cloud
+  // a separate instance per endpoint: the SDK's module-level init() only takes effect once
+  const sdk = require('wx-server-sdk') as { createNewInstance(config: object): Cloud }
+  return sdk.createNewInstance({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local' })
 }

@@ -69,20 +69,11 @@ export async function startEmulator(opts: { dataDir?: string; port?: number; arg
 
 const sdks = new Map<string, Cloud>()
 
-/**
- * The unmodified wx-server-sdk, initialised against a running emulator. The SDK keeps the first
- * init of a loaded copy, so each serviceUrl gets its own copy (an emulator restarted on another port too).
- */
+/** The unmodified wx-server-sdk, initialised against a running emulator (one instance per serviceUrl). */
 export function sdkFor(emu: { serviceUrl: string }): Cloud {
   let cloud = sdks.get(emu.serviceUrl)
   if (!cloud) {
-    cloud = localCloud(emu.serviceUrl, () => {
-      let fresh: Cloud | undefined
-      jest.isolateModules(() => {
-        fresh = require('wx-server-sdk')
-      })
-      return fresh!
-    })
+    cloud = localCloud(emu.serviceUrl)
     sdks.set(emu.serviceUrl, cloud)
   }
   return cloud
