@@ -1,9 +1,9 @@
 /** `npm run emulator -- --port <p> --data-dir <dir>`: the local CloudBase on 127.0.0.1 until stopped. */
 import path from 'path'
 import { parseArgs } from 'util'
-import { startEmulator } from './server'
+import { runCli, startEmulator, type Emulator } from './server'
 
-async function main(): Promise<void> {
+async function main(): Promise<Emulator> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '9000' },
@@ -22,15 +22,7 @@ async function main(): Promise<void> {
   })
   console.log(`local CloudBase listening on ${emulator.url}`)
   console.log(`  SDK serviceUrl: ${emulator.url}/tcb   data: ${path.resolve(values['data-dir']!)}`)
-  const stop = async () => {
-    await emulator.close()
-    process.exit(0)
-  }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  return emulator
 }
 
-main().catch(err => {
-  console.error(err)
-  process.exit(1)
-})
+runCli(main)

@@ -80,3 +80,21 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     },
   }
 }
+
+/** Runs a CLI entry point: closes the emulator cleanly on Ctrl+C / SIGTERM, exits 1 on a startup error. */
+export function runCli(start: () => Promise<Emulator>): void {
+  start().then(
+    emulator => {
+      const stop = async () => {
+        await emulator.close()
+        process.exit(0)
+      }
+      process.on('SIGINT', stop)
+      process.on('SIGTERM', stop)
+    },
+    err => {
+      console.error(err)
+      process.exit(1)
+    },
+  )
+}

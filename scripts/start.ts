@@ -5,12 +5,12 @@
 import fs from 'fs'
 import path from 'path'
 import { parseArgs } from 'util'
-import { startEmulator } from '../emulator/server'
+import { runCli, startEmulator, type Emulator } from '../emulator/server'
 import { ensureFunctionsBuilt, ensureH5Built, H5_DIR, ROOT } from './builds'
 import { seedDemoData } from './seed'
 
 
-async function main(): Promise<void> {
+async function main(): Promise<Emulator> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '9000' },
@@ -45,15 +45,7 @@ async function main(): Promise<void> {
   data            ${dataDir} ${seeded ? '(demo data seeded)' : '(kept from the last run; --reset to start over)'}
 Press Ctrl+C to stop.`)
 
-  const stop = async () => {
-    await emulator.close()
-    process.exit(0)
-  }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  return emulator
 }
 
-main().catch(err => {
-  console.error(err)
-  process.exit(1)
-})
+runCli(main)

@@ -6,6 +6,7 @@
  */
 import fs from 'fs'
 import path from 'path'
+import { fsyncPathSync } from '../durable'
 import { EJSON } from 'bson'
 import { idKey, type Doc } from './ejson'
 
@@ -57,7 +58,7 @@ export class Journal {
     writeSnapshot(dir, state)
     const journalPath = path.join(dir, JOURNAL)
     fs.writeFileSync(journalPath, '')
-    fsyncPath(journalPath)
+    fsyncPathSync(journalPath)
     return { journal: new Journal(dir), state }
   }
 
@@ -137,14 +138,6 @@ function writeSnapshot(dir: string, state: StoredState): void {
     fs.closeSync(fd)
   }
   fs.renameSync(tmp, path.join(dir, SNAPSHOT))
-  fsyncPath(dir)
+  fsyncPathSync(dir)
 }
 
-function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, 'r')
-  try {
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
-  }
-}

@@ -2,7 +2,9 @@
  * The functions service: runs `dist/cloudfunctions/<name>/index.js` like SCF, for the SDK's
  * `functions.invokeFunction`, the loopback `/functions/<name>` route, the H5 gateway and timers.
  */
-import { randomUUID } from 'crypto'
+import { randomBytes, randomUUID } from 'crypto'
+import fs from 'fs'
+import path from 'path'
 import { TcbError, type EmulatorInfo, type TcbReply, type TcbService, type TcbParams } from '../service'
 import { InstancePool, type InvokeOutcome } from './pool'
 import { codeVersion, functionFile, listFunctions, readConfig } from './registry'
@@ -28,6 +30,7 @@ export interface FunctionsService extends TcbService {
 
 export async function createFunctionsService(info: EmulatorInfo, opts: { functionsDir: string; timers: boolean }): Promise<FunctionsService> {
   const pools = new Map<string, InstancePool>()
+  const secrets = localSecrets(info.dataDir)
   // What SCF gives every instance: the SDK finds its environment and endpoint from these
   const runtimeEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -41,6 +44,8 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
     TENCENTCLOUD_SESSIONTOKEN: '',
     TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${info.baseUrl}/tcb` }),
     NODE_ENV: process.env.NODE_ENV ?? 'development',
+    // lets a function offer local-only conveniences (e.g. showing the fake SMS code); never set on CloudBase
+    CLOUDBASE_EMULATOR: '1',
   }
 
   const invoke = async (name: string, event: unknown, caller: Caller): Promise<InvokeOutcome> => {
@@ -62,6 +67,7 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
     wx.WX_API_TOKEN = JSON.stringify({ appid: wx.WX_APPID, openid: wx.WX_OPENID, function: name })
     const env = {
       ...config.envVariables,
+      ...secrets,
       ...wx,
       WX_CONTEXT_KEYS: Object.keys(wx).join(','),
       TCB_SOURCE: caller.source,
@@ -104,6 +110,19 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
       await Promise.all([...pools.values()].map(p => p.close()))
     },
   }
+}
+
+/**
+ * Secrets a function reads from its environment (set in the CloudBase console in production).
+ * Locally they are generated once per data dir, so they are never in the repo.
+ */
+function localSecrets(dataDir: string): Record<string, string> {
+  const file = path.join(dataDir, 'functions', 'secrets.json')
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true })
+    fs.writeFileSync(file, JSON.stringify({ MEMBER_CODE_SECRET: randomBytes(32).toString('hex') }, null, 2), { mode: 0o600 })
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8'))
 }
 
 function startTimers(functionsDir: string, invoke: (name: string, event: unknown, caller: Caller) => Promise<InvokeOutcome>): () => void {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'crypto'
 import fs from 'fs'
 import path from 'path'
+import { fsyncDir } from '../durable'
 
 export interface OutboxMessage {
   id: string
@@ -84,14 +85,3 @@ export class Outbox {
   }
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
-  let fh: fs.promises.FileHandle | undefined
-  try {
-    fh = await fs.promises.open(dir, 'r')
-    await fh.sync()
-  } catch {
-    // some platforms cannot fsync a directory: the rename is still atomic
-  } finally {
-    await fh?.close()
-  }
-}

@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'crypto'
 import fs from 'fs'
 import path from 'path'
+import { fsyncDir } from '../durable'
 import type { Readable } from 'stream'
 
 export interface ObjectMeta {
@@ -25,17 +26,6 @@ export interface ObjectMeta {
 
 export class TooLargeError extends Error {}
 
-export async function fsyncDir(dir: string): Promise<void> {
-  let fh: fs.promises.FileHandle | undefined
-  try {
-    fh = await fs.promises.open(dir, 'r')
-    await fh.sync()
-  } catch {
-    // not supported everywhere: the rename itself is still atomic
-  } finally {
-    await fh?.close()
-  }
-}
 
 export class ObjectStore {
   readonly dir: string
