@@ -5,15 +5,19 @@ import { shanghaiDay } from './time'
 
 export const DEFAULT_NICKNAME = '微信用户'
 
-export function newMember(openid: string, now: Date): Member {
+export function newMember(openid: string, memberNo: string, now: Date): Member {
   return {
     _id: openid,
     openid,
+    memberNo,
     nickname: DEFAULT_NICKNAME,
     avatarFileId: null,
     birthday: null,
     gender: 'unknown',
+    phone: null,
     points: 0,
+    pointBatches: [],
+    codeKeyVersion: 1,
     createdAt: now,
     updatedAt: now,
     lastLoginAt: now,
@@ -40,9 +44,20 @@ export function profileChanges(member: Member, patch: ProfilePatch, now: Date): 
   return changes
 }
 
+/** A 10-digit member number from a random source (the caller retries on the rare collision). */
+export function memberNoFrom(random: () => number): string {
+  return String(1_000_000_000 + Math.floor(random() * 9_000_000_000))
+}
+
+/** Phones are shown masked to everyone but the member: 138****5678. */
+export function maskPhone(phone: string | null): string | null {
+  return phone ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : null
+}
+
 export function toProfile(member: Member): MemberProfile {
+  const { pointBatches: _batches, codeKeyVersion: _version, status: _status, deletedAt: _deletedAt, ...visible } = member
   return {
-    ...member,
+    ...visible,
     createdAt: member.createdAt.toISOString(),
     updatedAt: member.updatedAt.toISOString(),
     lastLoginAt: member.lastLoginAt.toISOString(),

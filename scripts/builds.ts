@@ -37,6 +37,7 @@ export async function ensureFunctionsBuilt(): Promise<void> {
 export function ensureH5Built(): void {
   if (!isStale(path.join(H5_DIR, 'index.html'), SOURCES.h5)) return
   console.log('building the H5 app (about half a minute)…')
-  const r = spawnSync('npm', ['run', 'build:h5'], { cwd: ROOT, stdio: 'inherit' })
+  // jest sets NODE_ENV=test, which Taro does not build with: a production build, as `npm run build` makes
+  const r = spawnSync('npm', ['run', 'build:h5'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
   if (r.status !== 0) throw new Error(`npm run build:h5 failed (${r.status})`)
 }

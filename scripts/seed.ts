@@ -1,19 +1,37 @@
-/** Demo data for `npm start`: a store, a staff member, an admin and a few members, written through the SDK. */
+/**
+ * Demo data for `npm start`: a store, a staff member, an admin and a few members, written through the SDK.
+ * 林小夏 gets a bound phone and a purchase history whose points go through the same domain rules as
+ * the `staff` function (earn batches, expiry, ledger rows with the same ids), so `balance == sum(ledger)`.
+ */
+import dayjs from 'dayjs'
 import { newMember } from '../domain/member'
+import { purchasePoints } from '../domain/point-rules'
+import { earnPoints, spendPoints, type WalletChange } from '../domain/points'
+import { DEFAULT_POINT_RULES, type Wallet } from '../types/points'
+import { derivedId } from '../cloudfunctions/shared/ids'
+import { ledgerId } from '../cloudfunctions/shared/wallet'
 import { createCollections } from './collections'
 import { localCloud } from './local-sdk'
 import type { Database } from '../cloudfunctions/shared/sdk-types'
 
 export const DEMO = {
   store: { _id: 'store_sh_001', name: '上海静安旗舰店', city: '上海' },
-  staff: { openid: 'o_demo_staff', name: '店员小王' },
-  admin: { openid: 'o_demo_admin', name: '运营管理员' },
+  staff: { openid: 'o_demo_staff', name: '店员小王', memberNo: '1000000004' },
+  admin: { openid: 'o_demo_admin', name: '运营管理员', memberNo: '1000000005' },
   members: [
-    { openid: 'o_demo_member_1', nickname: '林小夏', gender: 'female' as const, birthday: '1995-06-18' },
-    { openid: 'o_demo_member_2', nickname: '陈一鸣', gender: 'male' as const, birthday: '1988-11-02' },
-    { openid: 'o_demo_member_3', nickname: '周周', gender: 'unknown' as const, birthday: null },
+    { openid: 'o_demo_member_1', memberNo: '1000000001', nickname: '林小夏', gender: 'female' as const, birthday: '1995-06-18', phone: '13800138001' },
+    { openid: 'o_demo_member_2', memberNo: '1000000002', nickname: '陈一鸣', gender: 'male' as const, birthday: '1988-11-02', phone: null },
+    { openid: 'o_demo_member_3', memberNo: '1000000003', nickname: '周周', gender: 'unknown' as const, birthday: null, phone: null },
   ],
 }
+
+/** 林小夏's history: purchases at the demo store (months/days before now) and one points redemption. */
+const HISTORY = [
+  { kind: 'purchase' as const, ago: { months: 12, days: 0 }, amountFen: 12800, requestId: 'seed-purchase-001' },
+  { kind: 'purchase' as const, ago: { months: 2, days: 3 }, amountFen: 35600, requestId: 'seed-purchase-002' },
+  { kind: 'spend' as const, ago: { months: 1, days: 0 }, points: 100, requestId: 'seed-exchange-001' },
+  { kind: 'purchase' as const, ago: { months: 0, days: 2 }, amountFen: 8800, requestId: 'seed-purchase-003' },
+]
 
 /** Seeds once per data dir (the store doc is the marker); returns whether it wrote anything. */
 export async function seedDemoData(baseUrl: string, db: Database = localCloud(`${baseUrl}/tcb`).database(), now = new Date()): Promise<boolean> {
@@ -23,12 +41,13 @@ export async function seedDemoData(baseUrl: string, db: Database = localCloud(`$
 
   // set() by _id: a seed interrupted half-way is simply redone
   const put = (collection: string, id: string, doc: Record<string, unknown>) => db.collection(collection).doc(id).set({ data: doc })
-  const member = (openid: string, fields: Record<string, unknown>) => {
-    const { _id, ...doc } = newMember(openid, now)
+  const member = (openid: string, memberNo: string, fields: Record<string, unknown>) => {
+    const { _id, ...doc } = newMember(openid, memberNo, now)
     return put('members', _id, { ...doc, ...fields })
   }
-  for (const m of DEMO.members) await member(m.openid, { nickname: m.nickname, gender: m.gender, birthday: m.birthday })
-  for (const who of [DEMO.staff, DEMO.admin]) await member(who.openid, { nickname: who.name })
+  for (const m of DEMO.members.slice(1)) await member(m.openid, m.memberNo, { nickname: m.nickname, gender: m.gender, birthday: m.birthday })
+  for (const who of [DEMO.staff, DEMO.admin]) await member(who.openid, who.memberNo, { nickname: who.name })
+  await seedHistory(put, now)
   await put('staff', DEMO.staff.openid, { storeId: DEMO.store._id, name: DEMO.staff.name, active: true, createdAt: now })
   await put('admins', DEMO.admin.openid, { name: DEMO.admin.name, createdAt: now })
   // the store last: it marks the seed as complete
@@ -40,4 +59,49 @@ export async function seedDemoData(baseUrl: string, db: Database = localCloud(`$
     await fetch(`${baseUrl}/gateway/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: who.openid, label: who.name }) })
   }
   return true
+}
+
+/** 林小夏: phone, purchases, ledger and wallet, computed with the domain rules in time order. */
+async function seedHistory(put: (c: string, id: string, doc: Record<string, unknown>) => Promise<unknown>, now: Date): Promise<void> {
+  const m = DEMO.members[0]
+  const rules = DEFAULT_POINT_RULES
+  let wallet: Wallet = { points: 0, pointBatches: [] }
+  const createdAt = dayjs(now).subtract(13, 'month').toDate()
+  for (const step of HISTORY) {
+    const at = dayjs(now).subtract(step.ago.months, 'month').subtract(step.ago.days, 'day').toDate()
+    let change: WalletChange
+    if (step.kind === 'purchase') {
+      const purchaseId = derivedId('pur', DEMO.staff.openid, step.requestId)
+      const points = purchasePoints({ amountFen: step.amountFen, storeId: DEMO.store._id }, rules, at)
+      change = earnPoints(wallet, points, { now: at, expiryMonths: rules.expiryMonths, source: { type: 'purchase', id: purchaseId }, batchId: purchaseId })
+      await put('purchases', purchaseId, {
+        requestId: step.requestId,
+        storeId: DEMO.store._id,
+        staffOpenid: DEMO.staff.openid,
+        memberId: m.openid,
+        memberNo: m.memberNo,
+        amountFen: step.amountFen,
+        lines: [],
+        pointsEarned: points,
+        batchId: purchaseId,
+        refundedFen: 0,
+        pointsReversed: 0,
+        pointsShortfall: 0,
+        status: 'completed',
+        balanceAfter: change.wallet.points,
+        createdAt: at,
+        updatedAt: at,
+      })
+    } else {
+      change = spendPoints(wallet, step.points, { now: at, source: { type: 'exchange', id: step.requestId }, reason: '兑换：拿铁一杯' })
+    }
+    for (const [seq, entry] of change.entries.entries()) {
+      const { _id: _ignored, ...row } = { _id: ledgerId(entry), memberId: m.openid, ...entry, seq, createdAt: at, operator: step.kind === 'purchase' ? DEMO.staff.openid : 'system' }
+      await put('points_ledger', ledgerId(entry), row)
+    }
+    wallet = change.wallet
+  }
+  await put('member_phones', m.phone!, { memberId: m.openid, boundAt: createdAt })
+  const { _id, ...doc } = newMember(m.openid, m.memberNo, now)
+  await put('members', _id, { ...doc, nickname: m.nickname, gender: m.gender, birthday: m.birthday, phone: m.phone, ...wallet, createdAt })
 }

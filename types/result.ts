@@ -6,6 +6,13 @@ export const ERROR_CODES = [
   'PERMISSION_DENIED', // the caller may not do this
   'NOT_FOUND', // the thing asked for does not exist (e.g. member not signed in yet)
   'CONFLICT', // a concurrent change won; safe to retry
+  'ALREADY_EXISTS', // e.g. appointing someone who is already staff
+  'INSUFFICIENT_POINTS', // a spend or negative adjustment larger than the available points
+  'MEMBER_CODE_INVALID', // a forged, altered or unknown member code
+  'MEMBER_CODE_EXPIRED', // a member code older than its validity window (e.g. a screenshot)
+  'MEMBER_CODE_USED', // a member code already used for a purchase
+  'PHONE_CODE_INVALID', // a wrong or expired phone verification code
+  'FAILED_PRECONDITION', // the request is valid but the state does not allow it (e.g. refunding more than was paid)
   'INTERNAL', // a bug or an outage: nothing was half-written
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 import devConfig from './dev'
 import prodConfig from './prod'
@@ -16,6 +17,13 @@ function useRootBabelConfig(chain: any) {
     .use('babelLoader')
     .tap((options: Record<string, unknown> = {}) => ({ ...options, rootMode: 'upward' }))
 }
+
+/**
+ * Pure business rules the client runs too (e.g. domain/member-code.ts computes the member code on the
+ * device) live outside client/src: let Taro's script rule compile them. Only `import type` from
+ * types/ (its zod schemas stay out of the bundle).
+ */
+const sharedSources = [path.resolve(__dirname, '..', '..', 'domain')]
 
 export default defineConfig<'webpack5'>(async (merge) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
@@ -37,6 +45,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     compiler: 'webpack5',
     cache: { enable: false },
     mini: {
+      compile: { include: sharedSources },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
@@ -46,6 +55,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
     },
     h5: {
+      compile: { include: sharedSources },
       // hash router + relative public path: dist/h5/index.html works from any static server root
       router: { mode: 'hash' },
       publicPath: './',

@@ -1,10 +1,24 @@
-const pages = ['pages/index/index', 'pages/profile/index']
+const pages = [
+  'pages/index/index',
+  'pages/profile/index',
+  'pages/code/index',
+  'pages/points/index',
+  'pages/phone/index',
+  'pages/privacy/index',
+]
 
 // 本地登录 (demo identities from the local gateway) exists only in the browser build.
 if (process.env.TARO_ENV === 'h5') pages.push('pages/login/index')
 
 export default defineAppConfig({
   pages,
+  // the till (scan, purchase, result, today) is for staff only: a sub-package members never download
+  subPackages: [
+    {
+      root: 'staff',
+      pages: ['scan/index', 'purchase/index', 'result/index', 'today/index'],
+    },
+  ],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

@@ -1,10 +1,27 @@
 /** `admin`: console, timers and other functions (no OPENID), or a mini-program user on the `admins` list. */
 import { AdminEvents } from '../../types/admin'
-import { MemberSchema } from '../../types/member'
+import { MemberSchema, type Member } from '../../types/member'
+import type { PointRules } from '../../types/points'
 import { AppError } from '../../types/result'
 import { toProfile } from '../../domain/member'
-import { db } from '../shared/cloud'
+import { earnPoints, expireDue, spendPoints, type WalletChange } from '../../domain/points'
+import { actorOf, audit, auditIn } from '../shared/audit'
+import { db, _ } from '../shared/cloud'
 import { defineFunction, type CallContext } from '../shared/handler'
+import { derivedId } from '../shared/ids'
+import { isDeleted, memberById, members, parseMember } from '../shared/members'
+import { findById, readAll } from '../shared/query'
+import { loadPointRules, POINT_RULES_DOC } from '../shared/rules'
+import type { Doc } from '../shared/sdk-types'
+import { getInTransaction, transact } from '../shared/transaction'
+import { applyWalletChange, ledgerId } from '../shared/wallet'
+
+const staffColl = db.collection('staff')
+const stores = db.collection('stores')
+
+/** The expiry job stops starting new members after this long (the function's timeout is 20 s); the next run continues. */
+const EXPIRY_TIME_BUDGET_MS = 14_000
+const EXPIRY_CONCURRENCY = 4
 
 async function requireAdmin(ctx: CallContext): Promise<void> {
   if (!ctx.openid) return
@@ -12,10 +29,30 @@ async function requireAdmin(ctx: CallContext): Promise<void> {
   if (!data.length) throw new AppError('PERMISSION_DENIED', '仅管理员可调用')
 }
 
+function staffView(row: Doc) {
+  return { openid: String(row._id), storeId: row.storeId, name: row.name, active: row.active === true, createdAt: row.createdAt ? new Date(row.createdAt).toISOString() : null }
+}
+
+/** Map keys become document field names: no dots, no leading `$`. */
+function checkRuleKeys(rules: PointRules): void {
+  for (const [field, map] of [['storeMultipliers', rules.storeMultipliers], ['categoryMultipliers', rules.categoryMultipliers]] as const) {
+    for (const key of Object.keys(map)) {
+      if (key.includes('.') || key.startsWith('$')) throw new AppError('INVALID_ARGUMENT', `rules.${field}: 键不能包含 “.” 或以 “$” 开头：${key}`, [{ path: `rules.${field}`, message: 'invalid key' }])
+    }
+  }
+}
+
+/** Runs `fn` over `items` with at most `n` at a time. */
+async function eachLimited<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++])
+  }))
+}
+
 export const main = defineFunction(AdminEvents, {
   async listMembers(event, ctx) {
     await requireAdmin(ctx)
-    const members = db.collection('members')
     const [{ total }, { data }] = await Promise.all([
       members.count(),
       members.orderBy('createdAt', 'desc').skip(event.offset).limit(event.limit).get(),
@@ -25,8 +62,153 @@ export const main = defineFunction(AdminEvents, {
 
   async getMember(event, ctx) {
     await requireAdmin(ctx)
-    const { data } = await db.collection('members').where({ _id: event.openid }).limit(1).get()
-    if (!data.length) throw new AppError('NOT_FOUND', `会员不存在：${event.openid}`)
-    return { member: toProfile(MemberSchema.parse(data[0])) }
+    const member = await memberById(event.openid)
+    if (!member) throw new AppError('NOT_FOUND', `会员不存在：${event.openid}`)
+    return { member: toProfile(member) }
+  },
+
+  async upsertStore(event, ctx) {
+    await requireAdmin(ctx)
+    const before = await findById(stores, event.storeId)
+    const { _id: _ignored, ...kept } = before ?? {}
+    const after = { ...kept, name: event.name, city: event.city ?? before?.city ?? null, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now }
+    await stores.doc(event.storeId).set({ data: after })
+    await audit({ actor: actorOf(ctx), action: 'upsertStore', target: event.storeId, before, after, at: ctx.now })
+    return { store: { storeId: event.storeId, name: after.name, city: after.city }, created: !before }
+  },
+
+  async appointStaff(event, ctx) {
+    await requireAdmin(ctx)
+    const member = await memberById(event.openid)
+    if (!member || isDeleted(member)) throw new AppError('NOT_FOUND', `店员须是已登录过小程序的会员：${event.openid}`)
+    if (!(await findById(stores, event.storeId))) throw new AppError('NOT_FOUND', `门店不存在：${event.storeId}（先用 upsertStore 创建）`)
+    const before = await findById(staffColl, event.openid)
+    if (before?.active === true) throw new AppError('ALREADY_EXISTS', `已是在岗店员（门店 ${before.storeId}）；要调店请先 removeStaff`)
+    const after = { storeId: event.storeId, name: event.name, active: true, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now, appointedBy: actorOf(ctx) }
+    await staffColl.doc(event.openid).set({ data: after })
+    await audit({ actor: actorOf(ctx), action: 'appointStaff', target: event.openid, before, after, at: ctx.now })
+    return { staff: staffView({ _id: event.openid, ...after }) }
+  },
+
+  async removeStaff(event, ctx) {
+    await requireAdmin(ctx)
+    const before = await findById(staffColl, event.openid)
+    if (!before) throw new AppError('NOT_FOUND', `不是店员：${event.openid}`)
+    if (before.active !== true) return { staff: staffView(before), changed: false }
+    await staffColl.doc(event.openid).update({ data: { active: false, updatedAt: ctx.now } })
+    await audit({ actor: actorOf(ctx), action: 'removeStaff', target: event.openid, before: { active: true }, after: { active: false }, at: ctx.now })
+    return { staff: staffView({ ...before, active: false }), changed: true }
+  },
+
+  async listStaff(event, ctx) {
+    await requireAdmin(ctx)
+    const rows = await readAll(staffColl.where(event.storeId ? { storeId: event.storeId } : {}).orderBy('_id', 'asc'))
+    return { staff: rows.map(staffView) }
+  },
+
+  async getPointRules(_event, ctx) {
+    await requireAdmin(ctx)
+    const stored = await loadPointRules()
+    return { rules: stored.rules, isDefault: stored.isDefault, updatedAt: stored.updatedAt ? new Date(stored.updatedAt).toISOString() : null }
+  },
+
+  async setPointRules(event, ctx) {
+    await requireAdmin(ctx)
+    checkRuleKeys(event.rules)
+    const before = await loadPointRules()
+    // set() replaces the whole doc: a multiplier left out of the new rules is gone (update() would merge maps)
+    await db.collection('settings').doc(POINT_RULES_DOC).set({ data: { rules: event.rules, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
+    await audit({ actor: actorOf(ctx), action: 'setPointRules', target: POINT_RULES_DOC, before: before.isDefault ? null : before.rules, after: event.rules, at: ctx.now })
+    return { rules: event.rules }
+  },
+
+  /**
+   * Idempotent per requestId (the ledger row's id is derived from it). A positive delta is a new batch
+   * (kind `adjust`, expiring like earned points); a negative one spends oldest-expiring first and
+   * never below the available points (INSUFFICIENT_POINTS).
+   */
+  async adjustPoints(event, ctx) {
+    await requireAdmin(ctx)
+    const actor = actorOf(ctx)
+    const { rules } = await loadPointRules()
+    const source = { type: 'admin' as const, id: event.requestId }
+    const rowId = ledgerId({ kind: 'adjust', sourceType: 'admin', sourceId: event.requestId, delta: event.delta, batchId: null, balanceAfter: 0 })
+    return transact(async t => {
+      const prior = await getInTransaction<Doc>(t, 'points_ledger', rowId)
+      if (prior) {
+        if (prior.memberId !== event.openid || prior.delta !== event.delta) throw new AppError('FAILED_PRECONDITION', 'requestId 已用于另一次调整，请换一个 requestId')
+        return { openid: event.openid, delta: prior.delta, balance: prior.balanceAfter as number, replayed: true }
+      }
+      const doc = await getInTransaction<Doc>(t, 'members', event.openid)
+      if (!doc) throw new AppError('NOT_FOUND', `会员不存在：${event.openid}`)
+      const member: Member = parseMember(doc)
+      const change: WalletChange =
+        event.delta > 0
+          ? earnPoints(member, event.delta, { now: ctx.now, expiryMonths: rules.expiryMonths, source, batchId: derivedId('adj', event.requestId), kind: 'adjust', reason: event.reason })
+          : spendPoints(member, -event.delta, { now: ctx.now, source, kind: 'adjust', reason: event.reason })
+      await applyWalletChange(t, member, change, { now: ctx.now, operator: actor })
+      await auditIn(t, {
+        actor,
+        action: 'adjustPoints',
+        target: event.openid,
+        before: { points: member.points },
+        after: { points: change.wallet.points },
+        reason: event.reason,
+        requestId: event.requestId,
+        at: ctx.now,
+      })
+      return { openid: event.openid, delta: event.delta, balance: change.wallet.points, replayed: false }
+    })
+  },
+
+  /**
+   * The daily job (timer trigger `expirePoints`). Set-based: finds the members holding a batch past
+   * its expiry (`pointBatches.expiresAt <= now`) and expires each in its own transaction, writing an
+   * `expire` row for what is left of each batch (ids `expire:<batchId>`: a rerun never books twice).
+   */
+  async expirePoints(event, ctx) {
+    await requireAdmin(ctx)
+    const started = Date.now()
+    const due = members.where({ 'pointBatches.expiresAt': _.lte(ctx.now) }).orderBy('_id', 'asc')
+    const found = await readAll(event.dryRun ? due : due.field({ _id: true }))
+    const totals = { members: 0, rows: 0, points: 0 }
+    if (event.dryRun) {
+      for (const doc of found) {
+        const change = expireDue(parseMember(doc), ctx.now)
+        if (!change.entries.length) continue
+        totals.members++
+        totals.rows += change.entries.length
+        totals.points -= change.entries.reduce((s, e) => s + e.delta, 0)
+      }
+      return { dryRun: true, ...totals, more: false }
+    }
+    let more = false
+    let failed = 0
+    await eachLimited(found, EXPIRY_CONCURRENCY, async ({ _id }) => {
+      if (Date.now() - started > EXPIRY_TIME_BUDGET_MS) {
+        more = true
+        return
+      }
+      try {
+        const change = await transact(async t => {
+          const doc = await getInTransaction<Doc>(t, 'members', String(_id))
+          if (!doc) return null
+          const member = parseMember(doc)
+          const c = expireDue(member, ctx.now)
+          if (c.entries.length) await applyWalletChange(t, member, c, { now: ctx.now, operator: 'system' })
+          return c
+        })
+        if (!change?.entries.length) return
+        totals.members++
+        totals.rows += change.entries.length
+        totals.points -= change.entries.reduce((s, e) => s + e.delta, 0)
+      } catch (err) {
+        failed++
+        more = true
+        console.error('[admin] expirePoints: member', _id, 'failed; the next run retries', err)
+      }
+    })
+    await audit({ actor: actorOf(ctx), action: 'expirePoints', target: 'members', after: { ...totals, failed, more }, at: ctx.now })
+    return { dryRun: false, ...totals, more }
   },
 })

@@ -1,37 +1,92 @@
 /** `member`: what a consumer does from the mini-program. Identity is the context OPENID, never the event. */
-import { MemberEvents, MemberSchema, type Member } from '../../types/member'
+import { randomInt } from 'crypto'
+import { sha256 } from 'js-sha256'
+import { MemberEvents, phoneNumber, type Member } from '../../types/member'
 import { AppError } from '../../types/result'
-import { newMember, profileChanges, toProfile } from '../../domain/member'
-import { db } from '../shared/cloud'
+import { memberNoFrom, newMember, profileChanges, toProfile } from '../../domain/member'
+import { CODE_STEP_SECONDS, deriveMemberKey } from '../../domain/member-code'
+import { expireDue, expiringSoon } from '../../domain/points'
+import { auditIn } from '../shared/audit'
+import { cloud, db, _ } from '../shared/cloud'
 import { defineFunction, requireUser } from '../shared/handler'
+import { isDeleted, ledgerOf, memberById, members, parseMember, toLedgerItem } from '../shared/members'
+import { findById, readAll } from '../shared/query'
+import type { Doc } from '../shared/sdk-types'
+import { getInTransaction, isDuplicateKey, transact } from '../shared/transaction'
+import { applyWalletChange } from '../shared/wallet'
 
-const members = db.collection('members')
+const phoneCodes = db.collection('phone_codes')
 
-async function findMember(openid: string): Promise<Member | null> {
-  const { data } = await members.where({ _id: openid }).limit(1).get()
-  return data.length ? MemberSchema.parse(data[0]) : null
+export const PHONE_CODE_TTL_SECONDS = 5 * 60
+export const PHONE_CODE_RESEND_SECONDS = 60
+export const PHONE_CODE_MAX_ATTEMPTS = 5
+export const DELETED_NICKNAME = '已注销用户'
+
+const onEmulator = () => process.env.CLOUDBASE_EMULATOR === '1'
+
+function deletedError(): AppError {
+  return new AppError('PERMISSION_DENIED', '该会员账号已注销，个人信息已删除；如需重新开通请联系客服')
 }
 
+/** The caller's member record; NOT_FOUND before sign-up, PERMISSION_DENIED after deletion. */
 async function loadMember(openid: string): Promise<Member> {
-  const member = await findMember(openid)
+  const member = await memberById(openid)
   if (!member) throw new AppError('NOT_FOUND', '会员不存在，请先登录')
+  if (isDeleted(member)) throw deletedError()
   return member
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  const text = `${(err as { code?: string }).code ?? ''} ${(err as { message?: string }).message ?? ''}`
-  return /DUPLICATE|duplicate key|E11000/i.test(text)
+/** A random 10-digit member number nobody has (checked; a collision is ~1 in 10^9 per member). */
+async function freeMemberNo(): Promise<string> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const memberNo = memberNoFrom(Math.random)
+    if ((await members.where({ memberNo }).count()).total === 0) return memberNo
+  }
+  throw new AppError('INTERNAL', '会员号分配失败，请重试')
+}
+
+function codeHash(openid: string, phone: string, code: string): string {
+  return sha256(`phone-code:${openid}:${phone}:${code}`)
+}
+
+/**
+ * Binds `phone` to the member in one transaction. A phone belongs to one member: the claim doc
+ * `member_phones/<phone>` is created with the binding (a racing second claim conflicts and, retried,
+ * sees the first) and removed when the member changes phone or deletes the account.
+ */
+async function bindPhoneTo(openid: string, phone: string, now: Date, consumeSmsCode: boolean): Promise<Member> {
+  return transact(async t => {
+    const doc = await getInTransaction<Doc>(t, 'members', openid)
+    if (!doc) throw new AppError('NOT_FOUND', '会员不存在，请先登录')
+    const member = parseMember(doc)
+    if (isDeleted(member)) throw deletedError()
+    const claim = await getInTransaction<{ memberId: string }>(t, 'member_phones', phone)
+    if (claim && claim.memberId !== openid) throw new AppError('ALREADY_EXISTS', '该手机号已绑定其他会员')
+    if (consumeSmsCode) await t.collection('phone_codes').doc(openid).remove()
+    if (member.phone === phone && claim) return member
+    if (member.phone && member.phone !== phone) {
+      const old = await getInTransaction<{ memberId: string }>(t, 'member_phones', member.phone)
+      if (old?.memberId === openid) await t.collection('member_phones').doc(member.phone).remove()
+    }
+    if (!claim) await t.collection('member_phones').add({ data: { _id: phone, memberId: openid, boundAt: now } })
+    await t.collection('members').doc(openid).update({ data: { phone, updatedAt: now } })
+    return { ...member, phone, updatedAt: now }
+  })
 }
 
 export const main = defineFunction(MemberEvents, {
   async login(_event, ctx) {
     const openid = requireUser(ctx)
-    const existing = await findMember(openid)
+    const existing = await findById(members, openid)
     if (existing) {
-      await members.doc(openid).update({ data: { lastLoginAt: ctx.now } })
-      return { member: toProfile({ ...existing, lastLoginAt: ctx.now }), created: false }
+      if (isDeleted(existing)) throw deletedError()
+      const patch: Record<string, unknown> = { lastLoginAt: ctx.now }
+      // members signed up before member numbers existed get one now
+      if (!existing.memberNo) patch.memberNo = await freeMemberNo()
+      await members.doc(openid).update({ data: patch })
+      return { member: toProfile(parseMember({ ...existing, ...patch })), created: false }
     }
-    const member = newMember(openid, ctx.now)
+    const member = newMember(openid, await freeMemberNo(), ctx.now)
     try {
       // _id is the OPENID: two first sign-ins racing create one member, the loser reads it
       await members.add({ data: member })
@@ -53,5 +108,167 @@ export const main = defineFunction(MemberEvents, {
     const updated = { ...member, ...changes, updatedAt: ctx.now }
     await members.doc(member._id).update({ data: { ...changes, updatedAt: ctx.now } })
     return { member: toProfile(updated) }
+  },
+
+  async getPoints(_event, ctx) {
+    let member = await loadMember(requireUser(ctx))
+    // expire what is due now rather than show points that can no longer be spent (the daily job
+    // does the same; ledger ids make the two agree)
+    if (member.pointBatches.some(b => b.expiresAt <= ctx.now)) {
+      member = await transact(async t => {
+        const doc = await getInTransaction<Doc>(t, 'members', member._id)
+        const fresh = parseMember(doc!)
+        const change = expireDue(fresh, ctx.now)
+        if (!change.entries.length) return fresh
+        await applyWalletChange(t, fresh, change, { now: ctx.now, operator: 'system' })
+        return { ...fresh, ...change.wallet }
+      })
+    }
+    return { balance: member.points, expiring: expiringSoon(member, ctx.now) }
+  },
+
+  async pointsHistory(event, ctx) {
+    const member = await loadMember(requireUser(ctx))
+    const { data } = await ledgerOf(member._id).skip(event.offset).limit(event.limit + 1).get()
+    return { items: data.slice(0, event.limit).map(toLedgerItem), hasMore: data.length > event.limit }
+  },
+
+  async getCodeKey(_event, ctx) {
+    const member = await loadMember(requireUser(ctx))
+    const secret = process.env.MEMBER_CODE_SECRET
+    if (!secret) {
+      console.error('[member] MEMBER_CODE_SECRET is not set: add it to the environment variables of the member and staff functions')
+      throw new AppError('INTERNAL', '会员码服务未配置，请联系管理员')
+    }
+    return { memberNo: member.memberNo, key: deriveMemberKey(secret, member.memberNo, member.codeKeyVersion), keyVersion: member.codeKeyVersion, stepSeconds: CODE_STEP_SECONDS }
+  },
+
+  async requestPhoneCode(event, ctx) {
+    const openid = requireUser(ctx)
+    const member = await loadMember(openid)
+    if (!onEmulator()) {
+      // no SMS provider is wired up: on WeChat the phone comes from the getPhoneNumber button (bindPhone)
+      throw new AppError('FAILED_PRECONDITION', '短信验证码仅在本地演示环境可用，请使用微信手机号快速验证')
+    }
+    if (member.phone === event.phone) throw new AppError('FAILED_PRECONDITION', '已绑定该手机号')
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+    await transact(async t => {
+      const prev = await getInTransaction<{ sentAt: Date }>(t, 'phone_codes', openid)
+      const wait = prev ? Math.ceil(PHONE_CODE_RESEND_SECONDS - (ctx.now.getTime() - new Date(prev.sentAt).getTime()) / 1000) : 0
+      if (wait > 0) throw new AppError('FAILED_PRECONDITION', `验证码发送太频繁，请 ${wait} 秒后再试`)
+      await t.collection('phone_codes').doc(openid).set({
+        data: {
+          memberId: openid,
+          phone: event.phone,
+          codeHash: codeHash(openid, event.phone, code),
+          attempts: 0,
+          sentAt: ctx.now,
+          expiresAt: new Date(ctx.now.getTime() + PHONE_CODE_TTL_SECONDS * 1000),
+        },
+      })
+    })
+    return { sent: true as const, expiresInSeconds: PHONE_CODE_TTL_SECONDS, ...(onEmulator() ? { devCode: code } : {}) }
+  },
+
+  async bindPhone(event, ctx) {
+    const openid = requireUser(ctx)
+    await loadMember(openid)
+    let res: { phoneInfo?: { purePhoneNumber?: string; phoneNumber?: string; countryCode?: string } }
+    try {
+      res = await cloud.openapi.phonenumber.getPhoneNumber({ code: event.wxCode })
+    } catch (err) {
+      const e = err as { errCode?: number; errMsg?: string }
+      // 40029: invalid code; 40013 / 41001...: a code from another app or already used
+      if (typeof e.errCode === 'number' && e.errCode > 0) throw new AppError('PHONE_CODE_INVALID', '手机号授权已失效，请重新点击获取手机号')
+      throw err
+    }
+    const phone = res.phoneInfo?.purePhoneNumber
+    const country = res.phoneInfo?.countryCode
+    if (!phone || (country && country !== '86') || !phoneNumber.safeParse(phone).success) {
+      throw new AppError('FAILED_PRECONDITION', '目前仅支持中国大陆手机号')
+    }
+    return { member: toProfile(await bindPhoneTo(openid, phone, ctx.now, false)) }
+  },
+
+  async bindPhoneBySms(event, ctx) {
+    const openid = requireUser(ctx)
+    await loadMember(openid)
+    const invalid = () => new AppError('PHONE_CODE_INVALID', '验证码错误或已过期，请重新获取')
+    // every check uses up one attempt, atomically: at most PHONE_CODE_MAX_ATTEMPTS guesses per code
+    const { stats } = await phoneCodes
+      .where({ _id: openid, phone: event.phone, attempts: _.lt(PHONE_CODE_MAX_ATTEMPTS), expiresAt: _.gt(ctx.now) })
+      .update({ data: { attempts: _.inc(1) } })
+    if (!stats.updated) throw invalid()
+    const stored = await findById<{ codeHash: string; phone: string }>(phoneCodes, openid)
+    if (!stored || stored.phone !== event.phone || stored.codeHash !== codeHash(openid, event.phone, event.smsCode)) throw invalid()
+    return { member: toProfile(await bindPhoneTo(openid, event.phone, ctx.now, true)) }
+  },
+
+  async exportMyData(_event, ctx) {
+    const openid = requireUser(ctx)
+    const member = await loadMember(openid)
+    const [ledger, purchases, refunds, staff] = await Promise.all([
+      readAll(ledgerOf(openid)),
+      readAll(db.collection('purchases').where({ memberId: openid }).orderBy('createdAt', 'desc')),
+      readAll(db.collection('refunds').where({ memberId: openid }).orderBy('createdAt', 'desc')),
+      findById(db.collection('staff'), openid),
+    ])
+    // what the member's records say about other people (the staff who served them) is not theirs to export
+    const withoutStaff = ({ staffOpenid: _staff, ...rest }: Doc) => rest
+    return {
+      exportedAt: ctx.now.toISOString(),
+      member: toProfile(member),
+      pointBatches: member.pointBatches.map(b => ({ batchId: b.batchId, earnedAt: b.earnedAt.toISOString(), expiresAt: b.expiresAt.toISOString(), remaining: b.remaining, sourceType: b.sourceType })),
+      ledger: ledger.map(toLedgerItem),
+      purchases: purchases.map(withoutStaff),
+      refunds: refunds.map(withoutStaff),
+      staff: staff ? { storeId: staff.storeId, name: staff.name, active: staff.active } : null,
+    }
+  },
+
+  /**
+   * Erases personal data (nickname, avatar, birthday, gender, phone, pending phone codes, a staff
+   * role's name) and marks the member `deleted`; the points wallet, ledger and purchase rows stay,
+   * keyed by the member id, so every total stays true. Sign-in is refused afterwards.
+   */
+  async deleteMyAccount(_event, ctx) {
+    const openid = requireUser(ctx)
+    const avatar = await transact(async t => {
+      const doc = await getInTransaction<Doc>(t, 'members', openid)
+      if (!doc) throw new AppError('NOT_FOUND', '会员不存在')
+      const member = parseMember(doc)
+      if (isDeleted(member)) throw deletedError()
+      await t.collection('members').doc(openid).update({
+        data: {
+          nickname: DELETED_NICKNAME,
+          avatarFileId: null,
+          birthday: null,
+          gender: 'unknown',
+          phone: null,
+          status: 'deleted',
+          deletedAt: ctx.now,
+          updatedAt: ctx.now,
+          // any code key on a device stops working
+          codeKeyVersion: member.codeKeyVersion + 1,
+        },
+      })
+      if (member.phone) {
+        const claim = await getInTransaction<{ memberId: string }>(t, 'member_phones', member.phone)
+        if (claim?.memberId === openid) await t.collection('member_phones').doc(member.phone).remove()
+      }
+      if (await getInTransaction(t, 'phone_codes', openid)) await t.collection('phone_codes').doc(openid).remove()
+      const staff = await getInTransaction<Doc>(t, 'staff', openid)
+      if (staff) await t.collection('staff').doc(openid).update({ data: { active: false, name: DELETED_NICKNAME, updatedAt: ctx.now } })
+      await auditIn(t, { actor: openid, action: 'deleteMyAccount', target: openid, at: ctx.now })
+      return member.avatarFileId
+    })
+    if (avatar) {
+      try {
+        await cloud.deleteFile({ fileList: [avatar] })
+      } catch (err) {
+        console.error('[member] could not delete the avatar of a deleted account', avatar, err)
+      }
+    }
+    return { deleted: true as const }
   },
 })

@@ -19,8 +19,9 @@ type Actions<E extends { action: string }> = {
 }
 
 export function defineFunction<E extends { action: string }>(schema: ZodType<E>, actions: Actions<E>) {
-  return async function main(event: unknown): Promise<Result<unknown>> {
+  return async function main(rawEvent: unknown): Promise<Result<unknown>> {
     try {
+      const event = fromTimer(rawEvent)
       const action = event && typeof event === 'object' ? (event as { action?: unknown }).action : undefined
       if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(actions, action)) {
         throw new AppError('UNKNOWN_ACTION', `未知的 action：${typeof action === 'string' ? action : '(缺少 action)'}；可用：${Object.keys(actions).join(', ')}`)
@@ -34,6 +35,17 @@ export function defineFunction<E extends { action: string }>(schema: ZodType<E>,
       return toFailure(err)
     }
   }
+}
+
+/**
+ * A timer trigger's event (`{ Type: 'Timer', TriggerName, Time, Message }`) runs the action named
+ * like the trigger in config.json. The caller's identity still comes from the context: a timer has
+ * no OPENID, and a mini-program user sending this shape is checked like any other call.
+ */
+function fromTimer(event: unknown): unknown {
+  if (!event || typeof event !== 'object') return event
+  const { Type, TriggerName } = event as { Type?: unknown; TriggerName?: unknown }
+  return Type === 'Timer' && typeof TriggerName === 'string' ? { action: TriggerName } : event
 }
 
 /** A mini-program call carries `userInfo` (appId, openId) in the event; it is not input. */

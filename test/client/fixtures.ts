@@ -5,6 +5,8 @@ export function member(overrides: Partial<MemberProfile> = {}): MemberProfile {
   return {
     _id: 'o_alice',
     openid: 'o_alice',
+    memberNo: '1000000001',
+    phone: null,
     nickname: '小爱',
     avatarFileId: null,
     birthday: '1990-05-01',

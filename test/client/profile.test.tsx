@@ -1,5 +1,5 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
-import Taro from './doubles/taro'
+import Taro, { triggerDidShow } from './doubles/taro'
 import { setChooseAvatarResult } from './doubles/components'
 import { callFunction, uploadFile } from '../../client/src/services/cloud'
 import ProfilePage from '../../client/src/pages/profile/index'
@@ -223,5 +223,26 @@ describe('编辑资料', () => {
     backend(member({ nickname: '回来了' }))
     fireEvent.click(screen.getByRole('button', { name: '重试' }))
     await waitFor(() => expect(nicknameInput()).toHaveValue('回来了'))
+  })
+
+  it('shows the member’s own phone unmasked and opens 绑定手机号; back from it, shows the new number and keeps edits', async () => {
+    backend(member({ phone: null }))
+    await renderLoaded()
+    expect(document.getElementById('profile-phone')).toHaveTextContent('未绑定')
+    fireEvent.click(document.getElementById('profile-phone-row')!)
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/phone/index' })
+
+    fireEvent.change(nicknameInput(), { target: { value: '编辑中' } })
+    backend(member({ phone: '13812345678' }))
+    await act(async () => triggerDidShow())
+    await waitFor(() => expect(document.getElementById('profile-phone')).toHaveTextContent('13812345678'))
+    expect(nicknameInput()).toHaveValue('编辑中')
+  })
+
+  it('links to 隐私与账号', async () => {
+    backend(member())
+    await renderLoaded()
+    fireEvent.click(document.getElementById('profile-privacy-entry')!)
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/privacy/index' })
   })
 })

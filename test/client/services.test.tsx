@@ -3,8 +3,10 @@ import Taro from './doubles/taro'
 import * as h5 from '../../client/src/services/cloud.h5'
 import * as weapp from '../../client/src/services/cloud.weapp'
 import { createSession, listDemoUsers } from '../../client/src/services/gateway'
-import { getToken, setToken } from '../../client/src/services/session'
+import { clearToken, getToken, setToken } from '../../client/src/services/session'
 import { memberApi } from '../../client/src/services/member'
+import { staffApi } from '../../client/src/services/staff'
+import { loadCodeKey, saveCodeKey } from '../../client/src/utils/code-key'
 import { changedFields } from '../../client/src/utils/profile'
 import { avatarCloudPath, imageExt, shanghaiDateText, shanghaiToday } from '../../client/src/utils/format'
 import { member } from './fixtures'
@@ -159,5 +161,75 @@ describe('client utils', () => {
     const m = member()
     expect(changedFields(m, { nickname: '小爱', avatarFileId: null, birthday: '1990-05-01', gender: 'female' })).toEqual({})
     expect(changedFields(m, { nickname: '小爱', avatarFileId: null, birthday: null, gender: 'male' })).toEqual({ birthday: null, gender: 'male' })
+  })
+})
+
+describe('member and staff actions on the wire (H5 gateway)', () => {
+  beforeEach(() => setToken('tok-1'))
+  const sent = () => fetchMock.mock.calls.map(([url, init]) => [url, JSON.parse(init.body)])
+
+  it('member actions send the contract events', async () => {
+    fetchMock.mockResolvedValue(response(200, { ok: true, data: {} }))
+    await memberApi.getPoints()
+    await memberApi.pointsHistory(20, 20)
+    await memberApi.getCodeKey()
+    await memberApi.requestPhoneCode('13812345678')
+    await memberApi.bindPhone('wx-code')
+    await memberApi.bindPhoneBySms('13812345678', '123456')
+    await memberApi.exportMyData()
+    await memberApi.deleteMyAccount()
+    expect(sent()).toEqual([
+      ['/gateway/functions/member', { action: 'getPoints' }],
+      ['/gateway/functions/member', { action: 'pointsHistory', offset: 20, limit: 20 }],
+      ['/gateway/functions/member', { action: 'getCodeKey' }],
+      ['/gateway/functions/member', { action: 'requestPhoneCode', phone: '13812345678' }],
+      ['/gateway/functions/member', { action: 'bindPhone', wxCode: 'wx-code' }],
+      ['/gateway/functions/member', { action: 'bindPhoneBySms', phone: '13812345678', smsCode: '123456' }],
+      ['/gateway/functions/member', { action: 'exportMyData' }],
+      ['/gateway/functions/member', { action: 'deleteMyAccount', confirm: true }],
+    ])
+  })
+
+  it('staff actions send the contract events (a refund without amount omits amountFen)', async () => {
+    fetchMock.mockResolvedValue(response(200, { ok: true, data: {} }))
+    await staffApi.me()
+    await staffApi.verifyCode('100000000112345678')
+    await staffApi.findMemberByPhone('13812345678')
+    await staffApi.recordPurchase({ requestId: 'p-abcdefgh', member: { memberNo: '1000000001' }, amountFen: 1230 })
+    await staffApi.refundPurchase({ requestId: 'rf-abcdefgh', purchaseId: 'pur_1' })
+    await staffApi.refundPurchase({ requestId: 'rf-abcdefgi', purchaseId: 'pur_1', amountFen: 500, reason: '退货' })
+    await staffApi.today()
+    expect(sent()).toEqual([
+      ['/gateway/functions/staff', { action: 'me' }],
+      ['/gateway/functions/staff', { action: 'verifyCode', code: '100000000112345678' }],
+      ['/gateway/functions/staff', { action: 'findMemberByPhone', phone: '13812345678' }],
+      ['/gateway/functions/staff', { action: 'recordPurchase', requestId: 'p-abcdefgh', member: { memberNo: '1000000001' }, amountFen: 1230 }],
+      ['/gateway/functions/staff', { action: 'refundPurchase', requestId: 'rf-abcdefgh', purchaseId: 'pur_1' }],
+      ['/gateway/functions/staff', { action: 'refundPurchase', requestId: 'rf-abcdefgi', purchaseId: 'pur_1', amountFen: 500, reason: '退货' }],
+      ['/gateway/functions/staff', { action: 'today' }],
+    ])
+  })
+})
+
+describe('cached member code key', () => {
+  const key = { memberNo: '1000000001', key: 'k'.repeat(64), keyVersion: 2, stepSeconds: 30 }
+
+  it('is dropped when another identity signs in or the session ends (H5), kept for the same one', () => {
+    setToken('tok-a')
+    saveCodeKey(key)
+    setToken('tok-a')
+    expect(loadCodeKey()).toEqual(key)
+    setToken('tok-b')
+    expect(loadCodeKey()).toBeNull()
+    saveCodeKey(key)
+    clearToken()
+    expect(loadCodeKey()).toBeNull()
+  })
+
+  it('ignores malformed stored values', () => {
+    Taro.setStorageSync('member.codeKey', { key: 'x', memberNo: 'abc' })
+    expect(loadCodeKey()).toBeNull()
+    Taro.setStorageSync('member.codeKey', 'garbage')
+    expect(loadCodeKey()).toBeNull()
   })
 })

@@ -1,5 +1,6 @@
 /** The `member` function through the real runtime and the unmodified SDK on the emulator. */
 import { startEmulator, sdkFor, invoke, deployCollections, type RunningEmulator } from '../helpers/emulator'
+import { expectLedgerInvariant, type Env } from './support'
 
 let emu: RunningEmulator
 const call = (event: unknown, openid?: string) => invoke(emu, 'member', event, openid)
@@ -8,7 +9,13 @@ beforeAll(async () => {
   emu = await startEmulator({ args: ['--no-timers'] })
   await deployCollections(emu)
 }, 60_000)
-afterAll(() => emu?.stop())
+afterAll(async () => {
+  try {
+    await expectLedgerInvariant({ db: sdkFor(emu).database() } as Env)
+  } finally {
+    await emu?.stop()
+  }
+})
 
 describe('login', () => {
   test('creates the member on first sign-in from the context OPENID, then finds it', async () => {
@@ -32,6 +39,27 @@ describe('login', () => {
     expect(await call({ action: 'login' })).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' })
     const res = await sdkFor(emu).callFunction({ name: 'member', data: { action: 'login' } })
     expect(res.result).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' })
+  })
+
+  test('sign-up assigns a 10-digit member number and an empty wallet; the profile hides batches and key version', async () => {
+    const res = await call({ action: 'login' }, 'o_login_no')
+    expect(res.data.member.memberNo).toMatch(/^\d{10}$/)
+    expect(res.data.member).toMatchObject({ phone: null, points: 0 })
+    expect(res.data.member).not.toHaveProperty('pointBatches')
+    expect(res.data.member).not.toHaveProperty('codeKeyVersion')
+    const stored = (await sdkFor(emu).database().collection('members').doc('o_login_no').get()).data as any
+    expect(stored).toMatchObject({ memberNo: res.data.member.memberNo, pointBatches: [], codeKeyVersion: 1, points: 0 })
+  })
+
+  test('a member stored before member numbers existed gets one at the next sign-in', async () => {
+    const now = new Date()
+    await sdkFor(emu).database().collection('members').add({
+      data: { _id: 'o_legacy', openid: 'o_legacy', nickname: '老会员', avatarFileId: null, birthday: null, gender: 'unknown', points: 0, createdAt: now, updatedAt: now, lastLoginAt: now },
+    })
+    const res = await call({ action: 'login' }, 'o_legacy')
+    expect(res).toMatchObject({ ok: true, data: { created: false, member: { nickname: '老会员', phone: null } } })
+    expect(res.data.member.memberNo).toMatch(/^\d{10}$/)
+    expect(await call({ action: 'getProfile' }, 'o_legacy')).toMatchObject({ ok: true, data: { member: { memberNo: res.data.member.memberNo } } })
   })
 
   test('an openid in the event cannot choose the identity', async () => {

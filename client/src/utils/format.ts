@@ -1,6 +1,7 @@
 import dayjs from 'dayjs'
 import utc from 'dayjs/plugin/utc'
 import type { MemberProfile } from '../../../types/member'
+import type { LedgerKind } from '../../../types/points'
 
 dayjs.extend(utc)
 
@@ -38,4 +39,35 @@ export function imageExt(path: string, mimeType?: string): string {
 /** Where an avatar goes in cloud storage: avatars/<openid>/<timestamp>.<ext>. */
 export function avatarCloudPath(openid: string, ext: string, now: number = Date.now()): string {
   return `avatars/${openid}/${now}.${ext}`
+}
+
+/** An ISO instant as Shanghai date and time, e.g. 2024-03-05 00:30. */
+export function shanghaiDateTimeText(iso: string): string {
+  const d = dayjs(iso)
+  return d.isValid() ? d.utcOffset(SHANGHAI_OFFSET_MINUTES).format('YYYY-MM-DD HH:mm') : ''
+}
+
+/** An ISO instant as Shanghai time of day, e.g. 14:05. */
+export function shanghaiTimeText(iso: string): string {
+  const d = dayjs(iso)
+  return d.isValid() ? d.utcOffset(SHANGHAI_OFFSET_MINUTES).format('HH:mm') : ''
+}
+
+/** 18 digits grouped for reading aloud at the till: 1000 0000 0112 3456 78. */
+export function groupDigits(code: string, size = 4): string {
+  return code.replace(new RegExp(`(\\d{${size}})(?=\\d)`, 'g'), '$1 ')
+}
+
+/** Signed points: +10, -5, 0. */
+export function signedPoints(delta: number): string {
+  return delta > 0 ? `+${delta}` : String(delta)
+}
+
+/** Ledger kinds as the member reads them. */
+export const LEDGER_KIND_TEXT: Record<LedgerKind, string> = {
+  earn: '获得',
+  spend: '使用',
+  expire: '过期',
+  adjust: '调整',
+  reverse: '退款扣回',
 }

@@ -1,7 +1,8 @@
 /**
  * Test double for `@tarojs/components` (mapped in jest.config.js): plain DOM elements with Taro's
  * event shapes (`onInput` → `{ detail: { value } }`, Picker/RadioGroup `onChange` → `{ detail: { value } }`,
- * Button `openType="chooseAvatar"` → `onChooseAvatar({ detail: { avatarUrl } })`).
+ * Button `openType="chooseAvatar"` → `onChooseAvatar({ detail: { avatarUrl } })`, `openType="getPhoneNumber"` →
+ * `onGetPhoneNumber({ detail: { code } })`, Canvas → a <canvas>).
  */
 import type { CSSProperties, ReactNode } from 'react'
 
@@ -56,9 +57,16 @@ export function setChooseAvatarResult(url: string): void {
   nextAvatarUrl = url
 }
 
-export function Button(props: Common & { disabled?: boolean; loading?: boolean; openType?: string; onChooseAvatar?: Handler; size?: string }) {
+let nextPhoneDetail: Record<string, unknown> = { errMsg: 'getPhoneNumber:ok', code: 'wx-phone-code' }
+/** What the next tap on an `openType="getPhoneNumber"` Button reports as `detail` (e.g. `{ errMsg: 'getPhoneNumber:fail user deny' }`). */
+export function setGetPhoneNumberResult(detail: Record<string, unknown>): void {
+  nextPhoneDetail = detail
+}
+
+export function Button(props: Common & { disabled?: boolean; loading?: boolean; openType?: string; onChooseAvatar?: Handler; onGetPhoneNumber?: Handler; size?: string }) {
   const onClick = () => {
     if (props.openType === 'chooseAvatar' && props.onChooseAvatar) props.onChooseAvatar(taroEvent({ avatarUrl: nextAvatarUrl }, 'chooseavatar'))
+    if (props.openType === 'getPhoneNumber' && props.onGetPhoneNumber) props.onGetPhoneNumber(taroEvent({ ...nextPhoneDetail }, 'getphonenumber'))
     props.onClick?.(taroEvent({}, 'tap'))
   }
   return (
@@ -132,6 +140,11 @@ export function Radio(props: Common & { value?: string; checked?: boolean; disab
       onChange={() => {}}
     />
   )
+}
+
+/** A <canvas> with the Canvas props as data attributes; `type='2d'` nodes come back from createSelectorQuery. */
+export function Canvas(props: Common & { type?: string; canvasId?: string }) {
+  return <canvas {...dom(props)} data-type={props.type} data-canvas-id={props.canvasId} />
 }
 
 export function ScrollView(props: Common) {

@@ -9,6 +9,9 @@ type Callback = () => void
 
 const storage = new Map<string, unknown>()
 const didShowListeners = new Set<Callback>()
+const didHideListeners = new Set<Callback>()
+const reachBottomListeners = new Set<Callback>()
+let routerParams: Record<string, string> = {}
 
 function ok(name: string) {
   return jest.fn(async (..._args: unknown[]) => ({ errMsg: `${name}:ok` }))
@@ -35,18 +38,94 @@ export function useDidShow(cb: Callback): void {
   }, [])
 }
 
+/** Registers `cb` in `set` while the component is mounted (latest callback wins). */
+function useListener(set: Set<Callback>, cb: Callback) {
+  const ref = useRef(cb)
+  ref.current = cb
+  useEffect(() => {
+    const listener = () => ref.current()
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+    }
+  }, [])
+}
+
 export function useLoad(cb: (params: Record<string, string>) => void): void {
-  useOnce(() => cb({}))
+  useOnce(() => cb({ ...routerParams }))
 }
 export const useLaunch = useOnce
 export const useReady = useOnce
-export function useDidHide(_cb: Callback): void {}
-export function useUnload(_cb: Callback): void {}
+export function useDidHide(cb: Callback): void {
+  useListener(didHideListeners, cb)
+}
+/** Runs when the page unmounts (the test's unmount()). */
+export function useUnload(cb: Callback): void {
+  const ref = useRef(cb)
+  ref.current = cb
+  useEffect(() => () => ref.current(), [])
+}
 export function usePullDownRefresh(_cb: Callback): void {}
+export function useReachBottom(cb: Callback): void {
+  useListener(reachBottomListeners, cb)
+}
 
 /** Shows every mounted page again (runs their useDidShow callbacks). Wrap in act(). */
 export function triggerDidShow(): void {
   didShowListeners.forEach(l => l())
+}
+
+/** Hides every mounted page (runs their useDidHide callbacks). Wrap in act(). */
+export function triggerDidHide(): void {
+  didHideListeners.forEach(l => l())
+}
+
+/** Scrolls every mounted page to the bottom (runs their useReachBottom callbacks). Wrap in act(). */
+export function triggerReachBottom(): void {
+  reachBottomListeners.forEach(l => l())
+}
+
+/** The query parameters the next page sees in getCurrentInstance().router.params and useLoad. */
+export function setRouterParams(params: Record<string, string>): void {
+  routerParams = { ...params }
+}
+
+/**
+ * createSelectorQuery().select('#id').fields({ node, size }).exec(cb): answers from the jsdom
+ * document (`node` is the DOM element, e.g. the <canvas> the Canvas double renders).
+ */
+function createSelectorQuery() {
+  const selected: Array<{ selector: string; fields: { node?: boolean; size?: boolean } }> = []
+  const query = {
+    in: () => query,
+    select(selector: string) {
+      return {
+        fields(fields: { node?: boolean; size?: boolean }) {
+          selected.push({ selector, fields })
+          return query
+        },
+        boundingClientRect() {
+          selected.push({ selector, fields: { size: true } })
+          return query
+        },
+      }
+    },
+    exec(cb?: (res: unknown[]) => void) {
+      const res = selected.map(({ selector, fields }) => {
+        const el = document.querySelector(selector) as HTMLElement | null
+        if (!el) return null
+        const out: Record<string, unknown> = {}
+        if (fields.node) out.node = el
+        if (fields.size) {
+          out.width = Number(el.getAttribute('data-width')) || el.clientWidth
+          out.height = Number(el.getAttribute('data-height')) || el.clientHeight
+        }
+        return out
+      })
+      setTimeout(() => cb?.(res), 0)
+    },
+  }
+  return query
 }
 
 const Taro = {
@@ -69,6 +148,18 @@ const Taro = {
   }),
   clearStorageSync: jest.fn((): void => storage.clear()),
   chooseImage: jest.fn(),
+  /** Resolves like a scan of `result`; set per test with mockResolvedValueOnce / mockRejectedValueOnce. */
+  scanCode: jest.fn(async (..._args: unknown[]): Promise<{ errMsg: string; result: string; scanType?: string }> => ({ errMsg: 'scanCode:ok', result: '', scanType: 'QR_CODE' })),
+  getScreenBrightness: jest.fn(async (..._args: unknown[]) => ({ errMsg: 'getScreenBrightness:ok', value: 0.4 })),
+  setScreenBrightness: ok('setScreenBrightness'),
+  setKeepScreenOn: ok('setKeepScreenOn'),
+  setClipboardData: ok('setClipboardData'),
+  getWindowInfo: jest.fn(() => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 667 })),
+  nextTick: jest.fn((cb: () => void) => {
+    setTimeout(cb, 0)
+  }),
+  createSelectorQuery: jest.fn(createSelectorQuery),
+  getCurrentInstance: jest.fn(() => ({ router: { params: { ...routerParams }, path: '' } })),
   cloud: {
     init: jest.fn(),
     callFunction: jest.fn(),
@@ -81,12 +172,16 @@ const Taro = {
   useDidHide,
   useUnload,
   usePullDownRefresh,
+  useReachBottom,
 }
 
 /** Clears recorded calls and storage; keeps default implementations. Call in beforeEach. */
 export function resetTaro(): void {
   storage.clear()
   didShowListeners.clear()
+  didHideListeners.clear()
+  reachBottomListeners.clear()
+  routerParams = {}
   const clear = (o: Record<string, unknown>) =>
     Object.values(o).forEach(v => {
       if (jest.isMockFunction(v)) v.mockClear()

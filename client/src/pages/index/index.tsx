@@ -2,22 +2,58 @@ import { useCallback, useRef, useState } from 'react'
 import { Button, Image, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import type { MemberProfile } from '../../../../types/member'
+import type { PointsSummary } from '../../../../types/points'
+import type { StaffOutputs } from '../../../../types/staff'
 import { fileUrl, needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
+import { staffApi } from '../../services/staff'
 import { shanghaiDateText } from '../../utils/format'
 import './index.css'
 
 type State =
   | { status: 'loading' }
   | { status: 'error'; message: string }
+  | { status: 'deleted' }
   | { status: 'ready'; member: MemberProfile; avatarUrl: string }
+
+const go = (url: string) => () => void Taro.navigateTo({ url })
 
 export default function IndexPage() {
   const [state, setState] = useState<State>({ status: 'loading' })
+  const [summary, setSummary] = useState<PointsSummary | null>(null)
+  const [staff, setStaff] = useState<StaffOutputs['me'] | null>(null)
   const seq = useRef(0)
+  const staffChecked = useRef(false)
+  // reLaunched here after 注销账号 (weapp): do not sign straight back in, offer it instead
+  const deleted = useRef(Taro.getCurrentInstance?.()?.router?.params?.deleted === '1')
+
+  /** Only staff get an answer from `staff.me`; anyone else (PERMISSION_DENIED, errors) sees no entry. Once per page. */
+  const checkStaff = useCallback(async () => {
+    if (staffChecked.current) return
+    staffChecked.current = true
+    try {
+      const res = await staffApi.me()
+      setStaff(res.ok ? res.data : null)
+    } catch {
+      setStaff(null)
+    }
+  }, [])
+
+  const loadPoints = useCallback(async (mine: number) => {
+    try {
+      const res = await memberApi.getPoints()
+      if (mine === seq.current && res.ok) setSummary(res.data)
+    } catch {
+      // the card still shows the balance from the profile
+    }
+  }, [])
 
   const load = useCallback(async () => {
+    if (deleted.current) {
+      setState({ status: 'deleted' })
+      return
+    }
     if (needsSignIn()) {
       redirectToSignIn()
       return
@@ -37,15 +73,40 @@ export default function IndexPage() {
       if (mine !== seq.current) return
       setState({ status: 'ready', member, avatarUrl })
       if (created) void Taro.showToast({ title: '欢迎加入会员', icon: 'success' })
+      void loadPoints(mine)
+      void checkStaff()
     } catch (err) {
       if (mine !== seq.current) return
       setState({ status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' })
     }
-  }, [])
+  }, [loadPoints, checkStaff])
 
   useDidShow(() => {
     void load()
   })
+
+  if (state.status === 'deleted') {
+    return (
+      <View className='page'>
+        <View id='member-deleted' className='state'>
+          <Text className='member-error-title'>账号已注销</Text>
+          <View>
+            <Text className='muted'>你的个人资料已删除。欢迎随时重新加入。</Text>
+          </View>
+          <Button
+            id='member-rejoin'
+            className='member-retry btn-primary'
+            onClick={() => {
+              deleted.current = false
+              void load()
+            }}
+          >
+            重新加入会员
+          </Button>
+        </View>
+      </View>
+    )
+  }
 
   if (state.status === 'loading') {
     return (
@@ -91,7 +152,29 @@ export default function IndexPage() {
       </View>
       <View className='member-points-card card'>
         <Text className='muted'>我的积分</Text>
-        <Text id='member-points' className='member-points'>{member.points}</Text>
+        <Text id='member-points' className='member-points'>{summary ? summary.balance : member.points}</Text>
+        {summary?.expiring && summary.expiring.amount > 0 ? (
+          <Text id='member-expiring' className='member-expiring'>
+            {summary.expiring.amount} 积分将于 {shanghaiDateText(summary.expiring.date)} 过期
+          </Text>
+        ) : null}
+      </View>
+      <View className='member-entries card'>
+        <View id='member-code-entry' className='member-entry' onClick={go('/pages/code/index')}>
+          <Text className='member-entry-icon'>▦</Text>
+          <Text className='member-entry-label'>会员码</Text>
+        </View>
+        <View id='points-history-entry' className='member-entry' onClick={go('/pages/points/index')}>
+          <Text className='member-entry-icon'>≡</Text>
+          <Text className='member-entry-label'>积分明细</Text>
+        </View>
+        {staff ? (
+          <View id='staff-entry' className='member-entry' onClick={go('/staff/scan/index')}>
+            <Text className='member-entry-icon'>⌂</Text>
+            <Text className='member-entry-label'>店员工作台</Text>
+            <Text className='member-entry-sub muted'>{staff.storeName}</Text>
+          </View>
+        ) : null}
       </View>
       <Button
         id='member-edit'

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ChangeEvent } from 'react'
 import { Button, Image, Input, Label, Picker, Radio, RadioGroup, Text, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import Taro, { useDidShow } from '@tarojs/taro'
 import type { MemberProfile } from '../../../../types/member'
 import { fileUrl, uploadFile } from '../../services/cloud'
 import { failText } from '../../services/errors'
@@ -47,6 +47,21 @@ export default function ProfilePage() {
   useEffect(() => {
     void fetchProfile()
   }, [fetchProfile])
+
+  // back from 绑定手机号: show the new number without touching what is being edited
+  const shown = useRef(false)
+  useDidShow(() => {
+    if (!shown.current) {
+      shown.current = true
+      return
+    }
+    void memberApi
+      .getProfile()
+      .then(res => {
+        if (res.ok) setMember(m => (m ? { ...m, phone: res.data.member.phone } : m))
+      })
+      .catch(() => {})
+  })
 
   const update = (patch: Partial<ProfileDraft>) => setDraft(d => (d ? { ...d, ...patch } : d))
 
@@ -197,6 +212,17 @@ export default function ProfilePage() {
         </View>
       </View>
 
+      <View className='card'>
+        <View id='profile-phone-row' className='profile-field' onClick={() => void Taro.navigateTo({ url: '/pages/phone/index' })}>
+          <Text className='profile-label'>手机号</Text>
+          {/* the member's own number, unmasked (staff only ever see it masked) */}
+          <Text id='profile-phone' className={member?.phone ? 'profile-value' : 'profile-value muted'}>
+            {member?.phone || '未绑定'}
+          </Text>
+          <Text id='profile-phone-bind' className='profile-link'>{member?.phone ? '更换' : '去绑定'} ›</Text>
+        </View>
+      </View>
+
       {error ? (
         <View id='profile-error' className='profile-error error-text'>
           {error}
@@ -213,6 +239,14 @@ export default function ProfilePage() {
       >
         {saving ? '保存中…' : '保存'}
       </Button>
+
+      <View
+        id='profile-privacy-entry'
+        className='profile-privacy-entry muted'
+        onClick={() => void Taro.navigateTo({ url: '/pages/privacy/index' })}
+      >
+        隐私与账号（导出数据 / 注销账号）›
+      </View>
     </View>
   )
 }

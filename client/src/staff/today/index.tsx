@@ -1,0 +1,144 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { Button, Text, View } from '@tarojs/components'
+import type { StaffOutputs } from '../../../../types/staff'
+import { needsSignIn, redirectToSignIn } from '../../services/cloud'
+import { failText } from '../../services/errors'
+import { staffApi } from '../../services/staff'
+import { formatFen } from '../../utils/money'
+import { shanghaiTimeText } from '../../utils/format'
+import RefundForm from '../components/refund-form'
+import StaffDenied from '../components/denied'
+import { PURCHASE_STATUS_TEXT, idPart, isDenied, till } from '../till'
+import '../staff.css'
+
+type State =
+  | { status: 'loading' }
+  | { status: 'denied' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; today: StaffOutputs['today'] }
+
+/** The store's activity today (Shanghai day): totals and recent purchases, each refundable. */
+export default function TodayPage() {
+  const [state, setState] = useState<State>({ status: 'loading' })
+  const [refreshing, setRefreshing] = useState(false)
+  const seq = useRef(0)
+
+  const load = useCallback(async () => {
+    if (needsSignIn()) {
+      redirectToSignIn()
+      return
+    }
+    const mine = ++seq.current
+    setRefreshing(true)
+    try {
+      const res = await staffApi.today()
+      if (mine !== seq.current) return
+      if (res.ok) setState({ status: 'ready', today: res.data })
+      else if (isDenied(res)) setState({ status: 'denied' })
+      else setState(s => (s.status === 'ready' ? s : { status: 'error', message: failText(res) }))
+    } catch (err) {
+      if (mine !== seq.current) return
+      setState(s => (s.status === 'ready' ? s : { status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' }))
+    } finally {
+      if (mine === seq.current) setRefreshing(false)
+    }
+  }, [])
+
+  useEffect(() => {
+    void load()
+  }, [load])
+
+  if (state.status === 'denied') return <StaffDenied />
+  if (state.status === 'loading') {
+    return (
+      <View className='page'>
+        <View id='today-loading' className='state muted'>加载中…</View>
+      </View>
+    )
+  }
+  if (state.status === 'error') {
+    return (
+      <View className='page'>
+        <View id='today-error' className='state'>
+          <Text className='error-text'>{state.message}</Text>
+          <Button id='today-retry' className='btn-primary staff-denied-home' onClick={() => void load()}>
+            重试
+          </Button>
+        </View>
+      </View>
+    )
+  }
+
+  const { today } = state
+  const storeName = till.me()?.storeName
+  return (
+    <View className='page'>
+      <View className='card'>
+        <View className='till-store'>
+          <Text className='till-section-title'>
+            {storeName ? `${storeName} · ` : ''}
+            {today.date}
+          </Text>
+          <Button id='today-refresh' className='till-header-button' size='mini' disabled={refreshing || undefined} onClick={() => void load()}>
+            {refreshing ? '刷新中' : '刷新'}
+          </Button>
+        </View>
+        <View className='today-stats'>
+          <View className='today-stat'>
+            <Text className='muted'>消费笔数</Text>
+            <Text id='today-purchases' className='today-stat-value'>{today.purchases}</Text>
+          </View>
+          <View className='today-stat'>
+            <Text className='muted'>销售额</Text>
+            <Text id='today-sales' className='today-stat-value'>{formatFen(today.salesFen)}</Text>
+          </View>
+          <View className='today-stat'>
+            <Text className='muted'>发放积分</Text>
+            <Text id='today-points' className='today-stat-value'>{today.pointsAwarded}</Text>
+          </View>
+          <View className='today-stat'>
+            <Text className='muted'>退款</Text>
+            <Text id='today-refunds' className='today-stat-value'>
+              {today.refunds} 笔 {formatFen(today.refundedFen)}
+            </Text>
+          </View>
+        </View>
+      </View>
+
+      <View id='today-recent' className='card'>
+        <Text className='till-section-title'>最近消费</Text>
+        {today.recent.length === 0 ? (
+          <Text id='today-empty' className='muted'>今天还没有消费记录</Text>
+        ) : (
+          today.recent.map(p => (
+            <View key={p.purchaseId} id={`today-row-${idPart(p.purchaseId)}`} className='today-row'>
+              <View className='today-row-line'>
+                <Text className='today-amount'>{formatFen(p.amountFen)}</Text>
+                <Text className='muted'>{shanghaiTimeText(p.createdAt)}</Text>
+              </View>
+              <View className='today-row-line'>
+                <Text className='muted'>会员 {p.memberNo}</Text>
+                <Text className='muted'>
+                  积分 +{p.pointsEarned}
+                  {p.pointsReversed > 0 ? ` / 扣回 ${p.pointsReversed}` : ''}
+                </Text>
+              </View>
+              <View className='today-row-line'>
+                <Text className='today-status'>
+                  {PURCHASE_STATUS_TEXT[p.status]}
+                  {p.refundedFen > 0 ? `（已退 ${formatFen(p.refundedFen)}）` : ''}
+                </Text>
+              </View>
+              <RefundForm
+                purchase={p}
+                idPrefix={`today-refund-${idPart(p.purchaseId)}`}
+                onDenied={() => setState({ status: 'denied' })}
+                onRefunded={() => void load()}
+              />
+            </View>
+          ))
+        )}
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,355 @@
+/**
+ * `staff`: the till, from the staff sub-package of the mini-program. Every action first checks that
+ * the caller's OPENID is an active row in `staff`; the store comes from that row, never the event.
+ */
+import dayjs from 'dayjs'
+import type { Member } from '../../types/member'
+import type { PurchaseLine } from '../../types/points'
+import { AppError } from '../../types/result'
+import { StaffEvents, type MemberAtTill, type PurchaseView, type StaffEvent } from '../../types/staff'
+import { maskPhone } from '../../domain/member'
+import { deriveMemberKey, parseMemberCode, verifyMemberCode } from '../../domain/member-code'
+import { purchasePoints } from '../../domain/point-rules'
+import { availablePoints, earnPoints, pointsToReverse, reversePoints } from '../../domain/points'
+import { BRAND_ZONE, shanghaiDay } from '../../domain/time'
+import { audit, auditIn } from '../shared/audit'
+import { db, _ } from '../shared/cloud'
+import { defineFunction, requireUser, type CallContext } from '../shared/handler'
+import { derivedId } from '../shared/ids'
+import { isDeleted, memberById, memberByNo, parseMember } from '../shared/members'
+import { findById } from '../shared/query'
+import { loadPointRules } from '../shared/rules'
+import type { Doc } from '../shared/sdk-types'
+import { getInTransaction, transact } from '../shared/transaction'
+import { applyWalletChange } from '../shared/wallet'
+
+/** Until tiers exist every member is in the base tier (tiers bring a name and a points multiplier). */
+const BASE_TIER_NAME = '普通会员'
+
+interface StaffRow {
+  _id: string
+  storeId: string
+  name: string
+  active: boolean
+}
+
+interface PurchaseDoc {
+  _id: string
+  requestId: string
+  storeId: string
+  staffOpenid: string
+  memberId: string
+  memberNo: string
+  amountFen: number
+  lines: PurchaseLine[]
+  pointsEarned: number
+  batchId: string | null
+  refundedFen: number
+  pointsReversed: number
+  pointsShortfall: number
+  status: PurchaseView['status']
+  balanceAfter: number
+  createdAt: Date
+  updatedAt: Date
+}
+
+interface RefundDoc {
+  _id: string
+  requestId: string
+  purchaseId: string
+  storeId: string
+  staffOpenid: string
+  memberId: string
+  memberNo: string
+  amountFen: number
+  pointsReversed: number
+  shortfall: number
+  reason: string | null
+  balanceAfter: number
+  /** the purchase as this refund left it: a replay answers exactly what the first call did */
+  purchaseAfter: PurchaseView
+  createdAt: Date
+}
+
+const purchases = db.collection<PurchaseDoc>('purchases')
+const refunds = db.collection<RefundDoc>('refunds')
+
+async function requireStaff(ctx: CallContext): Promise<StaffRow> {
+  const openid = requireUser(ctx)
+  const row = await findById<StaffRow>(db.collection('staff'), openid)
+  if (!row || row.active !== true) throw new AppError('PERMISSION_DENIED', '仅在岗店员可使用收银功能')
+  return row
+}
+
+function codeSecret(): string {
+  const secret = process.env.MEMBER_CODE_SECRET
+  if (!secret) {
+    console.error('[staff] MEMBER_CODE_SECRET is not set: add it to the environment variables of the member and staff functions')
+    throw new AppError('INTERNAL', '会员码服务未配置，请联系管理员')
+  }
+  return secret
+}
+
+const codeUseId = (memberNo: string, step: number) => `${memberNo}-${step}`
+
+/** The member a scanned code belongs to, if the code is genuine and current. */
+async function memberForCode(code: string, now: Date): Promise<{ member: Member; useId: string; step: number }> {
+  const secret = codeSecret()
+  const parsed = parseMemberCode(code)
+  const member = parsed ? await memberByNo(parsed.memberNo) : null
+  if (!member || isDeleted(member)) throw new AppError('MEMBER_CODE_INVALID', '无效的会员码')
+  const check = verifyMemberCode(deriveMemberKey(secret, member.memberNo, member.codeKeyVersion), code, now)
+  if (!check.ok) {
+    if (check.reason === 'expired') throw new AppError('MEMBER_CODE_EXPIRED', '会员码已过期，请顾客刷新后重新出示')
+    throw new AppError('MEMBER_CODE_INVALID', '无效的会员码')
+  }
+  return { member, useId: codeUseId(member.memberNo, check.step), step: check.step }
+}
+
+function atTill(member: Member, now: Date): MemberAtTill {
+  return {
+    memberNo: member.memberNo,
+    nickname: member.nickname,
+    maskedPhone: maskPhone(member.phone),
+    tierName: BASE_TIER_NAME,
+    points: availablePoints(member, now),
+    availableCoupons: 0,
+  }
+}
+
+function purchaseView(p: PurchaseDoc): PurchaseView {
+  return {
+    purchaseId: p._id,
+    memberNo: p.memberNo,
+    storeId: p.storeId,
+    amountFen: p.amountFen,
+    refundedFen: p.refundedFen,
+    pointsEarned: p.pointsEarned,
+    pointsReversed: p.pointsReversed,
+    status: p.status,
+    createdAt: new Date(p.createdAt).toISOString(),
+  }
+}
+
+type PurchaseEvent = Extract<StaffEvent, { action: 'recordPurchase' }>
+type RefundEvent = Extract<StaffEvent, { action: 'refundPurchase' }>
+
+const memberNoOf = (m: PurchaseEvent['member']) => ('code' in m ? m.code.slice(0, 10) : m.memberNo)
+
+/** The first call's answer again; a requestId reused for a different purchase is refused. */
+function purchaseReplay(p: PurchaseDoc, event: PurchaseEvent) {
+  if (p.amountFen !== event.amountFen || p.memberNo !== memberNoOf(event.member)) {
+    throw new AppError('FAILED_PRECONDITION', 'requestId 已用于另一笔消费，请换一个 requestId')
+  }
+  return { purchase: purchaseView(p), pointsEarned: p.pointsEarned, balance: p.balanceAfter, replayed: true }
+}
+
+function refundReplay(r: RefundDoc, event: RefundEvent) {
+  if (r.purchaseId !== event.purchaseId || (event.amountFen !== undefined && event.amountFen !== r.amountFen)) {
+    throw new AppError('FAILED_PRECONDITION', 'requestId 已用于另一笔退款，请换一个 requestId')
+  }
+  return { purchase: r.purchaseAfter, pointsReversed: r.pointsReversed, shortfall: r.shortfall, balance: r.balanceAfter, replayed: true }
+}
+
+export const main = defineFunction(StaffEvents, {
+  async me(_event, ctx) {
+    const staff = await requireStaff(ctx)
+    const store = await findById<{ name?: string }>(db.collection('stores'), staff.storeId)
+    return { name: staff.name, storeId: staff.storeId, storeName: store?.name ?? staff.storeId }
+  },
+
+  async verifyCode(event, ctx) {
+    await requireStaff(ctx)
+    const { member, useId } = await memberForCode(event.code, ctx.now)
+    if (await findById(db.collection('code_uses'), useId)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
+    return { member: atTill(member, ctx.now) }
+  },
+
+  async findMemberByPhone(event, ctx) {
+    const staff = await requireStaff(ctx)
+    const claim = await findById<{ memberId: string }>(db.collection('member_phones'), event.phone)
+    const member = claim ? await memberById(claim.memberId) : null
+    if (!member || isDeleted(member)) throw new AppError('NOT_FOUND', '没有绑定该手机号的会员')
+    // looking people up by phone is recorded: who looked up whom, when
+    await audit({ actor: staff._id, action: 'findMemberByPhone', target: member.memberNo, after: { phone: maskPhone(event.phone) }, storeId: staff.storeId, at: ctx.now })
+    return { member: atTill(member, ctx.now) }
+  },
+
+  /**
+   * Idempotent per (staff, requestId): the purchase `_id` is derived from both, so a repeat finds the
+   * first purchase (or, racing it, conflicts and then finds it) and answers its result again.
+   * A scanned code is consumed in the same transaction (`code_uses/<memberNo>-<step>`).
+   */
+  async recordPurchase(event, ctx) {
+    const staff = await requireStaff(ctx)
+    const purchaseId = derivedId('pur', staff._id, event.requestId)
+    const existing = await findById<PurchaseDoc>(purchases, purchaseId)
+    if (existing) return purchaseReplay(existing, event)
+
+    let member: Member
+    let codeUse: { id: string; step: number } | null = null
+    if ('code' in event.member) {
+      const found = await memberForCode(event.member.code, ctx.now)
+      member = found.member
+      codeUse = { id: found.useId, step: found.step }
+    } else {
+      const found = await memberByNo(event.member.memberNo)
+      if (!found || isDeleted(found)) throw new AppError('NOT_FOUND', `会员不存在：${event.member.memberNo}`)
+      member = found
+    }
+    if (member._id === staff._id) throw new AppError('PERMISSION_DENIED', '店员不能为自己记录消费')
+    const { rules } = await loadPointRules()
+    const points = purchasePoints({ amountFen: event.amountFen, storeId: staff.storeId, lines: event.lines }, rules, ctx.now)
+
+    return transact(async t => {
+      const raced = await getInTransaction<PurchaseDoc>(t, 'purchases', purchaseId)
+      if (raced) return purchaseReplay(raced, event)
+      if (codeUse) {
+        if (await getInTransaction(t, 'code_uses', codeUse.id)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
+        await t.collection('code_uses').add({
+          data: { _id: codeUse.id, memberNo: member.memberNo, step: codeUse.step, purchaseId, staffOpenid: staff._id, storeId: staff.storeId, usedAt: ctx.now },
+        })
+      }
+      const doc = await getInTransaction<Doc>(t, 'members', member._id)
+      const fresh = doc ? parseMember(doc) : null
+      if (!fresh || isDeleted(fresh)) throw new AppError('NOT_FOUND', '会员不存在')
+      const change = earnPoints(fresh, points, { now: ctx.now, expiryMonths: rules.expiryMonths, source: { type: 'purchase', id: purchaseId }, batchId: purchaseId })
+      if (change.entries.length) await applyWalletChange(t, fresh, change, { now: ctx.now, operator: staff._id })
+      const purchase: PurchaseDoc = {
+        _id: purchaseId,
+        requestId: event.requestId,
+        storeId: staff.storeId,
+        staffOpenid: staff._id,
+        memberId: fresh._id,
+        memberNo: fresh.memberNo,
+        amountFen: event.amountFen,
+        lines: event.lines ?? [],
+        pointsEarned: points,
+        batchId: points > 0 ? purchaseId : null,
+        refundedFen: 0,
+        pointsReversed: 0,
+        pointsShortfall: 0,
+        status: 'completed',
+        balanceAfter: change.wallet.points,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      }
+      await t.collection('purchases').add({ data: purchase })
+      await auditIn(t, {
+        actor: staff._id,
+        action: 'recordPurchase',
+        target: purchaseId,
+        after: { memberNo: fresh.memberNo, amountFen: event.amountFen, pointsEarned: points, via: codeUse ? 'code' : 'memberNo' },
+        storeId: staff.storeId,
+        at: ctx.now,
+      })
+      return { purchase: purchaseView(purchase), pointsEarned: points, balance: change.wallet.points, replayed: false }
+    })
+  },
+
+  /**
+   * Full or partial refund, idempotent per (staff, requestId), only in the purchase's own store.
+   * Points: see domain/points.ts (exactly what the refunded share earned; never below zero, the
+   * shortfall is recorded on the ledger row, the refund and the purchase).
+   */
+  async refundPurchase(event, ctx) {
+    const staff = await requireStaff(ctx)
+    const refundId = derivedId('ref', staff._id, event.requestId)
+    const prior = await findById<RefundDoc>(refunds, refundId)
+    if (prior) return refundReplay(prior, event)
+
+    return transact(async t => {
+      const raced = await getInTransaction<RefundDoc>(t, 'refunds', refundId)
+      if (raced) return refundReplay(raced, event)
+      const p = await getInTransaction<PurchaseDoc>(t, 'purchases', event.purchaseId)
+      if (!p) throw new AppError('NOT_FOUND', `消费记录不存在：${event.purchaseId}`)
+      if (p.storeId !== staff.storeId) throw new AppError('PERMISSION_DENIED', '只能退本门店的消费')
+      const left = p.amountFen - p.refundedFen
+      if (left <= 0) throw new AppError('FAILED_PRECONDITION', '该笔消费已全额退款')
+      const amount = event.amountFen ?? left
+      if (amount > left) throw new AppError('FAILED_PRECONDITION', `退款金额超出可退金额：最多可退 ${left} 分`)
+      const refundedAfter = p.refundedFen + amount
+      const due = pointsToReverse(p, refundedAfter)
+
+      const doc = await getInTransaction<Doc>(t, 'members', p.memberId)
+      if (!doc) throw new AppError('INTERNAL', '消费记录对应的会员不存在')
+      const member = parseMember(doc)
+      const change = reversePoints(member, due, {
+        now: ctx.now,
+        batchId: p.batchId ?? p._id,
+        source: { type: 'refund', id: refundId },
+        ...(event.reason ? { reason: event.reason } : {}),
+      })
+      if (change.entries.length) await applyWalletChange(t, member, change, { now: ctx.now, operator: staff._id })
+
+      const status: PurchaseView['status'] = refundedAfter >= p.amountFen ? 'refunded' : 'partially_refunded'
+      // pointsReversed counts what the refunds were due to take back, shortfall included, so a later
+      // refund never tries to collect an earlier shortfall
+      const updated: PurchaseDoc = {
+        ...p,
+        refundedFen: refundedAfter,
+        pointsReversed: p.pointsReversed + due,
+        pointsShortfall: (p.pointsShortfall ?? 0) + change.shortfall,
+        status,
+        updatedAt: ctx.now,
+      }
+      await t.collection('purchases').doc(p._id).update({
+        data: { refundedFen: updated.refundedFen, pointsReversed: updated.pointsReversed, pointsShortfall: updated.pointsShortfall, status, updatedAt: ctx.now },
+      })
+      const refund: RefundDoc = {
+        _id: refundId,
+        requestId: event.requestId,
+        purchaseId: p._id,
+        storeId: p.storeId,
+        staffOpenid: staff._id,
+        memberId: p.memberId,
+        memberNo: p.memberNo,
+        amountFen: amount,
+        pointsReversed: change.reversed,
+        shortfall: change.shortfall,
+        reason: event.reason ?? null,
+        balanceAfter: change.wallet.points,
+        purchaseAfter: purchaseView(updated),
+        createdAt: ctx.now,
+      }
+      await t.collection('refunds').add({ data: refund })
+      await auditIn(t, {
+        actor: staff._id,
+        action: 'refundPurchase',
+        target: p._id,
+        before: { refundedFen: p.refundedFen, pointsReversed: p.pointsReversed, status: p.status },
+        after: { refundedFen: updated.refundedFen, pointsReversed: updated.pointsReversed, status, refundId, amountFen: amount, shortfall: change.shortfall },
+        storeId: staff.storeId,
+        at: ctx.now,
+      })
+      return { purchase: refund.purchaseAfter, pointsReversed: change.reversed, shortfall: change.shortfall, balance: change.wallet.points, replayed: false }
+    })
+  },
+
+  /** The staff's store today (Shanghai day): purchases, sales, points, refunds, the latest 20 purchases. */
+  async today(_event, ctx) {
+    const staff = await requireStaff(ctx)
+    const start = dayjs(ctx.now).tz(BRAND_ZONE).startOf('day')
+    const inDay = _.gte(start.toDate()).and(_.lt(start.add(1, 'day').toDate()))
+    const $ = _.aggregate
+    const sums = async (collection: string, fields: Record<string, unknown>) => {
+      const { list } = await db.collection(collection).aggregate().match({ storeId: staff.storeId, createdAt: inDay }).group({ _id: null, n: $.sum(1), ...fields }).end()
+      return (list[0] ?? {}) as Record<string, number>
+    }
+    const [bought, refunded, recent] = await Promise.all([
+      sums('purchases', { sales: $.sum('$amountFen'), points: $.sum('$pointsEarned') }),
+      sums('refunds', { amount: $.sum('$amountFen') }),
+      purchases.where({ storeId: staff.storeId, createdAt: inDay }).orderBy('createdAt', 'desc').limit(20).get(),
+    ])
+    return {
+      storeId: staff.storeId,
+      date: shanghaiDay(ctx.now),
+      purchases: bought.n ?? 0,
+      salesFen: bought.sales ?? 0,
+      pointsAwarded: bought.points ?? 0,
+      refunds: refunded.n ?? 0,
+      refundedFen: refunded.amount ?? 0,
+      recent: recent.data.map(purchaseView),
+    }
+  },
+})

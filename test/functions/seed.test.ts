@@ -1,0 +1,31 @@
+/** The demo data (`npm start`) is consistent with the functions: ledger invariant, codes, till, history. */
+import { seedDemoData, DEMO } from '../../scripts/seed'
+import { useEmulator, codeOf, rid } from './support'
+
+const env = useEmulator()
+
+test('seeds once, with consistent points for 林小夏 that the functions read back', async () => {
+  expect(await seedDemoData(env.emu.baseUrl, env.db)).toBe(true)
+  expect(await seedDemoData(env.emu.baseUrl, env.db)).toBe(false)
+  const lin = DEMO.members[0]
+
+  const login = await env.member({ action: 'login' }, lin.openid)
+  expect(login).toMatchObject({ ok: true, data: { created: false, member: { nickname: '林小夏', memberNo: '1000000001', phone: lin.phone } } })
+  const points = await env.member({ action: 'getPoints' }, lin.openid)
+  expect(points.ok).toBe(true)
+  expect(points.data.balance).toBeGreaterThan(0)
+  const history = await env.member({ action: 'pointsHistory' }, lin.openid)
+  expect(history.data.items.length).toBeGreaterThanOrEqual(4)
+  expect(history.data.items.reduce((s: number, i: any) => s + i.delta, 0)).toBe(points.data.balance)
+
+  // the demo staff member can scan her code and find her by phone
+  expect(await env.staff({ action: 'me' }, DEMO.staff.openid)).toEqual({ ok: true, data: { name: '店员小王', storeId: 'store_sh_001', storeName: '上海静安旗舰店' } })
+  const { code } = await codeOf(env, lin.openid)
+  expect(await env.staff({ action: 'verifyCode', code }, DEMO.staff.openid)).toMatchObject({ ok: true, data: { member: { memberNo: '1000000001', maskedPhone: '138****8001', points: points.data.balance } } })
+  expect(await env.staff({ action: 'findMemberByPhone', phone: lin.phone! }, DEMO.staff.openid)).toMatchObject({ ok: true, data: { member: { memberNo: '1000000001' } } })
+  const bought = await env.staff({ action: 'recordPurchase', requestId: rid('demo'), member: { code }, amountFen: 3_200 }, DEMO.staff.openid)
+  expect(bought).toMatchObject({ ok: true, data: { pointsEarned: 32, balance: points.data.balance + 32 } })
+  // the admin may call admin actions from the mini-program
+  expect(await env.admin({ action: 'listStaff' }, DEMO.admin.openid)).toMatchObject({ ok: true, data: { staff: [{ openid: DEMO.staff.openid, active: true }] } })
+  // the invariant for every seeded member is checked when the file ends
+})
