@@ -1,0 +1,64 @@
+/**
+ * The loyalty loop in a real browser on the H5 build: a member shows the code, the cashier types it
+ * at the till, records a purchase, and the member's home page shows the new balance.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
+import { launchChromium, screenshot } from '../helpers/browser'
+import { ensureH5Built } from '../../scripts/builds'
+import { seedDemoData } from '../../scripts/seed'
+
+let emu: RunningEmulator
+let browser: Browser
+let page: Page
+
+beforeAll(async () => {
+  ensureH5Built()
+  emu = await startEmulator({ args: ['--no-timers'] })
+  await seedDemoData(emu.baseUrl, sdkFor(emu).database())
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 390, height: 844 } })
+}, 240_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await emu?.stop()
+})
+
+async function signInAs(openid: string): Promise<void> {
+  await page.goto(`${emu.baseUrl}/`)
+  await page.evaluate(() => localStorage.clear())
+  await page.goto(`${emu.baseUrl}/`)
+  await page.locator(`#login-user-${openid}`).click()
+  await page.locator('#member-points').first().waitFor({ timeout: 20_000 })
+}
+
+const visible = (selector: string) => page.locator(selector).locator('visible=true').first()
+
+test('scan → purchase → points visible on the member’s home page', async () => {
+  await signInAs('o_demo_member_2')
+  const before = Number(await visible('#member-points').innerText())
+  await visible('#member-code-entry').click()
+  const digits = visible('#member-code-digits')
+  await digits.waitFor({ timeout: 20_000 })
+  const code = await digits.getAttribute('data-code')
+  expect(code).toMatch(/^\d{18}$/)
+  await screenshot(page, '11-member-code')
+
+  await signInAs('o_demo_staff')
+  await page.goto(`${emu.baseUrl}/#/staff/scan/index`)
+  await visible('#till-code-input input, input#till-code-input').fill(code!)
+  await visible('#till-code-submit').click()
+  await visible('#till-member-nickname').waitFor({ timeout: 20_000 })
+  expect(await visible('#till-member-nickname').innerText()).toBe('陈一鸣')
+  await visible('#till-purchase').click()
+  await visible('#purchase-amount input, input#purchase-amount').fill('128.50')
+  await visible('#purchase-submit').click()
+  await visible('#purchase-result-points').waitFor({ timeout: 20_000 })
+  expect(await visible('#purchase-result-points').innerText()).toContain('128')
+  await screenshot(page, '12-till-result')
+
+  await signInAs('o_demo_member_2')
+  await page.locator('#member-points', { hasText: String(before + 128) }).first().waitFor({ timeout: 20_000 })
+  await screenshot(page, '13-member-after-purchase')
+})
