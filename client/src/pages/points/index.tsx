@@ -6,6 +6,7 @@ import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { LEDGER_KIND_TEXT, shanghaiDateTimeText, signedPoints } from '../../utils/format'
+import { PageError, PageLoading } from '../../components/page-state'
 import './index.css'
 
 const PAGE_SIZE = 20
@@ -61,22 +62,9 @@ export default function PointsPage() {
 
   if (!loaded) {
     if (load.status === 'error') {
-      return (
-        <View className='page'>
-          <View id='points-error' className='state'>
-            <Text className='error-text'>{load.message}</Text>
-            <Button id='points-retry' className='btn-primary points-retry' onClick={() => void loadMore()}>
-              重试
-            </Button>
-          </View>
-        </View>
-      )
+      return <PageError id='points-error' retryId='points-retry' message={load.message} onRetry={() => void loadMore()} />
     }
-    return (
-      <View className='page'>
-        <View id='points-loading' className='state muted'>加载中…</View>
-      </View>
-    )
+    return <PageLoading id='points-loading' />
   }
 
   if (items.length === 0) {

@@ -8,6 +8,7 @@ import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { GENDER_OPTIONS, avatarCloudPath, imageExt, shanghaiToday, type Gender } from '../../utils/format'
 import { changedFields, draftOf, type ProfileDraft } from '../../utils/profile'
+import { PageError, PageLoading } from '../../components/page-state'
 import './index.css'
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready' }
@@ -118,22 +119,9 @@ export default function ProfilePage() {
 
   if (load.status === 'loading' || !draft) {
     if (load.status === 'error') {
-      return (
-        <View className='page'>
-          <View id='profile-load-error' className='state'>
-            <Text className='error-text'>{load.message}</Text>
-            <Button id='profile-retry' className='btn-primary profile-retry' onClick={() => void fetchProfile()}>
-              重试
-            </Button>
-          </View>
-        </View>
-      )
+      return <PageError id='profile-load-error' retryId='profile-retry' message={load.message} onRetry={() => void fetchProfile()} />
     }
-    return (
-      <View className='page'>
-        <View id='profile-loading' className='state muted'>加载中…</View>
-      </View>
-    )
+    return <PageLoading id='profile-loading' />
   }
 
   const avatar = avatarPreview ? (

@@ -5,6 +5,7 @@ import type { StaffOutputs } from '../../../../types/staff'
 import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { staffApi } from '../../services/staff'
+import { PageError, PageLoading } from '../../components/page-state'
 import StaffDenied from '../components/denied'
 import { isDenied, till, tillErrorText, type ServedMember } from '../till'
 import '../staff.css'
@@ -128,23 +129,10 @@ export default function ScanPage() {
 
   if (me.status === 'denied') return <StaffDenied />
   if (me.status === 'loading') {
-    return (
-      <View className='page'>
-        <View id='till-loading' className='state muted'>加载中…</View>
-      </View>
-    )
+    return <PageLoading id='till-loading' />
   }
   if (me.status === 'error') {
-    return (
-      <View className='page'>
-        <View id='till-load-error' className='state'>
-          <Text className='error-text'>{me.message}</Text>
-          <Button id='till-retry' className='btn-primary staff-denied-home' onClick={() => void loadMe()}>
-            重试
-          </Button>
-        </View>
-      </View>
-    )
+    return <PageError id='till-load-error' retryId='till-retry' message={me.message} onRetry={() => void loadMe()} />
   }
 
   return (

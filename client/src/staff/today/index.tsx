@@ -7,6 +7,7 @@ import { staffApi } from '../../services/staff'
 import { formatFen } from '../../utils/money'
 import { shanghaiTimeText } from '../../utils/format'
 import RefundForm from '../components/refund-form'
+import { PageError, PageLoading } from '../../components/page-state'
 import StaffDenied from '../components/denied'
 import { PURCHASE_STATUS_TEXT, idPart, isDenied, till } from '../till'
 import '../staff.css'
@@ -50,23 +51,10 @@ export default function TodayPage() {
 
   if (state.status === 'denied') return <StaffDenied />
   if (state.status === 'loading') {
-    return (
-      <View className='page'>
-        <View id='today-loading' className='state muted'>加载中…</View>
-      </View>
-    )
+    return <PageLoading id='today-loading' />
   }
   if (state.status === 'error') {
-    return (
-      <View className='page'>
-        <View id='today-error' className='state'>
-          <Text className='error-text'>{state.message}</Text>
-          <Button id='today-retry' className='btn-primary staff-denied-home' onClick={() => void load()}>
-            重试
-          </Button>
-        </View>
-      </View>
-    )
+    return <PageError id='today-error' retryId='today-retry' message={state.message} onRetry={() => void load()} />
   }
 
   const { today } = state
