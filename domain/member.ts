@@ -1,6 +1,7 @@
 /** Member profile rules: pure functions, time passed in. */
 import { AppError } from '../types/result'
 import type { Member, MemberProfile, ProfilePatch } from '../types/member'
+import { EMPTY_STATS } from '../types/analytics'
 import { shanghaiDay } from './time'
 
 export const DEFAULT_NICKNAME = '微信用户'
@@ -18,6 +19,22 @@ export function newMember(openid: string, memberNo: string, now: Date): Member {
     points: 0,
     pointBatches: [],
     codeKeyVersion: 1,
+    checkin: null,
+    tier: null,
+    growth: {},
+    stats: EMPTY_STATS,
+    stage: 'new',
+    recencyAt: now,
+    rfm: null,
+    valueLayer: 'none',
+    churn: null,
+    tags: [],
+    manualTags: [],
+    ruleTags: [],
+    invitedBy: null,
+    taskRewards: {},
+    firstPurchaseAt: null,
+    lastClaimAt: null,
     createdAt: now,
     updatedAt: now,
     lastLoginAt: now,
@@ -55,7 +72,30 @@ export function maskPhone(phone: string | null): string | null {
 }
 
 export function toProfile(member: Member): MemberProfile {
-  const { pointBatches: _batches, codeKeyVersion: _version, status: _status, deletedAt: _deletedAt, ...visible } = member
+  const {
+    pointBatches: _batches,
+    codeKeyVersion: _version,
+    status: _status,
+    deletedAt: _deletedAt,
+    checkin: _checkin,
+    tierId: _tierId,
+    tier: _tier,
+    growth: _growth,
+    stats: _stats,
+    stage: _stage,
+    recencyAt: _recency,
+    rfm: _rfm,
+    valueLayer: _layer,
+    churn: _churn,
+    tags: _tags,
+    manualTags: _manualTags,
+    ruleTags: _ruleTags,
+    invitedBy: _invitedBy,
+    taskRewards: _taskRewards,
+    firstPurchaseAt: _firstPurchase,
+    lastClaimAt: _lastClaim,
+    ...visible
+  } = member
   return {
     ...visible,
     createdAt: member.createdAt.toISOString(),

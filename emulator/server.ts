@@ -7,7 +7,7 @@ import { createDatabaseService } from './database'
 import { createFunctionsService, type FunctionsService } from './functions'
 import { createOpenApiService, type OpenApiService } from './openapi'
 import { createStorageService } from './storage'
-import { handleTcbRequest } from './gateway/tcb'
+import { handleTcbRequest, RequestCounter } from './gateway/tcb'
 import { handleLoopbackRoutes } from './gateway/loopback'
 import { createH5Gateway } from './gateway/h5'
 import { HttpError, sendJson } from './gateway/http-util'
@@ -34,6 +34,10 @@ export interface Emulator {
 export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   fs.mkdirSync(opts.dataDir, { recursive: true })
   const server = http.createServer()
+  // function instances on Node ≥ 19 reuse idle sockets (http.globalAgent keeps them alive); a function
+  // busy in synchronous code for longer than Node's 5 s default would reuse one the server already
+  // closed and fail with "socket hang up". Keep idle connections longer than any function may run.
+  server.keepAliveTimeout = 75_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port, '127.0.0.1', () => resolve())
@@ -46,14 +50,15 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const storage = await createStorageService(info)
   const functions = await createFunctionsService(info, { functionsDir: opts.functionsDir, timers: opts.timers })
   const services: Record<string, TcbService> = { database, functions, wx: openapi, storage }
+  const counter = new RequestCounter()
   const h5 = createH5Gateway(info, { functions, storage, database, h5Dir: opts.h5Dir })
 
   server.on('request', (req, res) => {
     const url = new URL(req.url || '/', info.baseUrl)
     void (async () => {
       try {
-        if (url.pathname === '/tcb' || url.pathname === '/admin') return await handleTcbRequest(req, res, services)
-        if (await handleLoopbackRoutes(req, res, url, { functions, openapi })) return
+        if (url.pathname === '/tcb' || url.pathname === '/admin') return await handleTcbRequest(req, res, services, counter)
+        if (await handleLoopbackRoutes(req, res, url, { functions, openapi, counter })) return
         for (const service of Object.values(services)) {
           if (service.route && (await service.route(req, res, url))) return
         }

@@ -9,6 +9,7 @@ export const ROOT = path.resolve(__dirname, '..')
 const SOURCES = {
   functions: ['cloudfunctions', 'domain', 'types', 'package.json'],
   h5: ['client', 'domain', 'types', 'babel.config.js', 'package.json'],
+  weapp: ['client', 'domain', 'types', 'babel.config.js', 'package.json'],
 }
 
 /** Newest modification time of any file under these paths (relative to the repo root). */
@@ -34,10 +35,19 @@ export async function ensureFunctionsBuilt(): Promise<void> {
   if (isStale(BUILT_STAMP, SOURCES.functions)) await buildFunctions()
 }
 
-export function ensureH5Built(): void {
-  if (!isStale(path.join(H5_DIR, 'index.html'), SOURCES.h5)) return
-  console.log('building the H5 app (about half a minute)…')
+export const WEAPP_DIR = path.join(ROOT, 'dist/weapp')
+
+function taroBuild(target: 'h5' | 'weapp'): void {
+  console.log(`building the ${target} app (about a minute)…`)
   // jest sets NODE_ENV=test, which Taro does not build with: a production build, as `npm run build` makes
-  const r = spawnSync('npm', ['run', 'build:h5'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
-  if (r.status !== 0) throw new Error(`npm run build:h5 failed (${r.status})`)
+  const r = spawnSync('npm', ['run', `build:${target}`], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } })
+  if (r.status !== 0) throw new Error(`npm run build:${target} failed (${r.status})`)
+}
+
+export function ensureH5Built(): void {
+  if (isStale(path.join(H5_DIR, 'index.html'), SOURCES.h5)) taroBuild('h5')
+}
+
+export function ensureWeappBuilt(): void {
+  if (isStale(path.join(WEAPP_DIR, 'app.json'), SOURCES.weapp)) taroBuild('weapp')
 }

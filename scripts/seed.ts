@@ -4,9 +4,15 @@
  * the `staff` function (earn batches, expiry, ledger rows with the same ids), so `balance == sum(ledger)`.
  */
 import dayjs from 'dayjs'
+import { afterPurchase } from '../domain/activity'
+import { stageOf } from '../domain/lifecycle'
 import { newMember } from '../domain/member'
+import { DEFAULT_LIFECYCLE } from '../types/analytics'
+import type { Member } from '../types/member'
+import { DEFAULT_TIER_LADDER } from '../types/tiers'
 import { purchasePoints } from '../domain/point-rules'
 import { earnPoints, spendPoints, type WalletChange } from '../domain/points'
+import { CouponTemplateInputSchema, type CouponTemplateInput } from '../types/coupons'
 import { DEFAULT_POINT_RULES, type Wallet } from '../types/points'
 import { derivedId } from '../cloudfunctions/shared/ids'
 import { ledgerId } from '../cloudfunctions/shared/wallet'
@@ -24,6 +30,16 @@ export const DEMO = {
     { openid: 'o_demo_member_3', memberNo: '1000000003', nickname: '周周', gender: 'unknown' as const, birthday: null, phone: null },
   ],
 }
+
+/** Coupon templates for the claim center, the points mall and new members (terms as an admin would send them). */
+export const DEMO_TEMPLATES: CouponTemplateInput[] = [
+  { templateId: 'demo-full-100-20', name: '满100减20', type: 'threshold', valueFen: 2000, minSpendFen: 10000, validity: { kind: 'relative', days: 30 }, totalStock: 200, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['claim_center', 'admin'], stackable: false },
+  { templateId: 'demo-tea-85', name: '饮品 8.5 折', description: '最高减 30 元，可与其他可叠加券同用', type: 'percent', percentOff: 15, capFen: 3000, minSpendFen: 0, validity: { kind: 'relative', days: 14 }, totalStock: 50, perMemberLimit: 2, audience: { kind: 'all' }, channels: ['claim_center'], stackable: true },
+  { templateId: 'demo-welcome-10', name: '新人礼 10 元', type: 'cash', valueFen: 1000, minSpendFen: 5000, validity: { kind: 'relative', days: 30 }, totalStock: null, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['welcome', 'admin'], stackable: false },
+  { templateId: 'demo-mall-5', name: '5 元无门槛券', type: 'cash', valueFen: 500, minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: 100, perMemberLimit: 5, audience: { kind: 'all' }, channels: ['points_mall'], pointsPrice: 100, stackable: true },
+  { templateId: 'demo-mall-bag', name: '品牌帆布袋', type: 'gift', giftName: '帆布袋', minSpendFen: 0, validity: { kind: 'relative', days: 60 }, totalStock: 20, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['points_mall'], pointsPrice: 200, stackable: false },
+  { templateId: 'demo-makeup-card', name: '补签卡', type: 'makeup_card', minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: null, perMemberLimit: 3, audience: { kind: 'all' }, channels: ['points_mall'], pointsPrice: 15, stackable: false },
+].map(t => CouponTemplateInputSchema.parse(t))
 
 /** 林小夏's history: purchases at the demo store (months/days before now) and one points redemption. */
 const HISTORY = [
@@ -50,6 +66,9 @@ export async function seedDemoData(baseUrl: string, db: Database = localCloud(`$
   await seedHistory(put, now)
   await put('staff', DEMO.staff.openid, { storeId: DEMO.store._id, name: DEMO.staff.name, active: true, createdAt: now })
   await put('admins', DEMO.admin.openid, { name: DEMO.admin.name, createdAt: now })
+  for (const { templateId, ...terms } of DEMO_TEMPLATES) {
+    await put('coupon_templates', templateId, { ...terms, status: 'active', stock: terms.totalStock, issued: 0, createdAt: now, updatedAt: now })
+  }
   // the store last: it marks the seed as complete
   const { _id: storeId, ...store } = DEMO.store
   await put('stores', storeId, { ...store, createdAt: now })
@@ -67,6 +86,8 @@ async function seedHistory(put: (c: string, id: string, doc: Record<string, unkn
   const rules = DEFAULT_POINT_RULES
   let wallet: Wallet = { points: 0, pointBatches: [] }
   const createdAt = dayjs(now).subtract(13, 'month').toDate()
+  // her analytics (stats, growth, tier, stage) as the purchase flow would have left them
+  let member: Member = { ...newMember(m.openid, m.memberNo, createdAt), lastLoginAt: now }
   for (const step of HISTORY) {
     const at = dayjs(now).subtract(step.ago.months, 'month').subtract(step.ago.days, 'day').toDate()
     let change: WalletChange
@@ -74,6 +95,7 @@ async function seedHistory(put: (c: string, id: string, doc: Record<string, unkn
       const purchaseId = derivedId('pur', DEMO.staff.openid, step.requestId)
       const points = purchasePoints({ amountFen: step.amountFen, storeId: DEMO.store._id }, rules, at)
       change = earnPoints(wallet, points, { now: at, expiryMonths: rules.expiryMonths, source: { type: 'purchase', id: purchaseId }, batchId: purchaseId })
+      member = { ...member, ...afterPurchase(member, { paidFen: step.amountFen, orderFen: step.amountFen, usedCoupon: false }, DEFAULT_TIER_LADDER, DEFAULT_LIFECYCLE, at).patch }
       await put('purchases', purchaseId, {
         requestId: step.requestId,
         storeId: DEMO.store._id,
@@ -102,6 +124,6 @@ async function seedHistory(put: (c: string, id: string, doc: Record<string, unkn
     wallet = change.wallet
   }
   await put('member_phones', m.phone!, { memberId: m.openid, boundAt: createdAt })
-  const { _id, ...doc } = newMember(m.openid, m.memberNo, now)
+  const { _id, ...doc } = { ...member, stage: stageOf(member, DEFAULT_LIFECYCLE, now) }
   await put('members', _id, { ...doc, nickname: m.nickname, gender: m.gender, birthday: m.birthday, phone: m.phone, ...wallet, createdAt })
 }

@@ -1,5 +1,14 @@
 import { z } from 'zod'
+import { CheckinRulesSchema } from './checkin'
+import { CouponTemplateInputSchema, templateId } from './coupons'
+import { clientRequestId, memberNo } from './member'
 import { PointRulesSchema } from './points'
+import { LifecycleConfigSchema, ModelParamsSchema } from './analytics'
+import { SegmentRuleSchema, segmentId } from './segments'
+import { ProductInputSchema } from './products'
+import { ReminderAdminActions } from './reminders'
+import { TaskRulesSchema } from './tasks'
+import { TierLadderSchema } from './tiers'
 
 const openid = z.string().min(1).max(64)
 const storeId = z.string().regex(/^[\w-]{1,32}$/, 'storeId 为 1–32 位字母数字')
@@ -24,8 +33,78 @@ export const AdminEvents = z.discriminatedUnion('action', [
       requestId: z.string().regex(/^[\w-]{8,64}$/),
     })
     .strict(),
-  /** the daily job (timer trigger `expirePoints`): writes `expire` rows for what is left of each expired batch */
+  /** writes `expire` rows for what is left of each expired batch (run daily by dailyJobs) */
   z.object({ action: z.literal('expirePoints'), dryRun: z.boolean().default(false) }).strict(),
+  z.object({ action: z.literal('getCheckinRules') }).strict(),
+  z.object({ action: z.literal('setCheckinRules'), rules: CheckinRulesSchema }).strict(),
+  z.object({ action: z.literal('getTaskRules') }).strict(),
+  z.object({ action: z.literal('setTaskRules'), rules: TaskRulesSchema }).strict(),
+  z.object({ action: z.literal('upsertCouponTemplate'), template: CouponTemplateInputSchema }).strict(),
+  z.object({ action: z.literal('setCouponTemplateStatus'), templateId, status: z.enum(['active', 'paused']) }).strict(),
+  z.object({ action: z.literal('listCouponTemplates'), status: z.enum(['active', 'paused']).optional() }).strict(),
+  /** issue a template's coupon to listed members (channel admin); dryRun reports who would get it and why others would not */
+  z
+    .object({
+      action: z.literal('issueCoupons'),
+      templateId,
+      openids: z.array(openid).max(1000).default([]),
+      memberNos: z.array(memberNo).max(1000).default([]),
+      /** a saved segment instead of (or besides) a list: its current members, at most 1000 per call */
+      segmentId: segmentId.optional(),
+      requestId: clientRequestId,
+      dryRun: z.boolean().default(false),
+    })
+    .strict()
+    .refine(e => e.segmentId || (e.openids.length + e.memberNos.length > 0 && e.openids.length + e.memberNos.length <= 1000), '请给出 segmentId，或 1–1000 位会员（openids 或 memberNos）'),
+  z.object({ action: z.literal('getTierLadder') }).strict(),
+  z.object({ action: z.literal('setTierLadder'), ladder: TierLadderSchema }).strict(),
+  z.object({ action: z.literal('getLifecycleConfig') }).strict(),
+  z.object({ action: z.literal('setLifecycleConfig'), config: LifecycleConfigSchema }).strict(),
+  /** a manual tier: floor (never below) or override (exactly), until a date or for good; `clear` removes it */
+  z
+    .object({
+      action: z.literal('setMemberTier'),
+      openid,
+      mode: z.enum(['floor', 'override', 'clear']),
+      tierId: z.string().min(1).max(32).optional(),
+      until: z.iso.datetime({ offset: true }).nullable().default(null),
+      reason: z.string().min(2, '请写明原因').max(100),
+    })
+    .strict()
+    .refine(e => e.mode === 'clear' || e.tierId, { message: 'floor/override 需要 tierId', path: ['tierId'] }),
+  z
+    .object({
+      action: z.literal('tagMembers'),
+      openids: z.array(openid).min(1).max(1000),
+      add: z.array(z.string().min(1).max(32)).max(20).default([]),
+      remove: z.array(z.string().min(1).max(32)).max(20).default([]),
+    })
+    .strict()
+    .refine(e => e.add.length + e.remove.length > 0, 'add 或 remove 至少一个'),
+  z.object({ action: z.literal('upsertProduct'), product: ProductInputSchema }).strict(),
+  /** up to 500 products per call, idempotent per productId (a rerun with the same rows changes nothing) */
+  z.object({ action: z.literal('importProducts'), products: z.array(ProductInputSchema).min(1).max(500) }).strict(),
+  z
+    .object({
+      action: z.literal('listProducts'),
+      category: z.string().min(1).max(40).optional(),
+      onSale: z.boolean().optional(),
+      offset: z.number().int().min(0).max(1_000_000).default(0),
+      limit: z.number().int().min(1).max(100).default(20),
+    })
+    .strict(),
+  ...Object.values(ReminderAdminActions),
+  /** pins the churn/CLV model parameters the daily job uses instead of refitting (null: refit daily again) */
+  z.object({ action: z.literal('pinModelParams'), params: ModelParamsSchema.nullable() }).strict(),
+  z.object({ action: z.literal('saveSegment'), segmentId, name: z.string().min(1).max(30), rule: SegmentRuleSchema }).strict(),
+  /** a saved segment (segmentId) or a rule tried out before saving */
+  z.object({ action: z.literal('previewSegment'), segmentId: segmentId.optional(), rule: SegmentRuleSchema.optional(), sample: z.number().int().min(0).max(50).default(10) }).strict().refine(e => !!e.segmentId !== !!e.rule, '给出 segmentId 或 rule 之一'),
+  z.object({ action: z.literal('listSegments') }).strict(),
+  z.object({ action: z.literal('deleteSegment'), segmentId }).strict(),
+  /** the daily timer trigger: expirePoints then expireCoupons */
+  z.object({ action: z.literal('dailyJobs') }).strict(),
+  /** marks coupons past validity `expired` for reports (run daily by dailyJobs) */
+  z.object({ action: z.literal('expireCoupons'), dryRun: z.boolean().default(false) }).strict(),
 ])
 export type AdminEvent = z.infer<typeof AdminEvents>
 
@@ -53,5 +132,135 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
     },
   },
   adjustPoints: { description: '人工调整积分（写明原因，记入审计）', example: { action: 'adjustPoints', openid: 'o_demo_member_1', delta: 100, reason: '客诉补偿', requestId: 'adj-20261123-001' } },
-  expirePoints: { description: '过期积分清理（每日定时触发；dryRun 只统计）', example: { action: 'expirePoints', dryRun: true } },
+  expirePoints: { description: '过期积分清理（dailyJobs 每日运行；dryRun 只统计）', example: { action: 'expirePoints', dryRun: true } },
+  getCheckinRules: { description: '查看签到规则', example: { action: 'getCheckinRules' } },
+  setCheckinRules: {
+    description: '设置签到规则（基础积分、连签奖励、周期、限时倍数、补签次数与价格）',
+    example: {
+      action: 'setCheckinRules',
+      rules: {
+        basePoints: 5,
+        streakBonuses: [{ day: 7, points: 20 }, { day: 14, points: 50 }, { day: 30, points: 100 }],
+        cycleDays: 30,
+        monthlyReset: false,
+        promotions: [{ name: '双十二签到双倍', start: '2026-12-12T00:00:00+08:00', end: '2026-12-13T00:00:00+08:00', multiplier: 2 }],
+        makeup: { enabled: true, perMonth: 2, costPoints: 20 },
+      },
+    },
+  },
+  getTaskRules: { description: '查看任务与邀请奖励规则', example: { action: 'getTaskRules' } },
+  setTaskRules: {
+    description: '设置一次性任务奖励与邀请有礼（双方奖励、每月上限）',
+    example: {
+      action: 'setTaskRules',
+      rules: {
+        tasks: [
+          { taskId: 'complete_profile', title: '完善个人资料', enabled: true, reward: { points: 20 } },
+          { taskId: 'bind_phone', title: '绑定手机号', enabled: true, reward: { points: 20 } },
+          { taskId: 'first_checkin', title: '完成首次签到', enabled: true, reward: { points: 10 } },
+          { taskId: 'first_purchase', title: '完成首次消费', enabled: true, reward: { points: 50, couponTemplateId: 'welcome-10' } },
+        ],
+        referral: { enabled: true, inviter: { points: 100 }, invitee: { points: 50 }, monthlyCap: 10 },
+      },
+    },
+  },
+  upsertCouponTemplate: {
+    description: '新建或修改券模板（类型、面额、门槛、有效期、库存、每人限领、人群、渠道、可否叠加）',
+    example: {
+      action: 'upsertCouponTemplate',
+      template: {
+        templateId: 'full-100-20',
+        name: '满100减20',
+        type: 'threshold',
+        valueFen: 2000,
+        minSpendFen: 10000,
+        validity: { kind: 'relative', days: 30 },
+        totalStock: 1000,
+        perMemberLimit: 1,
+        audience: { kind: 'all' },
+        channels: ['claim_center'],
+        stackable: false,
+      },
+    },
+  },
+  setCouponTemplateStatus: { description: '暂停或恢复券模板（暂停后不能再领取、发放或兑换）', example: { action: 'setCouponTemplateStatus', templateId: 'full-100-20', status: 'paused' } },
+  listCouponTemplates: { description: '列出券模板及库存、已发数量', example: { action: 'listCouponTemplates', status: 'active' } },
+  issueCoupons: {
+    description: '向指定会员发券（dryRun 先看多少人能收到、其余为何不能）',
+    example: { action: 'issueCoupons', templateId: 'full-100-20', memberNos: ['1000000001', '1000000002'], requestId: 'issue-20261123-01', dryRun: true },
+  },
+  getTierLadder: { description: '查看会员等级体系', example: { action: 'getTierLadder' } },
+  setTierLadder: {
+    description: '设置会员等级（成长值来源、窗口、门槛、权益、复核周期与宽限期）',
+    example: {
+      action: 'setTierLadder',
+      ladder: {
+        windowMonths: 12,
+        growth: { perYuan: 1, perCheckin: 1 },
+        reviewMonths: 12,
+        graceDays: 30,
+        tiers: [
+          { tierId: 'base', name: '普通会员', threshold: 0, benefits: { pointsMultiplier: 1, perks: ['生日礼'] } },
+          { tierId: 'silver', name: '银卡会员', threshold: 1000, benefits: { pointsMultiplier: 1.2, perks: ['积分 1.2 倍'] } },
+          { tierId: 'gold', name: '金卡会员', threshold: 3000, benefits: { pointsMultiplier: 1.5, upgradeCouponTemplateIds: ['full-100-20'], perks: ['积分 1.5 倍', '专属客服'] } },
+          { tierId: 'black', name: '黑金会员', threshold: 10000, benefits: { pointsMultiplier: 2, title: '首席体验官', perks: ['积分 2 倍', '新品优先体验'] } },
+        ],
+      },
+    },
+  },
+  getLifecycleConfig: { description: '查看生命周期与 RFM 设置', example: { action: 'getLifecycleConfig' } },
+  setLifecycleConfig: {
+    description: '设置生命周期阈值（新客/活跃/流失天数、忠诚条件）、RFM 分割点与标签规则',
+    example: {
+      action: 'setLifecycleConfig',
+      config: { newDays: 30, activeWithinDays: 90, churnedAfterDays: 180, loyal: { minTenureDays: 365, minPurchases12m: 6 }, rfmCutPoints: null, promoShare: 0.5, categoryShare: 0.4 },
+    },
+  },
+  setMemberTier: { description: '手动设置会员等级（floor 保底 / override 指定 / clear 取消），记入审计', example: { action: 'setMemberTier', openid: 'o_demo_member_2', mode: 'floor', tierId: 'gold', until: '2027-12-31T23:59:59+08:00', reason: '大客户协议' } },
+  upsertProduct: {
+    description: '新建或修改商品（推荐用的商品目录）',
+    example: { action: 'upsertProduct', product: { productId: 'latte-12oz', title: '拿铁 大杯', category: 'coffee', tags: ['咖啡', '热饮'], priceFen: 3200, onSale: true, repeatPurchase: true } },
+  },
+  importProducts: {
+    description: '批量导入商品（每次最多 500 个，按 productId 幂等）',
+    example: { action: 'importProducts', products: [{ productId: 'tea-oolong', title: '冻顶乌龙', category: 'tea', tags: ['茶'], priceFen: 2800 }] },
+  },
+  listProducts: { description: '分页列出商品，可按品类、是否在售筛选', example: { action: 'listProducts', category: 'coffee', onSale: true, limit: 20 } },
+  getReminderConfig: { description: '查看提醒设置（各类提醒的模板、字段、频次上限、免打扰时段）', example: { action: 'getReminderConfig' } },
+  setReminderConfig: {
+    description: '设置提醒：每类提醒对应的订阅消息模板与字段、每周营销消息上限、免打扰时段、优先级',
+    example: {
+      action: 'setReminderConfig',
+      config: {
+        kinds: {
+          coupon_expiring: { enabled: true, templateId: 'kW3xQ9yLp2VbNc7dRt5uF0gHjA1sEe4mZ8oIwY6qTvX', fields: { thing1: 'couponName', date2: 'expiryDate', thing3: 'note' }, page: 'pages/coupons/index', daysBefore: 3 },
+          points_expiring: { enabled: false, templateId: '', fields: {}, page: 'pages/points/index', daysBefore: 7 },
+          birthday: { enabled: false, templateId: '', fields: {}, page: 'pages/coupons/index', couponTemplateId: null },
+          streak_at_risk: { enabled: false, templateId: '', fields: {}, page: 'pages/checkin/index', eveningHour: 19, minStreak: 3 },
+          win_back: { enabled: false, templateId: '', fields: {}, page: 'pages/coupons/index', riskThreshold: 0.6, minRise: 0.1, gapDays: 30, couponRules: [], couponTemplateId: null },
+          tier_upgraded: { enabled: false, templateId: '', fields: {}, page: 'pages/index/index', withinDays: 7 },
+          tier_review: { enabled: false, templateId: '', fields: {}, page: 'pages/index/index', daysBefore: 14 },
+        },
+        weeklyMarketingCap: 2,
+        quietHours: { start: '21:00', end: '09:00' },
+        priority: ['coupon_expiring', 'points_expiring', 'tier_review', 'birthday', 'tier_upgraded', 'win_back', 'streak_at_risk'],
+        miniprogramState: 'formal',
+      },
+    },
+  },
+  dryRunReminders: { description: '预演下一次提醒：谁会收到什么，谁因何被跳过或延后', example: { action: 'dryRunReminders', limit: 200 } },
+  pinModelParams: {
+    description: '固定流失/CLV 模型参数（BG/NBD r, alpha, a, b；Gamma-Gamma p, q, gamma，单位：周）；null 恢复每日重新拟合',
+    example: { action: 'pinModelParams', params: { bg: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, gg: { p: 6.25, q: 3.74, gamma: 15.44 } } },
+  },
+  tagMembers: { description: '给会员加/去人工标签', example: { action: 'tagMembers', openids: ['o_demo_member_1'], add: ['母婴偏好'], remove: [] } },
+  saveSegment: {
+    description: '保存人群（按等级、阶段、RFM、标签、日期、流失风险、CLV 组合条件）',
+    example: { action: 'saveSegment', segmentId: 'sleeping-gold', name: '沉睡的金卡以上会员', rule: { all: [{ field: 'stage', op: 'eq', value: 'sleeping' }, { field: 'tierId', op: 'in', value: ['gold', 'black'] }] } },
+  },
+  previewSegment: { description: '预览人群：人数与样例（可先试规则再保存）', example: { action: 'previewSegment', segmentId: 'sleeping-gold', sample: 10 } },
+  listSegments: { description: '列出已保存的人群', example: { action: 'listSegments' } },
+  deleteSegment: { description: '删除人群', example: { action: 'deleteSegment', segmentId: 'sleeping-gold' } },
+  dailyJobs: { description: '每日定时任务（03:30）：过期积分清理 + 过期券标记', example: { action: 'dailyJobs' } },
+  expireCoupons: { description: '把已过有效期的券标记为已过期（dailyJobs 每日运行；dryRun 只统计）', example: { action: 'expireCoupons', dryRun: true } },
 }

@@ -1,5 +1,13 @@
 import { z } from 'zod'
+import { EMPTY_STATS, MemberStatsSchema, STAGES, VALUE_LAYERS } from './analytics'
+import { TierStateSchema, type TierProgress } from './tiers'
+import { CheckinStateSchema, type CheckinCalendar, type CheckinResult } from './checkin'
+import { templateId, type CouponView, type OfferView } from './coupons'
 import type { LedgerItem, PointsSummary } from './points'
+import { clientRequestId } from './request-id'
+import { TrackEventSchema, type RecommendationView } from './products'
+import { ReminderMemberActions, type ReminderPreferencesView } from './reminders'
+import { TASK_IDS, type InviteSummary, type TaskView } from './tasks'
 
 export const GENDERS = ['male', 'female', 'unknown'] as const
 
@@ -20,6 +28,12 @@ export const nickname = z
   .string()
   .transform(s => s.trim())
   .pipe(z.string().min(1, '昵称不能为空').max(20, '昵称最多 20 个字'))
+
+/** At most this many events per `track` call, and TRACK_CALLS_PER_MINUTE calls per member per minute. */
+export const TRACK_BATCH_MAX = 50
+export const TRACK_CALLS_PER_MINUTE = 20
+
+export { clientRequestId } from './request-id'
 
 /** Mainland mobile number, 11 digits. */
 export const phoneNumber = z.string().regex(/^1[3-9]\d{9}$/, '请输入 11 位手机号')
@@ -53,6 +67,34 @@ export const MemberSchema = z.object({
   /** 'deleted' after `deleteMyAccount`: personal data erased, sign-in refused (absent = active) */
   status: z.enum(['active', 'deleted']).optional(),
   deletedAt: z.date().nullable().optional(),
+  /** check-in calendar state (see types/checkin.ts); null before the first check-in */
+  checkin: CheckinStateSchema.nullable().default(null),
+  /** the tier that applies now (earned, or an admin's manual tier): what audiences and segments match */
+  tierId: z.string().optional(),
+  tier: TierStateSchema.nullable().default(null),
+  /** growth value (成长值) per Shanghai month, see domain/tiers.ts */
+  growth: z.record(z.string(), z.number()).default({}),
+  stats: MemberStatsSchema.default(EMPTY_STATS),
+  stage: z.enum(STAGES).default('new'),
+  /** the last purchase, or joining for members who never bought: what time-caused stage changes compare */
+  recencyAt: z.date().optional(),
+  rfm: z.object({ r: z.number(), f: z.number(), m: z.number(), score: z.number(), layer: z.enum(VALUE_LAYERS) }).nullable().default(null),
+  valueLayer: z.enum(VALUE_LAYERS).default('none'),
+  churn: z
+    .object({ risk: z.number(), pAlive: z.number(), expectedPurchases: z.number(), clvFen: z.number(), reasons: z.array(z.string()), scoredAt: z.date() })
+    .nullable()
+    .default(null),
+  /** tags = manual tags (admins) ∪ rule tags (the daily job) */
+  tags: z.array(z.string()).default([]),
+  manualTags: z.array(z.string()).default([]),
+  ruleTags: z.array(z.string()).default([]),
+  /** the OPENID of the member whose invitation this member signed up through (set once, at sign-up) */
+  invitedBy: z.string().nullable().default(null),
+  /** task id → when its reward was credited */
+  taskRewards: z.record(z.string(), z.date()).default({}),
+  firstPurchaseAt: z.date().nullable().default(null),
+  /** the last coupon claim: an engagement signal for churn risk */
+  lastClaimAt: z.date().nullable().default(null),
   createdAt: z.date(),
   updatedAt: z.date(),
   lastLoginAt: z.date(),
@@ -60,7 +102,11 @@ export const MemberSchema = z.object({
 export type Member = z.infer<typeof MemberSchema>
 
 /** The profile a member sees about themselves (dates as ISO strings: what crosses the wire). */
-export type MemberProfile = Omit<Member, 'createdAt' | 'updatedAt' | 'lastLoginAt' | 'pointBatches' | 'codeKeyVersion' | 'status' | 'deletedAt'> & {
+export type MemberProfile = Omit<
+  Member,
+  | 'createdAt' | 'updatedAt' | 'lastLoginAt' | 'pointBatches' | 'codeKeyVersion' | 'status' | 'deletedAt' | 'checkin' | 'invitedBy' | 'taskRewards' | 'firstPurchaseAt' | 'lastClaimAt'
+  | 'tierId' | 'tier' | 'growth' | 'stats' | 'stage' | 'recencyAt' | 'rfm' | 'valueLayer' | 'churn' | 'tags' | 'manualTags' | 'ruleTags'
+> & {
   createdAt: string
   updatedAt: string
   lastLoginAt: string
@@ -78,7 +124,8 @@ export type ProfilePatch = z.infer<typeof ProfilePatchSchema>
 
 /** The `member` function's actions: `{ action, ...input }` → output. */
 export const MemberEvents = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('login') }).strict(),
+  /** `inviteCode`: the inviter's member number from a shared card; it links only a member created by this call */
+  z.object({ action: z.literal('login'), inviteCode: memberNo.optional() }).strict(),
   z.object({ action: z.literal('getProfile') }).strict(),
   z.object({ action: z.literal('updateProfile'), patch: ProfilePatchSchema }).strict(),
   z.object({ action: z.literal('getPoints') }).strict(),
@@ -91,6 +138,30 @@ export const MemberEvents = z.discriminatedUnion('action', [
   z.object({ action: z.literal('bindPhoneBySms'), phone: phoneNumber, smsCode: z.string().regex(/^\d{6}$/, '验证码为 6 位数字') }).strict(),
   z.object({ action: z.literal('exportMyData') }).strict(),
   z.object({ action: z.literal('deleteMyAccount'), confirm: z.literal(true) }).strict(),
+  z.object({ action: z.literal('checkIn') }).strict(),
+  z.object({ action: z.literal('checkinCalendar') }).strict(),
+  z.object({ action: z.literal('makeUpCheckin'), day: isoDate, payWith: z.enum(['points', 'card']) }).strict(),
+  z.object({ action: z.literal('claimCenter') }).strict(),
+  z.object({ action: z.literal('claimCoupon'), templateId, requestId: clientRequestId }).strict(),
+  z
+    .object({
+      action: z.literal('myCoupons'),
+      state: z.enum(['available', 'used', 'expired']),
+      offset: z.number().int().min(0).max(100_000).default(0),
+      limit: z.number().int().min(1).max(50).default(20),
+    })
+    .strict(),
+  z.object({ action: z.literal('couponDetail'), couponId: z.string().min(1).max(64) }).strict(),
+  z.object({ action: z.literal('pointsMall') }).strict(),
+  z.object({ action: z.literal('exchangeCoupon'), templateId, requestId: clientRequestId }).strict(),
+  z.object({ action: z.literal('tasks') }).strict(),
+  z.object({ action: z.literal('claimTaskReward'), taskId: z.enum(TASK_IDS) }).strict(),
+  z.object({ action: z.literal('myInvites') }).strict(),
+  z.object({ action: z.literal('myTier') }).strict(),
+  /** views and clicks, batched by the client; `requestId` makes a resend harmless */
+  z.object({ action: z.literal('track'), requestId: clientRequestId, events: z.array(TrackEventSchema).min(1).max(TRACK_BATCH_MAX) }).strict(),
+  ...Object.values(ReminderMemberActions),
+  z.object({ action: z.literal('recommendations'), limit: z.number().int().min(1).max(20).default(10) }).strict(),
 ])
 export type MemberEvent = z.infer<typeof MemberEvents>
 
@@ -115,6 +186,29 @@ export interface MemberOutputs {
     purchases: unknown[]
     refunds: unknown[]
     staff: unknown | null
+    coupons: CouponView[]
+    checkins: unknown[]
   }
   deleteMyAccount: { deleted: true }
+  /** `credited: false` when today was already checked in (a double tap): nothing credited twice */
+  checkIn: CheckinResult
+  checkinCalendar: CheckinCalendar
+  makeUpCheckin: { day: string; paidWith: 'points' | 'card'; cost: number; balance: number; calendar: CheckinCalendar }
+  claimCenter: { offers: OfferView[] }
+  /** `replayed`: this requestId already claimed; the same coupon, nothing issued twice */
+  claimCoupon: { coupon: CouponView; replayed: boolean }
+  myCoupons: { items: CouponView[]; hasMore: boolean; counts: Record<'available' | 'used' | 'expired', number> }
+  couponDetail: { coupon: CouponView }
+  pointsMall: { offers: OfferView[]; balance: number }
+  exchangeCoupon: { coupon: CouponView; pointsSpent: number; balance: number; replayed: boolean }
+  tasks: { tasks: TaskView[] }
+  claimTaskReward: { task: TaskView; pointsAwarded: number; coupon: CouponView | null; balance: number }
+  myInvites: InviteSummary
+  myTier: TierProgress
+  track: { accepted: number; replayed: boolean }
+  /** Taro.requestSubscribeMessage's answers: one grant per accept; `replayed` for a resent report */
+  reportSubscribe: ReminderPreferencesView & { replayed: boolean }
+  reminderPreferences: ReminderPreferencesView
+  setReminderPreference: ReminderPreferencesView
+  recommendations: { items: RecommendationView[] }
 }

@@ -12,6 +12,11 @@ export const ERROR_CODES = [
   'MEMBER_CODE_EXPIRED', // a member code older than its validity window (e.g. a screenshot)
   'MEMBER_CODE_USED', // a member code already used for a purchase
   'PHONE_CODE_INVALID', // a wrong or expired phone verification code
+  'OUT_OF_STOCK', // a coupon template with nothing left to issue
+  'LIMIT_REACHED', // a per-member or per-month limit (coupon claims, make-up check-ins)
+  'COUPON_USED', // a coupon already written off
+  'COUPON_EXPIRED', // a coupon past its validity
+  'COUPON_NOT_APPLICABLE', // a coupon that cannot be used here: another member's, not yet valid, minimum spend not met, not stackable
   'FAILED_PRECONDITION', // the request is valid but the state does not allow it (e.g. refunding more than was paid)
   'INTERNAL', // a bug or an outage: nothing was half-written
 ] as const

@@ -5,6 +5,13 @@ const pages = [
   'pages/points/index',
   'pages/phone/index',
   'pages/privacy/index',
+  'pages/checkin/index',
+  'pages/coupons/index',
+  'pages/coupon/index',
+  'pages/claim/index',
+  'pages/mall/index',
+  'pages/tasks/index',
+  'pages/reminders/index',
 ]
 
 // 本地登录 (demo identities from the local gateway) exists only in the browser build.
@@ -16,7 +23,7 @@ export default defineAppConfig({
   subPackages: [
     {
       root: 'staff',
-      pages: ['scan/index', 'purchase/index', 'result/index', 'today/index'],
+      pages: ['scan/index', 'purchase/index', 'result/index', 'today/index', 'coupons/index'],
     },
   ],
   window: {

@@ -1,5 +1,5 @@
 /** `admin`: console, timers and other functions (no OPENID), or a mini-program user on the `admins` list. */
-import { AdminEvents } from '../../types/admin'
+import { AdminEvents, type AdminEvent } from '../../types/admin'
 import { MemberSchema, type Member } from '../../types/member'
 import type { PointRules } from '../../types/points'
 import { AppError } from '../../types/result'
@@ -7,14 +7,21 @@ import { toProfile } from '../../domain/member'
 import { earnPoints, expireDue, spendPoints, type WalletChange } from '../../domain/points'
 import { actorOf, audit, auditIn } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
-import { defineFunction, type CallContext } from '../shared/handler'
+import { defineFunction, type Actions } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { isDeleted, memberById, members, parseMember } from '../shared/members'
 import { findById, readAll } from '../shared/query'
-import { loadPointRules, POINT_RULES_DOC } from '../shared/rules'
+import { CHECKIN_RULES, loadRules, POINT_RULES, saveRules, TASK_RULES } from '../shared/rules'
 import type { Doc } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange, ledgerId } from '../shared/wallet'
+
+import { requireAdmin } from '../shared/access'
+import { adminCouponActions } from './coupons'
+import { adminProductActions } from './products'
+import { adminReminderActions } from './reminders'
+import { adminSegmentActions } from './segments'
+import { adminTierActions } from './tiers'
 
 const staffColl = db.collection('staff')
 const stores = db.collection('stores')
@@ -23,11 +30,6 @@ const stores = db.collection('stores')
 const EXPIRY_TIME_BUDGET_MS = 14_000
 const EXPIRY_CONCURRENCY = 4
 
-async function requireAdmin(ctx: CallContext): Promise<void> {
-  if (!ctx.openid) return
-  const { data } = await db.collection('admins').where({ _id: ctx.openid }).limit(1).get()
-  if (!data.length) throw new AppError('PERMISSION_DENIED', '仅管理员可调用')
-}
 
 function staffView(row: Doc) {
   return { openid: String(row._id), storeId: row.storeId, name: row.name, active: row.active === true, createdAt: row.createdAt ? new Date(row.createdAt).toISOString() : null }
@@ -50,7 +52,13 @@ async function eachLimited<T>(items: T[], n: number, fn: (item: T) => Promise<vo
   }))
 }
 
-export const main = defineFunction(AdminEvents, {
+const actions: Actions<AdminEvent> = {
+  ...adminCouponActions,
+  ...adminTierActions,
+  ...adminSegmentActions,
+  ...adminProductActions,
+  ...adminReminderActions,
+
   async listMembers(event, ctx) {
     await requireAdmin(ctx)
     const [{ total }, { data }] = await Promise.all([
@@ -108,18 +116,33 @@ export const main = defineFunction(AdminEvents, {
 
   async getPointRules(_event, ctx) {
     await requireAdmin(ctx)
-    const stored = await loadPointRules()
-    return { rules: stored.rules, isDefault: stored.isDefault, updatedAt: stored.updatedAt ? new Date(stored.updatedAt).toISOString() : null }
+    return loadRules(POINT_RULES)
   },
 
   async setPointRules(event, ctx) {
     await requireAdmin(ctx)
     checkRuleKeys(event.rules)
-    const before = await loadPointRules()
-    // set() replaces the whole doc: a multiplier left out of the new rules is gone (update() would merge maps)
-    await db.collection('settings').doc(POINT_RULES_DOC).set({ data: { rules: event.rules, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
-    await audit({ actor: actorOf(ctx), action: 'setPointRules', target: POINT_RULES_DOC, before: before.isDefault ? null : before.rules, after: event.rules, at: ctx.now })
-    return { rules: event.rules }
+    return saveRules(POINT_RULES, event.rules, ctx)
+  },
+
+  async getCheckinRules(_event, ctx) {
+    await requireAdmin(ctx)
+    return loadRules(CHECKIN_RULES)
+  },
+
+  async setCheckinRules(event, ctx) {
+    await requireAdmin(ctx)
+    return saveRules(CHECKIN_RULES, event.rules, ctx)
+  },
+
+  async getTaskRules(_event, ctx) {
+    await requireAdmin(ctx)
+    return loadRules(TASK_RULES)
+  },
+
+  async setTaskRules(event, ctx) {
+    await requireAdmin(ctx)
+    return saveRules(TASK_RULES, event.rules, ctx)
   },
 
   /**
@@ -130,7 +153,7 @@ export const main = defineFunction(AdminEvents, {
   async adjustPoints(event, ctx) {
     await requireAdmin(ctx)
     const actor = actorOf(ctx)
-    const { rules } = await loadPointRules()
+    const { rules } = await loadRules(POINT_RULES)
     const source = { type: 'admin' as const, id: event.requestId }
     const rowId = ledgerId({ kind: 'adjust', sourceType: 'admin', sourceId: event.requestId, delta: event.delta, batchId: null, balanceAfter: 0 })
     return transact(async t => {
@@ -211,4 +234,17 @@ export const main = defineFunction(AdminEvents, {
     await audit({ actor: actorOf(ctx), action: 'expirePoints', target: 'members', after: { ...totals, failed, more }, at: ctx.now })
     return { dryRun: false, ...totals, more }
   },
-})
+
+  /**
+   * The daily timer (`dailyJobs`, 03:30 Beijing time): a function may have only one timer trigger on
+   * CloudBase, so the daily clean-ups run from here, one after the other.
+   */
+  async dailyJobs(_event, ctx) {
+    await requireAdmin(ctx)
+    const points = await actions.expirePoints({ action: 'expirePoints', dryRun: false }, ctx)
+    const coupons = await actions.expireCoupons({ action: 'expireCoupons', dryRun: false }, ctx)
+    return { expirePoints: points, expireCoupons: coupons }
+  },
+}
+
+export const main = defineFunction(AdminEvents, actions)

@@ -1,19 +1,31 @@
 /** `member`: what a consumer does from the mini-program. Identity is the context OPENID, never the event. */
 import { randomInt } from 'crypto'
 import { sha256 } from 'js-sha256'
+import type { CouponDoc } from '../../types/coupons'
 import { MemberEvents, phoneNumber, type Member } from '../../types/member'
 import { AppError } from '../../types/result'
+import { toCouponView } from '../../domain/coupons'
 import { memberNoFrom, newMember, profileChanges, toProfile } from '../../domain/member'
 import { CODE_STEP_SECONDS, deriveMemberKey } from '../../domain/member-code'
 import { expireDue, expiringSoon } from '../../domain/points'
+import { growthInWindow, tierProgress } from '../../domain/tiers'
+import { linkInviter } from '../shared/referrals'
+import { loadRules, TIER_LADDER } from '../shared/rules'
 import { auditIn } from '../shared/audit'
 import { cloud, db, _ } from '../shared/cloud'
 import { defineFunction, requireUser } from '../shared/handler'
-import { isDeleted, ledgerOf, memberById, members, parseMember, toLedgerItem } from '../shared/members'
+import { deletedError, isDeleted, ledgerOf, loadMember, members, parseMember, toLedgerItem } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import type { Doc } from '../shared/sdk-types'
 import { getInTransaction, isDuplicateKey, transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
+
+import { checkinActions } from './checkin'
+import { couponActions, issueWelcomeCoupons } from './coupons'
+import { taskActions } from './tasks'
+import { recommendActions } from './recommend'
+import { reminderActions } from './reminders'
+import { trackActions } from './track'
 
 const phoneCodes = db.collection('phone_codes')
 
@@ -23,18 +35,6 @@ export const PHONE_CODE_MAX_ATTEMPTS = 5
 export const DELETED_NICKNAME = '已注销用户'
 
 const onEmulator = () => process.env.CLOUDBASE_EMULATOR === '1'
-
-function deletedError(): AppError {
-  return new AppError('PERMISSION_DENIED', '该会员账号已注销，个人信息已删除；如需重新开通请联系客服')
-}
-
-/** The caller's member record; NOT_FOUND before sign-up, PERMISSION_DENIED after deletion. */
-async function loadMember(openid: string): Promise<Member> {
-  const member = await memberById(openid)
-  if (!member) throw new AppError('NOT_FOUND', '会员不存在，请先登录')
-  if (isDeleted(member)) throw deletedError()
-  return member
-}
 
 /** A random 10-digit member number nobody has (checked; a collision is ~1 in 10^9 per member). */
 async function freeMemberNo(): Promise<string> {
@@ -75,7 +75,14 @@ async function bindPhoneTo(openid: string, phone: string, now: Date, consumeSmsC
 }
 
 export const main = defineFunction(MemberEvents, {
-  async login(_event, ctx) {
+  ...checkinActions,
+  ...couponActions,
+  ...taskActions,
+  ...trackActions,
+  ...reminderActions,
+  ...recommendActions,
+
+  async login(event, ctx) {
     const openid = requireUser(ctx)
     const existing = await findById(members, openid)
     if (existing) {
@@ -90,11 +97,20 @@ export const main = defineFunction(MemberEvents, {
     try {
       // _id is the OPENID: two first sign-ins racing create one member, the loser reads it
       await members.add({ data: member })
+      // only a member created by this call can be linked to an inviter
+      if (event.inviteCode) await linkInviter(null, member, event.inviteCode, ctx.now)
+      await issueWelcomeCoupons(member, ctx.now)
       return { member: toProfile(member), created: true }
     } catch (err) {
       if (!isDuplicateKey(err)) throw err
       return { member: toProfile(await loadMember(openid)), created: false }
     }
+  },
+
+  async myTier(_event, ctx) {
+    const member = await loadMember(requireUser(ctx))
+    const { rules: ladder } = await loadRules(TIER_LADDER)
+    return tierProgress(member.tier, ladder, growthInWindow(member.growth, ladder, ctx.now), ctx.now)
   },
 
   async getProfile(_event, ctx) {
@@ -207,11 +223,14 @@ export const main = defineFunction(MemberEvents, {
   async exportMyData(_event, ctx) {
     const openid = requireUser(ctx)
     const member = await loadMember(openid)
-    const [ledger, purchases, refunds, staff] = await Promise.all([
+    const mine = (collection: string, order: string) => readAll(db.collection(collection).where({ memberId: openid }).orderBy(order, 'desc'))
+    const [ledger, purchases, refunds, staff, coupons, checkins] = await Promise.all([
       readAll(ledgerOf(openid)),
-      readAll(db.collection('purchases').where({ memberId: openid }).orderBy('createdAt', 'desc')),
-      readAll(db.collection('refunds').where({ memberId: openid }).orderBy('createdAt', 'desc')),
+      mine('purchases', 'createdAt'),
+      mine('refunds', 'createdAt'),
       findById(db.collection('staff'), openid),
+      mine('coupons', 'issuedAt'),
+      mine('checkins', 'day'),
     ])
     // what the member's records say about other people (the staff who served them) is not theirs to export
     const withoutStaff = ({ staffOpenid: _staff, ...rest }: Doc) => rest
@@ -223,6 +242,8 @@ export const main = defineFunction(MemberEvents, {
       purchases: purchases.map(withoutStaff),
       refunds: refunds.map(withoutStaff),
       staff: staff ? { storeId: staff.storeId, name: staff.name, active: staff.active } : null,
+      coupons: coupons.map(c => toCouponView(c as CouponDoc, ctx.now)),
+      checkins: checkins.map(({ _id, memberId: _m, ...rest }) => rest),
     }
   },
 

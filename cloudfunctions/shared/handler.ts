@@ -14,7 +14,8 @@ export interface CallContext {
   now: Date
 }
 
-type Actions<E extends { action: string }> = {
+/** One handler per action of E; a module may implement a `Pick` of them (see member/index.ts). */
+export type Actions<E extends { action: string }> = {
   [K in E['action']]: (event: Extract<E, { action: K }>, ctx: CallContext) => Promise<unknown>
 }
 
@@ -28,7 +29,7 @@ export function defineFunction<E extends { action: string }>(schema: ZodType<E>,
       }
       const parsed = schema.parse(withoutConsoleFields(event as Record<string, unknown>))
       const { OPENID, SOURCE } = cloud.getWXContext() as { OPENID?: string; SOURCE?: string }
-      const ctx: CallContext = { openid: OPENID || null, source: SOURCE || '', now: new Date() }
+      const ctx: CallContext = { openid: OPENID || null, source: SOURCE || '', now: currentTime() }
       const run = actions[action as E['action']] as (e: E, c: CallContext) => Promise<unknown>
       return { ok: true, data: await run(parsed, ctx) }
     } catch (err) {
@@ -62,6 +63,12 @@ export function toFailure(err: unknown): Result<never> {
   }
   console.error('[function] internal error', err)
   return { ok: false, code: 'INTERNAL', message: '服务暂时不可用，请稍后重试' }
+}
+
+/** The real clock; on the emulator a test may pin it (PUT /clock), never on CloudBase. */
+export function currentTime(): Date {
+  const pinned = process.env.CLOUDBASE_EMULATOR === '1' ? process.env.EMULATOR_NOW : undefined
+  return pinned ? new Date(pinned) : new Date()
 }
 
 export function requireUser(ctx: CallContext): string {

@@ -1,9 +1,11 @@
 /** Reading members and their ledger, shared by the member, staff and admin functions. */
 import { MemberSchema, type Member } from '../../types/member'
+import { AppError } from '../../types/result'
 import type { LedgerItem } from '../../types/points'
 import { db } from './cloud'
 import { findById } from './query'
-import type { Doc } from './sdk-types'
+import type { Doc, Transaction } from './sdk-types'
+import { getInTransaction } from './transaction'
 
 export const members = db.collection('members')
 
@@ -22,6 +24,27 @@ export async function memberByNo(memberNo: string): Promise<Member | null> {
 }
 
 export const isDeleted = (m: { status?: string }) => m.status === 'deleted'
+
+export function deletedError(): AppError {
+  return new AppError('PERMISSION_DENIED', '该会员账号已注销，个人信息已删除；如需重新开通请联系客服')
+}
+
+/** The calling member's record; NOT_FOUND before sign-up, PERMISSION_DENIED after deletion. */
+export async function loadMember(openid: string): Promise<Member> {
+  const member = await memberById(openid)
+  if (!member) throw new AppError('NOT_FOUND', '会员不存在，请先登录')
+  if (isDeleted(member)) throw deletedError()
+  return member
+}
+
+/** The member inside a transaction (fresh, for deciding), with the same errors as loadMember. */
+export async function memberIn(t: Transaction, openid: string): Promise<Member> {
+  const doc = await getInTransaction<Doc>(t, 'members', openid)
+  if (!doc) throw new AppError('NOT_FOUND', '会员不存在，请先登录')
+  const member = parseMember(doc)
+  if (isDeleted(member)) throw deletedError()
+  return member
+}
 
 export function toLedgerItem(row: Doc): LedgerItem {
   return {

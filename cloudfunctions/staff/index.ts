@@ -6,32 +6,27 @@ import dayjs from 'dayjs'
 import type { Member } from '../../types/member'
 import type { PurchaseLine } from '../../types/points'
 import { AppError } from '../../types/result'
-import { StaffEvents, type MemberAtTill, type PurchaseView, type StaffEvent } from '../../types/staff'
+import { StaffEvents, type PurchaseView, type StaffEvent } from '../../types/staff'
 import { maskPhone } from '../../domain/member'
-import { deriveMemberKey, parseMemberCode, verifyMemberCode } from '../../domain/member-code'
+import { afterPurchase, afterRefund } from '../../domain/activity'
 import { purchasePoints } from '../../domain/point-rules'
-import { availablePoints, earnPoints, pointsToReverse, reversePoints } from '../../domain/points'
+import { tierMultiplier } from '../../domain/tiers'
+import { earnPoints, pointsToReverse, reversePoints } from '../../domain/points'
 import { BRAND_ZONE, shanghaiDay } from '../../domain/time'
 import { audit, auditIn } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
-import { defineFunction, requireUser, type CallContext } from '../shared/handler'
+import { defineFunction } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { isDeleted, memberById, memberByNo, parseMember } from '../shared/members'
 import { findById } from '../shared/query'
-import { loadPointRules } from '../shared/rules'
+import { LIFECYCLE, loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
+import { wholeFields, writeAnalytics } from '../shared/activity'
+import { rewardFirstPurchase } from '../shared/referrals'
 import type { Doc } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
-
-/** Until tiers exist every member is in the base tier (tiers bring a name and a points multiplier). */
-const BASE_TIER_NAME = '普通会员'
-
-interface StaffRow {
-  _id: string
-  storeId: string
-  name: string
-  active: boolean
-}
+import { couponsByCode, staffCouponActions, writeOffIn } from './coupons'
+import { atTill, memberForCode, requireStaff } from './till'
 
 interface PurchaseDoc {
   _id: string
@@ -40,7 +35,12 @@ interface PurchaseDoc {
   staffOpenid: string
   memberId: string
   memberNo: string
+  /** what was paid, after coupons: points and refunds are based on it */
   amountFen: number
+  /** the order total before coupons (absent on purchases recorded before coupons existed) */
+  orderFen?: number
+  discountFen?: number
+  couponCodes?: string[]
   lines: PurchaseLine[]
   pointsEarned: number
   batchId: string | null
@@ -74,55 +74,15 @@ interface RefundDoc {
 const purchases = db.collection<PurchaseDoc>('purchases')
 const refunds = db.collection<RefundDoc>('refunds')
 
-async function requireStaff(ctx: CallContext): Promise<StaffRow> {
-  const openid = requireUser(ctx)
-  const row = await findById<StaffRow>(db.collection('staff'), openid)
-  if (!row || row.active !== true) throw new AppError('PERMISSION_DENIED', '仅在岗店员可使用收银功能')
-  return row
-}
-
-function codeSecret(): string {
-  const secret = process.env.MEMBER_CODE_SECRET
-  if (!secret) {
-    console.error('[staff] MEMBER_CODE_SECRET is not set: add it to the environment variables of the member and staff functions')
-    throw new AppError('INTERNAL', '会员码服务未配置，请联系管理员')
-  }
-  return secret
-}
-
-const codeUseId = (memberNo: string, step: number) => `${memberNo}-${step}`
-
-/** The member a scanned code belongs to, if the code is genuine and current. */
-async function memberForCode(code: string, now: Date): Promise<{ member: Member; useId: string; step: number }> {
-  const secret = codeSecret()
-  const parsed = parseMemberCode(code)
-  const member = parsed ? await memberByNo(parsed.memberNo) : null
-  if (!member || isDeleted(member)) throw new AppError('MEMBER_CODE_INVALID', '无效的会员码')
-  const check = verifyMemberCode(deriveMemberKey(secret, member.memberNo, member.codeKeyVersion), code, now)
-  if (!check.ok) {
-    if (check.reason === 'expired') throw new AppError('MEMBER_CODE_EXPIRED', '会员码已过期，请顾客刷新后重新出示')
-    throw new AppError('MEMBER_CODE_INVALID', '无效的会员码')
-  }
-  return { member, useId: codeUseId(member.memberNo, check.step), step: check.step }
-}
-
-function atTill(member: Member, now: Date): MemberAtTill {
-  return {
-    memberNo: member.memberNo,
-    nickname: member.nickname,
-    maskedPhone: maskPhone(member.phone),
-    tierName: BASE_TIER_NAME,
-    points: availablePoints(member, now),
-    availableCoupons: 0,
-  }
-}
-
 function purchaseView(p: PurchaseDoc): PurchaseView {
   return {
     purchaseId: p._id,
     memberNo: p.memberNo,
     storeId: p.storeId,
     amountFen: p.amountFen,
+    orderFen: p.orderFen ?? p.amountFen,
+    discountFen: p.discountFen ?? 0,
+    couponCodes: p.couponCodes ?? [],
     refundedFen: p.refundedFen,
     pointsEarned: p.pointsEarned,
     pointsReversed: p.pointsReversed,
@@ -138,7 +98,8 @@ const memberNoOf = (m: PurchaseEvent['member']) => ('code' in m ? m.code.slice(0
 
 /** The first call's answer again; a requestId reused for a different purchase is refused. */
 function purchaseReplay(p: PurchaseDoc, event: PurchaseEvent) {
-  if (p.amountFen !== event.amountFen || p.memberNo !== memberNoOf(event.member)) {
+  const sameCoupons = (p.couponCodes ?? []).join() === (event.couponCodes ?? []).join()
+  if ((p.orderFen ?? p.amountFen) !== event.amountFen || p.memberNo !== memberNoOf(event.member) || !sameCoupons) {
     throw new AppError('FAILED_PRECONDITION', 'requestId 已用于另一笔消费，请换一个 requestId')
   }
   return { purchase: purchaseView(p), pointsEarned: p.pointsEarned, balance: p.balanceAfter, replayed: true }
@@ -152,6 +113,8 @@ function refundReplay(r: RefundDoc, event: RefundEvent) {
 }
 
 export const main = defineFunction(StaffEvents, {
+  ...staffCouponActions,
+
   async me(_event, ctx) {
     const staff = await requireStaff(ctx)
     const store = await findById<{ name?: string }>(db.collection('stores'), staff.storeId)
@@ -162,7 +125,7 @@ export const main = defineFunction(StaffEvents, {
     await requireStaff(ctx)
     const { member, useId } = await memberForCode(event.code, ctx.now)
     if (await findById(db.collection('code_uses'), useId)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
-    return { member: atTill(member, ctx.now) }
+    return { member: await atTill(member, ctx.now) }
   },
 
   async findMemberByPhone(event, ctx) {
@@ -172,7 +135,7 @@ export const main = defineFunction(StaffEvents, {
     if (!member || isDeleted(member)) throw new AppError('NOT_FOUND', '没有绑定该手机号的会员')
     // looking people up by phone is recorded: who looked up whom, when
     await audit({ actor: staff._id, action: 'findMemberByPhone', target: member.memberNo, after: { phone: maskPhone(event.phone) }, storeId: staff.storeId, at: ctx.now })
-    return { member: atTill(member, ctx.now) }
+    return { member: await atTill(member, ctx.now) }
   },
 
   /**
@@ -198,8 +161,8 @@ export const main = defineFunction(StaffEvents, {
       member = found
     }
     if (member._id === staff._id) throw new AppError('PERMISSION_DENIED', '店员不能为自己记录消费')
-    const { rules } = await loadPointRules()
-    const points = purchasePoints({ amountFen: event.amountFen, storeId: staff.storeId, lines: event.lines }, rules, ctx.now)
+    const couponIds = (await couponsByCode(member._id, event.couponCodes ?? [])).map(c => c._id)
+    const [{ rules }, { rules: ladder }, { rules: lifecycle }] = await Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
 
     return transact(async t => {
       const raced = await getInTransaction<PurchaseDoc>(t, 'purchases', purchaseId)
@@ -213,8 +176,19 @@ export const main = defineFunction(StaffEvents, {
       const doc = await getInTransaction<Doc>(t, 'members', member._id)
       const fresh = doc ? parseMember(doc) : null
       if (!fresh || isDeleted(fresh)) throw new AppError('NOT_FOUND', '会员不存在')
-      const change = earnPoints(fresh, points, { now: ctx.now, expiryMonths: rules.expiryMonths, source: { type: 'purchase', id: purchaseId }, batchId: purchaseId })
+      const { discountFen, paidFen } = couponIds.length
+        ? await writeOffIn(t, { couponIds, memberId: fresh._id, staff, orderFen: event.amountFen, purchaseId, requestId: event.requestId, now: ctx.now, writeOffIdOf: id => derivedId('wo', purchaseId, id) })
+        : { discountFen: 0, paidFen: event.amountFen }
+      // points on what was paid (the order's points in the paid share), at the tier held before this purchase
+      const fullPoints = purchasePoints({ amountFen: event.amountFen, storeId: staff.storeId, lines: event.lines }, rules, ctx.now, tierMultiplier(ladder, fresh.tier, ctx.now))
+      const points = discountFen ? Math.floor((fullPoints * paidFen) / event.amountFen) : fullPoints
+      // an invitee's first purchase rewards both sides (the invitee's points join this change)
+      const referral = fresh.firstPurchaseAt ? null : await rewardFirstPurchase(t, fresh, purchaseId, ctx.now)
+      const earned = earnPoints(fresh, points, { now: ctx.now, expiryMonths: rules.expiryMonths, source: { type: 'purchase', id: purchaseId }, batchId: purchaseId })
+      const change = referral ? referral.addInviteeReward(earned) : earned
       if (change.entries.length) await applyWalletChange(t, fresh, change, { now: ctx.now, operator: staff._id })
+      const { patch, upgradedTo } = afterPurchase(fresh, { paidFen, orderFen: event.amountFen, lines: event.lines, usedCoupon: couponIds.length > 0 }, ladder, lifecycle, ctx.now)
+      await writeAnalytics(t, fresh, patch, upgradedTo, ctx.now)
       const purchase: PurchaseDoc = {
         _id: purchaseId,
         requestId: event.requestId,
@@ -222,7 +196,10 @@ export const main = defineFunction(StaffEvents, {
         staffOpenid: staff._id,
         memberId: fresh._id,
         memberNo: fresh.memberNo,
-        amountFen: event.amountFen,
+        amountFen: paidFen,
+        orderFen: event.amountFen,
+        discountFen,
+        couponCodes: event.couponCodes ?? [],
         lines: event.lines ?? [],
         pointsEarned: points,
         batchId: points > 0 ? purchaseId : null,
@@ -239,11 +216,11 @@ export const main = defineFunction(StaffEvents, {
         actor: staff._id,
         action: 'recordPurchase',
         target: purchaseId,
-        after: { memberNo: fresh.memberNo, amountFen: event.amountFen, pointsEarned: points, via: codeUse ? 'code' : 'memberNo' },
+        after: { memberNo: fresh.memberNo, orderFen: event.amountFen, discountFen, amountFen: paidFen, pointsEarned: points, via: codeUse ? 'code' : 'memberNo' },
         storeId: staff.storeId,
         at: ctx.now,
       })
-      return { purchase: purchaseView(purchase), pointsEarned: points, balance: change.wallet.points, replayed: false }
+      return { purchase: purchaseView(purchase), pointsEarned: points, balance: change.wallet.points, replayed: false, ...(upgradedTo ? { upgradedTo: { tierId: upgradedTo.tierId, name: upgradedTo.name } } : {}) }
     })
   },
 
@@ -281,6 +258,8 @@ export const main = defineFunction(StaffEvents, {
         ...(event.reason ? { reason: event.reason } : {}),
       })
       if (change.entries.length) await applyWalletChange(t, member, change, { now: ctx.now, operator: staff._id })
+      const { rules: ladder } = await loadRules(TIER_LADDER)
+      await t.collection('members').doc(member._id).update({ data: wholeFields(afterRefund(member, amount, new Date(p.createdAt), ladder, ctx.now)) })
 
       const status: PurchaseView['status'] = refundedAfter >= p.amountFen ? 'refunded' : 'partially_refunded'
       // pointsReversed counts what the refunds were due to take back, shortfall included, so a later

@@ -25,11 +25,14 @@ export interface Caller {
 export interface FunctionsService extends TcbService {
   invoke(name: string, event: unknown, caller: Caller): Promise<InvokeOutcome>
   names(): string[]
+  /** pins the time functions see (EMULATOR_NOW), or null for the real clock */
+  setClock(now: Date | null): void
   close(): Promise<void>
 }
 
 export async function createFunctionsService(info: EmulatorInfo, opts: { functionsDir: string; timers: boolean }): Promise<FunctionsService> {
   const pools = new Map<string, InstancePool>()
+  let pinnedNow: Date | null = null
   const secrets = localSecrets(info.dataDir)
   // What SCF gives every instance: the SDK finds its environment and endpoint from these
   const runtimeEnv: Record<string, string> = {
@@ -72,6 +75,7 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
       WX_CONTEXT_KEYS: Object.keys(wx).join(','),
       TCB_SOURCE: caller.source,
       SCF_REQUEST_ID: requestId,
+      ...(pinnedNow ? { EMULATOR_NOW: pinnedNow.toISOString() } : {}),
     }
     const context = {
       request_id: requestId,
@@ -91,6 +95,9 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
   return {
     invoke,
     names: () => listFunctions(opts.functionsDir),
+    setClock(now) {
+      pinnedNow = now
+    },
     async handle(action: string, params: TcbParams): Promise<TcbReply> {
       if (action !== 'functions.invokeFunction') throw new TcbError('INVALID_ACTION', `unsupported action ${action}`)
       const name = String(params.function_name ?? '')

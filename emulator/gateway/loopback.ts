@@ -1,16 +1,17 @@
-/** Fixed local interfaces for tools and tests: invoke a function as a user or console, read the outbox. */
+/** Fixed local interfaces for tools and tests: invoke a function as a user or console, read the outbox, pin the clock, count SDK requests. */
 import type { IncomingMessage, ServerResponse } from 'http'
 import type { FunctionsService, Caller } from '../functions'
 import type { OpenApiService } from '../openapi'
 import { HttpError, isLoopback, readParams, sendJson } from './http-util'
 import type { InvokeOutcome } from '../functions/pool'
 import { TcbError } from '../service'
+import type { RequestCounter } from './tcb'
 
 export async function handleLoopbackRoutes(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  deps: { functions: FunctionsService; openapi: OpenApiService },
+  deps: { functions: FunctionsService; openapi: OpenApiService; counter?: RequestCounter },
 ): Promise<boolean> {
   const fn = /^\/functions\/([^/]+)$/.exec(url.pathname)
   if (fn && req.method === 'POST') {
@@ -23,9 +24,26 @@ export async function handleLoopbackRoutes(
     await invokeAndSend(res, deps.functions, decodeURIComponent(fn[1]), event, caller)
     return true
   }
+  if (url.pathname === '/clock' && req.method === 'PUT') {
+    // tests pin the functions' clock (e.g. 23:59:59 Shanghai) so day boundaries are testable
+    requireLoopback(req)
+    const { now } = (await readParams(req)) as { now?: unknown }
+    if (now !== null && (typeof now !== 'string' || Number.isNaN(Date.parse(now)))) throw new HttpError(400, 'INVALID_CLOCK', 'now must be an ISO instant or null')
+    deps.functions.setClock(now === null ? null : new Date(now))
+    sendJson(res, 200, { now })
+    return true
+  }
   if (url.pathname === '/outbox' && req.method === 'GET') {
     requireLoopback(req)
     sendJson(res, 200, deps.openapi.outbox())
+    return true
+  }
+  if (url.pathname === '/stats' && deps.counter && (req.method === 'GET' || req.method === 'DELETE')) {
+    // SDK requests by action since the start or the last reset; DELETE answers the counts it clears
+    requireLoopback(req)
+    const counts = deps.counter.snapshot()
+    if (req.method === 'DELETE') deps.counter.reset()
+    sendJson(res, 200, counts)
     return true
   }
   return false

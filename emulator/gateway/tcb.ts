@@ -6,12 +6,31 @@ import { HttpError, readParams, sendJson } from './http-util'
 
 export type ServiceTable = Record<string, TcbService>
 
+/** How many requests the SDK sent, by `action` (read and reset on the loopback `/stats` route). */
+export class RequestCounter {
+  private counts = new Map<string, number>()
+
+  add(action: string): void {
+    this.counts.set(action, (this.counts.get(action) ?? 0) + 1)
+  }
+
+  snapshot(): { requests: Record<string, number>; total: number } {
+    const requests = Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : 1)))
+    return { requests, total: [...this.counts.values()].reduce((s, n) => s + n, 0) }
+  }
+
+  reset(): void {
+    this.counts = new Map()
+  }
+}
+
 /** `database.getDocument` → services['database'], `wx.openApi` → services['wx'], … */
-export async function handleTcbRequest(req: IncomingMessage, res: ServerResponse, services: ServiceTable): Promise<void> {
+export async function handleTcbRequest(req: IncomingMessage, res: ServerResponse, services: ServiceTable, counter?: RequestCounter): Promise<void> {
   const requestId = randomUUID()
   try {
     const params = await readParams(req)
     const action = typeof params.action === 'string' ? params.action : ''
+    counter?.add(action || '(none)')
     const service = services[action.split('.')[0]]
     if (!service) throw new TcbError('INVALID_ACTION', `action not supported by the local CloudBase: ${action || '(none)'}`)
     const reply = await service.handle(action, params)

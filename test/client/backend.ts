@@ -1,5 +1,6 @@
 import type { callFunction } from '../../client/src/services/cloud'
 import type { MemberAtTill, PurchaseView, StaffOutputs } from '../../types/staff'
+import type { CouponView, WriteOffView } from '../../types/coupons'
 import type { Fail, Result } from '../../types/result'
 
 type Call = jest.MockedFunction<typeof callFunction>
@@ -47,17 +48,66 @@ export function tillMember(overrides: Partial<MemberAtTill> = {}): MemberAtTill 
   }
 }
 
+/** A purchase; `orderFen` defaults to what was paid plus the coupons' discount (none by default). */
 export function purchaseView(overrides: Partial<PurchaseView> = {}): PurchaseView {
+  const amountFen = overrides.amountFen ?? 1230
+  const discountFen = overrides.discountFen ?? 0
   return {
     purchaseId: 'pur_1',
     memberNo: '1000000001',
     storeId: 'store_jingan',
-    amountFen: 1230,
+    amountFen,
     refundedFen: 0,
     pointsEarned: 12,
     pointsReversed: 0,
     status: 'completed',
+    orderFen: amountFen + discountFen,
+    discountFen,
+    couponCodes: [],
     createdAt: '2024-03-05T06:05:00.000Z',
+    ...overrides,
+  }
+}
+
+/** A coupon usable at the till: by default 10元现金券, not stackable, no minimum spend. */
+export function couponView(overrides: Partial<CouponView> = {}): CouponView {
+  return {
+    couponId: 'cpn_1',
+    code: '200000000001',
+    templateId: 'cash-10',
+    name: '10元现金券',
+    type: 'cash',
+    summary: '10元现金券',
+    valueFen: 1000,
+    percentOff: null,
+    capFen: null,
+    minSpendFen: 0,
+    giftName: null,
+    stackable: false,
+    validFrom: '2024-03-01T00:00:00.000Z',
+    validUntil: '2024-03-31T16:00:00.000Z',
+    state: 'available',
+    notYetValid: false,
+    issuedAt: '2024-03-01T00:00:00.000Z',
+    usedAt: null,
+    ...overrides,
+  }
+}
+
+/** A stand-alone write-off (no purchase) of `couponView()` at the Jingan store. */
+export function writeOffView(overrides: Partial<WriteOffView> = {}): WriteOffView {
+  return {
+    writeOffId: 'wo_1',
+    couponId: 'cpn_1',
+    code: '200000000001',
+    memberNo: '1000000001',
+    name: '10元现金券',
+    storeId: 'store_jingan',
+    purchaseId: null,
+    orderFen: null,
+    discountFen: 0,
+    at: new Date().toISOString(),
+    undone: null,
     ...overrides,
   }
 }

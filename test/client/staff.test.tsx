@@ -34,6 +34,8 @@ function backend(more: Handlers = {}) {
     'staff.verifyCode': ok({ member: tillMember() }),
     'staff.findMemberByPhone': ok({ member: tillMember({ nickname: '阿明', memberNo: '1000000002', maskedPhone: '139****0000' }) }),
     'staff.recordPurchase': e => ok(purchased({ purchase: purchaseView({ amountFen: Number(e.amountFen) }) })),
+    // the purchase page lists the member's coupons (staff-coupons.test.tsx covers using them)
+    'staff.memberCoupons': ok({ member: tillMember(), coupons: [] }),
     ...more,
   })
 }
@@ -148,7 +150,7 @@ describe('店员工作台: 录入消费', () => {
     render(<PurchasePage />)
     expect(byId('purchase-member-nickname')).toHaveTextContent('小爱')
     fireEvent.change(byId('purchase-amount'), { target: { value: '12.3' } })
-    expect(byId('purchase-amount-preview')).toHaveTextContent('实收 ￥12.30')
+    expect(byId('purchase-amount-preview')).toHaveTextContent('实付 ￥12.30')
     fireEvent.click(byId('purchase-submit'))
     await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/staff/result/index' }))
     const [event] = eventsFor(call, 'staff.recordPurchase')

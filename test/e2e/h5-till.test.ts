@@ -7,6 +7,7 @@ import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator
 import { launchChromium, screenshot } from '../helpers/browser'
 import { ensureH5Built } from '../../scripts/builds'
 import { seedDemoData } from '../../scripts/seed'
+import { signInAs as signInAsOn, visible as visibleOn } from './support'
 
 let emu: RunningEmulator
 let browser: Browser
@@ -25,15 +26,8 @@ afterAll(async () => {
   await emu?.stop()
 })
 
-async function signInAs(openid: string): Promise<void> {
-  await page.goto(`${emu.baseUrl}/`)
-  await page.evaluate(() => localStorage.clear())
-  await page.goto(`${emu.baseUrl}/`)
-  await page.locator(`#login-user-${openid}`).click()
-  await page.locator('#member-points').first().waitFor({ timeout: 20_000 })
-}
-
-const visible = (selector: string) => page.locator(selector).locator('visible=true').first()
+const signInAs = (openid: string) => signInAsOn(page, emu.baseUrl, openid)
+const visible = (selector: string) => visibleOn(page, selector)
 
 test('scan → purchase → points visible on the member’s home page', async () => {
   await signInAs('o_demo_member_2')

@@ -161,9 +161,9 @@ describe('expirePoints', () => {
     expect((await memberDoc(env, M)).points).toBe(110)
   })
 
-  test('writes expire rows only for what is left; a rerun writes nothing; the timer event runs the same action', async () => {
-    const res = await env.admin({ Type: 'Timer', TriggerName: 'expirePoints', Time: new Date().toISOString(), Message: '' })
-    expect(res).toEqual({ ok: true, data: { dryRun: false, members: 1, rows: 1, points: 40, more: false } })
+  test('writes expire rows only for what is left; a rerun writes nothing; the daily timer event runs it', async () => {
+    const res = await env.admin({ Type: 'Timer', TriggerName: 'dailyJobs', Time: new Date().toISOString(), Message: '' })
+    expect(res).toMatchObject({ ok: true, data: { expirePoints: { dryRun: false, members: 1, rows: 1, points: 40, more: false }, expireCoupons: { dryRun: false } } })
     const rows = await ledgerRows(env, M)
     expect(rows.filter(r => r.kind === 'expire')).toEqual([expect.objectContaining({ _id: 'expire:imp_old_1', delta: -40, sourceType: 'expiry', batchId: 'imp_old_1', balanceAfter: 70, operator: 'system' })])
     const member = await memberDoc(env, M)
@@ -176,8 +176,8 @@ describe('expirePoints', () => {
     expect(trail.some(a => a.actor === 'console' && a.after.points === 40)).toBe(true)
   })
 
-  test('the timer trigger is declared in config.json', () => {
+  test('the one timer trigger CloudBase allows per function is declared in config.json', () => {
     const config = require('../../cloudfunctions/admin/config.json')
-    expect(config.triggers).toContainEqual({ name: 'expirePoints', type: 'timer', config: '0 30 3 * * * *' })
+    expect(config.triggers).toEqual([{ name: 'dailyJobs', type: 'timer', config: '0 30 3 * * * *' }])
   })
 })

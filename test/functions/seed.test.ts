@@ -1,5 +1,5 @@
 /** The demo data (`npm start`) is consistent with the functions: ledger invariant, codes, till, history. */
-import { seedDemoData, DEMO } from '../../scripts/seed'
+import { seedDemoData, DEMO, DEMO_TEMPLATES } from '../../scripts/seed'
 import { useEmulator, codeOf, rid } from './support'
 
 const env = useEmulator()
@@ -27,5 +27,21 @@ test('seeds once, with consistent points for 林小夏 that the functions read b
   expect(bought).toMatchObject({ ok: true, data: { pointsEarned: 32, balance: points.data.balance + 32 } })
   // the admin may call admin actions from the mini-program
   expect(await env.admin({ action: 'listStaff' }, DEMO.admin.openid)).toMatchObject({ ok: true, data: { staff: [{ openid: DEMO.staff.openid, active: true }] } })
+  // her analytics as the purchase flow leaves them: stats, growth towards the next tier, stage
+  const tier = await env.member({ action: 'myTier' }, lin.openid)
+  expect(tier.data.growth).toBeGreaterThan(400)
+  expect(tier.data.next).toMatchObject({ tierId: 'silver' })
+  const doc = (await env.db.collection('members').doc(lin.openid).get()).data
+  expect(doc).toMatchObject({ stage: 'active', stats: { purchases: 4, purchaseDays: 4 } })
+  // the demo coupons: claimable, exchangeable, and a new member gets the welcome coupon
+  const center = await env.member({ action: 'claimCenter' }, lin.openid)
+  expect(center.data.offers.map((o: any) => o.templateId)).toEqual(DEMO_TEMPLATES.filter(t => t.channels.includes('claim_center')).map(t => t.templateId))
+  const claimed = await env.member({ action: 'claimCoupon', templateId: 'demo-full-100-20', requestId: rid('demo') }, lin.openid)
+  expect(claimed).toMatchObject({ ok: true, data: { coupon: { summary: '满100减20', state: 'available' } } })
+  const mall = await env.member({ action: 'pointsMall' }, lin.openid)
+  expect(mall.data.offers.map((o: any) => o.templateId)).toEqual(['demo-makeup-card', 'demo-mall-5', 'demo-mall-bag'])
+  await env.member({ action: 'login' }, 'o_seed_newcomer')
+  const welcome = await env.member({ action: 'myCoupons', state: 'available' }, 'o_seed_newcomer')
+  expect(welcome.data.items.map((c: any) => c.templateId)).toEqual(['demo-welcome-10'])
   // the invariant for every seeded member is checked when the file ends
 })

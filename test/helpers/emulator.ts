@@ -94,3 +94,9 @@ export async function invoke(emu: { baseUrl: string }, name: string, event: unkn
   })
   return res.json()
 }
+
+/** Pins the time the functions see (an ISO instant), or null for the real clock again. */
+export async function setClock(emu: { baseUrl: string }, now: string | null): Promise<void> {
+  const res = await fetch(`${emu.baseUrl}/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now }) })
+  if (!res.ok) throw new Error(`PUT /clock: ${res.status} ${await res.text()}`)
+}

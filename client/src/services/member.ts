@@ -1,13 +1,17 @@
 import type { MemberOutputs, ProfilePatch } from '../../../types/member'
+import type { CouponState } from '../../../types/coupons'
 import type { Result } from '../../../types/result'
+import type { TaskId } from '../../../types/tasks'
+import type { ReminderKind } from '../../../types/reminders'
 import { callFunction } from './cloud'
 
 type Out<K extends keyof MemberOutputs> = Promise<Result<MemberOutputs[K]>>
 
 /** The `member` cloud function's actions (contracts in types/member.ts). */
 export const memberApi = {
-  login(): Out<'login'> {
-    return callFunction('member', { action: 'login' })
+  /** `inviteCode`: the inviter's member number from a shared card (links only a member this call creates). */
+  login(inviteCode?: string): Out<'login'> {
+    return callFunction('member', inviteCode ? { action: 'login', inviteCode } : { action: 'login' })
   },
   getProfile(): Out<'getProfile'> {
     return callFunction('member', { action: 'getProfile' })
@@ -20,6 +24,17 @@ export const memberApi = {
   },
   pointsHistory(offset: number, limit: number): Out<'pointsHistory'> {
     return callFunction('member', { action: 'pointsHistory', offset, limit })
+  },
+  /** The member's tier card: tier, growth value, progress to the next tier, a pending downgrade. */
+  myTier(): Out<'myTier'> {
+    return callFunction('member', { action: 'myTier' })
+  },
+  recommendations(limit = 6): Out<'recommendations'> {
+    return callFunction('member', { action: 'recommendations', limit })
+  },
+  /** views and clicks, batched; `requestId` makes a resend harmless */
+  track(requestId: string, events: Array<{ type: 'view' | 'click'; productId: string; source?: string }>): Out<'track'> {
+    return callFunction('member', { action: 'track', requestId, events })
   },
   getCodeKey(): Out<'getCodeKey'> {
     return callFunction('member', { action: 'getCodeKey' })
@@ -40,5 +55,62 @@ export const memberApi = {
   },
   deleteMyAccount(): Out<'deleteMyAccount'> {
     return callFunction('member', { action: 'deleteMyAccount', confirm: true })
+  },
+
+  /** `credited: false` when today was already checked in (nothing credited twice). */
+  checkIn(): Out<'checkIn'> {
+    return callFunction('member', { action: 'checkIn' })
+  },
+  checkinCalendar(): Out<'checkinCalendar'> {
+    return callFunction('member', { action: 'checkinCalendar' })
+  },
+  /** `day`: YYYY-MM-DD, one of the calendar's `makeup.missedDays`. */
+  makeUpCheckin(day: string, payWith: 'points' | 'card'): Out<'makeUpCheckin'> {
+    return callFunction('member', { action: 'makeUpCheckin', day, payWith })
+  },
+  claimCenter(): Out<'claimCenter'> {
+    return callFunction('member', { action: 'claimCenter' })
+  },
+  /** `requestId`: one per tap, reused on retry: the same id never issues twice. */
+  claimCoupon(templateId: string, requestId: string): Out<'claimCoupon'> {
+    return callFunction('member', { action: 'claimCoupon', templateId, requestId })
+  },
+  myCoupons(state: CouponState, offset: number, limit: number): Out<'myCoupons'> {
+    return callFunction('member', { action: 'myCoupons', state, offset, limit })
+  },
+  couponDetail(couponId: string): Out<'couponDetail'> {
+    return callFunction('member', { action: 'couponDetail', couponId })
+  },
+  pointsMall(): Out<'pointsMall'> {
+    return callFunction('member', { action: 'pointsMall' })
+  },
+  /** `requestId`: one per exchange, reused on retry: points are never spent twice. */
+  exchangeCoupon(templateId: string, requestId: string): Out<'exchangeCoupon'> {
+    return callFunction('member', { action: 'exchangeCoupon', templateId, requestId })
+  },
+  tasks(): Out<'tasks'> {
+    return callFunction('member', { action: 'tasks' })
+  },
+  claimTaskReward(taskId: TaskId): Out<'claimTaskReward'> {
+    return callFunction('member', { action: 'claimTaskReward', taskId })
+  },
+  myInvites(): Out<'myInvites'> {
+    return callFunction('member', { action: 'myInvites' })
+  },
+
+  /** 提醒设置: each reminder kind with the member's choice, and the templates to offer next (`askTemplateIds`). */
+  reminderPreferences(): Out<'reminderPreferences'> {
+    return callFunction('member', { action: 'reminderPreferences' })
+  },
+  /**
+   * `result`: exactly what Taro.requestSubscribeMessage resolved with (template id → accept / reject /
+   * ban / filter; errMsg is ignored). `requestId`: one per subscribe dialog, reused on retry: an accept is
+   * never counted twice.
+   */
+  reportSubscribe(requestId: string, result: Record<string, string>): Out<'reportSubscribe'> {
+    return callFunction('member', { action: 'reportSubscribe', requestId, result })
+  },
+  setReminderPreference(kind: ReminderKind, on: boolean): Out<'setReminderPreference'> {
+    return callFunction('member', { action: 'setReminderPreference', kind, on })
   },
 }

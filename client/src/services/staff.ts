@@ -18,9 +18,15 @@ export const staffApi = {
   findMemberByPhone(phone: string): Out<'findMemberByPhone'> {
     return callFunction('staff', { action: 'findMemberByPhone', phone })
   },
-  /** `requestId`: one per purchase submission, reused on retry: the same id never awards twice. */
-  recordPurchase(input: { requestId: string; member: TillMemberRef; amountFen: number }): Out<'recordPurchase'> {
-    return callFunction('staff', { action: 'recordPurchase', ...input })
+  /**
+   * `requestId`: one per purchase submission, reused on retry: the same id never awards twice.
+   * `amountFen` is the order total before coupons; `couponCodes`: one non-stackable coupon, or
+   * stackable ones (points are earned on what is paid after them).
+   */
+  recordPurchase(input: { requestId: string; member: TillMemberRef; amountFen: number; couponCodes?: string[] }): Out<'recordPurchase'> {
+    const event: Record<string, unknown> = { action: 'recordPurchase', requestId: input.requestId, member: input.member, amountFen: input.amountFen }
+    if (input.couponCodes?.length) event.couponCodes = input.couponCodes
+    return callFunction('staff', event)
   },
   /** `amountFen` omitted: refund what is left of the purchase. */
   refundPurchase(input: { requestId: string; purchaseId: string; amountFen?: number; reason?: string }): Out<'refundPurchase'> {
@@ -28,6 +34,23 @@ export const staffApi = {
     if (input.amountFen !== undefined) event.amountFen = input.amountFen
     if (input.reason) event.reason = input.reason
     return callFunction('staff', event)
+  },
+  /** The member's coupons usable at the till now (and the member, as verifyCode gives it). */
+  memberCoupons(member: TillMemberRef): Out<'memberCoupons'> {
+    return callFunction('staff', { action: 'memberCoupons', member })
+  },
+  /**
+   * A coupon written off on its own. `requestId`: one per write-off, reused on retry (never written
+   * off twice); `orderFen` checks a minimum spend.
+   */
+  writeOffCoupon(input: { requestId: string; member: TillMemberRef; couponCode: string; orderFen?: number }): Out<'writeOffCoupon'> {
+    const event: Record<string, unknown> = { action: 'writeOffCoupon', requestId: input.requestId, member: input.member, couponCode: input.couponCode }
+    if (input.orderFen !== undefined) event.orderFen = input.orderFen
+    return callFunction('staff', event)
+  },
+  /** Undoes a stand-alone write-off of this store within UNDO_WINDOW_MINUTES (types/staff.ts); `reason` is required. */
+  undoWriteOff(input: { writeOffId: string; reason: string }): Out<'undoWriteOff'> {
+    return callFunction('staff', { action: 'undoWriteOff', writeOffId: input.writeOffId, reason: input.reason })
   },
   today(): Out<'today'> {
     return callFunction('staff', { action: 'today' })

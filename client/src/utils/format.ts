@@ -71,3 +71,9 @@ export const LEDGER_KIND_TEXT: Record<LedgerKind, string> = {
   adjust: '调整',
   reverse: '退款扣回',
 }
+
+/** A coupon's `validUntil` is the first instant it is no longer valid: people read the last valid moment. */
+export function lastValid(iso: string): string {
+  const t = Date.parse(iso)
+  return Number.isFinite(t) ? new Date(t - 1).toISOString() : iso
+}

@@ -70,6 +70,31 @@ export function useReachBottom(cb: Callback): void {
   useListener(reachBottomListeners, cb)
 }
 
+type ShareHandler = (opt: { from: string; target?: unknown }) => unknown
+const shareListeners = new Set<{ current: ShareHandler }>()
+
+/** The page's share card (useShareAppMessage): `triggerShareAppMessage()` asks it, like a tap on a share button. */
+export function useShareAppMessage(cb: ShareHandler): void {
+  const ref = useRef(cb)
+  ref.current = cb
+  useEffect(() => {
+    const entry = { current: (opt: { from: string; target?: unknown }) => ref.current(opt) }
+    shareListeners.add(entry)
+    return () => {
+      shareListeners.delete(entry)
+    }
+  }, [])
+}
+
+/** What the mounted page's useShareAppMessage returns (the last one registered); undefined when none. */
+export function triggerShareAppMessage(from: 'button' | 'menu' = 'button'): unknown {
+  let out: unknown
+  shareListeners.forEach(l => {
+    out = l.current({ from })
+  })
+  return out
+}
+
 /** Shows every mounted page again (runs their useDidShow callbacks). Wrap in act(). */
 export function triggerDidShow(): void {
   didShowListeners.forEach(l => l())
@@ -154,6 +179,11 @@ const Taro = {
   setScreenBrightness: ok('setScreenBrightness'),
   setKeepScreenOn: ok('setKeepScreenOn'),
   setClipboardData: ok('setClipboardData'),
+  /** Answers 'accept' for every template asked (like a tap on 允许); set per test with mockResolvedValueOnce / mockRejectedValueOnce. */
+  requestSubscribeMessage: jest.fn(async (option: { tmplIds: string[] }): Promise<Record<string, string>> => ({
+    errMsg: 'requestSubscribeMessage:ok',
+    ...Object.fromEntries(option.tmplIds.map(id => [id, 'accept'])),
+  })),
   getWindowInfo: jest.fn(() => ({ pixelRatio: 2, windowWidth: 375, windowHeight: 667 })),
   nextTick: jest.fn((cb: () => void) => {
     setTimeout(cb, 0)
@@ -173,6 +203,7 @@ const Taro = {
   useUnload,
   usePullDownRefresh,
   useReachBottom,
+  useShareAppMessage,
 }
 
 /** Clears recorded calls and storage; keeps default implementations. Call in beforeEach. */
@@ -181,6 +212,7 @@ export function resetTaro(): void {
   didShowListeners.clear()
   didHideListeners.clear()
   reachBottomListeners.clear()
+  shareListeners.clear()
   routerParams = {}
   const clear = (o: Record<string, unknown>) =>
     Object.values(o).forEach(v => {

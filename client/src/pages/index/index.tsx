@@ -8,6 +8,8 @@ import { fileUrl, needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { staffApi } from '../../services/staff'
+import Recommendations from '../../components/recommendations'
+import TierCard, { type TierLoad } from '../../components/tier-card'
 import { shanghaiDateText } from '../../utils/format'
 import './index.css'
 
@@ -19,10 +21,42 @@ type State =
 
 const go = (url: string) => () => void Taro.navigateTo({ url })
 
+/**
+ * The inviter's member number from a friend's share card (sharePath `…?inviteCode=<memberNo>`),
+ * kept until a sign-in succeeds: on H5 the page may first go to 本地登录 and come back without it.
+ */
+let pendingInvite: string | null = null
+
+function launchInviteCode(): string | null {
+  const raw = Taro.getCurrentInstance?.()?.router?.params?.inviteCode
+  if (raw) {
+    let code = String(raw)
+    try {
+      code = decodeURIComponent(code)
+    } catch {
+      // keep it as it came
+    }
+    // only a well-formed member number: anything else would make member.login refuse the whole event
+    if (/^\d{10}$/.test(code)) pendingInvite = code
+  }
+  return pendingInvite
+}
+
+const ENTRIES: ReadonlyArray<{ id: string; url: string; icon: string; label: string }> = [
+  { id: 'checkin-entry', url: '/pages/checkin/index', icon: '✓', label: '签到' },
+  { id: 'claim-entry', url: '/pages/claim/index', icon: '✚', label: '领券中心' },
+  { id: 'coupons-entry', url: '/pages/coupons/index', icon: '▤', label: '我的券' },
+  { id: 'mall-entry', url: '/pages/mall/index', icon: '◈', label: '积分商城' },
+  { id: 'tasks-entry', url: '/pages/tasks/index', icon: '★', label: '任务与邀请' },
+]
+
 export default function IndexPage() {
   const [state, setState] = useState<State>({ status: 'loading' })
   const [summary, setSummary] = useState<PointsSummary | null>(null)
   const [staff, setStaff] = useState<StaffOutputs['me'] | null>(null)
+  const [tier, setTier] = useState<TierLoad>({ status: 'loading' })
+  /** the load that signed in (0: not yet): recommendations load for each */
+  const [signedIn, setSignedIn] = useState(0)
   const seq = useRef(0)
   const staffChecked = useRef(false)
   // reLaunched here after 注销账号 (weapp): do not sign straight back in, offer it instead
@@ -49,6 +83,22 @@ export default function IndexPage() {
     }
   }, [])
 
+  /** A failure only shows a small retry on the tier card; a refresh that fails keeps the card shown. */
+  const loadTier = useCallback(async (mine: number) => {
+    try {
+      const res = await memberApi.myTier()
+      if (mine !== seq.current) return
+      setTier(t => (res.ok ? { status: 'ready', tier: res.data } : t.status === 'ready' ? t : { status: 'error' }))
+    } catch {
+      if (mine === seq.current) setTier(t => (t.status === 'ready' ? t : { status: 'error' }))
+    }
+  }, [])
+
+  const retryTier = useCallback(() => {
+    setTier({ status: 'loading' })
+    void loadTier(seq.current)
+  }, [loadTier])
+
   const load = useCallback(async () => {
     if (deleted.current) {
       setState({ status: 'deleted' })
@@ -62,24 +112,34 @@ export default function IndexPage() {
     // Keep showing the card while refreshing (e.g. back from 编辑资料); spinner only when there is nothing yet.
     setState(s => (s.status === 'ready' ? s : { status: 'loading' }))
     try {
-      const res = await memberApi.login()
+      const invite = launchInviteCode()
+      let res = await memberApi.login(invite ?? undefined)
       if (mine !== seq.current) return
+      if (!res.ok && invite && res.code === 'INVALID_ARGUMENT') {
+        // a bad share card never keeps a member out: sign in without it
+        pendingInvite = null
+        res = await memberApi.login()
+        if (mine !== seq.current) return
+      }
       if (!res.ok) {
         setState({ status: 'error', message: failText(res) })
         return
       }
+      pendingInvite = null
       const { member, created } = res.data
       const avatarUrl = member.avatarFileId ? await fileUrl(member.avatarFileId) : ''
       if (mine !== seq.current) return
       setState({ status: 'ready', member, avatarUrl })
       if (created) void Taro.showToast({ title: '欢迎加入会员', icon: 'success' })
       void loadPoints(mine)
+      void loadTier(mine)
+      setSignedIn(mine)
       void checkStaff()
     } catch (err) {
       if (mine !== seq.current) return
       setState({ status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' })
     }
-  }, [loadPoints, checkStaff])
+  }, [loadPoints, loadTier, checkStaff])
 
   useDidShow(() => {
     void load()
@@ -159,6 +219,7 @@ export default function IndexPage() {
           </Text>
         ) : null}
       </View>
+      <TierCard load={tier} onRetry={retryTier} />
       <View className='member-entries card'>
         <View id='member-code-entry' className='member-entry' onClick={go('/pages/code/index')}>
           <Text className='member-entry-icon'>▦</Text>
@@ -176,6 +237,15 @@ export default function IndexPage() {
           </View>
         ) : null}
       </View>
+      <View id='member-benefits' className='member-entries member-benefits card'>
+        {ENTRIES.map(e => (
+          <View key={e.id} id={e.id} className='member-entry member-benefit' onClick={go(e.url)}>
+            <Text className='member-entry-icon'>{e.icon}</Text>
+            <Text className='member-entry-label'>{e.label}</Text>
+          </View>
+        ))}
+      </View>
+      <Recommendations signedInKey={signedIn} />
       <Button
         id='member-edit'
         className='member-edit btn-primary'

@@ -209,6 +209,11 @@ export default function ProfilePage() {
           </Text>
           <Text id='profile-phone-bind' className='profile-link'>{member?.phone ? '更换' : '去绑定'} ›</Text>
         </View>
+        <View id='profile-reminders-entry' className='profile-field' onClick={() => void Taro.navigateTo({ url: '/pages/reminders/index' })}>
+          <Text className='profile-label'>提醒设置</Text>
+          <Text className='profile-value muted'>到期、签到等消息提醒</Text>
+          <Text className='profile-link'>管理 ›</Text>
+        </View>
       </View>
 
       {error ? (

@@ -1,9 +1,12 @@
-import { useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
+import type { CouponView } from '../../../../types/coupons'
 import { staffApi } from '../../services/staff'
 import { fenToYuanText, formatFen, parseYuan } from '../../utils/money'
 import { newRequestId } from '../../utils/request-id'
+import CouponList from '../components/coupon-list'
+import { couponBlocker, couponErrorText, isCouponFailure, keepUsable, previewDiscount, rememberCoupons, toggleCoupon } from '../components/coupon-rules'
 import StaffDenied from '../components/denied'
 import { isDenied, mayHaveHappened, needsRescan, till, tillErrorText } from '../till'
 import '../staff.css'
@@ -16,9 +19,20 @@ function backToScan() {
   }
 }
 
+/** A submission: its requestId, the order total before coupons, and the coupons written off with it. */
+interface Attempt {
+  requestId: string
+  amountFen: number
+  couponCodes: string[]
+}
+
+type Coupons = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; list: CouponView[] }
+
 /**
- * The purchase amount for the member being served. One requestId per submission: when the answer
- * is lost (network) the retry sends the same id and the amount is locked, so nothing is awarded twice.
+ * The order total for the member being served, and the member's coupons to use on it (one
+ * non-stackable coupon, or several stackable ones). One requestId per submission: when the answer
+ * is lost (network) the retry sends the same id, and the amount and coupons are locked, so nothing
+ * is awarded or written off twice.
  */
 export default function PurchasePage() {
   const [served] = useState(() => till.served())
@@ -27,10 +41,52 @@ export default function PurchasePage() {
   const [error, setError] = useState('')
   const [rescan, setRescan] = useState(false)
   const [denied, setDenied] = useState(false)
+  const [coupons, setCoupons] = useState<Coupons>({ status: 'loading' })
+  /** selected coupon codes, in the order they were chosen (the order the server applies them) */
+  const [selected, setSelected] = useState<string[]>([])
+  const [hint, setHint] = useState('')
   /** the submission whose outcome is not known yet: retried as is */
-  const [pending, setPending] = useState<{ requestId: string; amountFen: number } | null>(null)
-  const pendingRef = useRef<{ requestId: string; amountFen: number } | null>(null)
+  const [pending, setPending] = useState<Attempt | null>(null)
+  const pendingRef = useRef<Attempt | null>(null)
   const submittingRef = useRef(false)
+  const amountRef = useRef('')
+  const loadSeq = useRef(0)
+
+  const loadCoupons = useCallback(async () => {
+    if (!served) return
+    const mine = ++loadSeq.current
+    setCoupons(s => (s.status === 'ready' ? s : { status: 'loading' }))
+    try {
+      const res = await staffApi.memberCoupons(served.ref)
+      if (mine !== loadSeq.current) return
+      if (res.ok) {
+        rememberCoupons(res.data.coupons)
+        setCoupons({ status: 'ready', list: res.data.coupons })
+        // a coupon used or expired meanwhile drops out of the selection
+        if (!pendingRef.current) {
+          const parsed = parseYuan(amountRef.current)
+          setSelected(sel => keepUsable(sel, res.data.coupons, parsed.ok ? parsed.fen : null))
+        }
+        return
+      }
+      if (isDenied(res)) {
+        setDenied(true)
+        return
+      }
+      if (needsRescan(res)) {
+        setRescan(true)
+        setError(tillErrorText(res))
+      }
+      setCoupons({ status: 'error', message: tillErrorText(res) })
+    } catch (err) {
+      if (mine !== loadSeq.current) return
+      setCoupons({ status: 'error', message: err instanceof Error ? err.message : '网络异常，请重试' })
+    }
+  }, [served])
+
+  useEffect(() => {
+    void loadCoupons()
+  }, [loadCoupons])
 
   if (denied) return <StaffDenied />
 
@@ -47,9 +103,34 @@ export default function PurchasePage() {
     )
   }
 
-  const keepPending = (p: { requestId: string; amountFen: number } | null) => {
+  const list = coupons.status === 'ready' ? coupons.list : []
+  const byCode = new Map(list.map(c => [c.code, c]))
+
+  const keepPending = (p: Attempt | null) => {
     pendingRef.current = p
     setPending(p)
+  }
+
+  const onAmount = (value: string) => {
+    amountRef.current = value
+    setAmount(value)
+    const parsed = parseYuan(value)
+    const orderFen = parsed.ok ? parsed.fen : null
+    const kept = keepUsable(selected, list, orderFen)
+    if (kept.length !== selected.length) {
+      const dropped = selected.filter(code => !kept.includes(code)).map(code => byCode.get(code)?.name ?? code)
+      setSelected(kept)
+      setHint(`订单金额未达到使用门槛，已取消「${dropped.join('、')}」`)
+    }
+  }
+
+  const onTap = (c: CouponView) => {
+    if (pendingRef.current || submittingRef.current) return
+    const parsed = parseYuan(amount)
+    if (couponBlocker(c, parsed.ok ? parsed.fen : null)) return
+    const next = toggleCoupon(selected, c, list)
+    setSelected(next.selected)
+    setHint(next.hint)
   }
 
   const submit = async () => {
@@ -62,7 +143,13 @@ export default function PurchasePage() {
         setError(parsed.message)
         return
       }
-      attempt = { requestId: newRequestId('p'), amountFen: parsed.fen }
+      const usable = keepUsable(selected, list, parsed.fen)
+      if (usable.length !== selected.length) {
+        setSelected(usable)
+        setError('所选的券有不能使用的，已取消，请核对后再提交')
+        return
+      }
+      attempt = { requestId: newRequestId('p'), amountFen: parsed.fen, couponCodes: selected }
       keepPending(attempt)
     }
     submittingRef.current = true
@@ -70,18 +157,28 @@ export default function PurchasePage() {
     setError('')
     setRescan(false)
     try {
-      const res = await staffApi.recordPurchase({ requestId: attempt.requestId, member: served.ref, amountFen: attempt.amountFen })
+      const res = await staffApi.recordPurchase({
+        requestId: attempt.requestId,
+        member: served.ref,
+        amountFen: attempt.amountFen,
+        couponCodes: attempt.couponCodes,
+      })
       if (!res.ok) {
         if (isDenied(res)) {
           setDenied(true)
           return
         }
         if (mayHaveHappened(res)) {
-          setError(`${tillErrorText(res)}。结果未知，请点击“重试提交”（不会重复积分）`)
+          setError(`${tillErrorText(res)}。结果未知，请点击“重试提交”（不会重复积分或重复核销）`)
           return
         }
         // refused: nothing was recorded, a new submission gets a new requestId
         keepPending(null)
+        if (isCouponFailure(res)) {
+          setError(`${couponErrorText(res)}。已刷新可用的券，请重新选择后提交`)
+          void loadCoupons()
+          return
+        }
         setRescan(needsRescan(res))
         setError(tillErrorText(res))
         return
@@ -90,7 +187,7 @@ export default function PurchasePage() {
       till.setLastPurchase(res.data)
       void Taro.redirectTo({ url: '/staff/result/index' })
     } catch (err) {
-      setError(`${err instanceof Error ? err.message : '网络异常'}。结果未知，请点击“重试提交”（不会重复积分）`)
+      setError(`${err instanceof Error ? err.message : '网络异常'}。结果未知，请点击“重试提交”（不会重复积分或重复核销）`)
     } finally {
       submittingRef.current = false
       setSubmitting(false)
@@ -98,7 +195,14 @@ export default function PurchasePage() {
   }
 
   const parsed = parseYuan(amount)
-  const previewFen = pending ? pending.amountFen : parsed.ok ? parsed.fen : null
+  const orderFen = pending ? pending.amountFen : parsed.ok ? parsed.fen : null
+  const chosenCodes = pending ? pending.couponCodes : selected
+  const chosen = chosenCodes.map(code => byCode.get(code)).filter((c): c is CouponView => !!c)
+  const preview = orderFen !== null ? previewDiscount(chosen, orderFen) : null
+  const discountByCode: Record<string, number> = {}
+  if (preview) chosen.forEach((c, i) => (discountByCode[c.code] = preview.discounts[i]))
+  const locked = !!pending || submitting
+
   return (
     <View className='page'>
       <View id='purchase-member' className='card'>
@@ -111,7 +215,7 @@ export default function PurchasePage() {
       </View>
 
       <View className='card'>
-        <Text className='till-section-title'>消费金额</Text>
+        <Text className='till-section-title'>订单金额</Text>
         <View className='till-field'>
           <Text className='till-big'>￥</Text>
           <Input
@@ -119,15 +223,80 @@ export default function PurchasePage() {
             className='till-input till-big'
             type='digit'
             placeholder='0.00'
-            disabled={!!pending || submitting || undefined}
+            disabled={locked || undefined}
             value={pending ? fenToYuanText(pending.amountFen) : amount}
-            onInput={e => setAmount(e.detail.value)}
+            onInput={e => onAmount(e.detail.value)}
           />
         </View>
-        <Text id='purchase-amount-preview' className='muted'>
-          {previewFen !== null ? `实收 ${formatFen(previewFen)}` : '请输入实收金额，最多两位小数'}
-        </Text>
+        {orderFen === null ? (
+          <Text id='purchase-amount-preview' className='muted'>
+            请输入用券前的订单金额，最多两位小数
+          </Text>
+        ) : null}
       </View>
+
+      <View id='purchase-coupons' className='card'>
+        <View className='till-store'>
+          <Text className='till-section-title'>优惠券</Text>
+          {coupons.status === 'ready' && list.length > 0 ? (
+            <Text className='muted'>{list.length} 张可用</Text>
+          ) : null}
+        </View>
+        {coupons.status === 'loading' ? (
+          <Text id='purchase-coupons-loading' className='muted'>正在加载会员的券…</Text>
+        ) : coupons.status === 'error' ? (
+          <View id='purchase-coupons-error' className='coupon-load-error'>
+            <Text className='error-text'>券加载失败：{coupons.message}</Text>
+            <Button id='purchase-coupons-retry' className='till-header-button' size='mini' onClick={() => void loadCoupons()}>
+              重试
+            </Button>
+          </View>
+        ) : list.length === 0 ? (
+          <Text id='purchase-coupons-empty' className='muted'>该会员暂无可用的券</Text>
+        ) : (
+          <View>
+            <Text className='muted coupon-rule'>不可叠加的券一次只能用一张；可叠加的券可同时使用多张</Text>
+            <CouponList
+              coupons={list}
+              selected={chosenCodes}
+              orderFen={orderFen}
+              locked={locked}
+              idPrefix='purchase-coupon'
+              discounts={discountByCode}
+              onTap={onTap}
+            />
+          </View>
+        )}
+        {hint ? (
+          <View id='purchase-coupon-hint' className='coupon-hint'>
+            {hint}
+          </View>
+        ) : null}
+      </View>
+
+      {preview && orderFen !== null ? (
+        <View id='purchase-summary' className='card'>
+          <View className='till-member-line'>
+            <Text className='muted'>订单金额</Text>
+            <Text id='purchase-order-total'>{formatFen(orderFen)}</Text>
+          </View>
+          {chosen.length > 0 ? (
+            <View className='till-member-line'>
+              <Text className='muted'>券抵扣（{chosen.length} 张，预估）</Text>
+              <Text id='purchase-discount' className='coupon-off'>
+                -{formatFen(preview.discountFen)}
+              </Text>
+            </View>
+          ) : null}
+          <View id='purchase-amount-preview' className='till-member-line till-paid'>
+            <Text>实付{' '}</Text>
+            <Text id='purchase-paid' className='till-big'>
+              {formatFen(preview.paidFen)}
+            </Text>
+          </View>
+          <Text className='muted'>积分按实付金额计算</Text>
+        </View>
+      ) : null}
 
       {error ? (
         <View id='purchase-error' className='error-text till-error'>

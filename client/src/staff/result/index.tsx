@@ -3,6 +3,7 @@ import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { formatFen } from '../../utils/money'
 import { shanghaiDateTimeText } from '../../utils/format'
+import { couponLabel } from '../components/coupon-rules'
 import RefundForm from '../components/refund-form'
 import StaffDenied from '../components/denied'
 import { PURCHASE_STATUS_TEXT, till } from '../till'
@@ -17,7 +18,7 @@ function backToScan() {
   }
 }
 
-/** The purchase just recorded: points earned, the member's new balance, and 退款. */
+/** The purchase just recorded: coupons used, points earned, the member's new balance, and 退款. */
 export default function ResultPage() {
   const [result, setResult] = useState(() => till.lastPurchase())
   const [served] = useState(() => till.served())
@@ -39,6 +40,9 @@ export default function ResultPage() {
   }
 
   const { purchase } = result
+  // older records (and stubs) may lack the coupon fields
+  const couponCodes = purchase.couponCodes ?? []
+  const usedCoupons = couponCodes.length > 0 || (purchase.discountFen ?? 0) > 0
   return (
     <View className='page'>
       <View id='purchase-result' className='card'>
@@ -49,8 +53,30 @@ export default function ResultPage() {
             <Text id='purchase-result-member'>{served.member.nickname}</Text>
           </View>
         ) : null}
+        {usedCoupons ? (
+          <View id='purchase-result-coupons'>
+            <View className='till-member-line'>
+              <Text className='muted'>订单金额</Text>
+              <Text id='purchase-result-order'>{formatFen(purchase.orderFen ?? purchase.amountFen + (purchase.discountFen ?? 0))}</Text>
+            </View>
+            <View className='till-member-line'>
+              <Text className='muted'>券抵扣</Text>
+              <Text id='purchase-result-discount' className='coupon-off'>
+                -{formatFen(purchase.discountFen)}
+              </Text>
+            </View>
+            <View className='result-coupon-codes'>
+              <Text className='muted'>使用的券（{couponCodes.length} 张，已核销）</Text>
+              {couponCodes.map(code => (
+                <Text key={code} id={`purchase-result-coupon-${code}`} className='result-coupon-code'>
+                  {couponLabel(code)}
+                </Text>
+              ))}
+            </View>
+          </View>
+        ) : null}
         <View className='till-member-line'>
-          <Text className='muted'>消费金额</Text>
+          <Text className='muted'>{usedCoupons ? '实付金额' : '消费金额'}</Text>
           <Text id='purchase-result-amount'>{formatFen(purchase.amountFen)}</Text>
         </View>
         <View className='till-member-line'>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import type { StaffOutputs } from '../../../../types/staff'
 import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
@@ -67,9 +68,14 @@ export default function TodayPage() {
             {storeName ? `${storeName} · ` : ''}
             {today.date}
           </Text>
-          <Button id='today-refresh' className='till-header-button' size='mini' disabled={refreshing || undefined} onClick={() => void load()}>
-            {refreshing ? '刷新中' : '刷新'}
-          </Button>
+          <View className='till-header-buttons'>
+            <Button id='today-coupons-entry' className='till-header-button' size='mini' onClick={() => void Taro.navigateTo({ url: '/staff/coupons/index' })}>
+              核销券
+            </Button>
+            <Button id='today-refresh' className='till-header-button' size='mini' disabled={refreshing || undefined} onClick={() => void load()}>
+              {refreshing ? '刷新中' : '刷新'}
+            </Button>
+          </View>
         </View>
         <View className='today-stats'>
           <View className='today-stat'>
@@ -111,6 +117,13 @@ export default function TodayPage() {
                   {p.pointsReversed > 0 ? ` / 扣回 ${p.pointsReversed}` : ''}
                 </Text>
               </View>
+              {p.discountFen > 0 ? (
+                <View className='today-row-line'>
+                  <Text className='muted'>
+                    订单 {formatFen(p.orderFen)}，券抵扣 {formatFen(p.discountFen)}（{(p.couponCodes ?? []).length} 张）
+                  </Text>
+                </View>
+              ) : null}
               <View className='today-row-line'>
                 <Text className='today-status'>
                   {PURCHASE_STATUS_TEXT[p.status]}

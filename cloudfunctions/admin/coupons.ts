@@ -1,0 +1,180 @@
+/** Coupon templates and issuing, from the console. */
+import type { AdminEvent } from '../../types/admin'
+import type { CouponTemplate } from '../../types/coupons'
+import type { Member } from '../../types/member'
+import { AppError } from '../../types/result'
+import { describeCoupon, offerBlocker } from '../../domain/coupons'
+import { actorOf, audit, auditIn } from '../shared/audit'
+import { db, _ } from '../shared/cloud'
+import { issueCouponIn, templates } from '../shared/coupons'
+import type { Actions } from '../shared/handler'
+import { derivedId } from '../shared/ids'
+import { isDeleted, parseMember } from '../shared/members'
+import { readAll } from '../shared/query'
+import { segmentRule, segmentWhere } from '../shared/segments'
+import { getInTransaction, transact } from '../shared/transaction'
+import { requireAdmin } from '../shared/access'
+
+/** Issuing stops starting new members after this long (timeout 20 s); a rerun with the same requestId continues. */
+const ISSUE_TIME_BUDGET_MS = 14_000
+const ISSUE_CONCURRENCY = 4
+
+function templateView(t: CouponTemplate) {
+  const { _id, createdAt, updatedAt, ...rest } = t
+  return { ...rest, templateId: _id, summary: describeCoupon(t), createdAt: new Date(createdAt).toISOString(), updatedAt: new Date(updatedAt).toISOString() }
+}
+
+type IssueOutcome = { member: string; outcome: 'issued' | 'would_issue' | 'already_issued' | 'skipped'; reason?: string }
+
+const REASON_BY_CODE: Record<string, string> = { OUT_OF_STOCK: '已领完', LIMIT_REACHED: '已达领取上限', PERMISSION_DENIED: '仅限指定会员', NOT_FOUND: '不是会员' }
+
+async function membersFor(openids: string[], memberNos: string[]): Promise<{ found: Member[]; missing: string[] }> {
+  const found = new Map<string, Member>()
+  const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / 100) }, (_x, i) => xs.slice(i * 100, i * 100 + 100))
+  for (const ids of chunks(openids)) for (const doc of (await db.collection('members').where({ _id: _.in(ids) }).limit(100).get()).data) found.set(doc._id, parseMember(doc))
+  for (const nos of chunks(memberNos)) for (const doc of (await db.collection('members').where({ memberNo: _.in(nos) }).limit(100).get()).data) found.set(doc._id, parseMember(doc))
+  const known = new Set([...found.values()].flatMap(m => [m._id, m.memberNo]))
+  return { found: [...found.values()], missing: [...openids, ...memberNos].filter(x => !known.has(x)) }
+}
+
+export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate' | 'setCouponTemplateStatus' | 'listCouponTemplates' | 'issueCoupons' | 'expireCoupons'> = {
+  /**
+   * Creates or replaces a template's terms. Coupons already issued keep the terms they were issued
+   * with. A new totalStock keeps what was issued: stock = totalStock − issued, never below zero.
+   */
+  async upsertCouponTemplate(event, ctx) {
+    await requireAdmin(ctx)
+    const input = event.template
+    return transact(async t => {
+      const before = await getInTransaction<CouponTemplate>(t, 'coupon_templates', input.templateId)
+      const issued = before?.issued ?? 0
+      if (input.totalStock !== null && input.totalStock < issued) {
+        throw new AppError('FAILED_PRECONDITION', `总库存不能少于已发放的 ${issued} 张`)
+      }
+      const { templateId, ...terms } = input
+      const after = {
+        ...terms,
+        status: before?.status ?? 'active',
+        issued,
+        stock: input.totalStock === null ? null : input.totalStock - issued,
+        createdAt: before?.createdAt ?? ctx.now,
+        updatedAt: ctx.now,
+      }
+      await t.collection('coupon_templates').doc(templateId).set({ data: after })
+      await auditIn(t, { actor: actorOf(ctx), action: 'upsertCouponTemplate', target: templateId, before, after, at: ctx.now })
+      return { template: templateView({ _id: templateId, ...after } as CouponTemplate), created: !before }
+    })
+  },
+
+  async setCouponTemplateStatus(event, ctx) {
+    await requireAdmin(ctx)
+    return transact(async t => {
+      const before = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
+      if (!before) throw new AppError('NOT_FOUND', `券模板不存在：${event.templateId}`)
+      await t.collection('coupon_templates').doc(event.templateId).update({ data: { status: event.status, updatedAt: ctx.now } })
+      await auditIn(t, { actor: actorOf(ctx), action: 'setCouponTemplateStatus', target: event.templateId, before: { status: before.status }, after: { status: event.status }, at: ctx.now })
+      return { template: templateView({ ...before, status: event.status, updatedAt: ctx.now }) }
+    })
+  },
+
+  async listCouponTemplates(event, ctx) {
+    await requireAdmin(ctx)
+    const list = await readAll(templates.where(event.status ? { status: event.status } : {}).orderBy('_id', 'asc'))
+    return { templates: list.map(templateView) }
+  },
+
+  /**
+   * Issues one coupon of the template (channel `admin`) to each listed member. Idempotent per
+   * requestId: a rerun issues only to those who did not get it yet. dryRun changes nothing and says
+   * who would receive it and why the others would not.
+   */
+  async issueCoupons(event, ctx) {
+    await requireAdmin(ctx)
+    const template = (await templates.where({ _id: event.templateId }).limit(1).get()).data[0]
+    if (!template) throw new AppError('NOT_FOUND', `券模板不存在：${event.templateId}`)
+    if (!template.channels.includes('admin')) throw new AppError('FAILED_PRECONDITION', '该券模板不允许后台发放（channels 未包含 admin）')
+    const listed = await membersFor(event.openids, event.memberNos)
+    const missing = listed.missing
+    const found = [...listed.found]
+    if (event.segmentId) {
+      const rule = await segmentRule(event.segmentId, ctx.now)
+      if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${event.segmentId}`)
+      const inSegment = await readAll(db.collection('members').where(segmentWhere(rule)).orderBy('_id', 'asc'), 1000)
+      const have = new Set(found.map(m => m._id))
+      for (const doc of inSegment) if (!have.has(doc._id)) found.push(parseMember(doc))
+    }
+    const audienceRule = template.audience.kind === 'segment' ? await segmentRule(template.audience.segmentId, ctx.now) : null
+    const results: IssueOutcome[] = missing.map(m => ({ member: m, outcome: 'skipped', reason: '不是会员' }))
+    const couponIdOf = (m: Member) => derivedId('cpn', 'admin', event.templateId, event.requestId, m._id)
+
+    if (event.dryRun) {
+      const claims = await readAll(db.collection('coupon_claims').where({ templateId: event.templateId, memberId: _.in(found.map(m => m._id)) }).orderBy('_id', 'asc'))
+      const already = new Set((await readAll(db.collection('coupons').where({ _id: _.in(found.map(couponIdOf)) }).orderBy('_id', 'asc'))).map(c => String(c._id)))
+      const held = new Map(claims.map(c => [String(c.memberId), Number(c.count)]))
+      let stock = template.stock
+      for (const m of found) {
+        if (already.has(couponIdOf(m))) results.push({ member: m.memberNo, outcome: 'already_issued' })
+        else {
+          const reason = isDeleted(m) ? '账号已注销' : offerBlocker({ ...template, stock }, held.get(m._id) ?? 0, m, ctx.now, audienceRule)
+          if (reason) results.push({ member: m.memberNo, outcome: 'skipped', reason })
+          else {
+            results.push({ member: m.memberNo, outcome: 'would_issue' })
+            if (stock !== null) stock--
+          }
+        }
+      }
+      return summary(true, results, 0)
+    }
+
+    const started = Date.now()
+    let next = 0
+    await Promise.all(Array.from({ length: ISSUE_CONCURRENCY }, async () => {
+      while (next < found.length && Date.now() - started < ISSUE_TIME_BUDGET_MS) {
+        const m = found[next++]
+        if (isDeleted(m)) { results.push({ member: m.memberNo, outcome: 'skipped', reason: '账号已注销' }); continue }
+        try {
+          const outcome = await transact(async t => {
+            if (await getInTransaction(t, 'coupons', couponIdOf(m))) return 'already_issued' as const
+            const doc = await getInTransaction<Member>(t, 'members', m._id)
+            await issueCouponIn(t, { templateId: event.templateId, member: parseMember(doc!), channel: 'admin', couponId: couponIdOf(m), now: ctx.now })
+            return 'issued' as const
+          })
+          results.push({ member: m.memberNo, outcome })
+        } catch (err) {
+          const code = (err as AppError).code
+          if (!(err instanceof AppError) || (!REASON_BY_CODE[code] && code !== 'FAILED_PRECONDITION')) throw err
+          results.push({ member: m.memberNo, outcome: 'skipped', reason: REASON_BY_CODE[code] ?? err.message })
+        }
+      }
+    }))
+    const out = summary(false, results, found.length - Math.min(next, found.length))
+    await audit({ actor: actorOf(ctx), action: 'issueCoupons', target: event.templateId, after: { requestId: event.requestId, issued: out.issued, skipped: out.skipped, unfinished: out.unfinished }, at: ctx.now })
+    return out
+  },
+
+  /** Marks coupons past validity `expired` in one set-based update (readers already treat them as expired). */
+  async expireCoupons(event, ctx) {
+    await requireAdmin(ctx)
+    const due = db.collection('coupons').where({ status: 'available', validUntil: _.lte(ctx.now) })
+    if (event.dryRun) return { dryRun: true, marked: (await due.count()).total }
+    const { stats } = await due.update({ data: { status: 'expired', expiredAt: ctx.now } })
+    return { dryRun: false, marked: stats.updated }
+  },
+}
+
+function summary(dryRun: boolean, results: IssueOutcome[], unfinished: number) {
+  const skipped: Record<string, number> = {}
+  for (const r of results) if (r.outcome === 'skipped') skipped[r.reason!] = (skipped[r.reason!] ?? 0) + 1
+  const count = (o: IssueOutcome['outcome']) => results.filter(r => r.outcome === o).length
+  return {
+    dryRun,
+    requested: results.length + unfinished,
+    issued: count('issued'),
+    wouldIssue: count('would_issue'),
+    alreadyIssued: count('already_issued'),
+    skipped,
+    /** members not reached within this call's time budget: run again with the same requestId */
+    unfinished,
+    results: results.slice(0, 200),
+  }
+}

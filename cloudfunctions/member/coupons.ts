@@ -1,0 +1,136 @@
+/** The member's coupons: claim center, my coupons, detail, and the points mall. */
+import type { CouponChannel, CouponTemplate, OfferView } from '../../types/coupons'
+import type { Member, MemberEvent } from '../../types/member'
+import { AppError } from '../../types/result'
+import { describeCoupon, offerBlocker, toCouponView, validityText } from '../../domain/coupons'
+import { spendPoints } from '../../domain/points'
+import { db } from '../shared/cloud'
+import { couponsInState, coupons, issueCouponIn, templates } from '../shared/coupons'
+import { requireUser, type Actions } from '../shared/handler'
+import { derivedId } from '../shared/ids'
+import { segmentRule } from '../shared/segments'
+import type { ResolvedRule } from '../../domain/segments'
+import { loadMember, memberIn } from '../shared/members'
+import { findById, readAll } from '../shared/query'
+import type { CouponDoc } from '../../types/coupons'
+import { getInTransaction, transact } from '../shared/transaction'
+import { applyWalletChange } from '../shared/wallet'
+
+/** Active templates offered on a channel, with what this member holds of each. */
+async function offers(member: Member, channel: CouponChannel, now: Date): Promise<OfferView[]> {
+  const [list, claims] = await Promise.all([
+    readAll(templates.where({ channels: channel, status: 'active' }).orderBy('_id', 'asc')),
+    readAll(db.collection('coupon_claims').where({ memberId: member._id }).orderBy('_id', 'asc')),
+  ])
+  const held = new Map(claims.map(c => [String(c.templateId), Number(c.count)]))
+  const segmentIds = [...new Set(list.flatMap(t => (t.audience.kind === 'segment' ? [t.audience.segmentId] : [])))]
+  const rules = new Map(await Promise.all(segmentIds.map(async id => [id, await segmentRule(id, now)] as const)))
+  return list.map(t => offerView(t, held.get(t._id) ?? 0, member, now, t.audience.kind === 'segment' ? rules.get(t.audience.segmentId) : null))
+}
+
+function offerView(t: CouponTemplate, held: number, member: Member, now: Date, segment: ResolvedRule | null | undefined): OfferView {
+  const reason = offerBlocker(t, held, member, now, segment)
+  return {
+    templateId: t._id,
+    name: t.name,
+    type: t.type,
+    summary: describeCoupon(t),
+    description: t.description ?? null,
+    validityText: validityText(t.validity),
+    remaining: t.stock,
+    perMemberLimit: t.perMemberLimit,
+    held,
+    pointsPrice: t.pointsPrice ?? null,
+    canTake: reason === null,
+    reason,
+  }
+}
+
+/** A new member gets one coupon of every active template offered on the `welcome` channel (out of stock: none, logged). */
+export async function issueWelcomeCoupons(member: Member, now: Date): Promise<number> {
+  const list = await readAll(templates.where({ channels: 'welcome', status: 'active' }).orderBy('_id', 'asc'), 50)
+  let issued = 0
+  for (const template of list) {
+    try {
+      await transact(t => issueCouponIn(t, { templateId: template._id, member, channel: 'welcome', couponId: derivedId('cpn', 'welcome', member._id, template._id), now }))
+      issued++
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      console.warn(`[member] welcome coupon ${template._id} not issued to ${member.memberNo}: ${err.code}`)
+    }
+  }
+  return issued
+}
+
+export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCoupon' | 'myCoupons' | 'couponDetail' | 'pointsMall' | 'exchangeCoupon'> = {
+  async claimCenter(_event, ctx) {
+    const member = await loadMember(requireUser(ctx))
+    // hidden: templates the member could never take here (not in the audience, or over)
+    const list = await offers(member, 'claim_center', ctx.now)
+    return { offers: list.filter(o => o.reason !== '仅限指定会员' && o.reason !== '活动已结束') }
+  },
+
+  /** Atomic against stock and the per-member limit; idempotent per requestId (a double tap claims once). */
+  async claimCoupon(event, ctx) {
+    const openid = requireUser(ctx)
+    const couponId = derivedId('cpn', 'claim', openid, event.templateId, event.requestId)
+    return transact(async t => {
+      const existing = await getInTransaction<CouponDoc>(t, 'coupons', couponId)
+      if (existing) return { coupon: toCouponView(existing, ctx.now), replayed: true }
+      const member = await memberIn(t, openid)
+      const coupon = await issueCouponIn(t, { templateId: event.templateId, member, channel: 'claim_center', couponId, now: ctx.now })
+      await t.collection('members').doc(openid).update({ data: { lastClaimAt: ctx.now } })
+      return { coupon: toCouponView(coupon, ctx.now), replayed: false }
+    })
+  },
+
+  async myCoupons(event, ctx) {
+    const member = await loadMember(requireUser(ctx))
+    const [page, available, used, expired] = await Promise.all([
+      couponsInState(member._id, event.state, ctx.now).skip(event.offset).limit(event.limit + 1).get(),
+      couponsInState(member._id, 'available', ctx.now).count(),
+      couponsInState(member._id, 'used', ctx.now).count(),
+      couponsInState(member._id, 'expired', ctx.now).count(),
+    ])
+    return {
+      items: page.data.slice(0, event.limit).map(c => toCouponView(c, ctx.now)),
+      hasMore: page.data.length > event.limit,
+      counts: { available: available.total, used: used.total, expired: expired.total },
+    }
+  },
+
+  async couponDetail(event, ctx) {
+    const member = await loadMember(requireUser(ctx))
+    const coupon = await findById<CouponDoc>(coupons, event.couponId)
+    // another member's coupon is "not found": ids and codes of others are never confirmed
+    if (!coupon || coupon.memberId !== member._id) throw new AppError('NOT_FOUND', '券不存在')
+    return { coupon: toCouponView(coupon, ctx.now) }
+  },
+
+  async pointsMall(_event, ctx) {
+    const member = await loadMember(requireUser(ctx))
+    const list = await offers(member, 'points_mall', ctx.now)
+    return { offers: list.filter(o => o.reason !== '仅限指定会员'), balance: member.points }
+  },
+
+  /** Points spent, stock taken and the coupon issued in one transaction: all or nothing. Idempotent per requestId. */
+  async exchangeCoupon(event, ctx) {
+    const openid = requireUser(ctx)
+    const couponId = derivedId('cpn', 'mall', openid, event.templateId, event.requestId)
+    return transact(async t => {
+      const member = await memberIn(t, openid)
+      const existing = await getInTransaction<CouponDoc>(t, 'coupons', couponId)
+      if (existing) {
+        const template = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
+        return { coupon: toCouponView(existing, ctx.now), pointsSpent: template?.pointsPrice ?? 0, balance: member.points, replayed: true }
+      }
+      const template = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
+      if (!template || !template.channels.includes('points_mall') || !template.pointsPrice) throw new AppError('NOT_FOUND', '积分商城没有这件商品')
+      const coupon = await issueCouponIn(t, { templateId: template._id, member, channel: 'points_mall', couponId, now: ctx.now })
+      const change = spendPoints(member, template.pointsPrice, { now: ctx.now, source: { type: 'exchange', id: couponId }, reason: `兑换：${template.name}` })
+      await applyWalletChange(t, member, change, { now: ctx.now, operator: openid })
+      return { coupon: toCouponView(coupon, ctx.now), pointsSpent: template.pointsPrice, balance: change.wallet.points, replayed: false }
+    })
+  },
+}
+

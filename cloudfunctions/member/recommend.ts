@@ -1,0 +1,46 @@
+/**
+ * 为你推荐: the member's recent purchase lines against the day's co-purchase neighbours, their tags,
+ * and the recent-buyers prior (domain/recommend). A handful of reads per call: recent purchases, the
+ * neighbour docs of those items, the popular doc, and the candidate products.
+ */
+import type { MemberEvent } from '../../types/member'
+import { POPULAR_DOC, type Product, type RecommendationView } from '../../types/products'
+import { recommend, type CatalogItem, type ItemNeighbors } from '../../domain/recommend'
+import { db, _ } from '../shared/cloud'
+import { requireUser, type Actions } from '../shared/handler'
+import { loadMember } from '../shared/members'
+import { findById } from '../shared/query'
+
+const RECENT_PURCHASES = 30
+
+export const recommendActions: Pick<Actions<MemberEvent>, 'recommendations'> = {
+  async recommendations(event, ctx) {
+    const member = await loadMember(requireUser(ctx))
+    const [{ data: bought }, popular] = await Promise.all([
+      db.collection('purchases').where({ memberId: member._id }).orderBy('createdAt', 'desc').limit(RECENT_PURCHASES).get(),
+      findById<{ popularity: Record<string, number> }>(db.collection('item_neighbors'), POPULAR_DOC),
+    ])
+    const history = bought.flatMap(p => (p.lines ?? []).map((l: { productId: string }) => ({ itemId: l.productId, at: new Date(p.createdAt) })))
+    const historyIds = [...new Set(history.map(h => h.itemId))]
+    const neighbors: ItemNeighbors = {}
+    if (historyIds.length) {
+      const { data } = await db.collection('item_neighbors').where({ _id: _.in(historyIds) }).limit(100).get()
+      for (const d of data) neighbors[String(d._id)] = d.neighbors
+    }
+    const popularity = popular?.popularity ?? {}
+    const candidates = [...new Set([...historyIds, ...Object.values(neighbors).flat().map(n => n.itemId), ...Object.keys(popularity)])].slice(0, 1000)
+    const products = new Map<string, Product>()
+    for (let i = 0; i < candidates.length; i += 100) {
+      const { data } = await db.collection<Product>('products').where({ _id: _.in(candidates.slice(i, i + 100)) }).limit(100).get()
+      for (const p of data) products.set(p._id, p)
+    }
+    const catalog: Record<string, CatalogItem> = Object.fromEntries([...products].map(([id, p]) => [id, { category: p.category, tags: p.tags, onSale: p.onSale, title: p.title }]))
+    const repeatCategories = [...new Set([...products.values()].filter(p => p.repeatPurchase).map(p => p.category))]
+    const picks = recommend({ history, tags: member.tags, now: ctx.now, k: event.limit }, { neighbors, popularity, catalog, repeatCategories })
+    const items: RecommendationView[] = picks.map(r => {
+      const p = products.get(r.itemId)!
+      return { productId: r.itemId, title: p.title, category: p.category, priceFen: p.priceFen, imageFileId: p.imageFileId, reason: r.reason }
+    })
+    return { items }
+  },
+}

@@ -1,0 +1,59 @@
+/**
+ * Issuing coupons, shared by every channel (claim center, points mall, admin issue, welcome, task
+ * rewards). Everything a coupon's issue decides on is read and written in the caller's transaction:
+ * the template's stock, the member's count for the template (`coupon_claims/<templateId>:<openid>`)
+ * and the coupon itself, whose `_id` the caller derives from what caused it, so a retry finds it.
+ */
+import { sha256 } from 'js-sha256'
+import type { CouponChannel, CouponDoc, CouponTemplate } from '../../types/coupons'
+import type { Member } from '../../types/member'
+import { AppError } from '../../types/result'
+import { couponFromTemplate, inAudience, templateOver } from '../../domain/coupons'
+import { db, _ } from './cloud'
+import type { Transaction } from './sdk-types'
+import { segmentRule } from './segments'
+import { getInTransaction } from './transaction'
+
+export const templates = db.collection<CouponTemplate>('coupon_templates')
+export const coupons = db.collection<CouponDoc>('coupons')
+
+export const claimId = (templateId: string, memberId: string) => `${templateId}:${memberId}`
+
+/** The 12-digit code shown on the coupon: derived from its id, unique enough within one member's coupons (the till looks codes up per member). */
+export function couponCodeFor(couponId: string): string {
+  return (BigInt(`0x${sha256(couponId).slice(0, 15)}`) % 1_000_000_000_000n).toString().padStart(12, '0')
+}
+
+export async function issueCouponIn(t: Transaction, args: { templateId: string; member: Member; channel: CouponChannel; couponId: string; now: Date }): Promise<CouponDoc> {
+  const { templateId, member, channel, couponId, now } = args
+  const existing = await getInTransaction<CouponDoc>(t, 'coupons', couponId)
+  if (existing) return existing
+  const template = await getInTransaction<CouponTemplate>(t, 'coupon_templates', templateId)
+  if (!template) throw new AppError('NOT_FOUND', `券模板不存在：${templateId}`)
+  if (template.status !== 'active') throw new AppError('FAILED_PRECONDITION', '该券已暂停发放')
+  if (!template.channels.includes(channel)) throw new AppError('FAILED_PRECONDITION', '该券不支持这种发放方式')
+  if (templateOver(template, now)) throw new AppError('FAILED_PRECONDITION', '该券活动已结束')
+  const segment = template.audience.kind === 'segment' ? await segmentRule(template.audience.segmentId, now, t) : null
+  if (!inAudience(template.audience, member, segment)) throw new AppError('PERMISSION_DENIED', '该券仅限指定会员')
+  if (template.stock !== null && template.stock <= 0) throw new AppError('OUT_OF_STOCK', '券已领完')
+  const claim = await getInTransaction<{ count: number }>(t, 'coupon_claims', claimId(templateId, member._id))
+  const held = claim?.count ?? 0
+  if (held >= template.perMemberLimit) throw new AppError('LIMIT_REACHED', `每人限领 ${template.perMemberLimit} 张，已达上限`)
+
+  await t.collection('coupon_templates').doc(templateId).update({
+    data: { issued: template.issued + 1, ...(template.stock !== null ? { stock: template.stock - 1 } : {}), updatedAt: now },
+  })
+  const claimDoc = { templateId, memberId: member._id, count: held + 1, updatedAt: now }
+  if (claim) await t.collection('coupon_claims').doc(claimId(templateId, member._id)).update({ data: claimDoc })
+  else await t.collection('coupon_claims').add({ data: { _id: claimId(templateId, member._id), ...claimDoc } })
+  const coupon: CouponDoc = { _id: couponId, code: couponCodeFor(couponId), memberId: member._id, memberNo: member.memberNo, channel, ...couponFromTemplate(template, now) }
+  await t.collection('coupons').add({ data: coupon })
+  return coupon
+}
+
+/** Readers decide `expired` from validUntil; these are the coupons of one state, for lists and counts. */
+export function couponsInState(memberId: string, state: 'available' | 'used' | 'expired', now: Date) {
+  if (state === 'available') return coupons.where({ memberId, status: 'available', validUntil: _.gt(now) }).orderBy('validUntil', 'asc')
+  if (state === 'used') return coupons.where({ memberId, status: 'used' }).orderBy('usedAt', 'desc')
+  return coupons.where(_.or([{ memberId, status: 'expired' }, { memberId, status: 'available', validUntil: _.lte(now) }])).orderBy('validUntil', 'desc')
+}

@@ -1,0 +1,52 @@
+/** Saved segments (`segments`): loading a rule and asking the database who is in it. */
+import { SegmentRuleSchema, type SegmentRule } from '../../types/segments'
+import { resolveRule, type Resolved, type ResolvedRule } from '../../domain/segments'
+import { db, _ } from './cloud'
+import { findById } from './query'
+import type { Transaction } from './sdk-types'
+import { getInTransaction } from './transaction'
+
+export interface SegmentDoc {
+  _id: string
+  name: string
+  rule: SegmentRule
+  createdAt: Date
+  updatedAt: Date
+}
+
+export const segments = db.collection<SegmentDoc>('segments')
+
+/** The segment's rule resolved at `now`, or null when there is no such segment. */
+export async function segmentRule(segmentId: string, now: Date, t?: Transaction): Promise<ResolvedRule | null> {
+  const doc = t ? await getInTransaction<SegmentDoc>(t, 'segments', segmentId) : await findById<SegmentDoc>(segments, segmentId)
+  return doc ? resolveRule(SegmentRuleSchema.parse(doc.rule), now) : null
+}
+
+function command(c: Resolved): unknown {
+  const v = c.value
+  switch (c.op) {
+    case 'eq':
+      return _.eq(v)
+    case 'ne':
+      return _.neq(v)
+    case 'in':
+    case 'hasAny':
+      return _.in(v)
+    case 'nin':
+      return _.nin(v)
+    case 'hasAll':
+      return _.all(v)
+    case 'exists':
+      return _.exists(v)
+    default:
+      return _[c.op](v)
+  }
+}
+
+/** The same rule as a CloudBase `where` condition (members only: deleted accounts are never in a segment). */
+export function segmentWhere(rule: ResolvedRule): object {
+  const one = (c: Resolved) => ({ [c.field]: command(c) })
+  const parts: object[] = [{ status: _.neq('deleted') }, ...rule.all.map(one)]
+  if (rule.any.length) parts.push(_.or(rule.any.map(one)))
+  return _.and(parts)
+}

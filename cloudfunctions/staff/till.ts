@@ -1,0 +1,80 @@
+/** Who is at the till: the staff row behind the caller, and the member a code or number names. */
+import type { Member } from '../../types/member'
+import { AppError } from '../../types/result'
+import type { MemberAtTill, StaffEvent } from '../../types/staff'
+import { maskPhone } from '../../domain/member'
+import { deriveMemberKey, parseMemberCode, verifyMemberCode } from '../../domain/member-code'
+import { availablePoints } from '../../domain/points'
+import { effectiveTierId, tierDef } from '../../domain/tiers'
+import { loadRules, TIER_LADDER } from '../shared/rules'
+import { db, _ } from '../shared/cloud'
+import { coupons } from '../shared/coupons'
+import { requireUser, type CallContext } from '../shared/handler'
+import { isDeleted, memberByNo } from '../shared/members'
+import { findById } from '../shared/query'
+
+export interface StaffRow {
+  _id: string
+  storeId: string
+  name: string
+  active: boolean
+}
+
+export type TillMemberRef = Extract<StaffEvent, { action: 'recordPurchase' }>['member']
+
+export async function requireStaff(ctx: CallContext): Promise<StaffRow> {
+  const openid = requireUser(ctx)
+  const row = await findById<StaffRow>(db.collection('staff'), openid)
+  if (!row || row.active !== true) throw new AppError('PERMISSION_DENIED', '仅在岗店员可使用收银功能')
+  return row
+}
+
+function codeSecret(): string {
+  const secret = process.env.MEMBER_CODE_SECRET
+  if (!secret) {
+    console.error('[staff] MEMBER_CODE_SECRET is not set: add it to the environment variables of the member and staff functions')
+    throw new AppError('INTERNAL', '会员码服务未配置，请联系管理员')
+  }
+  return secret
+}
+
+const codeUseId = (memberNo: string, step: number) => `${memberNo}-${step}`
+
+/** The member a scanned code belongs to, if the code is genuine and current. */
+export async function memberForCode(code: string, now: Date): Promise<{ member: Member; useId: string; step: number }> {
+  const secret = codeSecret()
+  const parsed = parseMemberCode(code)
+  const member = parsed ? await memberByNo(parsed.memberNo) : null
+  if (!member || isDeleted(member)) throw new AppError('MEMBER_CODE_INVALID', '无效的会员码')
+  const check = verifyMemberCode(deriveMemberKey(secret, member.memberNo, member.codeKeyVersion), code, now)
+  if (!check.ok) {
+    if (check.reason === 'expired') throw new AppError('MEMBER_CODE_EXPIRED', '会员码已过期，请顾客刷新后重新出示')
+    throw new AppError('MEMBER_CODE_INVALID', '无效的会员码')
+  }
+  return { member, useId: codeUseId(member.memberNo, check.step), step: check.step }
+}
+
+/** The member a till action names, without using up the code (only a purchase consumes it). */
+export async function memberAtTillRef(ref: TillMemberRef, now: Date): Promise<Member> {
+  if ('code' in ref) return (await memberForCode(ref.code, now)).member
+  const member = await memberByNo(ref.memberNo)
+  if (!member || isDeleted(member)) throw new AppError('NOT_FOUND', `会员不存在：${ref.memberNo}`)
+  return member
+}
+
+/** Coupons the member can use at the till now (make-up cards are for check-in only). */
+export function tillCoupons(memberId: string, now: Date) {
+  return coupons.where({ memberId, status: 'available', validUntil: _.gt(now), validFrom: _.lte(now), type: _.neq('makeup_card') })
+}
+
+export async function atTill(member: Member, now: Date): Promise<MemberAtTill> {
+  const { rules: ladder } = await loadRules(TIER_LADDER)
+  return {
+    memberNo: member.memberNo,
+    nickname: member.nickname,
+    maskedPhone: maskPhone(member.phone),
+    tierName: tierDef(ladder, effectiveTierId(member.tier, ladder, now)).name,
+    points: availablePoints(member, now),
+    availableCoupons: (await tillCoupons(member._id, now).count()).total,
+  }
+}

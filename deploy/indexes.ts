@@ -1,0 +1,137 @@
+/**
+ * The database indexes every query in cloudfunctions/ needs, per collection: the one place they are
+ * declared. `npm run deploy:config` turns them into deploy/database.json (the shape of
+ * @cloudbase/manager-node's `database.updateCollection(name, { CreateIndexes })`), which
+ * scripts/deploy-database.ts applies or you enter in the console (文档型数据库 → 集合 → 索引管理).
+ *
+ * Every collection in COLLECTIONS has an entry (the type makes a missing or misspelt one a tsc
+ * error); an empty list means no query beyond `_id` (doc(id), `where({ _id })`, adds), which the
+ * built-in `_id` index serves. When you add a `where`/`orderBy`/aggregate `match` on other fields,
+ * add the index here and run `npm run deploy:config`.
+ *
+ * Keys are in index order; 1 ascending, -1 descending. Names: letters, digits and `_`.
+ */
+import type { CollectionName } from '../types/collections'
+
+export type IndexDirection = 1 | -1
+
+export interface IndexSpec {
+  /** unique within its collection */
+  name: string
+  /** the fields in index order, each with its direction */
+  keys: Readonly<Record<string, IndexDirection>>
+  unique?: boolean
+}
+
+export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } = {
+  members: [
+    // shared/members.ts memberByNo: where({ memberNo }) — the member code and memberNo at the till;
+    // member freeMemberNo: where({ memberNo }).count(); admin coupons: where({ memberNo: _.in(…) }).
+    // Unique: one member per number.
+    { name: 'memberNo_unique', keys: { memberNo: 1 }, unique: true },
+    // admin listMembers: orderBy('createdAt', 'desc').skip().limit()
+    { name: 'createdAt_desc', keys: { createdAt: -1 } },
+    // admin expirePoints: where({ 'pointBatches.expiresAt': _.lte(now) }).orderBy('_id', 'asc') (multikey)
+    { name: 'pointBatches_expiresAt', keys: { 'pointBatches.expiresAt': 1 } },
+    // tiers applyTimeTransitions: where({ stage: _.in(…), recencyAt | createdAt: _.lt(cutoff), status }).update()
+    { name: 'stage_recencyAt', keys: { stage: 1, recencyAt: 1 } },
+    { name: 'stage_createdAt', keys: { stage: 1, createdAt: 1 } },
+    // tiers modelsAndCuts: where({ 'stats.purchaseDays': _.gte(1) }).orderBy('_id', 'asc')
+    { name: 'stats_purchaseDays_id', keys: { 'stats.purchaseDays': 1, _id: 1 } },
+    // Not indexed: segments (admin segments.ts, coupon issuing to a segment) filter on any mix of
+    // SEGMENT_FIELDS ordered by _id, an admin-time scan; index the fields your segments use most.
+  ],
+  admins: [], // admin access.ts requireAdmin: where({ _id })
+  staff: [
+    // admin listStaff: where({ storeId }).orderBy('_id', 'asc') (requireStaff and exports use _id)
+    { name: 'storeId_id', keys: { storeId: 1, _id: 1 } },
+  ],
+  stores: [], // by _id only
+  settings: [], // rule documents by _id (shared/rules.ts)
+  points_ledger: [
+    // shared/members.ts ledgerOf (member pointsHistory, exportMyData):
+    // where({ memberId }).orderBy('createdAt', 'desc').orderBy('seq', 'desc').orderBy('_id', 'desc')
+    { name: 'memberId_createdAt_seq_id', keys: { memberId: 1, createdAt: -1, seq: -1, _id: -1 } },
+  ],
+  purchases: [
+    // tiers similarity: where({ createdAt: _.gte(a year ago) }).orderBy('_id', 'asc')
+    { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
+    // member exportMyData: where({ memberId }).orderBy('createdAt', 'desc');
+    // member tasks first_purchase: where({ memberId }).count()
+    { name: 'memberId_createdAt', keys: { memberId: 1, createdAt: -1 } },
+    // staff today: where({ storeId, createdAt: day }).orderBy('createdAt', 'desc').limit(20) and
+    // aggregate().match({ storeId, createdAt: day })
+    { name: 'storeId_createdAt', keys: { storeId: 1, createdAt: -1 } },
+  ],
+  code_uses: [], // by _id (`<memberNo>-<step>`) only
+  phone_codes: [], // member bindPhoneBySms: where({ _id, phone, attempts, expiresAt }) — the _id index serves it
+  audit_log: [], // written only; read in the console
+  refunds: [
+    // member exportMyData: where({ memberId }).orderBy('createdAt', 'desc')
+    { name: 'memberId_createdAt', keys: { memberId: 1, createdAt: -1 } },
+    // staff today: aggregate().match({ storeId, createdAt: day })
+    { name: 'storeId_createdAt', keys: { storeId: 1, createdAt: -1 } },
+  ],
+  member_phones: [], // by _id (the phone) only
+  checkins: [
+    // member exportMyData: where({ memberId }).orderBy('day', 'desc') (check-in days are read by _id)
+    { name: 'memberId_day', keys: { memberId: 1, day: -1 } },
+  ],
+  coupon_templates: [
+    // admin listCouponTemplates: where({ status }).orderBy('_id', 'asc')
+    { name: 'status_id', keys: { status: 1, _id: 1 } },
+    // member claim center / welcome coupons: where({ channels, status: 'active' }).orderBy('_id', 'asc') (multikey)
+    { name: 'channels_status_id', keys: { channels: 1, status: 1, _id: 1 } },
+    // admin deleteSegment: where({ 'audience.segmentId', status: 'active' }).count()
+    { name: 'audience_segmentId_status', keys: { 'audience.segmentId': 1, status: 1 } },
+  ],
+  coupons: [
+    // shared/coupons.ts couponsInState available / expired: where({ memberId, status, validUntil }).orderBy('validUntil');
+    // staff till tillCoupons: where({ memberId, status: 'available', validUntil, validFrom, type });
+    { name: 'memberId_status_validUntil', keys: { memberId: 1, status: 1, validUntil: 1 } },
+    // shared/coupons.ts couponsInState used: where({ memberId, status: 'used' }).orderBy('usedAt', 'desc')
+    { name: 'memberId_status_usedAt', keys: { memberId: 1, status: 1, usedAt: -1 } },
+    // member exportMyData: where({ memberId }).orderBy('issuedAt', 'desc')
+    { name: 'memberId_issuedAt', keys: { memberId: 1, issuedAt: -1 } },
+    // staff coupons at the till: where({ memberId, code: _.in(codes) })
+    { name: 'memberId_code', keys: { memberId: 1, code: 1 } },
+    // member checkin usableCards: where({ memberId, type: 'makeup_card', status: 'available', validUntil }).orderBy('validUntil')
+    { name: 'memberId_type_status_validUntil', keys: { memberId: 1, type: 1, status: 1, validUntil: 1 } },
+    // admin expireCoupons: where({ status: 'available', validUntil: _.lte(now) })
+    { name: 'status_validUntil', keys: { status: 1, validUntil: 1 } },
+  ],
+  coupon_claims: [
+    // member claim center: where({ memberId }).orderBy('_id', 'asc')
+    { name: 'memberId_id', keys: { memberId: 1, _id: 1 } },
+    // admin issueCoupons: where({ templateId, memberId: _.in(…) }).orderBy('_id', 'asc')
+    { name: 'templateId_memberId', keys: { templateId: 1, memberId: 1 } },
+  ],
+  coupon_writeoffs: [], // by _id only (write-off and undo at the till)
+  invites: [
+    // member tasks: where({ inviterId }).orderBy('joinedAt', 'desc').limit(…) (monthly counters are read by _id)
+    { name: 'inviterId_joinedAt', keys: { inviterId: 1, joinedAt: -1 } },
+  ],
+  tiers_config: [], // rule documents by _id (shared/rules.ts)
+  segments: [], // admin listSegments: orderBy('_id', 'asc'); otherwise by _id
+  products: [
+    // admin listProducts: where({ category?, onSale? }).orderBy('_id', 'asc')
+    { name: 'category_onSale_id', keys: { category: 1, onSale: 1, _id: 1 } },
+  ],
+  events: [
+    // written per batch by member track (by _id); read by the recommender: where({ memberId }).orderBy('at', 'desc')
+    { name: 'memberId_at', keys: { memberId: 1, at: -1 } },
+  ],
+  rate_limits: [], // counters by _id (`track:<openid>:<minute>`)
+  subscriptions: [
+    // reminders run: orderBy('_id', 'asc') paging (members who ever answered a subscribe prompt); else by _id
+  ],
+  reminders_log: [
+    // shared/reminders.ts recent log: where({ memberId: _.in(…), sentAt: _.gte(…) })
+    { name: 'memberId_sentAt', keys: { memberId: 1, sentAt: -1 } },
+  ],
+  item_neighbors: [], // by _id (the product id, or __popular__)
+  jobs: [
+    // tiers shardsOf: where({ runId }).orderBy('index', 'asc')
+    { name: 'runId_index', keys: { runId: 1, index: 1 } },
+  ],
+}

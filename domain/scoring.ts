@@ -1,0 +1,47 @@
+/**
+ * The daily scoring of one member: stage (settles active ⇄ loyal), RFM and value layer, churn risk
+ * and value, tier review, rule tags. Pure and deterministic for a given run (`now` is the run's
+ * instant), so a rerun computes the same values and writes nothing.
+ */
+import type { LifecycleConfig, ModelParams } from '../types/analytics'
+import type { Member } from '../types/member'
+import type { TierLadder } from '../types/tiers'
+import { churnScore } from './churn'
+import { rfmOf, ruleTags, stageOf, type RfmCuts } from './lifecycle'
+import { atReview, effectiveTierId, growthInWindow } from './tiers'
+
+export interface ScoringContext {
+  ladder: TierLadder
+  lifecycle: LifecycleConfig
+  cuts: RfmCuts
+  models: ModelParams | null
+  now: Date
+}
+
+type Scored = Pick<Member, 'stage' | 'rfm' | 'valueLayer' | 'churn' | 'tier' | 'tierId' | 'ruleTags' | 'tags'>
+
+export function scoreMember(m: Member, ctx: ScoringContext): { patch: Partial<Scored>; downgraded: boolean } {
+  const { now } = ctx
+  const stage = stageOf(m, ctx.lifecycle, now)
+  const rfm = rfmOf(m.stats, ctx.cuts, now)
+  const score = ctx.models ? churnScore(m.stats, { checkin: m.checkin, lastLoginAt: m.lastLoginAt, lastClaimAt: m.lastClaimAt }, ctx.models, now) : null
+  const churn = score ? { ...score, scoredAt: now } : null
+  const reviewed = m.tier ? atReview(m.tier, ctx.ladder, growthInWindow(m.growth, ctx.ladder, now), now) : { state: null, downgradedTo: null }
+  const rules = ruleTags({ stage, stats: m.stats, rfm, churnRisk: churn?.risk ?? null }, ctx.lifecycle)
+  const next: Scored = {
+    stage,
+    rfm,
+    valueLayer: rfm?.layer ?? 'none',
+    // a member with no purchase keeps no churn score (not a customer yet)
+    churn,
+    tier: reviewed.state,
+    tierId: effectiveTierId(reviewed.state, ctx.ladder, now),
+    ruleTags: rules,
+    tags: [...new Set([...m.manualTags, ...rules])],
+  }
+  const patch: Partial<Scored> = {}
+  for (const key of Object.keys(next) as Array<keyof Scored>) {
+    if (JSON.stringify(next[key]) !== JSON.stringify(m[key] ?? null)) (patch as Record<string, unknown>)[key] = next[key]
+  }
+  return { patch, downgraded: !!reviewed.downgradedTo }
+}

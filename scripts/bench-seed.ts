@@ -1,0 +1,224 @@
+/**
+ * A fast seeder for benchmarks: writes N members straight into an emulator data dir's database
+ * snapshot (before the emulator starts), through the database journal's own snapshot writer: no
+ * SDK round trip and no journal line per member, only the CPU to build the histories.
+ *
+ * Members are what the product would have stored: `newMember` at sign-up, then each purchase of a
+ * random but seeded history applied in time order by the purchase flow's own rule (`afterPurchase`:
+ * stats via `withPurchase`, growth, tier upgrades, the stage at that moment, `recencyAt`). Nobody is
+ * re-staged for the passing of time since their last purchase: that is the daily job's work.
+ * Only `members` gets documents (points stay 0: no ledger is made up); every other declared
+ * collection is created empty. The domain rules are CPU-bound (dayjs time zones), so chunks of
+ * members are built on worker threads; the same seed and `now` give the same members.
+ */
+import os from 'os'
+import path from 'path'
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads'
+import { DEFAULT_LIFECYCLE } from '../types/analytics'
+import { COLLECTIONS } from '../types/collections'
+import { MemberSchema, type Member } from '../types/member'
+import type { PurchaseLine } from '../types/points'
+import { DEFAULT_TIER_LADDER } from '../types/tiers'
+import { afterPurchase } from '../domain/activity'
+import { memberNoFrom, newMember } from '../domain/member'
+import { idKey, type Doc } from '../emulator/database/ejson'
+import { Journal, type Collections } from '../emulator/database/journal'
+
+const DAY = 86_400_000
+const JOIN_SPAN_DAYS = 730
+const CATEGORIES = ['咖啡', '茶饮', '烘焙', '咖啡豆', '周边'] as const
+const OPENID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+export interface SeedOptions {
+  /** how many members */
+  n: number
+  /** the instant histories end at (the job should run shortly after it) */
+  now: Date
+  /** the random seed: the same seed and `now` give the same members */
+  seed?: number
+}
+
+export interface SeedSummary {
+  members: number
+  /** members with at least one purchase */
+  buyers: number
+  purchases: number
+  /** stored stage (as the last purchase or sign-up left it) */
+  byStage: Record<string, number>
+  /** tier reached (tier state), `none` for members who never bought */
+  byTier: Record<string, number>
+  /** members whose tier review date has passed */
+  reviewsDue: number
+}
+
+/** mulberry32: small, fast, good enough for test data. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** A member and their purchase history, built with the product's own rules. */
+export function benchMember(random: () => number, openid: string, memberNo: string, now: Date): Member {
+  const nowMs = now.getTime()
+  const uniform = (lo: number, hi: number) => lo + random() * (hi - lo)
+  const exponential = (mean: number) => -Math.log(1 - random()) * mean
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
+
+  const joinedAt = new Date(nowMs - uniform(0, JOIN_SPAN_DAYS) * DAY)
+  let member: Member = newMember(openid, memberNo, joinedAt)
+
+  // how much and for how long this member buys: some never, most a few times, some often
+  const kind = random()
+  const [count, activeDays] =
+    kind < 0.25 ? [0, 0]
+    : kind < 0.75 ? [1 + Math.floor(random() * 3), exponential(120)]
+    : kind < 0.93 ? [4 + Math.floor(random() * 5), exponential(300)]
+    : [9 + Math.floor(random() * 32), random() < 0.6 ? JOIN_SPAN_DAYS : exponential(400)]
+  const firstAt = joinedAt.getTime() + exponential(7) * DAY
+  const lastAt = Math.min(nowMs - 60_000, firstAt + activeDays * DAY)
+  const times = firstAt < nowMs - 60_000 && count > 0 ? [firstAt, ...Array.from({ length: count - 1 }, () => uniform(firstAt, Math.max(firstAt, lastAt)))].sort((a, b) => a - b) : []
+
+  const favourite = CATEGORIES[Math.floor(random() * CATEGORIES.length)]
+  const promoShare = random() < 0.15 ? 0.7 : 0.1
+  for (const t of times) {
+    const at = new Date(t)
+    const paidFen = Math.max(500, Math.round(8_800 * Math.exp(0.6 * normal()) / 100) * 100)
+    const usedCoupon = random() < promoShare
+    const orderFen = paidFen + (usedCoupon ? 1_000 + Math.floor(random() * 3) * 500 : 0)
+    const category = random() < 0.6 ? favourite : CATEGORIES[Math.floor(random() * CATEGORIES.length)]
+    const lines: PurchaseLine[] = [{ productId: `p_${category}`, category, quantity: 1, priceFen: orderFen }]
+    member = { ...member, ...afterPurchase(member, { paidFen, orderFen, lines, usedCoupon }, DEFAULT_TIER_LADDER, DEFAULT_LIFECYCLE, at).patch, updatedAt: at }
+  }
+  // the last time the mini-program was opened: around the last visit, or lately for some
+  const lastSeen = member.stats.lastPurchaseAt?.getTime() ?? joinedAt.getTime()
+  const lastLoginAt = random() < 0.3 ? Math.max(lastSeen, nowMs - uniform(0, 14) * DAY) : Math.min(nowMs, lastSeen + uniform(0, 3) * DAY)
+  return { ...member, lastLoginAt: new Date(lastLoginAt) }
+}
+
+/**
+ * Runs `fn` with `date.toLocaleString('en-US', { timeZone })` answered by a cached Intl.DateTimeFormat.
+ * dayjs's timezone plugin calls that for every `.tz()`, and each call builds a new ICU formatter
+ * (~0.3 ms): the domain rules spend most of their time there, which would make seeding 100,000
+ * histories take half an hour. A formatter with the same locale and the options toLocaleString
+ * defaults to gives the same text; the original method is back when `fn` returns.
+ */
+export function withCachedZoneFormat<T>(fn: () => T): T {
+  const original = Date.prototype.toLocaleString
+  const formats = new Map<string, Intl.DateTimeFormat>()
+  const full = { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' } as const
+  Date.prototype.toLocaleString = function (this: Date, locales?: Intl.LocalesArgument, options?: Intl.DateTimeFormatOptions) {
+    const zoneOnly = locales === 'en-US' && options && Object.keys(options).length === 1 && typeof options.timeZone === 'string'
+    if (!zoneOnly) return original.call(this, locales, options)
+    let format = formats.get(options.timeZone!)
+    if (!format) formats.set(options.timeZone!, (format = new Intl.DateTimeFormat('en-US', { ...full, timeZone: options.timeZone })))
+    return format.format(this)
+  }
+  try {
+    return fn()
+  } finally {
+    Date.prototype.toLocaleString = original
+  }
+}
+
+/** Members are built in chunks with their own seeds, so the result does not depend on how many threads built them. */
+const CHUNK = 5_000
+const chunkSeed = (seed: number, k: number) => (seed ^ Math.imul(k + 1, 0x9e3779b1)) >>> 0
+
+function randomOpenid(random: () => number): string {
+  let openid = 'o'
+  for (let i = 0; i < 27; i++) openid += OPENID_CHARS[Math.floor(random() * OPENID_CHARS.length)]
+  return openid
+}
+
+function buildChunk(seed: number, k: number, count: number, nowMs: number): Member[] {
+  const random = seededRandom(chunkSeed(seed, k))
+  const now = new Date(nowMs)
+  return withCachedZoneFormat(() => Array.from({ length: count }, () => benchMember(random, randomOpenid(random), memberNoFrom(random), now)))
+}
+
+/** Builds chunks on worker threads (the domain rules are CPU-bound), or in this thread for a small N. */
+async function buildChunks(seed: number, counts: number[], nowMs: number): Promise<Member[][]> {
+  const threads = Math.min(counts.length, os.availableParallelism())
+  if (threads <= 1) return counts.map((count, k) => buildChunk(seed, k, count, nowMs))
+  const results: Member[][] = new Array(counts.length)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: threads }, async () => {
+      // the worker compiles this file with tsx, whoever runs the parent (tsx, ts-jest)
+      const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)})`, { eval: true, workerData: { benchSeedWorker: true } })
+      try {
+        while (next < counts.length) {
+          const k = next++
+          results[k] = await new Promise<Member[]>((resolve, reject) => {
+            worker.once('message', resolve)
+            worker.once('error', reject)
+            worker.postMessage({ seed, k, count: counts[k], nowMs })
+          })
+          worker.removeAllListeners('error')
+        }
+      } finally {
+        await worker.terminate()
+      }
+    }),
+  )
+  return results
+}
+
+if (!isMainThread && workerData?.benchSeedWorker) {
+  parentPort!.on('message', (m: { seed: number; k: number; count: number; nowMs: number }) => parentPort!.postMessage(buildChunk(m.seed, m.k, m.count, m.nowMs)))
+}
+
+/** Builds the members in memory: `_id` order is random (OPENIDs), as on CloudBase. */
+export async function benchMembers(opts: SeedOptions): Promise<{ members: Member[]; summary: SeedSummary }> {
+  const seed = opts.seed ?? 20_240_601
+  const counts = Array.from({ length: Math.ceil(opts.n / CHUNK) }, (_x, k) => Math.min(CHUNK, opts.n - k * CHUNK))
+  const members = (await buildChunks(seed, counts, opts.now.getTime())).flat()
+  // OPENIDs and member numbers are unique in the product: draw again on a (rare) collision
+  const again = seededRandom(chunkSeed(seed, -2))
+  const ids = new Set<string>()
+  const numbers = new Set<string>()
+  const summary: SeedSummary = { members: 0, buyers: 0, purchases: 0, byStage: {}, byTier: {}, reviewsDue: 0 }
+  for (const member of members) {
+    while (ids.has(member._id)) member._id = member.openid = randomOpenid(again)
+    while (numbers.has(member.memberNo)) member.memberNo = memberNoFrom(again)
+    ids.add(member._id)
+    numbers.add(member.memberNo)
+    summary.members++
+    summary.purchases += member.stats.purchases
+    if (member.stats.purchases) summary.buyers++
+    summary.byStage[member.stage] = (summary.byStage[member.stage] ?? 0) + 1
+    const tier = member.tier?.tierId ?? 'none'
+    summary.byTier[tier] = (summary.byTier[tier] ?? 0) + 1
+    if (member.tier && member.tier.reviewAt <= opts.now) summary.reviewsDue++
+  }
+  return { members, summary }
+}
+
+/**
+ * Writes every declared collection (types/collections.ts) and the members into `<dataDir>/database`
+ * as the emulator's own snapshot. The data dir must not hold a database yet.
+ */
+export async function seedSnapshot(dataDir: string, opts: SeedOptions): Promise<SeedSummary> {
+  const { members, summary } = await benchMembers(opts)
+  const collections: Collections = new Map(COLLECTIONS.map(name => [name, new Map<string, Doc>()]))
+  const stored = collections.get('members')!
+  for (const member of members) {
+    // what the SDK would have stored: valid for the schema the functions parse with
+    MemberSchema.parse(member)
+    stored.set(idKey(member._id), member as unknown as Doc)
+  }
+  const { journal, state } = Journal.open(path.join(dataDir, 'database'))
+  try {
+    if (state.collections.size || state.seq) throw new Error(`${dataDir} already holds a database: seed an empty data dir`)
+    journal.compact({ seq: 0, collections })
+  } finally {
+    journal.close()
+  }
+  return summary
+}

@@ -1,0 +1,289 @@
+/**
+ * `npm run bench [-- --sizes 10000,100000] [--seed <n>]`: the daily `tiers` job at scale.
+ *
+ * For each N: a temporary data dir seeded with N members (scripts/bench-seed.ts writes the
+ * emulator's snapshot directly), the emulator started on it without timers, then `tiers`
+ * `{ action: 'run' }` called through the loopback interface until the run is done (a call that runs
+ * out of its time budget answers `scoring` and the next call resumes), timed, with the database
+ * requests the functions sent counted by the emulator (`/stats`). Then a forced rerun the same day.
+ * A call that fails (e.g. INTERNAL when a shard's `cloud.callFunction` times out) is retried once the
+ * functions are quiet, as the next timer tick would; the table counts such calls. The members are
+ * read back after each run to check the job's own counters.
+ * Prints one table on stdout; progress goes to stderr. Speed targets belong here, not in unit tests.
+ */
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import { performance } from 'perf_hooks'
+import type { RunSummary } from '../types/jobs'
+import { sdkFor, startEmulator, type RunningEmulator } from '../test/helpers/emulator'
+import { seedSnapshot, type SeedSummary } from './bench-seed'
+import { ensureFunctionsBuilt } from './builds'
+
+export const DEFAULT_SIZES = [10_000, 100_000]
+const USAGE = 'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>]'
+/** A run that needs more calls than this (or fails this many times in a row) is reported as stuck. */
+const MAX_CALLS = 500
+const MAX_FAILURES_IN_A_ROW = 25
+const TICK_MS = 15_000
+/** After a failed call: the functions count as finished when no database request came for this long. */
+const QUIET_MS = 2_000
+const MAX_QUIET_WAIT_MS = 120_000
+
+export interface RequestStats {
+  requests: Record<string, number>
+  total: number
+}
+
+export interface RunMeasure {
+  /** calls of `tiers.run` until it answered `done` */
+  calls: number
+  /** calls that failed (e.g. the run's own time limit) and were retried */
+  failures: string[]
+  wallSeconds: number
+  summary: RunSummary
+  stats: RequestStats
+  /** read from the members after the run (not from the job's own counters) */
+  check: {
+    /** members whose churn score carries this run's instant (every buyer, once scored by this run) */
+    scoredAtRun: number
+    /** members with a tier id (the first run gives one to every member) */
+    withTierId: number
+  }
+}
+
+export interface BenchResult {
+  n: number
+  /** the temporary data dir (removed when benchSize returns) */
+  dataDir: string
+  seed: SeedSummary
+  seedSeconds: number
+  startSeconds: number
+  first: RunMeasure
+  /** the same day again with `force: true`: should find nothing to write */
+  second: RunMeasure
+}
+
+export interface BenchOptions {
+  seed?: number
+  /** progress lines (default: stderr) */
+  log?: (line: string) => void
+}
+
+export class UsageError extends Error {}
+
+export function parseBenchArgs(argv: string[]): { sizes: number[]; seed?: number } {
+  let sizes = DEFAULT_SIZES
+  let seed: number | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2)
+    const value = inline ?? argv[++i]
+    if (value === undefined) throw new UsageError(USAGE)
+    if (flag === '--sizes') {
+      sizes = value.split(',').map(s => Number(s.replace(/_/g, '').trim()))
+      if (!sizes.length || sizes.some(n => !Number.isInteger(n) || n < 1)) throw new UsageError(USAGE)
+    } else if (flag === '--seed') {
+      seed = Number(value)
+      if (!Number.isInteger(seed)) throw new UsageError(USAGE)
+    } else throw new UsageError(USAGE)
+  }
+  return { sizes, seed }
+}
+
+const stderr = (line: string) => process.stderr.write(`${line}\n`)
+const seconds = (since: number) => (performance.now() - since) / 1000
+
+async function stats(emu: RunningEmulator, method: 'GET' | 'DELETE' = 'GET'): Promise<RequestStats> {
+  const res = await fetch(`${emu.baseUrl}/stats`, { method })
+  if (!res.ok) throw new Error(`${method} /stats: ${res.status} ${await res.text()}`)
+  return (await res.json()) as RequestStats
+}
+
+async function callTiers(emu: RunningEmulator, event: object): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${emu.baseUrl}/functions/tiers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) })
+  const text = await res.text()
+  try {
+    return { status: res.status, body: JSON.parse(text) }
+  } catch {
+    return { status: res.status, body: text }
+  }
+}
+
+/**
+ * Waits until the functions stop sending database requests: a failed `run` call (e.g. its
+ * `cloud.callFunction` of a shard timed out) leaves shard workers running, and calling again at once
+ * would start a second worker on the same shard. The timer's next tick comes 10 minutes later.
+ */
+async function quiet(emu: RunningEmulator): Promise<void> {
+  const until = performance.now() + MAX_QUIET_WAIT_MS
+  let last = (await stats(emu)).total
+  let since = performance.now()
+  while (performance.now() < until) {
+    await new Promise(resolve => setTimeout(resolve, 250))
+    const total = (await stats(emu)).total
+    if (total !== last) {
+      last = total
+      since = performance.now()
+    } else if (performance.now() - since >= QUIET_MS) return
+  }
+}
+
+async function checkMembers(emu: RunningEmulator, summary: RunSummary): Promise<RunMeasure['check']> {
+  const db = sdkFor(emu).database()
+  const members = db.collection('members')
+  const [scored, tiered] = await Promise.all([members.where({ 'churn.scoredAt': new Date(summary.now) }).count(), members.where({ tierId: db.command.exists(true) }).count()])
+  return { scoredAtRun: scored.total, withTierId: tiered.total }
+}
+
+/** Calls `tiers.run` until the run is done (the first call may force a new run; the rest resume it). */
+async function runUntilDone(emu: RunningEmulator, label: string, force: boolean, log: (line: string) => void): Promise<RunMeasure> {
+  await stats(emu, 'DELETE')
+  const started = performance.now()
+  const failures: string[] = []
+  let failedInARow = 0
+  // a call can take a minute: show the requests going by meanwhile
+  const ticker = setInterval(() => {
+    void stats(emu).then(s => log(`  ${label}: ${seconds(started).toFixed(0)} s, ${s.total.toLocaleString('en-US')} database requests so far`), () => undefined)
+  }, TICK_MS)
+  try {
+    for (let calls = 1; calls <= MAX_CALLS; calls++) {
+      const { status, body } = await callTiers(emu, { action: 'run', ...(force && calls === 1 ? { force: true } : {}) })
+      if (status === 200 && body?.ok) {
+        failedInARow = 0
+        const s = body.data as RunSummary
+        log(`  ${label}: call ${calls} answered ${s.status} after ${seconds(started).toFixed(1)} s (shards ${s.shardsDone}/${s.shards}, scored ${s.scored}, written ${s.written})`)
+        if (s.status === 'done') {
+          const measured = { calls, failures, wallSeconds: seconds(started), summary: s, stats: await stats(emu) }
+          // logged now, so an interrupted bench still leaves this run's figures behind
+          const top = Object.entries(measured.stats.requests).sort((a, b) => b[1] - a[1]).slice(0, 4)
+          log(`  ${label}: ${measured.stats.total.toLocaleString('en-US')} database requests (${top.map(([a, c]) => `${a} ${c.toLocaleString('en-US')}`).join(', ')})`)
+          return { ...measured, check: await checkMembers(emu, s) }
+        }
+        continue
+      }
+      const why = `call ${calls}: HTTP ${status} ${body?.code ?? ''} ${body?.message ?? JSON.stringify(body)}`.slice(0, 300)
+      failures.push(why)
+      if (++failedInARow >= MAX_FAILURES_IN_A_ROW) throw new Error(`${label}: ${failedInARow} failed calls in a row; last: ${why}`)
+      log(`  ${label}: ${why} — calling again once the functions are quiet`)
+      await quiet(emu)
+    }
+    throw new Error(`${label}: not done after ${MAX_CALLS} calls`)
+  } finally {
+    clearInterval(ticker)
+  }
+}
+
+/** What a signal handler must clean up if the bench is interrupted (finally blocks do not run then). */
+const active = new Set<{ dataDir: string; emu?: RunningEmulator }>()
+
+function cleanUpOnSignal(signal: NodeJS.Signals): void {
+  process.once(signal, () => {
+    for (const a of active) {
+      a.emu?.proc.kill('SIGKILL')
+      fs.rmSync(a.dataDir, { recursive: true, force: true })
+    }
+    process.exit(130)
+  })
+}
+
+/** One size: seed, start, run, rerun; the emulator is stopped and the data dir removed whatever happens. */
+export async function benchSize(n: number, opts: BenchOptions = {}): Promise<BenchResult> {
+  const log = opts.log ?? stderr
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-tiers-${n}-`))
+  const current: { dataDir: string; emu?: RunningEmulator } = { dataDir }
+  active.add(current)
+  let emu: RunningEmulator | undefined
+  try {
+    log(`N = ${n.toLocaleString('en-US')}: seeding ${dataDir}`)
+    let t = performance.now()
+    const seed = await seedSnapshot(dataDir, { n, now: new Date(), seed: opts.seed })
+    const seedSeconds = seconds(t)
+    log(`  seeded in ${seedSeconds.toFixed(1)} s: ${seed.buyers} buyers, ${seed.purchases} purchases, stages ${JSON.stringify(seed.byStage)}, tiers ${JSON.stringify(seed.byTier)}, ${seed.reviewsDue} reviews due`)
+    t = performance.now()
+    emu = current.emu = await startEmulator({ dataDir, args: ['--no-timers'] })
+    const startSeconds = seconds(t)
+    log(`  emulator up in ${startSeconds.toFixed(1)} s at ${emu.baseUrl}`)
+    const first = await runUntilDone(emu, 'run', false, log)
+    const second = await runUntilDone(emu, 'forced rerun', true, log)
+    return { n, dataDir, seed, seedSeconds, startSeconds, first, second }
+  } finally {
+    if (emu) {
+      log('  stopping the emulator')
+      await emu.stop()
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true })
+    active.delete(current)
+  }
+}
+
+export async function runBench(sizes: number[], opts: BenchOptions = {}): Promise<BenchResult[]> {
+  await ensureFunctionsBuilt()
+  const results: BenchResult[] = []
+  for (const n of sizes) results.push(await benchSize(n, opts))
+  return results
+}
+
+const fmt = (v: number, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+const shortAction = (a: string) => a.replace(/^database\./, '')
+
+/** `new|active|loyal|sleeping→churned: 12` → `→churned 12` */
+function transitions(t: Record<string, number>): string {
+  return Object.entries(t).map(([k, v]) => `→${k.split('→')[1] ?? k} ${fmt(v)}`).join(', ')
+}
+
+export function perThousand(stats: RequestStats, n: number): { total: number; top: Array<[string, number]> } {
+  const top = Object.entries(stats.requests).sort((a, b) => b[1] - a[1]).slice(0, 4)
+  return { total: (stats.total * 1000) / n, top: top.map(([a, c]) => [a, (c * 1000) / n]) }
+}
+
+export function formatResults(results: BenchResult[]): string {
+  const head = ['N', 'run', 'calls', 'wall s', 'members/s', 'db requests / 1,000 members', 'top actions / 1,000 members', 'transitions', 'models', 'scored', 'written', 'members: churn at run instant / with tierId']
+  const rows = results.flatMap(r =>
+    (['first', 'second'] as const).map(which => {
+      const m = r[which]
+      const per = perThousand(m.stats, r.n)
+      return [
+        fmt(r.n),
+        which === 'first' ? 'first' : 'forced rerun',
+        `${m.calls}${m.failures.length ? ` (${m.failures.length} failed)` : ''}`,
+        fmt(m.wallSeconds, 1),
+        fmt(r.n / m.wallSeconds),
+        fmt(per.total, 1),
+        per.top.map(([a, v]) => `${shortAction(a)} ${fmt(v, 1)}`).join(', '),
+        transitions(m.summary.transitions),
+        `${m.summary.models.source} (sample ${fmt(m.summary.models.sample)})`,
+        fmt(m.summary.scored),
+        fmt(m.summary.written),
+        `${fmt(m.check.scoredAtRun)} / ${fmt(m.check.withTierId)}`,
+      ]
+    }),
+  )
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parseBenchArgs>
+  try {
+    args = parseBenchArgs(process.argv.slice(2))
+  } catch (err) {
+    console.error((err as Error).message)
+    process.exit(2)
+  }
+  cleanUpOnSignal('SIGINT')
+  cleanUpOnSignal('SIGTERM')
+  const results: BenchResult[] = []
+  try {
+    await ensureFunctionsBuilt()
+    for (const n of args.sizes) {
+      results.push(await benchSize(n, { seed: args.seed }))
+      stderr(formatResults(results.slice(-1)))
+    }
+  } catch (err) {
+    console.error(err)
+    process.exitCode = 1
+  }
+  if (results.length) console.log(formatResults(results))
+}
+
+if (require.main === module) void main()

@@ -1,0 +1,57 @@
+/** `npm run bench` end to end for a small N: it runs, counts, checks and cleans up. No timing assertions. */
+import fs from 'fs'
+import { benchSize, DEFAULT_SIZES, formatResults, parseBenchArgs, perThousand, UsageError, type BenchResult } from '../../scripts/bench'
+
+const N = 1_500
+let result: BenchResult
+const log: string[] = []
+
+beforeAll(async () => {
+  result = await benchSize(N, { seed: 7, log: line => log.push(line) })
+}, 600_000)
+
+test('the first run scores every seeded member and the emulator counted its database requests', () => {
+  const { first, seed } = result
+  expect(seed).toMatchObject({ members: N })
+  expect(seed.buyers).toBeGreaterThan(N / 2)
+  expect(seed.buyers).toBeLessThan(N)
+  expect(seed.reviewsDue).toBeGreaterThan(0)
+  expect(first.summary).toMatchObject({ status: 'done', scored: N, models: { source: 'fitted' } })
+  // the time transitions did real work, and every member was written (all start unscored)
+  expect(Object.values(first.summary.transitions).reduce((s, v) => s + v, 0)).toBeGreaterThan(0)
+  expect(first.summary.written).toBe(N)
+  // read back from the members themselves: every buyer carries this run's churn score, everyone a tier
+  expect(first.check).toEqual({ scoredAtRun: seed.buyers, withTierId: N })
+  expect(first.stats.total).toBeGreaterThan(N)
+  expect(first.stats.requests['database.modifyDocument']).toBeGreaterThanOrEqual(N)
+  expect(first.stats.requests['database.getDocument']).toBeGreaterThan(0)
+  expect(first.stats.requests['functions.invokeFunction']).toBeGreaterThan(0)
+  expect(Object.values(first.stats.requests).reduce((s, v) => s + v, 0)).toBe(first.stats.total)
+  expect(perThousand(first.stats, N).total).toBeCloseTo((first.stats.total * 1000) / N)
+})
+
+test('the forced rerun the same day scores at the run\'s instant again: no transition, no member written', () => {
+  const { second, seed } = result
+  expect(second.summary).toMatchObject({ status: 'done', scored: N })
+  expect(Object.values(second.summary.transitions)).toEqual([0, 0, 0])
+  expect(second.summary.written).toBe(0)
+  expect(second.check).toEqual({ scoredAtRun: seed.buyers, withTierId: N })
+  expect(second.stats.total).toBeGreaterThan(0)
+})
+
+test('the temporary data dir is removed and the table has a row per run', () => {
+  expect(fs.existsSync(result.dataDir)).toBe(false)
+  const table = formatResults([result]).split('\n')
+  expect(table).toHaveLength(4)
+  expect(table[2]).toMatch(/^\| 1,500 \| first \|/)
+  expect(table[3]).toMatch(/^\| 1,500 \| forced rerun \|/)
+  expect(log.some(l => l.includes('seeded'))).toBe(true)
+})
+
+test('--sizes and --seed are parsed; anything else is a usage error', () => {
+  expect(parseBenchArgs([])).toEqual({ sizes: DEFAULT_SIZES, seed: undefined })
+  expect(parseBenchArgs(['--sizes', '2000,10_000', '--seed=3'])).toEqual({ sizes: [2000, 10_000], seed: 3 })
+  for (const bad of [['--sizes'], ['--sizes', '0'], ['--sizes', 'abc'], ['--n', '5'], ['--seed', '1.5']]) {
+    expect(() => parseBenchArgs(bad)).toThrow(UsageError)
+  }
+})
