@@ -79,8 +79,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     openapi,
     async close() {
       await functions.close()
-      await new Promise<void>(resolve => server.close(() => resolve()))
+      // close() waits for every connection to end; idle keep-alive ones last keepAliveTimeout (75 s),
+      // so drop them now rather than after
+      const closed = new Promise<void>(resolve => server.close(() => resolve()))
       server.closeAllConnections()
+      await closed
       for (const s of [database, openapi, storage]) await s.close?.()
     },
   }
