@@ -130,6 +130,18 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_sentAt', keys: { memberId: 1, sentAt: -1 } },
   ],
   item_neighbors: [], // by _id (the product id, or __popular__)
+  campaigns: [
+    // admin listCampaigns: orderBy('startedAt', 'desc')
+    { name: 'startedAt', keys: { startedAt: -1 } },
+  ],
+  campaign_members: [
+    // admin startCampaign pending rows: where({ campaignId, outcome }).orderBy('_id'); counts by outcome
+    { name: 'campaignId_outcome_id', keys: { campaignId: 1, outcome: 1, _id: 1 } },
+    // admin startCampaign counts by group
+    { name: 'campaignId_group', keys: { campaignId: 1, group: 1 } },
+    // admin campaignReport: where({ campaignId }).orderBy('_id')
+    { name: 'campaignId_id', keys: { campaignId: 1, _id: 1 } },
+  ],
   jobs: [
     // tiers shardsOf: where({ runId }).orderBy('index', 'asc')
     { name: 'runId_index', keys: { runId: 1, index: 1 } },

@@ -7,6 +7,7 @@ import { LifecycleConfigSchema, ModelParamsSchema } from './analytics'
 import { SegmentRuleSchema, segmentId } from './segments'
 import { ProductInputSchema } from './products'
 import { ReminderAdminActions } from './reminders'
+import { CampaignAdminActions } from './campaigns'
 import { TaskRulesSchema } from './tasks'
 import { TierLadderSchema } from './tiers'
 
@@ -94,6 +95,7 @@ export const AdminEvents = z.discriminatedUnion('action', [
     })
     .strict(),
   ...Object.values(ReminderAdminActions),
+  ...Object.values(CampaignAdminActions),
   /** pins the churn/CLV model parameters the daily job uses instead of refitting (null: refit daily again) */
   z.object({ action: z.literal('pinModelParams'), params: ModelParamsSchema.nullable() }).strict(),
   z.object({ action: z.literal('saveSegment'), segmentId, name: z.string().min(1).max(30), rule: SegmentRuleSchema }).strict(),
@@ -248,6 +250,12 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
       },
     },
   },
+  startCampaign: {
+    description: '对人群发券并随机留出对照组（holdoutPercent%），可重复调用以继续；dryRun 只算人数',
+    example: { action: 'startCampaign', campaign: { campaignId: 'winback-2026-12', name: '12 月沉睡唤醒', segmentId: 'sleeping-high-value', templateId: 'full-100-20', holdoutPercent: 10, windowDays: 14 }, dryRun: true },
+  },
+  campaignReport: { description: '活动效果：发券组与对照组在活动期内的购买率、消费与提升（含 95% 区间与 p 值）', example: { action: 'campaignReport', campaignId: 'winback-2026-12' } },
+  listCampaigns: { description: '列出营销活动及状态', example: { action: 'listCampaigns' } },
   dryRunReminders: { description: '预演下一次提醒：谁会收到什么，谁因何被跳过或延后', example: { action: 'dryRunReminders', limit: 200 } },
   pinModelParams: {
     description: '固定流失/CLV 模型参数（BG/NBD r, alpha, a, b；Gamma-Gamma p, q, gamma，单位：周）；null 恢复每日重新拟合',

@@ -26,7 +26,7 @@ function templateView(t: CouponTemplate) {
 
 type IssueOutcome = { member: string; outcome: 'issued' | 'would_issue' | 'already_issued' | 'skipped'; reason?: string }
 
-const REASON_BY_CODE: Record<string, string> = { OUT_OF_STOCK: '已领完', LIMIT_REACHED: '已达领取上限', PERMISSION_DENIED: '仅限指定会员', NOT_FOUND: '不是会员' }
+export const REASON_BY_CODE: Record<string, string> = { OUT_OF_STOCK: '已领完', LIMIT_REACHED: '已达领取上限', PERMISSION_DENIED: '仅限指定会员', NOT_FOUND: '不是会员' }
 
 async function membersFor(openids: string[], memberNos: string[]): Promise<{ found: Member[]; missing: string[] }> {
   const found = new Map<string, Member>()

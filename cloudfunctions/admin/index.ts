@@ -17,6 +17,7 @@ import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange, ledgerId } from '../shared/wallet'
 
 import { requireAdmin } from '../shared/access'
+import { adminCampaignActions } from './campaigns'
 import { adminCouponActions } from './coupons'
 import { adminProductActions } from './products'
 import { adminReminderActions } from './reminders'
@@ -58,6 +59,7 @@ const actions: Actions<AdminEvent> = {
   ...adminSegmentActions,
   ...adminProductActions,
   ...adminReminderActions,
+  ...adminCampaignActions,
 
   async listMembers(event, ctx) {
     await requireAdmin(ctx)

@@ -1,0 +1,268 @@
+/**
+ * Campaigns with a holdout: a coupon for a saved segment, minus a random holdout group, and the
+ * lift of the treated group's purchases over the holdout's during the window.
+ *
+ * `startCampaign` snapshots the segment into `campaign_members` (one row per member, group fixed by
+ * a hash of campaign and member), then issues the coupon to the treated rows still pending. A call
+ * that runs out of time answers `starting`; calling again with the same spec continues.
+ */
+import type { AdminEvent } from '../../types/admin'
+import { MAX_CAMPAIGN_AUDIENCE, type CampaignSpec, type CampaignStatus } from '../../types/campaigns'
+import type { CouponTemplate } from '../../types/coupons'
+import type { Member } from '../../types/member'
+import { AppError } from '../../types/result'
+import { campaignGroup, liftReport, type CampaignGroup, type GroupOutcome } from '../../domain/campaigns'
+import { actorOf, auditIn } from '../shared/audit'
+import { db, _ } from '../shared/cloud'
+import { issueCouponIn } from '../shared/coupons'
+import type { Actions } from '../shared/handler'
+import { derivedId } from '../shared/ids'
+import { isDeleted, parseMember } from '../shared/members'
+import { findById, readAll } from '../shared/query'
+import { segmentRule, segmentWhere } from '../shared/segments'
+import { getInTransaction, isDuplicateKey, transact } from '../shared/transaction'
+import { requireAdmin } from '../shared/access'
+import { REASON_BY_CODE } from './coupons'
+
+const DAY_MS = 86_400_000
+/** issuing stops starting new members after this long (the function's timeout is 20 s) */
+const ISSUE_TIME_BUDGET_MS = 12_000
+const ISSUE_CONCURRENCY = 4
+const INSERT_BATCH = 500
+/** `_.in` lists per query when joining purchases and coupons to the audience */
+const JOIN_CHUNK = 100
+
+interface CampaignDoc extends Omit<CampaignSpec, 'campaignId'> {
+  _id: string
+  status: Exclude<CampaignStatus, 'finished'>
+  /** every audience row is written (a start killed half way leaves this false; the next call completes it) */
+  snapshotDone: boolean
+  audience: number
+  treated: number
+  holdout: number
+  startedAt: Date
+  endsAt: Date
+  createdBy: string
+  updatedAt: Date
+}
+
+interface CampaignMemberDoc {
+  _id: string
+  campaignId: string
+  memberId: string
+  group: CampaignGroup
+  /** treated rows: pending until the coupon is issued or the member is skipped */
+  outcome: 'pending' | 'issued' | 'skipped' | 'holdout'
+  couponId: string | null
+  reason: string | null
+}
+
+const campaigns = db.collection<CampaignDoc>('campaigns')
+const campaignMembers = db.collection<CampaignMemberDoc>('campaign_members')
+
+const rowId = (campaignId: string, memberId: string) => derivedId('cmm', campaignId, memberId)
+const couponIdOf = (campaignId: string, memberId: string) => derivedId('cpn', 'campaign', campaignId, memberId)
+const chunks = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.length / n) }, (_x, i) => xs.slice(i * n, i * n + n))
+const SPEC_FIELDS = ['segmentId', 'templateId', 'holdoutPercent', 'windowDays'] as const
+
+function statusOf(c: CampaignDoc, now: Date): CampaignStatus {
+  if (c.status === 'starting') return 'starting'
+  return now.getTime() < new Date(c.endsAt).getTime() ? 'running' : 'finished'
+}
+
+function campaignView(c: CampaignDoc, now: Date) {
+  return {
+    campaignId: c._id,
+    name: c.name,
+    segmentId: c.segmentId,
+    templateId: c.templateId,
+    holdoutPercent: c.holdoutPercent,
+    windowDays: c.windowDays,
+    status: statusOf(c, now),
+    audience: c.audience,
+    treated: c.treated,
+    holdout: c.holdout,
+    startedAt: new Date(c.startedAt).toISOString(),
+    endsAt: new Date(c.endsAt).toISOString(),
+  }
+}
+
+async function checkTemplate(templateId: string): Promise<void> {
+  const template = await findById<CouponTemplate>(db.collection('coupon_templates'), templateId)
+  if (!template) throw new AppError('NOT_FOUND', `券模板不存在：${templateId}`)
+  if (!template.channels.includes('admin')) throw new AppError('FAILED_PRECONDITION', '该券模板不允许后台发放（channels 未包含 admin）')
+  if (template.status !== 'active') throw new AppError('FAILED_PRECONDITION', '该券模板已暂停')
+}
+
+/** The segment's members now, split into groups. */
+async function audienceOf(spec: CampaignSpec, now: Date): Promise<Array<{ memberId: string; group: CampaignGroup }>> {
+  const rule = await segmentRule(spec.segmentId, now)
+  if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${spec.segmentId}`)
+  const docs = await readAll(db.collection('members').where(segmentWhere(rule)).orderBy('_id', 'asc').field({ _id: true }), MAX_CAMPAIGN_AUDIENCE + 1)
+  if (docs.length > MAX_CAMPAIGN_AUDIENCE) throw new AppError('FAILED_PRECONDITION', `人群超过 ${MAX_CAMPAIGN_AUDIENCE} 人，请缩小人群`)
+  if (!docs.length) throw new AppError('FAILED_PRECONDITION', '人群当前没有会员')
+  return docs.map(d => ({ memberId: String(d._id), group: campaignGroup(spec.campaignId, String(d._id), spec.holdoutPercent) }))
+}
+
+/**
+ * Writes the audience rows not written yet (a start killed half way wrote some batches; a parallel
+ * start may be writing the same ones), then fixes the group counts from the rows themselves.
+ */
+async function completeSnapshot(campaign: CampaignDoc, audience: Array<{ memberId: string; group: CampaignGroup }>, now: Date): Promise<CampaignDoc> {
+  const campaignId = campaign._id
+  for (const batch of chunks(audience, INSERT_BATCH)) {
+    const rows: CampaignMemberDoc[] = batch.map(a => ({
+      _id: rowId(campaignId, a.memberId),
+      campaignId,
+      memberId: a.memberId,
+      group: a.group,
+      outcome: a.group === 'holdout' ? 'holdout' : 'pending',
+      couponId: null,
+      reason: null,
+    }))
+    for (let missing = rows, attempt = 1; missing.length; attempt++) {
+      try {
+        await campaignMembers.add({ data: missing })
+        break
+      } catch (err) {
+        if (!isDuplicateKey(err) || attempt === 3) throw err
+        const have = new Set<string>()
+        for (const ids of chunks(missing.map(r => r._id), JOIN_CHUNK)) for (const d of (await campaignMembers.where({ _id: _.in(ids) }).field({ _id: true }).limit(JOIN_CHUNK).get()).data) have.add(String(d._id))
+        missing = missing.filter(r => !have.has(r._id))
+      }
+    }
+  }
+  const count = async (group: CampaignGroup) => (await campaignMembers.where({ campaignId, group }).count()).total
+  const [treated, holdout] = await Promise.all([count('treated'), count('holdout')])
+  const counts = { snapshotDone: true, audience: treated + holdout, treated, holdout }
+  await campaigns.doc(campaignId).update({ data: { ...counts, updatedAt: now } })
+  return { ...campaign, ...counts }
+}
+
+/** Issues the coupon to pending treated rows until the time budget runs out; true when none is left. */
+async function issuePending(campaign: CampaignDoc, now: Date): Promise<boolean> {
+  const started = Date.now()
+  for (;;) {
+    const { data } = await campaignMembers.where({ campaignId: campaign._id, outcome: 'pending' }).orderBy('_id', 'asc').limit(ISSUE_CONCURRENCY * 25).get()
+    if (!data.length) return true
+    let next = 0
+    await Promise.all(Array.from({ length: ISSUE_CONCURRENCY }, async () => {
+      while (next < data.length && Date.now() - started < ISSUE_TIME_BUDGET_MS) await issueOne(campaign, data[next++], now)
+    }))
+    if (Date.now() - started >= ISSUE_TIME_BUDGET_MS) return false
+  }
+}
+
+async function issueOne(campaign: CampaignDoc, row: CampaignMemberDoc, now: Date): Promise<void> {
+  const couponId = couponIdOf(campaign._id, row.memberId)
+  try {
+    await transact(async t => {
+      const current = await getInTransaction<CampaignMemberDoc>(t, 'campaign_members', row._id)
+      if (current?.outcome !== 'pending') return
+      const doc = await getInTransaction<Member>(t, 'members', row.memberId)
+      if (!doc || isDeleted(doc)) {
+        await t.collection('campaign_members').doc(row._id).update({ data: { outcome: 'skipped', reason: doc ? '账号已注销' : '不是会员' } })
+        return
+      }
+      await issueCouponIn(t, { templateId: campaign.templateId, member: parseMember(doc), channel: 'admin', couponId, now })
+      await t.collection('campaign_members').doc(row._id).update({ data: { outcome: 'issued', couponId } })
+    })
+  } catch (err) {
+    const code = (err as AppError).code
+    if (!(err instanceof AppError) || (!REASON_BY_CODE[code] && code !== 'FAILED_PRECONDITION')) throw err
+    await campaignMembers.where({ _id: row._id, outcome: 'pending' }).update({ data: { outcome: 'skipped', reason: REASON_BY_CODE[code] ?? err.message } })
+  }
+}
+
+async function outcomeCounts(campaignId: string): Promise<Record<'issued' | 'skipped' | 'pending', number>> {
+  const count = async (outcome: string) => (await campaignMembers.where({ campaignId, outcome }).count()).total
+  const [issued, skipped, pending] = await Promise.all([count('issued'), count('skipped'), count('pending')])
+  return { issued, skipped, pending }
+}
+
+/** What each group bought in [startedAt, endsAt): completed and partly refunded purchases, net of refunds. */
+async function groupOutcomes(campaign: CampaignDoc, rows: CampaignMemberDoc[]): Promise<Record<CampaignGroup, GroupOutcome>> {
+  const out: Record<CampaignGroup, GroupOutcome> = { treated: { members: 0, buyers: 0, purchases: 0, spendFen: 0 }, holdout: { members: 0, buyers: 0, purchases: 0, spendFen: 0 } }
+  const groupOf = new Map(rows.map(r => [r.memberId, r.group]))
+  for (const r of rows) out[r.group].members++
+  const buyers = new Set<string>()
+  const window = _.gte(new Date(campaign.startedAt)).and(_.lt(new Date(campaign.endsAt)))
+  for (const ids of chunks(rows.map(r => r.memberId), JOIN_CHUNK)) {
+    const purchases = await readAll(db.collection('purchases').where({ memberId: _.in(ids), createdAt: window, status: _.neq('refunded') }).orderBy('_id', 'asc').field({ memberId: true, amountFen: true, refundedFen: true }))
+    for (const p of purchases) {
+      const group = out[groupOf.get(String(p.memberId))!]
+      group.purchases++
+      group.spendFen += Number(p.amountFen) - Number(p.refundedFen ?? 0)
+      buyers.add(String(p.memberId))
+    }
+  }
+  for (const id of buyers) out[groupOf.get(id)!].buyers++
+  return out
+}
+
+async function couponsUsed(rows: CampaignMemberDoc[]): Promise<number> {
+  let used = 0
+  for (const ids of chunks(rows.flatMap(r => (r.couponId ? [r.couponId] : [])), JOIN_CHUNK)) used += (await db.collection('coupons').where({ _id: _.in(ids), status: 'used' }).count()).total
+  return used
+}
+
+export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | 'campaignReport' | 'listCampaigns'> = {
+  async startCampaign(event, ctx) {
+    await requireAdmin(ctx)
+    const spec = event.campaign
+    let campaign = await findById<CampaignDoc>(campaigns, spec.campaignId)
+    if (campaign) {
+      const changed = SPEC_FIELDS.filter(f => campaign![f] !== spec[f])
+      if (changed.length) throw new AppError('ALREADY_EXISTS', `活动 ${spec.campaignId} 已存在，且 ${changed.join('、')} 不同；请换一个 campaignId`)
+    }
+    if (!campaign) {
+      await checkTemplate(spec.templateId)
+      const audience = await audienceOf(spec, ctx.now)
+      const holdout = audience.filter(a => a.group === 'holdout').length
+      if (event.dryRun) return { dryRun: true, campaignId: spec.campaignId, audience: audience.length, treated: audience.length - holdout, holdout }
+      const { campaignId, ...rest } = spec
+      const doc: CampaignDoc = { _id: campaignId, ...rest, status: 'starting', snapshotDone: false, audience: audience.length, treated: audience.length - holdout, holdout, startedAt: ctx.now, endsAt: new Date(ctx.now.getTime() + spec.windowDays * DAY_MS), createdBy: actorOf(ctx), updatedAt: ctx.now }
+      // two parallel starts: one creates the campaign, the other continues it
+      campaign = await transact(async t => {
+        const existing = await getInTransaction<CampaignDoc>(t, 'campaigns', campaignId)
+        if (existing) return existing
+        await t.collection('campaigns').add({ data: doc })
+        await auditIn(t, { actor: actorOf(ctx), action: 'startCampaign', target: campaignId, before: null, after: { ...rest, audience: doc.audience, treated: doc.treated, holdout }, at: ctx.now })
+        return doc
+      })
+      if (campaign === doc) campaign = await completeSnapshot(campaign, audience, ctx.now)
+    }
+    if (event.dryRun) {
+      const counts = await outcomeCounts(campaign._id)
+      return { dryRun: true, campaignId: campaign._id, audience: campaign.audience, treated: campaign.treated, holdout: campaign.holdout, ...counts }
+    }
+    if (!campaign.snapshotDone) campaign = await completeSnapshot(campaign, await audienceOf(spec, ctx.now), ctx.now)
+    if (campaign.status === 'starting' && (await issuePending(campaign, ctx.now))) {
+      await campaigns.where({ _id: campaign._id, status: 'starting' }).update({ data: { status: 'running', updatedAt: ctx.now } })
+      campaign = { ...campaign, status: 'running' }
+    }
+    return { campaign: campaignView(campaign, ctx.now), ...(await outcomeCounts(campaign._id)) }
+  },
+
+  async campaignReport(event, ctx) {
+    await requireAdmin(ctx)
+    const campaign = await findById<CampaignDoc>(campaigns, event.campaignId)
+    if (!campaign) throw new AppError('NOT_FOUND', `活动不存在：${event.campaignId}`)
+    const rows = await readAll(campaignMembers.where({ campaignId: campaign._id }).orderBy('_id', 'asc'), MAX_CAMPAIGN_AUDIENCE)
+    const outcomes = await groupOutcomes(campaign, rows)
+    const issued = rows.filter(r => r.outcome === 'issued').length
+    return {
+      campaign: campaignView(campaign, ctx.now),
+      /** before the window ends the figures are interim */
+      final: statusOf(campaign, ctx.now) === 'finished',
+      coupons: { issued, used: await couponsUsed(rows), skipped: rows.filter(r => r.outcome === 'skipped').length },
+      lift: liftReport(outcomes.treated, outcomes.holdout),
+    }
+  },
+
+  async listCampaigns(_event, ctx) {
+    await requireAdmin(ctx)
+    const list = await readAll(campaigns.orderBy('startedAt', 'desc'))
+    return { campaigns: list.map(c => campaignView(c, ctx.now)) }
+  },
+}
