@@ -130,6 +130,15 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_sentAt', keys: { memberId: 1, sentAt: -1 } },
   ],
   item_neighbors: [], // by _id (the product id, or __popular__)
+  nps_state: [], // by _id (the member's OPENID) only
+  nps_responses: [
+    // admin npsReport: where({ at: range, dismissed: false }).orderBy('at')
+    { name: 'at_dismissed', keys: { at: 1, dismissed: 1 } },
+  ],
+  follow_ups: [
+    // staff followUps: where({ storeId, status }).orderBy('createdAt', 'desc')
+    { name: 'storeId_status_createdAt', keys: { storeId: 1, status: 1, createdAt: -1 } },
+  ],
   campaigns: [
     // admin listCampaigns: orderBy('startedAt', 'desc')
     { name: 'startedAt', keys: { startedAt: -1 } },

@@ -8,6 +8,7 @@ import { SegmentRuleSchema, segmentId } from './segments'
 import { ProductInputSchema } from './products'
 import { ReminderAdminActions } from './reminders'
 import { CampaignAdminActions } from './campaigns'
+import { NpsAdminActions } from './nps'
 import { TaskRulesSchema } from './tasks'
 import { TierLadderSchema } from './tiers'
 
@@ -96,6 +97,7 @@ export const AdminEvents = z.discriminatedUnion('action', [
     .strict(),
   ...Object.values(ReminderAdminActions),
   ...Object.values(CampaignAdminActions),
+  ...Object.values(NpsAdminActions),
   /** pins the churn/CLV model parameters the daily job uses instead of refitting (null: refit daily again) */
   z.object({ action: z.literal('pinModelParams'), params: ModelParamsSchema.nullable() }).strict(),
   z.object({ action: z.literal('saveSegment'), segmentId, name: z.string().min(1).max(30), rule: SegmentRuleSchema }).strict(),
@@ -256,6 +258,7 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   },
   campaignReport: { description: '活动效果：发券组与对照组在活动期内的购买率、消费与提升（含 95% 区间与 p 值）', example: { action: 'campaignReport', campaignId: 'winback-2026-12' } },
   listCampaigns: { description: '列出营销活动及状态', example: { action: 'listCampaigns' } },
+  npsReport: { description: 'NPS（净推荐值）按门店和月份：回答数、推荐者、中立者、贬损者', example: { action: 'npsReport', from: '2026-11-01', to: '2026-11-30' } },
   dryRunReminders: { description: '预演下一次提醒：谁会收到什么，谁因何被跳过或延后', example: { action: 'dryRunReminders', limit: 200 } },
   pinModelParams: {
     description: '固定流失/CLV 模型参数（BG/NBD r, alpha, a, b；Gamma-Gamma p, q, gamma，单位：周）；null 恢复每日重新拟合',

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { NpsMemberActions, type NpsOutputs } from './nps'
 import { EMPTY_STATS, MemberStatsSchema, STAGES, VALUE_LAYERS } from './analytics'
 import { TierStateSchema, type TierProgress } from './tiers'
 import { CheckinStateSchema, type CheckinCalendar, type CheckinResult } from './checkin'
@@ -161,6 +162,7 @@ export const MemberEvents = z.discriminatedUnion('action', [
   /** views and clicks, batched by the client; `requestId` makes a resend harmless */
   z.object({ action: z.literal('track'), requestId: clientRequestId, events: z.array(TrackEventSchema).min(1).max(TRACK_BATCH_MAX) }).strict(),
   ...Object.values(ReminderMemberActions),
+  ...Object.values(NpsMemberActions),
   z.object({ action: z.literal('recommendations'), limit: z.number().int().min(1).max(20).default(10) }).strict(),
 ])
 export type MemberEvent = z.infer<typeof MemberEvents>
@@ -211,4 +213,8 @@ export interface MemberOutputs {
   reminderPreferences: ReminderPreferencesView
   setReminderPreference: ReminderPreferencesView
   recommendations: { items: RecommendationView[] }
+  npsPrompt: NpsOutputs['npsPrompt']
+  submitNps: NpsOutputs['submitNps']
+  dismissNps: NpsOutputs['dismissNps']
+  setNpsOptOut: NpsOutputs['setNpsOptOut']
 }

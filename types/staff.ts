@@ -3,6 +3,7 @@ import { MAX_COUPONS_PER_PURCHASE } from '../domain/coupon-math'
 import { couponCode, type CouponView, type WriteOffView } from './coupons'
 import { clientRequestId as requestId, memberNo, phoneNumber } from './member'
 import { PurchaseLineSchema } from './points'
+import { NpsStaffActions, type NpsOutputs } from './nps'
 
 /** An 18-digit member code: 10-digit member number + 8-digit time-based one-time password. */
 export const memberCode = z.string().regex(/^\d{18}$/, '会员码为 18 位数字')
@@ -55,6 +56,7 @@ export const StaffEvents = z.discriminatedUnion('action', [
     .strict(),
   /** undoes a stand-alone write-off of this store within UNDO_WINDOW_MINUTES (domain/coupon-math.ts); audited */
   z.object({ action: z.literal('undoWriteOff'), writeOffId: z.string().min(1).max(64), reason: z.string().min(2, '请写明撤销原因').max(100) }).strict(),
+  ...Object.values(NpsStaffActions),
 ])
 export type StaffEvent = z.infer<typeof StaffEvents>
 
@@ -106,4 +108,6 @@ export interface StaffOutputs {
     refundedFen: number
     recent: PurchaseView[]
   }
+  followUps: NpsOutputs['followUps']
+  closeFollowUp: NpsOutputs['closeFollowUp']
 }

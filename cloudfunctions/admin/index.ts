@@ -18,6 +18,7 @@ import { applyWalletChange, ledgerId } from '../shared/wallet'
 
 import { requireAdmin } from '../shared/access'
 import { adminCampaignActions } from './campaigns'
+import { adminNpsActions } from './nps'
 import { adminCouponActions } from './coupons'
 import { adminProductActions } from './products'
 import { adminReminderActions } from './reminders'
@@ -60,6 +61,7 @@ const actions: Actions<AdminEvent> = {
   ...adminProductActions,
   ...adminReminderActions,
   ...adminCampaignActions,
+  ...adminNpsActions,
 
   async listMembers(event, ctx) {
     await requireAdmin(ctx)

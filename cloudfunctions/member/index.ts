@@ -25,6 +25,7 @@ import { couponActions, issueWelcomeCoupons } from './coupons'
 import { taskActions } from './tasks'
 import { recommendActions } from './recommend'
 import { reminderActions } from './reminders'
+import { npsActions } from './nps'
 import { trackActions } from './track'
 
 const phoneCodes = db.collection('phone_codes')
@@ -81,6 +82,7 @@ export const main = defineFunction(MemberEvents, {
   ...trackActions,
   ...reminderActions,
   ...recommendActions,
+  ...npsActions,
 
   async login(event, ctx) {
     const openid = requireUser(ctx)

@@ -27,6 +27,7 @@ import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
 import { couponsByCode, staffCouponActions, writeOffIn } from './coupons'
 import { atTill, memberForCode, requireStaff } from './till'
+import { staffNpsActions } from './nps'
 
 interface PurchaseDoc {
   _id: string
@@ -114,6 +115,7 @@ function refundReplay(r: RefundDoc, event: RefundEvent) {
 
 export const main = defineFunction(StaffEvents, {
   ...staffCouponActions,
+  ...staffNpsActions,
 
   async me(_event, ctx) {
     const staff = await requireStaff(ctx)
