@@ -80,6 +80,8 @@ export const AdminEvents = z.discriminatedUnion('action', [
       openids: z.array(openid).min(1).max(1000),
       add: z.array(z.string().min(1).max(32)).max(20).default([]),
       remove: z.array(z.string().min(1).max(32)).max(20).default([]),
+      /** counts who would change, writes nothing */
+      dryRun: z.boolean().default(false),
     })
     .strict()
     .refine(e => e.add.length + e.remove.length > 0, 'add 或 remove 至少一个'),
@@ -264,7 +266,7 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
     description: '固定流失/CLV 模型参数（BG/NBD r, alpha, a, b；Gamma-Gamma p, q, gamma，单位：周）；null 恢复每日重新拟合',
     example: { action: 'pinModelParams', params: { bg: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, gg: { p: 6.25, q: 3.74, gamma: 15.44 } } },
   },
-  tagMembers: { description: '给会员加/去人工标签', example: { action: 'tagMembers', openids: ['o_demo_member_1'], add: ['母婴偏好'], remove: [] } },
+  tagMembers: { description: '给会员加/去人工标签（dryRun 先看多少人会变）', example: { action: 'tagMembers', openids: ['o_demo_member_1'], add: ['母婴偏好'], remove: [], dryRun: true } },
   saveSegment: {
     description: '保存人群（按等级、阶段、RFM、标签、日期、流失风险、CLV 组合条件）',
     example: { action: 'saveSegment', segmentId: 'sleeping-gold', name: '沉睡的金卡以上会员', rule: { all: [{ field: 'stage', op: 'eq', value: 'sleeping' }, { field: 'tierId', op: 'in', value: ['gold', 'black'] }] } },

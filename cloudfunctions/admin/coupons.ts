@@ -158,6 +158,7 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
     const due = db.collection('coupons').where({ status: 'available', validUntil: _.lte(ctx.now) })
     if (event.dryRun) return { dryRun: true, marked: (await due.count()).total }
     const { stats } = await due.update({ data: { status: 'expired', expiredAt: ctx.now } })
+    if (stats.updated) await audit({ actor: actorOf(ctx), action: 'expireCoupons', target: 'coupons', after: { marked: stats.updated }, at: ctx.now })
     return { dryRun: false, marked: stats.updated }
   },
 }

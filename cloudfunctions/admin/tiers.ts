@@ -67,22 +67,27 @@ export const adminTierActions: Pick<Actions<AdminEvent>, 'getTierLadder' | 'setT
   async tagMembers(event, ctx) {
     await requireAdmin(ctx)
     let updated = 0
+    let unchanged = 0
     const missing: string[] = []
     for (const openid of event.openids) {
       try {
-        await transact(async t => {
+        const changed = await transact(async t => {
           const member = await memberIn(t, openid)
           const manualTags = [...new Set([...member.manualTags.filter(tag => !event.remove.includes(tag)), ...event.add])]
+          if (manualTags.length === member.manualTags.length && manualTags.every(tag => member.manualTags.includes(tag))) return false
+          if (event.dryRun) return true
           const tags = [...new Set([...manualTags, ...member.ruleTags])]
           await t.collection('members').doc(openid).update({ data: { manualTags, tags, updatedAt: ctx.now } })
           await auditIn(t, { actor: actorOf(ctx), action: 'tagMembers', target: openid, before: { manualTags: member.manualTags }, after: { manualTags }, at: ctx.now })
+          return true
         })
-        updated++
+        if (changed) updated++
+        else unchanged++
       } catch (err) {
         if (!(err instanceof AppError) || (err.code !== 'NOT_FOUND' && err.code !== 'PERMISSION_DENIED')) throw err
         missing.push(openid)
       }
     }
-    return { updated, missing }
+    return { dryRun: event.dryRun, updated, unchanged, missing }
   },
 }

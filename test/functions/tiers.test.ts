@@ -70,7 +70,14 @@ describe('tags and segments', () => {
   test('manual tags; a saved segment previews its count and sample and feeds coupon issue and a segment audience', async () => {
     const ids = ['o_seg_1', 'o_seg_2', 'o_seg_3']
     for (const id of ids) await signUp(env, id)
+    const dryTags = await env.admin({ action: 'tagMembers', openids: ['o_seg_1', 'o_seg_2', 'o_nobody'], add: ['母婴偏好'], dryRun: true })
+    expect(dryTags).toMatchObject({ ok: true, data: { dryRun: true, updated: 2, unchanged: 0, missing: ['o_nobody'] } })
+    expect((await memberDoc(env, 'o_seg_1')).manualTags).toEqual([])
+    expect((await env.db.collection('audit_log').where({ action: 'tagMembers' }).count()).total).toBe(0)
     expect(await env.admin({ action: 'tagMembers', openids: ['o_seg_1', 'o_seg_2', 'o_nobody'], add: ['母婴偏好'] })).toMatchObject({ ok: true, data: { updated: 2, missing: ['o_nobody'] } })
+    // tagging again changes nothing and audits nothing
+    expect(await env.admin({ action: 'tagMembers', openids: ['o_seg_1'], add: ['母婴偏好'] })).toMatchObject({ ok: true, data: { updated: 0, unchanged: 1 } })
+    expect((await env.db.collection('audit_log').where({ action: 'tagMembers' }).count()).total).toBe(2)
     expect(await env.admin({ action: 'tagMembers', openids: ['o_seg_2'], remove: ['母婴偏好'], add: ['咖啡控'] })).toMatchObject({ ok: true })
     expect((await memberDoc(env, 'o_seg_2')).tags).toEqual(['咖啡控'])
 
