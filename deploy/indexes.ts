@@ -29,7 +29,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // member freeMemberNo: where({ memberNo }).count(); admin coupons: where({ memberNo: _.in(…) }).
     // Unique: one member per number.
     { name: 'memberNo_unique', keys: { memberNo: 1 }, unique: true },
-    // admin listMembers: orderBy('createdAt', 'desc').skip().limit()
+    // admin listMembers: orderBy('createdAt', 'desc').skip().limit();
+    // admin report: where({ createdAt: range, _id: _.gt(last) }).orderBy('_id', 'asc') (members who joined)
     { name: 'createdAt_desc', keys: { createdAt: -1 } },
     // admin expirePoints: where({ 'pointBatches.expiresAt': _.lte(now) }).orderBy('_id', 'asc') (multikey)
     { name: 'pointBatches_expiresAt', keys: { 'pointBatches.expiresAt': 1 } },
@@ -38,6 +39,7 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'stage_createdAt', keys: { stage: 1, createdAt: 1 } },
     // tiers modelsAndCuts: where({ 'stats.purchaseDays': _.gte(1) }).orderBy('_id', 'asc')
     { name: 'stats_purchaseDays_id', keys: { 'stats.purchaseDays': 1, _id: 1 } },
+    // Not indexed: admin report's member snapshot (aggregate group by stage, tier over all members).
     // Not indexed: segments (admin segments.ts, coupon issuing to a segment) filter on any mix of
     // SEGMENT_FIELDS ordered by _id, an admin-time scan; index the fields your segments use most.
   ],
@@ -52,9 +54,12 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // shared/members.ts ledgerOf (member pointsHistory, exportMyData):
     // where({ memberId }).orderBy('createdAt', 'desc').orderBy('seq', 'desc').orderBy('_id', 'desc')
     { name: 'memberId_createdAt_seq_id', keys: { memberId: 1, createdAt: -1, seq: -1, _id: -1 } },
+    // admin report: aggregate().match({ createdAt: month of the range }).group(kind, sourceType)
+    { name: 'createdAt', keys: { createdAt: 1 } },
   ],
   purchases: [
-    // tiers similarity: where({ createdAt: _.gte(a year ago) }).orderBy('_id', 'asc')
+    // tiers similarity: where({ createdAt: _.gte(a year ago) }).orderBy('_id', 'asc');
+    // admin report: where({ createdAt: range, _id: _.gt(last) }).orderBy('_id', 'asc')
     { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
     // member exportMyData: where({ memberId }).orderBy('createdAt', 'desc');
     // member tasks first_purchase: where({ memberId }).count()
@@ -76,6 +81,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
   checkins: [
     // member exportMyData: where({ memberId }).orderBy('day', 'desc') (check-in days are read by _id)
     { name: 'memberId_day', keys: { memberId: 1, day: -1 } },
+    // admin report: aggregate().match({ day: range }).group(day, kind)
+    { name: 'day_kind', keys: { day: 1, kind: 1 } },
   ],
   coupon_templates: [
     // admin listCouponTemplates: where({ status }).orderBy('_id', 'asc')
@@ -99,6 +106,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_type_status_validUntil', keys: { memberId: 1, type: 1, status: 1, validUntil: 1 } },
     // admin expireCoupons: where({ status: 'available', validUntil: _.lte(now) })
     { name: 'status_validUntil', keys: { status: 1, validUntil: 1 } },
+    // admin report: aggregate().match({ issuedAt: range[, status: 'available', validUntil] }).group(templateId, status)
+    { name: 'issuedAt', keys: { issuedAt: 1 } },
   ],
   coupon_claims: [
     // member claim center: where({ memberId }).orderBy('_id', 'asc')
@@ -128,6 +137,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
   reminders_log: [
     // shared/reminders.ts recent log: where({ memberId: _.in(…), sentAt: _.gte(…) })
     { name: 'memberId_sentAt', keys: { memberId: 1, sentAt: -1 } },
+    // admin report: where({ sentAt: range, _id: _.gt(last) }).orderBy('_id', 'asc')
+    { name: 'sentAt_id', keys: { sentAt: 1, _id: 1 } },
   ],
   item_neighbors: [], // by _id (the product id, or __popular__)
   nps_state: [], // by _id (the member's OPENID) only
@@ -154,5 +165,15 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
   jobs: [
     // tiers shardsOf: where({ runId }).orderBy('index', 'asc')
     { name: 'runId_index', keys: { runId: 1, index: 1 } },
+  ],
+  member_imports: [
+    // admin importMembers: where({ externalId: _.in(…) }) (an externalId imported with another phone);
+    // rows and the claim at phone binding read by _id (the phone)
+    { name: 'externalId', keys: { externalId: 1 } },
+  ],
+  coupon_codes: [
+    // shared/coupons.ts issueCouponIn: where({ templateId, seq }) — the next unassigned code of a
+    // template's pool (code docs and the pool counter are otherwise read by _id)
+    { name: 'templateId_seq', keys: { templateId: 1, seq: 1 } },
   ],
 }

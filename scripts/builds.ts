@@ -51,3 +51,30 @@ export function ensureH5Built(): void {
 export function ensureWeappBuilt(): void {
   if (isStale(path.join(WEAPP_DIR, 'app.json'), SOURCES.weapp)) taroBuild('weapp')
 }
+
+/** The client components also compiled to native custom components (miniprogram-simulate tests). */
+export const NATIVE_COMPONENTS = ['components/member-code', 'components/coupon-card']
+/** `taro build native-components --type weapp` output; never part of dist/weapp. */
+export const NATIVE_COMPONENTS_DIR = path.join(ROOT, 'dist/native-components')
+
+/**
+ * Builds dist/native-components when older than client/, domain/ or types/: NATIVE_COMPONENTS compiled
+ * by Taro to native weapp custom components, with the app's own Taro config
+ * (client/native-components/config/index.ts wraps client/config/index.ts and only moves the output).
+ */
+export function ensureNativeComponentsBuilt(): void {
+  const stamp = path.join(NATIVE_COMPONENTS_DIR, `${NATIVE_COMPONENTS[NATIVE_COMPONENTS.length - 1]}.js`)
+  if (!isStale(stamp, SOURCES.weapp) && NATIVE_COMPONENTS.every(c => fs.existsSync(path.join(NATIVE_COMPONENTS_DIR, `${c}.js`)))) return
+  console.log('building the native components (about half a minute)…')
+  const taro = path.join(ROOT, 'node_modules', '.bin', 'taro')
+  const r = spawnSync(taro, ['build', 'native-components', '--type', 'weapp', '--components', NATIVE_COMPONENTS.join(',')], {
+    cwd: path.join(ROOT, 'client', 'native-components'),
+    env: { ...process.env, NODE_ENV: 'production' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  if (r.status !== 0) {
+    const tail = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').slice(-40).join('\n')
+    throw new Error(`taro build native-components failed (${r.status ?? r.error?.message}):\n${tail}`)
+  }
+}

@@ -7,8 +7,10 @@ import { LifecycleConfigSchema, ModelParamsSchema } from './analytics'
 import { SegmentRuleSchema, segmentId } from './segments'
 import { ProductInputSchema } from './products'
 import { ReminderAdminActions } from './reminders'
+import { ImportAdminActions } from './import'
 import { CampaignAdminActions } from './campaigns'
 import { NpsAdminActions } from './nps'
+import { ReportAdminActions } from './report'
 import { TaskRulesSchema } from './tasks'
 import { TierLadderSchema } from './tiers'
 
@@ -98,8 +100,10 @@ export const AdminEvents = z.discriminatedUnion('action', [
     })
     .strict(),
   ...Object.values(ReminderAdminActions),
+  ...Object.values(ImportAdminActions),
   ...Object.values(CampaignAdminActions),
   ...Object.values(NpsAdminActions),
+  ...Object.values(ReportAdminActions),
   /** pins the churn/CLV model parameters the daily job uses instead of refitting (null: refit daily again) */
   z.object({ action: z.literal('pinModelParams'), params: ModelParamsSchema.nullable() }).strict(),
   z.object({ action: z.literal('saveSegment'), segmentId, name: z.string().min(1).max(30), rule: SegmentRuleSchema }).strict(),
@@ -261,6 +265,10 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   campaignReport: { description: '活动效果：发券组与对照组在活动期内的购买率、消费与提升（含 95% 区间与 p 值）', example: { action: 'campaignReport', campaignId: 'winback-2026-12' } },
   listCampaigns: { description: '列出营销活动及状态', example: { action: 'listCampaigns' } },
   npsReport: { description: 'NPS（净推荐值）按门店和月份：回答数、推荐者、中立者、贬损者', example: { action: 'npsReport', from: '2026-11-01', to: '2026-11-30' } },
+  report: {
+    description: '经营报表（上海自然日，含首尾，最多 366 天）：阶段×等级、新增会员、复购率、平均与预测 LTV、按入会月留存、各券领取与核销率、签到日活、积分发放/消耗/过期、提醒发送及其后 followUpDays 天内的购买',
+    example: { action: 'report', from: '2026-01-01', to: '2026-11-30', followUpDays: 7 },
+  },
   dryRunReminders: { description: '预演下一次提醒：谁会收到什么，谁因何被跳过或延后', example: { action: 'dryRunReminders', limit: 200 } },
   pinModelParams: {
     description: '固定流失/CLV 模型参数（BG/NBD r, alpha, a, b；Gamma-Gamma p, q, gamma，单位：周）；null 恢复每日重新拟合',
@@ -276,4 +284,12 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   deleteSegment: { description: '删除人群', example: { action: 'deleteSegment', segmentId: 'sleeping-gold' } },
   dailyJobs: { description: '每日定时任务（03:30）：过期积分清理 + 过期券标记', example: { action: 'dailyJobs' } },
   expireCoupons: { description: '把已过有效期的券标记为已过期（dailyJobs 每日运行；dryRun 只统计）', example: { action: 'expireCoupons', dryRun: true } },
+  importMembers: {
+    description: '批量导入会员与期初积分（每次最多 500 行，按手机号幂等；未绑定的手机号在会员绑定时领取；dryRun 只出报告）',
+    example: { action: 'importMembers', batchId: 'migr-20261123-001', dryRun: true, rows: [{ externalId: 'C10086', phone: '13800138000', name: '王小明', birthday: '1990-05-20', joinDate: '2019-03-01', openingPoints: 1200, tierId: 'silver', tags: ['老会员'] }] },
+  },
+  importCouponCodes: {
+    description: '给券模板导入合作方兑换码（模板内唯一，重复的逐个拒绝；发券时每张券原子地分到一个码）',
+    example: { action: 'importCouponCodes', templateId: 'gift-partner', codes: ['PTN-8H2K-Q9ZX', 'PTN-4M7C-W2RT'], batchId: 'codes-20261123-01', dryRun: true },
+  },
 }

@@ -109,6 +109,8 @@ export interface CouponDoc {
   issuedAt: Date
   usedAt: Date | null
   writeOffId: string | null
+  /** a partner's exchange code from the template's imported pool (admin.importCouponCodes), taken at issue */
+  externalCode?: string | null
 }
 
 /** What a member (or the till) sees of a coupon; `state` is computed at read time. */
@@ -133,6 +135,8 @@ export interface CouponView {
   notYetValid: boolean
   issuedAt: string
   usedAt: string | null
+  /** the partner's exchange code, for templates with imported codes (member views only) */
+  externalCode?: string
 }
 
 /** A template as the claim center or the points mall lists it for one member. */

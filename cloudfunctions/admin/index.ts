@@ -20,8 +20,10 @@ import { requireAdmin } from '../shared/access'
 import { adminCampaignActions } from './campaigns'
 import { adminNpsActions } from './nps'
 import { adminCouponActions } from './coupons'
+import { adminImportActions } from './import'
 import { adminProductActions } from './products'
 import { adminReminderActions } from './reminders'
+import { adminReportActions } from './report'
 import { adminSegmentActions } from './segments'
 import { adminTierActions } from './tiers'
 
@@ -60,8 +62,10 @@ const actions: Actions<AdminEvent> = {
   ...adminSegmentActions,
   ...adminProductActions,
   ...adminReminderActions,
+  ...adminImportActions,
   ...adminCampaignActions,
   ...adminNpsActions,
+  ...adminReportActions,
 
   async listMembers(event, ctx) {
     await requireAdmin(ctx)

@@ -1,5 +1,5 @@
 /** The member's coupons: claim center, my coupons, detail, and the points mall. */
-import type { CouponChannel, CouponTemplate, OfferView } from '../../types/coupons'
+import type { CouponChannel, CouponTemplate, CouponView, OfferView } from '../../types/coupons'
 import type { Member, MemberEvent } from '../../types/member'
 import { AppError } from '../../types/result'
 import { describeCoupon, offerBlocker, toCouponView, validityText } from '../../domain/coupons'
@@ -15,6 +15,12 @@ import { findById, readAll } from '../shared/query'
 import type { CouponDoc } from '../../types/coupons'
 import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
+
+/** The member's view of a coupon, with the partner's exchange code when the template had imported codes. */
+function couponView(c: CouponDoc, now: Date): CouponView {
+  const view = toCouponView(c, now)
+  return c.externalCode ? { ...view, externalCode: c.externalCode } : view
+}
 
 /** Active templates offered on a channel, with what this member holds of each. */
 async function offers(member: Member, channel: CouponChannel, now: Date): Promise<OfferView[]> {
@@ -76,11 +82,11 @@ export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCou
     const couponId = derivedId('cpn', 'claim', openid, event.templateId, event.requestId)
     return transact(async t => {
       const existing = await getInTransaction<CouponDoc>(t, 'coupons', couponId)
-      if (existing) return { coupon: toCouponView(existing, ctx.now), replayed: true }
+      if (existing) return { coupon: couponView(existing, ctx.now), replayed: true }
       const member = await memberIn(t, openid)
       const coupon = await issueCouponIn(t, { templateId: event.templateId, member, channel: 'claim_center', couponId, now: ctx.now })
       await t.collection('members').doc(openid).update({ data: { lastClaimAt: ctx.now } })
-      return { coupon: toCouponView(coupon, ctx.now), replayed: false }
+      return { coupon: couponView(coupon, ctx.now), replayed: false }
     })
   },
 
@@ -93,7 +99,7 @@ export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCou
       couponsInState(member._id, 'expired', ctx.now).count(),
     ])
     return {
-      items: page.data.slice(0, event.limit).map(c => toCouponView(c, ctx.now)),
+      items: page.data.slice(0, event.limit).map(c => couponView(c, ctx.now)),
       hasMore: page.data.length > event.limit,
       counts: { available: available.total, used: used.total, expired: expired.total },
     }
@@ -104,7 +110,7 @@ export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCou
     const coupon = await findById<CouponDoc>(coupons, event.couponId)
     // another member's coupon is "not found": ids and codes of others are never confirmed
     if (!coupon || coupon.memberId !== member._id) throw new AppError('NOT_FOUND', '券不存在')
-    return { coupon: toCouponView(coupon, ctx.now) }
+    return { coupon: couponView(coupon, ctx.now) }
   },
 
   async pointsMall(_event, ctx) {
@@ -122,14 +128,14 @@ export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCou
       const existing = await getInTransaction<CouponDoc>(t, 'coupons', couponId)
       if (existing) {
         const template = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
-        return { coupon: toCouponView(existing, ctx.now), pointsSpent: template?.pointsPrice ?? 0, balance: member.points, replayed: true }
+        return { coupon: couponView(existing, ctx.now), pointsSpent: template?.pointsPrice ?? 0, balance: member.points, replayed: true }
       }
       const template = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
       if (!template || !template.channels.includes('points_mall') || !template.pointsPrice) throw new AppError('NOT_FOUND', '积分商城没有这件商品')
       const coupon = await issueCouponIn(t, { templateId: template._id, member, channel: 'points_mall', couponId, now: ctx.now })
       const change = spendPoints(member, template.pointsPrice, { now: ctx.now, source: { type: 'exchange', id: couponId }, reason: `兑换：${template.name}` })
       await applyWalletChange(t, member, change, { now: ctx.now, operator: openid })
-      return { coupon: toCouponView(coupon, ctx.now), pointsSpent: template.pointsPrice, balance: change.wallet.points, replayed: false }
+      return { coupon: couponView(coupon, ctx.now), pointsSpent: template.pointsPrice, balance: change.wallet.points, replayed: false }
     })
   },
 }

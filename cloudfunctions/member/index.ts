@@ -10,13 +10,16 @@ import { CODE_STEP_SECONDS, deriveMemberKey } from '../../domain/member-code'
 import { expireDue, expiringSoon } from '../../domain/points'
 import { growthInWindow, tierProgress } from '../../domain/tiers'
 import { linkInviter } from '../shared/referrals'
-import { loadRules, TIER_LADDER } from '../shared/rules'
+import { loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
+import type { MemberImportDoc } from '../../types/import'
+import { planClaim } from '../../domain/import'
+import { wholeFields } from '../shared/activity'
 import { auditIn } from '../shared/audit'
 import { cloud, db, _ } from '../shared/cloud'
 import { defineFunction, requireUser } from '../shared/handler'
 import { deletedError, isDeleted, ledgerOf, loadMember, members, parseMember, toLedgerItem } from '../shared/members'
 import { findById, readAll } from '../shared/query'
-import type { Doc } from '../shared/sdk-types'
+import type { Doc, Transaction } from '../shared/sdk-types'
 import { getInTransaction, isDuplicateKey, transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
 
@@ -64,15 +67,33 @@ async function bindPhoneTo(openid: string, phone: string, now: Date, consumeSmsC
     const claim = await getInTransaction<{ memberId: string }>(t, 'member_phones', phone)
     if (claim && claim.memberId !== openid) throw new AppError('ALREADY_EXISTS', '该手机号已绑定其他会员')
     if (consumeSmsCode) await t.collection('phone_codes').doc(openid).remove()
-    if (member.phone === phone && claim) return member
+    if (member.phone === phone && claim) return claimImportIn(t, member, phone, now)
     if (member.phone && member.phone !== phone) {
       const old = await getInTransaction<{ memberId: string }>(t, 'member_phones', member.phone)
       if (old?.memberId === openid) await t.collection('member_phones').doc(member.phone).remove()
     }
     if (!claim) await t.collection('member_phones').add({ data: { _id: phone, memberId: openid, boundAt: now } })
     await t.collection('members').doc(openid).update({ data: { phone, updatedAt: now } })
-    return { ...member, phone, updatedAt: now }
+    return claimImportIn(t, { ...member, phone, updatedAt: now }, phone, now)
   })
+}
+
+/**
+ * A member imported by the brand (admin.importMembers) with this phone and not yet claimed: the
+ * binding member takes over the imported profile and opening balance, in the binding transaction.
+ * The import record turns `claimed` here, so two parallel binds (or a retry) credit it once; the
+ * ledger row's id (`adjust:import:<importId>`) could not be booked twice anyway.
+ */
+async function claimImportIn(t: Transaction, member: Member, phone: string, now: Date): Promise<Member> {
+  const record = await getInTransaction<MemberImportDoc>(t, 'member_imports', phone)
+  if (!record || record.status !== 'pending') return member
+  const [{ rules: pointRules }, { rules: ladder }] = await Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER)])
+  const plan = planClaim(member, record, { now, expiryMonths: pointRules.expiryMonths, ladder, via: 'bind' })
+  if (Object.keys(plan.memberPatch).length) await t.collection('members').doc(member._id).update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
+  if (plan.change.entries.length) await applyWalletChange(t, member, plan.change, { now, operator: member._id })
+  await t.collection('member_imports').doc(phone).update({ data: plan.recordPatch })
+  await auditIn(t, { actor: member._id, action: 'claimImportedMember', target: member._id, before: { points: member.points }, after: { points: plan.change.wallet.points, importId: record.importId, externalId: record.externalId }, at: now })
+  return { ...member, ...plan.memberPatch, ...plan.change.wallet, updatedAt: now }
 }
 
 export const main = defineFunction(MemberEvents, {

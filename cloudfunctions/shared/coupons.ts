@@ -6,6 +6,7 @@
  */
 import { sha256 } from 'js-sha256'
 import type { CouponChannel, CouponDoc, CouponTemplate } from '../../types/coupons'
+import { codePoolId, type CouponCodeDoc, type CouponCodePoolDoc } from '../../types/import'
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { couponFromTemplate, inAudience, templateOver } from '../../domain/coupons'
@@ -40,15 +41,38 @@ export async function issueCouponIn(t: Transaction, args: { templateId: string; 
   const held = claim?.count ?? 0
   if (held >= template.perMemberLimit) throw new AppError('LIMIT_REACHED', `每人限领 ${template.perMemberLimit} 张，已达上限`)
 
+  const externalCode = await takeExternalCodeIn(t, { templateId, couponId, memberId: member._id, now })
   await t.collection('coupon_templates').doc(templateId).update({
     data: { issued: template.issued + 1, ...(template.stock !== null ? { stock: template.stock - 1 } : {}), updatedAt: now },
   })
   const claimDoc = { templateId, memberId: member._id, count: held + 1, updatedAt: now }
   if (claim) await t.collection('coupon_claims').doc(claimId(templateId, member._id)).update({ data: claimDoc })
   else await t.collection('coupon_claims').add({ data: { _id: claimId(templateId, member._id), ...claimDoc } })
-  const coupon: CouponDoc = { _id: couponId, code: couponCodeFor(couponId), memberId: member._id, memberNo: member.memberNo, channel, ...couponFromTemplate(template, now) }
+  const coupon: CouponDoc = { _id: couponId, code: couponCodeFor(couponId), memberId: member._id, memberNo: member.memberNo, channel, ...couponFromTemplate(template, now), ...(externalCode ? { externalCode } : {}) }
   await t.collection('coupons').add({ data: coupon })
   return coupon
+}
+
+/**
+ * A template with imported partner codes (`coupon_codes`, see types/import.ts) hands out code number
+ * `pool.assigned` with each coupon: the pool counter is read and written in the issuing transaction,
+ * so parallel issues serialize on it and no code is given twice. An empty pool is OUT_OF_STOCK.
+ * Templates without a pool answer null (one extra read).
+ */
+async function takeExternalCodeIn(t: Transaction, args: { templateId: string; couponId: string; memberId: string; now: Date }): Promise<string | null> {
+  const pool = await getInTransaction<CouponCodePoolDoc>(t, 'coupon_codes', codePoolId(args.templateId))
+  if (!pool) return null
+  if (pool.assigned >= pool.imported) throw new AppError('OUT_OF_STOCK', '兑换码已发完')
+  // seq → code never changes after the import, so this lookup outside the transaction is safe
+  const { data } = await db.collection('coupon_codes').where({ templateId: args.templateId, seq: pool.assigned }).limit(1).get()
+  const slot = data[0] ? await getInTransaction<CouponCodeDoc>(t, 'coupon_codes', String(data[0]._id)) : null
+  if (!slot || slot.couponId) {
+    console.error(`[coupons] code pool of ${args.templateId} is inconsistent at seq ${pool.assigned}`)
+    throw new AppError('FAILED_PRECONDITION', '兑换码库存异常，请联系管理员')
+  }
+  await t.collection('coupon_codes').doc(slot._id).update({ data: { couponId: args.couponId, memberId: args.memberId, assignedAt: args.now } })
+  await t.collection('coupon_codes').doc(pool._id).update({ data: { assigned: pool.assigned + 1, updatedAt: args.now } })
+  return slot.code
 }
 
 /** Readers decide `expired` from validUntil; these are the coupons of one state, for lists and counts. */

@@ -113,4 +113,21 @@ export const memberApi = {
   setReminderPreference(kind: ReminderKind, on: boolean): Out<'setReminderPreference'> {
     return callFunction('member', { action: 'setReminderPreference', kind, on })
   },
+
+  /** 净推荐值: whether to ask now, and about which recent purchase (`ask: false` with the reason otherwise). */
+  npsPrompt(): Out<'npsPrompt'> {
+    return callFunction('member', { action: 'npsPrompt' })
+  },
+  /** `score` 0–10, `comment` up to NPS_COMMENT_MAX (types/nps.ts); a resend for the same purchase comes back `replayed`. */
+  submitNps(purchaseId: string, score: number, comment: string): Out<'submitNps'> {
+    return callFunction('member', { action: 'submitNps', purchaseId, score, comment })
+  },
+  /** 以后再说: counts as asked (no question for NPS_COOLDOWN_DAYS). */
+  dismissNps(purchaseId: string): Out<'dismissNps'> {
+    return callFunction('member', { action: 'dismissNps', purchaseId })
+  },
+  /** 不再询问 (`true`), until turned back on (`false`). */
+  setNpsOptOut(optOut: boolean): Out<'setNpsOptOut'> {
+    return callFunction('member', { action: 'setNpsOptOut', optOut })
+  },
 }

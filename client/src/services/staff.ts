@@ -55,4 +55,12 @@ export const staffApi = {
   today(): Out<'today'> {
     return callFunction('staff', { action: 'today' })
   },
+  /** 回访任务: the store's follow-ups of detractors' NPS answers, newest first. */
+  followUps(status: 'open' | 'closed', limit = 50): Out<'followUps'> {
+    return callFunction('staff', { action: 'followUps', status, limit })
+  },
+  /** 完成回访, once; `note` (2–200 characters) says what the call or visit found. */
+  closeFollowUp(followUpId: string, note: string): Out<'closeFollowUp'> {
+    return callFunction('staff', { action: 'closeFollowUp', followUpId, note })
+  },
 }

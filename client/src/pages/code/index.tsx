@@ -1,13 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidHide, useDidShow, useUnload } from '@tarojs/taro'
-import { memberCode, secondsUntilNextCode } from '../../../../domain/member-code'
 import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { loadCodeKey, saveCodeKey, type CodeKey } from '../../utils/code-key'
-import { groupDigits } from '../../utils/format'
-import QrCanvas from './qr-canvas'
+import MemberCode from '../../components/member-code'
 import './index.css'
 
 type State =
@@ -15,8 +13,6 @@ type State =
   | { status: 'error'; message: string }
   /** `offline`: the key came from storage because getCodeKey failed (the code is still valid) */
   | { status: 'ready'; key: CodeKey; offline: string }
-
-const QR_SIZE = 220
 
 function sameKey(a: CodeKey, b: CodeKey) {
   return a.key === b.key && a.memberNo === b.memberNo && a.keyVersion === b.keyVersion
@@ -31,7 +27,6 @@ export default function CodePage() {
     const cached = loadCodeKey()
     return cached ? { status: 'ready', key: cached, offline: '' } : { status: 'loading' }
   })
-  const [now, setNow] = useState(() => new Date())
   const [refreshing, setRefreshing] = useState(false)
   const [bright, setBright] = useState(false)
   const fetching = useRef(false)
@@ -52,7 +47,6 @@ export default function CodePage() {
           const key = res.data
           saveCodeKey(key)
           setState(s => (s.status === 'ready' && sameKey(s.key, key) ? { ...s, offline: '' } : { status: 'ready', key, offline: '' }))
-          setNow(new Date())
           if (manual) void Taro.showToast({ title: '已刷新', icon: 'success' })
           return
         }
@@ -75,12 +69,6 @@ export default function CodePage() {
   useEffect(() => {
     void fetchKey(false)
   }, [fetchKey])
-
-  // the clock: the code changes every step, the countdown every second
-  useEffect(() => {
-    const timer = setInterval(() => setNow(new Date()), 1000)
-    return () => clearInterval(timer)
-  }, [])
 
   // weapp: full brightness while the code is on screen, the member's own setting back on leave
   const savedBrightness = useRef<number | null>(null)
@@ -144,41 +132,19 @@ export default function CodePage() {
     )
   }
 
-  const code = memberCode(state.key.key, state.key.memberNo, now)
-  const seconds = secondsUntilNextCode(now)
   return (
     <View className='page'>
-      <View className='card code-card'>
-        <Text className='code-title'>向店员出示会员码</Text>
-        <View className='code-qr' data-code={code}>
-          <QrCanvas id='member-code-qr' text={code} size={QR_SIZE} />
-        </View>
-        <View id='member-code-digits' className='code-digits' data-code={code}>
-          {groupDigits(code)}
-        </View>
-        <Text id='member-code-countdown' className='code-countdown muted' data-seconds={seconds}>
-          {seconds} 秒后自动刷新
-        </Text>
-        {state.offline ? (
-          <Text id='member-code-offline' className='code-offline'>
-            网络不可用，已使用保存在本机的会员码（{state.offline}）
-          </Text>
-        ) : null}
-      </View>
-
-      <View id='member-code-brightness-hint' className='code-hint muted'>
-        {bright ? '已为你调高屏幕亮度，便于店员扫码' : '扫码时请调高屏幕亮度'}
-      </View>
-      <View className='code-hint muted'>会员码每 30 秒更新一次，截图无效，请勿转发他人</View>
-
-      <Button
-        id='member-code-refresh'
-        className='code-refresh'
-        disabled={refreshing || undefined}
-        onClick={() => void fetchKey(true)}
+      <MemberCode
+        codeKey={state.key.key}
+        memberNo={state.key.memberNo}
+        offline={state.offline}
+        refreshing={refreshing}
+        onRefresh={() => void fetchKey(true)}
       >
-        {refreshing ? '刷新中…' : '刷新会员码'}
-      </Button>
+        <View id='member-code-brightness-hint' className='code-hint muted'>
+          {bright ? '已为你调高屏幕亮度，便于店员扫码' : '扫码时请调高屏幕亮度'}
+        </View>
+      </MemberCode>
     </View>
   )
 }

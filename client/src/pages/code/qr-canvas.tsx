@@ -9,6 +9,11 @@ interface Props {
   text: string
   /** CSS pixels per side */
   size: number
+  /**
+   * weapp: the native custom component this canvas renders in (Taro's `$scope` when a component is built
+   * with `taro build native-components`): a page-level selector query cannot see into its shadow tree
+   */
+  scope?: unknown
 }
 
 interface Surface {
@@ -42,7 +47,7 @@ function paint(surface: Surface, text: string, size: number): boolean {
  * A QR code drawn on a canvas: weapp `<Canvas type='2d'>` (its node comes from a selector query once
  * the page has rendered it), H5 a plain <canvas>. Redrawn whenever `text` changes.
  */
-export default function QrCanvas({ id, text, size }: Props) {
+export default function QrCanvas({ id, text, size, scope }: Props) {
   const h5Canvas = useRef<HTMLCanvasElement | null>(null)
   const weappNode = useRef<Surface | null>(null)
 
@@ -58,7 +63,9 @@ export default function QrCanvas({ id, text, size }: Props) {
     }
     let cancelled = false
     Taro.nextTick(() => {
-      Taro.createSelectorQuery()
+      const query = Taro.createSelectorQuery()
+      if (scope) query.in(scope as Parameters<typeof query.in>[0])
+      query
         .select(`#${id}`)
         .fields({ node: true, size: true })
         .exec((res: Array<{ node?: Surface } | null>) => {
@@ -71,7 +78,7 @@ export default function QrCanvas({ id, text, size }: Props) {
     return () => {
       cancelled = true
     }
-  }, [id, text, size])
+  }, [id, text, size, scope])
 
   if (process.env.TARO_ENV === 'h5') {
     return (

@@ -6,8 +6,8 @@ import type { MemberOutputs } from '../../../../types/member'
 import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
-import { shanghaiDateText } from '../../utils/format'
-import { COUPON_STATE_TEXT, couponValidityShort } from './coupon-text'
+import CouponCard from '../../components/coupon-card'
+import { COUPON_STATE_TEXT } from './coupon-text'
 import './coupon.css'
 import './index.css'
 
@@ -103,7 +103,7 @@ export default function CouponsPage() {
     void fetchPage('tab')
   }
 
-  const open = (c: CouponView) => void Taro.navigateTo({ url: `/pages/coupon/index?couponId=${encodeURIComponent(c.couponId)}` })
+  const open = (couponId: string) => void Taro.navigateTo({ url: `/pages/coupon/index?couponId=${encodeURIComponent(couponId)}` })
 
   return (
     <View className='page'>
@@ -147,32 +147,7 @@ export default function CouponsPage() {
         </View>
       ) : null}
 
-      {loaded
-        ? items.map(c => (
-            <View
-              key={c.couponId}
-              id={`coupon-${c.couponId}`}
-              className={c.state === 'available' ? 'card coupon-item' : 'card coupon-item coupon-inactive'}
-              data-state={c.state}
-              onClick={() => open(c)}
-            >
-              <View className='coupon-item-main'>
-                <Text className='coupon-summary'>{c.summary}</Text>
-                <Text className='coupon-name'>{c.name}</Text>
-                <Text className='muted'>
-                  {c.state === 'used' && c.usedAt ? `${shanghaiDateText(c.usedAt)} 已使用` : couponValidityShort(c)}
-                </Text>
-              </View>
-              <View className='coupon-item-side'>
-                {c.state === 'available' ? (
-                  <Text className='coupon-link'>{c.type === 'makeup_card' ? '用于补签 ›' : c.notYetValid ? '未到可用时间' : '出示券码 ›'}</Text>
-                ) : (
-                  <Text className='coupon-stamp-small'>{COUPON_STATE_TEXT[c.state]}</Text>
-                )}
-              </View>
-            </View>
-          ))
-        : null}
+      {loaded ? items.map(c => <CouponCard key={c.couponId} coupon={c} onOpen={open} />) : null}
 
       {loaded && load.status === 'error' ? (
         <View id='coupons-more-error' className='error-text coupons-footer'>

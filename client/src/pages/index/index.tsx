@@ -9,6 +9,7 @@ import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { staffApi } from '../../services/staff'
 import Recommendations from '../../components/recommendations'
+import NpsCard from '../../components/nps-card'
 import TierCard, { type TierLoad } from '../../components/tier-card'
 import { shanghaiDateText } from '../../utils/format'
 import './index.css'
@@ -220,6 +221,7 @@ export default function IndexPage() {
         ) : null}
       </View>
       <TierCard load={tier} onRetry={retryTier} />
+      <NpsCard signedInKey={signedIn} />
       <View className='member-entries card'>
         <View id='member-code-entry' className='member-entry' onClick={go('/pages/code/index')}>
           <Text className='member-entry-icon'>▦</Text>

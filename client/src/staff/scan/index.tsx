@@ -5,6 +5,7 @@ import { staffApi } from '../../services/staff'
 import { PageError, PageLoading } from '../../components/page-state'
 import StaffDenied from '../components/denied'
 import MemberIdentify, { type MemberLookup } from '../components/member-identify'
+import FollowUpsEntry from '../followups/entry'
 import { useStaffMe } from '../components/use-staff-me'
 import { isDenied, till, tillErrorText, type ServedMember } from '../till'
 import '../staff.css'
@@ -18,11 +19,14 @@ export default function ScanPage() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   const busyRef = useRef(false)
+  /** counts the page being shown: the 回访任务 badge refreshes each time */
+  const [shown, setShown] = useState(0)
 
 
   // back from the result page (继续收银): the till may have been cleared
   useDidShow(() => {
     setServed(till.served())
+    setShown(n => n + 1)
   })
 
   const identify = async (
@@ -85,6 +89,8 @@ export default function ScanPage() {
           </Button>
         </View>
       </View>
+
+      <FollowUpsEntry id='till-followups-entry' refreshKey={shown} />
 
       {served ? (
         <View id='till-member' className='card'>

@@ -1,0 +1,457 @@
+/**
+ * Reports (`admin.report`): pure functions from plain rows to the report's sections. The shell
+ * (cloudfunctions/admin/report.ts) reads what the range needs — documents where they are few
+ * (members who joined, purchases, reminder sends, templates), grouped counts where a collection is
+ * large (member snapshot, coupons, check-ins, the points ledger) — and passes `now`. Days and months
+ * are Shanghai calendar days and months (domain/time.ts), whatever zone the host runs in.
+ */
+import dayjs from 'dayjs'
+import { STAGES, STAGE_NAMES } from '../types/analytics'
+import { REMINDER_KINDS, REMINDER_LABELS } from '../types/reminders'
+import type {
+  CheckinSection,
+  CohortSection,
+  CouponSection,
+  LtvRow,
+  LtvSection,
+  NewMembersSection,
+  PointsSection,
+  Rate,
+  ReminderRow,
+  ReminderSection,
+  RepurchaseSection,
+  ReportResult,
+  StageTierSection,
+} from '../types/report'
+import { daysInclusive } from '../types/report'
+import { BRAND_ZONE, shanghaiDay } from './time'
+
+const DAY_MS = 86_400_000
+
+export interface DayRange {
+  /** YYYY-MM-DD, Shanghai, both ends included */
+  from: string
+  to: string
+}
+
+/** Shanghai midnight starting a day (YYYY-MM-DD). */
+const midnight = (day: string) => dayjs.tz(`${day} 00:00`, BRAND_ZONE).toDate()
+/** Calendar arithmetic on day strings (in UTC, so the host's DST never shifts a day). */
+function addDays(day: string, n: number): string {
+  return new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)) + n)).toISOString().slice(0, 10)
+}
+function nextMonth(month: string): string {
+  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString().slice(0, 7)
+}
+
+/** The instants the range covers: [start, end), Shanghai midnights. */
+export function rangeBounds(range: DayRange): { start: Date; end: Date } {
+  return { start: midnight(range.from), end: midnight(addDays(range.to, 1)) }
+}
+
+/** Every day of the range, in order. */
+export function daysOf(range: DayRange): string[] {
+  return Array.from({ length: daysInclusive(range.from, range.to) }, (_x, i) => addDays(range.from, i))
+}
+
+/** Every Shanghai month (YYYY-MM) the range touches, with its part of the range as instants. */
+export function monthsOf(range: DayRange): Array<{ month: string; start: Date; end: Date }> {
+  const { start, end } = rangeBounds(range)
+  const out: Array<{ month: string; start: Date; end: Date }> = []
+  for (let month = range.from.slice(0, 7); month <= range.to.slice(0, 7); month = nextMonth(month)) {
+    const next = nextMonth(month)
+    out.push({ month, start: new Date(Math.max(midnight(`${month}-01`).getTime(), start.getTime())), end: new Date(Math.min(midnight(`${next}-01`).getTime(), end.getTime())) })
+  }
+  return out
+}
+
+export const shanghaiMonth = (at: Date) => shanghaiDay(at).slice(0, 7)
+
+/** Months from `a` to `b` (YYYY-MM), b − a. */
+function monthDiff(a: string, b: string): number {
+  return (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7))
+}
+
+export const rate = (n: number, d: number): Rate => (d > 0 ? n / d : null)
+const avg = (sum: number, n: number): number | null => (n > 0 ? Math.round(sum / n) : null)
+
+// ---------------------------------------------------------------------------------------------
+// inputs
+
+/** Members grouped by stage and tier (non-deleted), with their summed lifetime spend. */
+export interface StageTierRow {
+  stage: string | null
+  tierId: string | null
+  n: number
+  spendFen: number
+}
+/** Per tier: buyers (stats.purchases ≥ 1) and their summed spend. */
+export interface BuyerRow {
+  tierId: string | null
+  n: number
+  spendFen: number
+}
+/** Per tier: members the daily job scored, their summed spend, predicted value and risk. */
+export interface ScoredRow {
+  tierId: string | null
+  n: number
+  spendFen: number
+  clvFen: number
+  risk: number
+}
+export interface JoinedMember {
+  _id: string
+  createdAt: Date
+}
+export interface PurchaseRow {
+  _id: string
+  memberId: string
+  /** paid fen */
+  amountFen: number
+  refundedFen?: number
+  status?: string
+  createdAt: Date
+}
+export interface TemplateRow {
+  _id: string
+  name: string
+  type: string
+  totalStock: number | null
+}
+/** Coupons issued in the range, per template and stored status; `lapsed`: available but past validUntil now. */
+export interface CouponCountRow {
+  templateId: string
+  status: string
+  n: number
+}
+export interface CheckinCountRow {
+  day: string
+  kind: string
+  n: number
+  points: number
+}
+/** The ledger in one month of the range, per kind and source: summed positive and negative deltas. */
+export interface LedgerSumRow {
+  month: string
+  kind: string
+  sourceType: string
+  pos: number
+  neg: number
+}
+export interface ReminderLogRow {
+  _id: string
+  memberId: string
+  kind: string
+  sentAt: Date
+  status: string
+}
+
+export interface ReportInput {
+  range: DayRange
+  now: Date
+  followUpDays: number
+  /** the ladder's tiers, lowest first (members without a tier count as the first) */
+  tiers: Array<{ tierId: string; name: string }>
+  stageTier: StageTierRow[]
+  buyers: BuyerRow[]
+  scored: ScoredRow[]
+  /** members who joined in the range */
+  joined: JoinedMember[]
+  /** purchases from the range's start to its end + followUpDays */
+  purchases: PurchaseRow[]
+  templates: TemplateRow[]
+  coupons: CouponCountRow[]
+  /** per template: coupons issued in the range that are available but past validUntil now */
+  lapsed: Array<{ templateId: string; n: number }>
+  checkins: CheckinCountRow[]
+  ledger: LedgerSumRow[]
+  /** reminder sends (any status) in the range */
+  reminders: ReminderLogRow[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// sections
+
+const UNKNOWN_TIER = (tierId: string) => ({ tierId, name: tierId })
+
+function tierList(tiers: ReportInput['tiers'], seen: Array<string | null>): Array<{ tierId: string; name: string }> {
+  const list = [...tiers]
+  for (const id of seen) if (id && !list.some(t => t.tierId === id)) list.push(UNKNOWN_TIER(id))
+  return list
+}
+const tierOf = (tiers: ReportInput['tiers'], id: string | null) => id ?? tiers[0]?.tierId ?? 'base'
+
+/** Members by lifecycle stage × tier, as stored now (stage: the daily job; tier: purchases, reviews, admins). */
+export function stageTierSection(rows: StageTierRow[], ladder: ReportInput['tiers']): StageTierSection {
+  const tiers = tierList(ladder, rows.map(r => r.tierId))
+  const stages: string[] = [...STAGES]
+  for (const r of rows) if (r.stage && !stages.includes(r.stage)) stages.push(r.stage)
+  const table = stages.map(stage => ({ stage, name: STAGE_NAMES[stage as keyof typeof STAGE_NAMES] ?? stage, counts: tiers.map(() => 0), total: 0 }))
+  for (const r of rows) {
+    const row = table[stages.indexOf(r.stage ?? 'new')]
+    const col = tiers.findIndex(t => t.tierId === tierOf(ladder, r.tierId))
+    row.counts[col] += r.n
+    row.total += r.n
+  }
+  const byTier = tiers.map((t, i) => ({ tierId: t.tierId, name: t.name, count: table.reduce((s, row) => s + row.counts[i], 0) }))
+  return { tiers, rows: table, byTier, total: table.reduce((s, r) => s + r.total, 0) }
+}
+
+export function newMembersSection(joined: JoinedMember[], range: DayRange): NewMembersSection {
+  const { start, end } = rangeBounds(range)
+  const inRange = joined.filter(m => new Date(m.createdAt) >= start && new Date(m.createdAt) < end)
+  const perDay = new Map<string, number>()
+  for (const m of inRange) {
+    const day = shanghaiDay(new Date(m.createdAt))
+    perDay.set(day, (perDay.get(day) ?? 0) + 1)
+  }
+  const byDay = daysOf(range).map(day => ({ day, count: perDay.get(day) ?? 0 }))
+  const byMonth = monthsOf(range).map(({ month }) => ({ month, count: byDay.filter(d => d.day.startsWith(month)).reduce((s, d) => s + d.count, 0) }))
+  return { total: inRange.length, byDay, byMonth }
+}
+
+/** A purchase counts unless fully refunded; it is worth what was paid minus what was refunded. */
+export const counts = (p: PurchaseRow) => p.status !== 'refunded' && p.amountFen - (p.refundedFen ?? 0) > 0
+export const netFen = (p: PurchaseRow) => p.amountFen - (p.refundedFen ?? 0)
+
+function purchasesIn(purchases: PurchaseRow[], start: Date, end: Date): PurchaseRow[] {
+  return purchases.filter(p => counts(p) && new Date(p.createdAt) >= start && new Date(p.createdAt) < end)
+}
+
+/** Repurchase rate: of the members who bought in the range, the share who bought on two or more Shanghai days. */
+export function repurchaseSection(purchases: PurchaseRow[], range: DayRange): RepurchaseSection {
+  const { start, end } = rangeBounds(range)
+  const list = purchasesIn(purchases, start, end)
+  const days = new Map<string, Set<string>>()
+  for (const p of list) {
+    const set = days.get(p.memberId) ?? new Set<string>()
+    set.add(shanghaiDay(new Date(p.createdAt)))
+    days.set(p.memberId, set)
+  }
+  const salesFen = list.reduce((s, p) => s + netFen(p), 0)
+  const buyers = days.size
+  const repeatBuyers = [...days.values()].filter(s => s.size >= 2).length
+  const buckets = ['1', '2', '3', '4', '5+']
+  const distribution = buckets.map(days => ({ days, buyers: 0 }))
+  for (const s of days.values()) distribution[Math.min(s.size, 5) - 1].buyers++
+  return { purchases: list.length, salesFen, avgOrderFen: avg(salesFen, list.length), buyers, repeatBuyers, rate: rate(repeatBuyers, buyers), distribution }
+}
+
+/**
+ * Average lifetime value so far (stats.spendFen) and predicted: the daily job's stored 52-week
+ * customer value (churn.clvFen, BG/NBD + Gamma-Gamma) averaged over scored members — never refitted here.
+ */
+export function ltvSection(stageTier: StageTierRow[], buyers: BuyerRow[], scored: ScoredRow[], ladder: ReportInput['tiers']): LtvSection {
+  const tiers = tierList(ladder, [...stageTier, ...buyers, ...scored].map(r => r.tierId))
+  const row = (tierId: string, name: string, pick: (id: string | null) => boolean): LtvRow => {
+    const sum = <T extends { tierId: string | null }>(rows: T[], f: (r: T) => number) => rows.filter(r => pick(r.tierId)).reduce((s, r) => s + f(r), 0)
+    const members = sum(stageTier, r => r.n)
+    const buyerN = sum(buyers, r => r.n)
+    const scoredN = sum(scored, r => r.n)
+    return {
+      tierId,
+      name,
+      members,
+      buyers: buyerN,
+      avgSpendFen: avg(sum(stageTier, r => r.spendFen), members),
+      avgSpendPerBuyerFen: avg(sum(buyers, r => r.spendFen), buyerN),
+      scored: scoredN,
+      avgClvFen: avg(sum(scored, r => r.clvFen), scoredN),
+      avgPredictedLtvFen: avg(sum(scored, r => r.spendFen + r.clvFen), scoredN),
+      avgRisk: scoredN > 0 ? Math.round((sum(scored, r => r.risk) / scoredN) * 10_000) / 10_000 : null,
+    }
+  }
+  return {
+    total: row('all', '全部会员', () => true),
+    byTier: tiers.map(t => row(t.tierId, t.name, id => tierOf(ladder, id) === t.tierId)),
+  }
+}
+
+/**
+ * Retention by join month: members who joined in the range, grouped by their Shanghai join month;
+ * column k is the share of the cohort who bought in the k-th month after joining (k = 0: the join
+ * month), counting purchases up to the range's end. Cells past the range's last month are null.
+ */
+export function cohortSection(joined: JoinedMember[], purchases: PurchaseRow[], range: DayRange): CohortSection {
+  const { start, end } = rangeBounds(range)
+  const lastMonth = range.to.slice(0, 7)
+  const cohortOf = new Map<string, string>()
+  for (const m of joined) {
+    const at = new Date(m.createdAt)
+    if (at >= start && at < end) cohortOf.set(m._id, shanghaiMonth(at))
+  }
+  const activeIn = new Map<string, Set<string>>() // `${cohort}|${k}` → members
+  for (const p of purchasesIn(purchases, start, end)) {
+    const cohort = cohortOf.get(p.memberId)
+    if (!cohort) continue
+    const k = monthDiff(cohort, shanghaiMonth(new Date(p.createdAt)))
+    if (k < 0) continue
+    const key = `${cohort}|${k}`
+    const set = activeIn.get(key) ?? new Set<string>()
+    set.add(p.memberId)
+    activeIn.set(key, set)
+  }
+  const offsets = monthsOf(range).length
+  const rows = monthsOf(range).map(({ month }) => {
+    const size = [...cohortOf.values()].filter(c => c === month).length
+    const span = monthDiff(month, lastMonth)
+    const active = Array.from({ length: offsets }, (_x, k) => (k <= span ? activeIn.get(`${month}|${k}`)?.size ?? 0 : null))
+    return { month, size, active, rates: active.map(a => (a === null ? null : rate(a, size))) }
+  })
+  return { offsets, rows }
+}
+
+/**
+ * Per template, the coupons issued in the range (claim center, points mall, admin, welcome…):
+ * claim rate = issued ÷ total stock (null for unlimited stock); redemption rate = used ÷ issued,
+ * as stored now (an undone write-off makes the coupon available again).
+ */
+export function couponSection(templates: TemplateRow[], rows: CouponCountRow[], lapsed: Array<{ templateId: string; n: number }>): CouponSection {
+  const ids = [...templates.map(t => t._id)]
+  for (const r of rows) if (!ids.includes(r.templateId)) ids.push(r.templateId)
+  const list = ids.map(id => {
+    const t = templates.find(x => x._id === id)
+    const mine = rows.filter(r => r.templateId === id)
+    const by = (status: string) => mine.filter(r => r.status === status).reduce((s, r) => s + r.n, 0)
+    const issued = mine.reduce((s, r) => s + r.n, 0)
+    const late = lapsed.filter(l => l.templateId === id).reduce((s, l) => s + l.n, 0)
+    const redeemed = by('used')
+    const totalStock = t?.totalStock ?? null
+    return {
+      templateId: id,
+      name: t?.name ?? id,
+      type: t?.type ?? '',
+      totalStock,
+      issued,
+      redeemed,
+      expired: by('expired') + late,
+      available: by('available') - late,
+      claimRate: totalStock === null ? null : rate(issued, totalStock),
+      redemptionRate: rate(redeemed, issued),
+    }
+  })
+  const issued = list.reduce((s, t) => s + t.issued, 0)
+  const redeemed = list.reduce((s, t) => s + t.redeemed, 0)
+  return { templates: list, issued, redeemed, redemptionRate: rate(redeemed, issued) }
+}
+
+/** Check-in daily actives: members who checked in that Shanghai day (make-ups fill a past day and are counted apart). */
+export function checkinSection(rows: CheckinCountRow[], range: DayRange): CheckinSection {
+  const byDay = daysOf(range).map(day => {
+    const of = (kind: string) => rows.filter(r => r.day === day && r.kind === kind)
+    return {
+      day,
+      actives: of('checkin').reduce((s, r) => s + r.n, 0),
+      makeups: of('makeup').reduce((s, r) => s + r.n, 0),
+      points: rows.filter(r => r.day === day).reduce((s, r) => s + r.points, 0),
+    }
+  })
+  const checkins = byDay.reduce((s, d) => s + d.actives, 0)
+  const peak = byDay.reduce<{ day: string; actives: number } | null>((best, d) => (d.actives > 0 && (!best || d.actives > best.actives) ? { day: d.day, actives: d.actives } : best), null)
+  return {
+    byDay,
+    checkins,
+    makeups: byDay.reduce((s, d) => s + d.makeups, 0),
+    points: byDay.reduce((s, d) => s + d.points, 0),
+    avgDailyActives: byDay.length ? Math.round((checkins / byDay.length) * 100) / 100 : 0,
+    peak,
+  }
+}
+
+/** Points issued (positive deltas), spent (spend and negative adjustments), expired and reversed by refunds. */
+export function pointsSection(rows: LedgerSumRow[], range: DayRange): PointsSection {
+  const split = (r: LedgerSumRow) => ({
+    issued: r.kind === 'earn' || r.kind === 'adjust' ? r.pos : 0,
+    spent: r.kind === 'spend' || r.kind === 'adjust' ? -r.neg : 0,
+    expired: r.kind === 'expire' ? -r.neg : 0,
+    reversed: r.kind === 'reverse' ? -r.neg : 0,
+  })
+  const byMonth = monthsOf(range).map(({ month }) => {
+    const acc = { month, issued: 0, spent: 0, expired: 0, reversed: 0 }
+    for (const r of rows.filter(x => x.month === month)) {
+      const s = split(r)
+      acc.issued += s.issued
+      acc.spent += s.spent
+      acc.expired += s.expired
+      acc.reversed += s.reversed
+    }
+    return acc
+  })
+  const sources = new Map<string, { sourceType: string; issued: number; spent: number }>()
+  for (const r of rows) {
+    const s = split(r)
+    if (!s.issued && !s.spent) continue
+    const acc = sources.get(r.sourceType) ?? { sourceType: r.sourceType, issued: 0, spent: 0 }
+    acc.issued += s.issued
+    acc.spent += s.spent
+    sources.set(r.sourceType, acc)
+  }
+  const total = (k: 'issued' | 'spent' | 'expired' | 'reversed') => byMonth.reduce((s, m) => s + m[k], 0)
+  const net = rows.reduce((s, r) => s + r.pos + r.neg, 0)
+  return { issued: total('issued'), spent: total('spent'), expired: total('expired'), reversed: total('reversed'), net, byMonth, bySource: [...sources.values()].sort((a, b) => b.issued + b.spent - (a.issued + a.spent)) }
+}
+
+/**
+ * Reminder sends in the range and their follow-up: a send converted when its member bought (a
+ * purchase not fully refunded) within `followUpDays` after it. Each purchase is attributed to the
+ * latest send to that member before it (within the window), so no purchase counts twice.
+ */
+export function reminderSection(logs: ReminderLogRow[], purchases: PurchaseRow[], range: DayRange, followUpDays: number): ReminderSection {
+  const { start, end } = rangeBounds(range)
+  const windowMs = followUpDays * DAY_MS
+  const inRange = logs.filter(l => new Date(l.sentAt) >= start && new Date(l.sentAt) < end)
+  const sent = inRange.filter(l => l.status === 'sent').sort((a, b) => new Date(a.sentAt).getTime() - new Date(b.sentAt).getTime() || a._id.localeCompare(b._id))
+  const sendsOf = new Map<string, typeof sent>()
+  for (const l of sent) sendsOf.set(l.memberId, [...(sendsOf.get(l.memberId) ?? []), l])
+
+  const converted = new Set<string>()
+  const attributed = new Map<string, { n: number; fen: number }>() // log id → purchases
+  for (const p of purchases) {
+    if (!counts(p)) continue
+    const at = new Date(p.createdAt).getTime()
+    const sends = (sendsOf.get(p.memberId) ?? []).filter(l => new Date(l.sentAt).getTime() < at && at <= new Date(l.sentAt).getTime() + windowMs)
+    if (!sends.length) continue
+    for (const l of sends) converted.add(l._id)
+    const last = sends[sends.length - 1]
+    const acc = attributed.get(last._id) ?? { n: 0, fen: 0 }
+    acc.n++
+    acc.fen += netFen(p)
+    attributed.set(last._id, acc)
+  }
+
+  const rowOf = (list: typeof inRange): Omit<ReminderRow, 'kind' | 'label'> => {
+    const ok = list.filter(l => l.status === 'sent')
+    const conv = ok.filter(l => converted.has(l._id)).length
+    return {
+      sent: ok.length,
+      failed: list.filter(l => l.status === 'failed').length,
+      members: new Set(ok.map(l => l.memberId)).size,
+      converted: conv,
+      conversionRate: rate(conv, ok.length),
+      followUpPurchases: ok.reduce((s, l) => s + (attributed.get(l._id)?.n ?? 0), 0),
+      followUpFen: ok.reduce((s, l) => s + (attributed.get(l._id)?.fen ?? 0), 0),
+    }
+  }
+  const kinds: string[] = [...REMINDER_KINDS]
+  for (const l of inRange) if (!kinds.includes(l.kind)) kinds.push(l.kind)
+  const byKind = kinds.map(kind => ({ kind, label: REMINDER_LABELS[kind as keyof typeof REMINDER_LABELS]?.label ?? kind, ...rowOf(inRange.filter(l => l.kind === kind)) }))
+  return { followUpDays, byKind, total: rowOf(inRange) }
+}
+
+/** The whole report. */
+export function buildReport(input: ReportInput): ReportResult {
+  const { range, now } = input
+  return {
+    range: { from: range.from, to: range.to, days: daysInclusive(range.from, range.to) },
+    generatedAt: now.toISOString(),
+    stageTier: stageTierSection(input.stageTier, input.tiers),
+    newMembers: newMembersSection(input.joined, range),
+    repurchase: repurchaseSection(input.purchases, range),
+    ltv: ltvSection(input.stageTier, input.buyers, input.scored, input.tiers),
+    cohorts: cohortSection(input.joined, input.purchases, range),
+    coupons: couponSection(input.templates, input.coupons, input.lapsed),
+    checkins: checkinSection(input.checkins, range),
+    points: pointsSection(input.ledger, range),
+    reminders: reminderSection(input.reminders, input.purchases, range, input.followUpDays),
+  }
+}
