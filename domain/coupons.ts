@@ -8,12 +8,11 @@
  *   its minimum spend; one non-stackable coupon alone, or any number of stackable ones.
  * - Discounts never exceed what is left of the order; percent discounts round down to the fen.
  */
-import dayjs from 'dayjs'
 import { AppError } from '../types/result'
 import type { Audience, CouponDoc, CouponState, CouponTemplate, CouponTemplateInput, CouponView, Validity } from '../types/coupons'
 import { couponDiscount, yuan } from './coupon-math'
 import { matches, type ResolvedRule } from './segments'
-import { BRAND_ZONE, shanghaiDay } from './time'
+import { shanghaiDay, shanghaiDayStart } from './time'
 
 /** "满100减20", "8.5折 最高减30元", "10元现金券", "礼品：帆布袋", "补签卡". */
 export function describeCoupon(t: Pick<CouponTemplateInput, 'type' | 'minSpendFen'> & { valueFen?: number | null; percentOff?: number | null; capFen?: number | null; giftName?: string | null }): string {
@@ -38,8 +37,8 @@ export function describeCoupon(t: Pick<CouponTemplateInput, 'type' | 'minSpendFe
 /** The validity window of a coupon issued at `issuedAt`. */
 export function validityWindow(validity: Validity, issuedAt: Date): { validFrom: Date; validUntil: Date } {
   if (validity.kind === 'fixed') return { validFrom: new Date(validity.start), validUntil: new Date(validity.end) }
-  const end = dayjs(issuedAt).tz(BRAND_ZONE).startOf('day').add(validity.days + 1, 'day')
-  return { validFrom: issuedAt, validUntil: end.toDate() }
+  // Shanghai keeps +08:00 all year: whole days are exact
+  return { validFrom: issuedAt, validUntil: new Date(shanghaiDayStart(issuedAt).getTime() + (validity.days + 1) * 86_400_000) }
 }
 
 export function validityText(validity: Validity): string {

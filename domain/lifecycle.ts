@@ -9,19 +9,20 @@
 import dayjs from 'dayjs'
 import type { LifecycleConfig, MemberStats, Rfm, Stage, ValueLayer } from '../types/analytics'
 import type { PurchaseLine } from '../types/points'
-import { BRAND_ZONE, shanghaiDay } from './time'
+import { addMonths, shanghaiDay, shanghaiDayStart, shanghaiDaysBetween, shanghaiMonth } from './time'
 
 /** The instant before which a moment is at least `days` Shanghai days ago. */
 export function dayCutoff(now: Date, days: number): Date {
-  return dayjs(now).tz(BRAND_ZONE).startOf('day').subtract(days - 1, 'day').toDate()
+  // Shanghai days have no DST (domain/time.ts): a day is always 24 hours
+  return new Date(shanghaiDayStart(now).getTime() - (days - 1) * 86_400_000)
 }
 
 /** The moment stages count from: the last purchase, or joining for members who never bought. */
 export const recencyAt = (m: { createdAt: Date; stats: MemberStats }) => m.stats.lastPurchaseAt ?? m.createdAt
 
-const monthKey = (at: Date) => dayjs(at).tz(BRAND_ZONE).format('YYYY-MM')
+const monthKey = shanghaiMonth
 const last12Months = (now: Date) => {
-  const first = dayjs(now).tz(BRAND_ZONE).startOf('month').subtract(11, 'month').format('YYYY-MM')
+  const first = addMonths(shanghaiMonth(now), -11)
   return (m: string) => m >= first
 }
 
@@ -113,7 +114,7 @@ export interface RfmCuts {
 
 export function rfmInputs(stats: MemberStats, now: Date): { recencyDays: number; frequency: number; monetaryFen: number } | null {
   if (!stats.lastPurchaseAt) return null
-  const recencyDays = dayjs(now).tz(BRAND_ZONE).startOf('day').diff(dayjs(stats.lastPurchaseAt).tz(BRAND_ZONE).startOf('day'), 'day')
+  const recencyDays = shanghaiDaysBetween(stats.lastPurchaseAt, now)
   return { recencyDays, frequency: purchases12m(stats, now), monetaryFen: spend12m(stats, now) }
 }
 

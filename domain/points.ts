@@ -16,7 +16,7 @@
 import dayjs from 'dayjs'
 import { AppError } from '../types/result'
 import type { LedgerDraft, LedgerKind, PointBatch, SourceType, Wallet } from '../types/points'
-import { BRAND_ZONE } from './time'
+import { addMonths, shanghaiMonth, shanghaiMonthStart } from './time'
 
 export interface WalletChange {
   wallet: Wallet
@@ -32,7 +32,7 @@ export const EXPIRING_SOON_DAYS = 30
 
 /** The instant a batch earned at `earnedAt` expires: the start of the month after the Nth month. */
 export function expiryFor(earnedAt: Date, expiryMonths: number): Date {
-  return dayjs(earnedAt).tz(BRAND_ZONE).startOf('month').add(expiryMonths + 1, 'month').toDate()
+  return shanghaiMonthStart(addMonths(shanghaiMonth(earnedAt), expiryMonths + 1))
 }
 
 const byExpiry = (a: PointBatch, b: PointBatch) => a.expiresAt.getTime() - b.expiresAt.getTime() || a.earnedAt.getTime() - b.earnedAt.getTime()

@@ -24,7 +24,7 @@ import type {
   StageTierSection,
 } from '../types/report'
 import { daysInclusive } from '../types/report'
-import { BRAND_ZONE, shanghaiDay } from './time'
+import { addMonths, BRAND_ZONE, shanghaiDay, shanghaiMonth } from './time'
 
 const DAY_MS = 86_400_000
 
@@ -40,9 +40,7 @@ const midnight = (day: string) => dayjs.tz(`${day} 00:00`, BRAND_ZONE).toDate()
 function addDays(day: string, n: number): string {
   return new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)) + n)).toISOString().slice(0, 10)
 }
-function nextMonth(month: string): string {
-  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString().slice(0, 7)
-}
+const nextMonth = (month: string) => addMonths(month, 1)
 
 /** The instants the range covers: [start, end), Shanghai midnights. */
 export function rangeBounds(range: DayRange): { start: Date; end: Date } {
@@ -65,7 +63,6 @@ export function monthsOf(range: DayRange): Array<{ month: string; start: Date; e
   return out
 }
 
-export const shanghaiMonth = (at: Date) => shanghaiDay(at).slice(0, 7)
 
 /** Months from `a` to `b` (YYYY-MM), b − a. */
 function monthDiff(a: string, b: string): number {

@@ -4,9 +4,8 @@
  * "who is in the segment" is answered by the database for a million members and by `matches` for one.
  * Semantics are MongoDB's: `ne`/`nin` also match a missing field; comparisons never do.
  */
-import dayjs from 'dayjs'
 import { SEGMENT_FIELDS, type Condition, type SegmentRule } from '../types/segments'
-import { BRAND_ZONE } from './time'
+import { shanghaiDayStart } from './time'
 
 export type Value = string | number | boolean | Date | Array<string | number>
 export interface Resolved {
@@ -23,7 +22,7 @@ function resolveValue(c: Condition, now: Date): Value {
   const v = c.value
   if (SEGMENT_FIELDS[c.field] !== 'date' || c.op === 'exists') return v as Value
   if (typeof v === 'object' && v !== null && !Array.isArray(v) && 'daysAgo' in v) {
-    return dayjs(now).tz(BRAND_ZONE).startOf('day').subtract(v.daysAgo, 'day').toDate()
+    return new Date(shanghaiDayStart(now).getTime() - v.daysAgo * 86_400_000)
   }
   return new Date(v as string)
 }

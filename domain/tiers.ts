@@ -11,12 +11,12 @@
  */
 import dayjs from 'dayjs'
 import type { TierDef, TierLadder, TierProgress, TierState } from '../types/tiers'
-import { BRAND_ZONE } from './time'
+import { addMonths as shiftMonth, shanghaiMonth } from './time'
 
 export type GrowthBuckets = Record<string, number>
 
-const monthOf = (at: Date) => dayjs(at).tz(BRAND_ZONE).format('YYYY-MM')
-const firstMonthInWindow = (ladder: TierLadder, now: Date) => dayjs(now).tz(BRAND_ZONE).startOf('month').subtract(ladder.windowMonths - 1, 'month').format('YYYY-MM')
+const monthOf = shanghaiMonth
+const firstMonthInWindow = (ladder: TierLadder, now: Date) => shiftMonth(shanghaiMonth(now), -(ladder.windowMonths - 1))
 
 /** Adds growth (negative for a refund) to this month's bucket and drops months that left the window. */
 export function addGrowth(buckets: GrowthBuckets, amount: number, ladder: TierLadder, now: Date): GrowthBuckets {

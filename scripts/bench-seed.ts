@@ -222,3 +222,141 @@ export async function seedSnapshot(dataDir: string, opts: SeedOptions): Promise<
   }
   return summary
 }
+
+// ---------------------------------------------------------------------------------------------
+// Catalogue and purchase rows for the actions bench (scripts/bench-actions.ts): products to import
+// through `admin.importProducts`, and the purchase rows behind the seeded members' histories, so
+// that recommendations, exports and the co-purchase job read what a real brand would have.
+
+/** Categories of the bench catalogue (the member histories above use the same names). */
+export const BENCH_CATEGORIES = CATEGORIES
+export const BENCH_STORES = ['store_bench_1', 'store_bench_2', 'store_bench_3'] as const
+
+export interface BenchProduct {
+  productId: string
+  title: string
+  category: string
+  tags: string[]
+  priceFen: number
+  onSale: boolean
+  repeatPurchase: boolean
+}
+
+/** `count` products over the bench categories: what `admin.importProducts` accepts. */
+export function benchProducts(count: number, seed = 20_240_601): BenchProduct[] {
+  const random = seededRandom(chunkSeed(seed, -3))
+  return Array.from({ length: count }, (_x, i) => {
+    const category = CATEGORIES[i % CATEGORIES.length]
+    return {
+      productId: `bp-${String(i).padStart(5, '0')}`,
+      title: `${category} ${i}`,
+      category,
+      tags: [category, ...(random() < 0.3 ? ['新品'] : [])],
+      priceFen: (8 + Math.floor(random() * 60)) * 100,
+      onSale: random() > 0.03,
+      repeatPurchase: category === '咖啡豆' || category === '咖啡',
+    }
+  })
+}
+
+export interface PurchaseSeedOptions {
+  products: BenchProduct[]
+  /** the `now` the members were seeded with */
+  now: Date
+  seed?: number
+  /** how many buyers to hand back as callers (those with at least 2 purchases, `_id` order) */
+  callers?: number
+}
+
+export interface PurchaseSeedSummary {
+  purchases: number
+  lines: number
+  /** purchases within the last 12 months (what the co-purchase job reads, up to its cap) */
+  lastYear: number
+  /** buyers with at least 2 purchases: openid, member number, purchases */
+  callers: Array<{ openid: string; memberNo: string; purchases: number; joinedAt: Date }>
+  /** members who never bought (login, first-purchase-free paths) */
+  nonBuyers: Array<{ openid: string; memberNo: string; joinedAt: Date }>
+}
+
+/**
+ * Adds a `purchases` row for every purchase the seeded members' stats count (`stats.purchases`
+ * rows from `firstPurchaseAt` to `lastPurchaseAt`, at the bench stores), with 1–3 lines from the
+ * catalogue: 60 % from the member's favourite category (largest `categoryFen`), popular products
+ * more often (Zipf-like). Amounts are the lines' total; the members themselves are not touched.
+ * Call after `seedSnapshot`, before the emulator starts.
+ */
+export function seedPurchases(dataDir: string, opts: PurchaseSeedOptions): PurchaseSeedSummary {
+  const random = seededRandom(chunkSeed(opts.seed ?? 20_240_601, -4))
+  const byCategory = new Map<string, BenchProduct[]>()
+  for (const p of opts.products) byCategory.set(p.category, [...(byCategory.get(p.category) ?? []), p])
+  const all = opts.products
+  // Zipf-like: index ⌊n · u^3⌋ favours the first products of a list
+  const pick = (list: BenchProduct[]) => list[Math.min(list.length - 1, Math.floor(list.length * random() ** 3))]
+  const yearAgo = opts.now.getTime() - 365 * DAY
+  const { journal, state } = Journal.open(path.join(dataDir, 'database'))
+  const summary: PurchaseSeedSummary = { purchases: 0, lines: 0, lastYear: 0, callers: [], nonBuyers: [] }
+  try {
+    const membersColl = state.collections.get('members')
+    if (!membersColl?.size) throw new Error(`${dataDir} holds no members: call seedSnapshot first`)
+    let purchases = state.collections.get('purchases')
+    if (!purchases) state.collections.set('purchases', (purchases = new Map()))
+    const members = [...membersColl.values()] as unknown as Member[]
+    for (const m of members) {
+      const n = m.stats.purchases
+      if (!n || !m.stats.firstPurchaseAt || !m.stats.lastPurchaseAt) {
+        summary.nonBuyers.push({ openid: m._id, memberNo: m.memberNo, joinedAt: m.createdAt })
+        continue
+      }
+      if (n >= 2) summary.callers.push({ openid: m._id, memberNo: m.memberNo, purchases: n, joinedAt: m.createdAt })
+      const favourite = Object.entries(m.stats.categoryFen).sort((a, b) => b[1] - a[1])[0]?.[0]
+      const first = new Date(m.stats.firstPurchaseAt).getTime()
+      const last = new Date(m.stats.lastPurchaseAt).getTime()
+      const times = n === 1 ? [last] : [first, last, ...Array.from({ length: n - 2 }, () => first + random() * (last - first))].sort((a, b) => a - b)
+      times.forEach((t, k) => {
+        const count = 1 + Math.floor(random() * random() * 3)
+        const chosen = new Map<string, BenchProduct>()
+        for (let i = 0; i < count; i++) {
+          const p = favourite && byCategory.has(favourite) && random() < 0.6 ? pick(byCategory.get(favourite)!) : pick(all)
+          chosen.set(p.productId, p)
+        }
+        const lines = [...chosen.values()].map(p => ({ productId: p.productId, category: p.category, quantity: 1, priceFen: p.priceFen }))
+        const amountFen = lines.reduce((s, l) => s + l.priceFen, 0)
+        const at = new Date(t)
+        const _id = `bench-pur-${m.memberNo}-${k}`
+        const doc = {
+          _id,
+          requestId: _id,
+          storeId: BENCH_STORES[Math.floor(random() * BENCH_STORES.length)],
+          staffOpenid: 'o_bench_history',
+          memberId: m._id,
+          memberNo: m.memberNo,
+          amountFen,
+          orderFen: amountFen,
+          discountFen: 0,
+          couponCodes: [],
+          lines,
+          pointsEarned: 0,
+          batchId: null,
+          refundedFen: 0,
+          pointsReversed: 0,
+          pointsShortfall: 0,
+          status: 'completed',
+          balanceAfter: 0,
+          createdAt: at,
+          updatedAt: at,
+        }
+        purchases!.set(idKey(_id), doc as unknown as Doc)
+        summary.purchases++
+        summary.lines += lines.length
+        if (t >= yearAgo) summary.lastYear++
+      })
+    }
+    summary.callers.sort((a, b) => (a.openid < b.openid ? -1 : 1))
+    if (opts.callers !== undefined) summary.callers = summary.callers.slice(0, opts.callers)
+    journal.compact({ seq: state.seq, collections: state.collections })
+  } finally {
+    journal.close()
+  }
+  return summary
+}

@@ -16,12 +16,14 @@ import os from 'os'
 import path from 'path'
 import { performance } from 'perf_hooks'
 import type { RunSummary } from '../types/jobs'
-import { sdkFor, startEmulator, type RunningEmulator } from '../test/helpers/emulator'
+import { spawn } from 'child_process'
+import { ROOT, sdkFor, type RunningEmulator } from '../test/helpers/emulator'
 import { seedSnapshot, type SeedSummary } from './bench-seed'
+import { benchActions, cleanUpActionsRuns, formatActionsTable, type ActionsResult } from './bench-actions'
 import { ensureFunctionsBuilt } from './builds'
 
 export const DEFAULT_SIZES = [10_000, 100_000]
-const USAGE = 'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>]'
+const USAGE = 'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>] [--only tiers|actions] [--actions-members <n>] [--actions-products <n>] [--actions-reps <n>]'
 /** A run that needs more calls than this (or fails this many times in a row) is reported as stuck. */
 const MAX_CALLS = 500
 const MAX_FAILURES_IN_A_ROW = 25
@@ -41,6 +43,8 @@ export interface RunMeasure {
   /** calls that failed (e.g. the run's own time limit) and were retried */
   failures: string[]
   wallSeconds: number
+  /** the longest single `tiers.run` call (the coordinator), measured here */
+  longestCallSeconds: number
   summary: RunSummary
   stats: RequestStats
   /** read from the members after the run (not from the job's own counters) */
@@ -72,9 +76,29 @@ export interface BenchOptions {
 
 export class UsageError extends Error {}
 
-export function parseBenchArgs(argv: string[]): { sizes: number[]; seed?: number } {
+export interface BenchArgs {
+  sizes: number[]
+  seed?: number
+  /** run only one part (default: both, the tiers job first) */
+  only?: 'tiers' | 'actions'
+  /** the actions bench (scripts/bench-actions.ts): members, products, calls per action */
+  actionsMembers?: number
+  actionsProducts?: number
+  actionsReps?: number
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
   let sizes = DEFAULT_SIZES
   let seed: number | undefined
+  let only: BenchArgs['only']
+  let actionsMembers: number | undefined
+  let actionsProducts: number | undefined
+  let actionsReps: number | undefined
+  const count = (value: string) => {
+    const v = Number(value.replace(/_/g, '').trim())
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(USAGE)
+    return v
+  }
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2)
     const value = inline ?? argv[++i]
@@ -85,9 +109,15 @@ export function parseBenchArgs(argv: string[]): { sizes: number[]; seed?: number
     } else if (flag === '--seed') {
       seed = Number(value)
       if (!Number.isInteger(seed)) throw new UsageError(USAGE)
-    } else throw new UsageError(USAGE)
+    } else if (flag === '--only') {
+      if (value !== 'tiers' && value !== 'actions') throw new UsageError(USAGE)
+      only = value
+    } else if (flag === '--actions-members') actionsMembers = count(value)
+    else if (flag === '--actions-products') actionsProducts = count(value)
+    else if (flag === '--actions-reps') actionsReps = count(value)
+    else throw new UsageError(USAGE)
   }
-  return { sizes, seed }
+  return { sizes, seed, only, actionsMembers, actionsProducts, actionsReps }
 }
 
 const stderr = (line: string) => process.stderr.write(`${line}\n`)
@@ -141,19 +171,22 @@ async function runUntilDone(emu: RunningEmulator, label: string, force: boolean,
   const started = performance.now()
   const failures: string[] = []
   let failedInARow = 0
+  let longestCallSeconds = 0
   // a call can take a minute: show the requests going by meanwhile
   const ticker = setInterval(() => {
     void stats(emu).then(s => log(`  ${label}: ${seconds(started).toFixed(0)} s, ${s.total.toLocaleString('en-US')} database requests so far`), () => undefined)
   }, TICK_MS)
   try {
     for (let calls = 1; calls <= MAX_CALLS; calls++) {
+      const callStarted = performance.now()
       const { status, body } = await callTiers(emu, { action: 'run', ...(force && calls === 1 ? { force: true } : {}) })
+      longestCallSeconds = Math.max(longestCallSeconds, seconds(callStarted))
       if (status === 200 && body?.ok) {
         failedInARow = 0
         const s = body.data as RunSummary
-        log(`  ${label}: call ${calls} answered ${s.status} after ${seconds(started).toFixed(1)} s (shards ${s.shardsDone}/${s.shards}, scored ${s.scored}, written ${s.written})`)
+        log(`  ${label}: call ${calls} answered ${s.status} after ${seconds(started).toFixed(1)} s (call ${seconds(callStarted).toFixed(1)} s; shards ${s.shardsDone}/${s.shards}, scored ${s.scored}, written ${s.written}, longest worker ${(s.timing.longestShardMs / 1000).toFixed(1)} s)`)
         if (s.status === 'done') {
-          const measured = { calls, failures, wallSeconds: seconds(started), summary: s, stats: await stats(emu) }
+          const measured = { calls, failures, wallSeconds: seconds(started), longestCallSeconds, summary: s, stats: await stats(emu) }
           // logged now, so an interrupted bench still leaves this run's figures behind
           const top = Object.entries(measured.stats.requests).sort((a, b) => b[1] - a[1]).slice(0, 4)
           log(`  ${label}: ${measured.stats.total.toLocaleString('en-US')} database requests (${top.map(([a, c]) => `${a} ${c.toLocaleString('en-US')}`).join(', ')})`)
@@ -170,6 +203,58 @@ async function runUntilDone(emu: RunningEmulator, label: string, force: boolean,
     throw new Error(`${label}: not done after ${MAX_CALLS} calls`)
   } finally {
     clearInterval(ticker)
+  }
+}
+
+/** Loading a 100,000-member snapshot can take longer than the tests' 30 s start limit on a busy machine. */
+const START_TIMEOUT_MS = 300_000
+
+/**
+ * The emulator on a seeded data dir, without timers (as test/helpers/emulator.ts startEmulator does,
+ * with a longer start limit; a start that times out kills the child, so nothing else opens the dir).
+ */
+async function startBenchEmulator(dataDir: string): Promise<RunningEmulator> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'emulator/main.ts'), '--port', '0', '--data-dir', dataDir, '--no-timers'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  const exited = new Promise<void>(resolve => proc.once('exit', () => resolve()))
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL')
+      reject(new Error(`emulator did not start within ${START_TIMEOUT_MS / 1000} s:\n${out}`))
+    }, START_TIMEOUT_MS)
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
+    })
+    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+    proc.on('exit', code => {
+      clearTimeout(timer)
+      reject(new Error(`emulator exited with ${code}:\n${out}`))
+    })
+  })
+  const baseUrl = `http://127.0.0.1:${port}`
+  return {
+    port,
+    baseUrl,
+    serviceUrl: `${baseUrl}/tcb`,
+    dataDir,
+    proc,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
+      await exited
+    },
+    async kill9() {
+      proc.kill('SIGKILL')
+      await exited
+    },
   }
 }
 
@@ -200,7 +285,7 @@ export async function benchSize(n: number, opts: BenchOptions = {}): Promise<Ben
     const seedSeconds = seconds(t)
     log(`  seeded in ${seedSeconds.toFixed(1)} s: ${seed.buyers} buyers, ${seed.purchases} purchases, stages ${JSON.stringify(seed.byStage)}, tiers ${JSON.stringify(seed.byTier)}, ${seed.reviewsDue} reviews due`)
     t = performance.now()
-    emu = current.emu = await startEmulator({ dataDir, args: ['--no-timers'] })
+    emu = current.emu = await startBenchEmulator(dataDir)
     const startSeconds = seconds(t)
     log(`  emulator up in ${startSeconds.toFixed(1)} s at ${emu.baseUrl}`)
     const first = await runUntilDone(emu, 'run', false, log)
@@ -237,7 +322,7 @@ export function perThousand(stats: RequestStats, n: number): { total: number; to
 }
 
 export function formatResults(results: BenchResult[]): string {
-  const head = ['N', 'run', 'calls', 'wall s', 'members/s', 'db requests / 1,000 members', 'top actions / 1,000 members', 'transitions', 'models', 'scored', 'written', 'members: churn at run instant / with tierId']
+  const head = ['N', 'run', 'calls', 'wall s', 'members/s', 'db requests / 1,000 members', 'top actions / 1,000 members', 'longest call s: run / worker', 'prepare s', 'transitions', 'models', 'scored', 'written', 'members: churn at run instant / with tierId']
   const rows = results.flatMap(r =>
     (['first', 'second'] as const).map(which => {
       const m = r[which]
@@ -250,6 +335,8 @@ export function formatResults(results: BenchResult[]): string {
         fmt(r.n / m.wallSeconds),
         fmt(per.total, 1),
         per.top.map(([a, v]) => `${shortAction(a)} ${fmt(v, 1)}`).join(', '),
+        `${fmt(m.longestCallSeconds, 1)} / ${fmt(m.summary.timing.longestShardMs / 1000, 1)}${m.summary.timing.workerFailures ? ` (${m.summary.timing.workerFailures} worker calls failed)` : ''}`,
+        fmt(m.summary.timing.prepareMs / 1000, 1),
         transitions(m.summary.transitions),
         `${m.summary.models.source} (sample ${fmt(m.summary.models.sample)})`,
         fmt(m.summary.scored),
@@ -259,7 +346,39 @@ export function formatResults(results: BenchResult[]): string {
     }),
   )
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
+  const largest = results.reduce<BenchResult | undefined>((a, r) => (!a || r.n > a.n ? r : a), undefined)
+  const table = [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
+  return largest ? `${table}\n\n${projection(largest)}` : table
+}
+
+/** members per shard (cloudfunctions/tiers/prepare.ts SHARD_SIZE) and the timer's period (config.json) */
+const SHARD_SIZE = 5_000
+const TICK_MINUTES = 10
+
+/**
+ * A PROJECTION, not a measurement: a first run of `target` members from a measured first run, assuming
+ * what the job's budgets bound stays as measured — the members one worker invocation scores (its 10 s
+ * budget) and the worker invocations one `run` call dispatches (its 50 s budget) — so N changes only
+ * the number of invocations and of timer ticks. On CloudBase a page read is an indexed `_id` range
+ * (the same cost at any N); the emulator scans every member per query, so it would fall behind this.
+ */
+export function projection(r: BenchResult, target = 1_000_000): string {
+  const m = r.first
+  const invocations = m.stats.requests['functions.invokeFunction'] ?? 0
+  // one of them is the neighbours step
+  const workerCalls = Math.max(1, invocations - (m.summary.neighbors ? 1 : 0))
+  const perWorker = r.n / workerCalls
+  const workersPerCall = workerCalls / m.calls
+  const projectedWorkers = Math.ceil(target / perWorker)
+  const projectedCalls = Math.ceil(projectedWorkers / workersPerCall)
+  const hours = ((projectedCalls - 1) * TICK_MINUTES + m.longestCallSeconds / 60) / 60
+  return [
+    `PROJECTION (not measured) for ${fmt(target)} members from the N = ${fmt(r.n)} first run: ${fmt(Math.ceil(target / SHARD_SIZE))} shards;`,
+    `measured ${fmt(perWorker)} members per worker invocation and ${fmt(workersPerCall, 1)} worker invocations per \`run\` call`,
+    `→ ≈ ${fmt(projectedWorkers)} worker invocations in ≈ ${fmt(projectedCalls)} \`run\` calls (timer ticks, every ${TICK_MINUTES} min: ≈ ${fmt(hours, 1)} h),`,
+    `≈ ${fmt((perThousand(m.stats, r.n).total * target) / 1000)} database requests; every invocation stays within what was measured here`,
+    `(longest \`run\` call ${fmt(m.longestCallSeconds, 1)} s of its 60 s timeout, longest worker ${fmt(m.summary.timing.longestShardMs / 1000, 1)} s of the SDK's 15 s call timeout).`,
+  ].join('\n')
 }
 
 async function main(): Promise<void> {
@@ -270,20 +389,35 @@ async function main(): Promise<void> {
     console.error((err as Error).message)
     process.exit(2)
   }
+  // registered first: runs before the tiers handler exits the process
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, cleanUpActionsRuns)
   cleanUpOnSignal('SIGINT')
   cleanUpOnSignal('SIGTERM')
   const results: BenchResult[] = []
+  let actions: ActionsResult | undefined
   try {
     await ensureFunctionsBuilt()
-    for (const n of args.sizes) {
-      results.push(await benchSize(n, { seed: args.seed }))
-      stderr(formatResults(results.slice(-1)))
+    if (args.only !== 'actions') {
+      for (const n of args.sizes) {
+        results.push(await benchSize(n, { seed: args.seed }))
+        stderr(formatResults(results.slice(-1)))
+      }
     }
   } catch (err) {
     console.error(err)
     process.exitCode = 1
   }
+  if (args.only !== 'tiers') {
+    try {
+      actions = await benchActions({ members: args.actionsMembers, products: args.actionsProducts, reps: args.actionsReps, seed: args.seed })
+    } catch (err) {
+      console.error(err)
+      process.exitCode = 1
+    }
+  }
   if (results.length) console.log(formatResults(results))
+  if (results.length && actions) console.log('')
+  if (actions) console.log(formatActionsTable(actions))
 }
 
 if (require.main === module) void main()

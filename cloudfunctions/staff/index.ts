@@ -2,7 +2,6 @@
  * `staff`: the till, from the staff sub-package of the mini-program. Every action first checks that
  * the caller's OPENID is an active row in `staff`; the store comes from that row, never the event.
  */
-import dayjs from 'dayjs'
 import type { Member } from '../../types/member'
 import type { PurchaseLine } from '../../types/points'
 import { AppError } from '../../types/result'
@@ -12,7 +11,7 @@ import { afterPurchase, afterRefund } from '../../domain/activity'
 import { purchasePoints } from '../../domain/point-rules'
 import { tierMultiplier } from '../../domain/tiers'
 import { earnPoints, pointsToReverse, reversePoints } from '../../domain/points'
-import { BRAND_ZONE, shanghaiDay } from '../../domain/time'
+import { shanghaiDay, shanghaiDayStart } from '../../domain/time'
 import { audit, auditIn } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
 import { defineFunction } from '../shared/handler'
@@ -310,8 +309,8 @@ export const main = defineFunction(StaffEvents, {
   /** The staff's store today (Shanghai day): purchases, sales, points, refunds, the latest 20 purchases. */
   async today(_event, ctx) {
     const staff = await requireStaff(ctx)
-    const start = dayjs(ctx.now).tz(BRAND_ZONE).startOf('day')
-    const inDay = _.gte(start.toDate()).and(_.lt(start.add(1, 'day').toDate()))
+    const start = shanghaiDayStart(ctx.now)
+    const inDay = _.gte(start).and(_.lt(new Date(start.getTime() + 86_400_000)))
     const $ = _.aggregate
     const sums = async (collection: string, fields: Record<string, unknown>) => {
       const { list } = await db.collection(collection).aggregate().match({ storeId: staff.storeId, createdAt: inDay }).group({ _id: null, n: $.sum(1), ...fields }).end()

@@ -1,11 +1,18 @@
 /**
  * `tiers`: the daily job that keeps every member's stage, RFM, churn risk and value, tier review and
- * rule tags current. A run (`jobs/tiers-<day>`) is prepared once (set-based stage transitions, model
- * fit, RFM cut points, `_id` shards), then its shards are scored by worker invocations of this same
- * function (`cloud.callFunction`), each from its saved cursor until its time budget runs out. A run
- * killed half way resumes at the next timer tick from the cursors; it never applies a member twice
- * because a member's scores are recomputed from its data, not incremented, and written only if
- * the member did not change since it was read.
+ * rule tags current. A run (`jobs/tiers-<day>`) is prepared once (model fit, RFM cut points, `_id`
+ * shards of SHARD_SIZE members, their boundaries found across calls if need be), then its shards are handled by worker invocations of this same
+ * function (`cloud.callFunction`, WORKERS at a time): each worker first applies the time-caused stage
+ * transitions to its shard's `_id` range (one set-based update per transition), then scores its
+ * members page by page from its saved cursor until its time budget runs out. Once every shard is done
+ * the run calls the item-neighbour step (`neighbors`) as its own invocation. A run killed half way
+ * resumes at the next timer tick from the cursors; it never applies a member twice because a member's
+ * scores are recomputed from its data, not incremented, and written only if the member did not change
+ * since it was read; a transition applied again matches nobody.
+ *
+ * Every invocation is bounded whatever the number of members: a worker by its budget (inside the SDK's
+ * 15 s call timeout) and the shard size, the coordinator by its budget (inside its 60 s timeout). More
+ * members only mean more shards, so more worker invocations and more timer ticks.
  */
 import { TiersEvents, type RunSummary, type TiersEvent } from '../../types/jobs'
 import { AppError } from '../../types/result'
@@ -20,18 +27,24 @@ import { defineFunction, type Actions } from '../shared/handler'
 import { isDeleted, parseMember } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { LIFECYCLE, loadRules, TIER_LADDER } from '../shared/rules'
-import { applyTimeTransitions, modelsAndCuts, shardBounds } from './prepare'
+import { applyTransition, idCondition, modelsAndCuts, nextBound, rangesOf, transitionsOf } from './prepare'
 import { refreshNeighbors } from './similarity'
 
-/**
- * A worker must answer within the SDK's callFunction timeout (15 s), and `run` starts a batch of
- * workers only while a whole batch still fits in its own 60 s timeout.
- */
-const RUN_BUDGET_MS = 45_000
+/** the coordinator's own budget, inside its 60 s timeout (config.json) */
+const RUN_BUDGET_MS = 50_000
+/** the SDK gives up on a `cloud.callFunction` after this long (the callee keeps running) */
+const CALL_TIMEOUT_MS = 15_000
+/** a worker stops starting pages after this long, so it answers well inside CALL_TIMEOUT_MS */
 const SHARD_BUDGET_MS = 10_000
 /** a worker holds its shard this long at most: a second worker never scores the same shard meanwhile */
 const LEASE_MS = 30_000
-const PAGE = 500
+/** the neighbours step runs once at a time (its own 60 s timeout, and a margin) */
+const NEIGHBORS_LEASE_MS = 75_000
+/** the most members one page reads; the first page of an invocation reads FIRST_PAGE to time the rest */
+const PAGE = 1000
+const FIRST_PAGE = 100
+/** pages smaller than this are not worth a query: the worker stops and the next invocation goes on */
+const MIN_PAGE = 25
 const WORKERS = 4
 const WRITE_CONCURRENCY = 8
 
@@ -39,13 +52,21 @@ interface RunDoc {
   _id: string
   day: string
   now: Date
-  status: 'scoring' | 'done'
+  /** preparing: the shard boundaries are being found (`bounds` so far); scoring: the shards exist */
+  status: 'preparing' | 'scoring' | 'done'
+  bounds?: string[]
+  /** the transitions' labels (counts are the shards') */
   transitions: Record<string, number>
   models: ModelParams | null
   modelSource: 'fitted' | 'pinned' | 'none'
   sampled: number
   cuts: RfmCuts
   shards: number
+  prepareMs?: number
+  /** worker calls that failed or timed out (their shards were taken up again) */
+  workerFailures?: number
+  neighbors?: { purchases: number; items: number } | null
+  neighborsClaimedUntil?: Date | null
   createdAt: Date
   finishedAt: Date | null
 }
@@ -56,12 +77,16 @@ interface ShardDoc {
   index: number
   from: string | null
   to: string | null
+  /** the transitions applied to this shard's range, with the members each moved */
+  transitions?: Record<string, number>
   cursor: string | null
   done: boolean
   claimedUntil: Date | null
   scored: number
   written: number
   downgraded: number
+  /** the longest worker invocation on this shard, in ms */
+  longestMs?: number
 }
 
 const jobs = db.collection<any>('jobs')
@@ -69,46 +94,89 @@ const members = db.collection('members')
 const shardId = (runId: string, index: number) => `${runId}:shard:${index}`
 
 async function shardsOf(run: RunDoc): Promise<ShardDoc[]> {
-  return readAll<ShardDoc>(jobs.where({ runId: run._id }).orderBy('index', 'asc'))
+  // a forced rerun over fewer members leaves the earlier preparation's last shards behind: not this run's
+  return readAll<ShardDoc>(jobs.where({ runId: run._id, index: _.lt(run.shards) }).orderBy('index', 'asc'))
 }
 
 async function summary(run: RunDoc): Promise<RunSummary> {
   const shards = await shardsOf(run)
   const sum = (k: 'scored' | 'written' | 'downgraded') => shards.reduce((s, x) => s + x[k], 0)
+  // the run doc holds the labels (and, for runs prepared before the shards applied them, the counts)
+  const transitions = Object.fromEntries(Object.entries(run.transitions).map(([k, v]) => [k, v + shards.reduce((s, x) => s + (x.transitions?.[k] ?? 0), 0)]))
   return {
     runId: run._id,
     day: run.day,
     status: run.status,
     now: new Date(run.now).toISOString(),
-    transitions: run.transitions,
+    transitions,
     models: { source: run.modelSource, sample: run.sampled },
     shards: run.shards,
     shardsDone: shards.filter(s => s.done).length,
     scored: sum('scored'),
     written: sum('written'),
     downgraded: sum('downgraded'),
+    neighbors: run.neighbors ?? null,
+    timing: { prepareMs: run.prepareMs ?? 0, longestShardMs: shards.reduce((m, x) => Math.max(m, x.longestMs ?? 0), 0), workerFailures: run.workerFailures ?? 0 },
   }
 }
 
-async function prepare(runId: string, day: string, now: Date): Promise<RunDoc> {
+/** A new run (or a forced rerun): the models and cut points; the shard boundaries come next. */
+async function startRun(runId: string, day: string, now: Date): Promise<RunDoc> {
+  const started = Date.now()
   const { rules: lifecycle } = await loadRules(LIFECYCLE)
-  const transitions = await applyTimeTransitions(lifecycle, now)
   const { models, source, sampled, cuts } = await modelsAndCuts(lifecycle, now)
-  const bounds = await shardBounds()
-  for (const [index, b] of bounds.entries()) {
-    const shard: Omit<ShardDoc, '_id'> = { runId, index, ...b, cursor: null, done: false, claimedUntil: null, scored: 0, written: 0, downgraded: 0 }
-    await jobs.doc(shardId(runId, index)).set({ data: shard })
+  const transitions = Object.fromEntries(transitionsOf(lifecycle, now).map(t => [t.key, 0]))
+  const run: Omit<RunDoc, '_id'> = {
+    day, now, status: 'preparing', bounds: [], transitions, models, modelSource: source, sampled, cuts, shards: 0,
+    prepareMs: Date.now() - started, workerFailures: 0, neighbors: null, neighborsClaimedUntil: null, createdAt: new Date(), finishedAt: null,
   }
-  const run: Omit<RunDoc, '_id'> = { day, now, status: 'scoring', transitions, models, modelSource: source, sampled, cuts, shards: bounds.length, createdAt: new Date(), finishedAt: null }
-  // the run doc last: its presence means the shards exist
   await jobs.doc(runId).set({ data: run })
   return { _id: runId, ...run }
 }
 
+/**
+ * Finds the shard boundaries from where the last call stopped while the coordinator's budget lasts
+ * (one bounded query each), then writes the shards and starts the scoring. Two calls at once find
+ * the same boundaries, so an overlap only repeats work.
+ */
+async function findShards(run: RunDoc, started: number): Promise<RunDoc> {
+  const t0 = Date.now()
+  const bounds = [...(run.bounds ?? [])]
+  let saved = bounds.length
+  let complete = false
+  while (Date.now() - started + CALL_TIMEOUT_MS <= RUN_BUDGET_MS) {
+    const next = await nextBound(bounds.length ? bounds[bounds.length - 1] : null)
+    if (next === null) {
+      complete = true
+      break
+    }
+    bounds.push(next)
+    if (bounds.length - saved >= 20) {
+      await jobs.doc(run._id).update({ data: { bounds: _.set(bounds) } })
+      saved = bounds.length
+    }
+  }
+  const prepareMs = (run.prepareMs ?? 0) + (Date.now() - t0)
+  if (!complete) {
+    await jobs.doc(run._id).update({ data: { bounds: _.set(bounds), prepareMs } })
+    return { ...run, bounds, prepareMs }
+  }
+  const ranges = rangesOf(bounds)
+  for (let i = 0; i < ranges.length; i += 10) {
+    await Promise.all(ranges.slice(i, i + 10).map((b, k) => {
+      const shard: Omit<ShardDoc, '_id'> = { runId: run._id, index: i + k, ...b, transitions: {}, cursor: null, done: false, claimedUntil: null, scored: 0, written: 0, downgraded: 0, longestMs: 0 }
+      return jobs.doc(shardId(run._id, i + k)).set({ data: shard })
+    }))
+  }
+  // scoring only once every shard exists
+  const ready = { bounds: _.set(bounds), shards: ranges.length, status: 'scoring' as const, prepareMs: (run.prepareMs ?? 0) + (Date.now() - t0) }
+  await jobs.doc(run._id).update({ data: ready })
+  return { ...run, bounds, shards: ranges.length, status: 'scoring', prepareMs: ready.prepareMs }
+}
+
 /** Scores one page of a shard; returns the last id read and the counts. */
-async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]) {
-  const range = shard.cursor ? _.gt(shard.cursor) : shard.from ? _.gte(shard.from) : _.exists(true)
-  const { data } = await members.where({ _id: shard.to ? range.and(_.lt(shard.to)) : range }).orderBy('_id', 'asc').limit(PAGE).get()
+async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1], limit: number) {
+  const { data } = await members.where({ _id: idCondition(shard, shard.cursor) }).orderBy('_id', 'asc').limit(limit).get()
   let written = 0
   let downgraded = 0
   let next = 0
@@ -118,6 +186,7 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
       const doc = docs[next++]
       const member = parseMember(doc)
       const scored = scoreMember(member, ctx)
+      // unchanged members cost no request (a forced rerun the same day writes nobody)
       if (!Object.keys(scored.patch).length) continue
       // only if the member did not change since it was read (a purchase meanwhile wins; the next run rescores)
       const { stats } = await members.where({ _id: member._id, updatedAt: member.updatedAt }).update({ data: wholeFields(scored.patch) })
@@ -128,6 +197,60 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
   return { last: data.length ? String(data[data.length - 1]._id) : shard.cursor, read: data.length, scored: docs.length, written, downgraded }
 }
 
+/**
+ * Hands the open shards to workers, WORKERS at a time, while a worker call still fits in the
+ * coordinator's budget. A shard whose worker fails, times out or finds it leased waits for the next call.
+ */
+async function scoreShards(run: RunDoc, started: number): Promise<RunDoc> {
+  const skipped = new Set<number>()
+  const timeLeft = () => Date.now() - started + CALL_TIMEOUT_MS <= RUN_BUDGET_MS
+  for (;;) {
+    const open = (await shardsOf(run)).filter(s => !s.done)
+    if (!open.length) {
+      const finishedAt = new Date()
+      await jobs.doc(run._id).update({ data: { status: 'done', finishedAt } })
+      return { ...run, status: 'done', finishedAt }
+    }
+    const todo = open.filter(s => !skipped.has(s.index))
+    if (!todo.length || !timeLeft()) return run
+    let next = 0
+    await Promise.all(Array.from({ length: Math.min(WORKERS, todo.length) }, async () => {
+      while (next < todo.length && timeLeft()) {
+        const shard = todo[next++]
+        try {
+          const { result } = await cloud.callFunction({ name: 'tiers', data: { action: 'shard', runId: run._id, shard: shard.index } })
+          if (result?.ok && !result.data?.busy) continue
+          skipped.add(shard.index)
+          if (!result?.ok) await countFailure(run)
+        } catch (err) {
+          // e.g. the SDK's call timeout: the worker may still be running (it holds its lease)
+          console.warn(`[tiers] shard ${shard.index} of ${run._id}: ${(err as Error).message}`)
+          skipped.add(shard.index)
+          await countFailure(run)
+        }
+      }
+    }))
+  }
+}
+
+/** Counts a failed worker call on the run (best effort: the count is for the report, not for correctness). */
+async function countFailure(run: RunDoc): Promise<void> {
+  try {
+    await jobs.doc(run._id).update({ data: { workerFailures: _.inc(1) } })
+  } catch (err) {
+    console.warn(`[tiers] counting a failed worker of ${run._id}: ${(err as Error).message}`)
+  }
+}
+
+/** Calls the `neighbors` step for a finished run (its own invocation); a timeout leaves it running. */
+async function requestNeighbors(run: RunDoc): Promise<void> {
+  try {
+    await cloud.callFunction({ name: 'tiers', data: { action: 'neighbors', runId: run._id } })
+  } catch (err) {
+    console.warn(`[tiers] neighbours of ${run._id}: ${(err as Error).message}`)
+  }
+}
+
 const actions: Actions<TiersEvent> = {
   async run(event, ctx) {
     await requireAdmin(ctx)
@@ -135,20 +258,13 @@ const actions: Actions<TiersEvent> = {
     const day = shanghaiDay(ctx.now)
     const runId = `tiers-${day}`
     let run = await findById<RunDoc>(jobs, runId)
-    if (run?.status === 'done' && !event.force) return summary(run)
     // a forced rerun the same day scores at the run's instant again: unchanged members are not rewritten
-    if (!run || event.force) run = await prepare(runId, day, run ? new Date(run.now) : ctx.now)
-    while (Date.now() - started < RUN_BUDGET_MS - SHARD_BUDGET_MS) {
-      const open = (await shardsOf(run)).filter(s => !s.done)
-      if (!open.length) {
-        // everyone scored: the recommendations' co-purchase neighbours for the day, then done
-        const neighbors = await refreshNeighbors(new Date(run.now))
-        await jobs.doc(runId).update({ data: { status: 'done', finishedAt: new Date(), neighbors } })
-        return summary({ ...run, status: 'done' })
-      }
-      for (let i = 0; i < open.length; i += WORKERS) {
-        await Promise.all(open.slice(i, i + WORKERS).map(s => cloud.callFunction({ name: 'tiers', data: { action: 'shard', runId, shard: s.index } })))
-      }
+    if (!run || event.force) run = await startRun(runId, day, run ? new Date(run.now) : ctx.now)
+    if (run.status === 'preparing') run = await findShards(run, started)
+    if (run.status === 'scoring') run = await scoreShards(run, started)
+    if (run.status === 'done' && !run.neighbors && Date.now() - started + CALL_TIMEOUT_MS <= RUN_BUDGET_MS) {
+      await requestNeighbors(run)
+      run = (await findById<RunDoc>(jobs, runId)) ?? run
     }
     return summary(run)
   },
@@ -161,24 +277,61 @@ const actions: Actions<TiersEvent> = {
     if (found.done) return { done: true, scored: found.scored, written: found.written }
     const lease = await jobs.where({ _id: found._id, done: false, claimedUntil: _.lt(new Date()).or(_.eq(null)) }).update({ data: { claimedUntil: new Date(Date.now() + LEASE_MS) } })
     if (lease.stats.updated !== 1) return { done: false, scored: found.scored, written: found.written, busy: true }
-    let shard = found
+    let shard: ShardDoc = { ...found, transitions: found.transitions ?? {} }
     const [{ rules: ladder }, { rules: lifecycle }] = await Promise.all([loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
-    const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now: new Date(run.now) }
-    while (!shard.done && Date.now() - started < SHARD_BUDGET_MS) {
-      const page = await scorePage(shard, scoring)
+    const now = new Date(run.now)
+    const left = () => SHARD_BUDGET_MS - (Date.now() - started)
+    // this shard's time transitions, each once (applied again after a crash, it matches nobody); one
+    // starts only if one twice as slow as the slowest so far still ends inside the budget
+    let slowestTransition = 0
+    for (const t of transitionsOf(lifecycle, now)) {
+      if (t.key in shard.transitions!) continue
+      if (left() < 2 * slowestTransition) break
+      const transitionStarted = Date.now()
+      const moved = await applyTransition(t, shard)
+      slowestTransition = Math.max(slowestTransition, Date.now() - transitionStarted)
+      shard = { ...shard, transitions: { ...shard.transitions, [t.key]: moved } }
+      await jobs.doc(shard._id).update({ data: { transitions: _.set(shard.transitions) } })
+    }
+    const pending = transitionsOf(lifecycle, now).some(t => !(t.key in shard.transitions!))
+    const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now }
+    // pages sized to what is left of the budget at the slowest pace seen so far (ms per member): a
+    // loaded database means smaller pages, never a longer invocation
+    let msPerMember = 0
+    while (!pending && !shard.done) {
+      // (a fifth held back: a page's pace varies with what else the database is doing)
+      const limit = msPerMember ? Math.min(PAGE, Math.floor((0.8 * left()) / msPerMember)) : left() >= SHARD_BUDGET_MS / 2 ? FIRST_PAGE : 0
+      if (limit < MIN_PAGE) break
+      const pageStarted = Date.now()
+      const page = await scorePage(shard, scoring, limit)
+      msPerMember = Math.max(msPerMember, (Date.now() - pageStarted) / Math.max(1, page.read))
       shard = {
         ...shard,
         cursor: page.last,
-        done: page.read < PAGE,
+        done: page.read < limit,
         scored: shard.scored + page.scored,
         written: shard.written + page.written,
         downgraded: shard.downgraded + page.downgraded,
       }
-      const { _id, ...progress } = shard
-      await jobs.doc(_id).update({ data: { cursor: progress.cursor, done: progress.done, scored: progress.scored, written: progress.written, downgraded: progress.downgraded } })
+      await jobs.doc(shard._id).update({ data: { cursor: shard.cursor, done: shard.done, scored: shard.scored, written: shard.written, downgraded: shard.downgraded } })
     }
-    await jobs.doc(shard._id).update({ data: { claimedUntil: null } })
-    return { done: shard.done, scored: shard.scored, written: shard.written }
+    const ms = Date.now() - started
+    await jobs.doc(shard._id).update({ data: { claimedUntil: null, longestMs: Math.max(found.longestMs ?? 0, ms) } })
+    return { done: shard.done, scored: shard.scored, written: shard.written, ms }
+  },
+
+  /** The item neighbours of a finished run, once (a second caller meanwhile answers `busy`). */
+  async neighbors(event, ctx) {
+    await requireAdmin(ctx)
+    const run = await findById<RunDoc>(jobs, event.runId)
+    if (!run) throw new AppError('NOT_FOUND', `没有这个任务：${event.runId}`)
+    if (run.status !== 'done') throw new AppError('FAILED_PRECONDITION', '任务还没有给所有会员评分')
+    if (run.neighbors && !event.force) return { ...run.neighbors, busy: false }
+    const claim = await jobs.where({ _id: run._id, neighborsClaimedUntil: _.lt(new Date()).or(_.eq(null)) }).update({ data: { neighborsClaimedUntil: new Date(Date.now() + NEIGHBORS_LEASE_MS) } })
+    if (claim.stats.updated !== 1) return { purchases: 0, items: 0, busy: true }
+    const neighbors = await refreshNeighbors(new Date(run.now))
+    await jobs.doc(run._id).update({ data: { neighbors: _.set(neighbors), neighborsClaimedUntil: null } })
+    return { ...neighbors, busy: false }
   },
 
   async status(event, ctx) {

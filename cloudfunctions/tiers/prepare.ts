@@ -1,6 +1,9 @@
 /**
- * The start of a daily run: the time-caused stage changes as set-based updates, the model fit (or
- * the admin-pinned parameters), the RFM cut points, and the shards the workers score.
+ * The start of a daily run: the model fit (or the admin-pinned parameters), the RFM cut points, and
+ * the `_id` shards the workers score (their boundaries found across calls if need be). The time-caused stage changes are set-based updates, one per
+ * transition and shard, which each shard's worker applies to its own `_id` range before scoring it:
+ * no single request moves more than a shard's members, and every request is bounded by the shard size
+ * whatever the number of members.
  */
 import { ModelParamsSchema, type LifecycleConfig, type ModelParams } from '../../types/analytics'
 import { modelCustomer, fitModels } from '../../domain/churn'
@@ -14,16 +17,34 @@ const SAMPLE_SIZE = 5000
 
 const members = db.collection('members')
 
-/** One conditional update per transition: members matching `from` whose time field passed the cutoff. */
-export async function applyTimeTransitions(lifecycle: LifecycleConfig, now: Date): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {}
-  for (const t of timeTransitions(lifecycle, now)) {
-    const where: Record<string, unknown> = { stage: _.in(t.from), [t.field]: _.lt(t.before), status: _.neq('deleted') }
-    if (t.purchased) where['stats.lastPurchaseAt'] = _.neq(null)
-    const { stats } = await members.where(where).update({ data: { stage: t.to } })
-    counts[`${t.from.join('|')}→${t.to}`] = stats.updated
-  }
-  return counts
+export interface IdRange {
+  from: string | null
+  to: string | null
+}
+
+/** The `_id` condition of a range [from, to) (null ends are open). */
+export function idCondition({ from, to }: IdRange, after?: string | null): unknown {
+  const lower = after ? _.gt(after) : from ? _.gte(from) : null
+  if (lower && to) return lower.and(_.lt(to))
+  return lower ?? (to ? _.lt(to) : _.exists(true))
+}
+
+/** The transitions of a run, in the order they apply, each with its label (`new|active→sleeping`). */
+export function transitionsOf(lifecycle: LifecycleConfig, now: Date) {
+  return timeTransitions(lifecycle, now).map(t => ({ ...t, key: `${t.from.join('|')}→${t.to}` }))
+}
+
+/**
+ * One transition over one shard's `_id` range: members matching `from` whose time field passed the
+ * cutoff. Applying it again is a no-op (the moved members no longer match `from`), so a worker killed
+ * half way simply applies it again.
+ */
+export async function applyTransition(t: ReturnType<typeof transitionsOf>[number], range: IdRange): Promise<number> {
+  // `_id` first: the range is what narrows the scan
+  const where: Record<string, unknown> = { _id: idCondition(range), stage: _.in(t.from), [t.field]: _.lt(t.before), status: _.neq('deleted') }
+  if (t.purchased) where['stats.lastPurchaseAt'] = _.neq(null)
+  const { stats } = await members.where(where).update({ data: { stage: t.to } })
+  return stats.updated
 }
 
 /** Members with purchases, in `_id` order (OPENIDs: effectively random), as the fitting sample. */
@@ -49,15 +70,19 @@ export async function modelsAndCuts(lifecycle: LifecycleConfig, now: Date): Prom
   return { models: fitted, source: fitted ? 'fitted' : 'none', sampled: rows.length, cuts }
 }
 
-/** Shard boundaries by `_id`: [from, to) with null for open ends. */
-export async function shardBounds(): Promise<Array<{ from: string | null; to: string | null }>> {
-  const { total } = await members.count()
-  const n = Math.max(1, Math.ceil(total / SHARD_SIZE))
-  const cuts: string[] = []
-  for (let k = 1; k < n; k++) {
-    const { data } = await members.orderBy('_id', 'asc').skip(k * SHARD_SIZE).limit(1).field({ _id: true }).get()
-    if (data.length) cuts.push(String(data[0]._id))
-  }
-  const edges = [null, ...cuts, null]
+/**
+ * The shard boundary after `prev` (the first `_id`, when null): the member SHARD_SIZE places on, or
+ * null past the last member. Each boundary is found from the previous one (`_id ≥ previous`, skip
+ * SHARD_SIZE), so no query skips more than a shard, and a run finds its boundaries across calls.
+ */
+export async function nextBound(prev: string | null): Promise<string | null> {
+  const query = prev ? members.where({ _id: _.gte(prev) }) : members
+  const { data } = await query.orderBy('_id', 'asc').skip(SHARD_SIZE).limit(1).field({ _id: true }).get()
+  return data.length ? String(data[0]._id) : null
+}
+
+/** Shards from the boundaries: [from, to) with null for open ends. */
+export function rangesOf(bounds: string[]): IdRange[] {
+  const edges = [null, ...bounds, null]
   return edges.slice(0, -1).map((from, i) => ({ from, to: edges[i + 1] }))
 }

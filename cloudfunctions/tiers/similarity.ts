@@ -1,9 +1,9 @@
 /**
  * The daily item-to-item similarity (domain/recommend): co-purchases of the last 12 months into
  * `item_neighbors/<productId>` (top neighbours) and `item_neighbors/__popular__` (recent buyers per
- * item, the prior and the cold start). Run by the daily `tiers` run once it has scored everyone.
- * Reads at most MAX_PURCHASES purchases: enough for a brand's catalogue; beyond, sample or move this
- * to its own function.
+ * item, the prior and the cold start). Its own invocation (`tiers` `{ action: 'neighbors' }`), which the
+ * daily run calls once it has scored everyone, so it never counts against a `run` call's time.
+ * Reads at most MAX_PURCHASES purchases: enough for a brand's catalogue; beyond, sample.
  */
 import { itemNeighbors, popularity, type BasketsByCustomer, type Basket } from '../../domain/recommend'
 import { POPULAR_DOC } from '../../types/products'

@@ -119,6 +119,38 @@ test('a run cut short resumes from its cursor and never applies a member twice',
   expect(await tiers({ action: 'shard', runId: run.data.runId, shard: 0 })).toMatchObject({ ok: true, data: { done: true, written: 1 } })
 })
 
+test('a worker killed after its transitions but before recording them applies them again: they match nobody', async () => {
+  const run = await tiers({ action: 'status' })
+  const shard = `${run.data.runId}:shard:0`
+  await env.db.collection('jobs').doc(shard).update({ data: { done: false, cursor: null, transitions: env.db.command.set({}), scored: 0, written: 0 } })
+  await env.db.collection('jobs').doc(run.data.runId).update({ data: { status: 'scoring' } })
+  const resumed = await tiers({ action: 'run' })
+  expect(resumed.data).toMatchObject({ status: 'done', written: 0 })
+  expect(resumed.data.transitions).toEqual({ 'new|active|loyal|sleeping→churned': 0, 'new|active|loyal→sleeping': 0, 'new→active': 0 })
+  expect(await countBy('churned', 'o_job_churn_')).toBe(population.churned)
+  expect(await countBy('sleeping', 'o_job_sleep_')).toBe(population.sleeping)
+})
+
+test('a run whose preparation was cut short finds its shard boundaries on the next call, then scores', async () => {
+  const run = await tiers({ action: 'status' })
+  await env.db.collection('jobs').doc(run.data.runId).update({ data: { status: 'preparing', bounds: env.db.command.set([]), shards: 0 } })
+  expect((await tiers({ action: 'status' })).data).toMatchObject({ status: 'preparing', shards: 0, scored: 0 })
+  const resumed = await tiers({ action: 'run' })
+  expect(resumed.data).toMatchObject({ status: 'done', shards: 1, shardsDone: 1, written: 0, now: run.data.now })
+  expect(resumed.data.scored).toBe(run.data.scored)
+})
+
+test('the item neighbours are their own step, run once the members are scored; timings are reported', async () => {
+  const run = (await tiers({ action: 'status' })).data
+  expect(run.neighbors).toEqual({ purchases: expect.any(Number), items: expect.any(Number) })
+  expect(run.timing).toEqual({ prepareMs: expect.any(Number), longestShardMs: expect.any(Number), workerFailures: 0 })
+  expect(run.timing.longestShardMs).toBeGreaterThan(0)
+  // computed once: asked again, it answers what it stored
+  expect(await tiers({ action: 'neighbors', runId: run.runId })).toEqual({ ok: true, data: { ...run.neighbors, busy: false } })
+  expect(await tiers({ action: 'neighbors', runId: 'tiers-2000-01-01' })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
+  expect(await tiers({ action: 'neighbors', runId: run.runId }, 'o_job_consumer')).toMatchObject({ ok: false, code: 'PERMISSION_DENIED' })
+})
+
 test('pinned model parameters replace the daily refit until unpinned', async () => {
   const params = { bg: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, gg: { p: 6.25, q: 3.74, gamma: 15.44 } }
   expect(await env.admin({ action: 'pinModelParams', params: { bg: { r: -1, alpha: 1, a: 1, b: 1 }, gg: null } })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })

@@ -41,17 +41,32 @@ test('the forced rerun the same day scores at the run\'s instant again: no trans
 
 test('the temporary data dir is removed and the table has a row per run', () => {
   expect(fs.existsSync(result.dataDir)).toBe(false)
-  const table = formatResults([result]).split('\n')
-  expect(table).toHaveLength(4)
-  expect(table[2]).toMatch(/^\| 1,500 \| first \|/)
-  expect(table[3]).toMatch(/^\| 1,500 \| forced rerun \|/)
+  const [table, projection] = formatResults([result]).split('\n\n')
+  const rows = table.split('\n')
+  expect(rows).toHaveLength(4)
+  expect(rows[2]).toMatch(/^\| 1,500 \| first \|/)
+  expect(rows[3]).toMatch(/^\| 1,500 \| forced rerun \|/)
+  // the longest coordinator call and worker invocation are measured; a million members only projected
+  expect(result.first.longestCallSeconds).toBeGreaterThan(0)
+  expect(result.first.longestCallSeconds).toBeLessThanOrEqual(result.first.wallSeconds)
+  expect(result.first.summary.timing.longestShardMs).toBeGreaterThan(0)
+  expect(projection).toMatch(/^PROJECTION \(not measured\) for 1,000,000 members from the N = 1,500 first run: 200 shards;/)
   expect(log.some(l => l.includes('seeded'))).toBe(true)
 })
 
-test('--sizes and --seed are parsed; anything else is a usage error', () => {
+test('--sizes, --seed, --only and the --actions-* flags are parsed; anything else is a usage error', () => {
   expect(parseBenchArgs([])).toEqual({ sizes: DEFAULT_SIZES, seed: undefined })
   expect(parseBenchArgs(['--sizes', '2000,10_000', '--seed=3'])).toEqual({ sizes: [2000, 10_000], seed: 3 })
-  for (const bad of [['--sizes'], ['--sizes', '0'], ['--sizes', 'abc'], ['--n', '5'], ['--seed', '1.5']]) {
+  expect(parseBenchArgs(['--only', 'actions', '--actions-members', '2_000', '--actions-products=50', '--actions-reps', '5'])).toEqual({
+    sizes: DEFAULT_SIZES,
+    seed: undefined,
+    only: 'actions',
+    actionsMembers: 2000,
+    actionsProducts: 50,
+    actionsReps: 5,
+  })
+  expect(parseBenchArgs(['--only=tiers', '--sizes', '500'])).toEqual({ sizes: [500], only: 'tiers' })
+  for (const bad of [['--sizes'], ['--sizes', '0'], ['--sizes', 'abc'], ['--n', '5'], ['--seed', '1.5'], ['--only', 'both'], ['--only'], ['--actions-members', '0'], ['--actions-reps', 'x']]) {
     expect(() => parseBenchArgs(bad)).toThrow(UsageError)
   }
 })
