@@ -43,5 +43,17 @@ test('seeds once, with consistent points for 林小夏 that the functions read b
   await env.member({ action: 'login' }, 'o_seed_newcomer')
   const welcome = await env.member({ action: 'myCoupons', state: 'available' }, 'o_seed_newcomer')
   expect(welcome.data.items.map((c: any) => c.templateId)).toEqual(['demo-welcome-10'])
+  // 为你推荐 from the daily job the seed ran: she gets what her purchases go with and has not bought
+  // (and coffee beans again: a repeat-purchase category); a member without purchases gets best sellers
+  const forLin = await env.member({ action: 'recommendations', limit: 6 }, lin.openid)
+  expect(forLin.ok).toBe(true)
+  const linItems = forLin.data.items.map((i: any) => i.productId)
+  expect(linItems.length).toBeGreaterThanOrEqual(3)
+  expect(linItems).not.toContain('p-croissant')
+  expect(linItems).not.toContain('p-tumbler')
+  expect(forLin.data.items.some((i: any) => /因为你买过|也买了/.test(i.reason))).toBe(true)
+  const forNew = await env.member({ action: 'recommendations', limit: 6 }, DEMO.members[2].openid)
+  expect(forNew.data.items.length).toBeGreaterThanOrEqual(3)
+  expect(forNew.data.items.every((i: any) => i.reason.length > 0)).toBe(true)
   // the invariant for every seeded member is checked when the file ends
 })
