@@ -26,7 +26,7 @@ import { MemberEvents } from '../types/member'
 import { StaffEvents } from '../types/staff'
 import { memberCode } from '../domain/member-code'
 import { shanghaiDay } from '../domain/time'
-import { sdkFor, type RunningEmulator } from '../test/helpers/emulator'
+import { sdkFor, startEmulator, type RunningEmulator } from '../test/helpers/emulator'
 import { BENCH_STORES, benchProducts, seedPurchases, seedSnapshot, type BenchProduct } from './bench-seed'
 import { ensureFunctionsBuilt } from './builds'
 
@@ -213,58 +213,8 @@ async function refreshNeighborsOn(emu: RunningEmulator, now: Date): Promise<{ pu
   })
 }
 
-/**
- * `startEmulator` of test/helpers/emulator.ts gives the emulator 30 s to listen; loading a snapshot of
- * 100,000 members and their purchases can take longer on a busy machine. Same start, more patience;
- * the process is killed if it does not come up.
- */
-async function startPatiently(dataDir: string, timeoutMs = 600_000): Promise<RunningEmulator> {
-  const root = path.resolve(__dirname, '..')
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'emulator/main.ts'), '--port', '0', '--data-dir', dataDir, '--no-timers'], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  const exited = new Promise<void>(resolve => proc.once('exit', () => resolve()))
-  let port: number
-  try {
-    port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`emulator did not start within ${timeoutMs / 1000} s:\n${out.slice(-2000)}`)), timeoutMs)
-      proc.stdout!.on('data', (d: Buffer) => {
-        out += d.toString()
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
-        if (m) {
-          clearTimeout(timer)
-          resolve(Number(m[1]))
-        }
-      })
-      proc.stderr!.on('data', (d: Buffer) => (out += d.toString()))
-      proc.once('exit', code => {
-        clearTimeout(timer)
-        reject(new Error(`emulator exited with ${code}:\n${out.slice(-2000)}`))
-      })
-    })
-  } catch (err) {
-    proc.kill('SIGKILL')
-    throw err
-  }
-  // keep draining the pipes (the functions' console output goes there)
-  proc.stdout!.resume()
-  const baseUrl = `http://127.0.0.1:${port}`
-  return {
-    port,
-    baseUrl,
-    serviceUrl: `${baseUrl}/tcb`,
-    dataDir,
-    proc,
-    output: () => out,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
-      await exited
-    },
-    async kill9() {
-      proc.kill('SIGKILL')
-      await exited
-    },
-  }
-}
+/** Loading 100,000 members and their purchases can take longer than the tests' 30 s start limit. */
+const START_TIMEOUT_MS = 600_000
 
 interface Caller {
   openid: string
@@ -354,7 +304,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
 
     // ---- set-up through the real actions (not measured) ----
     t = performance.now()
-    emu = current.emu = await startPatiently(dataDir)
+    emu = current.emu = await startEmulator({ dataDir, args: ['--no-timers'], startTimeoutMs: START_TIMEOUT_MS })
     log(`  emulator up in ${seconds(t).toFixed(1)} s; importing products`)
     for (let i = 0; i < products.length; i += 500) await must(emu, 'admin', { action: 'importProducts', products: products.slice(i, i + 500) })
     log(`  products imported after ${seconds(t).toFixed(1)} s; computing co-purchase neighbours (the daily job's step)`)
@@ -441,7 +391,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
 
     // ---- cold starts ----
     t = performance.now()
-    emu = current.emu = await startPatiently(dataDir)
+    emu = current.emu = await startEmulator({ dataDir, args: ['--no-timers'], startTimeoutMs: START_TIMEOUT_MS })
     const startSeconds = seconds(t)
     log(`  emulator up again in ${startSeconds.toFixed(1)} s`)
     const coldEvents: Record<string, { event: Record<string, unknown>; openid?: string }> = {

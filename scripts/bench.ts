@@ -16,8 +16,7 @@ import os from 'os'
 import path from 'path'
 import { performance } from 'perf_hooks'
 import type { RunSummary } from '../types/jobs'
-import { spawn } from 'child_process'
-import { ROOT, sdkFor, type RunningEmulator } from '../test/helpers/emulator'
+import { sdkFor, startEmulator, type RunningEmulator } from '../test/helpers/emulator'
 import { seedSnapshot, type SeedSummary } from './bench-seed'
 import { benchActions, cleanUpActionsRuns, formatActionsTable, type ActionsResult } from './bench-actions'
 import { ensureFunctionsBuilt } from './builds'
@@ -209,55 +208,6 @@ async function runUntilDone(emu: RunningEmulator, label: string, force: boolean,
 /** Loading a 100,000-member snapshot can take longer than the tests' 30 s start limit on a busy machine. */
 const START_TIMEOUT_MS = 300_000
 
-/**
- * The emulator on a seeded data dir, without timers (as test/helpers/emulator.ts startEmulator does,
- * with a longer start limit; a start that times out kills the child, so nothing else opens the dir).
- */
-async function startBenchEmulator(dataDir: string): Promise<RunningEmulator> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'emulator/main.ts'), '--port', '0', '--data-dir', dataDir, '--no-timers'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  const exited = new Promise<void>(resolve => proc.once('exit', () => resolve()))
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL')
-      reject(new Error(`emulator did not start within ${START_TIMEOUT_MS / 1000} s:\n${out}`))
-    }, START_TIMEOUT_MS)
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(Number(m[1]))
-      }
-    })
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()))
-    proc.on('exit', code => {
-      clearTimeout(timer)
-      reject(new Error(`emulator exited with ${code}:\n${out}`))
-    })
-  })
-  const baseUrl = `http://127.0.0.1:${port}`
-  return {
-    port,
-    baseUrl,
-    serviceUrl: `${baseUrl}/tcb`,
-    dataDir,
-    proc,
-    output: () => out,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
-      await exited
-    },
-    async kill9() {
-      proc.kill('SIGKILL')
-      await exited
-    },
-  }
-}
-
 /** What a signal handler must clean up if the bench is interrupted (finally blocks do not run then). */
 const active = new Set<{ dataDir: string; emu?: RunningEmulator }>()
 
@@ -285,7 +235,7 @@ export async function benchSize(n: number, opts: BenchOptions = {}): Promise<Ben
     const seedSeconds = seconds(t)
     log(`  seeded in ${seedSeconds.toFixed(1)} s: ${seed.buyers} buyers, ${seed.purchases} purchases, stages ${JSON.stringify(seed.byStage)}, tiers ${JSON.stringify(seed.byTier)}, ${seed.reviewsDue} reviews due`)
     t = performance.now()
-    emu = current.emu = await startBenchEmulator(dataDir)
+    emu = current.emu = await startEmulator({ dataDir, args: ['--no-timers'], startTimeoutMs: START_TIMEOUT_MS })
     const startSeconds = seconds(t)
     log(`  emulator up in ${startSeconds.toFixed(1)} s at ${emu.baseUrl}`)
     const first = await runUntilDone(emu, 'run', false, log)

@@ -104,17 +104,9 @@ export interface ImportMembersReport {
  * phone was already bound at import); then `claimed`, with the personal cells moved to the member
  * and erased here. `importId` (random, made once) is the ledger source id of the opening balance.
  */
-export interface MemberImportDoc {
+export interface MemberImportDoc extends Omit<MemberImportRow, 'phone'> {
   _id: string
   importId: string
-  externalId: string
-  name: string | null
-  birthday: string | null
-  joinDate: string | null
-  openingPoints: number
-  gender: (typeof GENDERS)[number] | null
-  tierId: string | null
-  tags: string[]
   /** sha256 of the normalized row: a re-sent row is recognised after the cells were erased */
   rowHash: string
   status: 'pending' | 'claimed'

@@ -27,7 +27,12 @@ export function tempDataDir(prefix = 'emu-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }
 
-export async function startEmulator(opts: { dataDir?: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningEmulator> {
+/**
+ * The emulator as a child process on 127.0.0.1. `startTimeoutMs` (default 30 s): how long it may take
+ * to listen (a benchmark's large snapshot needs longer); a start that fails kills the child, so
+ * nothing else keeps the data dir open.
+ */
+export async function startEmulator(opts: { dataDir?: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv; startTimeoutMs?: number } = {}): Promise<RunningEmulator> {
   const dataDir = opts.dataDir ?? tempDataDir()
   // node --import tsx (not the tsx CLI, which runs a child): kill9() must hit the emulator itself
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'emulator/main.ts'), '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...(opts.args ?? [])], {
@@ -36,18 +41,25 @@ export async function startEmulator(opts: { dataDir?: string; port?: number; arg
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`emulator did not start:\n${out}`)), 30_000)
-    const onData = (d: Buffer) => {
-      out += d.toString()
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
-      if (m) { clearTimeout(timer); resolve(Number(m[1])) }
-    }
-    proc.stdout!.on('data', onData)
-    proc.stderr!.on('data', (d: Buffer) => { out += d.toString() })
-    proc.on('exit', code => { clearTimeout(timer); reject(new Error(`emulator exited with ${code}:\n${out}`)) })
-  })
   const exited = new Promise<void>(resolve => proc.once('exit', () => resolve()))
+  const startTimeoutMs = opts.startTimeoutMs ?? 30_000
+  let port: number
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`emulator did not start within ${startTimeoutMs / 1000} s:\n${out.slice(-2000)}`)), startTimeoutMs)
+      const onData = (d: Buffer) => {
+        out += d.toString()
+        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
+        if (m) { clearTimeout(timer); resolve(Number(m[1])) }
+      }
+      proc.stdout!.on('data', onData)
+      proc.stderr!.on('data', (d: Buffer) => { out += d.toString() })
+      proc.on('exit', code => { clearTimeout(timer); reject(new Error(`emulator exited with ${code}:\n${out.slice(-2000)}`)) })
+    })
+  } catch (err) {
+    proc.kill('SIGKILL')
+    throw err
+  }
   const baseUrl = `http://127.0.0.1:${port}`
   return {
     port,
