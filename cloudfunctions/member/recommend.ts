@@ -1,7 +1,8 @@
 /**
- * 为你推荐: the member's recent purchase lines against the day's co-purchase neighbours, their tags,
- * and the recent-buyers prior (domain/recommend). A handful of reads per call: recent purchases, the
- * neighbour docs of those items, the popular doc, and the candidate products.
+ * 为你推荐: the member's recent purchase lines and taps against the day's co-purchase neighbours,
+ * their tags, and the recent-buyers prior (domain/recommend). A handful of reads per call: recent
+ * purchases and event batches, the neighbour docs of those items, the popular doc, and the candidate
+ * products.
  */
 import type { MemberEvent } from '../../types/member'
 import { POPULAR_DOC, type Product, type RecommendationView } from '../../types/products'
@@ -12,16 +13,21 @@ import { loadMember } from '../shared/members'
 import { findById } from '../shared/query'
 
 const RECENT_PURCHASES = 30
+/** `member.track` batches (one doc each, at most 50 events) read for taps */
+const RECENT_EVENT_BATCHES = 10
 
 export const recommendActions: Pick<Actions<MemberEvent>, 'recommendations'> = {
   async recommendations(event, ctx) {
     const member = await loadMember(requireUser(ctx))
-    const [{ data: bought }, popular] = await Promise.all([
+    const [{ data: bought }, { data: batches }, popular] = await Promise.all([
       db.collection('purchases').where({ memberId: member._id }).orderBy('createdAt', 'desc').limit(RECENT_PURCHASES).get(),
+      db.collection('events').where({ memberId: member._id }).orderBy('at', 'desc').limit(RECENT_EVENT_BATCHES).get(),
       findById<{ popularity: Record<string, number> }>(db.collection('item_neighbors'), POPULAR_DOC),
     ])
     const history = bought.flatMap(p => (p.lines ?? []).map((l: { productId: string }) => ({ itemId: l.productId, at: new Date(p.createdAt) })))
-    const historyIds = [...new Set(history.map(h => h.itemId))]
+    // taps at the server's receive time (the client's own clock is not trusted)
+    const clicks = batches.flatMap(b => (b.events ?? []).filter((e: { type: string }) => e.type === 'click').map((e: { productId: string }) => ({ itemId: e.productId, at: new Date(b.at) })))
+    const historyIds = [...new Set([...history, ...clicks].map(h => h.itemId))]
     const neighbors: ItemNeighbors = {}
     if (historyIds.length) {
       const { data } = await db.collection('item_neighbors').where({ _id: _.in(historyIds) }).limit(100).get()
@@ -36,7 +42,7 @@ export const recommendActions: Pick<Actions<MemberEvent>, 'recommendations'> = {
     }
     const catalog: Record<string, CatalogItem> = Object.fromEntries([...products].map(([id, p]) => [id, { category: p.category, tags: p.tags, onSale: p.onSale, title: p.title }]))
     const repeatCategories = [...new Set([...products.values()].filter(p => p.repeatPurchase).map(p => p.category))]
-    const picks = recommend({ history, tags: member.tags, now: ctx.now, k: event.limit }, { neighbors, popularity, catalog, repeatCategories })
+    const picks = recommend({ history, clicks, tags: member.tags, now: ctx.now, k: event.limit }, { neighbors, popularity, catalog, repeatCategories })
     const items: RecommendationView[] = picks.map(r => {
       const p = products.get(r.itemId)!
       return { productId: r.itemId, title: p.title, category: p.category, priceFen: p.priceFen, imageFileId: p.imageFileId, reason: r.reason }

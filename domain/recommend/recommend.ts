@@ -1,6 +1,7 @@
 /**
- * Per-member recommendations: neighbours of the member's recent purchases (recency-weighted), a
- * tag-affinity term and a popularity prior; bought items are left out unless their category is
+ * Per-member recommendations: neighbours of the member's recent purchases (recency-weighted) and,
+ * at a lower weight, of the products they recently tapped without buying, a tag-affinity term and a
+ * popularity prior; bought items are left out unless their category is
  * bought again and again, off-sale items always; at most `maxPerCategory` items of one category per
  * `diversityWindow` places; each item with a one-line reason. Members without history get the
  * popular items in their tags first, then the popular items overall.
@@ -29,6 +30,8 @@ export interface RecommendOptions {
   popularityWeight?: number
   /** Weight of the tag affinity in [0, 1] (default 0.1, so tagged items outrank untagged popular ones). */
   tagWeight?: number
+  /** A tapped (clicked) product counts this much of a purchase at the same age (default 0.3). */
+  clickWeight?: number
   /** At most this many items of one category … (default 3) */
   maxPerCategory?: number
   /** … in each run of this many places (default 10). */
@@ -40,6 +43,7 @@ export const RECOMMEND_DEFAULTS: Required<RecommendOptions> = {
   neighborsPerItem: 15,
   popularityWeight: 0.05,
   tagWeight: 0.1,
+  clickWeight: 0.3,
   maxPerCategory: 3,
   diversityWindow: 10,
 }
@@ -58,6 +62,8 @@ export interface RecommendContext {
 
 export interface RecommendInput {
   history: ReadonlyArray<{ itemId: string; at: number | Date }>
+  /** Products the member tapped (clicks the client reported): interest, not a purchase. */
+  clicks?: ReadonlyArray<{ itemId: string; at: number | Date }>
   /** Tags the member follows (e.g. from a profile or a quiz). */
   tags?: readonly string[]
   now: number | Date
@@ -88,8 +94,8 @@ const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 function prepare(context: RecommendContext): Prepared {
   const options = { ...RECOMMEND_DEFAULTS, ...context.options }
-  const { historyHalfLifeDays, neighborsPerItem, popularityWeight, tagWeight, maxPerCategory, diversityWindow } = options
-  if (!(historyHalfLifeDays > 0) || !(neighborsPerItem >= 0) || !(popularityWeight >= 0) || !(tagWeight >= 0)) throw new RangeError('recommend: bad options')
+  const { historyHalfLifeDays, neighborsPerItem, popularityWeight, tagWeight, clickWeight, maxPerCategory, diversityWindow } = options
+  if (!(historyHalfLifeDays > 0) || !(neighborsPerItem >= 0) || !(popularityWeight >= 0) || !(tagWeight >= 0) || !(clickWeight >= 0)) throw new RangeError('recommend: bad options')
   if (!(Number.isInteger(maxPerCategory) && maxPerCategory >= 1 && Number.isInteger(diversityWindow) && diversityWindow >= 1)) throw new RangeError('recommend: bad diversity options')
   const catalog = own(context.catalog)
   const neighbors = new Map([...own(context.neighbors)].map(([id, list]) => [id, list.slice(0, neighborsPerItem)]))
@@ -129,14 +135,16 @@ interface Candidate {
   cf: number
   tag: number
   pop: number
-  /** The bought item that contributed most, and its share of the co-purchase score. */
+  /** The bought (or tapped) item that contributed most, and its share of the co-purchase score. */
   because?: string
+  becauseClicked?: boolean
   share: number
   tagName?: string
 }
 
 function reason(p: Prepared, c: Candidate): string {
   if (c.because !== undefined && c.cf > 0 && c.cf >= c.tag && c.cf >= c.pop) {
+    if (c.becauseClicked) return `因为你看过「${title(p, c.because)}」`
     return c.share >= 0.5 ? `因为你买过「${title(p, c.because)}」` : `购买「${title(p, c.because)}」的会员也买了`
   }
   if (c.tagName !== undefined && c.tag > 0 && c.tag >= c.pop) return `你关注的${c.tagName}热卖`
@@ -165,14 +173,22 @@ function run(p: Prepared, input: RecommendInput): Recommendation[] {
   if (Number.isNaN(now)) throw new RangeError('recommend: bad now')
   const o = p.options
 
-  // each distinct bought item with the recency weight of its last purchase, in id order (stable sums)
-  const last = new Map<string, number>()
-  for (const h of input.history) {
-    const at = toMs(h.at)
-    const prev = last.get(h.itemId)
-    if (prev === undefined || at > prev) last.set(h.itemId, at)
+  // each distinct bought item with the recency weight of its last purchase, then each tapped item not
+  // bought with its last tap's weight times clickWeight, in id order (stable sums)
+  const latest = (events: ReadonlyArray<{ itemId: string; at: number | Date }>) => {
+    const out = new Map<string, number>()
+    for (const e of events) {
+      const at = toMs(e.at)
+      const prev = out.get(e.itemId)
+      if (prev === undefined || at > prev) out.set(e.itemId, at)
+    }
+    return out
   }
-  const history = [...last].sort((a, b) => byId(a[0], b[0])).map(([id, at]) => ({ id, w: pow(0.5, max(0, now - at) / DAY_MS / o.historyHalfLifeDays) }))
+  const last = latest(input.history)
+  const recency = (at: number) => pow(0.5, max(0, now - at) / DAY_MS / o.historyHalfLifeDays)
+  const bought = [...last].map(([id, at]) => ({ id, w: recency(at), clicked: false }))
+  const tapped = o.clickWeight > 0 ? [...latest(input.clicks ?? [])].filter(([id]) => !last.has(id)).map(([id, at]) => ({ id, w: o.clickWeight * recency(at), clicked: true })) : []
+  const history = [...bought, ...tapped].sort((a, b) => byId(a.id, b.id))
 
   const eligible = (id: string): boolean => {
     const item = p.catalog.get(id)
@@ -189,16 +205,16 @@ function run(p: Prepared, input: RecommendInput): Recommendation[] {
   for (const tag of input.tags ?? []) affinity.set(tag, 1)
 
   // co-purchase scores, remembering the strongest contributor for the reason
-  const cf = new Map<string, { score: number; best: number; because: string }>()
+  const cf = new Map<string, { score: number; best: number; because: string; clicked: boolean }>()
   for (const h of history) {
     for (const nb of p.neighbors.get(h.id) ?? []) {
       if (!eligible(nb.itemId)) continue
       const contribution = h.w * nb.score
       const entry = cf.get(nb.itemId)
-      if (!entry) cf.set(nb.itemId, { score: contribution, best: contribution, because: h.id })
+      if (!entry) cf.set(nb.itemId, { score: contribution, best: contribution, because: h.id, clicked: h.clicked })
       else {
         entry.score += contribution
-        if (contribution > entry.best) (entry.best = contribution), (entry.because = h.id)
+        if (contribution > entry.best) (entry.best = contribution), (entry.because = h.id), (entry.clicked = h.clicked)
       }
     }
   }
@@ -221,7 +237,7 @@ function run(p: Prepared, input: RecommendInput): Recommendation[] {
   const add = (id: string) => {
     if (scored.has(id) || !eligible(id)) return
     const e = cf.get(id)
-    const c: Candidate = { itemId: id, cf: e && cfMax > 0 ? e.score / cfMax : 0, pop: popTerm(id), score: 0, share: e ? e.best / e.score : 0, because: e?.because, ...tagOf(id) }
+    const c: Candidate = { itemId: id, cf: e && cfMax > 0 ? e.score / cfMax : 0, pop: popTerm(id), score: 0, share: e ? e.best / e.score : 0, because: e?.because, becauseClicked: e?.clicked, ...tagOf(id) }
     c.score = c.cf + c.tag + c.pop
     scored.set(id, c)
   }

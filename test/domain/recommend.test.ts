@@ -91,6 +91,21 @@ describe('recommend', () => {
     expect(recs.every((r) => r.reason.length > 0 && !r.reason.includes('\n'))).toBe(true)
   })
 
+  test('taps count as interest: a tapped product\'s neighbours come first for a member who bought nothing, weaker than a purchase', () => {
+    const ctx = context()
+    const tappedOnly = recommend({ history: [], clicks: [{ itemId: 'mug', at: at(29) }], now: at(30), k: 3 }, ctx)
+    expect(tappedOnly[0]).toEqual({ itemId: 'coaster', score: expect.any(Number), reason: '因为你看过「马克杯」' })
+    // a tapped product is still recommended itself (not bought): its own neighbours do not hide it
+    expect(recommend({ history: [], clicks: [{ itemId: 'mug', at: at(29) }], now: at(30), k: 5 }, ctx).map((r) => r.itemId)).toContain('mug')
+    // bought tea and tapped mug at the same age: tea's neighbour (teapot) outranks mug's (coaster)
+    const both = recommend({ history: [{ itemId: 'tea', at: at(29) }], clicks: [{ itemId: 'mug', at: at(29) }], now: at(30), k: 5 }, ctx).map((r) => r.itemId)
+    expect(both.indexOf('teapot')).toBeLessThan(both.indexOf('coaster'))
+    // a tap on something already bought adds nothing; clickWeight 0 ignores taps
+    const plain = recommend({ history: [{ itemId: 'tea', at: at(29) }], now: at(30), k: 5 }, ctx)
+    expect(recommend({ history: [{ itemId: 'tea', at: at(29) }], clicks: [{ itemId: 'tea', at: at(29) }], now: at(30), k: 5 }, ctx)).toEqual(plain)
+    expect(recommend({ history: [{ itemId: 'tea', at: at(29) }], clicks: [{ itemId: 'mug', at: at(29) }], now: at(30), k: 5 }, { ...ctx, options: { clickWeight: 0 } })).toEqual(plain)
+  })
+
   test('already bought items only come back in a repeat-purchase category; off-sale never', () => {
     const history = [{ itemId: 'tea', at: at(20) }, { itemId: 'teapot', at: at(21) }]
     const ctx = context()

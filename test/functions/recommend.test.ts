@@ -61,3 +61,16 @@ test('a new member gets popular items; limit is honoured; a consumer sees only t
   expect(await env.member({ action: 'recommendations', memberId: 'o_rec_0' }, 'o_rec_new')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
   expect(await env.member({ action: 'recommendations', limit: 50 }, 'o_rec_new')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
 })
+
+test("a member who bought nothing but tapped 拿铁 gets what goes with it, said so; another member's taps change nothing for them", async () => {
+  await signUp(env, 'o_rec_tapper')
+  const before = await env.member({ action: 'recommendations', limit: 3 }, 'o_rec_tapper')
+  expect(before.data.items[0].reason).not.toContain('看过')
+  expect(await env.member({ action: 'track', requestId: rid('tap'), events: [{ type: 'view', productId: 'tea' }, { type: 'click', productId: 'latte', source: 'home.recommend' }] }, 'o_rec_tapper')).toMatchObject({ ok: true })
+  const after = await env.member({ action: 'recommendations', limit: 3 }, 'o_rec_tapper')
+  expect(after.data.items[0]).toMatchObject({ productId: 'croissant', reason: '因为你看过「拿铁」' })
+  // a view is not a tap: tea's neighbours do not come in through it; o_rec_new has no taps of its own
+  expect(after.data.items.map((i: any) => i.reason)).not.toContain('因为你看过「乌龙茶」')
+  const other = await env.member({ action: 'recommendations', limit: 3 }, 'o_rec_new')
+  expect(other.data.items.every((i: any) => !i.reason.includes('看过'))).toBe(true)
+})
