@@ -15,6 +15,7 @@ import type {
   LtvRow,
   LtvSection,
   NewMembersSection,
+  NpsSection,
   PointsSection,
   Rate,
   ReminderRow,
@@ -24,6 +25,7 @@ import type {
   StageTierSection,
 } from '../types/report'
 import { daysInclusive } from '../types/report'
+import { npsTable } from './nps'
 import { addMonths, BRAND_ZONE, shanghaiDay, shanghaiMonth } from './time'
 
 const DAY_MS = 86_400_000
@@ -164,6 +166,9 @@ export interface ReportInput {
   ledger: LedgerSumRow[]
   /** reminder sends (any status) in the range */
   reminders: ReminderLogRow[]
+  /** NPS answers (not dismissals) given in the range, and the stores' names */
+  nps: Array<{ storeId: string; score: number; at: Date }>
+  stores: Array<{ storeId: string; name: string }>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -436,6 +441,12 @@ export function reminderSection(logs: ReminderLogRow[], purchases: PurchaseRow[]
 }
 
 /** The whole report. */
+export function npsSection(answers: ReportInput['nps'], stores: ReportInput['stores']): NpsSection {
+  const names = new Map(stores.map(s => [s.storeId, s.name]))
+  const { rows, total } = npsTable(answers)
+  return { rows: rows.map(r => ({ ...r, storeName: names.get(r.storeId) ?? r.storeId })), total }
+}
+
 export function buildReport(input: ReportInput): ReportResult {
   const { range, now } = input
   return {
@@ -450,5 +461,6 @@ export function buildReport(input: ReportInput): ReportResult {
     checkins: checkinSection(input.checkins, range),
     points: pointsSection(input.ledger, range),
     reminders: reminderSection(input.reminders, input.purchases, range, input.followUpDays),
+    nps: npsSection(input.nps, input.stores),
   }
 }

@@ -75,6 +75,7 @@ export const SECTION_TITLES = {
   checkins: '签到日活',
   points: '积分发放、消耗与过期',
   reminders: '提醒发送与后续购买',
+  nps: 'NPS（净推荐值）按门店与月份',
 } as const
 
 function overview(r: ReportResult): string {
@@ -265,6 +266,25 @@ function reminders(r: ReportResult): string {
   )
 }
 
+function nps(r: ReportResult): string {
+  const s = r.nps
+  const labels = s.rows.map(x => `${x.storeName} ${x.month}`)
+  const svg = chartSvg({
+    legend: legend(['NPS']),
+    xAxis: category(labels, labels.length > 6 ? 30 : 0),
+    yAxis: { type: 'value', name: 'NPS', min: -100, max: 100 },
+    grid: { left: 64, right: 24, top: 48, bottom: 90 },
+    series: [bar('NPS', s.rows.map(x => x.nps))],
+  })
+  const row = (store: string, month: string, x: Omit<ReportResult['nps']['total'], never>) => [store, month, int(x.responses), int(x.promoters), int(x.passives), int(x.detractors), x.nps.toFixed(1)]
+  return section(
+    'nps',
+    SECTION_TITLES.nps,
+    `消费后邀请评价（0–10 分）的回答，按购买门店与回答时的上海月份；NPS = 推荐者（9–10 分）占比 − 贬损者（0–6 分）占比，跳过的不计。共 ${int(s.total.responses)} 份，NPS ${s.total.nps.toFixed(1)}。`,
+    `<div class="chart">${svg}</div>\n${table(['门店', '月份', '回答', '推荐者', '中立者', '贬损者', 'NPS'], [...s.rows.map(x => row(x.storeName, x.month, x)), row('合计', '', s.total)])}`,
+  )
+}
+
 const CSS = `
 body { font-family: ${FONT}; color: #222; margin: 0; background: #f5f6f8; }
 header { background: #1f2d3d; color: #fff; padding: 20px 32px; }
@@ -295,7 +315,7 @@ details tbody tr:last-child td { font-weight: normal; }
 export function renderReportHtml(r: ReportResult): string {
   const generated = dayjs(r.generatedAt).tz(BRAND_ZONE).format('YYYY-MM-DD HH:mm')
   const nav = Object.entries(SECTION_TITLES).map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`).join('')
-  const body = [overview, stageTier, newMembers, repurchase, ltv, cohorts, coupons, checkins, points, reminders].map(f => f(r)).join('\n')
+  const body = [overview, stageTier, newMembers, repurchase, ltv, cohorts, coupons, checkins, points, reminders, nps].map(f => f(r)).join('\n')
   return `<!DOCTYPE html>
 <html lang="zh-CN">
 <head>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isoDate } from './member'
+import type { NpsRow } from './nps'
 
 /** The longest range one report covers (days, both ends included). */
 export const REPORT_MAX_DAYS = 366
@@ -163,6 +164,12 @@ export interface ReminderRow {
   followUpFen: number
 }
 
+/** NPS answers given in the range, by store and Shanghai month (domain/nps.ts npsTable). */
+export interface NpsSection {
+  rows: Array<NpsRow & { storeName: string }>
+  total: Omit<NpsRow, 'storeId' | 'month'>
+}
+
 export interface ReminderSection {
   followUpDays: number
   byKind: ReminderRow[]
@@ -182,4 +189,5 @@ export interface ReportResult {
   checkins: CheckinSection
   points: PointsSection
   reminders: ReminderSection
+  nps: NpsSection
 }

@@ -83,7 +83,7 @@ export const adminReportActions: Pick<Actions<AdminEvent>, 'report'> = {
     const notDeleted = { status: _.neq('deleted') }
     const byTier = (extra: Record<string, unknown>) => ({ _id: '$tierId', n: $.sum(1), ...extra })
 
-    const [{ rules: ladder }, stageTier, buyers, scored, joined, purchases, templates, coupons, lapsed, checkins, ledger, reminders] = await Promise.all([
+    const [{ rules: ladder }, stageTier, buyers, scored, joined, purchases, templates, coupons, lapsed, checkins, ledger, reminders, nps, stores] = await Promise.all([
       loadRules(TIER_LADDER),
       grouped('members', notDeleted, { _id: { stage: '$stage', tierId: '$tierId' }, n: $.sum(1), spendFen: $.sum('$stats.spendFen') }),
       grouped('members', { ...notDeleted, 'stats.purchases': _.gte(1) }, byTier({ spendFen: $.sum('$stats.spendFen') })),
@@ -105,6 +105,8 @@ export const adminReportActions: Pick<Actions<AdminEvent>, 'report'> = {
         }),
       ),
       readInRange('reminders_log', 'sentAt', start, end, { memberId: true, kind: true, sentAt: true, status: true }),
+      readInRange('nps_responses', 'at', start, end, { storeId: true, score: true, at: true, dismissed: true }),
+      readAll(db.collection('stores').orderBy('_id', 'asc').field({ _id: true, name: true })),
     ])
 
     return buildReport({
@@ -123,6 +125,8 @@ export const adminReportActions: Pick<Actions<AdminEvent>, 'report'> = {
       checkins: checkins.map((r): CheckinCountRow => ({ day: String(r._id?.day ?? ''), kind: String(r._id?.kind ?? ''), n: num(r.n), points: num(r.points) })),
       ledger: ledger.flat(),
       reminders: reminders.map((l): ReminderLogRow => ({ _id: String(l._id), memberId: String(l.memberId), kind: String(l.kind), sentAt: new Date(l.sentAt), status: String(l.status) })),
+      nps: nps.filter(r => r.dismissed !== true).map(r => ({ storeId: String(r.storeId), score: num(r.score), at: new Date(r.at) })),
+      stores: stores.map(s => ({ storeId: String(s._id), name: String(s.name ?? s._id) })),
     })
   },
 }

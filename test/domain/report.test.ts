@@ -301,6 +301,8 @@ describe('sections', () => {
       checkins: [],
       ledger: [],
       reminders: LOGS,
+      nps: [{ storeId: 's1', score: 9, at: new Date('2026-01-31T16:30:00Z') }, { storeId: 's2', score: 6, at: new Date('2026-02-02T02:00:00Z') }],
+      stores: [{ storeId: 's1', name: '静安店' }],
     }
     const r = buildReport(input)
     expect(r.range).toEqual({ from: '2026-01-01', to: '2026-03-31', days: 90 })
@@ -308,6 +310,12 @@ describe('sections', () => {
     expect(r.newMembers.total).toBe(4)
     expect(r.repurchase.rate).toBe(0.5)
     expect(r.reminders.total.followUpPurchases).toBe(3)
-    expect(Object.keys(r)).toEqual(['range', 'generatedAt', 'stageTier', 'newMembers', 'repurchase', 'ltv', 'cohorts', 'coupons', 'checkins', 'points', 'reminders'])
+    // an answer at 00:30 on 1 Feb in Shanghai is February; a store without a name shows its id
+    expect(r.nps.rows).toEqual([
+      { storeId: 's1', storeName: '静安店', month: '2026-02', responses: 1, promoters: 1, passives: 0, detractors: 0, nps: 100 },
+      { storeId: 's2', storeName: 's2', month: '2026-02', responses: 1, promoters: 0, passives: 0, detractors: 1, nps: -100 },
+    ])
+    expect(r.nps.total).toEqual({ responses: 2, promoters: 1, passives: 0, detractors: 1, nps: 0 })
+    expect(Object.keys(r)).toEqual(['range', 'generatedAt', 'stageTier', 'newMembers', 'repurchase', 'ltv', 'cohorts', 'coupons', 'checkins', 'points', 'reminders', 'nps'])
   })
 })

@@ -40,17 +40,19 @@ beforeAll(async () => {
     const c1 = await ok(env.member({ action: 'claimCoupon', templateId: 'rpt-full-100-20', requestId: rid('claim') }, M1))
     await ok(env.member({ action: 'claimCoupon', templateId: 'rpt-full-100-20', requestId: rid('claim') }, M2))
     await setClock(env.emu, at('2026-01-05T12:00:00'))
-    await buy(M1, 10_000, [c1.coupon.code]) // pays 8,000, earns 80 points
+    const first = await buy(M1, 10_000, [c1.coupon.code]) // pays 8,000, earns 80 points
     await setClock(env.emu, at('2026-01-06T09:00:00'))
     await ok(env.member({ action: 'checkIn' }, M1))
     await ok(env.member({ action: 'checkIn' }, M2))
+    await ok(env.member({ action: 'submitNps', purchaseId: first.purchase.purchaseId, score: 10 }, M1)) // a promoter in January
     await setClock(env.emu, at('2026-01-07T09:00:00'))
     await ok(env.member({ action: 'checkIn' }, M1))
     await setClock(env.emu, at('2026-02-03T10:00:00'))
     await signUp(env, M3)
     await buy(M1, 5_000)
-    await buy(M3, 3_000)
+    const third = await buy(M3, 3_000)
     await setClock(env.emu, at('2026-02-04T10:00:00'))
+    await ok(env.member({ action: 'submitNps', purchaseId: third.purchase.purchaseId, score: 3, comment: '太慢' }, M3)) // a detractor in February
     const refunded = await buy(M2, 4_000)
     await ok(env.staff({ action: 'refundPurchase', requestId: rid('ref'), purchaseId: refunded.purchase.purchaseId }, STAFF))
   } finally {
@@ -134,6 +136,14 @@ describe('admin.report', () => {
     expect(kind('birthday')).toMatchObject({ sent: 1, converted: 0, conversionRate: 0 })
     expect(report.reminders.total).toMatchObject({ sent: 2, converted: 1, followUpPurchases: 1, followUpFen: 3_000 })
     expect(report.reminders.followUpDays).toBe(7)
+  })
+
+  test('NPS by store and month', () => {
+    expect(report.nps.rows).toEqual([
+      { storeId: 'store_rpt', storeName: '门店 store_rpt', month: '2026-01', responses: 1, promoters: 1, passives: 0, detractors: 0, nps: 100 },
+      { storeId: 'store_rpt', storeName: '门店 store_rpt', month: '2026-02', responses: 1, promoters: 0, passives: 0, detractors: 1, nps: -100 },
+    ])
+    expect(report.nps.total).toEqual({ responses: 2, promoters: 1, passives: 0, detractors: 1, nps: 0 })
   })
 
   test('a consumer is denied; bad ranges are INVALID_ARGUMENT', async () => {

@@ -39,12 +39,21 @@ function sample(overrides: Partial<ReportInput> = {}): ReportInput {
     checkins: [{ day: '2026-01-05', kind: 'checkin', n: 4, points: 20 }],
     ledger: [{ month: '2026-01', kind: 'earn', sourceType: 'purchase', pos: 120, neg: 0 }],
     reminders: [{ _id: 'r1', memberId: 'a', kind: 'win_back', sentAt: sh('2026-02-01T10:00:00'), status: 'sent' }],
+    nps: [{ storeId: 's1', score: 10, at: sh('2026-01-04T12:00:00') }, { storeId: 's1', score: 3, at: sh('2026-01-06T12:00:00') }],
+    stores: [{ storeId: 's1', name: '静安<店>' }],
     ...overrides,
   }
 }
 
 describe('renderReportHtml', () => {
   const html = renderReportHtml(buildReport(sample()))
+
+  test('NPS by store and month, the store name escaped', () => {
+    const part = html.slice(html.indexOf('<section id="nps">'))
+    expect(part).toContain('静安&lt;店&gt;')
+    expect(part).not.toContain('静安<店>')
+    expect(part).toContain('共 2 份，NPS 0.0')
+  })
 
   test('every section with its Chinese title, a chart (inline SVG) and a table', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true)
@@ -60,7 +69,7 @@ describe('renderReportHtml', () => {
         expect(part).toMatch(/<table[ >]/)
       }
     }
-    expect((html.match(/<svg /g) ?? []).length).toBe(9)
+    expect((html.match(/<svg /g) ?? []).length).toBe(10)
     for (const label of ['新客', '活跃', '金卡会员', '当月', '第 1 月', '领取率（%）', '核销率（%）', '签到人数', '退款扣回', '专属回归福利']) expect(html).toContain(label)
   })
 
@@ -89,7 +98,7 @@ describe('renderReportHtml', () => {
     const empty = renderReportHtml(buildReport(sample({ stageTier: [], buyers: [], scored: [], joined: [], purchases: [], templates: [], coupons: [], checkins: [], ledger: [], reminders: [] })))
     expect(empty).toContain('区间内没有发出的券。')
     expect(empty).toContain('<td>—</td>')
-    expect((empty.match(/<svg /g) ?? []).length).toBe(8)
+    expect((empty.match(/<svg /g) ?? []).length).toBe(9)
   })
 
   test('a year by month: new members are charted per month', () => {
@@ -133,6 +142,6 @@ describe('the CLI', () => {
     execFileSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/report.ts'), '--input', input, '--out', out], { cwd: ROOT, stdio: 'pipe' })
     const html = fs.readFileSync(out, 'utf8')
     expect(html).toContain('<h2>复购率</h2>')
-    expect((html.match(/<svg /g) ?? []).length).toBe(9)
+    expect((html.match(/<svg /g) ?? []).length).toBe(10)
   }, 60_000)
 })
