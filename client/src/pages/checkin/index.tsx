@@ -1,23 +1,23 @@
-import { useCallback, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import type { CheckinCalendar } from '../../../../types/checkin'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
+import { usePageLoad } from '../../utils/use-page-load'
 import { PageError, PageLoading } from '../../components/page-state'
 import { askForReminders, canAskForReminders, loadReminderAsk } from '../../utils/subscribe'
 import { MARK, WEEKDAYS, dayText, kindOf, makeupErrorText, monthCells, nextBonusText } from './calendar'
 import './index.css'
 
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; calendar: CheckinCalendar }
+type Ready = { status: 'ready'; calendar: CheckinCalendar }
 
 /**
  * 每日签到: this month's calendar, the streak and the next streak bonus, today's check-in (one
  * request however often it is tapped) and make-ups of missed days with points or a make-up card.
  */
 export default function CheckinPage() {
-  const [load, setLoad] = useState<Load>({ status: 'loading' })
+  const { load, setLoad, refresh: fetchCalendar, seq } = usePageLoad(() => memberApi.checkinCalendar(), (calendar): Ready => ({ status: 'ready', calendar }))
   const [checking, setChecking] = useState(false)
   const [error, setError] = useState('')
   const [balance, setBalance] = useState<number | null>(null)
@@ -30,25 +30,6 @@ export default function CheckinPage() {
   const [remindOffer, setRemindOffer] = useState(false)
   const checkingRef = useRef(false)
   const makingUpRef = useRef(false)
-  const seq = useRef(0)
-
-  const fetchCalendar = useCallback(async (quiet: boolean) => {
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    const mine = ++seq.current
-    if (!quiet) setLoad(l => (l.status === 'ready' ? l : { status: 'loading' }))
-    try {
-      const res = await memberApi.checkinCalendar()
-      if (mine !== seq.current) return
-      if (res.ok) setLoad({ status: 'ready', calendar: res.data })
-      else if (!quiet) setLoad(l => (l.status === 'ready' ? l : { status: 'error', message: failText(res) }))
-    } catch (err) {
-      if (mine !== seq.current || quiet) return
-      setLoad(l => (l.status === 'ready' ? l : { status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' }))
-    }
-  }, [])
 
   useDidShow(() => {
     void fetchCalendar(false)

@@ -1,10 +1,10 @@
-import { useCallback, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import type { OfferView } from '../../../../types/coupons'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
+import { usePageLoad } from '../../utils/use-page-load'
 import { newRequestId } from '../../utils/request-id'
 import { askForReminders, canAskForReminders, loadReminderAsk } from '../../utils/subscribe'
 import { PageError, PageLoading } from '../../components/page-state'
@@ -12,7 +12,7 @@ import { outcomeUnknown, stockText, takeErrorText } from '../coupons/coupon-text
 import '../coupons/coupon.css'
 import './index.css'
 
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; offers: OfferView[] }
+type Ready = { status: 'ready'; offers: OfferView[] }
 
 /** What the last tap on an offer led to. */
 type Outcome = { kind: 'error'; text: string; retry: boolean } | { kind: 'claimed'; couponId: string }
@@ -23,7 +23,7 @@ type Outcome = { kind: 'error'; text: string; retry: boolean } | { kind: 'claime
  * is shown on the offer and the list is refreshed.
  */
 export default function ClaimPage() {
-  const [load, setLoad] = useState<Load>({ status: 'loading' })
+  const { load, refresh: fetchOffers } = usePageLoad(() => memberApi.claimCenter(), (data): Ready => ({ status: 'ready', offers: data.offers }))
   const [busy, setBusy] = useState<Record<string, boolean>>({})
   const [outcomes, setOutcomes] = useState<Record<string, Outcome>>({})
   /** weapp: templates to offer in WeChat's subscribe dialog; `remindFor`: the offer just claimed */
@@ -31,25 +31,6 @@ export default function ClaimPage() {
   const [remindFor, setRemindFor] = useState<string | null>(null)
   const busyRef = useRef(new Set<string>())
   const pending = useRef(new Map<string, string>())
-  const seq = useRef(0)
-
-  const fetchOffers = useCallback(async (quiet: boolean) => {
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    const mine = ++seq.current
-    if (!quiet) setLoad(l => (l.status === 'ready' ? l : { status: 'loading' }))
-    try {
-      const res = await memberApi.claimCenter()
-      if (mine !== seq.current) return
-      if (res.ok) setLoad({ status: 'ready', offers: res.data.offers })
-      else if (!quiet) setLoad(l => (l.status === 'ready' ? l : { status: 'error', message: failText(res) }))
-    } catch (err) {
-      if (mine !== seq.current || quiet) return
-      setLoad(l => (l.status === 'ready' ? l : { status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' }))
-    }
-  }, [])
 
   useDidShow(() => {
     void fetchOffers(false)

@@ -1,18 +1,18 @@
-import { useCallback, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import type { OfferView } from '../../../../types/coupons'
 import type { Fail } from '../../../../types/result'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
+import { usePageLoad } from '../../utils/use-page-load'
 import { newRequestId } from '../../utils/request-id'
 import { PageError, PageLoading } from '../../components/page-state'
 import { outcomeUnknown, stockText, takeErrorText } from '../coupons/coupon-text'
 import '../coupons/coupon.css'
 import './index.css'
 
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; offers: OfferView[]; balance: number }
+type Ready = { status: 'ready'; offers: OfferView[]; balance: number }
 
 type Outcome = { kind: 'error'; text: string; retry: boolean } | { kind: 'done'; couponId: string; pointsSpent: number }
 
@@ -27,30 +27,11 @@ function exchangeErrorText(f: Fail, offer: OfferView, balance: number): string {
  * the one the exchange answers with.
  */
 export default function MallPage() {
-  const [load, setLoad] = useState<Load>({ status: 'loading' })
+  const { load, setLoad, refresh: fetchMall, seq } = usePageLoad(() => memberApi.pointsMall(), (data): Ready => ({ status: 'ready', offers: data.offers, balance: data.balance }))
   const [busyId, setBusyId] = useState<string | null>(null)
   const [outcomes, setOutcomes] = useState<Record<string, Outcome>>({})
   const busyRef = useRef(false)
   const pending = useRef(new Map<string, string>())
-  const seq = useRef(0)
-
-  const fetchMall = useCallback(async (quiet: boolean) => {
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    const mine = ++seq.current
-    if (!quiet) setLoad(l => (l.status === 'ready' ? l : { status: 'loading' }))
-    try {
-      const res = await memberApi.pointsMall()
-      if (mine !== seq.current) return
-      if (res.ok) setLoad({ status: 'ready', offers: res.data.offers, balance: res.data.balance })
-      else if (!quiet) setLoad(l => (l.status === 'ready' ? l : { status: 'error', message: failText(res) }))
-    } catch (err) {
-      if (mine !== seq.current || quiet) return
-      setLoad(l => (l.status === 'ready' ? l : { status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' }))
-    }
-  }, [])
 
   useDidShow(() => {
     void fetchMall(false)
