@@ -331,6 +331,29 @@ export function projection(r: BenchResult, target = 1_000_000): string {
   ].join('\n')
 }
 
+/**
+ * The one table `npm run bench` prints on stdout: every member and staff action (p50/p95 latency,
+ * database requests per call), each function's cold start, and the daily job's throughput per run.
+ * The detailed tables (per request kind, transitions, the projection) go to stderr.
+ */
+export function formatSummaryTable(results: BenchResult[], actions: ActionsResult | undefined): string {
+  const head = ['what', 'p50 ms', 'p95 ms', 'db requests', 'cold start ms', 'throughput']
+  const rows: string[][] = []
+  for (const x of actions?.rows ?? []) {
+    const name = `${x.fn}.${x.action}`
+    rows.push(x.skipped || !x.ok ? [name, '–', '–', '–', '–', x.skipped ? `not measured: ${x.skipped}` : 'no call answered ok'] : [name, fmt(x.p50Ms, 1), fmt(x.p95Ms, 1), `${fmt(x.dbPerCall, 1)} / call`, '–', '–'])
+  }
+  for (const c of actions?.coldStarts ?? []) rows.push([`function ${c.fn}: first call after start`, fmt(c.warmP50Ms, 1), '–', '–', fmt(c.coldMs), '–'])
+  for (const r of results) {
+    for (const which of ['first', 'second'] as const) {
+      const m = r[which]
+      rows.push([`tiers job, ${fmt(r.n)} members, ${which === 'first' ? 'first run' : 'forced rerun'}`, '–', '–', `${fmt(perThousand(m.stats, r.n).total, 1)} / 1,000 members`, '–', `${fmt(r.n / m.wallSeconds)} members/s (${fmt(m.wallSeconds, 1)} s)`])
+    }
+  }
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
 async function main(): Promise<void> {
   let args: ReturnType<typeof parseBenchArgs>
   try {
@@ -365,9 +388,9 @@ async function main(): Promise<void> {
       process.exitCode = 1
     }
   }
-  if (results.length) console.log(formatResults(results))
-  if (results.length && actions) console.log('')
-  if (actions) console.log(formatActionsTable(actions))
+  if (results.length) stderr(`\n${formatResults(results)}`)
+  if (actions) stderr(`\n${formatActionsTable(actions)}`)
+  if (results.length || actions) console.log(formatSummaryTable(results, actions))
 }
 
 if (require.main === module) void main()

@@ -8,6 +8,7 @@ import path from 'path'
 import { MemberEvents } from '../../types/member'
 import { StaffEvents } from '../../types/staff'
 import { benchActions, formatActionsTable, percentile, type ActionsResult } from '../../scripts/bench-actions'
+import { formatSummaryTable } from '../../scripts/bench'
 
 const REPS = 3
 let result: ActionsResult
@@ -88,6 +89,18 @@ test('the table has a row per action and per function, and the data dir is gone'
   for (const fn of functions) expect(table).toMatch(new RegExp(`^\\| ${fn} \\| \\d`, 'm'))
   expect(fs.existsSync(result.dataDir)).toBe(false)
   expect(log.some(l => l.includes('seeded'))).toBe(true)
+})
+
+test('the one summary table: a row per action with its latency and requests, a row per function with its cold start', () => {
+  const rows = formatSummaryTable([], result).split('\n').slice(2)
+  expect(rows).toHaveLength(expected.length + functions.length)
+  for (const name of expected) {
+    const row = rows.find(r => r.startsWith(`| ${name} |`))!
+    const [, p50, p95, requests] = row.split(' | ')
+    expect(Number(p95.replace(/,/g, ''))).toBeGreaterThanOrEqual(Number(p50.replace(/,/g, '')))
+    expect(requests).toMatch(/^\d+(\.\d)? \/ call$/)
+  }
+  for (const fn of functions) expect(rows.some(r => r.startsWith(`| function ${fn}: first call after start |`) && /\| \d[\d,]* \| – \|$/.test(r))).toBe(true)
 })
 
 test('percentile is nearest-rank', () => {

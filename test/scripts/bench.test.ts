@@ -1,6 +1,6 @@
 /** `npm run bench` end to end for a small N: it runs, counts, checks and cleans up. No timing assertions. */
 import fs from 'fs'
-import { benchSize, DEFAULT_SIZES, formatResults, parseBenchArgs, perThousand, UsageError, type BenchResult } from '../../scripts/bench'
+import { benchSize, DEFAULT_SIZES, formatResults, formatSummaryTable, parseBenchArgs, perThousand, UsageError, type BenchResult } from '../../scripts/bench'
 
 const N = 1_500
 let result: BenchResult
@@ -52,6 +52,13 @@ test('the temporary data dir is removed and the table has a row per run', () => 
   expect(result.first.summary.timing.longestShardMs).toBeGreaterThan(0)
   expect(projection).toMatch(/^PROJECTION \(not measured\) for 1,000,000 members from the N = 1,500 first run: 200 shards;/)
   expect(log.some(l => l.includes('seeded'))).toBe(true)
+})
+
+test('the summary table has the job\'s throughput per run', () => {
+  const rows = formatSummaryTable([result], undefined).split('\n')
+  expect(rows).toHaveLength(4)
+  expect(rows[2]).toMatch(/^\| tiers job, 1,500 members, first run \| – \| – \| [\d,.]+ \/ 1,000 members \| – \| [\d,]+ members\/s \([\d,.]+ s\) \|$/)
+  expect(rows[3]).toMatch(/^\| tiers job, 1,500 members, forced rerun \|/)
 })
 
 test('--sizes, --seed, --only and the --actions-* flags are parsed; anything else is a usage error', () => {
