@@ -8,6 +8,7 @@ import { readFileSync } from 'fs'
 import { gunzipSync } from 'zlib'
 import { auc, conditionalExpectedPurchases, dayNumber, fitBgNbd, fitGammaGamma, holdoutPeriods, probabilityAlive, probabilityNoPurchase, summarizeCustomers, type BgNbdFit, type GammaGammaFit, type TransactionRow } from '../domain/clv'
 import { parseTimestamp, splitCsv } from './csv'
+import { runCli } from './cli'
 
 const USAGE = 'usage: npm run eval:churn -- --transactions <file> --calibration-end <YYYY-MM-DD> --holdout-end <YYYY-MM-DD> [--period-days 7]'
 const RECENT_DAYS = 30
@@ -175,20 +176,4 @@ export function formatReport(e: ChurnEvaluation, o: Required<EvalChurnOptions>):
   ].join('\n')
 }
 
-function main(): void {
-  let options: Required<EvalChurnOptions>
-  try {
-    options = parseEvalArgs(process.argv.slice(2))
-  } catch (err) {
-    console.error((err as Error).message)
-    process.exit(2)
-  }
-  try {
-    console.log(formatReport(evaluateChurn(options), options))
-  } catch (err) {
-    console.error(`eval-churn: ${(err as Error).message}`)
-    process.exit(1)
-  }
-}
-
-if (require.main === module) main()
+if (require.main === module) void runCli(parseEvalArgs, options => console.log(formatReport(evaluateChurn(options), options)), { prefix: 'eval-churn: ' })

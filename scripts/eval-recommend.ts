@@ -23,6 +23,7 @@ import {
   type EvaluationSplit,
   type RankingMetrics,
 } from '../domain/recommend'
+import { runCli } from './cli'
 
 const USAGE = 'usage: npm run eval:recommend -- --transactions <csv> (--split <YYYY-MM-DD> | --leave-last) [--k 10]'
 /** The recommender's popularity prior: buyers weighted by a 30-day half-life ("popular lately"). */
@@ -217,20 +218,4 @@ export function formatReport(e: RecommendEvaluation, o: EvalRecommendOptions): s
   ].join('\n')
 }
 
-function main(): void {
-  let options: EvalRecommendOptions
-  try {
-    options = parseEvalArgs(process.argv.slice(2))
-  } catch (err) {
-    console.error((err as Error).message)
-    process.exit(2)
-  }
-  try {
-    console.log(formatReport(evaluateRecommendations(options), options))
-  } catch (err) {
-    console.error(`eval-recommend: ${(err as Error).message}`)
-    process.exit(1)
-  }
-}
-
-if (require.main === module) main()
+if (require.main === module) void runCli(parseEvalArgs, options => console.log(formatReport(evaluateRecommendations(options), options)), { prefix: 'eval-recommend: ' })

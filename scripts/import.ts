@@ -16,6 +16,7 @@ import { sha256 } from 'js-sha256'
 import { headerField } from '../domain/import'
 import { CODE_BATCH_MAX, IMPORT_BATCH_MAX, type ImportCouponCodesReport, type ImportMembersReport } from '../types/import'
 import { splitCsv } from './csv'
+import { runCli } from './cli'
 
 const ATTEMPTS = 5
 
@@ -180,32 +181,20 @@ export async function importCodesFile(args: ImportArgs, log: (line: string) => v
   return out
 }
 
-async function main(): Promise<void> {
-  let args: ImportArgs
-  try {
-    args = parseImportArgs(process.argv.slice(2))
-  } catch (err) {
-    console.error((err as Error).message)
-    process.exit(2)
-  }
-  try {
-    const file = path.resolve(args.file)
-    if (args.kind === 'members') {
-      const s = await importMembersFile({ ...args, file })
-      console.log(`\n${s.dryRun ? '[dry run] ' : ''}${s.rows} rows in ${s.batches} batches: created ${s.created}, attached to existing members ${s.attached}, updated ${s.updated}, unchanged ${s.unchanged}, errors ${s.errors.length}${s.unfinished ? `, unfinished ${s.unfinished} (run again)` : ''}`)
-      for (const e of s.errors.slice(0, 100)) console.log(`  ${e.where}${e.externalId ? ` (${e.externalId})` : ''}: ${e.code} ${e.message}`)
-      if (s.errors.length > 100) console.log(`  … and ${s.errors.length - 100} more`)
-      if (s.errors.length || s.unfinished) process.exit(1)
-    } else {
-      const s = await importCodesFile({ ...args, file })
-      console.log(`\n${s.dryRun ? '[dry run] ' : ''}${s.received} codes: imported ${s.imported}, errors ${s.errors.length}; pool ${s.pool ? `${s.pool.imported} imported, ${s.pool.assigned} assigned, ${s.pool.available} available` : '-'}`)
-      for (const e of s.errors.slice(0, 100)) console.log(`  ${e.where} ${e.code}: ${e.error} ${e.message}`)
-      if (s.errors.length) process.exit(1)
-    }
-  } catch (err) {
-    console.error((err as Error).message)
-    process.exit(3)
+async function runImport(args: ImportArgs): Promise<void> {
+  const file = path.resolve(args.file)
+  if (args.kind === 'members') {
+    const s = await importMembersFile({ ...args, file })
+    console.log(`\n${s.dryRun ? '[dry run] ' : ''}${s.rows} rows in ${s.batches} batches: created ${s.created}, attached to existing members ${s.attached}, updated ${s.updated}, unchanged ${s.unchanged}, errors ${s.errors.length}${s.unfinished ? `, unfinished ${s.unfinished} (run again)` : ''}`)
+    for (const e of s.errors.slice(0, 100)) console.log(`  ${e.where}${e.externalId ? ` (${e.externalId})` : ''}: ${e.code} ${e.message}`)
+    if (s.errors.length > 100) console.log(`  … and ${s.errors.length - 100} more`)
+    if (s.errors.length || s.unfinished) process.exit(1)
+  } else {
+    const s = await importCodesFile({ ...args, file })
+    console.log(`\n${s.dryRun ? '[dry run] ' : ''}${s.received} codes: imported ${s.imported}, errors ${s.errors.length}; pool ${s.pool ? `${s.pool.imported} imported, ${s.pool.assigned} assigned, ${s.pool.available} available` : '-'}`)
+    for (const e of s.errors.slice(0, 100)) console.log(`  ${e.where} ${e.code}: ${e.error} ${e.message}`)
+    if (s.errors.length) process.exit(1)
   }
 }
 
-if (require.main === module) void main()
+if (require.main === module) void runCli(parseImportArgs, runImport, { failureCode: 3 })

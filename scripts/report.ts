@@ -12,6 +12,7 @@ import * as echarts from 'echarts'
 import dayjs from 'dayjs'
 import { BRAND_ZONE, shanghaiDay } from '../domain/time'
 import { REPORT_FOLLOW_UP_DAYS, type Rate, type ReportResult } from '../types/report'
+import { runCli } from './cli'
 
 // ---------------------------------------------------------------------------------------------
 // formatting
@@ -407,23 +408,11 @@ export async function fetchReport(args: ReportArgs): Promise<ReportResult> {
   return reportFromAnswer(body)
 }
 
-async function main(): Promise<void> {
-  let args: ReportArgs
-  try {
-    args = parseReportArgs(process.argv.slice(2))
-  } catch (err) {
-    console.error((err as Error).message)
-    process.exit(2)
-  }
-  try {
-    const report = args.input ? reportFromAnswer(JSON.parse(fs.readFileSync(args.input, 'utf8'))) : await fetchReport(args)
-    const out = path.resolve(args.out)
-    fs.writeFileSync(out, renderReportHtml(report))
-    console.log(`wrote ${out} (${report.range.from} – ${report.range.to})`)
-  } catch (err) {
-    console.error((err as Error).message)
-    process.exit(1)
-  }
+async function writeReport(args: ReportArgs): Promise<void> {
+  const report = args.input ? reportFromAnswer(JSON.parse(fs.readFileSync(args.input, 'utf8'))) : await fetchReport(args)
+  const out = path.resolve(args.out)
+  fs.writeFileSync(out, renderReportHtml(report))
+  console.log(`wrote ${out} (${report.range.from} – ${report.range.to})`)
 }
 
-if (require.main === module) void main()
+if (require.main === module) void runCli(argv => parseReportArgs(argv), writeReport)

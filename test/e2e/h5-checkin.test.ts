@@ -4,11 +4,9 @@
  * cannot check in twice, and the home page shows the balance risen by the check-in points once.
  */
 import type { Browser, Page, Request } from 'playwright-core'
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
-import { launchChromium, screenshot } from '../helpers/browser'
-import { ensureH5Built } from '../../scripts/builds'
-import { seedDemoData } from '../../scripts/seed'
-import { UI_TIMEOUT, settled, recordToasts, signInAs, toasts, visible as visibleOn, waitForToast } from './support'
+import type { RunningEmulator } from '../helpers/emulator'
+import { screenshot } from '../helpers/browser'
+import { UI_TIMEOUT, settled, recordToasts, signInAs, toasts, visible as visibleOn, waitForToast, startDemoBrowser, stopDemoBrowser } from './support'
 
 const MEMBER = 'o_demo_member_2' // 陈一鸣: no check-ins yet
 
@@ -19,22 +17,14 @@ let page: Page
 const checkInCalls: Request[] = []
 
 beforeAll(async () => {
-  ensureH5Built()
-  emu = await startEmulator({ args: ['--no-timers'] })
-  await seedDemoData(emu.baseUrl, sdkFor(emu).database())
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 390, height: 844 } })
-  page.on('pageerror', err => console.error('[page error]', err))
+  ;({ emu, browser, page } = await startDemoBrowser())
   page.on('request', req => {
     if (req.method() === 'POST' && req.url().endsWith('/functions/member') && /"action":"checkIn"/.test(req.postData() ?? '')) checkInCalls.push(req)
   })
   await recordToasts(page)
 }, 240_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await emu?.stop()
-})
+afterAll(() => stopDemoBrowser({ emu, browser }))
 
 const visible = (selector: string) => visibleOn(page, selector)
 /** A screenshot once the page has slid in and no toast or dialog covers it. */

@@ -5,11 +5,10 @@
  * it under 已使用, without its code. And 林小夏 exchanges points for a coupon in 积分商城.
  */
 import type { Browser, Page } from 'playwright-core'
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
-import { launchChromium, screenshot } from '../helpers/browser'
-import { ensureH5Built } from '../../scripts/builds'
-import { DEMO, seedDemoData } from '../../scripts/seed'
-import { UI_TIMEOUT, settled, confirmModal, recordToasts, signInAs, visible as visibleOn, waitForToast } from './support'
+import type { RunningEmulator } from '../helpers/emulator'
+import { screenshot } from '../helpers/browser'
+import { DEMO } from '../../scripts/seed'
+import { UI_TIMEOUT, settled, confirmModal, recordToasts, signInAs, visible as visibleOn, waitForToast, startDemoBrowser, stopDemoBrowser } from './support'
 
 const MEMBER = DEMO.members[0] // 林小夏: has points from her purchase history
 const CLAIMED = 'demo-full-100-20' // 满100减20, in the claim center, minimum spend 100 元
@@ -20,19 +19,11 @@ let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  ensureH5Built()
-  emu = await startEmulator({ args: ['--no-timers'] })
-  await seedDemoData(emu.baseUrl, sdkFor(emu).database())
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 390, height: 844 } })
-  page.on('pageerror', err => console.error('[page error]', err))
+  ;({ emu, browser, page } = await startDemoBrowser())
   await recordToasts(page)
 }, 240_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await emu?.stop()
-})
+afterAll(() => stopDemoBrowser({ emu, browser }))
 
 const visible = (selector: string) => visibleOn(page, selector)
 /** A screenshot once the page has slid in and no toast or dialog covers it. */

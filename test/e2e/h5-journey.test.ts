@@ -4,11 +4,10 @@
  * coupon, show the member code. Screenshots go to test-artifacts/e2e/ (4x-*).
  */
 import type { Browser, Page } from 'playwright-core'
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
-import { launchChromium, screenshot } from '../helpers/browser'
-import { ensureH5Built } from '../../scripts/builds'
-import { DEMO, seedDemoData } from '../../scripts/seed'
-import { settled, signInAs, UI_TIMEOUT, visible as visibleOn } from './support'
+import { sdkFor, type RunningEmulator } from '../helpers/emulator'
+import { screenshot } from '../helpers/browser'
+import { DEMO } from '../../scripts/seed'
+import { settled, signInAs, UI_TIMEOUT, visible as visibleOn, startDemoBrowser, stopDemoBrowser } from './support'
 
 let emu: RunningEmulator
 let browser: Browser
@@ -16,18 +15,10 @@ let page: Page
 const MEMBER = DEMO.members[0]
 
 beforeAll(async () => {
-  ensureH5Built()
-  emu = await startEmulator({ args: ['--no-timers'] })
-  await seedDemoData(emu.baseUrl, sdkFor(emu).database())
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 390, height: 844 } })
-  page.on('pageerror', err => console.error('[page error]', err))
+  ;({ emu, browser, page } = await startDemoBrowser())
 }, 240_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await emu?.stop()
-})
+afterAll(() => stopDemoBrowser({ emu, browser }))
 
 const visible = (selector: string) => visibleOn(page, selector)
 const shot = async (name: string) => {

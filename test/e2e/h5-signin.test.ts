@@ -3,10 +3,9 @@
  * profile (nickname, avatar upload, gender), and finding it kept after the emulator restarts.
  */
 import type { Browser, Page } from 'playwright-core'
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
-import { launchChromium, screenshot } from '../helpers/browser'
-import { ensureH5Built } from '../../scripts/builds'
-import { seedDemoData } from '../../scripts/seed'
+import { startEmulator, type RunningEmulator } from '../helpers/emulator'
+import { screenshot } from '../helpers/browser'
+import { startDemoBrowser, stopDemoBrowser } from './support'
 
 let emu: RunningEmulator
 let browser: Browser
@@ -16,18 +15,10 @@ let page: Page
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
 
 beforeAll(async () => {
-  ensureH5Built()
-  emu = await startEmulator({ args: ['--no-timers'] })
-  await seedDemoData(emu.baseUrl, sdkFor(emu).database())
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })
-  page.on('pageerror', err => console.error('[page error]', err))
+  ;({ emu, browser, page } = await startDemoBrowser({ deviceScaleFactor: 2 }))
 }, 240_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await emu?.stop()
-})
+afterAll(() => stopDemoBrowser({ emu, browser }))
 
 const text = (selector: string) => page.locator(selector).first().innerText()
 

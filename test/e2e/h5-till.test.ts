@@ -3,28 +3,19 @@
  * at the till, records a purchase, and the member's home page shows the new balance.
  */
 import type { Browser, Page } from 'playwright-core'
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
-import { launchChromium, screenshot } from '../helpers/browser'
-import { ensureH5Built } from '../../scripts/builds'
-import { seedDemoData } from '../../scripts/seed'
-import { signInAs as signInAsOn, visible as visibleOn } from './support'
+import type { RunningEmulator } from '../helpers/emulator'
+import { screenshot } from '../helpers/browser'
+import { signInAs as signInAsOn, visible as visibleOn, startDemoBrowser, stopDemoBrowser } from './support'
 
 let emu: RunningEmulator
 let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  ensureH5Built()
-  emu = await startEmulator({ args: ['--no-timers'] })
-  await seedDemoData(emu.baseUrl, sdkFor(emu).database())
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 390, height: 844 } })
+  ;({ emu, browser, page } = await startDemoBrowser())
 }, 240_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await emu?.stop()
-})
+afterAll(() => stopDemoBrowser({ emu, browser }))
 
 const signInAs = (openid: string) => signInAsOn(page, emu.baseUrl, openid)
 const visible = (selector: string) => visibleOn(page, selector)

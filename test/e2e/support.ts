@@ -1,5 +1,28 @@
 /** Steps the H5 end-to-end tests share: local sign-in, visible elements, toasts and confirmation dialogs. */
-import type { Locator, Page } from 'playwright-core'
+import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core'
+import { ensureH5Built } from '../../scripts/builds'
+import { seedDemoData } from '../../scripts/seed'
+import { launchChromium } from '../helpers/browser'
+import { sdkFor, startEmulator, type RunningEmulator } from '../helpers/emulator'
+
+/**
+ * The H5 build (built first if stale) on an emulator with the demo data, and a phone-sized page in
+ * Chromium whose uncaught errors are logged. Stop both with stopDemoBrowser.
+ */
+export async function startDemoBrowser(pageOptions: BrowserContextOptions = {}): Promise<{ emu: RunningEmulator; browser: Browser; page: Page }> {
+  ensureH5Built()
+  const emu = await startEmulator({ args: ['--no-timers'] })
+  await seedDemoData(emu.baseUrl, sdkFor(emu).database())
+  const browser = await launchChromium()
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, ...pageOptions })
+  page.on('pageerror', err => console.error('[page error]', err))
+  return { emu, browser, page }
+}
+
+export async function stopDemoBrowser(started: { emu?: RunningEmulator; browser?: Browser }): Promise<void> {
+  await started.browser?.close()
+  await started.emu?.stop()
+}
 
 /** Generous: a shared 2-core machine rendering a production build while the emulator runs functions. */
 export const UI_TIMEOUT = 20_000
