@@ -35,11 +35,10 @@ export const recommendActions: Pick<Actions<MemberEvent>, 'recommendations'> = {
     }
     const popularity = popular?.popularity ?? {}
     const candidates = [...new Set([...historyIds, ...Object.values(neighbors).flat().map(n => n.itemId), ...Object.keys(popularity)])].slice(0, 1000)
-    const products = new Map<string, Product>()
-    for (let i = 0; i < candidates.length; i += 100) {
-      const { data } = await db.collection<Product>('products').where({ _id: _.in(candidates.slice(i, i + 100)) }).limit(100).get()
-      for (const p of data) products.set(p._id, p)
-    }
+    // chunks of 100 ids (a query's `_.in` and page limit), read in parallel
+    const chunks = Array.from({ length: Math.ceil(candidates.length / 100) }, (_x, i) => candidates.slice(i * 100, i * 100 + 100))
+    const pages = await Promise.all(chunks.map(ids => db.collection<Product>('products').where({ _id: _.in(ids) }).limit(100).get()))
+    const products = new Map<string, Product>(pages.flatMap(({ data }) => data.map(p => [p._id, p] as [string, Product])))
     const catalog: Record<string, CatalogItem> = Object.fromEntries([...products].map(([id, p]) => [id, { category: p.category, tags: p.tags, onSale: p.onSale, title: p.title }]))
     const repeatCategories = [...new Set([...products.values()].filter(p => p.repeatPurchase).map(p => p.category))]
     const picks = recommend({ history, clicks, tags: member.tags, now: ctx.now, k: event.limit }, { neighbors, popularity, catalog, repeatCategories })
