@@ -139,6 +139,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_sentAt', keys: { memberId: 1, sentAt: -1 } },
     // admin report: where({ sentAt: range, _id: _.gt(last) }).orderBy('_id', 'asc')
     { name: 'sentAt_id', keys: { sentAt: 1, _id: 1 } },
+    // admin campaignReport: where({ kind: 'campaign', period: campaignId, status }).count()
+    { name: 'kind_period_status', keys: { kind: 1, period: 1, status: 1 } },
   ],
   item_neighbors: [], // by _id (the product id, or __popular__)
   nps_state: [], // by _id (the member's OPENID) only
@@ -153,6 +155,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
   campaigns: [
     // admin listCampaigns: orderBy('startedAt', 'desc')
     { name: 'startedAt', keys: { startedAt: -1 } },
+    // shared/reminders.ts messageCampaigns: where({ status: 'running', endsAt: _.gt(now) }).orderBy('_id')
+    { name: 'status_endsAt', keys: { status: 1, endsAt: 1 } },
   ],
   campaign_members: [
     // admin startCampaign pending rows: where({ campaignId, outcome }).orderBy('_id'); counts by outcome
@@ -161,6 +165,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'campaignId_group', keys: { campaignId: 1, group: 1 } },
     // admin campaignReport: where({ campaignId }).orderBy('_id')
     { name: 'campaignId_id', keys: { campaignId: 1, _id: 1 } },
+    // shared/reminders.ts campaignsOf: where({ campaignId: _.in(…), memberId: _.in(…), outcome: _.in(…) })
+    { name: 'memberId_campaignId', keys: { memberId: 1, campaignId: 1 } },
   ],
   jobs: [
     // tiers shardsOf: where({ runId }).orderBy('index', 'asc')
@@ -168,8 +174,10 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
   ],
   member_imports: [
     // admin importMembers: where({ externalId: _.in(…) }) (an externalId imported with another phone);
-    // rows and the claim at phone binding read by _id (the phone)
+    // rows and the claim at phone binding read by _id (the phone); erased-import tombstones by _id too
     { name: 'externalId', keys: { externalId: 1 } },
+    // member deleteMyAccount: where({ memberId }) — the imports the member claimed, erased with the account
+    { name: 'memberId', keys: { memberId: 1 } },
   ],
   coupon_codes: [
     // shared/coupons.ts issueCouponIn: where({ templateId, seq }) — the next unassigned code of a

@@ -181,16 +181,33 @@ export function batchDuplicates(rows: ReadonlyArray<MemberImportRow | null>): Ma
   return out
 }
 
+/** Fixed prefix of the erased-import hash (changing it would forget every tombstone). */
+export const ERASED_IMPORT_HASH_PREFIX = 'member-import-erased:v1:'
+
+/**
+ * The `_id` of the tombstone left when the member who claimed the import of `phone` deletes the
+ * account: a one-way hash, so the tombstone does not hold the phone. (An 11-digit number can be
+ * found again by trying them all: this keeps the phone out of the record, it does not make it secret.)
+ */
+export function erasedImportId(phone: string): string {
+  return `erased:${sha256(ERASED_IMPORT_HASH_PREFIX + phone)}`
+}
+
+export const ERASED_MESSAGE = '该手机号的会员已领取过导入的资料和期初积分，并已注销账号（个人信息已删除）：不会再次导入'
+
 export type RowDecision =
   | { ok: true; outcome: ImportRowOutcome; write: 'create' | 'update' | 'none'; claimNow: boolean }
   | { ok: false; code: Extract<ImportRowErrorCode, 'PHONE_CONFLICT' | 'ALREADY_CLAIMED'>; message: string }
 
 /**
- * What importing `row` does, given the stored import of its phone (if any) and the member the phone
- * is bound to (if any). A phone already bound to a member credits that member now ("attached"),
- * exactly once: the import record turns `claimed` in the same transaction.
+ * What importing `row` does, given the stored import of its phone (if any), the member the phone
+ * is bound to (if any) and whether an erased import's tombstone exists for the phone. A phone already
+ * bound to a member credits that member now ("attached"), exactly once: the import record turns
+ * `claimed` in the same transaction. An erased import (claimed, then the member deleted the account)
+ * is ALREADY_CLAIMED whatever the row says: its cells are gone, and the balance was paid once.
  */
-export function decideRow(existing: Pick<MemberImportDoc, 'externalId' | 'rowHash' | 'status'> | null, row: MemberImportRow, boundTo: string | null): RowDecision {
+export function decideRow(existing: Pick<MemberImportDoc, 'externalId' | 'rowHash' | 'status'> | null, row: MemberImportRow, boundTo: string | null, erased = false): RowDecision {
+  if (erased) return { ok: false, code: 'ALREADY_CLAIMED', message: ERASED_MESSAGE }
   const hash = rowHash(row)
   if (existing && existing.externalId !== row.externalId) {
     return { ok: false, code: 'PHONE_CONFLICT', message: `该手机号已由另一个 externalId（${existing.externalId}）导入` }

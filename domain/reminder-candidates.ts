@@ -8,12 +8,13 @@
  *   at most daysBefore days away. points_expiring: the same for point batches.
  * - birthday: the year (YYYY). streak_at_risk: today. win_back: the day the risk was scored.
  * - tier_upgraded: `${tierId}.${day reached}`. tier_review: `review.${day}` / `downgrade.${day}`.
+ * - campaign: the campaign id (one message per campaign).
  */
 import dayjs from 'dayjs'
 import { createHash } from 'crypto'
 import type { CouponDoc } from '../types/coupons'
 import type { Member } from '../types/member'
-import type { ReminderConfig, ReminderKind, ReminderLogDoc, ReminderValueKey, TemplateData } from '../types/reminders'
+import type { CampaignMessage, ReminderConfig, ReminderKind, ReminderLogDoc, ReminderValueKey, TemplateData } from '../types/reminders'
 import type { TierLadder } from '../types/tiers'
 import { addDays } from './checkin'
 import { describeCoupon } from './coupons'
@@ -29,6 +30,8 @@ export interface Candidate {
   reason: string
   basis: Record<string, string | number>
   issueCoupon: { templateId: string; channel: 'birthday' | 'admin' } | null
+  /** the page a tap opens, when not the kind's */
+  page?: string
 }
 
 export interface CandidateContext {
@@ -40,6 +43,8 @@ export interface CandidateContext {
   now: Date
   /** coupon template id → name, for coupons the shell will issue */
   templateNames: Record<string, string>
+  /** running campaigns whose message is due to this member */
+  campaigns: CampaignMessage[]
 }
 
 const DAY_MS = 86_400_000
@@ -235,6 +240,21 @@ function tierReview(ctx: CandidateContext, today: string): Candidate[] {
   }]
 }
 
+function campaignMessages(ctx: CandidateContext): Candidate[] {
+  return ctx.campaigns
+    .filter(c => c.endsAt > ctx.now)
+    .map(c => ({
+      kind: 'campaign' as const,
+      period: c.campaignId,
+      order: c.endsAt.getTime(),
+      values: { campaignName: c.name, campaignMessage: c.text, couponName: c.couponName ?? '', endDate: cnDate(shanghaiDay(new Date(c.endsAt.getTime() - 1))), note: c.text },
+      reason: `活动「${c.name}」：${c.text}`,
+      basis: { campaignId: c.campaignId },
+      issueCoupon: null,
+      ...(c.page ? { page: c.page } : {}),
+    }))
+}
+
 /** Every due candidate of the enabled kinds, before consent and caps. */
 export function memberCandidates(ctx: CandidateContext): Candidate[] {
   const today = shanghaiDay(ctx.now)
@@ -247,6 +267,7 @@ export function memberCandidates(ctx: CandidateContext): Candidate[] {
     ...(on('win_back') ? winBack(ctx) : []),
     ...(on('tier_upgraded') ? tierUpgraded(ctx) : []),
     ...(on('tier_review') ? tierReview(ctx, today) : []),
+    ...(on('campaign') ? campaignMessages(ctx) : []),
   ]
   const common = { nickname: ctx.member.nickname, date: cnDate(today) }
   return all.map(c => ({ ...c, values: { ...common, ...c.values } }))

@@ -20,7 +20,7 @@ import dayjs from 'dayjs'
 import { AppError } from '../types/result'
 import {
   isMarketing, REMINDER_KINDS, REMINDER_LABELS, SKIP_REASON_LABELS, SKIP_REASONS,
-  type ReminderConfig, type ReminderDryRun, type ReminderKind, type ReminderLogDoc, type ReminderPlan, type ReminderPreferencesView,
+  type CampaignMessage, type ReminderConfig, type ReminderDryRun, type ReminderKind, type ReminderLogDoc, type ReminderPlan, type ReminderPreferencesView,
   type SkipReason, type SubscribeResult, type Subscription,
 } from '../types/reminders'
 import type { CouponDoc } from '../types/coupons'
@@ -39,6 +39,8 @@ export interface ReminderMemberInput {
   subscription: Subscription | null
   /** the member's `reminders_log` docs with sentAt ≥ now − LOG_LOOKBACK_DAYS */
   recentLog: ReminderLogDoc[]
+  /** running campaigns whose message is due to the member (absent: none) */
+  campaigns?: CampaignMessage[]
 }
 export interface PlanInput {
   members: ReminderMemberInput[]
@@ -88,9 +90,9 @@ export function planReminders(input: PlanInput): ReminderPlan {
   const plan: ReminderPlan = { messages: [], skipped: [], deferred: [] }
   const notBefore = config.quietHours && inQuietHours(config.quietHours, now) ? quietHoursEnd(config.quietHours, now) : null
   const rank = (kind: ReminderKind) => config.priority.indexOf(kind)
-  for (const { member, coupons, subscription, recentLog } of input.members) {
+  for (const { member, coupons, subscription, recentLog, campaigns = [] } of input.members) {
     if (member.status === 'deleted') continue
-    const candidates = memberCandidates({ member, coupons, recentLog, config, ladder, now, templateNames: input.templateNames ?? {} })
+    const candidates = memberCandidates({ member, coupons, recentLog, config, ladder, now, templateNames: input.templateNames ?? {}, campaigns })
       .sort((a, b) => rank(a.kind) - rank(b.kind) || a.order - b.order || a.period.localeCompare(b.period))
     const logged = new Set(recentLog.map(l => l._id))
     const quota: Record<string, number> = { ...(subscription?.quota ?? {}) }
@@ -116,7 +118,7 @@ export function planReminders(input: PlanInput): ReminderPlan {
           touser: member.openid,
           marketing: isMarketing(c.kind),
           templateId: kindConfig.templateId,
-          page: kindConfig.page,
+          page: c.page ?? kindConfig.page,
           data: templateData(kindConfig.fields, c.values),
           period: c.period,
           reason: c.reason,

@@ -64,7 +64,7 @@ export const IMPORT_ROW_ERRORS = [
   'DUPLICATE_IN_BATCH', // the same phone or externalId appears earlier in this call
   'PHONE_CONFLICT', // the phone was imported before under another externalId
   'EXTERNAL_ID_CONFLICT', // the externalId was imported before with another phone
-  'ALREADY_CLAIMED', // the row changed, but its member already received the imported profile and balance
+  'ALREADY_CLAIMED', // the row changed, but its member already received the imported profile and balance; or that member then deleted the account (an erased import: never imported again)
   'CONFLICT', // too much contention on this row right now: send the batch again
 ] as const
 export type ImportRowErrorCode = (typeof IMPORT_ROW_ERRORS)[number]
@@ -116,6 +116,21 @@ export interface MemberImportDoc extends Omit<MemberImportRow, 'phone'> {
   batchId: string
   createdAt: Date
   updatedAt: Date
+}
+
+/**
+ * What stays of a claimed import after its member deleted the account (PIPL erasure): the record
+ * `member_imports/<phone>` is replaced, in the deletion transaction, by `member_imports/<erasedImportId(phone)>`
+ * (domain/import.ts: `erased:` + sha256 of the phone with a fixed prefix). It holds no personal data —
+ * no phone, externalId, name, balance, member id or row hash — only that the row was claimed and erased,
+ * so importing that phone again is reported ALREADY_CLAIMED instead of creating a claimable record
+ * (the opening balance was paid once already).
+ */
+export interface ErasedImportDoc {
+  _id: string
+  status: 'erased'
+  claimed: true
+  erasedAt: Date
 }
 
 /** The ledger row of an opening balance: kind `adjust`, source `import`, id `adjust:import:<importId>`. */

@@ -7,11 +7,11 @@ import { clientRequestId } from './request-id'
  * reports grants ONE send of that template; the planner (domain/reminders.ts) never plans a send
  * without a grant and the member's preference, and the shell spends one grant per send.
  */
-export const REMINDER_KINDS = ['coupon_expiring', 'points_expiring', 'birthday', 'streak_at_risk', 'win_back', 'tier_upgraded', 'tier_review'] as const
+export const REMINDER_KINDS = ['coupon_expiring', 'points_expiring', 'birthday', 'streak_at_risk', 'win_back', 'tier_upgraded', 'tier_review', 'campaign'] as const
 export type ReminderKind = (typeof REMINDER_KINDS)[number]
 
 /** Marketing kinds count against `weeklyMarketingCap` and are off until the member accepted their template once; the others are service notices about the member's own assets and status. */
-export const MARKETING_KINDS: readonly ReminderKind[] = ['birthday', 'streak_at_risk', 'win_back']
+export const MARKETING_KINDS: readonly ReminderKind[] = ['birthday', 'streak_at_risk', 'win_back', 'campaign']
 export const isMarketing = (kind: ReminderKind) => MARKETING_KINDS.includes(kind)
 
 export const REMINDER_LABELS: Record<ReminderKind, { label: string; description: string }> = {
@@ -22,12 +22,13 @@ export const REMINDER_LABELS: Record<ReminderKind, { label: string; description:
   win_back: { label: '专属回归福利', description: '好久不见时送上回归礼遇' },
   tier_upgraded: { label: '会员升级通知', description: '会员等级提升时通知你' },
   tier_review: { label: '等级保级提醒', description: '等级复核或降级前提醒你' },
+  campaign: { label: '活动通知', description: '品牌活动和专属福利上线时通知你' },
 }
 
 /** What the planner can put into a template field; `=text` in a mapping is a fixed text instead. */
 export const REMINDER_VALUE_KEYS = [
   'nickname', 'date', 'note', 'couponName', 'couponSummary', 'couponCount', 'expiryDate', 'daysLeft',
-  'points', 'pointsBalance', 'streak', 'tierName', 'perks', 'reviewDate', 'missingGrowth',
+  'points', 'pointsBalance', 'streak', 'tierName', 'perks', 'reviewDate', 'missingGrowth', 'campaignName', 'campaignMessage', 'endDate',
 ] as const
 export type ReminderValueKey = (typeof REMINDER_VALUE_KEYS)[number]
 const COMMON_KEYS: ReminderValueKey[] = ['nickname', 'date', 'note']
@@ -40,10 +41,13 @@ export const KIND_VALUE_KEYS: Record<ReminderKind, ReminderValueKey[]> = {
   win_back: [...COMMON_KEYS, 'couponName'],
   tier_upgraded: [...COMMON_KEYS, 'tierName', 'perks'],
   tier_review: [...COMMON_KEYS, 'tierName', 'reviewDate', 'missingGrowth', 'daysLeft'],
+  campaign: [...COMMON_KEYS, 'campaignName', 'campaignMessage', 'couponName', 'endDate'],
 }
 
 /** A WeChat template id as the 公众平台 shows it (e.g. "vXw3…-Qk"); '' until the admin fills it. */
 export const wechatTemplateId = z.string().regex(/^[\w-]{8,64}$/, '模板 ID 为 8–64 位字母数字、_ 或 -')
+/** A mini-program page a message opens, e.g. "pages/coupons/index" or "pages/mall/index?from=msg". */
+export const pagePath = z.string().regex(/^[\w/-]{1,120}(\?[\w=&%-]{0,80})?$/, '页面路径格式不正确')
 /** WeChat subscribe-message field names: thing1, time2, number3, … */
 export const templateField = z.string().regex(/^(thing|number|letter|symbol|character_string|time|date|amount|phone_number|car_number|name|phrase)\d{1,2}$/, '字段名应形如 thing1、time2')
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm')
@@ -55,7 +59,7 @@ const kindBase = {
   /** template field → value key (or `=固定文字`) */
   fields: z.record(templateField, fieldValue),
   /** the mini-program page a tap opens, e.g. "pages/coupons/index" */
-  page: z.string().regex(/^[\w/-]{1,120}(\?[\w=&%-]{0,80})?$/, '页面路径格式不正确'),
+  page: pagePath,
 }
 const days = (max: number) => z.number().int().min(1).max(max)
 const couponRef = couponTemplateId.nullable()
@@ -85,11 +89,29 @@ export const ReminderKindsConfigSchema = z
     tier_upgraded: z.object({ ...kindBase, withinDays: days(30) }).strict(),
     /** growth short of the tier `daysBefore` days before its review, or a downgrade due within `daysBefore` */
     tier_review: z.object({ ...kindBase, daysBefore: days(30) }).strict(),
+    /** a running campaign's message (admin startCampaign with `message`) to its treated members, once per campaign */
+    campaign: z.object(kindBase).strict(),
   })
   .strict()
 
+/**
+ * A config saved before a kind existed gets that kind as the default (off) and at the end of its
+ * priority, so adding a kind never makes a stored `reminderConfig` unreadable.
+ */
+function withNewKinds(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object') return raw
+  const config = raw as { kinds?: unknown; priority?: unknown }
+  const kinds = config.kinds && typeof config.kinds === 'object' ? (config.kinds as Record<string, unknown>) : null
+  const given: unknown[] | null = Array.isArray(config.priority) ? config.priority : null
+  if (!kinds || !given) return raw
+  const missing = REMINDER_KINDS.filter(k => !(k in kinds))
+  if (!missing.length) return raw
+  const priority = [...given, ...DEFAULT_REMINDER_CONFIG.priority.filter(k => missing.includes(k) && !given.includes(k))]
+  return { ...config, kinds: { ...kinds, ...Object.fromEntries(missing.map(k => [k, DEFAULT_REMINDER_CONFIG.kinds[k]])) }, priority }
+}
+
 /** Settings doc `reminderConfig` (admin `setReminderConfig`). */
-export const ReminderConfigSchema = z
+export const ReminderConfigSchema = z.preprocess(withNewKinds, z
   .object({
     kinds: ReminderKindsConfigSchema,
     /** marketing messages per member per rolling 7 days (sent or pending), 0: none */
@@ -115,7 +137,7 @@ export const ReminderConfigSchema = z
     const evening = `${String(c.kinds.streak_at_risk.eveningHour).padStart(2, '0')}:00`
     const quiet = q && (q.start < q.end ? evening >= q.start && evening < q.end : evening >= q.start || evening < q.end)
     if (c.kinds.streak_at_risk.enabled && quiet) ctx.addIssue({ code: 'custom', path: ['kinds', 'streak_at_risk', 'eveningHour'], message: '签到提醒的时间落在免打扰时段内' })
-  })
+  }))
 export type ReminderConfig = z.infer<typeof ReminderConfigSchema>
 
 const off = { enabled: false, templateId: '' as const }
@@ -128,10 +150,11 @@ export const DEFAULT_REMINDER_CONFIG: ReminderConfig = {
     win_back: { ...off, fields: { thing1: 'couponName', thing2: 'note' }, page: 'pages/coupons/index', riskThreshold: 0.6, minRise: 0.1, gapDays: 30, couponRules: [], couponTemplateId: null },
     tier_upgraded: { ...off, fields: { thing1: 'tierName', thing2: 'perks' }, page: 'pages/index/index', withinDays: 7 },
     tier_review: { ...off, fields: { thing1: 'tierName', date2: 'reviewDate', thing3: 'note' }, page: 'pages/index/index', daysBefore: 14 },
+    campaign: { ...off, fields: { thing1: 'campaignName', thing2: 'campaignMessage', date3: 'endDate' }, page: 'pages/coupons/index' },
   },
   weeklyMarketingCap: 2,
   quietHours: { start: '21:00', end: '09:00' },
-  priority: ['coupon_expiring', 'points_expiring', 'tier_review', 'birthday', 'tier_upgraded', 'win_back', 'streak_at_risk'],
+  priority: ['coupon_expiring', 'points_expiring', 'tier_review', 'birthday', 'tier_upgraded', 'campaign', 'win_back', 'streak_at_risk'],
   miniprogramState: 'formal',
 }
 
@@ -159,6 +182,19 @@ export const SubscriptionSchema = z.object({
 })
 export type Subscription = z.infer<typeof SubscriptionSchema>
 
+/** A running campaign's message due to one of its treated members (loaded by the shell, planned as kind `campaign`). */
+export interface CampaignMessage {
+  campaignId: string
+  name: string
+  text: string
+  /** null: the `campaign` kind's page */
+  page: string | null
+  /** the message is due until the campaign's window ends */
+  endsAt: Date
+  /** the campaign's coupon, when the member got one */
+  couponName: string | null
+}
+
 /** WeChat's `data` shape for subscribeMessage.send. */
 export type TemplateData = Record<string, { value: string }>
 
@@ -179,8 +215,8 @@ export interface ReminderLogDoc {
   basis: Record<string, string | number>
   error?: { errcode: number; errmsg: string } | null
 }
-/** How far back `recentLog` must reach: longer than every kind's window, the cap week and the win-back gap. */
-export const LOG_LOOKBACK_DAYS = 62
+/** How far back `recentLog` must reach: longer than every kind's window (a campaign's is ≤ 90 days), the cap week and the win-back gap. */
+export const LOG_LOOKBACK_DAYS = 92
 
 export const SKIP_REASONS = ['preference', 'no_quota', 'duplicate', 'weekly_cap', 'one_per_run'] as const
 export type SkipReason = (typeof SKIP_REASONS)[number]

@@ -1,10 +1,12 @@
 /**
- * Campaigns with a holdout: a coupon for a saved segment, minus a random holdout group, and the
- * lift of the treated group's purchases over the holdout's during the window.
+ * Campaigns with a holdout: a coupon and/or a subscribe message for a saved segment, minus a random
+ * holdout group, and the lift of the treated group's purchases over the holdout's during the window.
  *
  * `startCampaign` snapshots the segment into `campaign_members` (one row per member, group fixed by
  * a hash of campaign and member), then issues the coupon to the treated rows still pending. A call
- * that runs out of time answers `starting`; calling again with the same spec continues.
+ * that runs out of time answers `starting`; calling again with the same spec continues. Once it is
+ * `running`, the hourly reminders run sends the message (kind `campaign`, shared/reminders.ts) to
+ * treated members who accepted its template, with the usual cap and quiet hours.
  */
 import type { AdminEvent } from '../../types/admin'
 import { MAX_CAMPAIGN_AUDIENCE, type CampaignSpec, type CampaignStatus } from '../../types/campaigns'
@@ -22,6 +24,7 @@ import { findById, readAll } from '../shared/query'
 import { segmentRule, segmentWhere } from '../shared/segments'
 import { getInTransaction, isDuplicateKey, transact } from '../shared/transaction'
 import { requireAdmin } from '../shared/access'
+import { loadRules, REMINDER_CONFIG } from '../shared/rules'
 import { REASON_BY_CODE } from './coupons'
 
 const DAY_MS = 86_400_000
@@ -32,8 +35,12 @@ const INSERT_BATCH = 500
 /** `_.in` lists per query when joining purchases and coupons to the audience */
 const JOIN_CHUNK = 100
 
-interface CampaignDoc extends Omit<CampaignSpec, 'campaignId'> {
+interface CampaignDoc extends Omit<CampaignSpec, 'campaignId' | 'templateId' | 'message'> {
   _id: string
+  /** null: no coupon (campaigns before messages existed always have one) */
+  templateId: string | null
+  /** absent on campaigns from before messages existed */
+  message?: NonNullable<CampaignSpec['message']> | null
   status: Exclude<CampaignStatus, 'finished'>
   /** every audience row is written (a start killed half way leaves this false; the next call completes it) */
   snapshotDone: boolean
@@ -51,8 +58,8 @@ interface CampaignMemberDoc {
   campaignId: string
   memberId: string
   group: CampaignGroup
-  /** treated rows: pending until the coupon is issued or the member is skipped */
-  outcome: 'pending' | 'issued' | 'skipped' | 'holdout'
+  /** treated rows: pending until the coupon is issued or the member is skipped; no_coupon: a message-only campaign */
+  outcome: 'pending' | 'issued' | 'skipped' | 'holdout' | 'no_coupon'
   couponId: string | null
   reason: string | null
 }
@@ -63,7 +70,14 @@ const campaignMembers = db.collection<CampaignMemberDoc>('campaign_members')
 const rowId = (campaignId: string, memberId: string) => derivedId('cmm', campaignId, memberId)
 const couponIdOf = (campaignId: string, memberId: string) => derivedId('cpn', 'campaign', campaignId, memberId)
 const chunks = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.length / n) }, (_x, i) => xs.slice(i * n, i * n + n))
-const SPEC_FIELDS = ['segmentId', 'templateId', 'holdoutPercent', 'windowDays'] as const
+/** What a second start with the same campaignId must agree on (message compared as JSON, absent = null). */
+const specFields = (c: { segmentId: string; templateId?: string | null; holdoutPercent: number; windowDays: number; message?: CampaignSpec['message'] | null }) => ({
+  segmentId: c.segmentId,
+  templateId: c.templateId ?? null,
+  holdoutPercent: c.holdoutPercent,
+  windowDays: c.windowDays,
+  message: JSON.stringify(c.message ?? null),
+})
 
 function statusOf(c: CampaignDoc, now: Date): CampaignStatus {
   if (c.status === 'starting') return 'starting'
@@ -76,6 +90,7 @@ function campaignView(c: CampaignDoc, now: Date) {
     name: c.name,
     segmentId: c.segmentId,
     templateId: c.templateId,
+    message: c.message ?? null,
     holdoutPercent: c.holdoutPercent,
     windowDays: c.windowDays,
     status: statusOf(c, now),
@@ -85,6 +100,13 @@ function campaignView(c: CampaignDoc, now: Date) {
     startedAt: new Date(c.startedAt).toISOString(),
     endsAt: new Date(c.endsAt).toISOString(),
   }
+}
+
+/** A message nobody could receive is a mistake to refuse, not a campaign to start. */
+async function checkMessageKind(): Promise<void> {
+  const { rules } = await loadRules(REMINDER_CONFIG)
+  const kind = rules.kinds.campaign
+  if (!kind.enabled || !kind.templateId) throw new AppError('FAILED_PRECONDITION', '活动消息需要先在提醒设置中启用「活动通知」（kinds.campaign）并填写模板 ID（setReminderConfig）')
 }
 
 async function checkTemplate(templateId: string): Promise<void> {
@@ -116,7 +138,7 @@ async function completeSnapshot(campaign: CampaignDoc, audience: Array<{ memberI
       campaignId,
       memberId: a.memberId,
       group: a.group,
-      outcome: a.group === 'holdout' ? 'holdout' : 'pending',
+      outcome: a.group === 'holdout' ? 'holdout' : campaign.templateId ? 'pending' : 'no_coupon',
       couponId: null,
       reason: null,
     }))
@@ -154,6 +176,8 @@ async function issuePending(campaign: CampaignDoc, now: Date): Promise<boolean> 
 }
 
 async function issueOne(campaign: CampaignDoc, row: CampaignMemberDoc, now: Date): Promise<void> {
+  if (!campaign.templateId) return
+  const templateId = campaign.templateId
   const couponId = couponIdOf(campaign._id, row.memberId)
   try {
     await transact(async t => {
@@ -164,11 +188,13 @@ async function issueOne(campaign: CampaignDoc, row: CampaignMemberDoc, now: Date
         await t.collection('campaign_members').doc(row._id).update({ data: { outcome: 'skipped', reason: doc ? '账号已注销' : '不是会员' } })
         return
       }
-      await issueCouponIn(t, { templateId: campaign.templateId, member: parseMember(doc), channel: 'admin', couponId, now })
+      await issueCouponIn(t, { templateId, member: parseMember(doc), channel: 'admin', couponId, now })
       await t.collection('campaign_members').doc(row._id).update({ data: { outcome: 'issued', couponId } })
     })
   } catch (err) {
     const code = (err as AppError).code
+    // still contended after transact's retries (a parallel start, members claiming the template): the row stays pending for the next round
+    if (err instanceof AppError && code === 'CONFLICT') return
     if (!(err instanceof AppError) || (!REASON_BY_CODE[code] && code !== 'FAILED_PRECONDITION')) throw err
     await campaignMembers.where({ _id: row._id, outcome: 'pending' }).update({ data: { outcome: 'skipped', reason: REASON_BY_CODE[code] ?? err.message } })
   }
@@ -200,6 +226,13 @@ async function groupOutcomes(campaign: CampaignDoc, rows: CampaignMemberDoc[]): 
   return out
 }
 
+/** The campaign's message sends (reminders_log, kind `campaign`, period = campaign id) by status. */
+async function messageCounts(campaignId: string): Promise<Record<'sent' | 'failed' | 'pending', number>> {
+  const count = async (status: string) => (await db.collection('reminders_log').where({ kind: 'campaign', period: campaignId, status }).count()).total
+  const [sent, failed, pending] = await Promise.all([count('sent'), count('failed'), count('pending')])
+  return { sent, failed, pending }
+}
+
 async function couponsUsed(rows: CampaignMemberDoc[]): Promise<number> {
   let used = 0
   for (const ids of chunks(rows.flatMap(r => (r.couponId ? [r.couponId] : [])), JOIN_CHUNK)) used += (await db.collection('coupons').where({ _id: _.in(ids), status: 'used' }).count()).total
@@ -212,15 +245,18 @@ export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | '
     const spec = event.campaign
     let campaign = await findById<CampaignDoc>(campaigns, spec.campaignId)
     if (campaign) {
-      const changed = SPEC_FIELDS.filter(f => campaign![f] !== spec[f])
+      const [stored, given] = [specFields(campaign), specFields(spec)]
+      const changed = (Object.keys(given) as Array<keyof typeof given>).filter(f => stored[f] !== given[f])
       if (changed.length) throw new AppError('ALREADY_EXISTS', `活动 ${spec.campaignId} 已存在，且 ${changed.join('、')} 不同；请换一个 campaignId`)
     }
     if (!campaign) {
-      await checkTemplate(spec.templateId)
+      if (spec.templateId) await checkTemplate(spec.templateId)
+      if (spec.message) await checkMessageKind()
       const audience = await audienceOf(spec, ctx.now)
       const holdout = audience.filter(a => a.group === 'holdout').length
       if (event.dryRun) return { dryRun: true, campaignId: spec.campaignId, audience: audience.length, treated: audience.length - holdout, holdout }
-      const { campaignId, ...rest } = spec
+      const { campaignId, ...given } = spec
+      const rest = { ...given, templateId: spec.templateId ?? null, message: spec.message ?? null }
       const doc: CampaignDoc = { _id: campaignId, ...rest, status: 'starting', snapshotDone: false, audience: audience.length, treated: audience.length - holdout, holdout, startedAt: ctx.now, endsAt: new Date(ctx.now.getTime() + spec.windowDays * DAY_MS), createdBy: actorOf(ctx), updatedAt: ctx.now }
       // two parallel starts: one creates the campaign, the other continues it
       campaign = await transact(async t => {
@@ -255,7 +291,9 @@ export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | '
       campaign: campaignView(campaign, ctx.now),
       /** before the window ends the figures are interim */
       final: statusOf(campaign, ctx.now) === 'finished',
-      coupons: { issued, used: await couponsUsed(rows), skipped: rows.filter(r => r.outcome === 'skipped').length },
+      coupons: campaign.templateId ? { issued, used: await couponsUsed(rows), skipped: rows.filter(r => r.outcome === 'skipped').length } : null,
+      /** subscribe messages to the treated group; the others had no grant, turned the kind off or hit a cap */
+      messages: campaign.message ? { ...(await messageCounts(campaign._id)), treated: campaign.treated } : null,
       lift: liftReport(outcomes.treated, outcomes.holdout),
     }
   },

@@ -1,6 +1,7 @@
 /** Coupon templates and issuing, from the console. */
 import type { AdminEvent } from '../../types/admin'
 import type { CouponTemplate } from '../../types/coupons'
+import { codePoolId, type CouponCodePoolDoc } from '../../types/import'
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { describeCoupon, offerBlocker } from '../../domain/coupons'
@@ -10,7 +11,7 @@ import { issueCouponIn, templates } from '../shared/coupons'
 import type { Actions } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { isDeleted, parseMember } from '../shared/members'
-import { readAll } from '../shared/query'
+import { findById, readAll } from '../shared/query'
 import { segmentRule, segmentWhere } from '../shared/segments'
 import { getInTransaction, transact } from '../shared/transaction'
 import { requireAdmin } from '../shared/access'
@@ -24,7 +25,11 @@ function templateView(t: CouponTemplate) {
   return { ...rest, templateId: _id, summary: describeCoupon(t), createdAt: new Date(createdAt).toISOString(), updatedAt: new Date(updatedAt).toISOString() }
 }
 
-type IssueOutcome = { member: string; outcome: 'issued' | 'would_issue' | 'already_issued' | 'skipped'; reason?: string }
+/** `unfinished`: the member's transaction kept conflicting (contention on the template, after the retries): a rerun with the same requestId finishes it. */
+type IssueOutcome = { member: string; outcome: 'issued' | 'would_issue' | 'already_issued' | 'skipped' | 'unfinished'; reason?: string }
+
+/** The reason for a member still to do after a conflict (shown in `results`). */
+const BUSY_REASON = '繁忙未完成，请用同一 requestId 重新发放'
 
 export const REASON_BY_CODE: Record<string, string> = { OUT_OF_STOCK: '已领完', LIMIT_REACHED: '已达领取上限', PERMISSION_DENIED: '仅限指定会员', NOT_FOUND: '不是会员' }
 
@@ -86,7 +91,11 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
   /**
    * Issues one coupon of the template (channel `admin`) to each listed member. Idempotent per
    * requestId: a rerun issues only to those who did not get it yet. dryRun changes nothing and says
-   * who would receive it and why the others would not.
+   * who would receive it and why the others would not — counting down the template's stock and, for
+   * a template with imported partner codes, the codes left in its pool (已领完 when they run out, as
+   * the real run answers). A member whose transaction still conflicts after the retries (others
+   * claiming the same template at that moment) is counted `unfinished`, like members not reached
+   * within the time budget: the call succeeds and a rerun with the same requestId finishes them.
    */
   async issueCoupons(event, ctx) {
     await requireAdmin(ctx)
@@ -111,15 +120,19 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
       const claims = await readAll(db.collection('coupon_claims').where({ templateId: event.templateId, memberId: _.in(found.map(m => m._id)) }).orderBy('_id', 'asc'))
       const already = new Set((await readAll(db.collection('coupons').where({ _id: _.in(found.map(couponIdOf)) }).orderBy('_id', 'asc'))).map(c => String(c._id)))
       const held = new Map(claims.map(c => [String(c.memberId), Number(c.count)]))
+      // a template with partner codes hands out one code per coupon: none left is 已领完 (OUT_OF_STOCK in the real run)
+      const pool = await findById<CouponCodePoolDoc>(db.collection('coupon_codes'), codePoolId(event.templateId))
+      let codesLeft = pool ? Math.max(0, pool.imported - pool.assigned) : null
       let stock = template.stock
       for (const m of found) {
         if (already.has(couponIdOf(m))) results.push({ member: m.memberNo, outcome: 'already_issued' })
         else {
-          const reason = isDeleted(m) ? '账号已注销' : offerBlocker({ ...template, stock }, held.get(m._id) ?? 0, m, ctx.now, audienceRule)
+          const reason = isDeleted(m) ? '账号已注销' : offerBlocker({ ...template, stock }, held.get(m._id) ?? 0, m, ctx.now, audienceRule) ?? (codesLeft !== null && codesLeft <= 0 ? REASON_BY_CODE.OUT_OF_STOCK : null)
           if (reason) results.push({ member: m.memberNo, outcome: 'skipped', reason })
           else {
             results.push({ member: m.memberNo, outcome: 'would_issue' })
             if (stock !== null) stock--
+            if (codesLeft !== null) codesLeft--
           }
         }
       }
@@ -142,6 +155,8 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
           results.push({ member: m.memberNo, outcome })
         } catch (err) {
           const code = (err as AppError).code
+          // contention on the template beyond transact's retries: this member only; rerun with the same requestId
+          if (err instanceof AppError && code === 'CONFLICT') { results.push({ member: m.memberNo, outcome: 'unfinished', reason: BUSY_REASON }); continue }
           if (!(err instanceof AppError) || (!REASON_BY_CODE[code] && code !== 'FAILED_PRECONDITION')) throw err
           results.push({ member: m.memberNo, outcome: 'skipped', reason: REASON_BY_CODE[code] ?? err.message })
         }
@@ -163,19 +178,20 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
   },
 }
 
-function summary(dryRun: boolean, results: IssueOutcome[], unfinished: number) {
+/** `notStarted`: members not reached within the time budget (they have no entry in `results`). */
+function summary(dryRun: boolean, results: IssueOutcome[], notStarted: number) {
   const skipped: Record<string, number> = {}
   for (const r of results) if (r.outcome === 'skipped') skipped[r.reason!] = (skipped[r.reason!] ?? 0) + 1
   const count = (o: IssueOutcome['outcome']) => results.filter(r => r.outcome === o).length
   return {
     dryRun,
-    requested: results.length + unfinished,
+    requested: results.length + notStarted,
     issued: count('issued'),
     wouldIssue: count('would_issue'),
     alreadyIssued: count('already_issued'),
     skipped,
-    /** members not reached within this call's time budget: run again with the same requestId */
-    unfinished,
+    /** members not reached within this call's time budget, or whose issue kept conflicting: run again with the same requestId */
+    unfinished: notStarted + count('unfinished'),
     results: results.slice(0, 200),
   }
 }

@@ -5,7 +5,8 @@
  * phone (`member_imports/<phone>`), so a retried or parallel batch changes nothing twice and a bad
  * row never blocks the others. A phone nobody has bound yet becomes a `pending` import that the
  * member function attaches when a consumer binds that phone; a phone already bound credits that
- * member now. One audit row per call, with the counts.
+ * member now. A phone whose claimed import was erased with its member's account (a tombstone keyed by
+ * a hash of the phone, see ErasedImportDoc) is ALREADY_CLAIMED. One audit row per call, with the counts.
  */
 import { randomBytes } from 'crypto'
 import type { AdminEvent } from '../../types/admin'
@@ -17,6 +18,7 @@ import {
   type CodeErrorCode,
   type CouponCodeDoc,
   type CouponCodePoolDoc,
+  type ErasedImportDoc,
   type ImportCouponCodesReport,
   type ImportMembersReport,
   type ImportRowError,
@@ -26,7 +28,7 @@ import {
 } from '../../types/import'
 import type { TierLadder } from '../../types/tiers'
 import { AppError } from '../../types/result'
-import { batchDuplicates, decideRow, normalizeMemberRow, planClaim, recordCells } from '../../domain/import'
+import { batchDuplicates, decideRow, erasedImportId, normalizeMemberRow, planClaim, recordCells } from '../../domain/import'
 import { wholeFields } from '../shared/activity'
 import { actorOf, audit } from '../shared/audit'
 import { requireAdmin } from '../shared/access'
@@ -85,8 +87,10 @@ async function importRow(row: MemberImportRow, batchId: string, ctx: CallContext
   const now = ctx.now
   return transact<RowResult>(async t => {
     const existing = await getInTransaction<MemberImportDoc>(t, 'member_imports', row.phone)
+    // claimed and then erased with the member's account (member.deleteMyAccount): never claimable again
+    const erased = await getInTransaction<ErasedImportDoc>(t, 'member_imports', erasedImportId(row.phone))
     const member = await boundMemberIn(t, row.phone)
-    const decision = decideRow(existing, row, member?._id ?? null)
+    const decision = decideRow(existing, row, member?._id ?? null, erased !== null)
     if (!decision.ok) return decision
     const cells = recordCells(row)
     let record: MemberImportDoc =
@@ -96,7 +100,9 @@ async function importRow(row: MemberImportRow, batchId: string, ctx: CallContext
     let patch: Partial<MemberImportDoc> = decision.write === 'update' ? { ...cells, batchId, updatedAt: now } : {}
     if (decision.claimNow && member) {
       const plan = planClaim(member, record, { now, expiryMonths: rules.expiryMonths, ladder: rules.ladder, via: 'import' })
-      if (Object.keys(plan.memberPatch).length) await t.collection('members').doc(member._id).update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
+      // always written (at least updatedAt): a racing deleteMyAccount, which writes the member too, then conflicts
+      // with this claim, so the deletion erases the claimed record or this row sees the account gone
+      await t.collection('members').doc(member._id).update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
       if (plan.change.entries.length) await applyWalletChange(t, member, plan.change, { now, operator: actorOf(ctx) })
       record = { ...record, ...plan.recordPatch }
       patch = { ...patch, ...plan.recordPatch }
@@ -157,9 +163,13 @@ export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'im
 
     let unfinished = 0
     if (event.dryRun) {
-      const [stored, bound] = await Promise.all([byIds<MemberImportDoc>('member_imports', todo.map(l => l.row.phone)), byIds<{ memberId: string }>('member_phones', todo.map(l => l.row.phone))])
+      const [stored, erased, bound] = await Promise.all([
+        byIds<MemberImportDoc>('member_imports', todo.map(l => l.row.phone)),
+        byIds<ErasedImportDoc>('member_imports', todo.map(l => erasedImportId(l.row.phone))),
+        byIds<{ memberId: string }>('member_phones', todo.map(l => l.row.phone)),
+      ])
       for (const { row, index } of todo) {
-        const decision = decideRow(stored.get(row.phone) ?? null, row, bound.get(row.phone)?.memberId ?? null)
+        const decision = decideRow(stored.get(row.phone) ?? null, row, bound.get(row.phone)?.memberId ?? null, erased.has(erasedImportId(row.phone)))
         if (decision.ok) results[index] = { ok: true, outcome: decision.outcome }
         else fail(index, row.externalId, decision.code, decision.message)
       }

@@ -4,7 +4,7 @@ import type { ReminderPlan } from '../../types/reminders'
 import { summarizePlan } from '../../domain/reminders'
 import { requireAdmin } from '../shared/access'
 import type { Actions } from '../shared/handler'
-import { loadPage, plan, templateNames } from '../shared/reminders'
+import { loadPage, messageCampaigns, plan, templateNames } from '../shared/reminders'
 import { loadRules, REMINDER_CONFIG, saveRules, TIER_LADDER } from '../shared/rules'
 
 const DRY_RUN_BUDGET_MS = 15_000
@@ -25,13 +25,13 @@ export const adminReminderActions: Pick<Actions<AdminEvent>, 'getReminderConfig'
     await requireAdmin(ctx)
     const now = event.at ? new Date(event.at) : ctx.now
     const [{ rules: config }, { rules: ladder }] = await Promise.all([loadRules(REMINDER_CONFIG), loadRules(TIER_LADDER)])
-    const names = await templateNames(config)
+    const [names, campaigns] = await Promise.all([templateNames(config), messageCampaigns(now)])
     const started = Date.now()
     const total: ReminderPlan = { messages: [], skipped: [], deferred: [] }
     let cursor: string | null = null
     let read = 0
     while (read < event.limit && Date.now() - started < DRY_RUN_BUDGET_MS) {
-      const page = await loadPage(cursor, now, Math.min(200, event.limit - read))
+      const page = await loadPage(cursor, now, campaigns, Math.min(200, event.limit - read))
       if (!page.read) break
       read += page.read
       cursor = page.last

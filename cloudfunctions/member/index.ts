@@ -11,8 +11,8 @@ import { expireDue, expiringSoon } from '../../domain/points'
 import { growthInWindow, tierProgress } from '../../domain/tiers'
 import { linkInviter } from '../shared/referrals'
 import { loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
-import type { MemberImportDoc } from '../../types/import'
-import { planClaim } from '../../domain/import'
+import type { ErasedImportDoc, MemberImportDoc } from '../../types/import'
+import { erasedImportId, planClaim } from '../../domain/import'
 import { wholeFields } from '../shared/activity'
 import { auditIn } from '../shared/audit'
 import { cloud, db, _ } from '../shared/cloud'
@@ -89,7 +89,9 @@ async function claimImportIn(t: Transaction, member: Member, phone: string, now:
   if (!record || record.status !== 'pending') return member
   const [{ rules: pointRules }, { rules: ladder }] = await Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER)])
   const plan = planClaim(member, record, { now, expiryMonths: pointRules.expiryMonths, ladder, via: 'bind' })
-  if (Object.keys(plan.memberPatch).length) await t.collection('members').doc(member._id).update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
+  // always written (at least updatedAt): a racing deleteMyAccount, which writes the member too, then conflicts
+  // with this claim, so the deletion finds the claimed record when it runs again (or the bind sees the account gone)
+  await t.collection('members').doc(member._id).update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
   if (plan.change.entries.length) await applyWalletChange(t, member, plan.change, { now, operator: member._id })
   await t.collection('member_imports').doc(phone).update({ data: plan.recordPatch })
   await auditIn(t, { actor: member._id, action: 'claimImportedMember', target: member._id, before: { points: member.points }, after: { points: plan.change.wallet.points, importId: record.importId, externalId: record.externalId }, at: now })
@@ -272,8 +274,11 @@ export const main = defineFunction(MemberEvents, {
 
   /**
    * Erases personal data (nickname, avatar, birthday, gender, phone, pending phone codes, a staff
-   * role's name) and marks the member `deleted`; the points wallet, ledger and purchase rows stay,
-   * keyed by the member id, so every total stays true. Sign-in is refused afterwards.
+   * role's name, the imports this member claimed) and marks the member `deleted`; the points wallet,
+   * ledger and purchase rows stay, keyed by the member id, so every total stays true. Sign-in is
+   * refused afterwards. A claimed import `member_imports/<phone>` is replaced by a tombstone without
+   * personal data (keyed by a hash of the phone), so importing that phone again cannot pay the
+   * opening balance a second time.
    */
   async deleteMyAccount(_event, ctx) {
     const openid = requireUser(ctx)
@@ -282,6 +287,20 @@ export const main = defineFunction(MemberEvents, {
       if (!doc) throw new AppError('NOT_FOUND', '会员不存在')
       const member = parseMember(doc)
       if (isDeleted(member)) throw deletedError()
+      // the imports this member claimed (the phone may have changed since): found by a query, which
+      // is not part of the transaction, so each is read again inside it. A claim (bind or import)
+      // committed meanwhile wrote this member's doc too, so this transaction then conflicts and runs
+      // again, query included.
+      const { data: claimedRefs } = await db.collection('member_imports').where({ memberId: openid }).field({ _id: true }).limit(100).get()
+      const erased: string[] = []
+      for (const phone of new Set(claimedRefs.map(r => String(r._id)))) {
+        const record = await getInTransaction<MemberImportDoc>(t, 'member_imports', phone)
+        if (record?.status !== 'claimed' || record.memberId !== openid) continue
+        await t.collection('member_imports').doc(phone).remove()
+        const tombstone: Omit<ErasedImportDoc, '_id'> = { status: 'erased', claimed: true, erasedAt: ctx.now }
+        await t.collection('member_imports').doc(erasedImportId(phone)).set({ data: tombstone })
+        erased.push(phone)
+      }
       await t.collection('members').doc(openid).update({
         data: {
           nickname: DELETED_NICKNAME,
@@ -303,7 +322,7 @@ export const main = defineFunction(MemberEvents, {
       if (await getInTransaction(t, 'phone_codes', openid)) await t.collection('phone_codes').doc(openid).remove()
       const staff = await getInTransaction<Doc>(t, 'staff', openid)
       if (staff) await t.collection('staff').doc(openid).update({ data: { active: false, name: DELETED_NICKNAME, updatedAt: ctx.now } })
-      await auditIn(t, { actor: openid, action: 'deleteMyAccount', target: openid, at: ctx.now })
+      await auditIn(t, { actor: openid, action: 'deleteMyAccount', target: openid, after: { erasedImports: erased.length }, at: ctx.now })
       return member.avatarFileId
     })
     if (avatar) {

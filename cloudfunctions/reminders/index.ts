@@ -9,7 +9,7 @@ import { requireAdmin } from '../shared/access'
 import { db } from '../shared/cloud'
 import { defineFunction, type Actions } from '../shared/handler'
 import { findById } from '../shared/query'
-import { loadPage, plan, send, templateNames } from '../shared/reminders'
+import { loadPage, messageCampaigns, plan, send, templateNames } from '../shared/reminders'
 import { loadRules, REMINDER_CONFIG, TIER_LADDER } from '../shared/rules'
 
 const BUDGET_MS = 45_000
@@ -22,14 +22,14 @@ const actions: Actions<RemindersEvent> = {
     const [{ rules: config }, { rules: ladder }] = await Promise.all([loadRules(REMINDER_CONFIG), loadRules(TIER_LADDER)])
     const summary: RemindersRunSummary = { now: ctx.now.toISOString(), read: 0, sent: 0, failed: 0, duplicate: 0, deferred: 0, skipped: {}, more: false }
     if (!Object.values(config.kinds).some(k => k.enabled)) return summary
-    const names = await templateNames(config)
+    const [names, campaigns] = await Promise.all([templateNames(config), messageCampaigns(ctx.now)])
     let cursor = (await findById<{ cursor: string | null }>(db.collection('jobs'), CURSOR))?.cursor ?? null
     for (;;) {
       if (Date.now() - started > BUDGET_MS) {
         summary.more = true
         break
       }
-      const page = await loadPage(cursor, ctx.now)
+      const page = await loadPage(cursor, ctx.now, campaigns)
       if (!page.read) {
         cursor = null
         break

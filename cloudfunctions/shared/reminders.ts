@@ -11,7 +11,7 @@
 import type { CouponDoc } from '../../types/coupons'
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
-import { LOG_LOOKBACK_DAYS, SubscriptionSchema, type PlannedReminder, type ReminderConfig, type ReminderLogDoc, type ReminderPlan } from '../../types/reminders'
+import { LOG_LOOKBACK_DAYS, SubscriptionSchema, type CampaignMessage, type PlannedReminder, type ReminderConfig, type ReminderLogDoc, type ReminderPlan } from '../../types/reminders'
 import type { TierLadder } from '../../types/tiers'
 import { planReminders, type ReminderMemberInput } from '../../domain/reminders'
 import { cloud, db, _ } from './cloud'
@@ -24,15 +24,46 @@ import { isDuplicateKey, transact } from './transaction'
 export const PLAN_PAGE = 200
 const DAY_MS = 86_400_000
 
-/** One page of subscribers after `cursor` (by `_id`), with their members, coupons and recent log. */
-export async function loadPage(cursor: string | null, now: Date, limit = PLAN_PAGE): Promise<{ inputs: ReminderMemberInput[]; last: string | null; read: number }> {
+/** The running campaigns (every coupon issued, window not over) with a message at `now`: few at a time, read once per run. */
+export async function messageCampaigns(now: Date): Promise<CampaignMessage[]> {
+  const running = await readAll(db.collection('campaigns').where({ status: 'running', endsAt: _.gt(now) }).orderBy('_id', 'asc'))
+  const withMessage = running.filter(c => c.message && typeof c.message.text === 'string')
+  const templateIds = [...new Set(withMessage.map(c => c.templateId).filter((t): t is string => typeof t === 'string'))]
+  const names = templateIds.length ? (await db.collection('coupon_templates').where({ _id: _.in(templateIds) }).field({ _id: true, name: true }).get()).data : []
+  const nameOf = new Map(names.map(t => [String(t._id), String(t.name)]))
+  return withMessage.map(c => ({
+    campaignId: String(c._id),
+    name: String(c.name),
+    text: String(c.message.text),
+    page: typeof c.message.page === 'string' ? c.message.page : null,
+    endsAt: new Date(c.endsAt),
+    couponName: typeof c.templateId === 'string' ? (nameOf.get(c.templateId) ?? null) : null,
+  }))
+}
+
+/** Which of `campaigns` each member is treated in (and got the coupon of, when there is one). */
+async function campaignsOf(memberIds: string[], campaigns: CampaignMessage[]): Promise<Map<string, CampaignMessage[]>> {
+  const out = new Map<string, CampaignMessage[]>()
+  if (!campaigns.length) return out
+  const byId = new Map(campaigns.map(c => [c.campaignId, c]))
+  const rows = await readAll(db.collection('campaign_members').where({ campaignId: _.in([...byId.keys()]), memberId: _.in(memberIds), outcome: _.in(['issued', 'no_coupon']) }).orderBy('_id', 'asc').field({ campaignId: true, memberId: true }), 10_000)
+  for (const r of rows) {
+    const campaign = byId.get(String(r.campaignId))
+    if (campaign) out.set(String(r.memberId), [...(out.get(String(r.memberId)) ?? []), campaign])
+  }
+  return out
+}
+
+/** One page of subscribers after `cursor` (by `_id`), with their members, coupons, recent log and due campaign messages. */
+export async function loadPage(cursor: string | null, now: Date, campaigns: CampaignMessage[], limit = PLAN_PAGE): Promise<{ inputs: ReminderMemberInput[]; last: string | null; read: number }> {
   const subs = (await db.collection('subscriptions').where(cursor ? { _id: _.gt(cursor) } : {}).orderBy('_id', 'asc').limit(limit).get()).data
   if (!subs.length) return { inputs: [], last: cursor, read: 0 }
   const ids = subs.map(s => String(s._id))
-  const [members, coupons, log] = await Promise.all([
+  const [members, coupons, log, treated] = await Promise.all([
     readAll(db.collection('members').where({ _id: _.in(ids) }).orderBy('_id', 'asc')),
     readAll(db.collection('coupons').where({ memberId: _.in(ids), status: 'available', validUntil: _.gt(now) }).orderBy('_id', 'asc'), 10_000),
     readAll(db.collection('reminders_log').where({ memberId: _.in(ids), sentAt: _.gte(new Date(now.getTime() - LOG_LOOKBACK_DAYS * DAY_MS)) }).orderBy('_id', 'asc'), 10_000),
+    campaignsOf(ids, campaigns),
   ])
   const byId = new Map(members.map(m => [String(m._id), m]))
   const inputs: ReminderMemberInput[] = []
@@ -44,6 +75,7 @@ export async function loadPage(cursor: string | null, now: Date, limit = PLAN_PA
       coupons: coupons.filter(c => c.memberId === sub._id) as CouponDoc[],
       subscription: SubscriptionSchema.parse(sub),
       recentLog: log.filter(l => l.memberId === sub._id) as ReminderLogDoc[],
+      campaigns: treated.get(String(sub._id)) ?? [],
     })
   }
   return { inputs, last: ids[ids.length - 1], read: subs.length }

@@ -1,6 +1,7 @@
 import {
   batchDuplicates,
   decideRow,
+  erasedImportId,
   headerField,
   normalizeDay,
   normalizeGender,
@@ -115,6 +116,18 @@ test('decideRow: created, unchanged, updated, attached, conflicts', () => {
   expect(decideRow(stored('pending'), { ...r, externalId: 'B' }, null)).toMatchObject({ ok: false, code: 'PHONE_CONFLICT' })
   // tag order does not make a row different
   expect(rowHash({ ...r, tags: ['x', 'y'] })).toBe(rowHash({ ...r, tags: ['y', 'x'] }))
+})
+
+test('an erased import (claimed, then the account deleted): ALREADY_CLAIMED whatever the row or the binding; its id is a hash, not the phone', () => {
+  const r = row('A', '13800000001')
+  for (const boundTo of [null, 'o1']) {
+    expect(decideRow(null, r, boundTo, true)).toMatchObject({ ok: false, code: 'ALREADY_CLAIMED', message: expect.stringMatching(/注销/) })
+    expect(decideRow(null, { ...r, openingPoints: 9 }, boundTo, true)).toMatchObject({ ok: false, code: 'ALREADY_CLAIMED' })
+  }
+  expect(erasedImportId('13800000001')).toMatch(/^erased:[0-9a-f]{64}$/)
+  expect(erasedImportId('13800000001')).not.toContain('13800000001')
+  expect(erasedImportId('13800000001')).toBe(erasedImportId('13800000001'))
+  expect(erasedImportId('13800000002')).not.toBe(erasedImportId('13800000001'))
 })
 
 test('planClaim: empty profile fields filled, own ones kept, join date not applied, floor tier, opening balance as one adjust row', () => {

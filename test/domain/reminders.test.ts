@@ -8,7 +8,7 @@ import { applySubscribeResult, emptySubscription, inQuietHours, planReminders, p
 import { EMPTY_STATS } from '../../types/analytics'
 import type { CouponDoc } from '../../types/coupons'
 import type { Member } from '../../types/member'
-import { DEFAULT_REMINDER_CONFIG, isMarketing, REMINDER_KINDS, ReminderConfigSchema, SubscribeResultSchema, type ReminderConfig, type ReminderKind, type ReminderLogDoc, type Subscription } from '../../types/reminders'
+import { DEFAULT_REMINDER_CONFIG, isMarketing, REMINDER_KINDS, ReminderConfigSchema, SubscribeResultSchema, type CampaignMessage, type ReminderConfig, type ReminderKind, type ReminderLogDoc, type Subscription } from '../../types/reminders'
 import { DEFAULT_TIER_LADDER, type TierLadder } from '../../types/tiers'
 import { AppError } from '../../types/result'
 
@@ -222,6 +222,42 @@ describe('kinds', () => {
     expect(plan1(entry(review), now).messages.map(x => x.reason)).toEqual(['金卡会员9 天后复核，还差 3000 成长值'])
     expect(plan1(entry({ ...review, growth: { '2026-03': 3000 } }), now).messages).toEqual([])
   })
+  test('campaign: one message per campaign, on its page, until its window ends; marketing, so capped and consent-only', () => {
+    const now = sh('2026-03-11 10:00')
+    const winter: CampaignMessage = { campaignId: 'winter', name: '冬日上新', text: '新品第二杯半价', page: 'pages/mall/index?from=msg', endsAt: sh('2026-03-25 00:00'), couponName: '第二杯半价券' }
+    const withCampaigns = (campaigns: CampaignMessage[], sub = granted(), recentLog: ReminderLogDoc[] = []) => ({ ...entry(member(), [], sub, recentLog), campaigns })
+    const [message] = plan1(withCampaigns([winter]), now).messages
+    expect(message).toMatchObject({ kind: 'campaign', period: 'winter', dedupeKey: 'campaign:o_m1:winter', page: 'pages/mall/index?from=msg', marketing: true, reason: '活动「冬日上新」：新品第二杯半价' })
+    expect(message.data).toEqual({ thing1: { value: '冬日上新' }, thing2: { value: '新品第二杯半价' }, date3: { value: '2026年3月24日' } })
+    // without a page of its own: the kind's page
+    expect(plan1(withCampaigns([{ ...winter, page: null }]), now).messages[0].page).toBe(DEFAULT_REMINDER_CONFIG.kinds.campaign.page)
+    // sent once: never again for that campaign
+    expect(plan1(withCampaigns([winter], granted(), logOf(plan1(withCampaigns([winter]), now), now)), now).messages).toEqual([])
+    // window over, no consent yet, the member turned it off, the weekly cap reached
+    expect(plan1(withCampaigns([{ ...winter, endsAt: now }]), now).messages).toEqual([])
+    expect(plan1(withCampaigns([winter], emptySubscription('o_m1', T0)), now).skipped.map(s => s.reason)).toEqual(['preference'])
+    expect(plan1(withCampaigns([winter], setPreference(granted(), 'campaign', false, sh('2026-03-10 10:00'))), now).skipped.map(s => s.reason)).toEqual(['preference'])
+    const twoThisWeek = [log('win_back', sh('2026-03-09 10:00')), log('birthday', sh('2026-03-10 10:00'))]
+    expect(plan1(withCampaigns([winter], granted(), twoThisWeek), now).skipped.map(s => s.reason)).toEqual(['weekly_cap'])
+    // two campaigns at once: the one ending first now, the other next run
+    const spring = { ...winter, campaignId: 'spring', name: '春季焕新', endsAt: sh('2026-03-20 00:00') }
+    const both = plan1(withCampaigns([winter, spring], granted(REMINDER_KINDS, 2)), now)
+    expect([both.messages.map(m => m.period), both.skipped.map(s => [s.dedupeKey, s.reason])]).toEqual([['spring'], [['campaign:o_m1:winter', 'one_per_run']]])
+  })
+})
+
+describe('config saved before a kind existed', () => {
+  test('reads with the new kind off and last in its place in the priority; a complete config is unchanged', () => {
+    const { campaign: _campaign, ...oldKinds } = DEFAULT_REMINDER_CONFIG.kinds
+    const old = { ...DEFAULT_REMINDER_CONFIG, kinds: { ...oldKinds, birthday: { ...oldKinds.birthday, enabled: true, templateId: 'T_birthday_tmpl' } }, priority: DEFAULT_REMINDER_CONFIG.priority.filter(k => k !== 'campaign') }
+    const read = ReminderConfigSchema.parse(old)
+    expect(read.kinds.campaign).toEqual(DEFAULT_REMINDER_CONFIG.kinds.campaign)
+    expect(read.kinds.birthday.enabled).toBe(true)
+    expect(read.priority).toEqual([...old.priority, 'campaign'])
+    expect(ReminderConfigSchema.parse(config())).toEqual(config())
+    // a priority that lists a kind twice is still refused
+    expect(ReminderConfigSchema.safeParse({ ...old, priority: [...old.priority.slice(1), old.priority[1]] }).success).toBe(false)
+  })
 })
 
 describe('properties', () => {
@@ -238,6 +274,7 @@ describe('properties', () => {
       tier: fc.option(fc.record({ sinceAgo: fc.integer({ min: 0, max: 10 }), reviewIn: fc.integer({ min: 1, max: 20 }) })), pointsIn: fc.option(fc.integer({ min: 0, max: 9 })),
       quota: fc.dictionary(kindArb, fc.integer({ min: 0, max: 2 }), { minKeys: 3 }), accepted: fc.subarray([...REMINDER_KINDS], { minLength: 3 }), off: fc.subarray([...REMINDER_KINDS], { maxLength: 2 }),
       log: fc.array(fc.record({ kind: kindArb, ago: fc.integer({ min: 0, max: 10 * day }), status: fc.constantFrom('pending', 'sent', 'failed') as fc.Arbitrary<ReminderLogDoc['status']> }), { maxLength: 4 }),
+      campaignEnds: fc.array(fc.integer({ min: -2, max: 20 }), { maxLength: 2 }),
     }), { maxLength: 5 }),
   })
   const build = (x: typeof inputArb extends fc.Arbitrary<infer T> ? T : never) => {
@@ -258,7 +295,8 @@ describe('properties', () => {
       for (const k of g.off) sub = setPreference(sub, k, false, new Date(T0.getTime() + 1))
       const coupons = g.couponDays.map((d, j) => coupon(`c${j}`, new Date(x.now.getTime() + d * day + 1), { memberId: id }))
       const recentLog = g.log.map((l, j) => ({ ...log(l.kind, new Date(x.now.getTime() - l.ago), { status: l.status, memberId: id }), _id: `old${j}` }))
-      return entry(m, coupons, sub, recentLog)
+      const campaigns = g.campaignEnds.map((d, j): CampaignMessage => ({ campaignId: `cmp${j}`, name: '活动', text: '上新', page: null, endsAt: new Date(x.now.getTime() + d * day), couponName: null }))
+      return { ...entry(m, coupons, sub, recentLog), campaigns }
     })
     return { cfg, members }
   }

@@ -63,7 +63,7 @@ test('two parallel starts, then a third: the treated get one coupon each, the ho
   const { ids, holdout, treated } = await expectedGroups('cmp-main', 20)
   expect(holdout.length).toBeGreaterThan(0)
   const [a, b] = await Promise.all([start(spec('cmp-main')), start(spec('cmp-main'))])
-  expect(a.ok && b.ok).toBe(true)
+  expect([a, b].map(r => (r.ok ? 'ok' : `${r.code}: ${r.message}`))).toEqual(['ok', 'ok'])
   const again = await start(spec('cmp-main'))
   expect(again).toMatchObject({ ok: true, data: { campaign: { status: 'running', audience: ids.length, treated: treated.length, holdout: holdout.length }, issued: treated.length, pending: 0, skipped: 0 } })
 

@@ -5,6 +5,7 @@ import os from 'os'
 import path from 'path'
 import { fakePhoneNumber } from '../../emulator/openapi/apis'
 import { csvRows, importCodesFile, importMembersFile, parseImportArgs } from '../../scripts/import'
+import { erasedImportId } from '../../domain/import'
 import { ROOT } from '../helpers/emulator'
 import { useEmulator, signUp, memberDoc, ledgerRows, rid } from './support'
 
@@ -191,6 +192,94 @@ describe('importMembers', () => {
     expect(await importDoc(phone)).toMatchObject({ status: 'claimed', memberId: openid, claimedVia: 'import' })
   })
 
+  test('deleteMyAccount erases a claimed import: a tombstone without personal data stays; the same row again is ALREADY_CLAIMED; a new account binding the phone gets no opening balance', async () => {
+    const wxCode = 'imp-erase-1'
+    const phone = fakePhoneNumber(wxCode)
+    const imported = row('G001', phone, { name: '赵六', gender: 'female', tierId: 'silver', tags: ['老会员'], openingPoints: 500 })
+    expect((await importMembers([imported])).data).toMatchObject({ created: 1, errors: 0 })
+    const openid = 'o_imp_erase'
+    expect(await signUpWithPhone(openid, wxCode)).toMatchObject({ ok: true })
+    expect((await memberDoc(env, openid)).points).toBe(500)
+    const { importId } = await importDoc(phone)
+    expect(await importDoc(phone)).toMatchObject({ status: 'claimed', memberId: openid })
+
+    expect(await env.member({ action: 'deleteMyAccount', confirm: true }, openid)).toEqual({ ok: true, data: { deleted: true } })
+    expect(await importDoc(phone)).toBeUndefined()
+    const tombstoneId = erasedImportId(phone)
+    expect(tombstoneId).toMatch(/^erased:[0-9a-f]{64}$/)
+    const tombstone = (await env.db.collection('member_imports').where({ _id: tombstoneId }).get()).data[0]
+    expect(tombstone).toEqual({ _id: tombstoneId, status: 'erased', claimed: true, erasedAt: expect.any(Date) })
+    // nothing in member_imports holds the phone, the externalId, the importId or the member any more
+    const all = (await env.db.collection('member_imports').limit(1000).get()).data
+    const stored = JSON.stringify(all)
+    for (const personal of [phone, 'G001', importId, openid, '赵六']) expect(stored).not.toContain(personal)
+    expect(await count('member_imports', { memberId: openid })).toBe(0)
+    // the deletion is audited with how many imports it erased (a count, nothing personal)
+    expect((await env.db.collection('audit_log').where({ action: 'deleteMyAccount', target: openid }).get()).data[0].after).toEqual({ erasedImports: 1 })
+    // the ledger keeps the opening balance row (keyed by the member id), so the totals stay true
+    expect((await ledgerRows(env, openid)).map(r => r._id)).toEqual([`adjust:import:${importId}`])
+
+    // the same row again (dry run and real), or a changed one: reported per row, nothing claimable created
+    const auditsBefore = await count('audit_log', { action: 'importMembers' })
+    for (const dryRun of [true, false]) {
+      const again = await importMembers([imported, row('G002', '13700000501')], { dryRun })
+      expect(again).toMatchObject({ ok: true, data: { created: 1, errors: 1, unchanged: 0, attached: 0, rowErrors: [{ index: 0, externalId: 'G001', code: 'ALREADY_CLAIMED' }] } })
+      expect(again.data.rowErrors[0].message).toMatch(/注销/)
+    }
+    expect(await count('audit_log', { action: 'importMembers' })).toBe(auditsBefore + 1)
+    expect((await importMembers([{ ...imported, openingPoints: 9999 }])).data.rowErrors).toMatchObject([{ index: 0, code: 'ALREADY_CLAIMED' }])
+    expect(await importDoc(phone)).toBeUndefined()
+
+    // a new account binding that phone gets no opening balance (and importing again does not attach it either)
+    const next = 'o_imp_erase_next'
+    expect(await signUpWithPhone(next, wxCode)).toMatchObject({ ok: true, data: { member: { phone } } })
+    expect((await importMembers([imported])).data).toMatchObject({ attached: 0, errors: 1, rowErrors: [{ code: 'ALREADY_CLAIMED' }] })
+    const fresh = await memberDoc(env, next)
+    expect(fresh).toMatchObject({ points: 0, pointBatches: [], birthday: null })
+    expect(fresh.nickname).not.toBe('赵六')
+    expect(await ledgerRows(env, next)).toEqual([])
+    expect(await importDoc(phone)).toBeUndefined()
+  })
+
+  test('deleteMyAccount also erases an import claimed under a phone the member changed since', async () => {
+    await importMembers([row('G101', '13700000601', { openingPoints: 60 })])
+    const openid = 'o_imp_erase_moved'
+    await signUp(env, openid)
+    const bind = async (phone: string) => {
+      const sms = await env.member({ action: 'requestPhoneCode', phone }, openid)
+      return env.member({ action: 'bindPhoneBySms', phone, smsCode: sms.data.devCode }, openid)
+    }
+    expect(await bind('13700000601')).toMatchObject({ ok: true })
+    expect((await memberDoc(env, openid)).points).toBe(60)
+    expect(await bind('13700000602')).toMatchObject({ ok: true, data: { member: { phone: '13700000602' } } })
+    expect(await importDoc('13700000601')).toMatchObject({ status: 'claimed', memberId: openid })
+
+    expect(await env.member({ action: 'deleteMyAccount', confirm: true }, openid)).toMatchObject({ ok: true })
+    expect(await importDoc('13700000601')).toBeUndefined()
+    expect(await count('member_imports', { _id: erasedImportId('13700000601') })).toBe(1)
+    expect((await importMembers([row('G101', '13700000601', { openingPoints: 60 })])).data.rowErrors).toMatchObject([{ code: 'ALREADY_CLAIMED' }])
+  })
+
+  test('a bind racing the account deletion: the import ends either erased (claimed first) or still pending (deleted first), never claimed by a deleted member', async () => {
+    // a row with nothing to copy and no balance: the claim changes no member field but updatedAt
+    const pairs = Array.from({ length: 6 }, (_x, i) => ({ openid: `o_imp_race_del_${i}`, wxCode: `imp-race-del-${i}` }))
+    await importMembers(pairs.map((p, i) => ({ externalId: `RD${i}`, phone: fakePhoneNumber(p.wxCode), openingPoints: 0 })))
+    for (const p of pairs) await signUp(env, p.openid)
+    await Promise.all(pairs.flatMap(p => [env.member({ action: 'bindPhone', wxCode: p.wxCode }, p.openid), env.member({ action: 'deleteMyAccount', confirm: true }, p.openid)]))
+    const seen = { erased: 0, pending: 0 }
+    for (const p of pairs) {
+      const phone = fakePhoneNumber(p.wxCode)
+      seen[(await importDoc(phone)) ? 'pending' : 'erased']++
+      expect(await memberDoc(env, p.openid)).toMatchObject({ status: 'deleted', phone: null })
+      const record = await importDoc(phone)
+      const tombstones = await count('member_imports', { _id: erasedImportId(phone) })
+      if (record) expect([record.status, record.memberId, tombstones]).toEqual(['pending', null, 0])
+      else expect(tombstones).toBe(1)
+      expect(await count('member_phones', { _id: phone })).toBe(0)
+    }
+    console.log(`bind racing deletion: ${JSON.stringify(seen)}`)
+  })
+
   test('parallel imports of the same batch create each import once', async () => {
     const rows = Array.from({ length: 20 }, (_x, i) => row(`F${String(i).padStart(3, '0')}`, `1370000${String(3000 + i)}`))
     const results = await Promise.all([1, 2, 3].map(() => importMembers(rows, { batchId: 'batch-par' })))
@@ -291,6 +380,29 @@ describe('importCouponCodes', () => {
     const mine = await env.member({ action: 'myCoupons', state: 'available' }, winner)
     expect(mine.data.items.find((c: any) => c.templateId === 'gift-codes-rush').externalCode).toMatch(/^RUSH-/)
   }, 60_000)
+  test('issueCoupons dryRun counts the codes left in the pool: members beyond them are 已领完, as in the real run', async () => {
+    // stock 10, but only 3 codes imported (2 left once one is claimed)
+    expect(await env.admin({ action: 'upsertCouponTemplate', template: template('gift-codes-dry', { totalStock: 10 }) })).toMatchObject({ ok: true })
+    expect((await env.admin({ action: 'importCouponCodes', templateId: 'gift-codes-dry', codes: ['DRY-0001', 'DRY-0002', 'DRY-0003'] })).data).toMatchObject({ imported: 3 })
+    const members = Array.from({ length: 5 }, (_x, i) => `o_imp_dry_${i}`)
+    for (const m of members) await signUp(env, m)
+    expect(await env.member({ action: 'claimCoupon', templateId: 'gift-codes-dry', requestId: rid('dry') }, members[0])).toMatchObject({ ok: true })
+    const event = { action: 'issueCoupons', templateId: 'gift-codes-dry', openids: members, requestId: rid('dry') }
+
+    const dry = await env.admin({ ...event, dryRun: true })
+    expect(dry).toMatchObject({ ok: true, data: { dryRun: true, requested: 5, wouldIssue: 2, issued: 0, skipped: { 已达领取上限: 1, 已领完: 2 } } })
+    const first = (await memberDoc(env, members[0])).memberNo
+    expect(dry.data.results.find((r: any) => r.member === first)).toEqual({ member: first, outcome: 'skipped', reason: '已达领取上限' })
+    expect(await count('coupons', { templateId: 'gift-codes-dry' })).toBe(1)
+
+    // the real run agrees
+    const real = await env.admin(event)
+    expect(real).toMatchObject({ ok: true, data: { dryRun: false, issued: 2, skipped: { 已达领取上限: 1, 已领完: 2 }, unfinished: 0 } })
+    expect(await count('coupons', { templateId: 'gift-codes-dry' })).toBe(3)
+    // afterwards the pool is empty: a dry run for the rest says 已领完 for everyone who has none (not "would issue")
+    const after = await env.admin({ ...event, requestId: rid('dry'), dryRun: true })
+    expect(after.data).toMatchObject({ wouldIssue: 0, skipped: { 已达领取上限: 3, 已领完: 2 } })
+  })
 })
 
 describe('the import CLI (scripts/import.ts)', () => {
