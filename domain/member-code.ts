@@ -39,6 +39,20 @@ export function memberCode(key: string, memberNo: string, now: Date): string {
   return `${memberNo}${oneTimePassword(key, stepOf(now))}`
 }
 
+/** Below this the difference is the round trip's noise, not a wrong clock: no correction. */
+const CLOCK_NOISE_MS = 2_000
+
+/**
+ * What to add to the device's clock to get the server's, from one request: the server answered
+ * `serverTime` between `sentAt` and `receivedAt` (device ms), so the midpoint is the best guess (off
+ * by at most half the round trip). Phones with a wrong clock are common; without this correction
+ * their code is refused at the till as expired (the till accepts 90 s back and 30 s ahead).
+ */
+export function clockOffsetMs(serverTime: Date, sentAt: number, receivedAt: number): number {
+  const offset = Math.round(serverTime.getTime() - (sentAt + receivedAt) / 2)
+  return Number.isFinite(offset) && Math.abs(offset) >= CLOCK_NOISE_MS ? offset : 0
+}
+
 /** Seconds until the code shown now changes (for the countdown on the code page). */
 export function secondsUntilNextCode(now: Date): number {
   return CODE_STEP_SECONDS - (Math.floor(now.getTime() / 1000) % CODE_STEP_SECONDS)

@@ -174,7 +174,7 @@ export interface MemberOutputs {
   getPoints: PointsSummary
   pointsHistory: { items: LedgerItem[]; hasMore: boolean }
   /** the per-member code key, delivered to the member's own device once (TOTP-style, works offline) */
-  getCodeKey: { memberNo: string; key: string; keyVersion: number; stepSeconds: number }
+  getCodeKey: { memberNo: string; key: string; keyVersion: number; stepSeconds: number; /** the server's clock (ISO), to correct the device's */ serverTime: string }
   /** local/H5 only: a fake SMS; `devCode` is returned only when the function runs on the emulator */
   requestPhoneCode: { sent: true; expiresInSeconds: number; devCode?: string }
   bindPhone: { member: MemberProfile }

@@ -181,7 +181,7 @@ export const main = defineFunction(MemberEvents, {
       console.error('[member] MEMBER_CODE_SECRET is not set: add it to the environment variables of the member and staff functions')
       throw new AppError('INTERNAL', '会员码服务未配置，请联系管理员')
     }
-    return { memberNo: member.memberNo, key: deriveMemberKey(secret, member.memberNo, member.codeKeyVersion), keyVersion: member.codeKeyVersion, stepSeconds: CODE_STEP_SECONDS }
+    return { memberNo: member.memberNo, key: deriveMemberKey(secret, member.memberNo, member.codeKeyVersion), keyVersion: member.codeKeyVersion, stepSeconds: CODE_STEP_SECONDS, serverTime: ctx.now.toISOString() }
   },
 
   async requestPhoneCode(event, ctx) {

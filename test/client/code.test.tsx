@@ -18,9 +18,11 @@ jest.mock('../../client/src/services/cloud', () => ({
 }))
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
-const KEY = { memberNo: '1000000001', key: 'a'.repeat(64), keyVersion: 1, stepSeconds: 30 }
 // 2024-03-05T02:00:10Z: 10 s into a 30 s step, so 20 s until the next code
 const T0 = new Date('2024-03-05T02:00:10.000Z')
+/** getCodeKey's answer (the server's clock agrees with the device's), and what the device keeps of it */
+const KEY = { memberNo: '1000000001', key: 'a'.repeat(64), keyVersion: 1, stepSeconds: 30, serverTime: T0.toISOString() }
+const stored = ({ serverTime: _t, ...k }: typeof KEY, clockOffsetMs = 0) => ({ ...k, clockOffsetMs })
 
 const digits = () => document.getElementById('member-code-digits')!
 let canvas: ReturnType<typeof installCanvas>
@@ -49,7 +51,7 @@ describe('会员码', () => {
     expect(digits()).toHaveAttribute('data-code', code)
     expect(digits().textContent).toBe(code.replace(/(\d{4})(?=\d)/g, '$1 '))
     expect(document.getElementById('member-code-countdown')).toHaveTextContent('20 秒后自动刷新')
-    expect(Taro.setStorageSync).toHaveBeenCalledWith('member.codeKey', KEY)
+    expect(Taro.setStorageSync).toHaveBeenCalledWith('member.codeKey', stored(KEY))
     expect(eventsFor(call, 'member.getCodeKey')).toHaveLength(1)
   })
 
@@ -102,7 +104,7 @@ describe('会员码', () => {
   })
 
   it('still shows a valid code from the cached key when getCodeKey fails (offline)', async () => {
-    Taro.setStorageSync('member.codeKey', KEY)
+    Taro.setStorageSync('member.codeKey', stored(KEY))
     routeCalls(call, { 'member.getCodeKey': () => Promise.reject(new Error('request:fail timeout')) })
     render(<CodePage />)
     expect(digits()).toHaveAttribute('data-code', memberCode(KEY.key, KEY.memberNo, T0))
@@ -128,8 +130,29 @@ describe('会员码', () => {
     routeCalls(call, { 'member.getCodeKey': ok(rotated) })
     fireEvent.click(document.getElementById('member-code-refresh')!)
     await waitFor(() => expect(digits()).toHaveAttribute('data-code', memberCode(rotated.key, rotated.memberNo, T0)))
-    expect(Taro.setStorageSync).toHaveBeenLastCalledWith('member.codeKey', rotated)
+    expect(Taro.setStorageSync).toHaveBeenLastCalledWith('member.codeKey', stored(rotated))
     expect(eventsFor(call, 'member.getCodeKey')).toHaveLength(2)
+  })
+
+  it('a phone whose clock is 7 minutes slow shows the code of the server’s time, and keeps the correction offline', async () => {
+    const server = new Date(T0.getTime() + 7 * 60_000)
+    routeCalls(call, { 'member.getCodeKey': ok({ ...KEY, serverTime: server.toISOString() }) })
+    const { unmount } = render(<CodePage />)
+    await waitFor(() => expect(digits()).toHaveAttribute('data-code', memberCode(KEY.key, KEY.memberNo, server)))
+    expect(memberCode(KEY.key, KEY.memberNo, server)).not.toBe(memberCode(KEY.key, KEY.memberNo, T0))
+    // the countdown runs on the server's time too (7 min later is still 10 s into a step)
+    expect(document.getElementById('member-code-countdown')).toHaveTextContent('20 秒后自动刷新')
+    // corrected by 7 min, less half the (fake) round trip
+    const saved = (Taro.setStorageSync as jest.Mock).mock.calls.filter(([k]) => k === 'member.codeKey').at(-1)![1]
+    expect(saved).toEqual(stored(KEY, saved.clockOffsetMs))
+    expect(Math.abs(saved.clockOffsetMs - 7 * 60_000)).toBeLessThan(1000)
+    unmount()
+
+    // next time offline: the saved correction still applies
+    routeCalls(call, { 'member.getCodeKey': () => Promise.reject(new Error('request:fail timeout')) })
+    render(<CodePage />)
+    expect(await screen.findByText(/网络不可用/)).toBeInTheDocument()
+    expect(digits()).toHaveAttribute('data-code', memberCode(KEY.key, KEY.memberNo, server))
   })
 
   it('weapp: raises the screen brightness while shown and restores the member’s own on leave', async () => {

@@ -212,7 +212,7 @@ describe('member and staff actions on the wire (H5 gateway)', () => {
 })
 
 describe('cached member code key', () => {
-  const key = { memberNo: '1000000001', key: 'k'.repeat(64), keyVersion: 2, stepSeconds: 30 }
+  const key = { memberNo: '1000000001', key: 'k'.repeat(64), keyVersion: 2, stepSeconds: 30, clockOffsetMs: -1500 }
 
   it('is dropped when another identity signs in or the session ends (H5), kept for the same one', () => {
     setToken('tok-a')

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { CODE_STEP_SECONDS, deriveMemberKey, memberCode, oneTimePassword, parseMemberCode, secondsUntilNextCode, verifyMemberCode } from '../../domain/member-code'
+import { clockOffsetMs, CODE_STEP_SECONDS, deriveMemberKey, memberCode, oneTimePassword, parseMemberCode, secondsUntilNextCode, verifyMemberCode } from '../../domain/member-code'
 
 const secret = 'test-secret'
 const memberNo = '1234567890'
@@ -54,4 +54,19 @@ test('one-time passwords are 8 digits and the countdown is within a step', () =>
   expect(oneTimePassword(key, 1)).toMatch(/^\d{8}$/)
   expect(secondsUntilNextCode(later(5))).toBe(25)
   expect(secondsUntilNextCode(t0)).toBe(30)
+})
+
+test('the clock correction: the server time against the middle of the round trip; round-trip noise is no correction', () => {
+  const server = new Date('2026-11-23T04:00:00.000Z')
+  const at = server.getTime()
+  // the phone is 7 min slow; the answer took 400 ms
+  expect(clockOffsetMs(server, at - 420_000 - 200, at - 420_000 + 200)).toBe(420_000)
+  // 3 min fast
+  expect(clockOffsetMs(server, at + 180_000 - 50, at + 180_000 + 50)).toBe(-180_000)
+  // a right clock and a slow network: under 2 s is noise
+  expect(clockOffsetMs(server, at - 1500, at + 300)).toBe(0)
+  expect(clockOffsetMs(new Date('invalid'), at, at)).toBe(0)
+  // a code made on the corrected clock is the server's code
+  const phone = new Date(at - 420_000)
+  expect(memberCode(key, '1000000001', new Date(phone.getTime() + clockOffsetMs(server, phone.getTime(), phone.getTime())))).toBe(memberCode(key, '1000000001', server))
 })

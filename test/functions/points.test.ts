@@ -33,6 +33,8 @@ describe('member number and code key', () => {
     const profile = await signUp(env, M)
     const a = await env.member({ action: 'getCodeKey' }, M)
     expect(a).toMatchObject({ ok: true, data: { memberNo: profile.memberNo, keyVersion: 1, stepSeconds: 30 } })
+    // the server's clock, so a phone with a wrong clock can still show a valid code
+    expect(Math.abs(Date.parse(a.data.serverTime) - Date.now())).toBeLessThan(60_000)
     expect(a.data.key).toMatch(/^[0-9a-f]{64}$/)
     expect((await env.member({ action: 'getCodeKey' }, M)).data.key).toBe(a.data.key)
     const other = await env.member({ action: 'getCodeKey' }, (await signUp(env, 'o_key_2')).openid)

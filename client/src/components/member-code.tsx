@@ -16,6 +16,8 @@ export interface MemberCodeProps {
   /** the member's code key (hex) and member number, from `member.getCodeKey` (or the copy saved on the device) */
   codeKey: string
   memberNo: string
+  /** added to the device's clock (ms) to get the server's; 0: trust the device */
+  clockOffsetMs?: number
   /** why the saved key is shown (getCodeKey failed); empty when the key is fresh */
   offline?: string
   /** a refresh is under way: the button waits */
@@ -33,15 +35,16 @@ export interface MemberCodeProps {
  * the next code and a refresh button. The 会员码 page passes the key; test/scripts/native-components.test.ts
  * renders the same component compiled to a native custom component.
  */
-export default function MemberCode({ codeKey, memberNo, offline, refreshing, onRefresh, $scope, children }: MemberCodeProps) {
-  const [now, setNow] = useState(() => new Date())
+export default function MemberCode({ codeKey, memberNo, clockOffsetMs = 0, offline, refreshing, onRefresh, $scope, children }: MemberCodeProps) {
+  const serverNow = () => new Date(Date.now() + (Number.isFinite(clockOffsetMs) ? clockOffsetMs : 0))
+  const [now, setNow] = useState(serverNow)
 
   // the clock: the code changes every step, the countdown every second
   useEffect(() => {
-    setNow(new Date())
-    const timer = setInterval(() => setNow(new Date()), 1000)
+    setNow(serverNow())
+    const timer = setInterval(() => setNow(serverNow()), 1000)
     return () => clearInterval(timer)
-  }, [codeKey, memberNo])
+  }, [codeKey, memberNo, clockOffsetMs])
 
   const refresh = () => {
     if (refreshing) return

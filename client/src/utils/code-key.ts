@@ -3,10 +3,11 @@ import type { MemberOutputs } from '../../../types/member'
 
 /**
  * The member's code key (member.getCodeKey), kept on the device so the member code still shows
- * when the phone is briefly offline. Scoped to the signed-in member: dropped on sign-in/out (H5)
- * and when the account is deleted.
+ * when the phone is briefly offline, with the correction of the device's clock measured when it was
+ * fetched (domain/member-code.ts clockOffsetMs). Scoped to the signed-in member: dropped on
+ * sign-in/out (H5) and when the account is deleted.
  */
-export type CodeKey = MemberOutputs['getCodeKey']
+export type CodeKey = Omit<MemberOutputs['getCodeKey'], 'serverTime'> & { clockOffsetMs: number }
 
 const STORAGE_KEY = 'member.codeKey'
 
@@ -25,12 +26,13 @@ export function loadCodeKey(): CodeKey | null {
     memberNo: k.memberNo,
     keyVersion: typeof k.keyVersion === 'number' ? k.keyVersion : 1,
     stepSeconds: typeof k.stepSeconds === 'number' ? k.stepSeconds : 30,
+    clockOffsetMs: typeof k.clockOffsetMs === 'number' && Number.isFinite(k.clockOffsetMs) ? k.clockOffsetMs : 0,
   }
 }
 
 export function saveCodeKey(key: CodeKey): void {
   try {
-    Taro.setStorageSync(STORAGE_KEY, { key: key.key, memberNo: key.memberNo, keyVersion: key.keyVersion, stepSeconds: key.stepSeconds })
+    Taro.setStorageSync(STORAGE_KEY, { key: key.key, memberNo: key.memberNo, keyVersion: key.keyVersion, stepSeconds: key.stepSeconds, clockOffsetMs: key.clockOffsetMs })
   } catch {
     // storage full or unavailable: the code still shows while the page is open
   }

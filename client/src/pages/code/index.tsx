@@ -4,6 +4,7 @@ import Taro, { useDidHide, useDidShow, useUnload } from '@tarojs/taro'
 import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
+import { clockOffsetMs } from '../../../../domain/member-code'
 import { loadCodeKey, saveCodeKey, type CodeKey } from '../../utils/code-key'
 import MemberCode from '../../components/member-code'
 import './index.css'
@@ -20,7 +21,8 @@ function sameKey(a: CodeKey, b: CodeKey) {
 
 /**
  * The dynamic member code: memberNo + a time-based one-time password computed on the device from
- * the member's code key (domain/member-code.ts), so it keeps working when briefly offline.
+ * the member's code key (domain/member-code.ts), so it keeps working when briefly offline, on the
+ * server's time (the device's clock corrected by what getCodeKey measured).
  */
 export default function CodePage() {
   const [state, setState] = useState<State>(() => {
@@ -42,11 +44,13 @@ export default function CodePage() {
     try {
       let message = ''
       try {
+        const sentAt = Date.now()
         const res = await memberApi.getCodeKey()
         if (res.ok) {
-          const key = res.data
+          const { serverTime, ...fetched } = res.data
+          const key: CodeKey = { ...fetched, clockOffsetMs: clockOffsetMs(new Date(serverTime), sentAt, Date.now()) }
           saveCodeKey(key)
-          setState(s => (s.status === 'ready' && sameKey(s.key, key) ? { ...s, offline: '' } : { status: 'ready', key, offline: '' }))
+          setState(s => (s.status === 'ready' && sameKey(s.key, key) ? { ...s, key: { ...s.key, clockOffsetMs: key.clockOffsetMs }, offline: '' } : { status: 'ready', key, offline: '' }))
           if (manual) void Taro.showToast({ title: '已刷新', icon: 'success' })
           return
         }
@@ -137,6 +141,7 @@ export default function CodePage() {
       <MemberCode
         codeKey={state.key.key}
         memberNo={state.key.memberNo}
+        clockOffsetMs={state.key.clockOffsetMs}
         offline={state.offline}
         refreshing={refreshing}
         onRefresh={() => void fetchKey(true)}
