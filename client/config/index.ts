@@ -19,6 +19,20 @@ function useRootBabelConfig(chain: any) {
 }
 
 /**
+ * H5 pages are lazy chunks, and Taro splits only the initial chunks (splitChunks.chunks 'initial'),
+ * so every page chunk carried its own copy of what pages share (Taro's H5 components, the shared
+ * client code): ~100 KB a page. Modules two or more pages use go into one shared async chunk instead.
+ */
+function sharePageModules(chain: any) {
+  const splitChunks = chain.optimization.get('splitChunks')
+  if (!splitChunks) return // component builds do not split
+  chain.optimization.splitChunks({
+    ...splitChunks,
+    cacheGroups: { ...splitChunks.cacheGroups, sharedByPages: { name: 'pages-shared', chunks: 'async', minChunks: 2, priority: 5, reuseExistingChunk: true } },
+  })
+}
+
+/**
  * Pure business rules the client runs too (e.g. domain/member-code.ts computes the member code on the
  * device) live outside client/src: let Taro's script rule compile them. Only `import type` from
  * types/ (its zod schemas stay out of the bundle).
@@ -75,6 +89,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
       webpackChain(chain) {
         useRootBabelConfig(chain)
+        sharePageModules(chain)
       },
     },
   }

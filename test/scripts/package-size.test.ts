@@ -4,7 +4,7 @@
  */
 import fs from 'fs'
 import path from 'path'
-import { ensureWeappBuilt, WEAPP_DIR } from '../../scripts/builds'
+import { ensureH5Built, ensureWeappBuilt, H5_DIR, WEAPP_DIR } from '../../scripts/builds'
 
 const MAIN_LIMIT = 1024 * 1024
 const SUB_LIMIT = 2 * 1024 * 1024
@@ -30,3 +30,18 @@ test('the main package is under 1 MB and every sub-package under 2 MB', () => {
   expect(main).toBeLessThan(MAIN_LIMIT)
   for (const root of roots) expect(bytesUnder(root)).toBeLessThan(SUB_LIMIT)
 })
+
+/**
+ * H5 pages are lazy chunks; the build puts what two pages share in one chunk (client/config
+ * sharePageModules), so Taro's H5 components are in one file, not copied into every page.
+ */
+test('H5: the shared code is in one chunk, not in every page; dist/h5 under 1.5 MB', () => {
+  ensureH5Built()
+  const js = path.join(H5_DIR, 'js')
+  const files = fs.readdirSync(js).filter(f => f.endsWith('.js'))
+  const withComponents = files.filter(f => fs.readFileSync(path.join(js, f), 'utf8').includes('taro-button-core'))
+  expect(withComponents).toHaveLength(1)
+  const total = bytesUnder(H5_DIR)
+  console.log(`dist/h5: ${(total / 1024).toFixed(0)} KB in ${files.length} scripts`)
+  expect(total).toBeLessThan(1.5 * 1024 * 1024)
+}, 600_000)
