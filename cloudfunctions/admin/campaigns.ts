@@ -102,11 +102,27 @@ function campaignView(c: CampaignDoc, now: Date) {
   }
 }
 
-/** A message nobody could receive is a mistake to refuse, not a campaign to start. */
-async function checkMessageKind(): Promise<void> {
+/** A message nobody could receive is a mistake to refuse, not a campaign to start. Answers the template id. */
+async function checkMessageKind(): Promise<string> {
   const { rules } = await loadRules(REMINDER_CONFIG)
   const kind = rules.kinds.campaign
   if (!kind.enabled || !kind.templateId) throw new AppError('FAILED_PRECONDITION', '活动消息需要先在提醒设置中启用「活动通知」（kinds.campaign）并填写模板 ID（setReminderConfig）')
+  return kind.templateId
+}
+
+/**
+ * For a dry run: how many of `memberIds` hold a grant of the message template now — at most that
+ * many can get the message (a member's switch, the weekly cap and other due reminders can still
+ * hold one back; dryRunReminders tells exactly once the campaign runs).
+ */
+async function withGrant(memberIds: string[], templateId: string): Promise<number> {
+  const parts = chunks(memberIds, JOIN_CHUNK)
+  let total = 0
+  for (let i = 0; i < parts.length; i += ISSUE_CONCURRENCY) {
+    const counts = await Promise.all(parts.slice(i, i + ISSUE_CONCURRENCY).map(async ids => (await db.collection('subscriptions').where({ _id: _.in(ids), [`quota.${templateId}`]: _.gt(0) }).count()).total))
+    total += counts.reduce((a, b) => a + b, 0)
+  }
+  return total
 }
 
 async function checkTemplate(templateId: string): Promise<void> {
@@ -251,10 +267,14 @@ export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | '
     }
     if (!campaign) {
       if (spec.templateId) await checkTemplate(spec.templateId)
-      if (spec.message) await checkMessageKind()
+      const messageTemplate = spec.message ? await checkMessageKind() : null
       const audience = await audienceOf(spec, ctx.now)
       const holdout = audience.filter(a => a.group === 'holdout').length
-      if (event.dryRun) return { dryRun: true, campaignId: spec.campaignId, audience: audience.length, treated: audience.length - holdout, holdout }
+      if (event.dryRun) {
+        const treated = audience.filter(a => a.group === 'treated').map(a => a.memberId)
+        const reach = messageTemplate ? { messageWithGrant: await withGrant(treated, messageTemplate) } : {}
+        return { dryRun: true, campaignId: spec.campaignId, audience: audience.length, treated: treated.length, holdout, ...reach }
+      }
       const { campaignId, ...given } = spec
       const rest = { ...given, templateId: spec.templateId ?? null, message: spec.message ?? null }
       const doc: CampaignDoc = { _id: campaignId, ...rest, status: 'starting', snapshotDone: false, audience: audience.length, treated: audience.length - holdout, holdout, startedAt: ctx.now, endsAt: new Date(ctx.now.getTime() + spec.windowDays * DAY_MS), createdBy: actorOf(ctx), updatedAt: ctx.now }

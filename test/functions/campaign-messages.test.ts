@@ -56,6 +56,9 @@ test('coupon + message: the run messages each treated member with a grant once, 
   for (const id of [...withGrant, turnedOff, holdout[0]]) expect(await accept(id)).toMatchObject({ ok: true })
   expect(await env.member({ action: 'setReminderPreference', kind: 'campaign', on: false }, turnedOff)).toMatchObject({ ok: true })
 
+  // the dry run says how many treated members hold a grant: the turned-off one counts (it is an upper bound), the holdout one not
+  const dry0 = await start(spec('cmsg-winter', { templateId: 'cmsg-tpl' }), { dryRun: true })
+  expect(dry0).toMatchObject({ ok: true, data: { dryRun: true, treated: treated.length, holdout: holdout.length, messageWithGrant: withGrant.length + 1 } })
   const started = await start(spec('cmsg-winter', { templateId: 'cmsg-tpl' }))
   expect(started).toMatchObject({ ok: true, data: { campaign: { status: 'running', message: { text: '新品第二杯半价' } }, issued: treated.length, pending: 0 } })
   // a changed message is another campaign
