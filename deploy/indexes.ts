@@ -30,7 +30,7 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // Unique: one member per number.
     { name: 'memberNo_unique', keys: { memberNo: 1 }, unique: true },
     // admin listMembers: orderBy('createdAt', 'desc').skip().limit();
-    // admin report: where({ createdAt: range, _id: _.gt(last) }).orderBy('_id', 'asc') (members who joined)
+    // admin report: aggregate().match({ createdAt: range }).group(Shanghai day) (members who joined)
     { name: 'createdAt_desc', keys: { createdAt: -1 } },
     // admin expirePoints: where({ 'pointBatches.expiresAt': _.lte(now) }).orderBy('_id', 'asc') (multikey)
     { name: 'pointBatches_expiresAt', keys: { 'pointBatches.expiresAt': 1 } },
@@ -39,7 +39,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'stage_createdAt', keys: { stage: 1, createdAt: 1 } },
     // tiers modelsAndCuts: where({ 'stats.purchaseDays': _.gte(1) }).orderBy('_id', 'asc')
     { name: 'stats_purchaseDays_id', keys: { 'stats.purchaseDays': 1, _id: 1 } },
-    // Not indexed: admin report's member snapshot (aggregate group by stage, tier over all members).
+    // Not indexed: admin report's member snapshot (one aggregate group by stage, tier over all members).
+    // admin report cohorts: $lookup from purchases by _id (the built-in index).
     // Not indexed: segments (admin segments.ts, coupon issuing to a segment) filter on any mix of
     // SEGMENT_FIELDS ordered by _id, an admin-time scan; index the fields your segments use most.
   ],
@@ -59,10 +60,11 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
   ],
   purchases: [
     // tiers similarity: where({ createdAt: _.gte(a year ago) }).orderBy('_id', 'asc');
-    // admin report: where({ createdAt: range, _id: _.gt(last) }).orderBy('_id', 'asc')
+    // admin report: aggregate().match({ createdAt: range, status }) (buyers by purchase days, cohorts)
     { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
     // member exportMyData: where({ memberId }).orderBy('createdAt', 'desc');
-    // member tasks first_purchase: where({ memberId }).count()
+    // member tasks first_purchase: where({ memberId }).count();
+    // admin report follow-ups: where({ memberId: _.in(…), createdAt: window, _id: _.gt(last) }).orderBy('_id', 'asc')
     { name: 'memberId_createdAt', keys: { memberId: 1, createdAt: -1 } },
     // staff today: where({ storeId, createdAt: day }).orderBy('createdAt', 'desc').limit(20) and
     // aggregate().match({ storeId, createdAt: day })

@@ -1,9 +1,10 @@
 /**
  * Reports (`admin.report`): pure functions from plain rows to the report's sections. The shell
- * (cloudfunctions/admin/report.ts) reads what the range needs — documents where they are few
- * (members who joined, purchases, reminder sends, templates), grouped counts where a collection is
- * large (member snapshot, coupons, check-ins, the points ledger) — and passes `now`. Days and months
- * are Shanghai calendar days and months (domain/time.ts), whatever zone the host runs in.
+ * (cloudfunctions/admin/report.ts) reads what the range needs — grouped rows where a collection is
+ * large (the member snapshot, new members per day, buyers by purchase days, retention cohorts —
+ * domain/report-pipelines.ts —, coupons, check-ins, the points ledger), documents where they are few
+ * (reminder sends and their members' purchases, templates) — and passes `now`. Days and months are
+ * Shanghai calendar days and months (domain/time.ts), whatever zone the host runs in.
  */
 import dayjs from 'dayjs'
 import { STAGES, STAGE_NAMES } from '../types/analytics'
@@ -26,7 +27,7 @@ import type {
 } from '../types/report'
 import { daysInclusive } from '../types/report'
 import { npsTable } from './nps'
-import { addMonths, BRAND_ZONE, shanghaiDay, shanghaiMonth } from './time'
+import { addMonths, BRAND_ZONE } from './time'
 
 const DAY_MS = 86_400_000
 
@@ -98,9 +99,26 @@ export interface ScoredRow {
   clvFen: number
   risk: number
 }
-export interface JoinedMember {
-  _id: string
-  createdAt: Date
+/** Members who joined on a Shanghai day of the range. */
+export interface JoinedDayRow {
+  day: string
+  n: number
+}
+/**
+ * Buyers by the number of Shanghai days of the range they bought on (`days` 1–4, 5 = five or more),
+ * with their purchases that count (`counts`) and the net of those (`netFen`).
+ */
+export interface BuyerDaysRow {
+  days: number
+  buyers: number
+  purchases: number
+  salesFen: number
+}
+/** Members who joined in the range, by join month (`cohort`) and a Shanghai month of the range they bought in. */
+export interface CohortActiveRow {
+  cohort: string
+  month: string
+  members: number
 }
 export interface PurchaseRow {
   _id: string
@@ -154,10 +172,14 @@ export interface ReportInput {
   stageTier: StageTierRow[]
   buyers: BuyerRow[]
   scored: ScoredRow[]
-  /** members who joined in the range */
-  joined: JoinedMember[]
-  /** purchases from the range's start to its end + followUpDays */
-  purchases: PurchaseRow[]
+  /** members who joined in the range, per Shanghai day */
+  joinedByDay: JoinedDayRow[]
+  /** buyers in the range by the number of days they bought on */
+  buyerDays: BuyerDaysRow[]
+  /** members who joined in the range, per join month and month they bought in */
+  cohorts: CohortActiveRow[]
+  /** purchases of the members a reminder was sent to, from the range's start to its end + followUpDays */
+  followUps: PurchaseRow[]
   templates: TemplateRow[]
   coupons: CouponCountRow[]
   /** per template: coupons issued in the range that are available but past validUntil now */
@@ -199,44 +221,29 @@ export function stageTierSection(rows: StageTierRow[], ladder: ReportInput['tier
   return { tiers, rows: table, byTier, total: table.reduce((s, r) => s + r.total, 0) }
 }
 
-export function newMembersSection(joined: JoinedMember[], range: DayRange): NewMembersSection {
-  const { start, end } = rangeBounds(range)
-  const inRange = joined.filter(m => new Date(m.createdAt) >= start && new Date(m.createdAt) < end)
+export function newMembersSection(joined: JoinedDayRow[], range: DayRange): NewMembersSection {
   const perDay = new Map<string, number>()
-  for (const m of inRange) {
-    const day = shanghaiDay(new Date(m.createdAt))
-    perDay.set(day, (perDay.get(day) ?? 0) + 1)
-  }
+  for (const r of joined) perDay.set(r.day, (perDay.get(r.day) ?? 0) + r.n)
   const byDay = daysOf(range).map(day => ({ day, count: perDay.get(day) ?? 0 }))
   const byMonth = monthsOf(range).map(({ month }) => ({ month, count: byDay.filter(d => d.day.startsWith(month)).reduce((s, d) => s + d.count, 0) }))
-  return { total: inRange.length, byDay, byMonth }
+  return { total: byDay.reduce((s, d) => s + d.count, 0), byDay, byMonth }
 }
 
 /** A purchase counts unless fully refunded; it is worth what was paid minus what was refunded. */
 export const counts = (p: PurchaseRow) => p.status !== 'refunded' && p.amountFen - (p.refundedFen ?? 0) > 0
 export const netFen = (p: PurchaseRow) => p.amountFen - (p.refundedFen ?? 0)
 
-function purchasesIn(purchases: PurchaseRow[], start: Date, end: Date): PurchaseRow[] {
-  return purchases.filter(p => counts(p) && new Date(p.createdAt) >= start && new Date(p.createdAt) < end)
-}
-
 /** Repurchase rate: of the members who bought in the range, the share who bought on two or more Shanghai days. */
-export function repurchaseSection(purchases: PurchaseRow[], range: DayRange): RepurchaseSection {
-  const { start, end } = rangeBounds(range)
-  const list = purchasesIn(purchases, start, end)
-  const days = new Map<string, Set<string>>()
-  for (const p of list) {
-    const set = days.get(p.memberId) ?? new Set<string>()
-    set.add(shanghaiDay(new Date(p.createdAt)))
-    days.set(p.memberId, set)
-  }
-  const salesFen = list.reduce((s, p) => s + netFen(p), 0)
-  const buyers = days.size
-  const repeatBuyers = [...days.values()].filter(s => s.size >= 2).length
+export function repurchaseSection(rows: BuyerDaysRow[]): RepurchaseSection {
   const buckets = ['1', '2', '3', '4', '5+']
   const distribution = buckets.map(days => ({ days, buyers: 0 }))
-  for (const s of days.values()) distribution[Math.min(s.size, 5) - 1].buyers++
-  return { purchases: list.length, salesFen, avgOrderFen: avg(salesFen, list.length), buyers, repeatBuyers, rate: rate(repeatBuyers, buyers), distribution }
+  const sum = (f: (r: BuyerDaysRow) => number) => rows.reduce((s, r) => s + f(r), 0)
+  for (const r of rows) if (r.days >= 1) distribution[Math.min(r.days, 5) - 1].buyers += r.buyers
+  const purchases = sum(r => r.purchases)
+  const salesFen = sum(r => r.salesFen)
+  const buyers = distribution.reduce((s, d) => s + d.buyers, 0)
+  const repeatBuyers = buyers - distribution[0].buyers
+  return { purchases, salesFen, avgOrderFen: avg(salesFen, purchases), buyers, repeatBuyers, rate: rate(repeatBuyers, buyers), distribution }
 }
 
 /**
@@ -274,31 +281,20 @@ export function ltvSection(stageTier: StageTierRow[], buyers: BuyerRow[], scored
  * column k is the share of the cohort who bought in the k-th month after joining (k = 0: the join
  * month), counting purchases up to the range's end. Cells past the range's last month are null.
  */
-export function cohortSection(joined: JoinedMember[], purchases: PurchaseRow[], range: DayRange): CohortSection {
-  const { start, end } = rangeBounds(range)
+export function cohortSection(joined: JoinedDayRow[], active: CohortActiveRow[], range: DayRange): CohortSection {
   const lastMonth = range.to.slice(0, 7)
-  const cohortOf = new Map<string, string>()
-  for (const m of joined) {
-    const at = new Date(m.createdAt)
-    if (at >= start && at < end) cohortOf.set(m._id, shanghaiMonth(at))
-  }
-  const activeIn = new Map<string, Set<string>>() // `${cohort}|${k}` → members
-  for (const p of purchasesIn(purchases, start, end)) {
-    const cohort = cohortOf.get(p.memberId)
-    if (!cohort) continue
-    const k = monthDiff(cohort, shanghaiMonth(new Date(p.createdAt)))
-    if (k < 0) continue
-    const key = `${cohort}|${k}`
-    const set = activeIn.get(key) ?? new Set<string>()
-    set.add(p.memberId)
-    activeIn.set(key, set)
+  const days = new Set(daysOf(range))
+  const activeIn = new Map<string, number>() // `${cohort}|${k}` → members
+  for (const r of active) {
+    const k = monthDiff(r.cohort, r.month)
+    if (k >= 0) activeIn.set(`${r.cohort}|${k}`, (activeIn.get(`${r.cohort}|${k}`) ?? 0) + r.members)
   }
   const offsets = monthsOf(range).length
   const rows = monthsOf(range).map(({ month }) => {
-    const size = [...cohortOf.values()].filter(c => c === month).length
+    const size = joined.filter(r => days.has(r.day) && r.day.startsWith(month)).reduce((s, r) => s + r.n, 0)
     const span = monthDiff(month, lastMonth)
-    const active = Array.from({ length: offsets }, (_x, k) => (k <= span ? activeIn.get(`${month}|${k}`)?.size ?? 0 : null))
-    return { month, size, active, rates: active.map(a => (a === null ? null : rate(a, size))) }
+    const cells = Array.from({ length: offsets }, (_x, k) => (k <= span ? activeIn.get(`${month}|${k}`) ?? 0 : null))
+    return { month, size, active: cells, rates: cells.map(a => (a === null ? null : rate(a, size))) }
   })
   return { offsets, rows }
 }
@@ -453,14 +449,14 @@ export function buildReport(input: ReportInput): ReportResult {
     range: { from: range.from, to: range.to, days: daysInclusive(range.from, range.to) },
     generatedAt: now.toISOString(),
     stageTier: stageTierSection(input.stageTier, input.tiers),
-    newMembers: newMembersSection(input.joined, range),
-    repurchase: repurchaseSection(input.purchases, range),
+    newMembers: newMembersSection(input.joinedByDay, range),
+    repurchase: repurchaseSection(input.buyerDays),
     ltv: ltvSection(input.stageTier, input.buyers, input.scored, input.tiers),
-    cohorts: cohortSection(input.joined, input.purchases, range),
+    cohorts: cohortSection(input.joinedByDay, input.cohorts, range),
     coupons: couponSection(input.templates, input.coupons, input.lapsed),
     checkins: checkinSection(input.checkins, range),
     points: pointsSection(input.ledger, range),
-    reminders: reminderSection(input.reminders, input.purchases, range, input.followUpDays),
+    reminders: reminderSection(input.reminders, input.followUps, range, input.followUpDays),
     nps: npsSection(input.nps, input.stores),
   }
 }

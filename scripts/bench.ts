@@ -8,7 +8,8 @@
  * requests the functions sent counted by the emulator (`/stats`). Then a forced rerun the same day.
  * A call that fails (e.g. INTERNAL when a shard's `cloud.callFunction` times out) is retried once the
  * functions are quiet, as the next timer tick would; the table counts such calls. The members are
- * read back after each run to check the job's own counters.
+ * read back after each run to check the job's own counters. Then every member and staff action
+ * (scripts/bench-actions.ts) and `admin.report` (scripts/bench-report.ts); `--only` runs one part.
  * Prints one table on stdout; progress goes to stderr. Speed targets belong here, not in unit tests.
  */
 import fs from 'fs'
@@ -19,10 +20,12 @@ import type { RunSummary } from '../types/jobs'
 import { sdkFor, startEmulator, type RunningEmulator } from '../test/helpers/emulator'
 import { seedSnapshot, type SeedSummary } from './bench-seed'
 import { benchActions, cleanUpActionsRuns, formatActionsTable, type ActionsResult } from './bench-actions'
+import { benchReport, cleanUpReportRuns, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows, type ReportBenchResult } from './bench-report'
 import { ensureFunctionsBuilt } from './builds'
 
 export const DEFAULT_SIZES = [10_000, 100_000]
-const USAGE = 'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>] [--only tiers|actions] [--actions-members <n>] [--actions-products <n>] [--actions-reps <n>]'
+const USAGE =
+  'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>] [--only tiers|actions|report] [--actions-members <n>] [--actions-products <n>] [--actions-reps <n>] [--report-sizes 20000,100000] [--report-reps <n>]'
 /** A run that needs more calls than this (or fails this many times in a row) is reported as stuck. */
 const MAX_CALLS = 500
 const MAX_FAILURES_IN_A_ROW = 25
@@ -78,12 +81,15 @@ export class UsageError extends Error {}
 export interface BenchArgs {
   sizes: number[]
   seed?: number
-  /** run only one part (default: both, the tiers job first) */
-  only?: 'tiers' | 'actions'
+  /** run only one part (default: all three, the tiers job first, then the actions, then the report) */
+  only?: 'tiers' | 'actions' | 'report'
   /** the actions bench (scripts/bench-actions.ts): members, products, calls per action */
   actionsMembers?: number
   actionsProducts?: number
   actionsReps?: number
+  /** the report bench (scripts/bench-report.ts): members per run (default 20,000), calls per run */
+  reportSizes?: number[]
+  reportReps?: number
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -93,6 +99,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   let actionsMembers: number | undefined
   let actionsProducts: number | undefined
   let actionsReps: number | undefined
+  let reportSizes: number[] | undefined
+  let reportReps: number | undefined
   const count = (value: string) => {
     const v = Number(value.replace(/_/g, '').trim())
     if (!Number.isInteger(v) || v < 1) throw new UsageError(USAGE)
@@ -102,21 +110,21 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2)
     const value = inline ?? argv[++i]
     if (value === undefined) throw new UsageError(USAGE)
-    if (flag === '--sizes') {
-      sizes = value.split(',').map(s => Number(s.replace(/_/g, '').trim()))
-      if (!sizes.length || sizes.some(n => !Number.isInteger(n) || n < 1)) throw new UsageError(USAGE)
-    } else if (flag === '--seed') {
+    if (flag === '--sizes') sizes = value.split(',').map(count)
+    else if (flag === '--report-sizes') reportSizes = value.split(',').map(count)
+    else if (flag === '--report-reps') reportReps = count(value)
+    else if (flag === '--seed') {
       seed = Number(value)
       if (!Number.isInteger(seed)) throw new UsageError(USAGE)
     } else if (flag === '--only') {
-      if (value !== 'tiers' && value !== 'actions') throw new UsageError(USAGE)
+      if (value !== 'tiers' && value !== 'actions' && value !== 'report') throw new UsageError(USAGE)
       only = value
     } else if (flag === '--actions-members') actionsMembers = count(value)
     else if (flag === '--actions-products') actionsProducts = count(value)
     else if (flag === '--actions-reps') actionsReps = count(value)
     else throw new UsageError(USAGE)
   }
-  return { sizes, seed, only, actionsMembers, actionsProducts, actionsReps }
+  return { sizes, seed, only, actionsMembers, actionsProducts, actionsReps, reportSizes, reportReps }
 }
 
 const stderr = (line: string) => process.stderr.write(`${line}\n`)
@@ -333,10 +341,11 @@ export function projection(r: BenchResult, target = 1_000_000): string {
 
 /**
  * The one table `npm run bench` prints on stdout: every member and staff action (p50/p95 latency,
- * database requests per call), each function's cold start, and the daily job's throughput per run.
- * The detailed tables (per request kind, transitions, the projection) go to stderr.
+ * database requests per call), each function's cold start, `admin.report` at each report size, and
+ * the daily job's throughput per run. The detailed tables (per request kind, transitions, the
+ * projection) go to stderr.
  */
-export function formatSummaryTable(results: BenchResult[], actions: ActionsResult | undefined): string {
+export function formatSummaryTable(results: BenchResult[], actions: ActionsResult | undefined, reports: ReportBenchResult[] = []): string {
   const head = ['what', 'p50 ms', 'p95 ms', 'db requests', 'cold start ms', 'throughput']
   const rows: string[][] = []
   for (const x of actions?.rows ?? []) {
@@ -344,6 +353,7 @@ export function formatSummaryTable(results: BenchResult[], actions: ActionsResul
     rows.push(x.skipped || !x.ok ? [name, '–', '–', '–', '–', x.skipped ? `not measured: ${x.skipped}` : 'no call answered ok'] : [name, fmt(x.p50Ms, 1), fmt(x.p95Ms, 1), `${fmt(x.dbPerCall, 1)} / call`, '–', '–'])
   }
   for (const c of actions?.coldStarts ?? []) rows.push([`function ${c.fn}: first call after start`, fmt(c.warmP50Ms, 1), '–', '–', fmt(c.coldMs), '–'])
+  rows.push(...reportSummaryRows(reports))
   for (const r of results) {
     for (const which of ['first', 'second'] as const) {
       const m = r[which]
@@ -363,14 +373,18 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   // registered first: runs before the tiers handler exits the process
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, cleanUpActionsRuns)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, cleanUpActionsRuns)
+    process.once(signal, cleanUpReportRuns)
+  }
   cleanUpOnSignal('SIGINT')
   cleanUpOnSignal('SIGTERM')
   const results: BenchResult[] = []
   let actions: ActionsResult | undefined
+  const reports: ReportBenchResult[] = []
   try {
     await ensureFunctionsBuilt()
-    if (args.only !== 'actions') {
+    if (args.only === undefined || args.only === 'tiers') {
       for (const n of args.sizes) {
         results.push(await benchSize(n, { seed: args.seed }))
         stderr(formatResults(results.slice(-1)))
@@ -380,7 +394,7 @@ async function main(): Promise<void> {
     console.error(err)
     process.exitCode = 1
   }
-  if (args.only !== 'tiers') {
+  if (args.only === undefined || args.only === 'actions') {
     try {
       actions = await benchActions({ members: args.actionsMembers, products: args.actionsProducts, reps: args.actionsReps, seed: args.seed })
     } catch (err) {
@@ -388,9 +402,18 @@ async function main(): Promise<void> {
       process.exitCode = 1
     }
   }
+  if (args.only === undefined || args.only === 'report') {
+    try {
+      for (const members of args.reportSizes ?? DEFAULT_REPORT_SIZES) reports.push(await benchReport({ members, reps: args.reportReps, seed: args.seed }))
+    } catch (err) {
+      console.error(err)
+      process.exitCode = 1
+    }
+  }
   if (results.length) stderr(`\n${formatResults(results)}`)
   if (actions) stderr(`\n${formatActionsTable(actions)}`)
-  if (results.length || actions) console.log(formatSummaryTable(results, actions))
+  if (reports.length) stderr(`\n${formatReportTable(reports)}`)
+  if (results.length || actions || reports.length) console.log(formatSummaryTable(results, actions, reports))
 }
 
 if (require.main === module) void main()

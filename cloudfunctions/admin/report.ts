@@ -1,8 +1,10 @@
 /**
  * `admin.report { from, to, followUpDays? }`: reads what the range needs and hands it to
- * domain/report.ts. Large collections are grouped by the database (aggregate: the member snapshot,
- * coupons, check-ins, the points ledger); the rest is read page by page by `_id` with only the
- * fields the report uses (members who joined, purchases, reminder sends, templates).
+ * domain/report.ts. Large collections are grouped by the database (aggregate: the member snapshot in
+ * one pass, new members per day, buyers by purchase days and retention cohorts from
+ * domain/report-pipelines.ts, coupons, check-ins, the points ledger), so the function receives a
+ * few hundred rows whatever the brand's size; the rest is read page by page by `_id` with only the
+ * fields the report uses (reminder sends, then only their members' purchases; NPS answers, templates).
  */
 import type { AdminEvent } from '../../types/admin'
 import { AppError } from '../../types/result'
@@ -13,7 +15,6 @@ import {
   type BuyerRow,
   type CheckinCountRow,
   type CouponCountRow,
-  type JoinedMember,
   type LedgerSumRow,
   type PurchaseRow,
   type ReminderLogRow,
@@ -21,6 +22,7 @@ import {
   type StageTierRow,
   type TemplateRow,
 } from '../../domain/report'
+import { buyerDaysPipeline, cohortPipeline, joinedByDayPipeline, type Stage } from '../../domain/report-pipelines'
 import { requireAdmin } from '../shared/access'
 import { db, _ } from '../shared/cloud'
 import type { Actions } from '../shared/handler'
@@ -33,8 +35,11 @@ const DAY_MS = 86_400_000
 const CHUNK_MS = 31 * DAY_MS
 /** CloudBase answers 20 aggregate rows unless told otherwise; every group here is far smaller than this. */
 const AGG_LIMIT = 10_000
-/** At most this many documents of one kind per report (purchases, joined members, reminder sends). */
+/** At most this many documents of one kind per report (reminder sends, NPS answers, their members' purchases). */
 const MAX_DOCS = 200_000
+/** Members per `_.in` query when reading the purchases of the members a reminder went to; queries in flight at once. */
+const IN_CHUNK = 100
+const IN_PARALLEL = 5
 
 /** Every doc matching `where`, in `_id` order, a page at a time after the last `_id` seen (no growing skip). */
 async function readByIdPages(collection: string, where: Record<string, unknown>, fields: Record<string, true>): Promise<Doc[]> {
@@ -69,6 +74,41 @@ async function grouped(collection: string, match: Record<string, unknown>, group
   return list as Doc[]
 }
 
+/** A plain pipeline (domain/report-pipelines.ts) sent stage by stage through the SDK's aggregate(). */
+async function pipeline(collection: string, stages: Stage[]): Promise<Doc[]> {
+  let agg = db.collection(collection).aggregate()
+  for (const stage of stages) {
+    const [op, value] = Object.entries(stage)[0]
+    agg = agg[op.slice(1)](value)
+  }
+  const { list } = await agg.limit(AGG_LIMIT).end()
+  return list as Doc[]
+}
+
+/**
+ * The purchases that can follow a reminder: those of the members it was sent to, after their first
+ * send in the range and up to `followUpDays` after their last (index memberId_createdAt).
+ */
+async function followUpPurchases(sends: Doc[], windowMs: number): Promise<Doc[]> {
+  const span = new Map<string, [number, number]>() // member → first and last send
+  for (const s of sends) {
+    if (s.status !== 'sent') continue
+    const at = new Date(s.sentAt).getTime()
+    const [a, b] = span.get(String(s.memberId)) ?? [at, at]
+    span.set(String(s.memberId), [Math.min(a, at), Math.max(b, at)])
+  }
+  const ids = [...span.keys()]
+  const chunks = Array.from({ length: Math.ceil(ids.length / IN_CHUNK) }, (_x, k) => ids.slice(k * IN_CHUNK, (k + 1) * IN_CHUNK))
+  const read = (chunk: string[]) => {
+    const from = new Date(Math.min(...chunk.map(id => span.get(id)![0])))
+    const to = new Date(Math.max(...chunk.map(id => span.get(id)![1])) + windowMs)
+    return readByIdPages('purchases', { memberId: _.in(chunk), createdAt: _.gt(from).and(_.lte(to)) }, { memberId: true, amountFen: true, refundedFen: true, status: true, createdAt: true })
+  }
+  const out: Doc[] = []
+  for (let i = 0; i < chunks.length; i += IN_PARALLEL) out.push(...(await Promise.all(chunks.slice(i, i + IN_PARALLEL).map(read))).flat())
+  return out
+}
+
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
 const strOrNull = (v: unknown) => (typeof v === 'string' && v ? v : null)
 
@@ -78,18 +118,28 @@ export const adminReportActions: Pick<Actions<AdminEvent>, 'report'> = {
     const range = { from: event.from, to: event.to }
     const { start, end } = rangeBounds(range)
     const inRange = () => _.gte(start).and(_.lt(end))
-    const followEnd = new Date(end.getTime() + event.followUpDays * DAY_MS)
     const $ = _.aggregate
     const notDeleted = { status: _.neq('deleted') }
-    const byTier = (extra: Record<string, unknown>) => ({ _id: '$tierId', n: $.sum(1), ...extra })
+    const isBuyer = $.gte(['$stats.purchases', 1])
+    const isScored = $.neq([$.ifNull(['$churn.clvFen', null]), null])
 
-    const [{ rules: ladder }, stageTier, buyers, scored, joined, purchases, templates, coupons, lapsed, checkins, ledger, reminders, nps, stores] = await Promise.all([
+    const [{ rules: ladder }, snapshot, joinedByDay, buyerDays, cohorts, templates, coupons, lapsed, checkins, ledger, reminders, nps, stores] = await Promise.all([
       loadRules(TIER_LADDER),
-      grouped('members', notDeleted, { _id: { stage: '$stage', tierId: '$tierId' }, n: $.sum(1), spendFen: $.sum('$stats.spendFen') }),
-      grouped('members', { ...notDeleted, 'stats.purchases': _.gte(1) }, byTier({ spendFen: $.sum('$stats.spendFen') })),
-      grouped('members', { ...notDeleted, 'churn.clvFen': _.exists(true) }, byTier({ spendFen: $.sum('$stats.spendFen'), clvFen: $.sum('$churn.clvFen'), risk: $.sum('$churn.risk') })),
-      readInRange('members', 'createdAt', start, end, { createdAt: true }),
-      readInRange('purchases', 'createdAt', start, followEnd, { memberId: true, amountFen: true, refundedFen: true, status: true, createdAt: true }),
+      // one pass over the members: per stage × tier, everyone, the buyers and the scored (churn.clvFen is a number when present)
+      grouped('members', notDeleted, {
+        _id: { stage: '$stage', tierId: '$tierId' },
+        n: $.sum(1),
+        spendFen: $.sum('$stats.spendFen'),
+        buyers: $.sum($.cond({ if: isBuyer, then: 1, else: 0 })),
+        buyerSpendFen: $.sum($.cond({ if: isBuyer, then: '$stats.spendFen', else: 0 })),
+        scored: $.sum($.cond({ if: isScored, then: 1, else: 0 })),
+        scoredSpendFen: $.sum($.cond({ if: isScored, then: '$stats.spendFen', else: 0 })),
+        clvFen: $.sum($.cond({ if: isScored, then: '$churn.clvFen', else: 0 })),
+        risk: $.sum($.cond({ if: isScored, then: '$churn.risk', else: 0 })),
+      }),
+      pipeline('members', joinedByDayPipeline(range)),
+      pipeline('purchases', buyerDaysPipeline(range)),
+      pipeline('purchases', cohortPipeline(range)),
       readAll(db.collection('coupon_templates').orderBy('_id', 'asc').field({ _id: true, name: true, type: true, totalStock: true })),
       grouped('coupons', { issuedAt: inRange() }, { _id: { templateId: '$templateId', status: '$status' }, n: $.sum(1) }),
       grouped('coupons', { issuedAt: inRange(), status: 'available', validUntil: _.lte(ctx.now) }, { _id: '$templateId', n: $.sum(1) }),
@@ -108,17 +158,21 @@ export const adminReportActions: Pick<Actions<AdminEvent>, 'report'> = {
       readInRange('nps_responses', 'at', start, end, { storeId: true, score: true, at: true, dismissed: true }),
       readAll(db.collection('stores').orderBy('_id', 'asc').field({ _id: true, name: true })),
     ])
+    const followUps = await followUpPurchases(reminders, event.followUpDays * DAY_MS)
+    const tierIdOf = (r: Doc) => strOrNull(r._id?.tierId)
 
     return buildReport({
       range,
       now: ctx.now,
       followUpDays: event.followUpDays,
       tiers: ladder.tiers.map(t => ({ tierId: t.tierId, name: t.name })),
-      stageTier: stageTier.map((r): StageTierRow => ({ stage: strOrNull(r._id?.stage), tierId: strOrNull(r._id?.tierId), n: num(r.n), spendFen: num(r.spendFen) })),
-      buyers: buyers.map((r): BuyerRow => ({ tierId: strOrNull(r._id), n: num(r.n), spendFen: num(r.spendFen) })),
-      scored: scored.map((r): ScoredRow => ({ tierId: strOrNull(r._id), n: num(r.n), spendFen: num(r.spendFen), clvFen: num(r.clvFen), risk: num(r.risk) })),
-      joined: joined.map((m): JoinedMember => ({ _id: String(m._id), createdAt: new Date(m.createdAt) })),
-      purchases: purchases.map((p): PurchaseRow => ({ _id: String(p._id), memberId: String(p.memberId), amountFen: num(p.amountFen), refundedFen: num(p.refundedFen), status: String(p.status ?? ''), createdAt: new Date(p.createdAt) })),
+      stageTier: snapshot.map((r): StageTierRow => ({ stage: strOrNull(r._id?.stage), tierId: tierIdOf(r), n: num(r.n), spendFen: num(r.spendFen) })),
+      buyers: snapshot.map((r): BuyerRow => ({ tierId: tierIdOf(r), n: num(r.buyers), spendFen: num(r.buyerSpendFen) })),
+      scored: snapshot.map((r): ScoredRow => ({ tierId: tierIdOf(r), n: num(r.scored), spendFen: num(r.scoredSpendFen), clvFen: num(r.clvFen), risk: num(r.risk) })),
+      joinedByDay: joinedByDay.map(r => ({ day: String(r.day), n: num(r.n) })),
+      buyerDays: buyerDays.map(r => ({ days: num(r.days), buyers: num(r.buyers), purchases: num(r.purchases), salesFen: num(r.salesFen) })),
+      cohorts: cohorts.map(r => ({ cohort: String(r.cohort), month: String(r.month), members: num(r.members) })),
+      followUps: followUps.map((p): PurchaseRow => ({ _id: String(p._id), memberId: String(p.memberId), amountFen: num(p.amountFen), refundedFen: num(p.refundedFen), status: String(p.status ?? ''), createdAt: new Date(p.createdAt) })),
       templates: templates.map((t): TemplateRow => ({ _id: String(t._id), name: String(t.name ?? t._id), type: String(t.type ?? ''), totalStock: typeof t.totalStock === 'number' ? t.totalStock : null })),
       coupons: coupons.map((r): CouponCountRow => ({ templateId: String(r._id?.templateId ?? ''), status: String(r._id?.status ?? ''), n: num(r.n) })),
       lapsed: lapsed.map(r => ({ templateId: String(r._id ?? ''), n: num(r.n) })),

@@ -1,8 +1,15 @@
-/** Reports on small hand-made data with exact figures (Shanghai days and months whatever the host zone). */
+/**
+ * Reports on small hand-made data with exact figures (Shanghai days and months whatever the host
+ * zone). What the database groups (domain/report-pipelines.ts) runs here through mingo, the engine
+ * of the local CloudBase, and is checked against the rules written one purchase at a time.
+ */
+import fc from 'fast-check'
+import { Aggregator } from 'mingo'
 import {
   buildReport,
   checkinSection,
   cohortSection,
+  counts,
   couponSection,
   daysOf,
   ltvSection,
@@ -13,10 +20,16 @@ import {
   reminderSection,
   repurchaseSection,
   stageTierSection,
+  type BuyerDaysRow,
+  type CohortActiveRow,
+  type DayRange,
+  type JoinedDayRow,
   type PurchaseRow,
   type ReminderLogRow,
   type ReportInput,
 } from '../../domain/report'
+import { buyerDaysPipeline, cohortPipeline, joinedByDayPipeline, type Stage } from '../../domain/report-pipelines'
+import { shanghaiDay, shanghaiMonth } from '../../domain/time'
 import { ReportEventSchema } from '../../types/report'
 
 /** An instant given as Shanghai wall time. */
@@ -55,6 +68,14 @@ const PURCHASES = [
   p('p8', 'd', '2026-01-11T12:00:00', 6_000),
   p('p9', 'x', '2026-04-02T10:00:00', 1_000), // after the range: only a reminder follow-up
 ]
+
+/** A pipeline over `docs` as the local CloudBase runs it (mingo), `$lookup` reading `collections`. */
+function run<T>(stages: Stage[], docs: object[], collections: Record<string, object[]> = {}): T[] {
+  return new Aggregator(stages, { idKey: '_id', collectionResolver: (name: string) => (collections[name] ?? []) as Array<Record<string, unknown>> }).run(docs as Array<Record<string, unknown>>) as T[]
+}
+const joinedByDay = (range: DayRange, members: object[]) => run<JoinedDayRow>(joinedByDayPipeline(range), members)
+const buyerDays = (range: DayRange, purchases: object[]) => run<BuyerDaysRow>(buyerDaysPipeline(range), purchases)
+const cohorts = (range: DayRange, purchases: object[], members: object[]) => run<CohortActiveRow>(cohortPipeline(range), purchases, { members })
 
 const log = (id: string, memberId: string, kind: string, at: string, status = 'sent'): ReminderLogRow => ({ _id: id, memberId, kind, sentAt: sh(at), status })
 const LOGS = [
@@ -120,7 +141,7 @@ describe('sections', () => {
   })
 
   test('new members by Shanghai day and month', () => {
-    const s = newMembersSection(JOINED, RANGE)
+    const s = newMembersSection(joinedByDay(RANGE, JOINED), RANGE)
     expect(s.total).toBe(4)
     expect(s.byMonth).toEqual([
       { month: '2026-01', count: 2 },
@@ -132,7 +153,7 @@ describe('sections', () => {
   })
 
   test('repurchase rate: buyers on two or more Shanghai days; fully refunded purchases do not count', () => {
-    expect(repurchaseSection(PURCHASES, RANGE)).toEqual({
+    expect(repurchaseSection(buyerDays(RANGE, PURCHASES))).toEqual({
       purchases: 7,
       salesFen: 41_000,
       avgOrderFen: 5_857,
@@ -147,7 +168,7 @@ describe('sections', () => {
         { days: '5+', buyers: 0 },
       ],
     })
-    expect(repurchaseSection([], RANGE)).toMatchObject({ buyers: 0, rate: null, avgOrderFen: null })
+    expect(repurchaseSection([])).toMatchObject({ buyers: 0, rate: null, avgOrderFen: null })
   })
 
   test('average and predicted LTV from the stored scores', () => {
@@ -186,7 +207,7 @@ describe('sections', () => {
   })
 
   test('retention cohorts by Shanghai join month', () => {
-    const s = cohortSection(JOINED, PURCHASES, RANGE)
+    const s = cohortSection(joinedByDay(RANGE, JOINED), cohorts(RANGE, PURCHASES, JOINED), RANGE)
     expect(s.offsets).toBe(3)
     expect(s.rows).toEqual([
       { month: '2026-01', size: 2, active: [2, 1, 0], rates: [1, 0.5, 0] },
@@ -293,8 +314,10 @@ describe('sections', () => {
       stageTier: [{ stage: 'new', tierId: 'base', n: 6, spendFen: 41_000 }],
       buyers: [],
       scored: [],
-      joined: JOINED,
-      purchases: PURCHASES,
+      joinedByDay: joinedByDay(RANGE, JOINED),
+      buyerDays: buyerDays(RANGE, PURCHASES),
+      cohorts: cohorts(RANGE, PURCHASES, JOINED),
+      followUps: PURCHASES,
       templates: [],
       coupons: [],
       lapsed: [],
@@ -317,5 +340,73 @@ describe('sections', () => {
     ])
     expect(r.nps.total).toEqual({ responses: 2, promoters: 1, passives: 0, detractors: 1, nps: 0 })
     expect(Object.keys(r)).toEqual(['range', 'generatedAt', 'stageTier', 'newMembers', 'repurchase', 'ltv', 'cohorts', 'coupons', 'checkins', 'points', 'reminders', 'nps'])
+  })
+})
+
+describe('what the database groups agrees with the rules one purchase and one member at a time', () => {
+  /** The rules as written per row (the report before the database grouped them). */
+  function byRow(members: Array<{ _id: string; createdAt: Date }>, purchases: PurchaseRow[], range: DayRange) {
+    const { start, end } = rangeBounds(range)
+    const inRange = (at: Date) => at >= start && at < end
+    const joined = members.filter(m => inRange(m.createdAt))
+    const perDay = new Map<string, number>()
+    for (const m of joined) perDay.set(shanghaiDay(m.createdAt), (perDay.get(shanghaiDay(m.createdAt)) ?? 0) + 1)
+    const bought = new Map<string, { days: Set<string>; purchases: number; salesFen: number }>()
+    const cohortOf = new Map(joined.map(m => [m._id, shanghaiMonth(m.createdAt)]))
+    const active = new Map<string, Set<string>>()
+    for (const p of purchases.filter(x => counts(x) && inRange(x.createdAt))) {
+      const b = bought.get(p.memberId) ?? { days: new Set<string>(), purchases: 0, salesFen: 0 }
+      b.days.add(shanghaiDay(p.createdAt))
+      b.purchases++
+      b.salesFen += p.amountFen - (p.refundedFen ?? 0)
+      bought.set(p.memberId, b)
+      const cohort = cohortOf.get(p.memberId)
+      if (cohort) active.set(`${cohort}|${shanghaiMonth(p.createdAt)}`, (active.get(`${cohort}|${shanghaiMonth(p.createdAt)}`) ?? new Set()).add(p.memberId))
+    }
+    const days = new Map<number, BuyerDaysRow>()
+    for (const b of bought.values()) {
+      const d = Math.min(b.days.size, 5)
+      const row = days.get(d) ?? { days: d, buyers: 0, purchases: 0, salesFen: 0 }
+      days.set(d, { days: d, buyers: row.buyers + 1, purchases: row.purchases + b.purchases, salesFen: row.salesFen + b.salesFen })
+    }
+    return {
+      joinedByDay: [...perDay].map(([day, n]) => ({ day, n })),
+      buyerDays: [...days.values()],
+      cohorts: [...active].map(([key, set]) => ({ cohort: key.split('|')[0], month: key.split('|')[1], members: set.size })),
+    }
+  }
+  const sorted = <T>(rows: T[]) => rows.map(r => JSON.stringify(r, Object.keys(r as object).sort())).sort()
+
+  // instants around the range's ends and Shanghai midnights (16:00 UTC), and anywhere in between
+  const RANGE2 = { from: '2026-01-15', to: '2026-03-02' }
+  const edges = ['2026-01-14T15:59:59.999Z', '2026-01-14T16:00:00Z', '2026-01-31T15:59:59.999Z', '2026-01-31T16:00:00Z', '2026-03-02T15:59:59.999Z', '2026-03-02T16:00:00Z'].map(s => new Date(s))
+  const instant = fc.oneof(fc.constantFrom(...edges), fc.date({ min: new Date('2026-01-10T00:00:00Z'), max: new Date('2026-03-06T00:00:00Z'), noInvalidDate: true }))
+  const ids = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6']
+  const member = fc.record({ _id: fc.constantFrom(...ids), createdAt: instant })
+  const purchase = fc.record({
+    memberId: fc.constantFrom(...ids, 'no-member-doc'),
+    amountFen: fc.constantFrom(0, 100, 5_000),
+    refundedFen: fc.constantFrom(0, 100, 5_000),
+    status: fc.constantFrom('completed', 'partially_refunded', 'refunded'),
+    createdAt: instant,
+  })
+
+  test('property: new members per day, buyers by purchase days, cohorts', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(member, { selector: m => m._id }), fc.array(purchase, { maxLength: 40 }), (members, raw) => {
+        const purchases: PurchaseRow[] = raw.map((p, i) => ({ _id: `p${i}`, ...p }))
+        const want = byRow(members, purchases, RANGE2)
+        expect(sorted(joinedByDay(RANGE2, members))).toEqual(sorted(want.joinedByDay))
+        expect(sorted(buyerDays(RANGE2, purchases))).toEqual(sorted(want.buyerDays))
+        expect(sorted(cohorts(RANGE2, purchases, members))).toEqual(sorted(want.cohorts))
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  test('a member who bought on six days, twice on one of them, is one buyer in the 5+ bucket', () => {
+    const six = ['01-15T09', '01-15T20', '01-20T09', '02-01T00', '02-02T09', '02-27T09', '03-02T23'].map((t, i) => p(`s${i}`, 'm1', `2026-${t}:00:00`, 1_000))
+    expect(buyerDays(RANGE2, six)).toEqual([{ days: 5, buyers: 1, purchases: 7, salesFen: 7_000 }])
+    expect(repurchaseSection(buyerDays(RANGE2, six))).toMatchObject({ buyers: 1, repeatBuyers: 1, purchases: 7, distribution: [{ days: '1', buyers: 0 }, { days: '2', buyers: 0 }, { days: '3', buyers: 0 }, { days: '4', buyers: 0 }, { days: '5+', buyers: 1 }] })
   })
 })

@@ -93,3 +93,30 @@ test('aggregating a collection that does not exist fails with DATABASE_COLLECTIO
   // wx-server-sdk's aggregate keeps the node-sdk error (with its code) and sets errCode -1
   await expect(db.collection('no_such').aggregate().match({}).end()).rejects.toMatchObject({ code: 'DATABASE_COLLECTION_NOT_EXIST' })
 })
+
+test('a pipeline never changes what is stored: a leading match reads the stored docs, later stages get copies', async () => {
+  await db.createCollection('profiles')
+  await db.collection('profiles').add({ data: [{ _id: 'p1', city: 'sh', stats: { n: 1 } }, { _id: 'p2', city: 'bj', stats: { n: 2 } }] })
+  const { list } = await db.collection('profiles').aggregate().match({ city: 'sh' }).addFields({ 'stats.n': 99 }).end()
+  expect(list).toEqual([{ _id: 'p1', city: 'sh', stats: { n: 99 } }])
+  const again = await db.collection('profiles').aggregate().addFields({ 'stats.n': 7 }).sort({ _id: 1 }).end()
+  expect(again.list.map((p: any) => p.stats.n)).toEqual([7, 7])
+  const { data } = await db.collection('profiles').orderBy('_id', 'asc').get()
+  expect(data.map((p: any) => p.stats.n)).toEqual([1, 2])
+})
+
+test('Shanghai days and months with $dateToString and the +08:00 offset (what admin.report groups by)', async () => {
+  await db.createCollection('stamps')
+  await db.collection('stamps').add({ data: [{ _id: 's1', at: new Date('2026-01-31T15:59:59.999Z') }, { _id: 's2', at: new Date('2026-01-31T16:00:00Z') }] })
+  const { list } = await db
+    .collection('stamps')
+    .aggregate()
+    .match({ at: _.gte(new Date('2026-01-01T00:00:00Z')) })
+    .project({ day: $.dateToString({ date: '$at', format: '%Y-%m-%d', timezone: '+08:00' }), month: $.dateToString({ date: '$at', format: '%Y-%m', timezone: '+08:00' }) })
+    .sort({ _id: 1 })
+    .end()
+  expect(list).toEqual([
+    { _id: 's1', day: '2026-01-31', month: '2026-01' },
+    { _id: 's2', day: '2026-02-01', month: '2026-02' },
+  ])
+})

@@ -61,7 +61,7 @@ test('the summary table has the job\'s throughput per run', () => {
   expect(rows[3]).toMatch(/^\| tiers job, 1,500 members, forced rerun \|/)
 })
 
-test('--sizes, --seed, --only and the --actions-* flags are parsed; anything else is a usage error', () => {
+test('--sizes, --seed, --only and the --actions-* and --report-* flags are parsed; anything else is a usage error', () => {
   expect(parseBenchArgs([])).toEqual({ sizes: DEFAULT_SIZES, seed: undefined })
   expect(parseBenchArgs(['--sizes', '2000,10_000', '--seed=3'])).toEqual({ sizes: [2000, 10_000], seed: 3 })
   expect(parseBenchArgs(['--only', 'actions', '--actions-members', '2_000', '--actions-products=50', '--actions-reps', '5'])).toEqual({
@@ -73,7 +73,8 @@ test('--sizes, --seed, --only and the --actions-* flags are parsed; anything els
     actionsReps: 5,
   })
   expect(parseBenchArgs(['--only=tiers', '--sizes', '500'])).toEqual({ sizes: [500], only: 'tiers' })
-  for (const bad of [['--sizes'], ['--sizes', '0'], ['--sizes', 'abc'], ['--n', '5'], ['--seed', '1.5'], ['--only', 'both'], ['--only'], ['--actions-members', '0'], ['--actions-reps', 'x']]) {
+  expect(parseBenchArgs(['--only', 'report', '--report-sizes', '20_000,100000', '--report-reps=3'])).toEqual({ sizes: DEFAULT_SIZES, only: 'report', reportSizes: [20_000, 100_000], reportReps: 3 })
+  for (const bad of [['--sizes'], ['--sizes', '0'], ['--sizes', 'abc'], ['--n', '5'], ['--seed', '1.5'], ['--only', 'both'], ['--only'], ['--actions-members', '0'], ['--actions-reps', 'x'], ['--report-sizes', '1,x'], ['--report-reps', '0']]) {
     expect(() => parseBenchArgs(bad)).toThrow(UsageError)
   }
 })

@@ -25,11 +25,21 @@ function sample(overrides: Partial<ReportInput> = {}): ReportInput {
     ],
     buyers: [{ tierId: 'gold', n: 2, spendFen: 300_000 }],
     scored: [{ tierId: 'gold', n: 2, spendFen: 300_000, clvFen: 80_000, risk: 0.3 }],
-    joined: [
-      { _id: 'a', createdAt: sh('2026-01-03T10:00:00') },
-      { _id: 'b', createdAt: sh('2026-02-03T10:00:00') },
+    // members a (joined 01-03) and b (02-03); a bought on 01-04 (5,000) and 02-04 (7,000), b on 02-05 (3,000)
+    joinedByDay: [
+      { day: '2026-01-03', n: 1 },
+      { day: '2026-02-03', n: 1 },
     ],
-    purchases: [p('p1', 'a', '2026-01-04T10:00:00', 5_000), p('p2', 'a', '2026-02-04T10:00:00', 7_000), p('p3', 'b', '2026-02-05T10:00:00', 3_000)],
+    buyerDays: [
+      { days: 1, buyers: 1, purchases: 1, salesFen: 3_000 },
+      { days: 2, buyers: 1, purchases: 2, salesFen: 12_000 },
+    ],
+    cohorts: [
+      { cohort: '2026-01', month: '2026-01', members: 1 },
+      { cohort: '2026-01', month: '2026-02', members: 1 },
+      { cohort: '2026-02', month: '2026-02', members: 1 },
+    ],
+    followUps: [p('p1', 'a', '2026-01-04T10:00:00', 5_000), p('p2', 'a', '2026-02-04T10:00:00', 7_000)],
     templates: [{ _id: 'full-100-20', name: '满100减20 <b>限时</b>', type: 'threshold', totalStock: 100 }],
     coupons: [
       { templateId: 'full-100-20', status: 'used', n: 3 },
@@ -95,7 +105,7 @@ describe('renderReportHtml', () => {
   })
 
   test('an empty report renders too (no data in the range)', () => {
-    const empty = renderReportHtml(buildReport(sample({ stageTier: [], buyers: [], scored: [], joined: [], purchases: [], templates: [], coupons: [], checkins: [], ledger: [], reminders: [] })))
+    const empty = renderReportHtml(buildReport(sample({ stageTier: [], buyers: [], scored: [], joinedByDay: [], buyerDays: [], cohorts: [], followUps: [], templates: [], coupons: [], checkins: [], ledger: [], reminders: [] })))
     expect(empty).toContain('区间内没有发出的券。')
     expect(empty).toContain('<td>—</td>')
     expect((empty.match(/<svg /g) ?? []).length).toBe(9)
