@@ -27,6 +27,7 @@ import { StaffEvents } from '../types/staff'
 import { memberCode } from '../domain/member-code'
 import { shanghaiDay } from '../domain/time'
 import { sdkFor, startEmulator, type RunningEmulator } from '../test/helpers/emulator'
+import { callFunction, requestStats, seconds, stderr, trackRun } from './bench-emulator'
 import { BENCH_STORES, benchProducts, seedPurchases, seedSnapshot, type BenchProduct } from './bench-seed'
 import { ensureFunctionsBuilt } from './builds'
 
@@ -103,22 +104,6 @@ export interface ActionsResult {
   load: [number, number]
 }
 
-const stderr = (line: string) => process.stderr.write(`${line}\n`)
-
-/** Runs in progress, for a signal handler (finally blocks do not run when the process is killed). */
-const active = new Set<{ dataDir: string; emu?: RunningEmulator }>()
-
-/** Kills the emulators of runs in progress and removes their data dirs (for SIGINT/SIGTERM handlers). */
-export function cleanUpActionsRuns(): void {
-  for (const a of active) {
-    a.emu?.proc.kill('SIGKILL')
-    fs.rmSync(a.dataDir, { recursive: true, force: true })
-  }
-  active.clear()
-}
-
-const seconds = (since: number) => (performance.now() - since) / 1000
-
 /** The actions as the contracts declare them (types/member.ts, types/staff.ts). */
 export function declaredActions(): { member: string[]; staff: string[] } {
   const names = (union: { options: ReadonlyArray<{ shape: { action: { value: unknown } } }> }) => union.options.map(o => String(o.shape.action.value))
@@ -139,46 +124,9 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
 }
 
-interface Stats {
-  requests: Record<string, number>
-  total: number
-}
-
-async function stats(emu: RunningEmulator, method: 'GET' | 'DELETE' = 'GET'): Promise<Stats> {
-  const res = await fetch(`${emu.baseUrl}/stats`, { method })
-  if (!res.ok) throw new Error(`${method} /stats: ${res.status} ${await res.text()}`)
-  return (await res.json()) as Stats
-}
-
-interface Answer {
-  status: number
-  body: any
-  ms: number
-  coldStart: boolean
-  durationMs: number
-}
-
-async function call(emu: RunningEmulator, fn: string, event: unknown, openid?: string): Promise<Answer> {
-  const started = performance.now()
-  const res = await fetch(`${emu.baseUrl}/functions/${fn}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) },
-    body: JSON.stringify(event),
-  })
-  const text = await res.text()
-  const ms = performance.now() - started
-  let body: any
-  try {
-    body = JSON.parse(text)
-  } catch {
-    body = text
-  }
-  return { status: res.status, body, ms, coldStart: res.headers.get('x-cold-start') === 'true', durationMs: Number(res.headers.get('x-duration-ms') ?? NaN) }
-}
-
 /** A set-up call that must succeed. */
 async function must(emu: RunningEmulator, fn: string, event: unknown, openid?: string): Promise<any> {
-  const a = await call(emu, fn, event, openid)
+  const a = await callFunction(emu, fn, event, openid)
   if (a.status !== 200 || !a.body?.ok) throw new Error(`${fn}.${(event as { action?: string }).action}: HTTP ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`)
   return a.body.data
 }
@@ -241,9 +189,9 @@ async function measure(emu: RunningEmulator, spec: Spec, reps: number, log: (lin
   const kinds: Record<string, number> = {}
   for (let i = 0; i < reps; i++) {
     const { event, openid } = await spec.prepare(i)
-    await stats(emu, 'DELETE')
-    const answer = await call(emu, spec.fn, { action: spec.action, ...event }, openid)
-    const counted = await stats(emu)
+    await requestStats(emu, 'DELETE')
+    const answer = await callFunction(emu, spec.fn, { action: spec.action, ...event }, openid)
+    const counted = await requestStats(emu)
     row.calls++
     if (answer.status !== 200 || !answer.body?.ok) {
       if (row.errors.length < 3) row.errors.push(`${answer.body?.code ?? answer.status}: ${String(answer.body?.message ?? JSON.stringify(answer.body)).slice(0, 160)}`)
@@ -288,8 +236,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
   const seed = opts.seed ?? 20_240_601
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-actions-${n}-`))
   let emu: RunningEmulator | undefined
-  const current: { dataDir: string; emu?: RunningEmulator } = { dataDir }
-  active.add(current)
+  const { run: current, done } = trackRun(dataDir)
   try {
     await ensureFunctionsBuilt()
     // ---- seed the snapshot: members, then the purchase rows behind their histories ----
@@ -361,7 +308,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
     for (let i = 0; i < giftees.length; i += 10) {
       const event = { action: 'issueCoupons', templateId: 'bench-gift', memberNos: giftees.slice(i, i + 10).map(c => c.memberNo), requestId: `bench-gift-${i}-${seed}` }
       for (let attempt = 1; ; attempt++) {
-        const a = await call(emu, 'admin', event)
+        const a = await callFunction(emu, 'admin', event)
         if (a.body?.ok && !a.body.data.unfinished) break
         reruns++
         if (attempt >= 20) throw new Error(`admin.issueCoupons: ${JSON.stringify(a.body).slice(0, 300)}`)
@@ -405,9 +352,9 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
     for (const fn of functionNames()) {
       // functions without a cheap read action (reminders has only its hourly `run`): an event it rejects after loading
       const { event, openid } = coldEvents[fn] ?? { event: { action: 'benchPing' } }
-      const first = await call(emu, fn, event, openid)
+      const first = await callFunction(emu, fn, event, openid)
       const warm: number[] = []
-      for (let i = 0; i < Math.max(5, Math.min(20, reps)); i++) warm.push((await call(emu, fn, event, openid)).ms)
+      for (let i = 0; i < Math.max(5, Math.min(20, reps)); i++) warm.push((await callFunction(emu, fn, event, openid)).ms)
       const c: ColdStart = { fn, event: JSON.stringify(event), coldMs: first.ms, coldStartFlag: first.coldStart, coldDurationMs: first.durationMs, warmP50Ms: percentile(warm, 50), warmCalls: warm.length }
       coldStarts.push(c)
       log(`  cold start ${fn}: ${c.coldMs.toFixed(0)} ms (warm p50 ${c.warmP50Ms.toFixed(1)} ms)`)
@@ -579,7 +526,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
       await emu.stop()
     }
     fs.rmSync(dataDir, { recursive: true, force: true })
-    active.delete(current)
+    done()
   }
 }
 

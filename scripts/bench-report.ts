@@ -12,7 +12,8 @@ import os from 'os'
 import path from 'path'
 import { performance } from 'perf_hooks'
 import { shanghaiDay } from '../domain/time'
-import { startEmulator, type RunningEmulator } from '../test/helpers/emulator'
+import { startEmulator } from '../test/helpers/emulator'
+import { callFunction, requestStats, seconds, stderr, trackRun } from './bench-emulator'
 import { benchProducts, seedPurchases, seedSnapshot } from './bench-seed'
 import { percentile } from './bench-actions'
 import { ensureFunctionsBuilt } from './builds'
@@ -56,45 +57,13 @@ export interface ReportBenchResult {
   load: [number, number]
 }
 
-const stderr = (line: string) => process.stderr.write(`${line}\n`)
-const seconds = (since: number) => (performance.now() - since) / 1000
-
-async function stats(emu: RunningEmulator, method: 'GET' | 'DELETE' = 'GET'): Promise<{ requests: Record<string, number>; total: number }> {
-  const res = await fetch(`${emu.baseUrl}/stats`, { method })
-  if (!res.ok) throw new Error(`${method} /stats: ${res.status}`)
-  return (await res.json()) as { requests: Record<string, number>; total: number }
-}
-
-async function callReport(emu: RunningEmulator, range: { from: string; to: string }): Promise<{ ms: number; status: number; body: any }> {
-  const started = performance.now()
-  const res = await fetch(`${emu.baseUrl}/functions/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'report', ...range }) })
-  const text = await res.text()
-  const ms = performance.now() - started
-  try {
-    return { ms, status: res.status, body: JSON.parse(text) }
-  } catch {
-    return { ms, status: res.status, body: text }
-  }
-}
-
-/** Runs in progress, for a signal handler. */
-const active = new Set<{ dataDir: string; emu?: RunningEmulator }>()
-export function cleanUpReportRuns(): void {
-  for (const a of active) {
-    a.emu?.proc.kill('SIGKILL')
-    fs.rmSync(a.dataDir, { recursive: true, force: true })
-  }
-  active.clear()
-}
-
 export async function benchReport(opts: ReportBenchOptions = {}): Promise<ReportBenchResult> {
   const log = opts.log ?? stderr
   const n = opts.members ?? DEFAULT_REPORT_SIZES[0]
   const reps = opts.reps ?? DEFAULT_REPORT_REPS
   const seed = opts.seed ?? 20_240_601
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-report-${n}-`))
-  const current: { dataDir: string; emu?: RunningEmulator } = { dataDir }
-  active.add(current)
+  const { run: current, done } = trackRun(dataDir)
   try {
     await ensureFunctionsBuilt()
     log(`report: N = ${n.toLocaleString('en-US')} members; seeding ${dataDir}`)
@@ -118,9 +87,9 @@ export async function benchReport(opts: ReportBenchOptions = {}): Promise<Report
     let firstMs = NaN
     let answer: ReportBenchResult['answer'] = null
     for (let i = 0; i <= reps; i++) {
-      await stats(emu, 'DELETE')
-      const a = await callReport(emu, range)
-      const counted = await stats(emu)
+      await requestStats(emu, 'DELETE')
+      const a = await callFunction(emu, 'admin', { action: 'report', ...range })
+      const counted = await requestStats(emu)
       const ok = a.status === 200 && a.body?.ok === true
       log(`  call ${i + 1}${i === 0 ? ' (first after start)' : ''}: ${(a.ms / 1000).toFixed(2)} s, ${counted.total} requests${ok ? '' : `; ${a.body?.code ?? a.status}: ${String(a.body?.message ?? '').slice(0, 120)}`}`)
       if (i === 0) firstMs = a.ms
@@ -160,7 +129,7 @@ export async function benchReport(opts: ReportBenchOptions = {}): Promise<Report
       await current.emu.stop()
     }
     fs.rmSync(dataDir, { recursive: true, force: true })
-    active.delete(current)
+    done()
   }
 }
 

@@ -19,8 +19,9 @@ import { performance } from 'perf_hooks'
 import type { RunSummary } from '../types/jobs'
 import { sdkFor, startEmulator, type RunningEmulator } from '../test/helpers/emulator'
 import { seedSnapshot, type SeedSummary } from './bench-seed'
-import { benchActions, cleanUpActionsRuns, formatActionsTable, type ActionsResult } from './bench-actions'
-import { benchReport, cleanUpReportRuns, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows, type ReportBenchResult } from './bench-report'
+import { benchActions, formatActionsTable, type ActionsResult } from './bench-actions'
+import { callFunction, cleanUpRuns, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
+import { benchReport, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows, type ReportBenchResult } from './bench-report'
 import { ensureFunctionsBuilt } from './builds'
 
 export const DEFAULT_SIZES = [10_000, 100_000]
@@ -33,11 +34,6 @@ const TICK_MS = 15_000
 /** After a failed call: the functions count as finished when no database request came for this long. */
 const QUIET_MS = 2_000
 const MAX_QUIET_WAIT_MS = 120_000
-
-export interface RequestStats {
-  requests: Record<string, number>
-  total: number
-}
 
 export interface RunMeasure {
   /** calls of `tiers.run` until it answered `done` */
@@ -127,25 +123,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   return { sizes, seed, only, actionsMembers, actionsProducts, actionsReps, reportSizes, reportReps }
 }
 
-const stderr = (line: string) => process.stderr.write(`${line}\n`)
-const seconds = (since: number) => (performance.now() - since) / 1000
-
-async function stats(emu: RunningEmulator, method: 'GET' | 'DELETE' = 'GET'): Promise<RequestStats> {
-  const res = await fetch(`${emu.baseUrl}/stats`, { method })
-  if (!res.ok) throw new Error(`${method} /stats: ${res.status} ${await res.text()}`)
-  return (await res.json()) as RequestStats
-}
-
-async function callTiers(emu: RunningEmulator, event: object): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${emu.baseUrl}/functions/tiers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) })
-  const text = await res.text()
-  try {
-    return { status: res.status, body: JSON.parse(text) }
-  } catch {
-    return { status: res.status, body: text }
-  }
-}
-
 /**
  * Waits until the functions stop sending database requests: a failed `run` call (e.g. its
  * `cloud.callFunction` of a shard timed out) leaves shard workers running, and calling again at once
@@ -153,11 +130,11 @@ async function callTiers(emu: RunningEmulator, event: object): Promise<{ status:
  */
 async function quiet(emu: RunningEmulator): Promise<void> {
   const until = performance.now() + MAX_QUIET_WAIT_MS
-  let last = (await stats(emu)).total
+  let last = (await requestStats(emu)).total
   let since = performance.now()
   while (performance.now() < until) {
     await new Promise(resolve => setTimeout(resolve, 250))
-    const total = (await stats(emu)).total
+    const total = (await requestStats(emu)).total
     if (total !== last) {
       last = total
       since = performance.now()
@@ -174,26 +151,26 @@ async function checkMembers(emu: RunningEmulator, summary: RunSummary): Promise<
 
 /** Calls `tiers.run` until the run is done (the first call may force a new run; the rest resume it). */
 async function runUntilDone(emu: RunningEmulator, label: string, force: boolean, log: (line: string) => void): Promise<RunMeasure> {
-  await stats(emu, 'DELETE')
+  await requestStats(emu, 'DELETE')
   const started = performance.now()
   const failures: string[] = []
   let failedInARow = 0
   let longestCallSeconds = 0
   // a call can take a minute: show the requests going by meanwhile
   const ticker = setInterval(() => {
-    void stats(emu).then(s => log(`  ${label}: ${seconds(started).toFixed(0)} s, ${s.total.toLocaleString('en-US')} database requests so far`), () => undefined)
+    void requestStats(emu).then(s => log(`  ${label}: ${seconds(started).toFixed(0)} s, ${s.total.toLocaleString('en-US')} database requests so far`), () => undefined)
   }, TICK_MS)
   try {
     for (let calls = 1; calls <= MAX_CALLS; calls++) {
       const callStarted = performance.now()
-      const { status, body } = await callTiers(emu, { action: 'run', ...(force && calls === 1 ? { force: true } : {}) })
+      const { status, body } = await callFunction(emu, 'tiers', { action: 'run', ...(force && calls === 1 ? { force: true } : {}) })
       longestCallSeconds = Math.max(longestCallSeconds, seconds(callStarted))
       if (status === 200 && body?.ok) {
         failedInARow = 0
         const s = body.data as RunSummary
         log(`  ${label}: call ${calls} answered ${s.status} after ${seconds(started).toFixed(1)} s (call ${seconds(callStarted).toFixed(1)} s; shards ${s.shardsDone}/${s.shards}, scored ${s.scored}, written ${s.written}, longest worker ${(s.timing.longestShardMs / 1000).toFixed(1)} s)`)
         if (s.status === 'done') {
-          const measured = { calls, failures, wallSeconds: seconds(started), longestCallSeconds, summary: s, stats: await stats(emu) }
+          const measured = { calls, failures, wallSeconds: seconds(started), longestCallSeconds, summary: s, stats: await requestStats(emu) }
           // logged now, so an interrupted bench still leaves this run's figures behind
           const top = Object.entries(measured.stats.requests).sort((a, b) => b[1] - a[1]).slice(0, 4)
           log(`  ${label}: ${measured.stats.total.toLocaleString('en-US')} database requests (${top.map(([a, c]) => `${a} ${c.toLocaleString('en-US')}`).join(', ')})`)
@@ -216,25 +193,11 @@ async function runUntilDone(emu: RunningEmulator, label: string, force: boolean,
 /** Loading a 100,000-member snapshot can take longer than the tests' 30 s start limit on a busy machine. */
 const START_TIMEOUT_MS = 300_000
 
-/** What a signal handler must clean up if the bench is interrupted (finally blocks do not run then). */
-const active = new Set<{ dataDir: string; emu?: RunningEmulator }>()
-
-function cleanUpOnSignal(signal: NodeJS.Signals): void {
-  process.once(signal, () => {
-    for (const a of active) {
-      a.emu?.proc.kill('SIGKILL')
-      fs.rmSync(a.dataDir, { recursive: true, force: true })
-    }
-    process.exit(130)
-  })
-}
-
 /** One size: seed, start, run, rerun; the emulator is stopped and the data dir removed whatever happens. */
 export async function benchSize(n: number, opts: BenchOptions = {}): Promise<BenchResult> {
   const log = opts.log ?? stderr
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-tiers-${n}-`))
-  const current: { dataDir: string; emu?: RunningEmulator } = { dataDir }
-  active.add(current)
+  const { run: current, done } = trackRun(dataDir)
   let emu: RunningEmulator | undefined
   try {
     log(`N = ${n.toLocaleString('en-US')}: seeding ${dataDir}`)
@@ -255,7 +218,7 @@ export async function benchSize(n: number, opts: BenchOptions = {}): Promise<Ben
       await emu.stop()
     }
     fs.rmSync(dataDir, { recursive: true, force: true })
-    active.delete(current)
+    done()
   }
 }
 
@@ -372,13 +335,12 @@ async function main(): Promise<void> {
     console.error((err as Error).message)
     process.exit(2)
   }
-  // registered first: runs before the tiers handler exits the process
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, cleanUpActionsRuns)
-    process.once(signal, cleanUpReportRuns)
+    process.once(signal, () => {
+      cleanUpRuns()
+      process.exit(130)
+    })
   }
-  cleanUpOnSignal('SIGINT')
-  cleanUpOnSignal('SIGTERM')
   const results: BenchResult[] = []
   let actions: ActionsResult | undefined
   const reports: ReportBenchResult[] = []

@@ -1,0 +1,78 @@
+/**
+ * What the bench scripts share about the emulators they start: calling a function and reading the
+ * request counters over HTTP, and the runs in progress, which a signal handler must clean up
+ * (finally blocks do not run when the process is killed).
+ */
+import fs from 'fs'
+import { performance } from 'perf_hooks'
+import type { RunningEmulator } from '../test/helpers/emulator'
+
+/** The emulator's database request counters (`/stats`): by request kind, and the total. */
+export interface RequestStats {
+  requests: Record<string, number>
+  total: number
+}
+
+/** `GET /stats` reads the counters; `DELETE /stats` reads and resets them. */
+export async function requestStats(emu: RunningEmulator, method: 'GET' | 'DELETE' = 'GET'): Promise<RequestStats> {
+  const res = await fetch(`${emu.baseUrl}/stats`, { method })
+  if (!res.ok) throw new Error(`${method} /stats: ${res.status} ${await res.text()}`)
+  return (await res.json()) as RequestStats
+}
+
+export interface Answer {
+  status: number
+  /** the function's answer, or the raw text when it is not JSON */
+  body: any
+  /** wall time of the HTTP call */
+  ms: number
+  coldStart: boolean
+  /** the function's own duration, as the emulator measured it */
+  durationMs: number
+}
+
+/** Calls a function as the console (or as `openid`), timing the call. */
+export async function callFunction(emu: RunningEmulator, fn: string, event: unknown, openid?: string): Promise<Answer> {
+  const started = performance.now()
+  const res = await fetch(`${emu.baseUrl}/functions/${fn}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) },
+    body: JSON.stringify(event),
+  })
+  const text = await res.text()
+  const ms = performance.now() - started
+  let body: any
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = text
+  }
+  return { status: res.status, body, ms, coldStart: res.headers.get('x-cold-start') === 'true', durationMs: Number(res.headers.get('x-duration-ms') ?? NaN) }
+}
+
+/** A run's data dir and, once started, its emulator. */
+export interface BenchRun {
+  dataDir: string
+  emu?: RunningEmulator
+}
+const active = new Set<BenchRun>()
+
+/** Registers a run until `done` is called (in the run's finally block). */
+export function trackRun(dataDir: string): { run: BenchRun; done: () => void } {
+  const run: BenchRun = { dataDir }
+  active.add(run)
+  return { run, done: () => void active.delete(run) }
+}
+
+/** Kills the emulators of the runs in progress and removes their data dirs (for SIGINT/SIGTERM). */
+export function cleanUpRuns(): void {
+  for (const a of active) {
+    a.emu?.proc.kill('SIGKILL')
+    fs.rmSync(a.dataDir, { recursive: true, force: true })
+  }
+  active.clear()
+}
+
+/** The detailed log goes to stderr (stdout carries the summary table). */
+export const stderr = (line: string) => process.stderr.write(`${line}\n`)
+export const seconds = (since: number) => (performance.now() - since) / 1000
