@@ -9,14 +9,7 @@ import { eventsFor, failure, routeCalls, type Handlers } from './backend'
 import type { MemberOutputs } from '../../types/member'
 import type { Result } from '../../types/result'
 
-jest.mock('../../client/src/services/cloud', () => ({
-  initCloud: jest.fn(),
-  callFunction: jest.fn(),
-  uploadFile: jest.fn(),
-  fileUrl: jest.fn(),
-  needsSignIn: jest.fn(() => false),
-  redirectToSignIn: jest.fn(),
-}))
+jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble())
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 const byId = (id: string) => document.getElementById(id)

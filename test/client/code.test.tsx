@@ -8,14 +8,7 @@ import { qrMatrix } from '../../client/src/utils/qr'
 import { ok } from './fixtures'
 import { eventsFor, failure, routeCalls } from './backend'
 
-jest.mock('../../client/src/services/cloud', () => ({
-  initCloud: jest.fn(),
-  callFunction: jest.fn(),
-  uploadFile: jest.fn(),
-  fileUrl: jest.fn(),
-  needsSignIn: jest.fn(() => false),
-  redirectToSignIn: jest.fn(),
-}))
+jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble())
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 // 2024-03-05T02:00:10Z: 10 s into a 30 s step, so 20 s until the next code

@@ -8,14 +8,7 @@ import type { MemberOutputs } from '../../types/member'
 import type { Result } from '../../types/result'
 import type { TierProgress } from '../../types/tiers'
 
-jest.mock('../../client/src/services/cloud', () => ({
-  initCloud: jest.fn(),
-  callFunction: jest.fn(),
-  uploadFile: jest.fn(),
-  fileUrl: jest.fn(async (id: string) => `https://files.test/${encodeURIComponent(id)}`),
-  needsSignIn: jest.fn(() => false),
-  redirectToSignIn: jest.fn(),
-}))
+jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble(async (id: string) => `https://files.test/${encodeURIComponent(id)}`))
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 

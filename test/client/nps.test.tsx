@@ -9,33 +9,8 @@ import { NPS_COMMENT_MAX, type NpsPrompt } from '../../types/nps'
 import type { MemberOutputs } from '../../types/member'
 import type { Result } from '../../types/result'
 
-jest.mock('../../client/src/services/cloud', () => ({
-  initCloud: jest.fn(),
-  callFunction: jest.fn(),
-  uploadFile: jest.fn(),
-  fileUrl: jest.fn(async () => ''),
-  needsSignIn: jest.fn(() => false),
-  redirectToSignIn: jest.fn(),
-}))
+jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble(async () => ''))
 
-// the shared components double has no Textarea: a <textarea> with Taro's input event ({ detail: { value } })
-jest.mock('@tarojs/components', () => {
-  const { createElement } = jest.requireActual('react')
-  const actual = jest.requireActual('@tarojs/components')
-  return {
-    ...actual,
-    Textarea: (props: { id?: string; className?: string; value?: string; maxlength?: number; placeholder?: string; disabled?: boolean; onInput?: (e: unknown) => void }) =>
-      createElement('textarea', {
-        id: props.id,
-        className: props.className,
-        value: props.value ?? '',
-        maxLength: props.maxlength,
-        placeholder: props.placeholder,
-        disabled: !!props.disabled,
-        onChange: (e: { target: HTMLTextAreaElement }) => props.onInput?.({ detail: { value: e.target.value }, stopPropagation() {}, preventDefault() {} }),
-      }),
-  }
-})
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 const byId = (id: string) => document.getElementById(id)

@@ -6,14 +6,7 @@ import PrivacyPage from '../../client/src/pages/privacy/index'
 import { member, ok } from './fixtures'
 import { eventsFor, failure, routeCalls } from './backend'
 
-jest.mock('../../client/src/services/cloud', () => ({
-  initCloud: jest.fn(),
-  callFunction: jest.fn(),
-  uploadFile: jest.fn(),
-  fileUrl: jest.fn(),
-  needsSignIn: jest.fn(() => false),
-  redirectToSignIn: jest.fn(),
-}))
+jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble())
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 const byId = (id: string) => document.getElementById(id)!

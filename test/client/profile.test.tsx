@@ -7,14 +7,7 @@ import { deferred, member, ok } from './fixtures'
 import type { MemberProfile } from '../../types/member'
 import type { Result } from '../../types/result'
 
-jest.mock('../../client/src/services/cloud', () => ({
-  initCloud: jest.fn(),
-  callFunction: jest.fn(),
-  uploadFile: jest.fn(),
-  fileUrl: jest.fn(async (id: string) => `https://files.test/${encodeURIComponent(id)}`),
-  needsSignIn: jest.fn(() => false),
-  redirectToSignIn: jest.fn(),
-}))
+jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble(async (id: string) => `https://files.test/${encodeURIComponent(id)}`))
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 const upload = uploadFile as jest.MockedFunction<typeof uploadFile>

@@ -12,33 +12,8 @@ import { eventsFor, failure, routeCalls, type Handlers } from './backend'
 import { REMINDER_KINDS, REMINDER_LABELS, isMarketing, type ReminderKind, type ReminderPreferenceView, type ReminderPreferencesView } from '../../types/reminders'
 import type { Result } from '../../types/result'
 
-jest.mock('../../client/src/services/cloud', () => ({
-  initCloud: jest.fn(),
-  callFunction: jest.fn(),
-  uploadFile: jest.fn(),
-  fileUrl: jest.fn(async () => ''),
-  needsSignIn: jest.fn(() => false),
-  redirectToSignIn: jest.fn(),
-}))
+jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble(async () => ''))
 
-// the shared components double has no Switch: a checkbox with Taro's change event ({ detail: { value } })
-jest.mock('@tarojs/components', () => {
-  const { createElement } = jest.requireActual('react')
-  const actual = jest.requireActual('@tarojs/components')
-  return {
-    ...actual,
-    Switch: (props: { id?: string; className?: string; checked?: boolean; disabled?: boolean; onChange?: (e: unknown) => void }) =>
-      createElement('input', {
-        id: props.id,
-        className: props.className,
-        type: 'checkbox',
-        role: 'switch',
-        checked: !!props.checked,
-        disabled: !!props.disabled,
-        onChange: (e: { target: HTMLInputElement }) => props.onChange?.({ detail: { value: e.target.checked }, stopPropagation() {}, preventDefault() {} }),
-      }),
-  }
-})
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 const subscribeMock = Taro.requestSubscribeMessage as jest.Mock

@@ -13,14 +13,7 @@ import { UNDO_WINDOW_MINUTES } from '../../domain/coupon-math'
 import type { StaffOutputs } from '../../types/staff'
 import type { CouponView } from '../../types/coupons'
 
-jest.mock('../../client/src/services/cloud', () => ({
-  initCloud: jest.fn(),
-  callFunction: jest.fn(),
-  uploadFile: jest.fn(),
-  fileUrl: jest.fn(),
-  needsSignIn: jest.fn(() => false),
-  redirectToSignIn: jest.fn(),
-}))
+jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble())
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 const byId = (id: string) => document.getElementById(id) as HTMLInputElement

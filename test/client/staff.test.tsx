@@ -11,14 +11,7 @@ import { denied, eventsFor, failure, purchaseView, routeCalls, staffMe, tillMemb
 import type { StaffOutputs } from '../../types/staff'
 import type { Result } from '../../types/result'
 
-jest.mock('../../client/src/services/cloud', () => ({
-  initCloud: jest.fn(),
-  callFunction: jest.fn(),
-  uploadFile: jest.fn(),
-  fileUrl: jest.fn(),
-  needsSignIn: jest.fn(() => false),
-  redirectToSignIn: jest.fn(),
-}))
+jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble())
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 const byId = (id: string) => document.getElementById(id) as HTMLInputElement

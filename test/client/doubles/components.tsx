@@ -2,7 +2,8 @@
  * Test double for `@tarojs/components` (mapped in jest.config.js): plain DOM elements with Taro's
  * event shapes (`onInput` → `{ detail: { value } }`, Picker/RadioGroup `onChange` → `{ detail: { value } }`,
  * Button `openType="chooseAvatar"` → `onChooseAvatar({ detail: { avatarUrl } })`, `openType="getPhoneNumber"` →
- * `onGetPhoneNumber({ detail: { code } })`, Canvas → a <canvas>).
+ * `onGetPhoneNumber({ detail: { code } })`, Textarea → a <textarea> with `onInput`, Switch → a checkbox
+ * with `onChange({ detail: { value } })`, Canvas → a <canvas>).
  */
 import type { CSSProperties, ReactNode } from 'react'
 
@@ -94,6 +95,32 @@ export function Input(props: Common & { value?: string; type?: string; placehold
       value={props.value ?? ''}
       onChange={e => props.onInput?.(taroEvent({ value: e.target.value }, 'input'))}
       onBlur={e => props.onBlur?.(taroEvent({ value: e.target.value }, 'blur'))}
+    />
+  )
+}
+
+export function Textarea(props: Common & { value?: string; maxlength?: number; placeholder?: string; disabled?: boolean; onInput?: Handler }) {
+  return (
+    <textarea
+      {...dom(props)}
+      value={props.value ?? ''}
+      maxLength={props.maxlength}
+      placeholder={props.placeholder}
+      disabled={!!props.disabled}
+      onChange={e => props.onInput?.(taroEvent({ value: e.target.value }, 'input'))}
+    />
+  )
+}
+
+export function Switch(props: Common & { checked?: boolean; disabled?: boolean; onChange?: Handler }) {
+  return (
+    <input
+      {...dom(props)}
+      type='checkbox'
+      role='switch'
+      checked={!!props.checked}
+      disabled={!!props.disabled}
+      onChange={e => props.onChange?.(taroEvent({ value: e.target.checked }, 'change'))}
     />
   )
 }
