@@ -236,7 +236,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
   const seed = opts.seed ?? 20_240_601
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-actions-${n}-`))
   let emu: RunningEmulator | undefined
-  const { run: current, done } = trackRun(dataDir)
+  const { run: current, finish } = trackRun(dataDir)
   try {
     await ensureFunctionsBuilt()
     // ---- seed the snapshot: members, then the purchase rows behind their histories ----
@@ -521,12 +521,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
       load: [loadAtStart, os.loadavg()[0]],
     }
   } finally {
-    if (emu) {
-      log('  stopping the emulator')
-      await emu.stop()
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true })
-    done()
+    await finish(log)
   }
 }
 

@@ -57,11 +57,22 @@ export interface BenchRun {
 }
 const active = new Set<BenchRun>()
 
-/** Registers a run until `done` is called (in the run's finally block). */
-export function trackRun(dataDir: string): { run: BenchRun; done: () => void } {
+/** Registers a run until its `finish` (in the run's finally block) stops its emulator and removes its data dir. */
+export function trackRun(dataDir: string): { run: BenchRun; finish: (log: (line: string) => void) => Promise<void> } {
   const run: BenchRun = { dataDir }
   active.add(run)
-  return { run, done: () => void active.delete(run) }
+  const finish = async (log: (line: string) => void) => {
+    try {
+      if (run.emu) {
+        log('  stopping the emulator')
+        await run.emu.stop()
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true })
+      active.delete(run)
+    }
+  }
+  return { run, finish }
 }
 
 /** Kills the emulators of the runs in progress and removes their data dirs (for SIGINT/SIGTERM). */

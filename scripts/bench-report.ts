@@ -63,7 +63,7 @@ export async function benchReport(opts: ReportBenchOptions = {}): Promise<Report
   const reps = opts.reps ?? DEFAULT_REPORT_REPS
   const seed = opts.seed ?? 20_240_601
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-report-${n}-`))
-  const { run: current, done } = trackRun(dataDir)
+  const { run: current, finish } = trackRun(dataDir)
   try {
     await ensureFunctionsBuilt()
     log(`report: N = ${n.toLocaleString('en-US')} members; seeding ${dataDir}`)
@@ -124,12 +124,7 @@ export async function benchReport(opts: ReportBenchOptions = {}): Promise<Report
       load: [loadAtStart, os.loadavg()[0]],
     }
   } finally {
-    if (current.emu) {
-      log('  stopping the emulator')
-      await current.emu.stop()
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true })
-    done()
+    await finish(log)
   }
 }
 

@@ -197,7 +197,7 @@ const START_TIMEOUT_MS = 300_000
 export async function benchSize(n: number, opts: BenchOptions = {}): Promise<BenchResult> {
   const log = opts.log ?? stderr
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-tiers-${n}-`))
-  const { run: current, done } = trackRun(dataDir)
+  const { run: current, finish } = trackRun(dataDir)
   let emu: RunningEmulator | undefined
   try {
     log(`N = ${n.toLocaleString('en-US')}: seeding ${dataDir}`)
@@ -213,12 +213,7 @@ export async function benchSize(n: number, opts: BenchOptions = {}): Promise<Ben
     const second = await runUntilDone(emu, 'forced rerun', true, log)
     return { n, dataDir, seed, seedSeconds, startSeconds, first, second }
   } finally {
-    if (emu) {
-      log('  stopping the emulator')
-      await emu.stop()
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true })
-    done()
+    await finish(log)
   }
 }
 
