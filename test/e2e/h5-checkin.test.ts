@@ -5,8 +5,7 @@
  */
 import type { Browser, Page, Request } from 'playwright-core'
 import type { RunningEmulator } from '../helpers/emulator'
-import { screenshot } from '../helpers/browser'
-import { UI_TIMEOUT, settled, recordToasts, signInAs, toasts, visible as visibleOn, waitForToast, startDemoBrowser, stopDemoBrowser } from './support'
+import { UI_TIMEOUT, recordToasts, signInAs, toasts, visible as visibleOn, waitForToast, settledScreenshot, startDemoBrowser, stopDemoBrowser } from './support'
 
 const MEMBER = 'o_demo_member_2' // 陈一鸣: no check-ins yet
 
@@ -27,11 +26,7 @@ beforeAll(async () => {
 afterAll(() => stopDemoBrowser({ emu, browser }))
 
 const visible = (selector: string) => visibleOn(page, selector)
-/** A screenshot once the page has slid in and no toast or dialog covers it. */
-const shot = async (name: string) => {
-  await settled(page)
-  await screenshot(page, name)
-}
+const shot = (name: string) => settledScreenshot(page, name)
 const text = async (selector: string) => (await visible(selector).innerText()).trim()
 
 /** The `member` function as the member (loopback interface, trusted openid header). */

@@ -6,9 +6,8 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import type { RunningEmulator } from '../helpers/emulator'
-import { screenshot } from '../helpers/browser'
 import { DEMO } from '../../scripts/seed'
-import { UI_TIMEOUT, settled, confirmModal, recordToasts, signInAs, visible as visibleOn, waitForToast, startDemoBrowser, stopDemoBrowser } from './support'
+import { UI_TIMEOUT, confirmModal, recordToasts, signInAs, visible as visibleOn, waitForToast, settledScreenshot, startDemoBrowser, stopDemoBrowser } from './support'
 
 const MEMBER = DEMO.members[0] // 林小夏: has points from her purchase history
 const CLAIMED = 'demo-full-100-20' // 满100减20, in the claim center, minimum spend 100 元
@@ -26,11 +25,7 @@ beforeAll(async () => {
 afterAll(() => stopDemoBrowser({ emu, browser }))
 
 const visible = (selector: string) => visibleOn(page, selector)
-/** A screenshot once the page has slid in and no toast or dialog covers it. */
-const shot = async (name: string) => {
-  await settled(page)
-  await screenshot(page, name)
-}
+const shot = (name: string) => settledScreenshot(page, name)
 const text = async (selector: string) => (await visible(selector).innerText()).trim()
 /** An element by id, whatever characters the id holds. */
 const byId = (id: string) => visible(`[id="${id}"]`)

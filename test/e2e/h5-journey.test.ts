@@ -5,9 +5,8 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { sdkFor, type RunningEmulator } from '../helpers/emulator'
-import { screenshot } from '../helpers/browser'
 import { DEMO } from '../../scripts/seed'
-import { settled, signInAs, UI_TIMEOUT, visible as visibleOn, startDemoBrowser, stopDemoBrowser } from './support'
+import { signInAs, UI_TIMEOUT, visible as visibleOn, settledScreenshot, startDemoBrowser, stopDemoBrowser } from './support'
 
 let emu: RunningEmulator
 let browser: Browser
@@ -21,10 +20,7 @@ beforeAll(async () => {
 afterAll(() => stopDemoBrowser({ emu, browser }))
 
 const visible = (selector: string) => visibleOn(page, selector)
-const shot = async (name: string) => {
-  await settled(page)
-  await screenshot(page, name)
-}
+const shot = (name: string) => settledScreenshot(page, name)
 const home = async () => {
   await page.goto(`${emu.baseUrl}/`)
   await visible('#member-points').waitFor({ timeout: UI_TIMEOUT })

@@ -2,7 +2,7 @@
 import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core'
 import { ensureH5Built } from '../../scripts/builds'
 import { seedDemoData } from '../../scripts/seed'
-import { launchChromium } from '../helpers/browser'
+import { launchChromium, screenshot } from '../helpers/browser'
 import { sdkFor, startEmulator, type RunningEmulator } from '../helpers/emulator'
 
 /**
@@ -104,4 +104,10 @@ export async function settled(page: Page): Promise<void> {
     undefined,
     { timeout: UI_TIMEOUT },
   )
+}
+
+/** A screenshot (test-artifacts/e2e/<name>.png) once the screen is still. */
+export async function settledScreenshot(page: Page, name: string): Promise<void> {
+  await settled(page)
+  await screenshot(page, name)
 }
