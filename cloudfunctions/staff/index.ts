@@ -92,6 +92,17 @@ function purchaseView(p: PurchaseDoc): PurchaseView {
 }
 
 type PurchaseEvent = Extract<StaffEvent, { action: 'recordPurchase' }>
+
+/** The member a purchase is for: by a scanned code (to be consumed with the purchase) or by member number. */
+async function tillMember(ref: PurchaseEvent['member'], now: Date): Promise<{ member: Member; codeUse: { id: string; step: number } | null }> {
+  if ('code' in ref) {
+    const found = await memberForCode(ref.code, now)
+    return { member: found.member, codeUse: { id: found.useId, step: found.step } }
+  }
+  const found = await memberByNo(ref.memberNo)
+  if (!found || isDeleted(found)) throw new AppError('NOT_FOUND', `会员不存在：${ref.memberNo}`)
+  return { member: found, codeUse: null }
+}
 type RefundEvent = Extract<StaffEvent, { action: 'refundPurchase' }>
 
 const memberNoOf = (m: PurchaseEvent['member']) => ('code' in m ? m.code.slice(0, 10) : m.memberNo)
@@ -147,23 +158,18 @@ export const main = defineFunction(StaffEvents, {
   async recordPurchase(event, ctx) {
     const staff = await requireStaff(ctx)
     const purchaseId = derivedId('pur', staff._id, event.requestId)
+    // the cashier waits: the member and the rules are read while the replay check runs (a replay,
+    // rare, answers without them; their errors count only when they are used)
+    const memberLoad = tillMember(event.member, ctx.now)
+    const rulesLoad = Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
+    for (const load of [memberLoad, rulesLoad]) load.catch(() => undefined)
     const existing = await findById<PurchaseDoc>(purchases, purchaseId)
     if (existing) return purchaseReplay(existing, event)
 
-    let member: Member
-    let codeUse: { id: string; step: number } | null = null
-    if ('code' in event.member) {
-      const found = await memberForCode(event.member.code, ctx.now)
-      member = found.member
-      codeUse = { id: found.useId, step: found.step }
-    } else {
-      const found = await memberByNo(event.member.memberNo)
-      if (!found || isDeleted(found)) throw new AppError('NOT_FOUND', `会员不存在：${event.member.memberNo}`)
-      member = found
-    }
+    const { member, codeUse } = await memberLoad
     if (member._id === staff._id) throw new AppError('PERMISSION_DENIED', '店员不能为自己记录消费')
     const couponIds = (await couponsByCode(member._id, event.couponCodes ?? [])).map(c => c._id)
-    const [{ rules }, { rules: ladder }, { rules: lifecycle }] = await Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
+    const [{ rules }, { rules: ladder }, { rules: lifecycle }] = await rulesLoad
 
     return transact(async t => {
       const raced = await getInTransaction<PurchaseDoc>(t, 'purchases', purchaseId)
