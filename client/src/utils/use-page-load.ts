@@ -9,9 +9,10 @@ export type PageLoad<Ready extends { status: 'ready' }> = { status: 'loading' } 
  * A signed-in page's data: `refresh(quiet)` sends the member to sign in if needed, otherwise loads;
  * a quiet refresh (after an action) never replaces what is shown with a spinner or an error, and an
  * answer older than the latest request is dropped. Bump `seq` before writing `setLoad` from an
- * action's own answer, so a refresh still in flight cannot overwrite it.
+ * action's own answer, so a refresh still in flight cannot overwrite it. `ready` gets what is shown
+ * now too (to keep a change the member is still saving).
  */
-export function usePageLoad<T, Ready extends { status: 'ready' }>(fetch: () => Promise<Result<T>>, ready: (data: T) => Ready) {
+export function usePageLoad<T, Ready extends { status: 'ready' }>(fetch: () => Promise<Result<T>>, ready: (data: T, shown: PageLoad<Ready>) => Ready) {
   const [load, setLoad] = useState<PageLoad<Ready>>({ status: 'loading' })
   const seq = useRef(0)
   // the latest render's functions (a test may replace a service after the first render)
@@ -27,7 +28,10 @@ export function usePageLoad<T, Ready extends { status: 'ready' }>(fetch: () => P
     try {
       const res = await latest.current.fetch()
       if (mine !== seq.current) return
-      if (res.ok) setLoad(latest.current.ready(res.data))
+      if (res.ok) {
+        const data = res.data
+        setLoad(shown => latest.current.ready(data, shown))
+      }
       else if (!quiet) setLoad(l => (l.status === 'ready' ? l : { status: 'error', message: failText(res) }))
     } catch (err) {
       if (mine !== seq.current || quiet) return

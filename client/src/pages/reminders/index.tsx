@@ -1,15 +1,15 @@
-import { useCallback, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { Button, Switch, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import type { ReminderKind, ReminderPreferenceView, ReminderPreferencesView } from '../../../../types/reminders'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { askForReminders, canAskForReminders, rememberReminderView } from '../../utils/subscribe'
+import { usePageLoad, type PageLoad } from '../../utils/use-page-load'
 import { PageError, PageLoading } from '../../components/page-state'
 import './index.css'
 
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; view: ReminderPreferencesView }
+type Ready = { status: 'ready'; view: ReminderPreferencesView }
 
 /** A blocker that a subscription removes (e.g. 需要先订阅一次), unlike 已关闭 or 暂未开放. */
 const needsSubscribing = (item: ReminderPreferenceView) => !item.canSend && !!item.blocker && item.blocker.includes('订阅')
@@ -25,46 +25,23 @@ const withOn = (view: ReminderPreferencesView, kind: ReminderKind, on: boolean):
  * subscribe dialog (one 允许 = one reminder).
  */
 export default function RemindersPage() {
-  const [load, setLoad] = useState<Load>({ status: 'loading' })
   const [saving, setSaving] = useState<Partial<Record<ReminderKind, boolean>>>({})
   const [error, setError] = useState('')
   const savingRef = useRef(new Set<ReminderKind>())
-  const seq = useRef(0)
   const weapp = canAskForReminders()
 
-  /** Shows the server's view, keeping what the member just switched while that is still being saved. */
-  const show = useCallback((view: ReminderPreferencesView) => {
+  /** The server's view, keeping what the member just switched while that is still being saved. */
+  const merged = (view: ReminderPreferencesView, shown: PageLoad<Ready>): Ready => {
     rememberReminderView(view)
-    setLoad(prev => {
-      if (prev.status !== 'ready' || savingRef.current.size === 0) return { status: 'ready', view }
-      const mine = new Map(prev.view.items.map(i => [i.kind, i.on]))
-      return {
-        status: 'ready',
-        view: { ...view, items: view.items.map(i => (savingRef.current.has(i.kind) && mine.has(i.kind) ? { ...i, on: mine.get(i.kind)! } : i)) },
-      }
-    })
-  }, [])
-
-  const fetchView = useCallback(
-    async (quiet: boolean) => {
-      if (needsSignIn()) {
-        redirectToSignIn()
-        return
-      }
-      const mine = ++seq.current
-      if (!quiet) setLoad(l => (l.status === 'ready' ? l : { status: 'loading' }))
-      try {
-        const res = await memberApi.reminderPreferences()
-        if (mine !== seq.current) return
-        if (res.ok) show(res.data)
-        else if (!quiet) setLoad(l => (l.status === 'ready' ? l : { status: 'error', message: failText(res) }))
-      } catch (err) {
-        if (mine !== seq.current || quiet) return
-        setLoad(l => (l.status === 'ready' ? l : { status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' }))
-      }
-    },
-    [show],
-  )
+    if (shown.status !== 'ready' || savingRef.current.size === 0) return { status: 'ready', view }
+    const mine = new Map(shown.view.items.map(i => [i.kind, i.on]))
+    return {
+      status: 'ready',
+      view: { ...view, items: view.items.map(i => (savingRef.current.has(i.kind) && mine.has(i.kind) ? { ...i, on: mine.get(i.kind)! } : i)) },
+    }
+  }
+  const { load, setLoad, refresh: fetchView, seq } = usePageLoad(() => memberApi.reminderPreferences(), merged)
+  const show = (view: ReminderPreferencesView) => setLoad(shown => merged(view, shown))
 
   useDidShow(() => {
     void fetchView(false)
