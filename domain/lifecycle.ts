@@ -59,29 +59,43 @@ export function timeTransitions(cfg: LifecycleConfig, now: Date): Array<{ to: St
   ]
 }
 
-/** Stats after a purchase paying `paidFen` (lines give category spend, in the paid share). */
+/**
+ * Stats after a purchase paying `paidFen` (lines give category spend, in the paid share of the lines'
+ * total). The purchase may be older than ones already counted (an order a shop sends late, history
+ * imported later): first and last purchase move only outward, and the 12-month window is kept from the
+ * latest purchase. A late purchase on a day other than the first or last counts as a new purchase day
+ * (the stats keep no list of days).
+ */
 export function withPurchase(stats: MemberStats, p: { paidFen: number; orderFen: number; at: Date; lines?: PurchaseLine[]; usedCoupon: boolean }): MemberStats {
   const day = shanghaiDay(p.at)
-  const firstDay = stats.firstPurchaseAt ? shanghaiDay(stats.firstPurchaseAt) : day
+  const first = stats.firstPurchaseAt && stats.firstPurchaseAt <= p.at ? stats.firstPurchaseAt : p.at
+  const last = stats.lastPurchaseAt && stats.lastPurchaseAt >= p.at ? stats.lastPurchaseAt : p.at
+  const firstDay = shanghaiDay(first)
+  const knownDay = day === stats.lastPurchaseDay || (stats.firstPurchaseAt !== null && day === shanghaiDay(stats.firstPurchaseAt))
   const month = monthKey(p.at)
-  const keep = last12Months(dayjs(p.at).add(1, 'month').toDate())
+  const keep = last12Months(dayjs(last).add(1, 'month').toDate())
   const months = Object.fromEntries(Object.entries(stats.months).filter(([m]) => keep(m) || m === month))
-  const cur = months[month] ?? { n: 0, fen: 0 }
-  months[month] = { n: cur.n + 1, fen: cur.fen + p.paidFen }
+  if (keep(month)) {
+    const cur = months[month] ?? { n: 0, fen: 0 }
+    months[month] = { n: cur.n + 1, fen: cur.fen + p.paidFen }
+  } else delete months[month]
   const categoryFen = { ...stats.categoryFen }
+  const linesFen = (p.lines ?? []).reduce((s, l) => s + l.priceFen * l.quantity, 0)
   for (const line of p.lines ?? []) {
     if (!line.category) continue
-    const share = p.orderFen ? Math.floor((line.priceFen * line.quantity * p.paidFen) / p.orderFen) : 0
+    const share = linesFen ? Math.floor((line.priceFen * line.quantity * p.paidFen) / linesFen) : 0
     categoryFen[line.category] = (categoryFen[line.category] ?? 0) + share
   }
+  // the first day's spend: this purchase opens an earlier first day, or adds to it
+  const firstDayFen = day === firstDay ? (stats.firstPurchaseAt && shanghaiDay(stats.firstPurchaseAt) === day ? stats.firstDayFen + p.paidFen : p.paidFen) : stats.firstDayFen
   return {
     purchases: stats.purchases + 1,
-    purchaseDays: stats.purchaseDays + (stats.lastPurchaseDay === day ? 0 : 1),
-    firstPurchaseAt: stats.firstPurchaseAt ?? p.at,
-    lastPurchaseAt: p.at,
-    lastPurchaseDay: day,
+    purchaseDays: stats.purchaseDays + (knownDay ? 0 : 1),
+    firstPurchaseAt: first,
+    lastPurchaseAt: last,
+    lastPurchaseDay: shanghaiDay(last),
     spendFen: stats.spendFen + p.paidFen,
-    firstDayFen: stats.firstDayFen + (day === firstDay ? p.paidFen : 0),
+    firstDayFen,
     couponPurchases: stats.couponPurchases + (p.usedCoupon ? 1 : 0),
     months,
     categoryFen,

@@ -10,6 +10,8 @@ export interface PurchaseForPoints {
 /**
  * points = round(Σ line spend × category multiplier × promotion multiplier × store multiplier ×
  * tier multiplier × pointsPerYuan / 100). Without lines, the whole amount counts with no category.
+ * When the amount differs from the lines' total (a discount at the till, a shop's shipping or
+ * rebate), each line counts in the amount's share: line spend × amountFen / lines total.
  * Only the largest active promotion applies to each line. `tierMultiplier` is the hook for tiers.
  */
 export function purchasePoints(purchase: PurchaseForPoints, rules: PointRules, now: Date, tierMultiplier = 1): number {
@@ -20,6 +22,8 @@ export function purchasePoints(purchase: PurchaseForPoints, rules: PointRules, n
     const categoryMultiplier = category !== undefined ? own(rules.categoryMultipliers, category) ?? 1 : 1
     weightedFen += line.priceFen * line.quantity * categoryMultiplier * promotionMultiplier(rules, now, purchase.storeId, category)
   }
+  const linesFen = lines.reduce((sum, l) => sum + l.priceFen * l.quantity, 0)
+  if (linesFen !== purchase.amountFen) weightedFen = linesFen > 0 ? (weightedFen * purchase.amountFen) / linesFen : purchase.amountFen
   const storeMultiplier = own(rules.storeMultipliers, purchase.storeId) ?? 1
   const raw = (weightedFen * storeMultiplier * tierMultiplier * rules.pointsPerYuan) / 100
   // multipliers such as 1.1 are not exact in binary: nudge before rounding so 19.999999 floors to 20

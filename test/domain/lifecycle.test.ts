@@ -85,6 +85,28 @@ describe('stats', () => {
   })
 })
 
+describe('late purchases (orders sent late, history imported later)', () => {
+  const times = ['2025-06-01T04:00:00Z', '2026-02-10T04:00:00Z', '2026-05-03T04:00:00Z', '2026-11-20T04:00:00Z', '2026-11-20T06:00:00Z']
+  test('first and last purchase, spend and counts do not depend on the order purchases arrive in', () => {
+    fc.assert(
+      fc.property(fc.shuffledSubarray(times, { minLength: 1 }), picked => {
+        const inOrder = bought([...picked].sort())
+        const shuffled = bought(picked)
+        for (const key of ['purchases', 'spendFen', 'firstPurchaseAt', 'lastPurchaseAt', 'lastPurchaseDay', 'firstDayFen'] as const) {
+          expect(shuffled[key]).toEqual(inOrder[key])
+        }
+        expect(shuffled.months).toEqual(inOrder.months)
+      }),
+    )
+  })
+  test('a purchase older than 12 months before the latest leaves the month window alone', () => {
+    const s = bought(['2026-11-20T04:00:00Z', '2025-06-01T04:00:00Z'])
+    expect(s.months).toEqual({ '2026-11': { n: 1, fen: 10_000 } })
+    expect(s).toMatchObject({ purchases: 2, spendFen: 20_000, firstDayFen: 10_000, purchaseDays: 2 })
+    expect(s.firstPurchaseAt).toEqual(at('2025-06-01T04:00:00Z'))
+  })
+})
+
 describe('RFM', () => {
   test('quintile cut points and scores; recent scores high', () => {
     expect(cutPoints([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toEqual([3, 5, 7, 9])

@@ -50,3 +50,17 @@ test('the rules schema rejects nonsense', () => {
   const backwards = { name: 'x', start: '2026-11-12T00:00:00+08:00', end: '2026-11-11T00:00:00+08:00', multiplier: 2 }
   expect(PointRulesSchema.safeParse({ ...DEFAULT_POINT_RULES, promotions: [backwards] }).success).toBe(false)
 })
+
+test('a discount or a shop surcharge scales each line to the amount actually paid', () => {
+  const r = rules({ categoryMultipliers: { coffee: 2 } })
+  const lines = [
+    { productId: 'latte', category: 'coffee', quantity: 2, priceFen: 3000 },
+    { productId: 'cup', quantity: 1, priceFen: 4000 },
+  ]
+  // weighted 16000 on lines worth 10000; paid 8000 → 16000 × 0.8 / 100 = 128
+  expect(purchasePoints({ amountFen: 8_000, storeId: 's1', lines }, r, now)).toBe(128)
+  // shipping on top of the lines: 12000 paid → 192
+  expect(purchasePoints({ amountFen: 12_000, storeId: 's1', lines }, r, now)).toBe(192)
+  // free lines: the amount counts without a category
+  expect(purchasePoints({ amountFen: 500, storeId: 's1', lines: [{ productId: 'gift', quantity: 1, priceFen: 0 }] }, r, now)).toBe(5)
+})
