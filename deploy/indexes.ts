@@ -63,11 +63,13 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin report: aggregate().match({ createdAt: range, status }) (buyers by purchase days, cohorts)
     { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
     // member exportMyData: where({ memberId }).orderBy('createdAt', 'desc');
+    // member myPurchases: where({ memberId }).orderBy('createdAt', 'desc').skip().limit() and .count();
     // member tasks first_purchase: where({ memberId }).count();
     // admin report follow-ups: where({ memberId: _.in(…), createdAt: window, _id: _.gt(last) }).orderBy('_id', 'asc')
     { name: 'memberId_createdAt', keys: { memberId: 1, createdAt: -1 } },
     // staff today: where({ storeId, createdAt: day }).orderBy('createdAt', 'desc').limit(20) and
-    // aggregate().match({ storeId, createdAt: day })
+    // aggregate().match({ storeId, createdAt: day }); staff tillQuickKeys: aggregate().match({ storeId,
+    // createdAt: _.gte(30 days ago), status }).unwind('$lines').group(productId)
     { name: 'storeId_createdAt', keys: { storeId: 1, createdAt: -1 } },
   ],
   code_uses: [], // by _id (`<memberNo>-<step>`) only
@@ -79,7 +81,11 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // staff today: aggregate().match({ storeId, createdAt: day })
     { name: 'storeId_createdAt', keys: { storeId: 1, createdAt: -1 } },
   ],
-  member_phones: [], // by _id (the phone) only
+  member_phones: [
+    // admin dailyJobs' pending-order sweep: where({ boundAt: _.gte(7 days ago) }).orderBy('boundAt', 'asc')
+    // (binding and the till read by _id, the phone)
+    { name: 'boundAt', keys: { boundAt: 1 } },
+  ],
   checkins: [
     // member exportMyData: where({ memberId }).orderBy('day', 'desc') (check-in days are read by _id)
     { name: 'memberId_day', keys: { memberId: 1, day: -1 } },
@@ -125,8 +131,15 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
   tiers_config: [], // rule documents by _id (shared/rules.ts)
   segments: [], // admin listSegments: orderBy('_id', 'asc'); otherwise by _id
   products: [
-    // admin listProducts: where({ category?, onSale? }).orderBy('_id', 'asc')
+    // admin listProducts: where({ category?, onSale? }).orderBy('_id', 'asc');
+    // staff tillCatalog with a category: where({ onSale, category, title: RegExp }).orderBy('_id', 'asc')
     { name: 'category_onSale_id', keys: { category: 1, onSale: 1, _id: 1 } },
+    // staff productByCode / tillCatalog: where(_.or([{ barcode }, { _id }])); admin upsert/importProducts:
+    // where({ barcode: _.in(…) }) (one product per barcode, checked by the function: most have none)
+    { name: 'barcode', keys: { barcode: 1 } },
+    // staff tillCatalog without a category and tillQuickKeys' fallback: where({ onSale: true (, title: RegExp) })
+    // .orderBy('_id', 'asc').limit(…); tillCatalog's categories: aggregate().match({ onSale: true }).group(category)
+    { name: 'onSale_id', keys: { onSale: 1, _id: 1 } },
   ],
   events: [
     // written per batch by member track (by _id); read by the recommender: where({ memberId }).orderBy('at', 'desc')
@@ -180,6 +193,23 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'externalId', keys: { externalId: 1 } },
     // member deleteMyAccount: where({ memberId }) — the imports the member claimed, erased with the account
     { name: 'memberId', keys: { memberId: 1 } },
+    // admin dailyJobs' pending-order sweep: where({ claimedAt: _.gte(7 days ago) }).orderBy('claimedAt', 'asc')
+    { name: 'claimedAt', keys: { claimedAt: 1 } },
+  ],
+  orders: [
+    // shared/orders.ts creditPendingOrders: where({ pendingKey: _.in(keys), status: 'pending' }).orderBy('_id', 'asc')
+    // (receipts are read by _id, derived from source + orderId; imports by _id: _.in(…))
+    { name: 'pendingKey_status_id', keys: { pendingKey: 1, status: 1, _id: 1 } },
+  ],
+  api_keys: [
+    // admin listApiKeys: where({}).orderBy('createdAt', 'desc') (a handful of keys; requests read by _id)
+    { name: 'createdAt', keys: { createdAt: -1 } },
+  ],
+  api_nonces: [
+    // orders auth rate limit: where({ keyId, at: _.gt(a minute ago) }).count() (replays: insert by _id)
+    { name: 'keyId_at', keys: { keyId: 1, at: 1 } },
+    // admin dailyJobs: where({ at: _.lt(10 minutes ago) }).remove()
+    { name: 'at', keys: { at: 1 } },
   ],
   coupon_codes: [
     // shared/coupons.ts issueCouponIn: where({ templateId, seq }) — the next unassigned code of a

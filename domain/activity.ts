@@ -7,27 +7,34 @@ import type { LifecycleConfig } from '../types/analytics'
 import type { Member } from '../types/member'
 import type { PurchaseLine } from '../types/points'
 import type { TierDef, TierLadder } from '../types/tiers'
-import { stageOf, withPurchase, withRefund } from './lifecycle'
+import { recencyAt, stageOf, withPurchase, withRefund } from './lifecycle'
 import { addGrowth, afterActivity, effectiveTierId, growthInWindow, purchaseGrowth } from './tiers'
 
 type AnalyticsPatch = Pick<Member, 'growth' | 'tier' | 'tierId'> & Partial<Pick<Member, 'stats' | 'stage' | 'recencyAt' | 'firstPurchaseAt'>>
 
-function growBy(member: Member, amount: number, ladder: TierLadder, now: Date): { patch: AnalyticsPatch; upgradedTo: TierDef | null } {
-  const growth = addGrowth(member.growth, amount, ladder, now)
-  const { state, upgradedTo } = afterActivity(member.tier, ladder, growthInWindow(growth, ladder, now), now)
+function growBy(member: Member, amount: number, ladder: TierLadder, now: Date, at = now): { patch: AnalyticsPatch; upgradedTo: TierDef | null } {
+  const growth = addGrowth(member.growth, amount, ladder, now, at)
+  const { state, upgradedTo } = afterActivity(member.tier, ladder, growthInWindow(growth, ladder, now), at)
   return { patch: { growth, tier: state, tierId: effectiveTierId(state, ladder, now) }, upgradedTo }
 }
 
+/**
+ * A purchase made at `p.at` (default now). An older purchase (an order a shop sends late, history
+ * imported later) counts in its own month: its growth only while that month is in the window, and a
+ * tier it lifts the member to is held from the purchase's time (so a review comes when it would have).
+ */
 export function afterPurchase(
   member: Member,
-  p: { paidFen: number; orderFen: number; lines?: PurchaseLine[]; usedCoupon: boolean },
+  p: { paidFen: number; orderFen: number; lines?: PurchaseLine[]; usedCoupon: boolean; at?: Date },
   ladder: TierLadder,
   lifecycle: LifecycleConfig,
   now: Date,
 ): { patch: AnalyticsPatch; upgradedTo: TierDef | null } {
-  const stats = withPurchase(member.stats, { ...p, at: now })
-  const grown = growBy(member, purchaseGrowth(ladder, p.paidFen), ladder, now)
-  const patch: AnalyticsPatch = { ...grown.patch, stats, recencyAt: now, stage: stageOf({ createdAt: member.createdAt, stats }, lifecycle, now), firstPurchaseAt: member.firstPurchaseAt ?? now }
+  const at = p.at && p.at < now ? p.at : now
+  const stats = withPurchase(member.stats, { ...p, at })
+  const grown = growBy(member, purchaseGrowth(ladder, p.paidFen), ladder, now, at)
+  const firstPurchaseAt = member.firstPurchaseAt && member.firstPurchaseAt <= at ? member.firstPurchaseAt : at
+  const patch: AnalyticsPatch = { ...grown.patch, stats, recencyAt: recencyAt({ createdAt: member.createdAt, stats }), stage: stageOf({ createdAt: member.createdAt, stats }, lifecycle, now), firstPurchaseAt }
   return { patch, upgradedTo: grown.upgradedTo }
 }
 

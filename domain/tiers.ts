@@ -18,12 +18,15 @@ export type GrowthBuckets = Record<string, number>
 const monthOf = shanghaiMonth
 const firstMonthInWindow = (ladder: TierLadder, now: Date) => shiftMonth(shanghaiMonth(now), -(ladder.windowMonths - 1))
 
-/** Adds growth (negative for a refund) to this month's bucket and drops months that left the window. */
-export function addGrowth(buckets: GrowthBuckets, amount: number, ladder: TierLadder, now: Date): GrowthBuckets {
+/**
+ * Adds growth (negative for a refund) to the bucket of the month of `at` (default now) and drops
+ * months that left the window; growth of a month already outside the window is not kept.
+ */
+export function addGrowth(buckets: GrowthBuckets, amount: number, ladder: TierLadder, now: Date, at = now): GrowthBuckets {
   const first = firstMonthInWindow(ladder, now)
-  const month = monthOf(now)
+  const month = monthOf(at)
   const kept = Object.fromEntries(Object.entries(buckets).filter(([m]) => m >= first))
-  return { ...kept, [month]: (kept[month] ?? 0) + amount }
+  return month < first ? kept : { ...kept, [month]: (kept[month] ?? 0) + amount }
 }
 
 export function growthInWindow(buckets: GrowthBuckets, ladder: TierLadder, now: Date): number {

@@ -9,6 +9,7 @@ import { createOpenApiService, type OpenApiService } from './openapi'
 import { createStorageService } from './storage'
 import { handleTcbRequest, RequestCounter } from './gateway/tcb'
 import { handleLoopbackRoutes } from './gateway/loopback'
+import { handleHttpAccess } from './gateway/http-access'
 import { createH5Gateway } from './gateway/h5'
 import { HttpError, sendJson } from './gateway/http-util'
 import type { EmulatorInfo, TcbService } from './service'
@@ -59,6 +60,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       try {
         if (url.pathname === '/tcb' || url.pathname === '/admin') return await handleTcbRequest(req, res, services, counter)
         if (await handleLoopbackRoutes(req, res, url, { functions, openapi, counter })) return
+        if (await handleHttpAccess(req, res, url, functions)) return
         for (const service of Object.values(services)) {
           if (service.route && (await service.route(req, res, url))) return
         }

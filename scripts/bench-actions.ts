@@ -381,6 +381,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
       { fn: 'member', action: 'updateProfile', caller: 'a seeded buyer, new nickname', prepare: i => ({ event: { patch: { nickname: `会员${i}号` } }, openid: reader(i).openid }) },
       readerSpec('getPoints'),
       readerSpec('pointsHistory', { limit: 20 }),
+      readerSpec('myPurchases', { limit: 20 }),
       readerSpec('getCodeKey'),
       {
         fn: 'member',
@@ -493,6 +494,22 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
       },
       { fn: 'staff', action: 'closeFollowUp', caller: 'staff, an open follow-up, with a note', prepare: i => ({ event: { followUpId: [...followUpIds][i] ?? 'none', note: '已电话回访，顾客接受致歉' }, openid: STAFF }) },
       { fn: 'staff', action: 'undoWriteOff', caller: 'staff, a write-off above', prepare: i => ({ event: { writeOffId: writeOffIds[i] ?? 'none', reason: '顾客要求撤销' }, openid: STAFF }) },
+      {
+        fn: 'staff',
+        action: 'tillCatalog',
+        caller: `staff, a title search (a regex over ${productCount.toLocaleString('en-US')} products) and the categories`,
+        prepare: i => ({ event: { query: String(10 + (i % 40)), limit: 20 }, openid: STAFF }),
+      },
+      { fn: 'staff', action: 'tillQuickKeys', caller: 'staff, their store’s top sellers of 30 days (purchases above)', prepare: () => ({ event: {}, openid: STAFF }) },
+      {
+        fn: 'staff',
+        action: 'productByCode',
+        caller: 'staff, an on-sale productId typed',
+        prepare: i => {
+          const onSale = products.filter(p => p.onSale)
+          return { event: { code: onSale[i % onSale.length].productId }, openid: STAFF }
+        },
+      },
     ]
 
     const declared = declaredActions()

@@ -42,19 +42,19 @@ export const DEMO_TEMPLATES: CouponTemplateInput[] = [
   { templateId: 'demo-makeup-card', name: '补签卡', type: 'makeup_card', minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: null, perMemberLimit: 3, audience: { kind: 'all' }, channels: ['points_mall'], pointsPrice: 15, stackable: false },
 ].map(t => CouponTemplateInputSchema.parse(t))
 
-/** The demo store's menu: what 为你推荐 recommends. */
+/** The demo store's menu: what 为你推荐 recommends and the till sells (EAN-13 barcodes to type or scan at the demo till). */
 export const DEMO_PRODUCTS: ProductInput[] = [
-  { productId: 'p-latte', title: '拿铁', category: '咖啡', tags: ['奶咖'], priceFen: 3200 },
-  { productId: 'p-americano', title: '美式', category: '咖啡', tags: ['黑咖'], priceFen: 2800 },
-  { productId: 'p-oat-latte', title: '燕麦拿铁', category: '咖啡', tags: ['奶咖', '植物奶'], priceFen: 3500 },
-  { productId: 'p-cold-brew', title: '冷萃咖啡', category: '咖啡', tags: ['黑咖'], priceFen: 3000 },
-  { productId: 'p-oolong', title: '桂花乌龙', category: '茶饮', tags: ['茶'], priceFen: 2600 },
-  { productId: 'p-croissant', title: '黄油可颂', category: '烘焙', tags: ['甜点'], priceFen: 1800 },
-  { productId: 'p-basque', title: '巴斯克蛋糕', category: '烘焙', tags: ['甜点'], priceFen: 3800 },
-  { productId: 'p-beans', title: '耶加雪菲咖啡豆 250g', category: '咖啡豆', tags: ['咖啡豆'], priceFen: 8800, repeatPurchase: true },
-  { productId: 'p-drip', title: '挂耳咖啡礼盒', category: '咖啡豆', tags: ['咖啡豆'], priceFen: 6800, repeatPurchase: true },
-  { productId: 'p-mug', title: '品牌马克杯', category: '周边', tags: ['周边'], priceFen: 5900 },
-  { productId: 'p-tumbler', title: '随行杯', category: '周边', tags: ['周边'], priceFen: 12800 },
+  { productId: 'p-latte', title: '拿铁', category: '咖啡', tags: ['奶咖'], priceFen: 3200, barcode: '6901234567014' },
+  { productId: 'p-americano', title: '美式', category: '咖啡', tags: ['黑咖'], priceFen: 2800, barcode: '6901234567021' },
+  { productId: 'p-oat-latte', title: '燕麦拿铁', category: '咖啡', tags: ['奶咖', '植物奶'], priceFen: 3500, barcode: '6901234567038' },
+  { productId: 'p-cold-brew', title: '冷萃咖啡', category: '咖啡', tags: ['黑咖'], priceFen: 3000, barcode: '6901234567045' },
+  { productId: 'p-oolong', title: '桂花乌龙', category: '茶饮', tags: ['茶'], priceFen: 2600, barcode: '6901234567052' },
+  { productId: 'p-croissant', title: '黄油可颂', category: '烘焙', tags: ['甜点'], priceFen: 1800, barcode: '6901234567069' },
+  { productId: 'p-basque', title: '巴斯克蛋糕', category: '烘焙', tags: ['甜点'], priceFen: 3800, barcode: '6901234567076' },
+  { productId: 'p-beans', title: '耶加雪菲咖啡豆 250g', category: '咖啡豆', tags: ['咖啡豆'], priceFen: 8800, repeatPurchase: true, barcode: '6901234567083' },
+  { productId: 'p-drip', title: '挂耳咖啡礼盒', category: '咖啡豆', tags: ['咖啡豆'], priceFen: 6800, repeatPurchase: true, barcode: '6901234567090' },
+  { productId: 'p-mug', title: '品牌马克杯', category: '周边', tags: ['周边'], priceFen: 5900, barcode: '6901234567106' },
+  { productId: 'p-tumbler', title: '随行杯', category: '周边', tags: ['周边'], priceFen: 12800, barcode: '6901234567113' },
 ].map(p => ProductInputSchema.parse(p))
 
 type Step =
@@ -150,7 +150,10 @@ async function seedMemberHistory(put: (c: string, id: string, doc: Record<string
     let change: WalletChange
     if (step.kind === 'purchase') {
       const purchaseId = derivedId('pur', DEMO.staff.openid, step.requestId)
-      const lines = step.items.map(([productId, quantity]) => ({ productId, category: productsById.get(productId)!.category, quantity, priceFen: productsById.get(productId)!.priceFen }))
+      const lines = step.items.map(([productId, quantity]) => {
+        const { title, category, priceFen } = productsById.get(productId)!
+        return { productId, title, category, quantity, priceFen }
+      })
       const amountFen = lines.reduce((sum, l) => sum + l.quantity * l.priceFen, 0)
       const points = purchasePoints({ amountFen, storeId: DEMO.store._id, lines }, rules, at)
       change = earnPoints(wallet, points, { now: at, expiryMonths: rules.expiryMonths, source: { type: 'purchase', id: purchaseId }, batchId: purchaseId })

@@ -8,6 +8,7 @@ import { SegmentRuleSchema, segmentId } from './segments'
 import { ProductInputSchema } from './products'
 import { ReminderAdminActions } from './reminders'
 import { ImportAdminActions } from './import'
+import { OrderAdminActions } from './orders'
 import { CampaignAdminActions } from './campaigns'
 import { NpsAdminActions } from './nps'
 import { ReportAdminActions } from './report'
@@ -101,6 +102,7 @@ export const AdminEvents = z.discriminatedUnion('action', [
     .strict(),
   ...Object.values(ReminderAdminActions),
   ...Object.values(ImportAdminActions),
+  ...Object.values(OrderAdminActions),
   ...Object.values(CampaignAdminActions),
   ...Object.values(NpsAdminActions),
   ...Object.values(ReportAdminActions),
@@ -288,6 +290,23 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   importMembers: {
     description: '批量导入会员与期初积分（每次最多 500 行，按手机号幂等；未绑定的手机号在会员绑定时领取；dryRun 只出报告）',
     example: { action: 'importMembers', batchId: 'migr-20261123-001', dryRun: true, rows: [{ externalId: 'C10086', phone: '13800138000', name: '王小明', birthday: '1990-05-20', joinDate: '2019-03-01', openingPoints: 1200, tierId: 'silver', tags: ['老会员'] }] },
+  },
+  createApiKey: {
+    description: '为 POS / 网店创建订单接口密钥（secret 只在此时显示一次，库里只存其哈希；ratePerMinute 为每分钟请求上限）',
+    example: { action: 'createApiKey', name: '门店 POS', ratePerMinute: 600 },
+  },
+  revokeApiKey: { description: '吊销订单接口密钥：之后用它签名的请求一律 401', example: { action: 'revokeApiKey', keyId: 'ak_0123456789abcdef' } },
+  listApiKeys: { description: '列出订单接口密钥（不含 secret）', example: { action: 'listApiKeys' } },
+  importOrders: {
+    description: '导入历史订单（每次最多 200 单，按 source+orderId 幂等；会员未注册的订单待其绑定手机号或认领后入账；awardPoints 为 true 才发积分；dryRun 只出报告）',
+    example: {
+      action: 'importOrders',
+      batchId: 'orders-20261206-001',
+      source: 'history',
+      awardPoints: false,
+      dryRun: true,
+      orders: [{ orderId: 'A1001', createdAt: '2025-03-08T14:30:00+08:00', member: { externalId: 'C10086' }, amountFen: 5800, lines: [{ sku: 'latte', title: '拿铁', category: 'coffee', quantity: 2, priceFen: 2900 }] }],
+    },
   },
   importCouponCodes: {
     description: '给券模板导入合作方兑换码（模板内唯一，重复的逐个拒绝；发券时每张券原子地分到一个码）',

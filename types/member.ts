@@ -133,6 +133,10 @@ export const MemberEvents = z.discriminatedUnion('action', [
   z
     .object({ action: z.literal('pointsHistory'), offset: z.number().int().min(0).max(100_000).default(0), limit: z.number().int().min(1).max(50).default(20) })
     .strict(),
+  /** 消费记录: the caller's purchases (till, orders API, imported history), newest first */
+  z
+    .object({ action: z.literal('myPurchases'), offset: z.number().int().min(0).max(100_000).default(0), limit: z.number().int().min(1).max(50).default(20) })
+    .strict(),
   z.object({ action: z.literal('getCodeKey') }).strict(),
   z.object({ action: z.literal('requestPhoneCode'), phone: phoneNumber }).strict(),
   z.object({ action: z.literal('bindPhone'), wxCode: z.string().min(1).max(256) }).strict(),
@@ -167,12 +171,38 @@ export const MemberEvents = z.discriminatedUnion('action', [
 ])
 export type MemberEvent = z.infer<typeof MemberEvents>
 
+/** Where a purchase came from, as the member reads it: the till, the orders API (a POS or an online shop), or imported history. */
+export type PurchaseChannel = '门店' | '线上/POS' | '历史订单'
+
+/** 消费记录: one of the member's own purchases (never the serving staff's identity). */
+export interface MyPurchaseView {
+  purchaseId: string
+  /** when it was bought (ISO); for imported history that may be years ago */
+  at: string
+  /** the store's name, else its id (an online shop's orders count for a store named after their source) */
+  storeName: string
+  /** what was paid (after coupons and discounts) */
+  amountFen: number
+  /** the order total before coupons */
+  orderFen: number
+  discountFen: number
+  refundedFen: number
+  status: 'completed' | 'partially_refunded' | 'refunded'
+  pointsEarned: number
+  pointsReversed: number
+  /** title: the line's own, else the product's, else its productId */
+  lines: Array<{ title: string; quantity: number; priceFen: number }>
+  channel: PurchaseChannel
+}
+
 export interface MemberOutputs {
   login: { member: MemberProfile; created: boolean }
   getProfile: { member: MemberProfile }
   updateProfile: { member: MemberProfile }
   getPoints: PointsSummary
   pointsHistory: { items: LedgerItem[]; hasMore: boolean }
+  /** `total`: all of the member's purchases (for paging: more while offset + items < total) */
+  myPurchases: { total: number; items: MyPurchaseView[] }
   /** the per-member code key, delivered to the member's own device once (TOTP-style, works offline) */
   getCodeKey: { memberNo: string; key: string; keyVersion: number; stepSeconds: number; /** the server's clock (ISO), to correct the device's */ serverTime: string }
   /** local/H5 only: a fake SMS; `devCode` is returned only when the function runs on the emulator */

@@ -90,6 +90,8 @@ export const DEFAULT_POINT_RULES: PointRules = {
 export const PurchaseLineSchema = z
   .object({
     productId: z.string().min(1).max(64),
+    /** the product's name when sold, so a purchase reads well after the catalog changes */
+    title: z.string().min(1).max(60).optional(),
     category: z.string().min(1).max(40).optional(),
     quantity: z.number().int().min(1).max(9999),
     priceFen: z.number().int().min(0).max(100_000_000),

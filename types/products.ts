@@ -2,6 +2,12 @@ import { z } from 'zod'
 
 export const productId = z.string().regex(/^[\w-]{1,64}$/, 'productId 为 1–64 位字母数字、_ 或 -')
 
+/** A product's barcode as printed on the pack (EAN-13, UPC, a shop's own code): 4–32 letters or digits. */
+export const barcode = z.string().regex(/^[0-9A-Za-z]{4,32}$/, '条码为 4–32 位字母或数字')
+
+/** What the till scans or types to find a product: its barcode or its productId. */
+export const productCode = z.string().trim().regex(/^[\w-]{1,64}$/, '商品码为 1–64 位字母、数字、_ 或 -')
+
 /** A catalog product (`products`, `_id` = productId): what recommendations are made of. */
 export const ProductInputSchema = z
   .object({
@@ -10,6 +16,8 @@ export const ProductInputSchema = z
     category: z.string().min(1).max(40),
     tags: z.array(z.string().min(1).max(20)).max(10).default([]),
     priceFen: z.number().int().min(0).max(100_000_000),
+    /** scanned at the till (staff.productByCode); one product per barcode */
+    barcode: barcode.optional(),
     imageFileId: z.string().max(512).nullable().default(null),
     onSale: z.boolean().default(true),
     /** a category bought again and again (coffee beans, diapers): recommended again after a purchase */
@@ -18,7 +26,11 @@ export const ProductInputSchema = z
   .strict()
 export type ProductInput = z.infer<typeof ProductInputSchema>
 
-export type Product = Omit<ProductInput, 'productId'> & { _id: string; createdAt: Date; updatedAt: Date }
+/**
+ * A stored product. `placeholder`: created from an order line naming an unknown SKU (off sale, title
+ * and category from the line) until an admin completes it; `sku`: that SKU when it is no valid productId.
+ */
+export type Product = Omit<ProductInput, 'productId'> & { _id: string; placeholder?: true; sku?: string; createdAt: Date; updatedAt: Date }
 
 /** What the client reports (`member.track`): views and clicks, batched. */
 export const TrackEventSchema = z

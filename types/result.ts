@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'COUPON_USED', // a coupon already written off
   'COUPON_EXPIRED', // a coupon past its validity
   'COUPON_NOT_APPLICABLE', // a coupon that cannot be used here: another member's, not yet valid, minimum spend not met, not stackable
+  'IDEMPOTENCY_MISMATCH', // an id (an order's source + orderId, a refundId) already used for different content
+  'RATE_LIMITED', // too many requests in the last minute: wait and send again
   'FAILED_PRECONDITION', // the request is valid but the state does not allow it (e.g. refunding more than was paid)
   'INTERNAL', // a bug or an outage: nothing was half-written
 ] as const

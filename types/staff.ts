@@ -3,7 +3,14 @@ import { MAX_COUPONS_PER_PURCHASE } from '../domain/coupon-math'
 import { couponCode, type CouponView, type WriteOffView } from './coupons'
 import { clientRequestId as requestId, memberNo, phoneNumber } from './member'
 import { PurchaseLineSchema } from './points'
+import { productCode } from './products'
 import { NpsStaffActions, type NpsOutputs } from './nps'
+
+/** At most this many products per tillCatalog answer. */
+export const TILL_CATALOG_MAX = 50
+/** Quick keys: the store's top sellers over this many days, at most QUICK_KEYS of them. */
+export const QUICK_KEY_DAYS = 30
+export const QUICK_KEYS = 12
 
 /** An 18-digit member code: 10-digit member number + 8-digit time-based one-time password. */
 export const memberCode = z.string().regex(/^\d{18}$/, '会员码为 18 位数字')
@@ -20,16 +27,20 @@ export const StaffEvents = z.discriminatedUnion('action', [
       action: z.literal('recordPurchase'),
       requestId,
       member: TillMember,
-      /** the order total before coupons; points are earned on what is paid after them */
+      /**
+       * the order total before coupons; points are earned on what is paid after them. With lines: at
+       * most their total — less is a discount given at the till (改价/优惠), and the lines then count
+       * in the amount's share (points, category spend)
+       */
       amountFen: z.number().int().min(1).max(100_000_000),
       lines: z.array(PurchaseLineSchema).max(200).optional(),
       /** coupons of this member written off with the purchase: one non-stackable coupon, or stackable ones */
       couponCodes: z.array(couponCode).max(MAX_COUPONS_PER_PURCHASE).optional(),
     })
     .strict()
-    .refine(e => !e.lines?.length || e.lines.reduce((s, l) => s + l.priceFen * l.quantity, 0) === e.amountFen, {
-      message: '明细金额合计必须等于消费金额',
-      path: ['lines'],
+    .refine(e => !e.lines?.length || e.amountFen <= e.lines.reduce((s, l) => s + l.priceFen * l.quantity, 0), {
+      message: '消费金额不能高于明细合计',
+      path: ['amountFen'],
     }),
   z
     .object({
@@ -57,6 +68,20 @@ export const StaffEvents = z.discriminatedUnion('action', [
   /** undoes a stand-alone write-off of this store within UNDO_WINDOW_MINUTES (domain/coupon-math.ts); audited */
   z.object({ action: z.literal('undoWriteOff'), writeOffId: z.string().min(1).max(64), reason: z.string().min(2, '请写明撤销原因').max(100) }).strict(),
   ...Object.values(NpsStaffActions),
+  /** the catalog at the till: on-sale products by name (part of the title) or exact productId / barcode, optionally of one category; and the categories */
+  z
+    .object({
+      action: z.literal('tillCatalog'),
+      /** '' or omitted: the first products (of the category) */
+      query: z.string().trim().max(40).optional(),
+      category: z.string().min(1).max(40).optional(),
+      limit: z.number().int().min(1).max(TILL_CATALOG_MAX).default(20),
+    })
+    .strict(),
+  /** the store's most-sold products of the last QUICK_KEY_DAYS days (the catalog's first products before any sale) */
+  z.object({ action: z.literal('tillQuickKeys') }).strict(),
+  /** a scanned or typed code: the on-sale product with this barcode, else with this productId */
+  z.object({ action: z.literal('productByCode'), code: productCode }).strict(),
 ])
 export type StaffEvent = z.infer<typeof StaffEvents>
 
@@ -68,6 +93,15 @@ export interface MemberAtTill {
   tierName: string
   points: number
   availableCoupons: number
+}
+
+/** A product as the till sells it. */
+export interface ProductAtTill {
+  productId: string
+  title: string
+  category: string
+  priceFen: number
+  barcode: string | null
 }
 
 export interface PurchaseView {
@@ -108,6 +142,10 @@ export interface StaffOutputs {
     refundedFen: number
     recent: PurchaseView[]
   }
+  tillCatalog: { products: ProductAtTill[]; categories: string[] }
+  /** `source`: 'sales' — the store's top sellers, most sold first; 'catalog' — no sales yet, the catalog's first products */
+  tillQuickKeys: { products: ProductAtTill[]; source: 'sales' | 'catalog' }
+  productByCode: { product: ProductAtTill }
   followUps: NpsOutputs['followUps']
   closeFollowUp: NpsOutputs['closeFollowUp']
 }

@@ -3,6 +3,7 @@ const pages = [
   'pages/profile/index',
   'pages/code/index',
   'pages/points/index',
+  'pages/purchases/index',
   'pages/phone/index',
   'pages/privacy/index',
   'pages/checkin/index',

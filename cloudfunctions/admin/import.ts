@@ -38,6 +38,7 @@ import { isDeleted, parseMember } from '../shared/members'
 import { findById } from '../shared/query'
 import { loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
 import type { Doc } from '../shared/sdk-types'
+import { creditPendingOrders } from '../shared/orders'
 import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
 
@@ -71,7 +72,7 @@ async function phonesOfExternalIds(ids: string[]): Promise<Map<string, string>> 
   return out
 }
 
-type RowResult = { ok: true; outcome: ImportRowOutcome } | { ok: false; code: ImportRowError['code']; message: string }
+type RowResult = { ok: true; outcome: ImportRowOutcome; claimedBy?: string } | { ok: false; code: ImportRowError['code']; message: string }
 
 /** The live member a phone is bound to, inside the transaction (a deleted member's phone claim is removed with the account). */
 async function boundMemberIn(t: Parameters<Parameters<typeof transact>[0]>[0], phone: string) {
@@ -113,12 +114,12 @@ async function importRow(row: MemberImportRow, batchId: string, ctx: CallContext
     } else if (Object.keys(patch).length) {
       await t.collection('member_imports').doc(row.phone).update({ data: patch })
     }
-    return { ok: true, outcome: decision.outcome }
+    return { ok: true, outcome: decision.outcome, ...(decision.claimNow && member ? { claimedBy: member._id } : {}) }
   })
 }
 
 /** Runs `fn` over `items` with at most `n` at a time until the time budget is spent; answers how many were not started. */
-async function eachWithin<T>(items: T[], n: number, budgetMs: number, fn: (item: T) => Promise<void>): Promise<number> {
+export async function eachWithin<T>(items: T[], n: number, budgetMs: number, fn: (item: T) => Promise<void>): Promise<number> {
   const started = Date.now()
   let next = 0
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
@@ -179,6 +180,10 @@ export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'im
           const result = await importRow(row, event.batchId, ctx, { expiryMonths: pointRules.expiryMonths, ladder })
           if (result.ok) results[index] = result
           else fail(index, row.externalId, result.code, result.message)
+          // the claimed member's orders waiting for this phone or external id (the daily sweep retries a failure)
+          if (result.ok && result.claimedBy) {
+            await creditPendingOrders(result.claimedBy, [`phone:${row.phone}`, `ext:${row.externalId}`], ctx.now, 2_000).catch(err => console.error('[admin] importMembers: pending orders of row', index, err))
+          }
         } catch (err) {
           // contention beyond the retries, or an outage: this row only; the batch can be sent again
           if (!(err instanceof AppError)) console.error('[admin] importMembers: row', index, 'failed', err)

@@ -21,6 +21,7 @@ import { adminCampaignActions } from './campaigns'
 import { adminNpsActions } from './nps'
 import { adminCouponActions } from './coupons'
 import { adminImportActions } from './import'
+import { adminOrderActions, orderDailyJobs } from './orders'
 import { adminProductActions } from './products'
 import { adminReminderActions } from './reminders'
 import { adminReportActions } from './report'
@@ -57,6 +58,7 @@ async function eachLimited<T>(items: T[], n: number, fn: (item: T) => Promise<vo
 }
 
 const actions: Actions<AdminEvent> = {
+  ...adminOrderActions,
   ...adminCouponActions,
   ...adminTierActions,
   ...adminSegmentActions,
@@ -249,9 +251,12 @@ const actions: Actions<AdminEvent> = {
    */
   async dailyJobs(_event, ctx) {
     await requireAdmin(ctx)
+    const started = Date.now()
     const points = await actions.expirePoints({ action: 'expirePoints', dryRun: false }, ctx)
     const coupons = await actions.expireCoupons({ action: 'expireCoupons', dryRun: false }, ctx)
-    return { expirePoints: points, expireCoupons: coupons }
+    // what is left of the 20 s timeout, less a margin
+    const orders = await orderDailyJobs(ctx.now, Math.max(0, 17_000 - (Date.now() - started)))
+    return { expirePoints: points, expireCoupons: coupons, orders }
   },
 }
 

@@ -17,7 +17,8 @@ import { wholeFields } from '../shared/activity'
 import { auditIn } from '../shared/audit'
 import { cloud, db, _ } from '../shared/cloud'
 import { defineFunction, requireUser } from '../shared/handler'
-import { deletedError, isDeleted, ledgerOf, loadMember, members, parseMember, toLedgerItem } from '../shared/members'
+import { deletedError, isDeleted, ledgerOf, loadMember, memberById, members, parseMember, toLedgerItem } from '../shared/members'
+import { creditPendingOrders, pendingKeysOf } from '../shared/orders'
 import { findById, readAll } from '../shared/query'
 import type { Doc, Transaction } from '../shared/sdk-types'
 import { getInTransaction, isDuplicateKey, transact } from '../shared/transaction'
@@ -30,6 +31,7 @@ import { recommendActions } from './recommend'
 import { reminderActions } from './reminders'
 import { npsActions } from './nps'
 import { trackActions } from './track'
+import { purchaseActions } from './purchases'
 
 const phoneCodes = db.collection('phone_codes')
 
@@ -79,6 +81,21 @@ async function bindPhoneTo(openid: string, phone: string, now: Date, consumeSmsC
 }
 
 /**
+ * After a binding commits: orders a POS, a shop or a history import sent for this phone (or for the
+ * external id of the import just claimed) before the member existed are credited now, within a time
+ * budget (the daily sweep credits what is left). A failure there never fails the binding.
+ */
+async function withPendingOrders(member: Member, now: Date): Promise<Member> {
+  try {
+    const { credited } = await creditPendingOrders(member._id, await pendingKeysOf(member), now)
+    return credited ? ((await memberById(member._id)) ?? member) : member
+  } catch (err) {
+    console.error('[member] pending orders not credited at binding (the daily sweep retries)', err)
+    return member
+  }
+}
+
+/**
  * A member imported by the brand (admin.importMembers) with this phone and not yet claimed: the
  * binding member takes over the imported profile and opening balance, in the binding transaction.
  * The import record turns `claimed` here, so two parallel binds (or a retry) credit it once; the
@@ -106,6 +123,7 @@ export const main = defineFunction(MemberEvents, {
   ...reminderActions,
   ...recommendActions,
   ...npsActions,
+  ...purchaseActions,
 
   async login(event, ctx) {
     const openid = requireUser(ctx)
@@ -228,7 +246,7 @@ export const main = defineFunction(MemberEvents, {
     if (!phone || (country && country !== '86') || !phoneNumber.safeParse(phone).success) {
       throw new AppError('FAILED_PRECONDITION', '目前仅支持中国大陆手机号')
     }
-    return { member: toProfile(await bindPhoneTo(openid, phone, ctx.now, false)) }
+    return { member: toProfile(await withPendingOrders(await bindPhoneTo(openid, phone, ctx.now, false), ctx.now)) }
   },
 
   async bindPhoneBySms(event, ctx) {
@@ -242,7 +260,7 @@ export const main = defineFunction(MemberEvents, {
     if (!stats.updated) throw invalid()
     const stored = await findById<{ codeHash: string; phone: string }>(phoneCodes, openid)
     if (!stored || stored.phone !== event.phone || stored.codeHash !== codeHash(openid, event.phone, event.smsCode)) throw invalid()
-    return { member: toProfile(await bindPhoneTo(openid, event.phone, ctx.now, true)) }
+    return { member: toProfile(await withPendingOrders(await bindPhoneTo(openid, event.phone, ctx.now, true), ctx.now)) }
   },
 
   async exportMyData(_event, ctx) {

@@ -9,10 +9,12 @@ import type { CouponChannel, CouponDoc, CouponTemplate } from '../../types/coupo
 import { codePoolId, type CouponCodeDoc, type CouponCodePoolDoc } from '../../types/import'
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
-import { couponFromTemplate, inAudience, templateOver } from '../../domain/coupons'
+import { applyCoupons, couponFromTemplate, inAudience, templateOver } from '../../domain/coupons'
 import { db, _ } from './cloud'
 import type { Transaction } from './sdk-types'
 import { segmentRule } from './segments'
+import { auditIn } from './audit'
+import { readAll } from './query'
 import { getInTransaction } from './transaction'
 
 export const templates = db.collection<CouponTemplate>('coupon_templates')
@@ -81,3 +83,74 @@ export function couponsInState(memberId: string, state: 'available' | 'used' | '
   if (state === 'used') return coupons.where({ memberId, status: 'used' }).orderBy('usedAt', 'desc')
   return coupons.where(_.or([{ memberId, status: 'expired' }, { memberId, status: 'available', validUntil: _.lte(now) }])).orderBy('validUntil', 'desc')
 }
+
+export interface WriteOffDoc {
+  _id: string
+  requestId: string | null
+  couponId: string
+  code: string
+  name: string
+  memberId: string
+  memberNo: string
+  staffOpenid: string
+  storeId: string
+  purchaseId: string | null
+  orderFen: number | null
+  discountFen: number
+  at: Date
+  undone: { at: Date; by: string; reason: string } | null
+}
+
+/** The member's coupons with these codes (outside the transaction; they are re-read inside it). */
+export async function couponsByCode(memberId: string, codes: string[]): Promise<CouponDoc[]> {
+  if (!codes.length) return []
+  const found = await readAll(coupons.where({ memberId, code: _.in(codes) }).orderBy('_id', 'asc'))
+  return codes.map(code => {
+    const coupon = found.find(c => c.code === code)
+    // another member's code is "not this member's coupon": codes of others are never confirmed
+    if (!coupon) throw new AppError('COUPON_NOT_APPLICABLE', `券 ${code} 不属于该会员或不存在`)
+    return coupon
+  })
+}
+
+/**
+ * Inside the caller's transaction: re-reads the coupons, checks them against the order (see
+ * domain/coupons.ts) and marks them used with one write-off row each. Returns the discount.
+ */
+export async function writeOffIn(
+  t: Transaction,
+  args: { couponIds: string[]; memberId: string; staff: { _id: string; storeId: string }; orderFen: number | null; purchaseId: string | null; requestId: string | null; now: Date; writeOffIdOf: (couponId: string) => string },
+): Promise<{ discountFen: number; paidFen: number; rows: WriteOffDoc[] }> {
+  const fresh: CouponDoc[] = []
+  for (const id of args.couponIds) {
+    const c = await getInTransaction<CouponDoc>(t, 'coupons', id)
+    if (!c) throw new AppError('COUPON_NOT_APPLICABLE', '券不存在')
+    fresh.push(c)
+  }
+  const { discounts, discountFen, paidFen } = applyCoupons(fresh, args.memberId, args.orderFen, args.now)
+  const rows: WriteOffDoc[] = []
+  for (const [i, c] of fresh.entries()) {
+    const row: WriteOffDoc = {
+      _id: args.writeOffIdOf(c._id),
+      requestId: args.requestId,
+      couponId: c._id,
+      code: c.code,
+      name: c.name,
+      memberId: c.memberId,
+      memberNo: c.memberNo,
+      staffOpenid: args.staff._id,
+      storeId: args.staff.storeId,
+      purchaseId: args.purchaseId,
+      orderFen: args.orderFen,
+      discountFen: discounts[i],
+      at: args.now,
+      undone: null,
+    }
+    await t.collection('coupons').doc(c._id).update({ data: { status: 'used', usedAt: args.now, writeOffId: row._id } })
+    await t.collection('coupon_writeoffs').add({ data: row })
+    await auditIn(t, { actor: args.staff._id, action: 'writeOffCoupon', target: c._id, before: { status: 'available' }, after: { status: 'used', writeOffId: row._id, purchaseId: args.purchaseId, discountFen: discounts[i] }, storeId: args.staff.storeId, at: args.now })
+    rows.push(row)
+  }
+  return { discountFen, paidFen, rows }
+}
+

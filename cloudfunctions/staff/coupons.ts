@@ -7,33 +7,15 @@ import type { CouponDoc, WriteOffView } from '../../types/coupons'
 import { AppError } from '../../types/result'
 import type { StaffEvent } from '../../types/staff'
 import { UNDO_WINDOW_MINUTES } from '../../domain/coupon-math'
-import { applyCoupons, toCouponView } from '../../domain/coupons'
+import { toCouponView } from '../../domain/coupons'
 import { auditIn } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
-import { coupons } from '../shared/coupons'
+import { couponsByCode, writeOffIn, type WriteOffDoc } from '../shared/coupons'
 import type { Actions } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { findById, readAll } from '../shared/query'
-import type { Transaction } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
-import { atTill, memberAtTillRef, requireStaff, tillCoupons, type StaffRow } from './till'
-
-export interface WriteOffDoc {
-  _id: string
-  requestId: string | null
-  couponId: string
-  code: string
-  name: string
-  memberId: string
-  memberNo: string
-  staffOpenid: string
-  storeId: string
-  purchaseId: string | null
-  orderFen: number | null
-  discountFen: number
-  at: Date
-  undone: { at: Date; by: string; reason: string } | null
-}
+import { atTill, memberAtTillRef, requireStaff, tillCoupons } from './till'
 
 const writeOffs = db.collection<WriteOffDoc>('coupon_writeoffs')
 
@@ -51,59 +33,6 @@ function writeOffView(w: WriteOffDoc): WriteOffView {
     at: new Date(w.at).toISOString(),
     undone: w.undone ? { at: new Date(w.undone.at).toISOString(), reason: w.undone.reason } : null,
   }
-}
-
-/** The member's coupons with these codes (outside the transaction; they are re-read inside it). */
-export async function couponsByCode(memberId: string, codes: string[]): Promise<CouponDoc[]> {
-  if (!codes.length) return []
-  const found = await readAll(coupons.where({ memberId, code: _.in(codes) }).orderBy('_id', 'asc'))
-  return codes.map(code => {
-    const coupon = found.find(c => c.code === code)
-    // another member's code is "not this member's coupon": codes of others are never confirmed
-    if (!coupon) throw new AppError('COUPON_NOT_APPLICABLE', `券 ${code} 不属于该会员或不存在`)
-    return coupon
-  })
-}
-
-/**
- * Inside the caller's transaction: re-reads the coupons, checks them against the order (see
- * domain/coupons.ts) and marks them used with one write-off row each. Returns the discount.
- */
-export async function writeOffIn(
-  t: Transaction,
-  args: { couponIds: string[]; memberId: string; staff: StaffRow; orderFen: number | null; purchaseId: string | null; requestId: string | null; now: Date; writeOffIdOf: (couponId: string) => string },
-): Promise<{ discountFen: number; paidFen: number; rows: WriteOffDoc[] }> {
-  const fresh: CouponDoc[] = []
-  for (const id of args.couponIds) {
-    const c = await getInTransaction<CouponDoc>(t, 'coupons', id)
-    if (!c) throw new AppError('COUPON_NOT_APPLICABLE', '券不存在')
-    fresh.push(c)
-  }
-  const { discounts, discountFen, paidFen } = applyCoupons(fresh, args.memberId, args.orderFen, args.now)
-  const rows: WriteOffDoc[] = []
-  for (const [i, c] of fresh.entries()) {
-    const row: WriteOffDoc = {
-      _id: args.writeOffIdOf(c._id),
-      requestId: args.requestId,
-      couponId: c._id,
-      code: c.code,
-      name: c.name,
-      memberId: c.memberId,
-      memberNo: c.memberNo,
-      staffOpenid: args.staff._id,
-      storeId: args.staff.storeId,
-      purchaseId: args.purchaseId,
-      orderFen: args.orderFen,
-      discountFen: discounts[i],
-      at: args.now,
-      undone: null,
-    }
-    await t.collection('coupons').doc(c._id).update({ data: { status: 'used', usedAt: args.now, writeOffId: row._id } })
-    await t.collection('coupon_writeoffs').add({ data: row })
-    await auditIn(t, { actor: args.staff._id, action: 'writeOffCoupon', target: c._id, before: { status: 'available' }, after: { status: 'used', writeOffId: row._id, purchaseId: args.purchaseId, discountFen: discounts[i] }, storeId: args.staff.storeId, at: args.now })
-    rows.push(row)
-  }
-  return { discountFen, paidFen, rows }
 }
 
 type WriteOffEvent = Extract<StaffEvent, { action: 'writeOffCoupon' }>

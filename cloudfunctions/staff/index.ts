@@ -3,14 +3,9 @@
  * the caller's OPENID is an active row in `staff`; the store comes from that row, never the event.
  */
 import type { Member } from '../../types/member'
-import type { PurchaseLine } from '../../types/points'
 import { AppError } from '../../types/result'
-import { StaffEvents, type PurchaseView, type StaffEvent } from '../../types/staff'
+import { StaffEvents, type StaffEvent } from '../../types/staff'
 import { maskPhone } from '../../domain/member'
-import { afterPurchase, afterRefund } from '../../domain/activity'
-import { purchasePoints } from '../../domain/point-rules'
-import { tierMultiplier } from '../../domain/tiers'
-import { earnPoints, pointsToReverse, reversePoints } from '../../domain/points'
 import { shanghaiDay, shanghaiDayStart } from '../../domain/time'
 import { audit, auditIn } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
@@ -19,77 +14,14 @@ import { derivedId } from '../shared/ids'
 import { isDeleted, memberById, memberByNo, parseMember } from '../shared/members'
 import { findById } from '../shared/query'
 import { LIFECYCLE, loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
-import { wholeFields, writeAnalytics } from '../shared/activity'
-import { rewardFirstPurchase } from '../shared/referrals'
 import type { Doc } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
-import { applyWalletChange } from '../shared/wallet'
-import { couponsByCode, staffCouponActions, writeOffIn } from './coupons'
+import { staffCouponActions } from './coupons'
+import { couponsByCode, writeOffIn } from '../shared/coupons'
+import { creditPurchaseIn, purchases, purchaseView, refundPurchaseIn, refunds, type PurchaseDoc, type RefundDoc } from '../shared/purchases'
 import { atTill, memberForCode, requireStaff } from './till'
 import { staffNpsActions } from './nps'
-
-interface PurchaseDoc {
-  _id: string
-  requestId: string
-  storeId: string
-  staffOpenid: string
-  memberId: string
-  memberNo: string
-  /** what was paid, after coupons: points and refunds are based on it */
-  amountFen: number
-  /** the order total before coupons (absent on purchases recorded before coupons existed) */
-  orderFen?: number
-  discountFen?: number
-  couponCodes?: string[]
-  lines: PurchaseLine[]
-  pointsEarned: number
-  batchId: string | null
-  refundedFen: number
-  pointsReversed: number
-  pointsShortfall: number
-  status: PurchaseView['status']
-  balanceAfter: number
-  createdAt: Date
-  updatedAt: Date
-}
-
-interface RefundDoc {
-  _id: string
-  requestId: string
-  purchaseId: string
-  storeId: string
-  staffOpenid: string
-  memberId: string
-  memberNo: string
-  amountFen: number
-  pointsReversed: number
-  shortfall: number
-  reason: string | null
-  balanceAfter: number
-  /** the purchase as this refund left it: a replay answers exactly what the first call did */
-  purchaseAfter: PurchaseView
-  createdAt: Date
-}
-
-const purchases = db.collection<PurchaseDoc>('purchases')
-const refunds = db.collection<RefundDoc>('refunds')
-
-function purchaseView(p: PurchaseDoc): PurchaseView {
-  return {
-    purchaseId: p._id,
-    memberNo: p.memberNo,
-    storeId: p.storeId,
-    amountFen: p.amountFen,
-    orderFen: p.orderFen ?? p.amountFen,
-    discountFen: p.discountFen ?? 0,
-    couponCodes: p.couponCodes ?? [],
-    refundedFen: p.refundedFen,
-    pointsEarned: p.pointsEarned,
-    pointsReversed: p.pointsReversed,
-    status: p.status,
-    createdAt: new Date(p.createdAt).toISOString(),
-  }
-}
+import { staffCatalogActions } from './catalog'
 
 type PurchaseEvent = Extract<StaffEvent, { action: 'recordPurchase' }>
 
@@ -110,7 +42,8 @@ const memberNoOf = (m: PurchaseEvent['member']) => ('code' in m ? m.code.slice(0
 /** The first call's answer again; a requestId reused for a different purchase is refused. */
 function purchaseReplay(p: PurchaseDoc, event: PurchaseEvent) {
   const sameCoupons = (p.couponCodes ?? []).join() === (event.couponCodes ?? []).join()
-  if ((p.orderFen ?? p.amountFen) !== event.amountFen || p.memberNo !== memberNoOf(event.member) || !sameCoupons) {
+  const sameLines = JSON.stringify(p.lines ?? []) === JSON.stringify(event.lines ?? [])
+  if ((p.orderFen ?? p.amountFen) !== event.amountFen || p.memberNo !== memberNoOf(event.member) || !sameCoupons || !sameLines) {
     throw new AppError('FAILED_PRECONDITION', 'requestId 已用于另一笔消费，请换一个 requestId')
   }
   return { purchase: purchaseView(p), pointsEarned: p.pointsEarned, balance: p.balanceAfter, replayed: true }
@@ -126,6 +59,7 @@ function refundReplay(r: RefundDoc, event: RefundEvent) {
 export const main = defineFunction(StaffEvents, {
   ...staffCouponActions,
   ...staffNpsActions,
+  ...staffCatalogActions,
 
   async me(_event, ctx) {
     const staff = await requireStaff(ctx)
@@ -183,59 +117,38 @@ export const main = defineFunction(StaffEvents, {
       const doc = await getInTransaction<Doc>(t, 'members', member._id)
       const fresh = doc ? parseMember(doc) : null
       if (!fresh || isDeleted(fresh)) throw new AppError('NOT_FOUND', '会员不存在')
-      const { discountFen, paidFen } = couponIds.length
+      const { discountFen } = couponIds.length
         ? await writeOffIn(t, { couponIds, memberId: fresh._id, staff, orderFen: event.amountFen, purchaseId, requestId: event.requestId, now: ctx.now, writeOffIdOf: id => derivedId('wo', purchaseId, id) })
-        : { discountFen: 0, paidFen: event.amountFen }
-      // points on what was paid (the order's points in the paid share), at the tier held before this purchase
-      const fullPoints = purchasePoints({ amountFen: event.amountFen, storeId: staff.storeId, lines: event.lines }, rules, ctx.now, tierMultiplier(ladder, fresh.tier, ctx.now))
-      const points = discountFen ? Math.floor((fullPoints * paidFen) / event.amountFen) : fullPoints
-      // an invitee's first purchase rewards both sides (the invitee's points join this change)
-      const referral = fresh.firstPurchaseAt ? null : await rewardFirstPurchase(t, fresh, purchaseId, ctx.now)
-      const earned = earnPoints(fresh, points, { now: ctx.now, expiryMonths: rules.expiryMonths, source: { type: 'purchase', id: purchaseId }, batchId: purchaseId })
-      const change = referral ? referral.addInviteeReward(earned) : earned
-      if (change.entries.length) await applyWalletChange(t, fresh, change, { now: ctx.now, operator: staff._id })
-      const { patch, upgradedTo } = afterPurchase(fresh, { paidFen, orderFen: event.amountFen, lines: event.lines, usedCoupon: couponIds.length > 0 }, ladder, lifecycle, ctx.now)
-      await writeAnalytics(t, fresh, patch, upgradedTo, ctx.now)
-      const purchase: PurchaseDoc = {
-        _id: purchaseId,
+        : { discountFen: 0 }
+      const { purchase, pointsEarned: points, balance, upgradedTo } = await creditPurchaseIn(t, {
+        purchaseId,
         requestId: event.requestId,
         storeId: staff.storeId,
-        staffOpenid: staff._id,
-        memberId: fresh._id,
-        memberNo: fresh.memberNo,
-        amountFen: paidFen,
+        actor: staff._id,
+        member: fresh,
         orderFen: event.amountFen,
         discountFen,
         couponCodes: event.couponCodes ?? [],
         lines: event.lines ?? [],
-        pointsEarned: points,
-        batchId: points > 0 ? purchaseId : null,
-        refundedFen: 0,
-        pointsReversed: 0,
-        pointsShortfall: 0,
-        status: 'completed',
-        balanceAfter: change.wallet.points,
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
-      }
-      await t.collection('purchases').add({ data: purchase })
+        at: ctx.now,
+        now: ctx.now,
+        rules: { points: rules, ladder, lifecycle },
+        awardPoints: true,
+        history: false,
+      })
       await auditIn(t, {
         actor: staff._id,
         action: 'recordPurchase',
         target: purchaseId,
-        after: { memberNo: fresh.memberNo, orderFen: event.amountFen, discountFen, amountFen: paidFen, pointsEarned: points, via: codeUse ? 'code' : 'memberNo' },
+        after: { memberNo: fresh.memberNo, orderFen: event.amountFen, discountFen, amountFen: purchase.amountFen, pointsEarned: points, via: codeUse ? 'code' : 'memberNo' },
         storeId: staff.storeId,
         at: ctx.now,
       })
-      return { purchase: purchaseView(purchase), pointsEarned: points, balance: change.wallet.points, replayed: false, ...(upgradedTo ? { upgradedTo: { tierId: upgradedTo.tierId, name: upgradedTo.name } } : {}) }
+      return { purchase: purchaseView(purchase), pointsEarned: points, balance, replayed: false, ...(upgradedTo ? { upgradedTo: { tierId: upgradedTo.tierId, name: upgradedTo.name } } : {}) }
     })
   },
 
-  /**
-   * Full or partial refund, idempotent per (staff, requestId), only in the purchase's own store.
-   * Points: see domain/points.ts (exactly what the refunded share earned; never below zero, the
-   * shortfall is recorded on the ledger row, the refund and the purchase).
-   */
+  /** Full or partial refund (shared/purchases.ts), idempotent per (staff, requestId), only in the purchase's own store. */
   async refundPurchase(event, ctx) {
     const staff = await requireStaff(ctx)
     const refundId = derivedId('ref', staff._id, event.requestId)
@@ -245,70 +158,19 @@ export const main = defineFunction(StaffEvents, {
     return transact(async t => {
       const raced = await getInTransaction<RefundDoc>(t, 'refunds', refundId)
       if (raced) return refundReplay(raced, event)
-      const p = await getInTransaction<PurchaseDoc>(t, 'purchases', event.purchaseId)
-      if (!p) throw new AppError('NOT_FOUND', `消费记录不存在：${event.purchaseId}`)
-      if (p.storeId !== staff.storeId) throw new AppError('PERMISSION_DENIED', '只能退本门店的消费')
-      const left = p.amountFen - p.refundedFen
-      if (left <= 0) throw new AppError('FAILED_PRECONDITION', '该笔消费已全额退款')
-      const amount = event.amountFen ?? left
-      if (amount > left) throw new AppError('FAILED_PRECONDITION', `退款金额超出可退金额：最多可退 ${left} 分`)
-      const refundedAfter = p.refundedFen + amount
-      const due = pointsToReverse(p, refundedAfter)
-
-      const doc = await getInTransaction<Doc>(t, 'members', p.memberId)
-      if (!doc) throw new AppError('INTERNAL', '消费记录对应的会员不存在')
-      const member = parseMember(doc)
-      const change = reversePoints(member, due, {
-        now: ctx.now,
-        batchId: p.batchId ?? p._id,
-        source: { type: 'refund', id: refundId },
-        ...(event.reason ? { reason: event.reason } : {}),
-      })
-      if (change.entries.length) await applyWalletChange(t, member, change, { now: ctx.now, operator: staff._id })
-      const { rules: ladder } = await loadRules(TIER_LADDER)
-      await t.collection('members').doc(member._id).update({ data: wholeFields(afterRefund(member, amount, new Date(p.createdAt), ladder, ctx.now)) })
-
-      const status: PurchaseView['status'] = refundedAfter >= p.amountFen ? 'refunded' : 'partially_refunded'
-      // pointsReversed counts what the refunds were due to take back, shortfall included, so a later
-      // refund never tries to collect an earlier shortfall
-      const updated: PurchaseDoc = {
-        ...p,
-        refundedFen: refundedAfter,
-        pointsReversed: p.pointsReversed + due,
-        pointsShortfall: (p.pointsShortfall ?? 0) + change.shortfall,
-        status,
-        updatedAt: ctx.now,
-      }
-      await t.collection('purchases').doc(p._id).update({
-        data: { refundedFen: updated.refundedFen, pointsReversed: updated.pointsReversed, pointsShortfall: updated.pointsShortfall, status, updatedAt: ctx.now },
-      })
-      const refund: RefundDoc = {
-        _id: refundId,
+      const { refund } = await refundPurchaseIn(t, {
+        refundId,
         requestId: event.requestId,
-        purchaseId: p._id,
-        storeId: p.storeId,
-        staffOpenid: staff._id,
-        memberId: p.memberId,
-        memberNo: p.memberNo,
-        amountFen: amount,
-        pointsReversed: change.reversed,
-        shortfall: change.shortfall,
+        purchaseId: event.purchaseId,
+        ...(event.amountFen !== undefined ? { amountFen: event.amountFen } : {}),
         reason: event.reason ?? null,
-        balanceAfter: change.wallet.points,
-        purchaseAfter: purchaseView(updated),
-        createdAt: ctx.now,
-      }
-      await t.collection('refunds').add({ data: refund })
-      await auditIn(t, {
         actor: staff._id,
-        action: 'refundPurchase',
-        target: p._id,
-        before: { refundedFen: p.refundedFen, pointsReversed: p.pointsReversed, status: p.status },
-        after: { refundedFen: updated.refundedFen, pointsReversed: updated.pointsReversed, status, refundId, amountFen: amount, shortfall: change.shortfall },
-        storeId: staff.storeId,
-        at: ctx.now,
+        mayRefund: p => {
+          if (p.storeId !== staff.storeId) throw new AppError('PERMISSION_DENIED', '只能退本门店的消费')
+        },
+        now: ctx.now,
       })
-      return { purchase: refund.purchaseAfter, pointsReversed: change.reversed, shortfall: change.shortfall, balance: change.wallet.points, replayed: false }
+      return { purchase: refund.purchaseAfter, pointsReversed: refund.pointsReversed, shortfall: refund.shortfall, balance: refund.balanceAfter, replayed: false }
     })
   },
 

@@ -119,17 +119,25 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
   }
 }
 
+/** The member-code key and the orders API's master secret for API keys. */
+const LOCAL_SECRETS = ['MEMBER_CODE_SECRET', 'ORDERS_KEY_SECRET']
+
 /**
  * Secrets a function reads from its environment (set in the CloudBase console in production).
  * Locally they are generated once per data dir, so they are never in the repo.
  */
 function localSecrets(dataDir: string): Record<string, string> {
   const file = path.join(dataDir, 'functions', 'secrets.json')
-  if (!fs.existsSync(file)) {
+  const stored: Record<string, string> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}
+  const missing = LOCAL_SECRETS.filter(name => !(name in stored))
+  if (missing.length) {
+    // a data dir from before a secret existed gets it added; the ones it has stay as they are (an empty
+    // value stays empty: a deliberately missing secret, as in a misconfigured deployment)
+    for (const name of missing) stored[name] = randomBytes(32).toString('hex')
     fs.mkdirSync(path.dirname(file), { recursive: true })
-    fs.writeFileSync(file, JSON.stringify({ MEMBER_CODE_SECRET: randomBytes(32).toString('hex') }, null, 2), { mode: 0o600 })
+    fs.writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 })
   }
-  return JSON.parse(fs.readFileSync(file, 'utf8'))
+  return stored
 }
 
 function startTimers(functionsDir: string, invoke: (name: string, event: unknown, caller: Caller) => Promise<InvokeOutcome>): () => void {

@@ -1,5 +1,5 @@
 import type { callFunction } from '../../client/src/services/cloud'
-import type { MemberAtTill, PurchaseView, StaffOutputs } from '../../types/staff'
+import type { MemberAtTill, ProductAtTill, PurchaseView, StaffOutputs } from '../../types/staff'
 import type { CouponView, WriteOffView } from '../../types/coupons'
 import type { Fail, Result } from '../../types/result'
 
@@ -110,4 +110,15 @@ export function writeOffView(overrides: Partial<WriteOffView> = {}): WriteOffVie
     undone: null,
     ...overrides,
   }
+}
+
+/** A product at the till: by default 拿铁 ￥32.00 with a barcode. */
+export function productAtTill(overrides: Partial<ProductAtTill> = {}): ProductAtTill {
+  return { productId: 'p-latte', title: '拿铁', category: '咖啡', priceFen: 3200, barcode: '6901234567014', ...overrides }
+}
+
+/** The purchase page's catalog calls for a store without products (the amount-only till). */
+export const emptyCatalog: Handlers = {
+  'staff.tillQuickKeys': { ok: true, data: { products: [], source: 'catalog' } },
+  'staff.tillCatalog': { ok: true, data: { products: [], categories: [] } },
 }

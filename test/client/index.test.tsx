@@ -164,13 +164,16 @@ describe('会员首页', () => {
     expect(document.getElementById('member-expiring')).toBeNull()
   })
 
-  it('offers 会员码 and 积分明细', async () => {
+  it('offers 会员码, 积分明细 and 消费记录', async () => {
     backend()
     render(<IndexPage />)
     fireEvent.click(await screen.findByText('会员码'))
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/code/index' })
     fireEvent.click(document.getElementById('points-history-entry')!)
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/points/index' })
+    expect(document.getElementById('purchases-entry')).toHaveTextContent('消费记录')
+    fireEvent.click(document.getElementById('purchases-entry')!)
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/purchases/index' })
   })
 
   it('shows 店员工作台 only when staff.me answers (a consumer gets PERMISSION_DENIED and sees no entry)', async () => {

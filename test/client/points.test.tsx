@@ -1,5 +1,5 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
-import { triggerReachBottom } from './doubles/taro'
+import Taro, { triggerReachBottom } from './doubles/taro'
 import { callFunction } from '../../client/src/services/cloud'
 import PointsPage from '../../client/src/pages/points/index'
 import { deferred, ok } from './fixtures'
@@ -124,6 +124,20 @@ describe('积分明细', () => {
     routeCalls(call, { 'member.pointsHistory': ok({ items: [], hasMore: false }) })
     render(<PointsPage />)
     expect(await screen.findByText('还没有积分记录，消费即可获得积分')).toHaveAttribute('id', 'points-empty')
+  })
+
+  it('links to 消费记录, with rows and without (history imported without points has no ledger rows)', async () => {
+    routeCalls(call, { 'member.pointsHistory': ok({ items: [], hasMore: false }) })
+    const { unmount } = render(<PointsPage />)
+    await screen.findByText('还没有积分记录，消费即可获得积分')
+    fireEvent.click(document.getElementById('points-purchases-entry')!)
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/purchases/index' })
+    unmount()
+
+    ledger(3)
+    render(<PointsPage />)
+    await waitFor(() => expect(rows()).toHaveLength(3))
+    expect(document.getElementById('points-purchases-entry')).toHaveTextContent('消费记录')
   })
 
   it('shows a load error with retry', async () => {

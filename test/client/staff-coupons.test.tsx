@@ -8,7 +8,7 @@ import TodayPage from '../../client/src/staff/today/index'
 import CouponWriteOffPage from '../../client/src/staff/coupons/index'
 import { till } from '../../client/src/staff/till'
 import { ok } from './fixtures'
-import { couponView, denied, eventsFor, failure, purchaseView, routeCalls, staffMe, tillMember, writeOffView, type Handlers } from './backend'
+import { couponView, denied, eventsFor, failure, purchaseView, routeCalls, staffMe, tillMember, emptyCatalog, writeOffView, type Handlers } from './backend'
 import { UNDO_WINDOW_MINUTES } from '../../domain/coupon-math'
 import type { StaffOutputs } from '../../types/staff'
 import type { CouponView } from '../../types/coupons'
@@ -58,6 +58,8 @@ function backend(more: Handlers = {}, coupons: CouponView[] = ALL) {
     'staff.writeOffCoupon': e => ok({ writeOff: writeOffView({ code: String(e.couponCode), orderFen: (e.orderFen as number) ?? null }), replayed: false }),
     'staff.undoWriteOff': e =>
       ok({ writeOff: writeOffView({ undone: { at: new Date().toISOString(), reason: String(e.reason) } }), coupon: CASH }),
+    // the purchase page's product picker: a store without products
+    ...emptyCatalog,
     ...more,
   })
 }

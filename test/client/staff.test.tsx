@@ -7,7 +7,7 @@ import ResultPage from '../../client/src/staff/result/index'
 import TodayPage from '../../client/src/staff/today/index'
 import { till } from '../../client/src/staff/till'
 import { deferred, ok } from './fixtures'
-import { denied, eventsFor, failure, purchaseView, routeCalls, staffMe, tillMember, type Handlers } from './backend'
+import { denied, eventsFor, failure, purchaseView, routeCalls, staffMe, tillMember, emptyCatalog, type Handlers } from './backend'
 import type { StaffOutputs } from '../../types/staff'
 import type { Result } from '../../types/result'
 
@@ -29,6 +29,8 @@ function backend(more: Handlers = {}) {
     'staff.recordPurchase': e => ok(purchased({ purchase: purchaseView({ amountFen: Number(e.amountFen) }) })),
     // the purchase page lists the member's coupons (staff-coupons.test.tsx covers using them)
     'staff.memberCoupons': ok({ member: tillMember(), coupons: [] }),
+    // the purchase page's product picker: a store without products
+    ...emptyCatalog,
     ...more,
   })
 }

@@ -1,11 +1,12 @@
 /**
  * The loyalty loop in a real browser on the H5 build: a member shows the code, the cashier types it
- * at the till, records a purchase, and the member's home page shows the new balance.
+ * at the till, records a purchase, and the member's home page shows the new balance; 消费记录 (from
+ * 积分明细) lists the purchase.
  */
 import type { Browser, Page } from 'playwright-core'
 import type { RunningEmulator } from '../helpers/emulator'
 import { screenshot } from '../helpers/browser'
-import { signInAs as signInAsOn, visible as visibleOn, startDemoBrowser, stopDemoBrowser } from './support'
+import { signInAs as signInAsOn, visible as visibleOn, startDemoBrowser, stopDemoBrowser, UI_TIMEOUT } from './support'
 
 let emu: RunningEmulator
 let browser: Browser
@@ -46,4 +47,17 @@ test('scan → purchase → points visible on the member’s home page', async (
   await signInAs('o_demo_member_2')
   await page.locator('#member-points', { hasText: String(before + 128) }).first().waitFor({ timeout: 20_000 })
   await screenshot(page, '13-member-after-purchase')
+})
+
+test('the purchase shows in 消费记录, opened from 积分明细: store, channel, amount, points', async () => {
+  await visible('#points-history-entry').click()
+  await visible('#points-purchases-entry').click()
+  const card = visible('#purchases-list .purchase-card')
+  await card.waitFor({ timeout: UI_TIMEOUT })
+  const text = await card.innerText()
+  expect(text).toContain('上海静安旗舰店')
+  expect(text).toContain('门店')
+  expect(text).toContain('实付 ￥128.50')
+  expect(text).toContain('获得 128 积分')
+  await screenshot(page, '14-member-purchases')
 })

@@ -7,9 +7,9 @@ let emu: RunningEmulator
 
 beforeAll(async () => {
   const dataDir = tempDataDir()
-  // the emulator keeps an existing secrets file: one without the secret is a misconfigured deployment
+  // the emulator keeps what an existing secrets file says: an empty secret is a misconfigured deployment
   fs.mkdirSync(path.join(dataDir, 'functions'), { recursive: true })
-  fs.writeFileSync(path.join(dataDir, 'functions', 'secrets.json'), '{}')
+  fs.writeFileSync(path.join(dataDir, 'functions', 'secrets.json'), '{"MEMBER_CODE_SECRET": ""}')
   emu = await startEmulator({ dataDir, args: ['--no-timers'] })
   await deployCollections(emu)
 }, 60_000)

@@ -166,6 +166,9 @@ describe('recordPurchase', () => {
     expect(again).toEqual({ ok: true, data: { ...first.data, replayed: true } })
     expect((await memberDoc(env, M)).points).toBe(points)
     expect(await env.staff({ action: 'recordPurchase', requestId, member: { memberNo }, amountFen: 2000 }, STAFF)).toMatchObject({ ok: false, code: 'FAILED_PRECONDITION' })
+    // the same amount with another basket is another purchase too
+    const basket = [{ productId: 'tea', quantity: 1, priceFen: 1000 }]
+    expect(await env.staff({ action: 'recordPurchase', requestId, member: { memberNo }, amountFen: 1000, lines: basket }, STAFF)).toMatchObject({ ok: false, code: 'FAILED_PRECONDITION' })
     // requestIds are per staff member: another till's identical id is another purchase
     expect(await env.staff({ action: 'recordPurchase', requestId, member: { memberNo }, amountFen: 1000 }, STAFF_B)).toMatchObject({ ok: true, data: { replayed: false } })
   })

@@ -25,6 +25,10 @@ export const memberApi = {
   pointsHistory(offset: number, limit: number): Out<'pointsHistory'> {
     return callFunction('member', { action: 'pointsHistory', offset, limit })
   },
+  /** 消费记录: the member's purchases (till, online / POS, imported history), newest first, with the total. */
+  myPurchases(offset: number, limit: number): Out<'myPurchases'> {
+    return callFunction('member', { action: 'myPurchases', offset, limit })
+  },
   /** The member's tier card: tier, growth value, progress to the next tier, a pending downgrade. */
   myTier(): Out<'myTier'> {
     return callFunction('member', { action: 'myTier' })

@@ -1,5 +1,6 @@
 import type { StaffOutputs } from '../../../types/staff'
 import type { Result } from '../../../types/result'
+import type { PurchaseLine } from '../../../types/points'
 import { callFunction } from './cloud'
 
 type Out<K extends keyof StaffOutputs> = Promise<Result<StaffOutputs[K]>>
@@ -21,10 +22,12 @@ export const staffApi = {
   /**
    * `requestId`: one per purchase submission, reused on retry: the same id never awards twice.
    * `amountFen` is the order total before coupons; `couponCodes`: one non-stackable coupon, or
-   * stackable ones (points are earned on what is paid after them).
+   * stackable ones (points are earned on what is paid after them). `lines`: what was bought; with
+   * lines `amountFen` is at most their total (less: a discount given at the till).
    */
-  recordPurchase(input: { requestId: string; member: TillMemberRef; amountFen: number; couponCodes?: string[] }): Out<'recordPurchase'> {
+  recordPurchase(input: { requestId: string; member: TillMemberRef; amountFen: number; couponCodes?: string[]; lines?: PurchaseLine[] }): Out<'recordPurchase'> {
     const event: Record<string, unknown> = { action: 'recordPurchase', requestId: input.requestId, member: input.member, amountFen: input.amountFen }
+    if (input.lines?.length) event.lines = input.lines
     if (input.couponCodes?.length) event.couponCodes = input.couponCodes
     return callFunction('staff', event)
   },
@@ -51,6 +54,22 @@ export const staffApi = {
   /** Undoes a stand-alone write-off of this store within UNDO_WINDOW_MINUTES (types/staff.ts); `reason` is required. */
   undoWriteOff(input: { writeOffId: string; reason: string }): Out<'undoWriteOff'> {
     return callFunction('staff', { action: 'undoWriteOff', writeOffId: input.writeOffId, reason: input.reason })
+  },
+  /** On-sale products by name or exact code, optionally of one category (at most 50), and the categories. */
+  tillCatalog(input: { query?: string; category?: string; limit?: number } = {}): Out<'tillCatalog'> {
+    const event: Record<string, unknown> = { action: 'tillCatalog' }
+    if (input.query) event.query = input.query
+    if (input.category) event.category = input.category
+    if (input.limit) event.limit = input.limit
+    return callFunction('staff', event)
+  },
+  /** The store's most-sold products of the last 30 days (the catalog's first ones before any sale). */
+  tillQuickKeys(): Out<'tillQuickKeys'> {
+    return callFunction('staff', { action: 'tillQuickKeys' })
+  },
+  /** The on-sale product a scanned or typed barcode (or productId) names; NOT_FOUND otherwise. */
+  productByCode(code: string): Out<'productByCode'> {
+    return callFunction('staff', { action: 'productByCode', code })
   },
   today(): Out<'today'> {
     return callFunction('staff', { action: 'today' })

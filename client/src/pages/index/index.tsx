@@ -231,6 +231,10 @@ export default function IndexPage() {
           <Text className='member-entry-icon'>≡</Text>
           <Text className='member-entry-label'>积分明细</Text>
         </View>
+        <View id='purchases-entry' className='member-entry' onClick={go('/pages/purchases/index')}>
+          <Text className='member-entry-icon'>￥</Text>
+          <Text className='member-entry-label'>消费记录</Text>
+        </View>
         {staff ? (
           <View id='staff-entry' className='member-entry' onClick={go('/staff/scan/index')}>
             <Text className='member-entry-icon'>⌂</Text>

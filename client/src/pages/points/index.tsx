@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
-import { useReachBottom } from '@tarojs/taro'
+import Taro, { useReachBottom } from '@tarojs/taro'
 import type { LedgerItem } from '../../../../types/points'
 import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
@@ -12,6 +12,16 @@ import './index.css'
 const PAGE_SIZE = 20
 
 type Load = { status: 'idle' } | { status: 'loading' } | { status: 'error'; message: string }
+
+/** 消费记录: every purchase, also those that earned no points (history imported without points has no ledger rows). */
+function PurchasesEntry() {
+  return (
+    <View id='points-purchases-entry' className='card points-purchases-entry' onClick={() => void Taro.navigateTo({ url: '/pages/purchases/index' })}>
+      <Text>消费记录</Text>
+      <Text className='muted'>查看每笔消费 ›</Text>
+    </View>
+  )
+}
 
 /** The member's points ledger, newest first, 20 at a time (加载更多 or scrolling to the bottom). */
 export default function PointsPage() {
@@ -70,6 +80,7 @@ export default function PointsPage() {
   if (items.length === 0) {
     return (
       <View className='page'>
+        <PurchasesEntry />
         <View id='points-empty' className='state muted'>
           还没有积分记录，消费即可获得积分
         </View>
@@ -79,6 +90,7 @@ export default function PointsPage() {
 
   return (
     <View className='page'>
+      <PurchasesEntry />
       <View id='points-list' className='card points-list'>
         {items.map(item => (
           <View key={item.id} id={`points-row-${item.id}`} className='points-row'>

@@ -1,13 +1,19 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { Button, Input, Text, View } from '@tarojs/components'
+import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { CouponView } from '../../../../types/coupons'
+import type { PurchaseLine } from '../../../../types/points'
+import type { ProductAtTill } from '../../../../types/staff'
 import { staffApi } from '../../services/staff'
 import { fenToYuanText, formatFen, parseYuan } from '../../utils/money'
 import { newRequestId } from '../../utils/request-id'
+import { addProduct, basketCharge, draftOrderFen, purchaseLines, type BasketLine } from '../basket'
+import AmountEntry from '../components/amount-entry'
+import Basket from '../components/basket'
 import CouponList from '../components/coupon-list'
 import { couponBlocker, couponErrorText, isCouponFailure, keepUsable, previewDiscount, rememberCoupons, toggleCoupon } from '../components/coupon-rules'
 import StaffDenied from '../components/denied'
+import ProductPicker from '../components/product-picker'
 import { isDenied, mayHaveHappened, needsRescan, till, tillErrorText } from '../till'
 import '../staff.css'
 
@@ -19,20 +25,21 @@ function backToScan() {
   }
 }
 
-/** A submission: its requestId, the order total before coupons, and the coupons written off with it. */
+/** A submission: its requestId, the order total before coupons, the coupons written off with it, and what was bought. */
 interface Attempt {
   requestId: string
   amountFen: number
   couponCodes: string[]
+  lines: PurchaseLine[]
 }
 
 type Coupons = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; list: CouponView[] }
 
 /**
- * The order total for the member being served, and the member's coupons to use on it (one
- * non-stackable coupon, or several stackable ones). One requestId per submission: when the answer
- * is lost (network) the retry sends the same id, and the amount and coupons are locked, so nothing
- * is awarded or written off twice.
+ * The basket (or, with no products, just the order total) for the member being served, and the
+ * member's coupons to use on it (one non-stackable coupon, or several stackable ones). One requestId
+ * per submission: when the answer is lost (network) the retry sends the same id, and the basket,
+ * amount and coupons are locked, so nothing is awarded or written off twice.
  */
 export default function PurchasePage() {
   const [served] = useState(() => till.served())
@@ -50,6 +57,11 @@ export default function PurchasePage() {
   const pendingRef = useRef<Attempt | null>(null)
   const submittingRef = useRef(false)
   const amountRef = useRef('')
+  /** the basket's lines and the 改价 amount (null: charged the lines' total) */
+  const [lines, setLines] = useState<BasketLine[]>([])
+  const [override, setOverride] = useState<string | null>(null)
+  const linesRef = useRef<BasketLine[]>([])
+  const overrideRef = useRef<string | null>(null)
   const loadSeq = useRef(0)
 
   const loadCoupons = useCallback(async () => {
@@ -64,8 +76,8 @@ export default function PurchasePage() {
         setCoupons({ status: 'ready', list: res.data.coupons })
         // a coupon used or expired meanwhile drops out of the selection
         if (!pendingRef.current) {
-          const parsed = parseYuan(amountRef.current)
-          setSelected(sel => keepUsable(sel, res.data.coupons, parsed.ok ? parsed.fen : null))
+          const orderFen = draftOrderFen(linesRef.current, overrideRef.current, amountRef.current)
+          setSelected(sel => keepUsable(sel, res.data.coupons, orderFen))
         }
         return
       }
@@ -111,11 +123,8 @@ export default function PurchasePage() {
     setPending(p)
   }
 
-  const onAmount = (value: string) => {
-    amountRef.current = value
-    setAmount(value)
-    const parsed = parseYuan(value)
-    const orderFen = parsed.ok ? parsed.fen : null
+  /** a new order total: selected coupons whose minimum spend it no longer reaches are dropped */
+  const recheckCoupons = (orderFen: number | null) => {
     const kept = keepUsable(selected, list, orderFen)
     if (kept.length !== selected.length) {
       const dropped = selected.filter(code => !kept.includes(code)).map(code => byCode.get(code)?.name ?? code)
@@ -124,10 +133,37 @@ export default function PurchasePage() {
     }
   }
 
+  const onAmount = (value: string) => {
+    amountRef.current = value
+    setAmount(value)
+    recheckCoupons(draftOrderFen(lines, override, value))
+  }
+
+  const onLines = (next: BasketLine[]) => {
+    if (pendingRef.current || submittingRef.current) return
+    // an emptied basket drops its 改价 too
+    const nextOverride = next.length ? overrideRef.current : null
+    linesRef.current = next
+    overrideRef.current = nextOverride
+    setLines(next)
+    setOverride(nextOverride)
+    setError('')
+    recheckCoupons(draftOrderFen(next, nextOverride, amountRef.current))
+  }
+
+  // from the ref: two quick taps (or scans) before a render both count
+  const onAdd = (product: ProductAtTill) => onLines(addProduct(linesRef.current, product))
+
+  const onOverride = (value: string | null) => {
+    if (pendingRef.current || submittingRef.current) return
+    overrideRef.current = value
+    setOverride(value)
+    recheckCoupons(draftOrderFen(lines, value, amount))
+  }
+
   const onTap = (c: CouponView) => {
     if (pendingRef.current || submittingRef.current) return
-    const parsed = parseYuan(amount)
-    if (couponBlocker(c, parsed.ok ? parsed.fen : null)) return
+    if (couponBlocker(c, draftOrderFen(lines, override, amount))) return
     const next = toggleCoupon(selected, c, list)
     setSelected(next.selected)
     setHint(next.hint)
@@ -138,18 +174,20 @@ export default function PurchasePage() {
     if (submittingRef.current) return
     let attempt = pendingRef.current
     if (!attempt) {
-      const parsed = parseYuan(amount)
+      // with products: the lines' total or the 改价 amount; without: the amount typed
+      const parsed = lines.length ? basketCharge(lines, override) : parseYuan(amount)
       if (!parsed.ok) {
         setError(parsed.message)
         return
       }
-      const usable = keepUsable(selected, list, parsed.fen)
+      const amountFen = 'amountFen' in parsed ? parsed.amountFen : parsed.fen
+      const usable = keepUsable(selected, list, amountFen)
       if (usable.length !== selected.length) {
         setSelected(usable)
         setError('所选的券有不能使用的，已取消，请核对后再提交')
         return
       }
-      attempt = { requestId: newRequestId('p'), amountFen: parsed.fen, couponCodes: selected }
+      attempt = { requestId: newRequestId('p'), amountFen, couponCodes: selected, lines: purchaseLines(lines) }
       keepPending(attempt)
     }
     submittingRef.current = true
@@ -162,6 +200,7 @@ export default function PurchasePage() {
         member: served.ref,
         amountFen: attempt.amountFen,
         couponCodes: attempt.couponCodes,
+        lines: attempt.lines,
       })
       if (!res.ok) {
         if (isDenied(res)) {
@@ -194,8 +233,8 @@ export default function PurchasePage() {
     }
   }
 
-  const parsed = parseYuan(amount)
-  const orderFen = pending ? pending.amountFen : parsed.ok ? parsed.fen : null
+  const charge = lines.length ? basketCharge(lines, override) : null
+  const orderFen = pending ? pending.amountFen : draftOrderFen(lines, override, amount)
   const chosenCodes = pending ? pending.couponCodes : selected
   const chosen = chosenCodes.map(code => byCode.get(code)).filter((c): c is CouponView => !!c)
   const preview = orderFen !== null ? previewDiscount(chosen, orderFen) : null
@@ -214,26 +253,12 @@ export default function PurchasePage() {
         <Text className='muted'>当前积分 {served.member.points}</Text>
       </View>
 
-      <View className='card'>
-        <Text className='till-section-title'>订单金额</Text>
-        <View className='till-field'>
-          <Text className='till-big'>￥</Text>
-          <Input
-            id='purchase-amount'
-            className='till-input till-big'
-            type='digit'
-            placeholder='0.00'
-            disabled={locked || undefined}
-            value={pending ? fenToYuanText(pending.amountFen) : amount}
-            onInput={e => onAmount(e.detail.value)}
-          />
-        </View>
-        {orderFen === null ? (
-          <Text id='purchase-amount-preview' className='muted'>
-            请输入用券前的订单金额，最多两位小数
-          </Text>
-        ) : null}
-      </View>
+      <ProductPicker locked={locked} onAdd={onAdd} onDenied={() => setDenied(true)} />
+      <Basket lines={lines} override={override} locked={locked} onLines={onLines} onOverride={onOverride} />
+
+      {lines.length ? null : (
+        <AmountEntry value={pending ? fenToYuanText(pending.amountFen) : amount} locked={locked} showHint={orderFen === null} onInput={onAmount} />
+      )}
 
       <View id='purchase-coupons' className='card'>
         <View className='till-store'>
@@ -276,6 +301,12 @@ export default function PurchasePage() {
 
       {preview && orderFen !== null ? (
         <View id='purchase-summary' className='card'>
+          {charge?.ok && charge.discountFen > 0 ? (
+            <View className='till-member-line'>
+              <Text className='muted'>明细合计（优惠 {formatFen(charge.discountFen)}）</Text>
+              <Text id='purchase-lines-total'>{formatFen(charge.totalFen)}</Text>
+            </View>
+          ) : null}
           <View className='till-member-line'>
             <Text className='muted'>订单金额</Text>
             <Text id='purchase-order-total'>{formatFen(orderFen)}</Text>

@@ -1,0 +1,49 @@
+/** `products`: the catalog, and the placeholders an order's unknown SKUs become. */
+import type { Product } from '../../types/products'
+import type { PurchaseLine } from '../../types/points'
+import { db, _ } from './cloud'
+import { isDuplicateKey } from './transaction'
+
+export const products = db.collection<Product>('products')
+
+/**
+ * Lines naming products the catalog does not have become off-sale placeholders (title and category
+ * from the line, marked `placeholder`), so the recommender learns from them and an admin can
+ * complete them (`admin.upsertProduct` replaces the whole product). Returns how many were created.
+ */
+export async function ensureProducts(lines: Array<PurchaseLine & { sku?: string }>, now: Date): Promise<number> {
+  const wanted = new Map<string, PurchaseLine & { sku?: string }>()
+  for (const line of lines) if (!wanted.has(line.productId)) wanted.set(line.productId, line)
+  const ids = [...wanted.keys()]
+  const known = new Set<string>()
+  for (let i = 0; i < ids.length; i += 100) {
+    const { data } = await products.where({ _id: _.in(ids.slice(i, i + 100)) }).field({ _id: true }).limit(100).get()
+    for (const p of data) known.add(p._id)
+  }
+  let created = 0
+  for (const [productId, line] of wanted) {
+    if (known.has(productId)) continue
+    const placeholder: Product = {
+      _id: productId,
+      title: (line.title ?? line.sku ?? productId).slice(0, 60),
+      category: line.category ?? '未分类',
+      tags: [],
+      priceFen: line.priceFen,
+      imageFileId: null,
+      onSale: false,
+      repeatPurchase: false,
+      placeholder: true,
+      ...(line.sku && line.sku !== productId ? { sku: line.sku } : {}),
+      createdAt: now,
+      updatedAt: now,
+    }
+    try {
+      await products.add({ data: placeholder })
+      created++
+    } catch (err) {
+      // another order created it first
+      if (!isDuplicateKey(err)) throw err
+    }
+  }
+  return created
+}
