@@ -285,7 +285,7 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   previewSegment: { description: '预览人群：人数与样例（可先试规则再保存）', example: { action: 'previewSegment', segmentId: 'sleeping-gold', sample: 10 } },
   listSegments: { description: '列出已保存的人群', example: { action: 'listSegments' } },
   deleteSegment: { description: '删除人群', example: { action: 'deleteSegment', segmentId: 'sleeping-gold' } },
-  dailyJobs: { description: '每日定时任务（03:30）：过期积分清理 + 过期券标记', example: { action: 'dailyJobs' } },
+  dailyJobs: { description: '每日定时任务（03:30）：过期积分清理 + 过期券标记 + 待入账订单补入账 + 清理过期接口签名', example: { action: 'dailyJobs' } },
   expireCoupons: { description: '把已过有效期的券标记为已过期（dailyJobs 每日运行；dryRun 只统计）', example: { action: 'expireCoupons', dryRun: true } },
   importMembers: {
     description: '批量导入会员与期初积分（每次最多 500 行，按手机号幂等；未绑定的手机号在会员绑定时领取；dryRun 只出报告）',
