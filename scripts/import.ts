@@ -1,6 +1,8 @@
 /**
  * `npm run import -- members --file members.csv [--batch-id <id>] [--dry-run] [--port <p>]`
  * `npm run import -- codes --template <templateId> --file codes.txt [--dry-run] [--port <p>]`
+ * `npm run import -- orders --file <csv|csv.gz|jsonl> [--source <name>] [--award-points] [--dry-run] [--port <p>]`
+ *   — order history: see scripts/import-orders.ts (its own exit codes: 0 ok, 1 bad file, 2 rejected orders, 3 failed).
  *
  * Reads a CSV (header row; English or Chinese column names, see domain/import.ts) or JSON file
  * (an array of rows / codes, or `{ "rows": [...] }` / `{ "codes": [...] }`), sends it to the `admin`
@@ -17,6 +19,7 @@ import { headerField } from '../domain/import'
 import { CODE_BATCH_MAX, IMPORT_BATCH_MAX, type ImportCouponCodesReport, type ImportMembersReport } from '../types/import'
 import { splitCsv } from './csv'
 import { runCli } from './cli'
+import { ORDERS_USAGE, runOrdersCli } from './import-orders'
 
 const ATTEMPTS = 5
 
@@ -39,7 +42,7 @@ export function parseImportArgs(argv: string[]): ImportArgs {
     args.splice(at, 2)
     return value
   }
-  const usage = 'usage: npm run import -- members --file <csv|json> [--batch-id <id>] [--dry-run] [--port <p>]\n       npm run import -- codes --template <templateId> --file <txt|csv|json> [--dry-run] [--port <p>]'
+  const usage = `usage: npm run import -- members --file <csv|json> [--batch-id <id>] [--dry-run] [--port <p>]\n       npm run import -- codes --template <templateId> --file <txt|csv|json> [--dry-run] [--port <p>]\n       ${ORDERS_USAGE.replace(/^usage: /, '')}`
   const port = Number(take('--port') ?? process.env.EMULATOR_PORT ?? 9000)
   const file = take('--file')
   const templateId = take('--template')
@@ -197,4 +200,7 @@ async function runImport(args: ImportArgs): Promise<void> {
   }
 }
 
-if (require.main === module) void runCli(parseImportArgs, runImport, { failureCode: 3 })
+if (require.main === module) {
+  if (process.argv[2] === 'orders') void runOrdersCli(process.argv.slice(3)).then(code => process.exit(code))
+  else void runCli(parseImportArgs, runImport, { failureCode: 3 })
+}
