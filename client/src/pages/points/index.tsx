@@ -1,17 +1,13 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
-import Taro, { useReachBottom } from '@tarojs/taro'
+import Taro from '@tarojs/taro'
 import type { LedgerItem } from '../../../../types/points'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
-import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { LEDGER_KIND_TEXT, shanghaiDateTimeText, signedPoints } from '../../utils/format'
 import { PageError, PageLoading } from '../../components/page-state'
+import { usePagedList } from '../../utils/use-paged-list'
 import './index.css'
 
 const PAGE_SIZE = 20
-
-type Load = { status: 'idle' } | { status: 'loading' } | { status: 'error'; message: string }
 
 /** 消费记录: every purchase, also those that earned no points (history imported without points has no ledger rows). */
 function PurchasesEntry() {
@@ -25,50 +21,7 @@ function PurchasesEntry() {
 
 /** The member's points ledger, newest first, 20 at a time (加载更多 or scrolling to the bottom). */
 export default function PointsPage() {
-  const [items, setItems] = useState<LedgerItem[]>([])
-  const [hasMore, setHasMore] = useState(true)
-  const [loaded, setLoaded] = useState(false)
-  const [load, setLoad] = useState<Load>({ status: 'idle' })
-  const busy = useRef(false)
-  const offset = useRef(0)
-
-  const loadMore = useCallback(async () => {
-    if (busy.current) return
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    busy.current = true
-    setLoad({ status: 'loading' })
-    try {
-      const res = await memberApi.pointsHistory(offset.current, PAGE_SIZE)
-      if (!res.ok) {
-        setLoad({ status: 'error', message: failText(res) })
-        return
-      }
-      offset.current += res.data.items.length
-      // rows written meanwhile shift the offsets: never show one row twice
-      setItems(prev => {
-        const seen = new Set(prev.map(i => i.id))
-        return prev.concat(res.data.items.filter(i => !seen.has(i.id)))
-      })
-      setHasMore(res.data.hasMore && res.data.items.length > 0)
-      setLoaded(true)
-      setLoad({ status: 'idle' })
-    } catch (err) {
-      setLoad({ status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' })
-    } finally {
-      busy.current = false
-    }
-  }, [])
-
-  useEffect(() => {
-    void loadMore()
-  }, [loadMore])
-
-  useReachBottom(() => {
-    if (hasMore && load.status !== 'error') void loadMore()
-  })
+  const { items, hasMore, loaded, load, loadMore } = usePagedList(offset => memberApi.pointsHistory(offset, PAGE_SIZE), (i: LedgerItem) => i.id)
 
   if (!loaded) {
     if (load.status === 'error') {

@@ -1,20 +1,16 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
-import { useReachBottom } from '@tarojs/taro'
 import type { MyPurchaseView } from '../../../../types/member'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
-import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { shanghaiDateTimeText } from '../../utils/format'
 import { formatFen } from '../../utils/money'
 import { PageError, PageLoading } from '../../components/page-state'
+import { usePagedList } from '../../utils/use-paged-list'
 import './index.css'
 
 const PAGE_SIZE = 20
 /** lines shown before 展开 (an order may have up to 200) */
 const LINES_SHOWN = 5
-
-type Load = { status: 'idle' } | { status: 'loading' } | { status: 'error'; message: string }
 
 function PurchaseCard({ p, expanded, onExpand }: { p: MyPurchaseView; expanded: boolean; onExpand: () => void }) {
   const lines = expanded ? p.lines : p.lines.slice(0, LINES_SHOWN)
@@ -63,54 +59,11 @@ function PurchaseCard({ p, expanded, onExpand }: { p: MyPurchaseView; expanded: 
 
 /** 消费记录: the member's purchases — at the till, online / POS, and the brand's past orders — newest first, 20 at a time. */
 export default function PurchasesPage() {
-  const [items, setItems] = useState<MyPurchaseView[]>([])
-  const [total, setTotal] = useState(0)
-  const [hasMore, setHasMore] = useState(true)
-  const [loaded, setLoaded] = useState(false)
-  const [load, setLoad] = useState<Load>({ status: 'idle' })
+  const { items, total, hasMore, loaded, load, loadMore } = usePagedList(async offset => {
+    const res = await memberApi.myPurchases(offset, PAGE_SIZE)
+    return res.ok ? { ok: true as const, data: { items: res.data.items, total: res.data.total, hasMore: offset + res.data.items.length < res.data.total } } : res
+  }, (p: MyPurchaseView) => p.purchaseId)
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set())
-  const busy = useRef(false)
-  const offset = useRef(0)
-
-  const loadMore = useCallback(async () => {
-    if (busy.current) return
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    busy.current = true
-    setLoad({ status: 'loading' })
-    try {
-      const res = await memberApi.myPurchases(offset.current, PAGE_SIZE)
-      if (!res.ok) {
-        setLoad({ status: 'error', message: failText(res) })
-        return
-      }
-      const page = res.data.items
-      offset.current += page.length
-      // a purchase recorded meanwhile shifts the offsets: never show one twice
-      setItems(prev => {
-        const seen = new Set(prev.map(p => p.purchaseId))
-        return prev.concat(page.filter(p => !seen.has(p.purchaseId)))
-      })
-      setTotal(res.data.total)
-      setHasMore(page.length > 0 && offset.current < res.data.total)
-      setLoaded(true)
-      setLoad({ status: 'idle' })
-    } catch (err) {
-      setLoad({ status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' })
-    } finally {
-      busy.current = false
-    }
-  }, [])
-
-  useEffect(() => {
-    void loadMore()
-  }, [loadMore])
-
-  useReachBottom(() => {
-    if (hasMore && load.status !== 'error') void loadMore()
-  })
 
   if (!loaded) {
     if (load.status === 'error') {
@@ -133,7 +86,7 @@ export default function PurchasesPage() {
   return (
     <View className='page'>
       <View id='purchases-total' className='purchases-summary muted'>
-        共 {total} 笔消费
+        共 {total ?? items.length} 笔消费
       </View>
       <View id='purchases-list'>
         {items.map(p => (
