@@ -12,8 +12,15 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => emu?.stop())
 
+/** The fixture's answer; a runtime failure (e.g. a timeout on a loaded machine) fails with its status and code. */
+async function whoami(event: unknown, openid?: string): Promise<any> {
+  const r = await invoke(emu, 'whoami', event, openid)
+  if (r?.httpStatus) throw new Error(`whoami answered HTTP ${r.httpStatus} ${r.code}: ${r.message}`)
+  return r
+}
+
 test('a mini-program caller is seen by getWXContext with its OPENID, APPID and SOURCE', async () => {
-  const r = await invoke(emu, 'whoami', { hello: 1 }, 'o_user_a')
+  const r = await whoami({ hello: 1 }, 'o_user_a')
   expect(r.OPENID).toBe('o_user_a')
   expect(r.APPID).toMatch(/^wx/)
   expect(r.SOURCE).toBe('wx_client')
@@ -23,28 +30,28 @@ test('a mini-program caller is seen by getWXContext with its OPENID, APPID and S
 })
 
 test('a console caller has no OPENID and no userInfo', async () => {
-  const r = await invoke(emu, 'whoami', {})
+  const r = await whoami({})
   expect(r.OPENID).toBeFalsy()
   expect(r.event.userInfo).toBeUndefined()
 })
 
 test('functions run in UTC with the env variables of their config.json', async () => {
-  const r = await invoke(emu, 'whoami', {})
+  const r = await whoami({})
   expect(r.tz).toBe('UTC')
   expect(r.greeting).toBe('你好')
 })
 
 test('parallel callers each see their own identity (one request per instance at a time)', async () => {
   const ids = Array.from({ length: 12 }, (_, i) => `o_parallel_${i}`)
-  const results = await Promise.all(ids.map(id => invoke(emu, 'whoami', { holdMs: 50 }, id)))
+  const results = await Promise.all(ids.map(id => whoami({ holdMs: 50 }, id)))
   expect(results.map(r => r.OPENID)).toEqual(ids)
   // several warm instances served them
   expect(new Set(results.map(r => r.pid)).size).toBeGreaterThan(1)
 })
 
 test('warm instances are reused between sequential calls', async () => {
-  const a = await invoke(emu, 'whoami', {}, 'o_seq')
-  const b = await invoke(emu, 'whoami', {}, 'o_seq')
+  const a = await whoami({}, 'o_seq')
+  const b = await whoami({}, 'o_seq')
   expect(a.pid).toBe(b.pid)
 })
 
@@ -64,7 +71,7 @@ test('a thrown error or a crashed instance is FUNCTIONS_EXECUTE_FAIL, and the fu
   expect(body.message).toContain('boom: test')
   const exited = await fetch(`${emu.baseUrl}/functions/crashy`, { method: 'POST', body: JSON.stringify({ exit: true }) })
   expect((await exited.json()).code).toBe('FUNCTIONS_EXECUTE_FAIL')
-  expect(await invoke(emu, 'whoami', {}, 'o_after_crash')).toMatchObject({ OPENID: 'o_after_crash' })
+  expect(await whoami({}, 'o_after_crash')).toMatchObject({ OPENID: 'o_after_crash' })
 })
 
 test('an unknown function is 404 FUNCTIONS_NOT_FOUND; a non-JSON body is 400', async () => {
@@ -119,4 +126,9 @@ describe('CloudBase 7-field cron', () => {
   test('rejects a 6-field expression', () => {
     expect(() => parseCloudbaseCron('0 0 2 * * *')).toThrow(/7 fields/)
   })
+})
+
+test('the test helper surfaces a runtime failure with its HTTP status instead of hiding it', async () => {
+  expect(await invoke(emu, 'sleepy', { ms: 3000 })).toMatchObject({ ok: false, httpStatus: 500, code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED' })
+  expect(await invoke(emu, 'no-such-function', {})).toMatchObject({ ok: false, httpStatus: 404, code: 'FUNCTIONS_NOT_FOUND' })
 })

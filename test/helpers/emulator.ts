@@ -97,14 +97,19 @@ export async function deployCollections(emu: { serviceUrl: string }): Promise<vo
   await createCollections(sdkFor(emu).database())
 }
 
-/** Invokes a function the way the loopback interface does: POST /functions/<name>. */
+/**
+ * Invokes a function the way the loopback interface does: POST /functions/<name>. The function's
+ * answer as it is; a runtime failure (a timeout, a crash, an unknown function) as
+ * `{ ok: false, httpStatus, code, message }`, so a test sees why instead of a missing field.
+ */
 export async function invoke(emu: { baseUrl: string }, name: string, event: unknown, openid?: string): Promise<any> {
   const res = await fetch(`${emu.baseUrl}/functions/${name}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) },
     body: JSON.stringify(event),
   })
-  return res.json()
+  const body = await res.json()
+  return res.status === 200 ? body : { ok: false, httpStatus: res.status, ...body }
 }
 
 /** Pins the time the functions see (an ISO instant), or null for the real clock again. */
