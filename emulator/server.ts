@@ -10,8 +10,11 @@ import { createStorageService } from './storage'
 import { handleTcbRequest, RequestCounter } from './gateway/tcb'
 import { handleLoopbackRoutes } from './gateway/loopback'
 import { handleHttpAccess } from './gateway/http-access'
+
+/** Routes for tools, tests and the SDK on this machine (not the H5 gateway, its files, or the HTTP access paths). */
+const LOCAL_ROUTE = /^\/(tcb|admin|functions\/[^/]+|clock|outbox|stats)$/
 import { createH5Gateway } from './gateway/h5'
-import { HttpError, sendJson } from './gateway/http-util'
+import { guardLocalRoute, HttpError, sendJson } from './gateway/http-util'
 import type { EmulatorInfo, TcbService } from './service'
 
 export interface EmulatorOptions {
@@ -58,6 +61,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const url = new URL(req.url || '/', info.baseUrl)
     void (async () => {
       try {
+        if (LOCAL_ROUTE.test(url.pathname)) guardLocalRoute(req, port)
         if (url.pathname === '/tcb' || url.pathname === '/admin') return await handleTcbRequest(req, res, services, counter)
         if (await handleLoopbackRoutes(req, res, url, { functions, openapi, counter })) return
         if (await handleHttpAccess(req, res, url, functions)) return

@@ -49,6 +49,25 @@ export async function readParams(req: IncomingMessage): Promise<Record<string, u
   }
 }
 
+/**
+ * The local-only routes (the SDK's /tcb, /functions, /clock, /outbox, /stats) answer only requests
+ * addressed to this server by a local name, from no web page of another origin, with a JSON (or, for
+ * the SDK's openapi calls, multipart) body: a page on the developer's machine can otherwise send a
+ * "simple" cross-origin POST (text/plain, no preflight) or reach the port through DNS rebinding.
+ */
+export function guardLocalRoute(req: IncomingMessage, port: number): void {
+  const local = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+  const host = String(req.headers.host ?? '').toLowerCase()
+  if (!local.has(host)) throw new HttpError(403, 'FOREIGN_HOST', `refused: Host ${host || '(none)'} is not this local server`)
+  const origin = req.headers.origin
+  if (origin !== undefined && !local.has(origin.toLowerCase().replace(/^http:\/\//, ''))) throw new HttpError(403, 'FOREIGN_ORIGIN', `refused: a request from the page ${origin}`)
+  const type = String(req.headers['content-type'] ?? '').toLowerCase()
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'DELETE'
+  if (hasBody && !type.startsWith('application/json') && !type.startsWith('multipart/form-data')) {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be JSON (content-type: application/json)')
+  }
+}
+
 export class HttpError extends Error {
   constructor(public readonly status: number, public readonly code: string, message: string) {
     super(message)

@@ -16,6 +16,9 @@ export async function handleLoopbackRoutes(
   const fn = /^\/functions\/([^/]+)$/.exec(url.pathname)
   if (fn && req.method === 'POST') {
     requireLoopback(req)
+    const raw = req.headers['x-wx-openid']
+    // a blank identity is a mistake, not the console (which sends no header at all)
+    if (raw !== undefined && !header(req, 'x-wx-openid')) throw new HttpError(400, 'INVALID_OPENID', 'x-wx-openid is blank: send an OPENID, or no header to call as the console')
     const openid = header(req, 'x-wx-openid')
     const caller: Caller = openid
       ? { openid, unionid: header(req, 'x-wx-unionid'), source: 'wx_client' }

@@ -31,7 +31,7 @@ const text = async (selector: string) => (await visible(selector).innerText()).t
 
 /** The `member` function as the member (loopback interface, trusted openid header). */
 async function asMember(event: Record<string, unknown>): Promise<any> {
-  const res = await fetch(`${emu.baseUrl}/functions/member`, { method: 'POST', headers: { 'x-wx-openid': MEMBER }, body: JSON.stringify(event) })
+  const res = await fetch(`${emu.baseUrl}/functions/member`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': MEMBER }, body: JSON.stringify(event) })
   const body = await res.json()
   expect(body.ok).toBe(true)
   return body.data

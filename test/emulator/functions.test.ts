@@ -12,6 +12,8 @@ beforeAll(async () => {
 }, 60_000)
 afterAll(() => emu?.stop())
 
+const JSON_TYPE = { 'content-type': 'application/json' }
+
 /** The fixture's answer; a runtime failure (e.g. a timeout on a loaded machine) fails with its status and code. */
 async function whoami(event: unknown, openid?: string): Promise<any> {
   const r = await invoke(emu, 'whoami', event, openid)
@@ -64,21 +66,21 @@ test('a function that exceeds its timeout is stopped with FUNCTIONS_TIME_LIMIT_E
 })
 
 test('a thrown error or a crashed instance is FUNCTIONS_EXECUTE_FAIL, and the function still serves', async () => {
-  const thrown = await fetch(`${emu.baseUrl}/functions/crashy`, { method: 'POST', body: JSON.stringify({ why: 'test' }) })
+  const thrown = await fetch(`${emu.baseUrl}/functions/crashy`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ why: 'test' }) })
   expect(thrown.status).toBe(500)
   const body = await thrown.json()
   expect(body.code).toBe('FUNCTIONS_EXECUTE_FAIL')
   expect(body.message).toContain('boom: test')
-  const exited = await fetch(`${emu.baseUrl}/functions/crashy`, { method: 'POST', body: JSON.stringify({ exit: true }) })
+  const exited = await fetch(`${emu.baseUrl}/functions/crashy`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ exit: true }) })
   expect((await exited.json()).code).toBe('FUNCTIONS_EXECUTE_FAIL')
   expect(await whoami({}, 'o_after_crash')).toMatchObject({ OPENID: 'o_after_crash' })
 })
 
 test('an unknown function is 404 FUNCTIONS_NOT_FOUND; a non-JSON body is 400', async () => {
-  const missing = await fetch(`${emu.baseUrl}/functions/nope`, { method: 'POST', body: '{}' })
+  const missing = await fetch(`${emu.baseUrl}/functions/nope`, { method: 'POST', headers: JSON_TYPE, body: '{}' })
   expect(missing.status).toBe(404)
   expect((await missing.json()).code).toBe('FUNCTIONS_NOT_FOUND')
-  const bad = await fetch(`${emu.baseUrl}/functions/whoami`, { method: 'POST', body: 'not json' })
+  const bad = await fetch(`${emu.baseUrl}/functions/whoami`, { method: 'POST', headers: JSON_TYPE, body: 'not json' })
   expect(bad.status).toBe(400)
   expect((await bad.json()).code).toBe('INVALID_JSON')
 })
