@@ -39,6 +39,10 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'stage_createdAt', keys: { stage: 1, createdAt: 1 } },
     // tiers modelsAndCuts: where({ 'stats.purchaseDays': _.gte(1) }).orderBy('_id', 'asc')
     { name: 'stats_purchaseDays_id', keys: { 'stats.purchaseDays': 1, _id: 1 } },
+    // admin searchMembers: where({ nickname: RegExp('^' + prefix), status }).limit(20) (a prefix match uses the index)
+    { name: 'nickname', keys: { nickname: 1 } },
+    // admin consoleHome: members.where({ createdAt: range }).count() (createdAt_desc above)
+    // Not indexed: admin consoleHome's brand snapshot (members, points liability, stage × tier), one aggregate group like the report's.
     // Not indexed: admin report's member snapshot (one aggregate group by stage, tier over all members).
     // admin report cohorts: $lookup from purchases by _id (the built-in index).
     // Not indexed: segments (admin segments.ts, coupon issuing to a segment) filter on any mix of
@@ -71,15 +75,29 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // aggregate().match({ storeId, createdAt: day }); staff tillQuickKeys: aggregate().match({ storeId,
     // createdAt: _.gte(30 days ago), status }).unwind('$lines').group(productId)
     { name: 'storeId_createdAt', keys: { storeId: 1, createdAt: -1 } },
+    // admin searchMembers / member360 for a store manager: where({ memberId, storeId }).limit(1) (did they buy here?)
+    // and where({ memberId, storeId }).orderBy('createdAt', 'desc').limit(20) (their purchases in the store)
+    { name: 'memberId_storeId_createdAt', keys: { memberId: 1, storeId: 1, createdAt: -1 } },
   ],
   code_uses: [], // by _id (`<memberNo>-<step>`) only
   phone_codes: [], // member bindPhoneBySms: where({ _id, phone, attempts, expiresAt }) — the _id index serves it
-  audit_log: [], // written only; read in the console
+  audit_log: [
+    // admin auditLog: where({ [filter], at: _.lt(before) }).orderBy('at', 'desc').limit(n), one index per filter;
+    // admin member360: where({ target: _.in([openid, memberNo]) }).orderBy('at', 'desc').limit(20)
+    { name: 'at', keys: { at: -1 } },
+    { name: 'actor_at', keys: { actor: 1, at: -1 } },
+    { name: 'action_at', keys: { action: 1, at: -1 } },
+    { name: 'target_at', keys: { target: 1, at: -1 } },
+    // a store manager's auditLog: where({ storeId, [filter] }).orderBy('at', 'desc')
+    { name: 'storeId_at', keys: { storeId: 1, at: -1 } },
+  ],
   refunds: [
     // member exportMyData: where({ memberId }).orderBy('createdAt', 'desc')
     { name: 'memberId_createdAt', keys: { memberId: 1, createdAt: -1 } },
-    // staff today: aggregate().match({ storeId, createdAt: day })
+    // staff today: aggregate().match({ storeId, createdAt: day }); admin consoleHome (a store): the same over the range
     { name: 'storeId_createdAt', keys: { storeId: 1, createdAt: -1 } },
+    // admin consoleHome (brand): aggregate().match({ createdAt: range }).group(null)
+    { name: 'createdAt', keys: { createdAt: 1 } },
   ],
   member_phones: [
     // admin dailyJobs' pending-order sweep: where({ boundAt: _.gte(7 days ago) }).orderBy('boundAt', 'asc')
@@ -162,10 +180,16 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
   nps_responses: [
     // admin npsReport: where({ at: range, dismissed: false }).orderBy('at')
     { name: 'at_dismissed', keys: { at: 1, dismissed: 1 } },
+    // admin consoleHome (a store): aggregate().match({ storeId, at: range, dismissed: false }).group(category)
+    { name: 'storeId_at', keys: { storeId: 1, at: 1 } },
+    // admin member360: where({ memberId }).orderBy('at', 'desc').limit(20)
+    { name: 'memberId_at', keys: { memberId: 1, at: -1 } },
   ],
   follow_ups: [
     // staff followUps: where({ storeId, status }).orderBy('createdAt', 'desc')
     { name: 'storeId_status_createdAt', keys: { storeId: 1, status: 1, createdAt: -1 } },
+    // admin member360: where({ memberId }).orderBy('createdAt', 'desc').limit(20)
+    { name: 'memberId_createdAt', keys: { memberId: 1, createdAt: -1 } },
   ],
   campaigns: [
     // admin listCampaigns: orderBy('startedAt', 'desc')
@@ -215,5 +239,9 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // shared/coupons.ts issueCouponIn: where({ templateId, seq }) — the next unassigned code of a
     // template's pool (code docs and the pool counter are otherwise read by _id)
     { name: 'templateId_seq', keys: { templateId: 1, seq: 1 } },
+  ],
+  managers: [
+    // admin listManagers: where({ storeId? }).orderBy('_id', 'asc') (access and member.login read by _id)
+    { name: 'storeId_id', keys: { storeId: 1, _id: 1 } },
   ],
 }

@@ -18,10 +18,10 @@ const dayOf = (date: string) => ({ $dateToString: { date, format: '%Y-%m-%d', ti
 const monthOf = (date: string) => ({ $dateToString: { date, format: '%Y-%m', timezone: OFFSET } })
 
 /** Purchases in the range that count (`counts` in domain/report.ts: not fully refunded), with `net` = paid − refunded. */
-function countingPurchases(range: DayRange): Stage[] {
+function countingPurchases(range: DayRange, match: Record<string, unknown> = {}): Stage[] {
   const { start, end } = rangeBounds(range)
   return [
-    { $match: { createdAt: { $gte: start, $lt: end }, status: { $ne: 'refunded' } } },
+    { $match: { ...match, createdAt: { $gte: start, $lt: end }, status: { $ne: 'refunded' } } },
     { $project: { memberId: 1, createdAt: 1, net: { $subtract: ['$amountFen', { $ifNull: ['$refundedFen', 0] }] } } },
     { $match: { net: { $gt: 0 } } },
   ]
@@ -42,10 +42,10 @@ export function joinedByDayPipeline(range: DayRange): Stage[] {
  * more), with their counting purchases and net sales → `{ days, buyers, purchases, salesFen }` (BuyerDaysRow).
  * Grouped by member first (one group per buyer, holding their days), not by member × day.
  */
-export function buyerDaysPipeline(range: DayRange): Stage[] {
+export function buyerDaysPipeline(range: DayRange, match: Record<string, unknown> = {}): Stage[] {
   const days = { $size: '$days' }
   return [
-    ...countingPurchases(range),
+    ...countingPurchases(range, match),
     { $group: { _id: '$memberId', days: { $addToSet: dayOf('$createdAt') }, purchases: { $sum: 1 }, salesFen: { $sum: '$net' } } },
     { $group: { _id: { $cond: [{ $gte: [days, 5] }, 5, days] }, buyers: { $sum: 1 }, purchases: { $sum: '$purchases' }, salesFen: { $sum: '$salesFen' } } },
     { $project: { _id: 0, days: '$_id', buyers: 1, purchases: 1, salesFen: 1 } },
@@ -69,5 +69,39 @@ export function cohortPipeline(range: DayRange): Stage[] {
     { $unwind: '$months' },
     { $group: { _id: { cohort: '$cohort', month: '$months' }, members: { $sum: 1 } } },
     { $project: { _id: 0, cohort: '$_id.cohort', month: '$_id.month', members: 1 } },
+  ]
+}
+
+/**
+ * On `purchases` (optionally one store's, `match`): per Shanghai day of the range, the counting
+ * purchases' net sales and distinct buyers → `{ day, salesFen, purchases, buyers }` (the console's trend charts).
+ */
+export function dailySalesPipeline(range: DayRange, match: Record<string, unknown> = {}): Stage[] {
+  return [
+    ...countingPurchases(range, match),
+    { $group: { _id: dayOf('$createdAt'), salesFen: { $sum: '$net' }, purchases: { $sum: 1 }, buyers: { $addToSet: '$memberId' } } },
+    { $project: { _id: 0, day: '$_id', salesFen: 1, purchases: 1, buyers: { $size: '$buyers' } } },
+  ]
+}
+
+/** On `purchases`: the distinct members who ever bought in the store → `{ n }` (one row, none without purchases). */
+export function storeBuyersPipeline(storeId: string): Stage[] {
+  return [{ $match: { storeId } }, { $group: { _id: '$memberId' } }, { $group: { _id: null, n: { $sum: 1 } } }, { $project: { _id: 0, n: 1 } }]
+}
+
+/**
+ * On `purchases`: members who joined in the range and bought in the store in the range (the store's
+ * new members) → `{ n }` (one row, none when there are none). The join date comes from the member ($lookup by `_id`).
+ */
+export function storeNewMembersPipeline(range: DayRange, storeId: string): Stage[] {
+  const { start, end } = rangeBounds(range)
+  return [
+    { $match: { storeId, createdAt: { $gte: start, $lt: end } } },
+    { $group: { _id: '$memberId' } },
+    { $lookup: { from: 'members', localField: '_id', foreignField: '_id', as: 'member' } },
+    { $unwind: '$member' },
+    { $match: { 'member.createdAt': { $gte: start, $lt: end } } },
+    { $group: { _id: null, n: { $sum: 1 } } },
+    { $project: { _id: 0, n: 1 } },
   ]
 }

@@ -10,6 +10,7 @@ import fs from 'fs'
 import path from 'path'
 import * as echarts from 'echarts'
 import dayjs from 'dayjs'
+import { bar, category, FONT, legend, renderSvg, valueAxis, type EchartsLike } from '../domain/charts'
 import { BRAND_ZONE, shanghaiDay } from '../domain/time'
 import { REPORT_FOLLOW_UP_DAYS, type Rate, type ReportResult } from '../types/report'
 import { runCli } from './cli'
@@ -17,8 +18,6 @@ import { runCli } from './cli'
 // ---------------------------------------------------------------------------------------------
 // formatting
 
-const FONT = '"Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
-const COLORS = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc']
 
 export function escapeHtml(s: unknown): string {
   return String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -32,15 +31,9 @@ const toPct = (r: Rate) => (r === null ? 0 : Math.round(r * 1000) / 10)
 const COUPON_TYPES: Record<string, string> = { cash: '现金券', percent: '折扣券', threshold: '满减券', gift: '礼品券', makeup_card: '补签卡' }
 const SOURCES: Record<string, string> = { purchase: '消费', refund: '退款', admin: '人工调整', expiry: '过期', checkin: '签到', task: '任务奖励', exchange: '积分兑换', import: '导入' }
 
-/** One chart as an SVG string, rendered server-side (no DOM, no animation). */
+/** One chart as an SVG string, rendered server-side (no DOM, no animation; option builders in domain/charts.ts). */
 export function chartSvg(option: Record<string, unknown>, width = 900, height = 320): string {
-  const chart = echarts.init(null as unknown as HTMLElement, null, { renderer: 'svg', ssr: true, width, height })
-  try {
-    chart.setOption({ animation: false, color: COLORS, textStyle: { fontFamily: FONT }, grid: { left: 64, right: 24, top: 48, bottom: 56 }, tooltip: { show: false }, ...option })
-    return chart.renderToSVGString()
-  } finally {
-    chart.dispose()
-  }
+  return renderSvg(echarts as unknown as EchartsLike, option, width, height)
 }
 
 function table(head: string[], rows: Array<Array<string | number>>, cls = ''): string {
@@ -57,10 +50,6 @@ function section(id: string, title: string, note: string, body: string): string 
   return `<section id="${id}">\n<h2>${escapeHtml(title)}</h2>\n<p class="note">${escapeHtml(note)}</p>\n${body}\n</section>`
 }
 
-const legend = (data: string[]) => ({ top: 8, data })
-const category = (data: string[], rotate = 0) => ({ type: 'category', data, axisLabel: { rotate, interval: 'auto' } })
-const valueAxis = (name = '') => ({ type: 'value', name, minInterval: 1 })
-const bar = (name: string, data: number[], extra: Record<string, unknown> = {}) => ({ type: 'bar', name, data, label: data.length <= 16 ? { show: true, position: 'top' } : undefined, ...extra })
 
 // ---------------------------------------------------------------------------------------------
 // sections

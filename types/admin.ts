@@ -12,6 +12,7 @@ import { OrderAdminActions } from './orders'
 import { CampaignAdminActions } from './campaigns'
 import { NpsAdminActions } from './nps'
 import { ReportAdminActions } from './report'
+import { ConsoleAdminActions } from './console'
 import { TaskRulesSchema } from './tasks'
 import { TierLadderSchema } from './tiers'
 
@@ -106,6 +107,7 @@ export const AdminEvents = z.discriminatedUnion('action', [
   ...Object.values(CampaignAdminActions),
   ...Object.values(NpsAdminActions),
   ...Object.values(ReportAdminActions),
+  ...Object.values(ConsoleAdminActions),
   /** pins the churn/CLV model parameters the daily job uses instead of refitting (null: refit daily again) */
   z.object({ action: z.literal('pinModelParams'), params: ModelParamsSchema.nullable() }).strict(),
   z.object({ action: z.literal('saveSegment'), segmentId, name: z.string().min(1).max(30), rule: SegmentRuleSchema }).strict(),
@@ -308,6 +310,17 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
       orders: [{ orderId: 'A1001', createdAt: '2025-03-08T14:30:00+08:00', member: { externalId: 'C10086' }, amountFen: 5800, lines: [{ sku: 'latte', title: '拿铁', category: 'coffee', quantity: 2, priceFen: 2900 }] }],
     },
   },
+  appointManager: { description: '任命店长（须是已登录过的会员，门店须已存在），只能看本店会员、消费、回访与报表；记入审计', example: { action: 'appointManager', openid: 'o_demo_member_2', storeId: 'store_sh_001', name: '王店长' } },
+  removeManager: { description: '撤销店长（保留记录，active=false），记入审计', example: { action: 'removeManager', openid: 'o_demo_member_2' } },
+  listManagers: { description: '列出店长，可按门店筛选', example: { action: 'listManagers', storeId: 'store_sh_001' } },
+  consoleHome: {
+    description: '管理后台概览（上海自然日，含首尾）：会员、新增、活跃、复购率、实收、积分负债、券核销率、NPS，及服务端渲染的 SVG 趋势图；店长只看本店',
+    example: { action: 'consoleHome', from: '2026-11-01', to: '2026-11-30' },
+  },
+  searchMembers: { description: '查找会员：11 位手机号、10 位会员号或昵称开头，最多 20 位，手机号打码；店长只能查到在本店消费过的会员', example: { action: 'searchMembers', query: '13800138000' } },
+  member360: { description: '会员 360：资料、等级与成长值、RFM、标签、流失风险与预测价值、积分流水、券、消费、提醒、NPS、回访、审计（手机号打码）', example: { action: 'member360', memberNo: '1000000001' } },
+  revealPhone: { description: '显示会员完整手机号（写明原因，记入审计）', example: { action: 'revealPhone', memberNo: '1000000001', reason: '回访客诉' } },
+  auditLog: { description: '审计日志：按操作人、操作、对象筛选，时间倒序，before 翻页；店长只看本店', example: { action: 'auditLog', auditAction: 'adjustPoints', limit: 50 } },
   importCouponCodes: {
     description: '给券模板导入合作方兑换码（模板内唯一，重复的逐个拒绝；发券时每张券原子地分到一个码）',
     example: { action: 'importCouponCodes', templateId: 'gift-partner', codes: ['PTN-8H2K-Q9ZX', 'PTN-4M7C-W2RT'], batchId: 'codes-20261123-01', dryRun: true },

@@ -9,6 +9,7 @@ import { clientRequestId } from './request-id'
 import { TrackEventSchema, type RecommendationView } from './products'
 import { ReminderMemberActions, type ReminderPreferencesView } from './reminders'
 import { TASK_IDS, type InviteSummary, type TaskView } from './tasks'
+import type { CallerRoles } from './console'
 
 export const GENDERS = ['male', 'female', 'unknown'] as const
 
@@ -196,7 +197,8 @@ export interface MyPurchaseView {
 }
 
 export interface MemberOutputs {
-  login: { member: MemberProfile; created: boolean }
+  /** `roles`: admin / store manager / staff, so the home page shows 管理 to operators (types/console.ts) */
+  login: { member: MemberProfile; created: boolean; roles: CallerRoles }
   getProfile: { member: MemberProfile }
   updateProfile: { member: MemberProfile }
   getPoints: PointsSummary

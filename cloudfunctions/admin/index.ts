@@ -18,6 +18,7 @@ import { applyWalletChange, ledgerId } from '../shared/wallet'
 
 import { requireAdmin } from '../shared/access'
 import { adminCampaignActions } from './campaigns'
+import { adminConsoleActions } from './console'
 import { adminNpsActions } from './nps'
 import { adminCouponActions } from './coupons'
 import { adminImportActions } from './import'
@@ -68,6 +69,7 @@ const actions: Actions<AdminEvent> = {
   ...adminCampaignActions,
   ...adminNpsActions,
   ...adminReportActions,
+  ...adminConsoleActions,
 
   async listMembers(event, ctx) {
     await requireAdmin(ctx)

@@ -69,13 +69,13 @@ async function readInRange(collection: string, field: string, start: Date, end: 
   return all
 }
 
-async function grouped(collection: string, match: Record<string, unknown>, group: Record<string, unknown>): Promise<Doc[]> {
+export async function grouped(collection: string, match: Record<string, unknown>, group: Record<string, unknown>): Promise<Doc[]> {
   const { list } = await db.collection(collection).aggregate().match(match).group(group).limit(AGG_LIMIT).end()
   return list as Doc[]
 }
 
 /** A plain pipeline (domain/report-pipelines.ts) sent stage by stage through the SDK's aggregate(). */
-async function pipeline(collection: string, stages: Stage[]): Promise<Doc[]> {
+export async function pipeline(collection: string, stages: Stage[]): Promise<Doc[]> {
   let agg = db.collection(collection).aggregate()
   for (const stage of stages) {
     const [op, value] = Object.entries(stage)[0]

@@ -13,6 +13,7 @@ import { linkInviter } from '../shared/referrals'
 import { loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
 import type { ErasedImportDoc, MemberImportDoc } from '../../types/import'
 import { erasedImportId, planClaim } from '../../domain/import'
+import { callerRoles } from '../shared/access'
 import { wholeFields } from '../shared/activity'
 import { auditIn } from '../shared/audit'
 import { cloud, db, _ } from '../shared/cloud'
@@ -127,14 +128,15 @@ export const main = defineFunction(MemberEvents, {
 
   async login(event, ctx) {
     const openid = requireUser(ctx)
-    const existing = await findById(members, openid)
+    // the caller's roles (管理 on the home page) are read alongside the member
+    const [existing, roles] = await Promise.all([findById(members, openid), callerRoles(openid)])
     if (existing) {
       if (isDeleted(existing)) throw deletedError()
       const patch: Record<string, unknown> = { lastLoginAt: ctx.now }
       // members signed up before member numbers existed get one now
       if (!existing.memberNo) patch.memberNo = await freeMemberNo()
       await members.doc(openid).update({ data: patch })
-      return { member: toProfile(parseMember({ ...existing, ...patch })), created: false }
+      return { member: toProfile(parseMember({ ...existing, ...patch })), created: false, roles }
     }
     const member = newMember(openid, await freeMemberNo(), ctx.now)
     try {
@@ -143,10 +145,10 @@ export const main = defineFunction(MemberEvents, {
       // only a member created by this call can be linked to an inviter
       if (event.inviteCode) await linkInviter(null, member, event.inviteCode, ctx.now)
       await issueWelcomeCoupons(member, ctx.now)
-      return { member: toProfile(member), created: true }
+      return { member: toProfile(member), created: true, roles }
     } catch (err) {
       if (!isDuplicateKey(err)) throw err
-      return { member: toProfile(await loadMember(openid)), created: false }
+      return { member: toProfile(await loadMember(openid)), created: false, roles }
     }
   },
 

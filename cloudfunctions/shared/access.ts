@@ -1,3 +1,4 @@
+import type { CallerRoles, OperatorScope } from '../../types/console'
 import { AppError } from '../../types/result'
 import { db } from './cloud'
 import type { CallContext } from './handler'
@@ -7,4 +8,37 @@ export async function requireAdmin(ctx: CallContext): Promise<void> {
   if (!ctx.openid) return
   const { data } = await db.collection('admins').where({ _id: ctx.openid }).limit(1).get()
   if (!data.length) throw new AppError('PERMISSION_DENIED', '仅管理员可调用')
+}
+
+/**
+ * Who may use the operator console, and over what: no OPENID (the CloudBase console) or a brand
+ * admin → every store; an active store manager (`managers/<openid>`) → their store; anyone else
+ * PERMISSION_DENIED. Two `_id` reads, in parallel.
+ */
+export async function requireOperator(ctx: CallContext): Promise<OperatorScope> {
+  if (!ctx.openid) return { kind: 'brand' }
+  const [admin, manager] = await Promise.all([
+    db.collection('admins').where({ _id: ctx.openid }).limit(1).get(),
+    db.collection('managers').where({ _id: ctx.openid }).limit(1).get(),
+  ])
+  if (admin.data.length) return { kind: 'brand' }
+  const m = manager.data[0]
+  if (m && m.active === true && typeof m.storeId === 'string') return { kind: 'store', storeId: m.storeId }
+  throw new AppError('PERMISSION_DENIED', '仅管理员或店长可调用')
+}
+
+/** What `member.login` tells the caller about their roles: 3 `_id` reads in parallel, then the store's name for a manager. */
+export async function callerRoles(openid: string): Promise<CallerRoles> {
+  const byId = (coll: string) => db.collection(coll).where({ _id: openid }).limit(1).get().then(r => r.data[0] as Record<string, unknown> | undefined)
+  const [admin, manager, staff] = await Promise.all([byId('admins'), byId('managers'), byId('staff')])
+  let managerRole: CallerRoles['manager'] = null
+  if (manager?.active === true && typeof manager.storeId === 'string') {
+    const { data } = await db.collection('stores').where({ _id: manager.storeId }).limit(1).get()
+    managerRole = { storeId: manager.storeId, storeName: String(data[0]?.name ?? manager.storeId) }
+  }
+  return {
+    admin: !!admin,
+    manager: managerRole,
+    staff: staff?.active === true && typeof staff.storeId === 'string' ? { storeId: staff.storeId } : null,
+  }
 }

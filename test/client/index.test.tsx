@@ -7,10 +7,14 @@ import { denied, eventsFor, failure, routeCalls, staffMe, type Handlers } from '
 import type { MemberOutputs } from '../../types/member'
 import type { Result } from '../../types/result'
 import type { TierProgress } from '../../types/tiers'
+import type { CallerRoles } from '../../types/console'
 
 jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble(async (id: string) => `https://files.test/${encodeURIComponent(id)}`))
 
 const call = callFunction as jest.MockedFunction<typeof callFunction>
+
+/** What member.login answers for a consumer: no roles. */
+const NO_ROLES: CallerRoles = { admin: false, manager: null, staff: null }
 
 /** 银卡会员 with 1200 growth, 1800 short of 金卡会员, no downgrade pending. */
 function tierProgress(overrides: Partial<TierProgress> = {}): TierProgress {
@@ -139,7 +143,7 @@ describe('会员首页', () => {
     expect(screen.getByText('小爱')).toBeInTheDocument()
     expect(document.getElementById('member-loading')).toBeNull()
 
-    await act(async () => again.resolve(ok({ member: member({ nickname: '改名了', points: 130 }), created: false })))
+    await act(async () => again.resolve(ok({ member: member({ nickname: '改名了', points: 130 }), created: false, roles: NO_ROLES })))
     expect(screen.getByText('改名了')).toBeInTheDocument()
     await waitFor(() => expect(document.getElementById('member-points')).toHaveTextContent('130'))
     // staff.me is asked once per page, not on every show
@@ -204,9 +208,46 @@ describe('会员首页', () => {
     render(<IndexPage />)
     await act(async () => {})
     expect(eventsFor(call, 'staff.me')).toHaveLength(0)
-    await act(async () => login.resolve(ok({ member: member(), created: false })))
+    await act(async () => login.resolve(ok({ member: member(), created: false, roles: NO_ROLES })))
     await waitFor(() => expect(eventsFor(call, 'staff.me')).toHaveLength(1))
     expect(document.getElementById('staff-entry')).toBeNull()
+  })
+
+  it('shows 管理 only to operators (member.login roles: a brand admin or a store manager), opening the console', async () => {
+    // a consumer (no roles) and a login answer without roles (an older function): no entry
+    for (const login of [ok({ member: member(), created: false, roles: NO_ROLES }), ok({ member: member(), created: false })]) {
+      backend(member(), { 'member.login': login })
+      const { unmount } = render(<IndexPage />)
+      await screen.findByText('小爱')
+      await waitFor(() => expect(eventsFor(call, 'staff.me')).toHaveLength(1))
+      expect(document.getElementById('console-entry')).toBeNull()
+      unmount()
+      call.mockReset()
+    }
+
+    // staff only: 店员工作台, not 管理
+    backend(member(), { 'member.login': ok({ member: member(), created: false, roles: { ...NO_ROLES, staff: { storeId: 'store_jingan' } } }), 'staff.me': ok(staffMe()) })
+    const staffPage = render(<IndexPage />)
+    await waitFor(() => expect(document.getElementById('staff-entry')).toBeInTheDocument())
+    expect(document.getElementById('console-entry')).toBeNull()
+    staffPage.unmount()
+
+    backend(member(), { 'member.login': ok({ member: member(), created: false, roles: { ...NO_ROLES, admin: true } }) })
+    const adminPage = render(<IndexPage />)
+    const entry = await waitFor(() => {
+      const el = document.getElementById('console-entry')
+      expect(el).toBeInTheDocument()
+      return el!
+    })
+    expect(entry).toHaveTextContent('管理')
+    expect(entry).toHaveTextContent('全品牌')
+    fireEvent.click(entry)
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/console/home/index' })
+    adminPage.unmount()
+
+    backend(member(), { 'member.login': ok({ member: member(), created: false, roles: { ...NO_ROLES, manager: { storeId: 'store_jingan', storeName: '上海静安旗舰店' } } }) })
+    render(<IndexPage />)
+    await waitFor(() => expect(document.getElementById('console-entry')).toHaveTextContent('上海静安旗舰店'))
   })
 
   it('after 注销账号 (weapp reLaunch with deleted=1) does not sign straight back in', async () => {

@@ -2,6 +2,7 @@ import { useCallback, useRef, useState } from 'react'
 import { Button, Image, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import type { MemberProfile } from '../../../../types/member'
+import type { CallerRoles } from '../../../../types/console'
 import type { PointsSummary } from '../../../../types/points'
 import type { StaffOutputs } from '../../../../types/staff'
 import { fileUrl, needsSignIn, redirectToSignIn } from '../../services/cloud'
@@ -55,6 +56,8 @@ export default function IndexPage() {
   const [state, setState] = useState<State>({ status: 'loading' })
   const [summary, setSummary] = useState<PointsSummary | null>(null)
   const [staff, setStaff] = useState<StaffOutputs['me'] | null>(null)
+  /** what member.login answers about the caller's roles (none when it says nothing): 管理 for operators */
+  const [roles, setRoles] = useState<CallerRoles | null>(null)
   const [tier, setTier] = useState<TierLoad>({ status: 'loading' })
   /** the load that signed in (0: not yet): recommendations load for each */
   const [signedIn, setSignedIn] = useState(0)
@@ -128,6 +131,8 @@ export default function IndexPage() {
       }
       pendingInvite = null
       const { member, created } = res.data
+      // an older function answers no roles: no 管理
+      setRoles(res.data.roles ?? null)
       const avatarUrl = member.avatarFileId ? await fileUrl(member.avatarFileId) : ''
       if (mine !== seq.current) return
       setState({ status: 'ready', member, avatarUrl })
@@ -240,6 +245,13 @@ export default function IndexPage() {
             <Text className='member-entry-icon'>⌂</Text>
             <Text className='member-entry-label'>店员工作台</Text>
             <Text className='member-entry-sub muted'>{staff.storeName}</Text>
+          </View>
+        ) : null}
+        {roles?.admin || roles?.manager ? (
+          <View id='console-entry' className='member-entry' onClick={go('/console/home/index')}>
+            <Text className='member-entry-icon'>⚙</Text>
+            <Text className='member-entry-label'>管理</Text>
+            <Text className='member-entry-sub muted'>{roles.admin ? '全品牌' : roles.manager?.storeName}</Text>
           </View>
         ) : null}
       </View>

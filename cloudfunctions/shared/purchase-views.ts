@@ -1,0 +1,55 @@
+/**
+ * A page of purchases as the member's 消费记录 shows them (MyPurchaseView): the store's name, each
+ * line's title, the channel. Shared by member.myPurchases and the console's member 360. After the
+ * page itself: the page's stores and the products of lines sold without a title, in parallel.
+ */
+import type { MyPurchaseView, PurchaseChannel } from '../../types/member'
+import { db, _ } from './cloud'
+import type { PurchaseDoc } from './purchases'
+
+/** ids per `_.in` query (and its page limit) */
+const IN_CHUNK = 100
+
+/** Who recorded it says where it came from: `api:<keyId>` the orders API, `import:<batchId>` history, else a cashier. */
+export function purchaseChannel(staffOpenid: string | undefined): PurchaseChannel {
+  if (staffOpenid?.startsWith('api:')) return '线上/POS'
+  if (staffOpenid?.startsWith('import:')) return '历史订单'
+  return '门店'
+}
+
+/** `field` of the docs whose `_id` is in `ids`, as a map (one query per 100 ids, in parallel; usually one). */
+export async function namesById(collection: string, ids: string[], field: string): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)]
+  const chunks = Array.from({ length: Math.ceil(unique.length / IN_CHUNK) }, (_x, i) => unique.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK))
+  const pages = await Promise.all(
+    chunks.map(chunk => db.collection(collection).where({ _id: _.in(chunk) }).field({ _id: true, [field]: true }).limit(IN_CHUNK).get()),
+  )
+  const out = new Map<string, string>()
+  for (const { data } of pages) {
+    for (const d of data) if (typeof d[field] === 'string' && d[field]) out.set(String(d._id), d[field])
+  }
+  return out
+}
+
+/** The page mapped to MyPurchaseView, in its order (never the serving staff's identity). */
+export async function myPurchaseViews(page: PurchaseDoc[]): Promise<MyPurchaseView[]> {
+  const untitled = page.flatMap(p => (p.lines ?? []).filter(l => !l.title).map(l => l.productId))
+  const [stores, products] = await Promise.all([
+    page.length ? namesById('stores', page.map(p => p.storeId), 'name') : new Map<string, string>(),
+    untitled.length ? namesById('products', untitled, 'title') : new Map<string, string>(),
+  ])
+  return page.map(p => ({
+    purchaseId: p._id,
+    at: new Date(p.createdAt).toISOString(),
+    storeName: stores.get(p.storeId) ?? p.storeId,
+    amountFen: p.amountFen,
+    orderFen: p.orderFen ?? p.amountFen,
+    discountFen: p.discountFen ?? 0,
+    refundedFen: p.refundedFen ?? 0,
+    status: p.status,
+    pointsEarned: p.pointsEarned ?? 0,
+    pointsReversed: p.pointsReversed ?? 0,
+    lines: (p.lines ?? []).map(l => ({ title: l.title || products.get(l.productId) || l.productId, quantity: l.quantity, priceFen: l.priceFen })),
+    channel: purchaseChannel(p.staffOpenid),
+  }))
+}

@@ -1,0 +1,158 @@
+/**
+ * The operator console (管理 sub-package `console/`): who may use it and what its screens read.
+ * Brand admins (`admins/<openid>`, or the CloudBase console / timers without an OPENID) see every
+ * store; a store manager (店长, `managers/<openid>` with a storeId, appointed by an admin) sees only
+ * the members who bought in their store, and that store's staff, purchases, follow-ups and reports.
+ * Every rule is enforced in the `admin` function (shared/access.ts), never by the client.
+ */
+import { z } from 'zod'
+import type { CouponView } from './coupons'
+import { isoDate, memberNo, type MyPurchaseView } from './member'
+import type { LedgerItem } from './points'
+import type { TierProgress } from './tiers'
+
+const openid = z.string().min(1).max(64)
+const storeId = z.string().regex(/^[\w-]{1,32}$/, 'storeId 为 1–32 位字母数字')
+
+/** What `member.login` answers about the caller's roles: the home page shows 管理 to operators. */
+export interface CallerRoles {
+  /** a brand admin (all stores) */
+  admin: boolean
+  /** a store manager (店长) of this store */
+  manager: { storeId: string; storeName: string } | null
+  /** active staff of this store (the till) */
+  staff: { storeId: string } | null
+}
+
+/** `managers/<openid>` */
+export interface ManagerDoc {
+  _id: string
+  storeId: string
+  name: string
+  active: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** The operator behind a console call: the brand (all stores) or one store. */
+export type OperatorScope = { kind: 'brand' } | { kind: 'store'; storeId: string }
+
+export const CONSOLE_RANGE_MAX_DAYS = 366
+
+export const ConsoleAdminActions = {
+  /** brand admins only */
+  appointManager: z.object({ action: z.literal('appointManager'), openid, storeId, name: z.string().min(1).max(20) }).strict(),
+  removeManager: z.object({ action: z.literal('removeManager'), openid }).strict(),
+  listManagers: z.object({ action: z.literal('listManagers'), storeId: storeId.optional() }).strict(),
+  /** 概览: KPIs and trend charts for Shanghai days `from`–`to` (a manager: their store) */
+  consoleHome: z
+    .object({ action: z.literal('consoleHome'), from: isoDate, to: isoDate })
+    .strict()
+    .refine(e => e.from <= e.to, { message: 'from 不能晚于 to', path: ['to'] }),
+  /** 会员: an 11-digit phone (exact), a 10-digit member number (exact), else the start of a nickname */
+  searchMembers: z.object({ action: z.literal('searchMembers'), query: z.string().trim().min(1).max(40) }).strict(),
+  /** the member 360 (phone masked) */
+  member360: z.object({ action: z.literal('member360'), memberNo }).strict(),
+  /** 显示 the full phone: audited with the reason */
+  revealPhone: z.object({ action: z.literal('revealPhone'), memberNo, reason: z.string().trim().min(2, '请写明查看原因').max(100) }).strict(),
+  /** 审计: newest first, filtered; `before` pages (an ISO instant from the previous answer's `next`) */
+  auditLog: z
+    .object({
+      action: z.literal('auditLog'),
+      actor: z.string().min(1).max(64).optional(),
+      /** an admin action name, e.g. adjustPoints */
+      auditAction: z.string().min(1).max(40).optional(),
+      target: z.string().min(1).max(128).optional(),
+      before: z.iso.datetime().optional(),
+      limit: z.number().int().min(1).max(100).default(50),
+    })
+    .strict(),
+}
+
+export type KpiUnit = 'count' | 'fen' | 'rate' | 'points' | 'score'
+
+export interface Kpi {
+  id: 'members' | 'newMembers' | 'activeMembers' | 'repurchaseRate' | 'salesFen' | 'pointsLiability' | 'couponRedemption' | 'nps'
+  label: string
+  /** null when there is nothing to divide by (a rate) or no data (NPS without answers) */
+  value: number | null
+  unit: KpiUnit
+  hint?: string
+}
+
+/** A chart drawn by the function (ECharts, server-side SVG): the client shows it as an image. */
+export interface ChartView {
+  id: string
+  title: string
+  /** SVG markup */
+  svg: string
+}
+
+export interface ConsoleHome {
+  scope: { kind: 'brand' } | { kind: 'store'; storeId: string; storeName: string }
+  from: string
+  to: string
+  kpis: Kpi[]
+  charts: ChartView[]
+}
+
+/** One search hit. */
+export interface MemberRow {
+  memberNo: string
+  nickname: string
+  maskedPhone: string | null
+  tierName: string
+  stage: string
+  points: number
+  lastPurchaseAt: string | null
+}
+
+export interface AuditRow {
+  id: string
+  actor: string
+  action: string
+  target: string
+  before: unknown
+  after: unknown
+  storeId: string | null
+  at: string
+}
+
+export interface Member360 {
+  member: MemberRow & {
+    avatarFileId: string | null
+    hasPhone: boolean
+    birthday: string | null
+    gender: string
+    createdAt: string
+    valueLayer: string
+  }
+  tier: TierProgress
+  rfm: { r: number; f: number; m: number; score: number; layer: string } | null
+  tags: string[]
+  manualTags: string[]
+  churn: { risk: number; reasons: string[]; expectedPurchases: number; predictedValueFen: number; scoredAt: string } | null
+  stats: { purchases: number; spendFen: number; firstPurchaseAt: string | null; lastPurchaseAt: string | null }
+  points: { balance: number; expiring: { amount: number; date: string } | null }
+  ledger: LedgerItem[]
+  coupons: CouponView[]
+  purchases: MyPurchaseView[]
+  /** subscribe messages and other reminders sent */
+  reminders: Array<{ kind: string; status: string; at: string }>
+  nps: Array<{ score: number; comment: string | null; storeId: string | null; at: string }>
+  followUps: Array<{ status: string; note: string | null; storeId: string | null; at: string }>
+  audit: AuditRow[]
+  /** what the caller may do here (a store manager: read only) */
+  can: { adjustPoints: boolean; tag: boolean; tierFloor: boolean; issueCoupon: boolean; revealPhone: boolean }
+}
+
+export interface ConsoleOutputs {
+  appointManager: { openid: string; storeId: string; name: string }
+  removeManager: { openid: string; removed: boolean }
+  listManagers: { managers: Array<{ openid: string; storeId: string; name: string; active: boolean }> }
+  consoleHome: ConsoleHome
+  searchMembers: { members: MemberRow[] }
+  member360: Member360
+  revealPhone: { phone: string }
+  auditLog: { rows: AuditRow[]; next: string | null }
+}
