@@ -9,7 +9,9 @@
  * A call that fails (e.g. INTERNAL when a shard's `cloud.callFunction` times out) is retried once the
  * functions are quiet, as the next timer tick would; the table counts such calls. The members are
  * read back after each run to check the job's own counters. Then every member and staff action
- * (scripts/bench-actions.ts) and `admin.report` (scripts/bench-report.ts); `--only` runs one part.
+ * (scripts/bench-actions.ts), `admin.report` (scripts/bench-report.ts), and the orders part
+ * (scripts/bench-orders.ts: the Online Retail history import when the file is there, the orders API
+ * at 100,000 members); `--only` runs one part.
  * Prints one table on stdout; progress goes to stderr. Speed targets belong here, not in unit tests.
  */
 import fs from 'fs'
@@ -22,11 +24,12 @@ import { seedSnapshot, type SeedSummary } from './bench-seed'
 import { benchActions, formatActionsTable, type ActionsResult } from './bench-actions'
 import { callFunction, cleanUpRuns, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
 import { benchReport, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows, type ReportBenchResult } from './bench-report'
+import { benchOrders, formatOrdersTables, ordersSummaryRows, type OrdersBenchResult } from './bench-orders'
 import { ensureFunctionsBuilt } from './builds'
 
 export const DEFAULT_SIZES = [10_000, 100_000]
 const USAGE =
-  'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>] [--only tiers|actions|report] [--actions-members <n>] [--actions-products <n>] [--actions-reps <n>] [--report-sizes 20000,100000] [--report-reps <n>]'
+  'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>] [--only tiers|actions|report|orders] [--actions-members <n>] [--actions-products <n>] [--actions-reps <n>] [--report-sizes 20000,100000] [--report-reps <n>] [--history-file <path>] [--history-limit <orders>] [--orders-members <n>] [--orders-reps <n>]'
 /** A run that needs more calls than this (or fails this many times in a row) is reported as stuck. */
 const MAX_CALLS = 500
 const MAX_FAILURES_IN_A_ROW = 25
@@ -77,8 +80,8 @@ export class UsageError extends Error {}
 export interface BenchArgs {
   sizes: number[]
   seed?: number
-  /** run only one part (default: all three, the tiers job first, then the actions, then the report) */
-  only?: 'tiers' | 'actions' | 'report'
+  /** run only one part (default: all four, the tiers job first, then the actions, the report, the orders) */
+  only?: 'tiers' | 'actions' | 'report' | 'orders'
   /** the actions bench (scripts/bench-actions.ts): members, products, calls per action */
   actionsMembers?: number
   actionsProducts?: number
@@ -86,6 +89,11 @@ export interface BenchArgs {
   /** the report bench (scripts/bench-report.ts): members per run (default 20,000), calls per run */
   reportSizes?: number[]
   reportReps?: number
+  /** the orders bench (scripts/bench-orders.ts): the Online Retail file (default ../shared/data/online_retail/…csv.gz), about how many of its orders; members and orders of the API part */
+  historyFile?: string
+  historyLimit?: number
+  ordersMembers?: number
+  ordersReps?: number
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -97,6 +105,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   let actionsReps: number | undefined
   let reportSizes: number[] | undefined
   let reportReps: number | undefined
+  let historyFile: string | undefined
+  let historyLimit: number | undefined
+  let ordersMembers: number | undefined
+  let ordersReps: number | undefined
   const count = (value: string) => {
     const v = Number(value.replace(/_/g, '').trim())
     if (!Number.isInteger(v) || v < 1) throw new UsageError(USAGE)
@@ -113,14 +125,20 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       seed = Number(value)
       if (!Number.isInteger(seed)) throw new UsageError(USAGE)
     } else if (flag === '--only') {
-      if (value !== 'tiers' && value !== 'actions' && value !== 'report') throw new UsageError(USAGE)
+      if (value !== 'tiers' && value !== 'actions' && value !== 'report' && value !== 'orders') throw new UsageError(USAGE)
       only = value
     } else if (flag === '--actions-members') actionsMembers = count(value)
     else if (flag === '--actions-products') actionsProducts = count(value)
     else if (flag === '--actions-reps') actionsReps = count(value)
+    else if (flag === '--history-file') {
+      if (!value.trim()) throw new UsageError(USAGE)
+      historyFile = value
+    } else if (flag === '--history-limit') historyLimit = count(value)
+    else if (flag === '--orders-members') ordersMembers = count(value)
+    else if (flag === '--orders-reps') ordersReps = count(value)
     else throw new UsageError(USAGE)
   }
-  return { sizes, seed, only, actionsMembers, actionsProducts, actionsReps, reportSizes, reportReps }
+  return { sizes, seed, only, actionsMembers, actionsProducts, actionsReps, reportSizes, reportReps, historyFile, historyLimit, ordersMembers, ordersReps }
 }
 
 /**
@@ -299,11 +317,12 @@ export function projection(r: BenchResult, target = 1_000_000): string {
 
 /**
  * The one table `npm run bench` prints on stdout: every member and staff action (p50/p95 latency,
- * database requests per call), each function's cold start, `admin.report` at each report size, and
- * the daily job's throughput per run. The detailed tables (per request kind, transitions, the
- * projection) go to stderr.
+ * database requests per call), each function's cold start, `admin.report` at each report size, the
+ * daily job's throughput per run, and the orders part (history import, binds crediting it, the job
+ * and recommendations after it, the orders API). The detailed tables (per request kind,
+ * transitions, the projection) go to stderr.
  */
-export function formatSummaryTable(results: BenchResult[], actions: ActionsResult | undefined, reports: ReportBenchResult[] = []): string {
+export function formatSummaryTable(results: BenchResult[], actions: ActionsResult | undefined, reports: ReportBenchResult[] = [], orders?: OrdersBenchResult): string {
   const head = ['what', 'p50 ms', 'p95 ms', 'db requests', 'cold start ms', 'throughput']
   const rows: string[][] = []
   for (const x of actions?.rows ?? []) {
@@ -318,6 +337,7 @@ export function formatSummaryTable(results: BenchResult[], actions: ActionsResul
       rows.push([`tiers job, ${fmt(r.n)} members, ${which === 'first' ? 'first run' : 'forced rerun'}`, '–', '–', `${fmt(perThousand(m.stats, r.n).total, 1)} / 1,000 members`, '–', `${fmt(r.n / m.wallSeconds)} members/s (${fmt(m.wallSeconds, 1)} s)`])
     }
   }
+  if (orders) rows.push(...ordersSummaryRows(orders))
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
 }
@@ -339,6 +359,7 @@ async function main(): Promise<void> {
   const results: BenchResult[] = []
   let actions: ActionsResult | undefined
   const reports: ReportBenchResult[] = []
+  let orders: OrdersBenchResult | undefined
   try {
     await ensureFunctionsBuilt()
     if (args.only === undefined || args.only === 'tiers') {
@@ -367,10 +388,25 @@ async function main(): Promise<void> {
       process.exitCode = 1
     }
   }
+  if (args.only === undefined || args.only === 'orders') {
+    try {
+      const { failures, ...measured } = await benchOrders({
+        history: { file: args.historyFile, limit: args.historyLimit },
+        api: { members: args.ordersMembers, reps: args.ordersReps, seed: args.seed },
+      })
+      orders = measured
+      for (const f of failures) console.error(f)
+      if (failures.length) process.exitCode = 1
+    } catch (err) {
+      console.error(err)
+      process.exitCode = 1
+    }
+  }
   if (results.length) stderr(`\n${formatResults(results)}`)
   if (actions) stderr(`\n${formatActionsTable(actions)}`)
   if (reports.length) stderr(`\n${formatReportTable(reports)}`)
-  if (results.length || actions || reports.length) console.log(formatSummaryTable(results, actions, reports))
+  if (orders) stderr(`\n${formatOrdersTables(orders)}`)
+  if (results.length || actions || reports.length || orders) console.log(formatSummaryTable(results, actions, reports, orders))
 }
 
 if (require.main === module) void main()
