@@ -275,8 +275,8 @@ async function credit(t: Transaction, order: OrderDoc, member: Member, rules: Ru
 }
 
 /** Credits one pending order to a member (null when it is gone; the order as it is when already credited). */
-export async function creditPending(orderId: string, memberId: string, now: Date): Promise<OrderDoc | null> {
-  const [{ rules: ladder }, { rules: lifecycle }] = await Promise.all([loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
+export async function creditPending(orderId: string, memberId: string, now: Date, loaded?: Pick<Rules, 'ladder' | 'lifecycle'>): Promise<OrderDoc | null> {
+  const { ladder, lifecycle } = loaded ?? (await currentRules())
   return transact(async t => {
     const order = await getInTransaction<OrderDoc>(t, 'orders', orderId)
     if (!order || order.status !== 'pending') return order
@@ -298,10 +298,13 @@ export async function creditPendingOrders(memberId: string, keys: string[], now:
   if (!keys.length) return { credited: 0, left: 0 }
   const started = Date.now()
   const waiting = await readAll(orders.where({ pendingKey: _.in(keys), status: 'pending' }).orderBy('_id', 'asc').field({ _id: true }), 10_000)
+  if (!waiting.length) return { credited: 0, left: 0 }
+  // the ladder and stages once for all of them (each order keeps the point rules it arrived under)
+  const rules = await currentRules()
   let credited = 0
   for (const { _id } of waiting) {
     if (Date.now() - started > budgetMs) break
-    const after = await creditPending(_id, memberId, now)
+    const after = await creditPending(_id, memberId, now, rules)
     if (after?.status === 'credited' && after.memberId === memberId) credited++
   }
   return { credited, left: waiting.length - credited }

@@ -11,6 +11,33 @@ export const products = db.collection<Product>('products')
  * from the line, marked `placeholder`), so the recommender learns from them and an admin can
  * complete them (`admin.upsertProduct` replaces the whole product). Returns how many were created.
  */
+const PLACEHOLDER_INSERTS_IN_FLIGHT = 10
+
+async function addPlaceholder(productId: string, line: PurchaseLine & { sku?: string }, now: Date): Promise<boolean> {
+  const placeholder: Product = {
+    _id: productId,
+    title: (line.title ?? line.sku ?? productId).slice(0, 60),
+    category: line.category ?? '未分类',
+    tags: [],
+    priceFen: line.priceFen,
+    imageFileId: null,
+    onSale: false,
+    repeatPurchase: false,
+    placeholder: true,
+    ...(line.sku && line.sku !== productId ? { sku: line.sku } : {}),
+    createdAt: now,
+    updatedAt: now,
+  }
+  try {
+    await products.add({ data: placeholder })
+    return true
+  } catch (err) {
+    // another order created it first
+    if (!isDuplicateKey(err)) throw err
+    return false
+  }
+}
+
 export async function ensureProducts(lines: Array<PurchaseLine & { sku?: string }>, now: Date): Promise<number> {
   const wanted = new Map<string, PurchaseLine & { sku?: string }>()
   for (const line of lines) if (!wanted.has(line.productId)) wanted.set(line.productId, line)
@@ -21,29 +48,11 @@ export async function ensureProducts(lines: Array<PurchaseLine & { sku?: string 
     for (const p of data) known.add(p._id)
   }
   let created = 0
-  for (const [productId, line] of wanted) {
-    if (known.has(productId)) continue
-    const placeholder: Product = {
-      _id: productId,
-      title: (line.title ?? line.sku ?? productId).slice(0, 60),
-      category: line.category ?? '未分类',
-      tags: [],
-      priceFen: line.priceFen,
-      imageFileId: null,
-      onSale: false,
-      repeatPurchase: false,
-      placeholder: true,
-      ...(line.sku && line.sku !== productId ? { sku: line.sku } : {}),
-      createdAt: now,
-      updatedAt: now,
-    }
-    try {
-      await products.add({ data: placeholder })
-      created++
-    } catch (err) {
-      // another order created it first
-      if (!isDuplicateKey(err)) throw err
-    }
+  const missing = [...wanted].filter(([productId]) => !known.has(productId))
+  // a first history batch can name a thousand new SKUs: insert them a few at a time, not one by one
+  for (let i = 0; i < missing.length; i += PLACEHOLDER_INSERTS_IN_FLIGHT) {
+    const made = await Promise.all(missing.slice(i, i + PLACEHOLDER_INSERTS_IN_FLIGHT).map(([productId, line]) => addPlaceholder(productId, line, now)))
+    created += made.filter(Boolean).length
   }
   return created
 }
