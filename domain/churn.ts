@@ -85,3 +85,33 @@ export function churnScore(stats: MemberStats, signals: EngagementSignals, param
   if (e.score > 0) reasons.push('近期仍有互动，风险已下调')
   return { risk: round(risk), pAlive: round(pAlive), expectedPurchases: round(conditionalExpectedPurchases(params.bg, HORIZON_WEEKS, c)), clvFen: Math.round(clv), reasons }
 }
+
+/** Why a score may not be stored (a non-finite or out-of-range value), or null when it is sound. */
+export function churnScoreProblem(s: ChurnScore): string | null {
+  const checks: Array<[keyof ChurnScore, number, number]> = [
+    ['risk', 0, 1],
+    ['pAlive', 0, 1],
+    ['expectedPurchases', 0, Infinity],
+    ['clvFen', 0, Infinity],
+  ]
+  for (const [key, lo, hi] of checks) {
+    const v = s[key] as number
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) return `${key} = ${v} is outside [${lo}, ${hi}]`
+  }
+  return null
+}
+
+/**
+ * churnScore that never yields garbage: a score the models cannot compute for this member (a series
+ * that does not converge, NaN, a negative value) is `score: null` with the reason in `problem`.
+ */
+export function checkedChurnScore(stats: MemberStats, signals: EngagementSignals, params: ModelParams, now: Date): { score: ChurnScore | null; problem: string | null } {
+  let score: ChurnScore | null
+  try {
+    score = churnScore(stats, signals, params, now)
+  } catch (err) {
+    return { score: null, problem: `churn score failed: ${(err as Error).message}` }
+  }
+  const problem = score ? churnScoreProblem(score) : null
+  return problem ? { score: null, problem: `churn score not stored: ${problem}` } : { score, problem: null }
+}

@@ -6,7 +6,7 @@
 import type { LifecycleConfig, ModelParams } from '../types/analytics'
 import type { Member } from '../types/member'
 import type { TierLadder } from '../types/tiers'
-import { churnScore } from './churn'
+import { checkedChurnScore } from './churn'
 import { rfmOf, ruleTags, stageOf, type RfmCuts } from './lifecycle'
 import { atReview, effectiveTierId, growthInWindow } from './tiers'
 
@@ -20,11 +20,13 @@ export interface ScoringContext {
 
 type Scored = Pick<Member, 'stage' | 'rfm' | 'valueLayer' | 'churn' | 'tier' | 'tierId' | 'ruleTags' | 'tags'>
 
-export function scoreMember(m: Member, ctx: ScoringContext): { patch: Partial<Scored>; downgraded: boolean } {
+/** `problems`: what could not be computed for this member (stored as null instead; the caller logs them). */
+export function scoreMember(m: Member, ctx: ScoringContext): { patch: Partial<Scored>; downgraded: boolean; problems: string[] } {
   const { now } = ctx
   const stage = stageOf(m, ctx.lifecycle, now)
   const rfm = rfmOf(m.stats, ctx.cuts, now)
-  const score = ctx.models ? churnScore(m.stats, { checkin: m.checkin, lastLoginAt: m.lastLoginAt, lastClaimAt: m.lastClaimAt }, ctx.models, now) : null
+  const checked = ctx.models ? checkedChurnScore(m.stats, { checkin: m.checkin, lastLoginAt: m.lastLoginAt, lastClaimAt: m.lastClaimAt }, ctx.models, now) : { score: null, problem: null }
+  const score = checked.score
   const churn = score ? { ...score, scoredAt: now } : null
   const reviewed = m.tier ? atReview(m.tier, ctx.ladder, growthInWindow(m.growth, ctx.ladder, now), now) : { state: null, downgradedTo: null }
   const rules = ruleTags({ stage, stats: m.stats, rfm, churnRisk: churn?.risk ?? null }, ctx.lifecycle)
@@ -43,5 +45,5 @@ export function scoreMember(m: Member, ctx: ScoringContext): { patch: Partial<Sc
   for (const key of Object.keys(next) as Array<keyof Scored>) {
     if (JSON.stringify(next[key]) !== JSON.stringify(m[key] ?? null)) (patch as Record<string, unknown>)[key] = next[key]
   }
-  return { patch, downgraded: !!reviewed.downgradedTo }
+  return { patch, downgraded: !!reviewed.downgradedTo, problems: checked.problem ? [checked.problem] : [] }
 }

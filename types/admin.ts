@@ -19,6 +19,10 @@ import { TierLadderSchema } from './tiers'
 const openid = z.string().min(1).max(64)
 const storeId = z.string().regex(/^[\w-]{1,32}$/, 'storeId 为 1–32 位字母数字')
 
+/** A member by `openid` or by `memberNo` (what the console's 360 shows): exactly one of them. */
+const exactlyOneMember = (e: { openid?: string; memberNo?: string }) => (e.openid === undefined) !== (e.memberNo === undefined)
+const ONE_MEMBER = { message: '请给出 openid 或 memberNo 之一', path: ['memberNo'] }
+
 /** The `admin` function's actions (console JSON events). */
 export const AdminEvents = z.discriminatedUnion('action', [
   z.object({ action: z.literal('listMembers'), limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).default(0) }).strict(),
@@ -32,13 +36,15 @@ export const AdminEvents = z.discriminatedUnion('action', [
   z
     .object({
       action: z.literal('adjustPoints'),
-      openid,
+      openid: openid.optional(),
+      memberNo: memberNo.optional(),
       delta: z.number().int().min(-1_000_000).max(1_000_000).refine(d => d !== 0, 'delta 不能为 0'),
       reason: z.string().min(2, '请写明调整原因').max(100),
       /** makes a console retry harmless */
       requestId: z.string().regex(/^[\w-]{8,64}$/),
     })
-    .strict(),
+    .strict()
+    .refine(exactlyOneMember, ONE_MEMBER),
   /** writes `expire` rows for what is left of each expired batch (run daily by dailyJobs) */
   z.object({ action: z.literal('expirePoints'), dryRun: z.boolean().default(false) }).strict(),
   z.object({ action: z.literal('getCheckinRules') }).strict(),
@@ -70,25 +76,29 @@ export const AdminEvents = z.discriminatedUnion('action', [
   z
     .object({
       action: z.literal('setMemberTier'),
-      openid,
+      openid: openid.optional(),
+      memberNo: memberNo.optional(),
       mode: z.enum(['floor', 'override', 'clear']),
       tierId: z.string().min(1).max(32).optional(),
       until: z.iso.datetime({ offset: true }).nullable().default(null),
       reason: z.string().min(2, '请写明原因').max(100),
     })
     .strict()
-    .refine(e => e.mode === 'clear' || e.tierId, { message: 'floor/override 需要 tierId', path: ['tierId'] }),
+    .refine(e => e.mode === 'clear' || e.tierId, { message: 'floor/override 需要 tierId', path: ['tierId'] })
+    .refine(exactlyOneMember, ONE_MEMBER),
   z
     .object({
       action: z.literal('tagMembers'),
-      openids: z.array(openid).min(1).max(1000),
+      openids: z.array(openid).max(1000).default([]),
+      memberNos: z.array(memberNo).max(1000).default([]),
       add: z.array(z.string().min(1).max(32)).max(20).default([]),
       remove: z.array(z.string().min(1).max(32)).max(20).default([]),
       /** counts who would change, writes nothing */
       dryRun: z.boolean().default(false),
     })
     .strict()
-    .refine(e => e.add.length + e.remove.length > 0, 'add 或 remove 至少一个'),
+    .refine(e => e.add.length + e.remove.length > 0, 'add 或 remove 至少一个')
+    .refine(e => e.openids.length + e.memberNos.length > 0 && e.openids.length + e.memberNos.length <= 1000, { message: '请给出 1–1000 位会员（openids 或 memberNos）', path: ['memberNos'] }),
   z.object({ action: z.literal('upsertProduct'), product: ProductInputSchema }).strict(),
   /** up to 500 products per call, idempotent per productId (a rerun with the same rows changes nothing) */
   z.object({ action: z.literal('importProducts'), products: z.array(ProductInputSchema).min(1).max(500) }).strict(),

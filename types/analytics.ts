@@ -61,11 +61,29 @@ export type MemberStats = z.infer<typeof MemberStatsSchema>
 
 export const EMPTY_STATS: MemberStats = { purchases: 0, purchaseDays: 0, firstPurchaseAt: null, lastPurchaseAt: null, lastPurchaseDay: null, spendFen: 0, firstDayFen: 0, couponPurchases: 0, months: {}, categoryFen: {} }
 
+/**
+ * Where the models are defined and computed reliably (domain/clv): every parameter positive and
+ * finite; BG/NBD r ≤ 100, α ≤ 10,000 weeks, a ≤ 100 and a ≠ 1 (E[Y] divides by a − 1), b ≤ 1,000;
+ * Gamma-Gamma q > 1 (the population mean spend pγ/(q − 1) is infinite otherwise), p, q ≤ 100,
+ * γ ≤ 10⁹ (fen). Outside these the series behind E[Y] overflow and the scores come out NaN or negative.
+ */
+export const MODEL_PARAM_RANGES = {
+  bg: { r: [0, 100], alpha: [0, 10_000], a: [0, 100], b: [0, 1_000] },
+  gg: { p: [0, 100], q: [1, 100], gamma: [0, 1e9] },
+} as const
+const param = ([lo, hi]: readonly [number, number]) =>
+  z.number().gt(lo, `必须大于 ${lo}`).lte(hi, `不能超过 ${hi}`)
 /** Fitted (or admin-pinned) buy-till-you-die parameters, in weeks (`tiers_config/models`). */
 export const ModelParamsSchema = z
   .object({
-    bg: z.object({ r: z.number().positive(), alpha: z.number().positive(), a: z.number().positive(), b: z.number().positive() }).strict(),
-    gg: z.object({ p: z.number().positive(), q: z.number().positive(), gamma: z.number().positive() }).strict().nullable(),
+    bg: z
+      .object({ r: param(MODEL_PARAM_RANGES.bg.r), alpha: param(MODEL_PARAM_RANGES.bg.alpha), a: param(MODEL_PARAM_RANGES.bg.a), b: param(MODEL_PARAM_RANGES.bg.b) })
+      .strict()
+      .refine(bg => Math.abs(bg.a - 1) >= 1e-6, { message: 'a 不能等于 1（期望购买次数除以 a − 1）', path: ['a'] }),
+    gg: z
+      .object({ p: param(MODEL_PARAM_RANGES.gg.p), q: param(MODEL_PARAM_RANGES.gg.q), gamma: param(MODEL_PARAM_RANGES.gg.gamma) })
+      .strict()
+      .nullable(),
   })
   .strict()
 export type ModelParams = z.infer<typeof ModelParamsSchema>

@@ -39,6 +39,9 @@ export type OperatorScope = { kind: 'brand' } | { kind: 'store'; storeId: string
 
 export const CONSOLE_RANGE_MAX_DAYS = 366
 
+/** Console actions a store manager may call too (scoped to their store); every other admin action is brand admins only. */
+export const OPERATOR_ACTIONS: ReadonlySet<string> = new Set(['consoleHome', 'searchMembers', 'member360', 'revealPhone', 'auditLog'])
+
 export const ConsoleAdminActions = {
   /** brand admins only */
   appointManager: z.object({ action: z.literal('appointManager'), openid, storeId, name: z.string().min(1).max(20) }).strict(),
@@ -115,6 +118,8 @@ export interface AuditRow {
   before: unknown
   after: unknown
   storeId: string | null
+  /** the reason the operator gave (adjustPoints, setMemberTier, revealPhone), if any */
+  reason: string | null
   at: string
 }
 
@@ -128,6 +133,8 @@ export interface Member360 {
     valueLayer: string
   }
   tier: TierProgress
+  /** an admin's manual tier (等级保底 floor, or override) still in force, else null */
+  tierManual: { tierId: string; tierName: string; mode: 'floor' | 'override'; until: string | null; reason: string } | null
   rfm: { r: number; f: number; m: number; score: number; layer: string } | null
   tags: string[]
   manualTags: string[]

@@ -83,7 +83,14 @@ export const MemberSchema = z.object({
   rfm: z.object({ r: z.number(), f: z.number(), m: z.number(), score: z.number(), layer: z.enum(VALUE_LAYERS) }).nullable().default(null),
   valueLayer: z.enum(VALUE_LAYERS).default('none'),
   churn: z
-    .object({ risk: z.number(), pAlive: z.number(), expectedPurchases: z.number(), clvFen: z.number(), reasons: z.array(z.string()), scoredAt: z.date() })
+    .object({
+      risk: z.number().min(0).max(1),
+      pAlive: z.number().min(0).max(1),
+      expectedPurchases: z.number().min(0),
+      clvFen: z.number().min(0),
+      reasons: z.array(z.string()),
+      scoredAt: z.date(),
+    })
     .nullable()
     .default(null),
   /** tags = manual tags (admins) ∪ rule tags (the daily job) */
@@ -102,6 +109,15 @@ export const MemberSchema = z.object({
   lastLoginAt: z.date(),
 })
 export type Member = z.infer<typeof MemberSchema>
+
+/**
+ * What the daily `tiers` job recomputes from the rest of the member: a stored value of one of these
+ * that fails validation is dropped on reading (its default: null, [], 'new', 'none'), logged, and
+ * written afresh by the next run; it never stops the member from using the app. Everything else
+ * (points, batches, stats, growth, tier, …) is the record itself and stays strictly validated.
+ */
+export const DERIVED_MEMBER_FIELDS = ['churn', 'rfm', 'valueLayer', 'stage', 'tags', 'ruleTags'] as const
+export type DerivedMemberField = (typeof DERIVED_MEMBER_FIELDS)[number]
 
 /** The profile a member sees about themselves (dates as ISO strings: what crosses the wire). */
 export type MemberProfile = Omit<

@@ -12,6 +12,15 @@ export const TILL_CATALOG_MAX = 50
 export const QUICK_KEY_DAYS = 30
 export const QUICK_KEYS = 12
 
+/**
+ * Guessing member codes is throttled: at most this many failed code checks (invalid or expired) per
+ * staff member, and per member number, in a fixed window of CODE_FAILS_WINDOW_MINUTES; beyond that
+ * every code check is RATE_LIMITED until the window passes, even a right code. Genuine codes don't count.
+ */
+export const CODE_FAILS_PER_STAFF = 20
+export const CODE_FAILS_PER_MEMBER = 10
+export const CODE_FAILS_WINDOW_MINUTES = 10
+
 /** An 18-digit member code: 10-digit member number + 8-digit time-based one-time password. */
 export const memberCode = z.string().regex(/^\d{18}$/, '会员码为 18 位数字')
 

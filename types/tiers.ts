@@ -45,7 +45,7 @@ export const TierLadderSchema = z
       )
       .min(1)
       .max(10)
-      .refine(ts => ts[0].threshold === 0, '第一个等级的门槛必须是 0')
+      .refine(ts => ts[0]?.threshold === 0, '第一个等级的门槛必须是 0')
       .refine(ts => ts.every((t, i) => i === 0 || t.threshold > ts[i - 1].threshold), '等级门槛必须严格递增')
       .refine(ts => new Set(ts.map(t => t.tierId)).size === ts.length, 'tierId 不能重复'),
   })

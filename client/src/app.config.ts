@@ -26,10 +26,10 @@ export default defineAppConfig({
       root: 'staff',
       pages: ['scan/index', 'purchase/index', 'result/index', 'today/index', 'coupons/index', 'followups/index'],
     },
-    // 管理 (operator console: 概览, 会员) for brand admins and store managers only: members never download it
+    // 管理 (operator console: 概览, 会员, 审计) for brand admins and store managers only: members never download it
     {
       root: 'console',
-      pages: ['home/index', 'member/index'],
+      pages: ['home/index', 'member/index', 'audit/index'],
     },
   ],
   window: {

@@ -60,6 +60,13 @@ function tierNameOf(member: Member, ladder: TierLadder, now: Date): string {
   return ladder.tiers.find(t => t.tierId === id)?.name ?? id
 }
 
+/** The admin's manual tier while it is in force (no end, or until a later instant). */
+function manualTierOf(member: Member, ladder: TierLadder, now: Date): Member360['tierManual'] {
+  const manual = member.tier?.manual
+  if (!manual || (manual.until && manual.until <= now)) return null
+  return { tierId: manual.tierId, tierName: ladder.tiers.find(t => t.tierId === manual.tierId)?.name ?? manual.tierId, mode: manual.mode, until: iso(manual.until), reason: manual.reason }
+}
+
 function memberRow(member: Member, ladder: TierLadder, now: Date): MemberRow {
   return {
     memberNo: member.memberNo,
@@ -81,6 +88,7 @@ export function auditRow(r: Doc): AuditRow {
     before: r.before ?? null,
     after: r.after ?? null,
     storeId: typeof r.storeId === 'string' ? r.storeId : null,
+    reason: typeof r.reason === 'string' ? r.reason : typeof r.after?.reason === 'string' ? r.after.reason : null,
     at: new Date(r.at).toISOString(),
   }
 }
@@ -137,6 +145,7 @@ export const consoleMemberActions: Pick<Actions<AdminEvent>, 'searchMembers' | '
         valueLayer: member.valueLayer,
       },
       tier: tierProgress(member.tier, ladder, growthInWindow(member.growth, ladder, ctx.now), ctx.now),
+      tierManual: manualTierOf(member, ladder, ctx.now),
       rfm: member.rfm,
       tags: member.tags,
       manualTags: member.manualTags,

@@ -1,6 +1,6 @@
 /** `admin`: console, timers and other functions (no OPENID), or a mini-program user on the `admins` list. */
 import { AdminEvents, type AdminEvent } from '../../types/admin'
-import { MemberSchema, type Member } from '../../types/member'
+import type { Member } from '../../types/member'
 import type { PointRules } from '../../types/points'
 import { AppError } from '../../types/result'
 import { toProfile } from '../../domain/member'
@@ -16,7 +16,8 @@ import type { Doc } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange, ledgerId } from '../shared/wallet'
 
-import { requireAdmin } from '../shared/access'
+import { requireAdmin, requireOperator } from '../shared/access'
+import { OPERATOR_ACTIONS } from '../../types/console'
 import { adminCampaignActions } from './campaigns'
 import { adminConsoleActions } from './console'
 import { adminNpsActions } from './nps'
@@ -28,6 +29,7 @@ import { adminReminderActions } from './reminders'
 import { adminReportActions } from './report'
 import { adminSegmentActions } from './segments'
 import { adminTierActions } from './tiers'
+import { memberIdOf } from './member-ref'
 
 const staffColl = db.collection('staff')
 const stores = db.collection('stores')
@@ -77,7 +79,7 @@ const actions: Actions<AdminEvent> = {
       members.count(),
       members.orderBy('createdAt', 'desc').skip(event.offset).limit(event.limit).get(),
     ])
-    return { total, members: data.map(m => toProfile(MemberSchema.parse(m))) }
+    return { total, members: data.map(m => toProfile(parseMember(m))) }
   },
 
   async getMember(event, ctx) {
@@ -165,17 +167,19 @@ const actions: Actions<AdminEvent> = {
   async adjustPoints(event, ctx) {
     await requireAdmin(ctx)
     const actor = actorOf(ctx)
+    // the console's 360 names the member by number
+    const openid = await memberIdOf(event)
     const { rules } = await loadRules(POINT_RULES)
     const source = { type: 'admin' as const, id: event.requestId }
     const rowId = ledgerId({ kind: 'adjust', sourceType: 'admin', sourceId: event.requestId, delta: event.delta, batchId: null, balanceAfter: 0 })
     return transact(async t => {
       const prior = await getInTransaction<Doc>(t, 'points_ledger', rowId)
       if (prior) {
-        if (prior.memberId !== event.openid || prior.delta !== event.delta) throw new AppError('FAILED_PRECONDITION', 'requestId 已用于另一次调整，请换一个 requestId')
-        return { openid: event.openid, delta: prior.delta, balance: prior.balanceAfter as number, replayed: true }
+        if (prior.memberId !== openid || prior.delta !== event.delta) throw new AppError('FAILED_PRECONDITION', 'requestId 已用于另一次调整，请换一个 requestId')
+        return { openid, delta: prior.delta, balance: prior.balanceAfter as number, replayed: true }
       }
-      const doc = await getInTransaction<Doc>(t, 'members', event.openid)
-      if (!doc) throw new AppError('NOT_FOUND', `会员不存在：${event.openid}`)
+      const doc = await getInTransaction<Doc>(t, 'members', openid)
+      if (!doc) throw new AppError('NOT_FOUND', `会员不存在：${openid}`)
       const member: Member = parseMember(doc)
       const change: WalletChange =
         event.delta > 0
@@ -185,14 +189,14 @@ const actions: Actions<AdminEvent> = {
       await auditIn(t, {
         actor,
         action: 'adjustPoints',
-        target: event.openid,
+        target: openid,
         before: { points: member.points },
         after: { points: change.wallet.points },
         reason: event.reason,
         requestId: event.requestId,
         at: ctx.now,
       })
-      return { openid: event.openid, delta: event.delta, balance: change.wallet.points, replayed: false }
+      return { openid, delta: event.delta, balance: change.wallet.points, replayed: false }
     })
   },
 
@@ -262,4 +266,5 @@ const actions: Actions<AdminEvent> = {
   },
 }
 
-export const main = defineFunction(AdminEvents, actions)
+// brand admins (and the console, timers, other functions); store managers for the console's read actions
+export const main = defineFunction(AdminEvents, actions, (action, ctx) => (OPERATOR_ACTIONS.has(action) ? requireOperator(ctx) : requireAdmin(ctx)))

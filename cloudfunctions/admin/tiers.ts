@@ -11,6 +11,7 @@ import { memberIn } from '../shared/members'
 import { LIFECYCLE, loadRules, saveRules, TIER_LADDER } from '../shared/rules'
 import { transact } from '../shared/transaction'
 import { requireAdmin } from '../shared/access'
+import { memberIdOf, memberIdsOf } from './member-ref'
 
 export const adminTierActions: Pick<Actions<AdminEvent>, 'getTierLadder' | 'setTierLadder' | 'getLifecycleConfig' | 'setLifecycleConfig' | 'setMemberTier' | 'tagMembers' | 'pinModelParams'> = {
   /** The daily tiers job reads `tiers_config/models`: pinned parameters replace the daily refit. */
@@ -52,8 +53,9 @@ export const adminTierActions: Pick<Actions<AdminEvent>, 'getTierLadder' | 'setT
     await requireAdmin(ctx)
     const { rules: ladder } = await loadRules(TIER_LADDER)
     if (event.tierId && !ladder.tiers.some(t => t.tierId === event.tierId)) throw new AppError('INVALID_ARGUMENT', `没有这个等级：${event.tierId}`, [{ path: 'tierId', message: 'unknown tier' }])
+    const openid = await memberIdOf(event)
     return transact(async t => {
-      const member = await memberIn(t, event.openid)
+      const member = await memberIn(t, openid)
       const base = member.tier ?? { tierId: ladder.tiers[0].tierId, since: ctx.now, reviewAt: ctx.now, downgradeAt: null, manual: null }
       const manual = event.mode === 'clear' ? null : { tierId: event.tierId!, mode: event.mode, until: event.until ? new Date(event.until) : null, reason: event.reason, by: actorOf(ctx), at: ctx.now }
       const tier = { ...base, manual }
@@ -68,8 +70,8 @@ export const adminTierActions: Pick<Actions<AdminEvent>, 'getTierLadder' | 'setT
     await requireAdmin(ctx)
     let updated = 0
     let unchanged = 0
-    const missing: string[] = []
-    for (const openid of event.openids) {
+    const { refs, missing } = await memberIdsOf(event.openids, event.memberNos)
+    for (const { id: openid, label } of refs) {
       try {
         const changed = await transact(async t => {
           const member = await memberIn(t, openid)
@@ -85,7 +87,7 @@ export const adminTierActions: Pick<Actions<AdminEvent>, 'getTierLadder' | 'setT
         else unchanged++
       } catch (err) {
         if (!(err instanceof AppError) || (err.code !== 'NOT_FOUND' && err.code !== 'PERMISSION_DENIED')) throw err
-        missing.push(openid)
+        missing.push(label)
       }
     }
     return { dryRun: event.dryRun, updated, unchanged, missing }

@@ -354,4 +354,4 @@ export const main = defineFunction(MemberEvents, {
     }
     return { deleted: true as const }
   },
-})
+}, async (_action, ctx) => requireUser(ctx))

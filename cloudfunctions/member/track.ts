@@ -1,28 +1,24 @@
 /**
  * What the member looks at: views and clicks the client batches (`events`, one doc per batch, id
  * derived from the requestId so a resend is harmless), rate-limited per member per minute through a
- * counter doc (`rate_limits/track:<openid>:<minute>`) updated in the same transaction.
+ * counter doc (`rate_limits/track:<openid>:<minute>`, shared/rate-limit.ts) updated in the same transaction.
  */
 import { TRACK_CALLS_PER_MINUTE, type MemberEvent } from '../../types/member'
 import { AppError } from '../../types/result'
 import { requireUser, type Actions } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { memberIn } from '../shared/members'
+import { takeSlotIn } from '../shared/rate-limit'
 import { getInTransaction, transact } from '../shared/transaction'
 
 export const trackActions: Pick<Actions<MemberEvent>, 'track'> = {
   async track(event, ctx) {
     const openid = requireUser(ctx)
     const batchId = derivedId('evt', openid, event.requestId)
-    const counterId = `track:${openid}:${ctx.now.toISOString().slice(0, 16)}`
     return transact(async t => {
       if (await getInTransaction(t, 'events', batchId)) return { accepted: event.events.length, replayed: true }
       await memberIn(t, openid)
-      const counter = await getInTransaction<{ calls: number }>(t, 'rate_limits', counterId)
-      const calls = counter?.calls ?? 0
-      if (calls >= TRACK_CALLS_PER_MINUTE) throw new AppError('LIMIT_REACHED', '上报太频繁，请稍后再试')
-      if (counter) await t.collection('rate_limits').doc(counterId).update({ data: { calls: calls + 1 } })
-      else await t.collection('rate_limits').add({ data: { _id: counterId, calls: 1, expiresAt: new Date(ctx.now.getTime() + 3_600_000) } })
+      if (!(await takeSlotIn(t, { scope: 'track', subject: openid, limit: TRACK_CALLS_PER_MINUTE, windowMs: 60_000 }, ctx.now))) throw new AppError('LIMIT_REACHED', '上报太频繁，请稍后再试')
       const events = event.events.map(e => ({ type: e.type, productId: e.productId, source: e.source ?? null, clientAt: e.at ? new Date(e.at) : null }))
       await t.collection('events').add({ data: { _id: batchId, memberId: openid, events, at: ctx.now } })
       return { accepted: events.length, replayed: false }

@@ -47,4 +47,4 @@ const actions: Actions<RemindersEvent> = {
   },
 }
 
-export const main = defineFunction(RemindersEvents, actions)
+export const main = defineFunction(RemindersEvents, actions, (_action, ctx) => requireAdmin(ctx))

@@ -1,12 +1,13 @@
 import type { CallerRoles, OperatorScope } from '../../types/console'
 import { AppError } from '../../types/result'
 import { db } from './cloud'
-import type { CallContext } from './handler'
+import { oncePerCall, type CallContext } from './handler'
 
 /** The console, timers and other functions have no OPENID; a mini-program user must be on the `admins` list. */
 export async function requireAdmin(ctx: CallContext): Promise<void> {
-  if (!ctx.openid) return
-  const { data } = await db.collection('admins').where({ _id: ctx.openid }).limit(1).get()
+  const openid = ctx.openid
+  if (!openid) return
+  const { data } = await oncePerCall(ctx, 'admin', () => db.collection('admins').where({ _id: openid }).limit(1).get())
   if (!data.length) throw new AppError('PERMISSION_DENIED', '仅管理员可调用')
 }
 
@@ -16,10 +17,11 @@ export async function requireAdmin(ctx: CallContext): Promise<void> {
  * PERMISSION_DENIED. Two `_id` reads, in parallel.
  */
 export async function requireOperator(ctx: CallContext): Promise<OperatorScope> {
-  if (!ctx.openid) return { kind: 'brand' }
+  const openid = ctx.openid
+  if (!openid) return { kind: 'brand' }
   const [admin, manager] = await Promise.all([
-    db.collection('admins').where({ _id: ctx.openid }).limit(1).get(),
-    db.collection('managers').where({ _id: ctx.openid }).limit(1).get(),
+    oncePerCall(ctx, 'admin', () => db.collection('admins').where({ _id: openid }).limit(1).get()),
+    oncePerCall(ctx, 'manager', () => db.collection('managers').where({ _id: openid }).limit(1).get()),
   ])
   if (admin.data.length) return { kind: 'brand' }
   const m = manager.data[0]

@@ -19,17 +19,27 @@ export type Actions<E extends { action: string }> = {
   [K in E['action']]: (event: Extract<E, { action: K }>, ctx: CallContext) => Promise<unknown>
 }
 
-export function defineFunction<E extends { action: string }>(schema: ZodType<E>, actions: Actions<E>) {
+/**
+ * Who may call an action of a function, decided before anything else — before the action is looked
+ * up and the event validated — so a caller without the right learns nothing about the schema.
+ * Declared once per function (see each function's index.ts); throws PERMISSION_DENIED / UNAUTHENTICATED.
+ */
+export type AccessPolicy = (action: string, ctx: CallContext) => Promise<unknown>
+
+export function defineFunction<E extends { action: string }>(schema: ZodType<E>, actions: Actions<E>, access: AccessPolicy) {
   return async function main(rawEvent: unknown): Promise<Result<unknown>> {
     try {
       const event = fromTimer(rawEvent)
       const action = event && typeof event === 'object' ? (event as { action?: unknown }).action : undefined
+      const { OPENID, SOURCE } = cloud.getWXContext() as { OPENID?: string; SOURCE?: string }
+      // an all-whitespace OPENID is no identity, never the console
+      if (typeof OPENID === 'string' && OPENID !== '' && !OPENID.trim()) throw new AppError('UNAUTHENTICATED', '身份无效')
+      const ctx: CallContext = { openid: OPENID || null, source: SOURCE || '', now: currentTime() }
+      await access(typeof action === 'string' ? action : '', ctx)
       if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(actions, action)) {
         throw new AppError('UNKNOWN_ACTION', `未知的 action：${typeof action === 'string' ? action : '(缺少 action)'}；可用：${Object.keys(actions).join(', ')}`)
       }
       const parsed = schema.parse(withoutConsoleFields(event as Record<string, unknown>))
-      const { OPENID, SOURCE } = cloud.getWXContext() as { OPENID?: string; SOURCE?: string }
-      const ctx: CallContext = { openid: OPENID || null, source: SOURCE || '', now: currentTime() }
       const run = actions[action as E['action']] as (e: E, c: CallContext) => Promise<unknown>
       return { ok: true, data: await run(parsed, ctx) }
     } catch (err) {
@@ -69,6 +79,19 @@ export function toFailure(err: unknown): Result<never> {
 export function currentTime(): Date {
   const pinned = process.env.CLOUDBASE_EMULATOR === '1' ? process.env.EMULATOR_NOW : undefined
   return pinned ? new Date(pinned) : new Date()
+}
+
+const perCallValues = new WeakMap<CallContext, Map<string, Promise<unknown>>>()
+
+/**
+ * Loads a value once per call: the access policy and the action both ask who the caller is, and the
+ * second asking costs no database read. A failure is remembered too (the caller is refused twice alike).
+ */
+export function oncePerCall<T>(ctx: CallContext, key: string, load: () => Promise<T>): Promise<T> {
+  let values = perCallValues.get(ctx)
+  if (!values) perCallValues.set(ctx, (values = new Map()))
+  if (!values.has(key)) values.set(key, load())
+  return values.get(key) as Promise<T>
 }
 
 export function requireUser(ctx: CallContext): string {

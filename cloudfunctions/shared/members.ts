@@ -1,5 +1,5 @@
 /** Reading members and their ledger, shared by the member, staff and admin functions. */
-import { MemberSchema, type Member } from '../../types/member'
+import { DERIVED_MEMBER_FIELDS, MemberSchema, type DerivedMemberField, type Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import type { LedgerItem } from '../../types/points'
 import { db } from './cloud'
@@ -10,7 +10,29 @@ import { getInTransaction } from './transaction'
 export const members = db.collection('members')
 
 export function parseMember(doc: Doc): Member {
-  return MemberSchema.parse(doc)
+  return parseMemberDoc(doc).member
+}
+
+const isDerived = (key: unknown): key is DerivedMemberField => DERIVED_MEMBER_FIELDS.includes(key as DerivedMemberField)
+
+/**
+ * The member, with any derived field (churn, RFM, tags, stage …: see DERIVED_MEMBER_FIELDS) that
+ * fails validation dropped to its default and named in `dropped`, logged with the member id: a
+ * bad score never locks a member out, and the next `tiers` run writes it afresh. A bad core field
+ * (points, batches, stats, …) still throws.
+ */
+export function parseMemberDoc(doc: Doc): { member: Member; dropped: DerivedMemberField[] } {
+  const first = MemberSchema.safeParse(doc)
+  if (first.success) return { member: first.data, dropped: [] }
+  // a bad core field still throws below (about the core fields only)
+  const dropped = [...new Set(first.error.issues.map(i => i.path[0]))].filter(isDerived)
+  const cleaned: Doc = { ...doc }
+  for (const field of dropped) {
+    const issue = first.error.issues.find(i => i.path[0] === field)
+    console.warn(`[members] ${String(doc._id)}: dropped derived field ${field} (${issue?.path.join('.')}: ${issue?.message}); the next tiers run recomputes it`)
+    delete cleaned[field]
+  }
+  return { member: MemberSchema.parse(cleaned), dropped }
 }
 
 export async function memberById(openid: string): Promise<Member | null> {

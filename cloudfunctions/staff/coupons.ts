@@ -44,8 +44,8 @@ function writeOffReplay(w: WriteOffDoc, event: WriteOffEvent) {
 
 export const staffCouponActions: Pick<Actions<StaffEvent>, 'memberCoupons' | 'writeOffCoupon' | 'undoWriteOff'> = {
   async memberCoupons(event, ctx) {
-    await requireStaff(ctx)
-    const member = await memberAtTillRef(event.member, ctx.now)
+    const staff = await requireStaff(ctx)
+    const member = await memberAtTillRef(event.member, ctx.now, staff._id)
     const list = await readAll(tillCoupons(member._id, ctx.now).orderBy('validUntil', 'asc'), 200)
     return { member: await atTill(member, ctx.now), coupons: list.map(c => toCouponView(c, ctx.now)) }
   },
@@ -56,7 +56,7 @@ export const staffCouponActions: Pick<Actions<StaffEvent>, 'memberCoupons' | 'wr
     const writeOffId = derivedId('wo', staff._id, event.requestId)
     const prior = await findById<WriteOffDoc>(writeOffs, writeOffId)
     if (prior) return writeOffReplay(prior, event)
-    const member = await memberAtTillRef(event.member, ctx.now)
+    const member = await memberAtTillRef(event.member, ctx.now, staff._id)
     const [coupon] = await couponsByCode(member._id, [event.couponCode])
     return transact(async t => {
       const raced = await getInTransaction<WriteOffDoc>(t, 'coupon_writeoffs', writeOffId)

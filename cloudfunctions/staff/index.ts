@@ -26,9 +26,9 @@ import { staffCatalogActions } from './catalog'
 type PurchaseEvent = Extract<StaffEvent, { action: 'recordPurchase' }>
 
 /** The member a purchase is for: by a scanned code (to be consumed with the purchase) or by member number. */
-async function tillMember(ref: PurchaseEvent['member'], now: Date): Promise<{ member: Member; codeUse: { id: string; step: number } | null }> {
+async function tillMember(ref: PurchaseEvent['member'], now: Date, staffId: string): Promise<{ member: Member; codeUse: { id: string; step: number } | null }> {
   if ('code' in ref) {
-    const found = await memberForCode(ref.code, now)
+    const found = await memberForCode(ref.code, now, staffId)
     return { member: found.member, codeUse: { id: found.useId, step: found.step } }
   }
   const found = await memberByNo(ref.memberNo)
@@ -68,8 +68,8 @@ export const main = defineFunction(StaffEvents, {
   },
 
   async verifyCode(event, ctx) {
-    await requireStaff(ctx)
-    const { member, useId } = await memberForCode(event.code, ctx.now)
+    const staff = await requireStaff(ctx)
+    const { member, useId } = await memberForCode(event.code, ctx.now, staff._id)
     if (await findById(db.collection('code_uses'), useId)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
     return { member: await atTill(member, ctx.now) }
   },
@@ -94,7 +94,7 @@ export const main = defineFunction(StaffEvents, {
     const purchaseId = derivedId('pur', staff._id, event.requestId)
     // the cashier waits: the member and the rules are read while the replay check runs (a replay,
     // rare, answers without them; their errors count only when they are used)
-    const memberLoad = tillMember(event.member, ctx.now)
+    const memberLoad = tillMember(event.member, ctx.now, staff._id)
     const rulesLoad = Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
     for (const load of [memberLoad, rulesLoad]) load.catch(() => undefined)
     const existing = await findById<PurchaseDoc>(purchases, purchaseId)
@@ -200,4 +200,4 @@ export const main = defineFunction(StaffEvents, {
       recent: recent.data.map(purchaseView),
     }
   },
-})
+}, (_action, ctx) => requireStaff(ctx))

@@ -24,7 +24,7 @@ import { requireAdmin } from '../shared/access'
 import { wholeFields } from '../shared/activity'
 import { cloud, db, _ } from '../shared/cloud'
 import { defineFunction, type Actions } from '../shared/handler'
-import { isDeleted, parseMember } from '../shared/members'
+import { isDeleted, parseMemberDoc } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { LIFECYCLE, loadRules, TIER_LADDER } from '../shared/rules'
 import { applyTransition, idCondition, modelsAndCuts, nextBound, rangesOf, transitionsOf } from './prepare'
@@ -184,8 +184,11 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
   await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, async () => {
     while (next < docs.length) {
       const doc = docs[next++]
-      const member = parseMember(doc)
+      const { member, dropped } = parseMemberDoc(doc)
       const scored = scoreMember(member, ctx)
+      for (const problem of scored.problems) console.warn(`[tiers] member ${member._id}: ${problem}; churn stored as null`)
+      // a stored derived value that failed validation is written afresh even when the new one equals its default
+      for (const field of dropped) if (!(field in scored.patch)) (scored.patch as Record<string, unknown>)[field] = member[field]
       // unchanged members cost no request (a forced rerun the same day writes nobody)
       if (!Object.keys(scored.patch).length) continue
       // only if the member did not change since it was read (a purchase meanwhile wins; the next run rescores)
@@ -342,4 +345,4 @@ const actions: Actions<TiersEvent> = {
   },
 }
 
-export const main = defineFunction(TiersEvents, actions)
+export const main = defineFunction(TiersEvents, actions, (_action, ctx) => requireAdmin(ctx))

@@ -69,6 +69,7 @@ export function member360(overrides: Partial<Member360> = {}): Member360 {
       reviewAt: null,
       downgradeAt: null,
     },
+    tierManual: null,
     rfm: { r: 5, f: 4, m: 3, score: 12, layer: 'high' },
     tags: ['咖啡偏好', '大客户'],
     manualTags: ['大客户'],
@@ -102,7 +103,7 @@ export function member360(overrides: Partial<Member360> = {}): Member360 {
     reminders: [{ kind: 'coupon_expiring', status: 'sent', at: '2024-03-02T02:00:00.000Z' }],
     nps: [{ score: 9, comment: '拿铁很好喝', storeId: 'store_jingan', at: '2024-03-04T08:00:00.000Z' }],
     followUps: [{ status: 'closed', note: '已致电感谢', storeId: 'store_jingan', at: '2024-03-04T09:00:00.000Z' }],
-    audit: [{ id: 'a1', actor: 'o_admin', action: 'adjustPoints', target: 'o_alice', before: null, after: { delta: -100 }, storeId: null, at: '2024-03-01T02:00:00.000Z' }],
+    audit: [{ id: 'a1', actor: 'o_admin', action: 'adjustPoints', target: 'o_alice', before: null, after: { delta: -100 }, storeId: null, reason: '重复积分扣回', at: '2024-03-01T02:00:00.000Z' }],
     can: { adjustPoints: true, tag: true, tierFloor: true, issueCoupon: true, revealPhone: true },
     ...overrides,
   }

@@ -1,13 +1,14 @@
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { act, cleanup as cleanupAll, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import Taro, { setRouterParams } from './doubles/taro'
 import { callFunction, needsSignIn, redirectToSignIn } from '../../client/src/services/cloud'
 import ConsoleHomePage from '../../client/src/console/home/index'
 import ConsoleMemberPage from '../../client/src/console/member/index'
+import ConsoleAuditPage from '../../client/src/console/audit/index'
 import { base64Utf8, formatKpi, rangeDays, svgDataUri } from '../../client/src/console/format'
 import { deferred, ok } from './fixtures'
 import { eventsFor, failure, routeCalls, type Handlers } from './backend'
 import { TREND_SVG, consoleHome, kpis, member360, memberRow } from './console-fixtures'
-import type { ConsoleOutputs } from '../../types/console'
+import type { AuditRow, ConsoleOutputs, Member360 } from '../../types/console'
 import type { Result } from '../../types/result'
 
 jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble())
@@ -366,5 +367,276 @@ describe('管理: 会员', () => {
     fireEvent.click(byId('member-search-submit'))
     await waitFor(() => expect(byId('console-denied')).toBeInTheDocument())
     expect(screen.queryByText('小爱')).toBeNull()
+  })
+})
+
+/** A stateful 360 for the action forms: adjustPoints moves the balance, tagMembers the manual tags, setMemberTier the floor. */
+function actionsBackend(more: Handlers = {}) {
+  const state = { balance: 1280, manualTags: ['大客户'], tierManual: null as Member360['tierManual'] }
+  memberBackend({
+    'admin.member360': e =>
+      ok(member360({ member: { ...member360().member, memberNo: String(e.memberNo) }, points: { balance: state.balance, expiring: null }, manualTags: [...state.manualTags], tags: ['咖啡偏好', ...state.manualTags], tierManual: state.tierManual })),
+    'admin.adjustPoints': e => {
+      state.balance += Number(e.delta)
+      return ok({ openid: 'o_alice', delta: Number(e.delta), balance: state.balance, replayed: false })
+    },
+    'admin.tagMembers': e => {
+      const add = e.add as string[]
+      const remove = e.remove as string[]
+      state.manualTags = [...state.manualTags.filter(t => !remove.includes(t)), ...add]
+      return ok({ dryRun: false, updated: 1, unchanged: 0, missing: [] })
+    },
+    'admin.getTierLadder': ok({
+      rules: {
+        windowMonths: 12,
+        growth: { perYuan: 1, perCheckin: 1 },
+        reviewMonths: 12,
+        graceDays: 30,
+        tiers: [
+          { tierId: 'base', name: '普通会员', threshold: 0, benefits: { pointsMultiplier: 1, perks: [] } },
+          { tierId: 'silver', name: '银卡会员', threshold: 1000, benefits: { pointsMultiplier: 1.2, perks: [] } },
+          { tierId: 'gold', name: '金卡会员', threshold: 3000, benefits: { pointsMultiplier: 1.5, perks: [] } },
+        ],
+      },
+    }),
+    'admin.setMemberTier': e => {
+      state.tierManual = e.mode === 'clear' ? null : { tierId: String(e.tierId), tierName: '金卡会员', mode: 'floor', until: e.until ? new Date(String(e.until)).toISOString() : null, reason: String(e.reason) }
+      return ok({ openid: 'o_alice', tierId: String(e.tierId ?? 'silver'), tierName: '金卡会员', manual: null })
+    },
+    ...more,
+  })
+  return state
+}
+
+describe('管理: 会员 360 actions', () => {
+  it('调整积分 checks the delta and the reason, sends memberNo, then shows the new balance after the refresh', async () => {
+    actionsBackend()
+    await searchAndOpen()
+    expect(byId('m360-balance')).toHaveTextContent('1280')
+    fireEvent.click(byId('m360-adjust'))
+    fireEvent.click(byId('m360-adjust-submit'))
+    expect(byId('m360-adjust-error')).toHaveTextContent('请输入非 0 的整数积分')
+    fireEvent.change(byId('m360-adjust-delta'), { target: { value: '1.5' } })
+    fireEvent.click(byId('m360-adjust-submit'))
+    expect(byId('m360-adjust-error')).toHaveTextContent('整数')
+    fireEvent.change(byId('m360-adjust-delta'), { target: { value: '-5000' } })
+    fireEvent.click(byId('m360-adjust-submit'))
+    expect(byId('m360-adjust-error')).toHaveTextContent('扣减不能超过当前可用积分 1280')
+    fireEvent.change(byId('m360-adjust-delta'), { target: { value: '120' } })
+    fireEvent.change(byId('m360-adjust-reason'), { target: { value: '补' } })
+    fireEvent.click(byId('m360-adjust-submit'))
+    expect(byId('m360-adjust-error')).toHaveTextContent('请写明调整原因（至少 2 个字）')
+    expect(eventsFor(call, 'admin.adjustPoints')).toEqual([])
+
+    fireEvent.change(byId('m360-adjust-reason'), { target: { value: ' 客诉补偿 ' } })
+    fireEvent.click(byId('m360-adjust-submit'))
+    await waitFor(() => expect(byId('m360-balance')).toHaveTextContent('1400'))
+    expect(eventsFor(call, 'admin.adjustPoints')).toEqual([{ action: 'adjustPoints', memberNo: '1000000001', delta: 120, reason: '客诉补偿', requestId: expect.stringMatching(/^[\w-]{8,64}$/) }])
+    expect(eventsFor(call, 'admin.member360')).toHaveLength(2)
+    expect(byId('m360-adjust-form')).toBeNull()
+    expect(byId('m360-action-notice')).toHaveTextContent('已调整 +120 积分，余额 1400')
+    expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已调整，余额 1400' }))
+  })
+
+  it('调整积分 shows the refusal in Chinese and a retry reuses the requestId; a changed amount gets a new one', async () => {
+    let calls = 0
+    actionsBackend({ 'admin.adjustPoints': () => (++calls === 1 ? failure('INSUFFICIENT_POINTS', '积分不足') : Promise.reject(new Error('网络断开'))) })
+    await searchAndOpen()
+    fireEvent.click(byId('m360-adjust'))
+    fireEvent.change(byId('m360-adjust-delta'), { target: { value: '-100' } })
+    fireEvent.change(byId('m360-adjust-reason'), { target: { value: '兑换礼品' } })
+    fireEvent.click(byId('m360-adjust-submit'))
+    await waitFor(() => expect(byId('m360-adjust-error')).toHaveTextContent('积分不足'))
+    fireEvent.click(byId('m360-adjust-submit'))
+    await waitFor(() => expect(byId('m360-adjust-error')).toHaveTextContent('网络断开'))
+    fireEvent.change(byId('m360-adjust-delta'), { target: { value: '-90' } })
+    fireEvent.click(byId('m360-adjust-submit'))
+    await waitFor(() => expect(eventsFor(call, 'admin.adjustPoints')).toHaveLength(3))
+    const [a, b, c] = eventsFor(call, 'admin.adjustPoints')
+    expect(b.requestId).toBe(a.requestId)
+    expect(c.requestId).not.toBe(a.requestId)
+    expect(byId('m360-balance')).toHaveTextContent('1280')
+  })
+
+  it('打标签 adds a manual tag and 去标签 removes one, refreshing the 360 each time', async () => {
+    actionsBackend()
+    await searchAndOpen()
+    fireEvent.click(byId('m360-tag'))
+    expect(within(byId('m360-tag-manual')).getByText('大客户')).toBeInTheDocument()
+    fireEvent.click(byId('m360-tag-submit'))
+    expect(byId('m360-tag-error')).toHaveTextContent('请输入标签')
+    fireEvent.change(byId('m360-tag-input'), { target: { value: '大客户' } })
+    fireEvent.click(byId('m360-tag-submit'))
+    expect(byId('m360-tag-error')).toHaveTextContent('已有这个标签')
+    fireEvent.change(byId('m360-tag-input'), { target: { value: ' 咖啡控 ' } })
+    fireEvent.click(byId('m360-tag-submit'))
+    await waitFor(() => expect(within(byId('m360-tags')).getByText('咖啡控（人工）')).toBeInTheDocument())
+    expect(eventsFor(call, 'admin.tagMembers')).toEqual([{ action: 'tagMembers', memberNos: ['1000000001'], add: ['咖啡控'], remove: [] }])
+    expect(byId('m360-tag-input').value).toBe('')
+
+    fireEvent.click(byId('m360-untag-0'))
+    await waitFor(() => expect(within(byId('m360-tags')).queryByText('大客户（人工）')).toBeNull())
+    expect(eventsFor(call, 'admin.tagMembers')[1]).toEqual({ action: 'tagMembers', memberNos: ['1000000001'], add: [], remove: ['大客户'] })
+    expect(eventsFor(call, 'admin.member360')).toHaveLength(3)
+  })
+
+  it('打标签 says so when the member is gone, and shows a refusal', async () => {
+    actionsBackend({ 'admin.tagMembers': ok({ dryRun: false, updated: 0, unchanged: 0, missing: ['1000000001'] }) })
+    await searchAndOpen()
+    fireEvent.click(byId('m360-tag'))
+    fireEvent.change(byId('m360-tag-input'), { target: { value: '新客' } })
+    fireEvent.click(byId('m360-tag-submit'))
+    await waitFor(() => expect(byId('m360-tag-error')).toHaveTextContent('会员不存在或已注销'))
+  })
+
+  it('等级保底 lists the ladder, sets a floor until the end of a Shanghai day, shows it, and 取消保底', async () => {
+    actionsBackend()
+    await searchAndOpen()
+    expect(byId('m360-tier-manual')).toBeNull()
+    fireEvent.click(byId('m360-floor'))
+    await waitFor(() => expect(byId('m360-tier-option-gold')).toBeInTheDocument())
+    expect(eventsFor(call, 'admin.getTierLadder')).toEqual([{ action: 'getTierLadder' }])
+    expect(byId('m360-tier-options')).toHaveTextContent('普通会员银卡会员金卡会员')
+    fireEvent.click(byId('m360-tier-submit'))
+    expect(byId('m360-tier-error')).toHaveTextContent('请选择保底等级')
+    fireEvent.click(byId('m360-tier-option-gold'))
+    expect(byId('m360-tier-option-gold')).toHaveAttribute('aria-checked', 'true')
+    fireEvent.click(byId('m360-tier-submit'))
+    expect(byId('m360-tier-error')).toHaveTextContent('请写明原因')
+    fireEvent.change(within(byId('m360-tier-until')).getByTestId('picker-date'), { target: { value: '2099-12-31' } })
+    expect(byId('m360-tier-until-text')).toHaveTextContent('2099-12-31')
+    fireEvent.change(byId('m360-tier-reason'), { target: { value: '大客户协议' } })
+    fireEvent.click(byId('m360-tier-submit'))
+    await waitFor(() => expect(byId('m360-tier-manual')).toHaveTextContent('等级保底：金卡会员，至 2099年12月31日 · 大客户协议'))
+    expect(eventsFor(call, 'admin.setMemberTier')).toEqual([{ action: 'setMemberTier', memberNo: '1000000001', mode: 'floor', tierId: 'gold', until: '2099-12-31T23:59:59+08:00', reason: '大客户协议' }])
+    expect(byId('m360-tier-form')).toBeNull()
+
+    fireEvent.click(byId('m360-floor'))
+    await waitFor(() => expect(byId('m360-tier-clear')).toBeInTheDocument())
+    fireEvent.change(byId('m360-tier-reason'), { target: { value: '协议结束' } })
+    fireEvent.click(byId('m360-tier-clear'))
+    await waitFor(() => expect(byId('m360-tier-manual')).toBeNull())
+    expect(eventsFor(call, 'admin.setMemberTier')[1]).toEqual({ action: 'setMemberTier', memberNo: '1000000001', mode: 'clear', reason: '协议结束' })
+  })
+
+  it('等级保底 without an end date sends until null; a refusal is shown', async () => {
+    actionsBackend({ 'admin.setMemberTier': failure('INVALID_ARGUMENT', '没有这个等级：gold') })
+    await searchAndOpen()
+    fireEvent.click(byId('m360-floor'))
+    await waitFor(() => expect(byId('m360-tier-option-gold')).toBeInTheDocument())
+    fireEvent.click(byId('m360-tier-option-gold'))
+    fireEvent.change(byId('m360-tier-reason'), { target: { value: '大客户协议' } })
+    fireEvent.click(byId('m360-tier-submit'))
+    await waitFor(() => expect(byId('m360-tier-error')).toHaveTextContent('没有这个等级：gold'))
+    expect(eventsFor(call, 'admin.setMemberTier')[0]).toMatchObject({ until: null })
+  })
+
+  it('shows only the actions `can` allows', async () => {
+    actionsBackend({ 'admin.member360': ok(member360({ can: { adjustPoints: false, tag: true, tierFloor: false, issueCoupon: false, revealPhone: true } })) })
+    await searchAndOpen()
+    expect(byId('m360-tag')).toBeInTheDocument()
+    expect(byId('m360-adjust')).toBeNull()
+    expect(byId('m360-floor')).toBeNull()
+    expect(byId('m360-issue')).toBeNull()
+    cleanupAll()
+
+    actionsBackend({ 'admin.member360': ok(member360({ can: { adjustPoints: false, tag: false, tierFloor: false, issueCoupon: false, revealPhone: true } })) })
+    await searchAndOpen()
+    expect(byId('m360-actions')).toBeNull()
+    for (const id of ['m360-adjust', 'm360-tag', 'm360-floor', 'm360-issue']) expect(byId(id)).toBeNull()
+  })
+})
+
+function auditRows(n: number, from: number, overrides: Partial<AuditRow> = {}): AuditRow[] {
+  return Array.from({ length: n }, (_x, i) => ({
+    id: `a${from + i}`,
+    actor: 'o_boss',
+    action: 'adjustPoints',
+    target: 'o_alice',
+    before: { points: 100 },
+    after: { points: 200 },
+    storeId: null,
+    reason: '客诉补偿',
+    at: new Date(Date.UTC(2024, 2, 5, 12, 0, 0) - (from + i) * 60_000).toISOString(),
+    ...overrides,
+  }))
+}
+
+describe('管理: 审计', () => {
+  it('lists the newest rows first as a table, filters by 操作人 / 操作 / 对象, and pages with 加载更多', async () => {
+    routeCalls(call, {
+      'admin.auditLog': e => {
+        const start = e.before ? 20 : 0
+        if (e.before) return ok({ rows: auditRows(3, start), next: null })
+        return ok({ rows: auditRows(20, start, e.auditAction ? { action: String(e.auditAction) } : {}), next: auditRows(20, 0)[19].at })
+      },
+    })
+    render(<ConsoleAuditPage />)
+    expect(byId('audit-loading')).toHaveTextContent('加载中')
+    await waitFor(() => expect(byId('audit-table')).toBeInTheDocument())
+    expect(eventsFor(call, 'admin.auditLog')).toEqual([{ action: 'auditLog', limit: 20 }])
+    expect(within(byId('audit-table')).getByText('时间')).toBeInTheDocument()
+    expect(byId('audit-row-a0')).toHaveTextContent('调整积分（adjustPoints）')
+    expect(byId('audit-row-a0')).toHaveTextContent('{"points":100} → {"points":200} · 原因：客诉补偿')
+    expect(byId('audit-row-a0')).toHaveTextContent('o_alice')
+    expect(document.querySelectorAll('.audit-row:not(.audit-head)')).toHaveLength(20)
+
+    fireEvent.click(byId('audit-more'))
+    await waitFor(() => expect(byId('audit-row-a22')).toBeInTheDocument())
+    expect(eventsFor(call, 'admin.auditLog')[1]).toEqual({ action: 'auditLog', limit: 20, before: auditRows(20, 0)[19].at })
+    expect(document.querySelectorAll('.audit-row:not(.audit-head)')).toHaveLength(23)
+    expect(byId('audit-more')).toBeNull()
+    expect(byId('audit-end')).toHaveTextContent('没有更早的记录了')
+    // newest first across pages
+    const ids = Array.from(document.querySelectorAll('.audit-row:not(.audit-head)')).map(r => r.id)
+    expect(ids[0]).toBe('audit-row-a0')
+    expect(ids[22]).toBe('audit-row-a22')
+
+    fireEvent.change(byId('audit-filter-actor'), { target: { value: ' o_boss ' } })
+    fireEvent.change(byId('audit-filter-auditAction'), { target: { value: 'revealPhone' } })
+    fireEvent.change(byId('audit-filter-target'), { target: { value: '1000000001' } })
+    fireEvent.click(byId('audit-search'))
+    await waitFor(() => expect(eventsFor(call, 'admin.auditLog')).toHaveLength(3))
+    expect(eventsFor(call, 'admin.auditLog')[2]).toEqual({ action: 'auditLog', limit: 20, actor: 'o_boss', auditAction: 'revealPhone', target: '1000000001' })
+    await waitFor(() => expect(byId('audit-row-a0')).toHaveTextContent('显示手机号（revealPhone）'))
+    // 加载更多 keeps the filters
+    fireEvent.click(byId('audit-more'))
+    await waitFor(() => expect(eventsFor(call, 'admin.auditLog')).toHaveLength(4))
+    expect(eventsFor(call, 'admin.auditLog')[3]).toMatchObject({ actor: 'o_boss', auditAction: 'revealPhone', target: '1000000001', before: expect.any(String) })
+
+    fireEvent.click(byId('audit-reset'))
+    await waitFor(() => expect(eventsFor(call, 'admin.auditLog')).toHaveLength(5))
+    expect(eventsFor(call, 'admin.auditLog')[4]).toEqual({ action: 'auditLog', limit: 20 })
+    expect(byId('audit-filter-actor').value).toBe('')
+  })
+
+  it('empty, errors (with retry and on 加载更多), and no permission', async () => {
+    routeCalls(call, { 'admin.auditLog': ok({ rows: [], next: null }) })
+    const { unmount } = render(<ConsoleAuditPage />)
+    await waitFor(() => expect(byId('audit-empty')).toHaveTextContent('没有符合条件的审计记录'))
+    unmount()
+
+    routeCalls(call, { 'admin.auditLog': failure('INTERNAL', '审计暂时不可用') })
+    const second = render(<ConsoleAuditPage />)
+    await waitFor(() => expect(byId('audit-error')).toHaveTextContent('审计暂时不可用'))
+    routeCalls(call, { 'admin.auditLog': e => (e.before ? failure('INTERNAL', '翻页失败') : ok({ rows: auditRows(20, 0), next: 'x' })) })
+    fireEvent.click(byId('audit-retry'))
+    await waitFor(() => expect(byId('audit-table')).toBeInTheDocument())
+    fireEvent.click(byId('audit-more'))
+    await waitFor(() => expect(byId('audit-more-error')).toHaveTextContent('翻页失败'))
+    expect(document.querySelectorAll('.audit-row:not(.audit-head)')).toHaveLength(20)
+    second.unmount()
+
+    routeCalls(call, { 'admin.auditLog': adminDenied })
+    render(<ConsoleAuditPage />)
+    await waitFor(() => expect(byId('console-denied')).toBeInTheDocument())
+  })
+
+  it('is linked from 概览', async () => {
+    routeCalls(call, { 'admin.consoleHome': ok(consoleHome()) })
+    render(<ConsoleHomePage />)
+    await waitFor(() => expect(byId('console-kpis')).toBeInTheDocument())
+    fireEvent.click(byId('console-audit-entry'))
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/console/audit/index' })
   })
 })

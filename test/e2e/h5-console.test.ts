@@ -1,8 +1,9 @@
 /**
  * An operator's morning in the 管理 console on the H5 build, as 运营管理员 (o_demo_admin, in `admins`):
  * the home page offers 管理 → 概览 with KPIs and the function's SVG charts → 会员: find a member by
- * phone → the 360 → 显示 the phone with a reason. A consumer gets no 管理 entry. Screenshots on a
- * phone and in a desktop window (two columns).
+ * phone → the 360 → 显示 the phone with a reason → 调整积分 (the balance shown changes) → 审计 lists
+ * the adjustment. A consumer gets no 管理 entry. Screenshots on a phone and in a desktop window
+ * (two columns, the audit table).
  */
 import type { Browser, Page } from 'playwright-core'
 import type { RunningEmulator } from '../helpers/emulator'
@@ -62,8 +63,37 @@ test('会员: find a member by phone → 360 → 显示 the phone with a reason'
 
   // a desktop window: search and list on the left, the 360 on the right
   await page.setViewportSize({ width: 1280, height: 900 })
-  const left = await visible('.console-left').boundingBox()
-  const right = await visible('.console-right').boundingBox()
-  expect(left && right && right.x > left.x + left.width - 1).toBe(true)
+  await visible('.console-right')
+  // the media query applies after the resize's reflow: wait for the columns, then check them
+  const sideBySide = () => {
+    const l = document.querySelector('.console-left')?.getBoundingClientRect()
+    const r = document.querySelector('.console-right')?.getBoundingClientRect()
+    return !!l && !!r && r.x > l.x + l.width - 1
+  }
+  await page.waitForFunction(sideBySide, undefined, { timeout: UI_TIMEOUT }).catch(() => undefined)
+  expect(await page.evaluate(sideBySide)).toBe(true)
   await screenshot(page, '42-console-member-desktop')
+})
+
+test('调整积分 from the 360: the balance shown changes; 审计 lists it', async () => {
+  const before = Number(await visible('#m360-balance').innerText())
+  expect(Number.isInteger(before)).toBe(true)
+  await visible('#m360-adjust').click()
+  await visible('#m360-adjust-delta input, input#m360-adjust-delta').fill('50')
+  await visible('#m360-adjust-reason input, input#m360-adjust-reason').fill('客诉补偿（e2e）')
+  await visible('#m360-adjust-submit').click()
+  await page.locator('#m360-balance', { hasText: String(before + 50) }).first().waitFor({ timeout: UI_TIMEOUT })
+  expect(await visible('#m360-action-notice').innerText()).toContain(`余额 ${before + 50}`)
+  await screenshot(page, '43-console-adjust-points')
+
+  // 审计 from 概览: the adjustment, newest first, as a table in the desktop window
+  await visible('#console-home-entry').click()
+  await visible('#console-audit-entry').click()
+  await visible('#audit-filter-auditAction input, input#audit-filter-auditAction').fill('adjustPoints')
+  await visible('#audit-search').click()
+  await page.locator('#audit-table .audit-row:not(.audit-head)', { hasText: '客诉补偿（e2e）' }).first().waitFor({ timeout: UI_TIMEOUT })
+  const first = page.locator('#audit-table .audit-row:not(.audit-head)').first()
+  expect(await first.innerText()).toContain('客诉补偿（e2e）')
+  expect(await visible('#audit-table .audit-head').evaluate(e => getComputedStyle(e).display)).toBe('table-row')
+  await screenshot(page, '44-console-audit-desktop')
 })

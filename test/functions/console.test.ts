@@ -82,6 +82,12 @@ describe('role matrix', () => {
     ['revealPhone (store A member)', () => ({ action: 'revealPhone', memberNo: no[M1], reason: '回访核实' }), { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
     ['revealPhone (store B member)', () => ({ action: 'revealPhone', memberNo: no[M2], reason: '回访核实' }), { brand: 'ok', console: 'ok', managerA: 'NOT_FOUND', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
     ['auditLog', () => ({ action: 'auditLog' }), { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    // the 360's actions by member number: brand admins only (M3 bought at store A: its manager still may not)
+    ['adjustPoints (memberNo)', () => ({ action: 'adjustPoints', memberNo: no[M3], delta: 1, reason: '权限矩阵', requestId: rid('conrole') }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    ['adjustPoints (unknown memberNo)', () => ({ action: 'adjustPoints', memberNo: '9999999999', delta: 1, reason: '权限矩阵', requestId: rid('conrole') }), { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    ['tagMembers (memberNos)', () => ({ action: 'tagMembers', memberNos: [no[M3]], add: ['矩阵'] }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    ['setMemberTier (memberNo)', () => ({ action: 'setMemberTier', memberNo: no[M3], mode: 'clear', reason: '权限矩阵' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    ['setMemberTier (unknown memberNo)', () => ({ action: 'setMemberTier', memberNo: '9999999999', mode: 'clear', reason: '权限矩阵' }), { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
   ]
   test.each(cases)('%s', async (_name, event, expected) => {
     for (const [caller, outcome] of Object.entries(expected) as Array<[Caller, string]>) {
@@ -236,4 +242,84 @@ test('auditLog: filters, newest first, paging; a manager sees their store only',
   expect(mine.rows.length).toBeGreaterThan(0)
   expect(mine.rows.every((r: any) => r.storeId === A)).toBe(true)
   expect((await log({ actor: SB }, MGR)).rows).toEqual([])
+})
+
+describe('the 360 actions by member number (adjustPoints, tagMembers, setMemberTier)', () => {
+  const audits = async (action: string, target: string) => (await env.db.collection('audit_log').where({ action, target }).get()).data
+
+  test('adjustPoints { memberNo }: the member by number, replay-safe per requestId, audited', async () => {
+    const before = ok(await env.admin({ action: 'member360', memberNo: no[M3] }, BOSS)).points.balance
+    const requestId = rid('conno')
+    const first = ok(await env.admin({ action: 'adjustPoints', memberNo: no[M3], delta: 40, reason: '到店补偿', requestId }, BOSS))
+    expect(first).toMatchObject({ openid: M3, delta: 40, balance: before + 40, replayed: false })
+    // a retry with the same requestId, by number or by openid, books nothing twice
+    expect(ok(await env.admin({ action: 'adjustPoints', memberNo: no[M3], delta: 40, reason: '到店补偿', requestId }, BOSS))).toMatchObject({ balance: before + 40, replayed: true })
+    expect(ok(await env.admin({ action: 'adjustPoints', openid: M3, delta: 40, reason: '到店补偿', requestId }, BOSS))).toMatchObject({ replayed: true })
+    expect(await env.admin({ action: 'adjustPoints', memberNo: no[M1], delta: 40, reason: '到店补偿', requestId }, BOSS)).toMatchObject({ ok: false, code: 'FAILED_PRECONDITION' })
+    const spent = ok(await env.admin({ action: 'adjustPoints', memberNo: no[M3], delta: -15, reason: '兑换礼品', requestId: rid('conno') }, BOSS))
+    expect(spent.balance).toBe(before + 25)
+    expect(ok(await env.admin({ action: 'member360', memberNo: no[M3] }, BOSS)).points.balance).toBe(before + 25)
+    const rows = await audits('adjustPoints', M3)
+    expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ actor: BOSS, reason: '到店补偿', requestId, after: { points: before + 40 } })]))
+    expect(rows.filter((r: any) => r.requestId === requestId)).toHaveLength(1)
+  })
+
+  test('unknown, deleted or malformed member numbers; both or neither of openid/memberNo', async () => {
+    const adj = (e: Record<string, unknown>) => env.admin({ action: 'adjustPoints', delta: 5, reason: '测试原因', requestId: rid('conbad'), ...e }, BOSS)
+    expect(await adj({ memberNo: '9999999999' })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
+    expect(await adj({ memberNo: no[GONE] })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
+    expect(await adj({ memberNo: '12345' })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(await adj({ memberNo: no[M3], openid: M3 })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(await adj({})).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(await adj({ memberNo: no[M3], reason: '短'.slice(0, 1) })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+
+    const tier = (e: Record<string, unknown>) => env.admin({ action: 'setMemberTier', mode: 'clear', reason: '测试原因', ...e }, BOSS)
+    expect(await tier({ memberNo: '9999999999' })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
+    expect(await tier({ memberNo: no[GONE] })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
+    expect(await tier({ memberNo: no[M3], openid: M3 })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(await tier({})).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(await tier({ memberNo: 'abc' })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+
+    const tag = (e: Record<string, unknown>) => env.admin({ action: 'tagMembers', add: ['测试'], ...e }, BOSS)
+    expect(await tag({})).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(await tag({ memberNos: ['12'] })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(await tag({ memberNos: Array.from({ length: 600 }, (_x, i) => String(2000000000 + i)), openids: Array.from({ length: 600 }, (_x, i) => `o_x_${i}`) })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    // bulk: an unknown or deleted number is listed in `missing`, the others are tagged
+    expect(ok(await tag({ memberNos: ['9999999999', no[GONE]], dryRun: true }))).toEqual({ dryRun: true, updated: 0, unchanged: 0, missing: ['9999999999', no[GONE]] })
+  })
+
+  test('tagMembers { memberNos }: add and remove manual tags, audited, the 360 shows them', async () => {
+    expect(ok(await env.admin({ action: 'tagMembers', memberNos: [no[M3]], add: ['大客户', '咖啡控'] }, BOSS))).toEqual({ dryRun: false, updated: 1, unchanged: 0, missing: [] })
+    // the same member by openid and by number counts once
+    expect(ok(await env.admin({ action: 'tagMembers', openids: [M3], memberNos: [no[M3]], add: ['大客户'] }, BOSS))).toEqual({ dryRun: false, updated: 0, unchanged: 1, missing: [] })
+    let view = ok(await env.admin({ action: 'member360', memberNo: no[M3] }, BOSS))
+    expect(view.manualTags).toEqual(expect.arrayContaining(['大客户', '咖啡控']))
+    expect(view.tags).toEqual(expect.arrayContaining(['大客户', '咖啡控']))
+    ok(await env.admin({ action: 'tagMembers', memberNos: [no[M3]], remove: ['咖啡控'] }, BOSS))
+    view = ok(await env.admin({ action: 'member360', memberNo: no[M3] }, BOSS))
+    expect(view.manualTags).toContain('大客户')
+    expect(view.manualTags).not.toContain('咖啡控')
+    const rows = await audits('tagMembers', M3)
+    expect(rows.some((r: any) => r.actor === BOSS && r.after.manualTags.includes('咖啡控'))).toBe(true)
+    expect(rows.some((r: any) => r.actor === BOSS && r.before.manualTags.includes('咖啡控') && !r.after.manualTags.includes('咖啡控'))).toBe(true)
+  })
+
+  test('setMemberTier { memberNo }: a floor until a date shows in the 360, clear removes it; audited', async () => {
+    const { rules: ladder } = ok(await env.admin({ action: 'getTierLadder' }, BOSS))
+    const top = ladder.tiers[ladder.tiers.length - 1]
+    const until = '2099-12-31T23:59:59+08:00'
+    expect(ok(await env.admin({ action: 'setMemberTier', memberNo: no[M3], mode: 'floor', tierId: top.tierId, until, reason: '大客户协议' }, BOSS))).toMatchObject({ openid: M3, tierId: top.tierId, tierName: top.name })
+    let view = ok(await env.admin({ action: 'member360', memberNo: no[M3] }, BOSS))
+    expect(view.tier.tierId).toBe(top.tierId)
+    expect(view.tierManual).toEqual({ tierId: top.tierId, tierName: top.name, mode: 'floor', until: new Date(until).toISOString(), reason: '大客户协议' })
+    expect(await env.admin({ action: 'setMemberTier', memberNo: no[M3], mode: 'floor', tierId: 'no_such_tier', reason: '大客户协议' }, BOSS)).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    ok(await env.admin({ action: 'setMemberTier', memberNo: no[M3], mode: 'clear', reason: '协议结束' }, BOSS))
+    view = ok(await env.admin({ action: 'member360', memberNo: no[M3] }, BOSS))
+    expect(view.tierManual).toBeNull()
+    const rows = await audits('setMemberTier', M3)
+    expect(rows.some((r: any) => r.actor === BOSS && r.reason === '大客户协议' && r.after.manual.tierId === top.tierId)).toBe(true)
+    expect(rows.some((r: any) => r.reason === '协议结束' && r.after.manual === null)).toBe(true)
+    // the 360's audit trail lists them (its rows are targeted by openid or member number)
+    expect(view.audit.map((a: any) => a.action)).toEqual(expect.arrayContaining(['setMemberTier', 'tagMembers', 'adjustPoints']))
+  })
 })

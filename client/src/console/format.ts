@@ -138,3 +138,33 @@ const REMINDER_TEXT: Record<string, string> = {
   campaign: '活动通知',
 }
 export const reminderText = (k: string): string => REMINDER_TEXT[k] ?? k
+
+const AUDIT_ACTION_TEXT: Record<string, string> = {
+  adjustPoints: '调整积分',
+  tagMembers: '打标签',
+  setMemberTier: '设置等级',
+  revealPhone: '显示手机号',
+  issueCoupons: '发券',
+  appointManager: '任命店长',
+  removeManager: '撤销店长',
+  appointStaff: '任命店员',
+  removeStaff: '停用店员',
+  upsertStore: '门店',
+  expirePoints: '积分过期',
+}
+/** An audited action's Chinese name, with the code (what the 操作 filter takes). */
+export const auditActionText = (action: string): string => (AUDIT_ACTION_TEXT[action] ? `${AUDIT_ACTION_TEXT[action]}（${action}）` : action)
+
+const AUDIT_VALUE_MAX = 80
+
+function shortJson(value: unknown): string {
+  if (value === null || value === undefined) return '—'
+  const text = typeof value === 'string' ? value : JSON.stringify(value)
+  return text.length > AUDIT_VALUE_MAX ? `${text.slice(0, AUDIT_VALUE_MAX - 1)}…` : text
+}
+
+/** An audit row's change in one line: before → after, and the reason given. */
+export function auditChangeText(row: { before: unknown; after: unknown; reason: string | null }): string {
+  const change = row.before === null || row.before === undefined ? shortJson(row.after) : `${shortJson(row.before)} → ${shortJson(row.after)}`
+  return row.reason ? `${change} · 原因：${row.reason}` : change
+}

@@ -78,6 +78,9 @@ export default function ConsoleHomePage() {
           <Button id='console-members-entry' className='console-nav-button btn-primary' size='mini' onClick={() => void Taro.navigateTo({ url: '/console/member/index' })}>
             会员
           </Button>
+          <Button id='console-audit-entry' className='console-nav-button' size='mini' onClick={() => void Taro.navigateTo({ url: '/console/audit/index' })}>
+            审计
+          </Button>
         </View>
       </View>
 

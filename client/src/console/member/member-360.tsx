@@ -1,23 +1,16 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react'
-import { Button, Input, Text, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import { useState, type ReactNode } from 'react'
+import { Text, View } from '@tarojs/components'
 import type { Member360 } from '../../../../types/console'
-import { consoleApi, type ConsoleCouponTemplate } from '../../services/console'
-import { failText } from '../../services/errors'
 import { LEDGER_KIND_TEXT, lastValid, shanghaiDateText, shanghaiDateTimeText, signedPoints } from '../../utils/format'
 import { formatFen } from '../../utils/money'
-import { newRequestId } from '../../utils/request-id'
 import { genderText, layerText, reminderText, riskText, stageText, statusText } from '../format'
-
-const REASON_MIN = 2
-const REASON_MAX = 100
+import MemberActions from './actions'
+import PhoneLine from './phone-line'
 
 type SectionId = 'ledger' | 'coupons' | 'purchases' | 'reminders' | 'nps' | 'followUps' | 'audit'
 
 /** Open at first: what an operator usually looks at. */
 const OPEN_AT_FIRST: ReadonlySet<SectionId> = new Set<SectionId>(['ledger', 'purchases'])
-
-const errorOf = (err: unknown) => (err instanceof Error && err.message ? err.message : '网络异常，请重试')
 
 function Section(props: { id: SectionId; title: string; count: number; open: boolean; onToggle: () => void; empty: string; children: ReactNode }) {
   return (
@@ -35,190 +28,6 @@ function Section(props: { id: SectionId; title: string; count: number; open: boo
   )
 }
 
-/** 显示: the full phone after the operator gives a reason (audited by the function). */
-function PhoneLine({ view }: { view: Member360 }) {
-  const { member, can } = view
-  const [phone, setPhone] = useState<string | null>(null)
-  const [asking, setAsking] = useState(false)
-  const [reason, setReason] = useState('')
-  const [error, setError] = useState('')
-  const [busy, setBusy] = useState(false)
-
-  const submit = async () => {
-    const text = reason.trim()
-    if (text.length < REASON_MIN) {
-      setError(`请写明查看原因（至少 ${REASON_MIN} 个字）`)
-      return
-    }
-    setBusy(true)
-    setError('')
-    try {
-      const res = await consoleApi.revealPhone(member.memberNo, text)
-      if (res.ok) {
-        setPhone(res.data.phone)
-        setAsking(false)
-      } else setError(failText(res))
-    } catch (err) {
-      setError(errorOf(err))
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  if (!member.hasPhone) {
-    return (
-      <View className='m360-phone'>
-        <Text id='m360-phone' className='muted'>未绑定手机号</Text>
-      </View>
-    )
-  }
-  return (
-    <View>
-      <View className='m360-phone'>
-        <Text id='m360-phone'>{phone ?? member.maskedPhone ?? '—'}</Text>
-        {can.revealPhone && !phone && !asking ? (
-          <Button id='m360-reveal' className='m360-reveal' size='mini' onClick={() => setAsking(true)}>
-            显示
-          </Button>
-        ) : null}
-      </View>
-      {asking ? (
-        <View id='m360-reveal-form' className='m360-form'>
-          <View className='m360-field'>
-            <Text className='m360-field-label'>查看原因</Text>
-            <Input
-              id='m360-reveal-reason'
-              className='m360-field-input'
-              value={reason}
-              maxlength={REASON_MAX}
-              placeholder='如：客户来电核实身份（记入审计）'
-              onInput={e => {
-                setReason(e.detail.value)
-                setError('')
-              }}
-            />
-          </View>
-          {error ? (
-            <Text id='m360-reveal-error' className='error-text'>
-              {error}
-            </Text>
-          ) : null}
-          <View className='m360-actions'>
-            <Button id='m360-reveal-submit' className='m360-action btn-primary' size='mini' disabled={busy || undefined} onClick={() => void submit()}>
-              {busy ? '查询中' : '确认显示'}
-            </Button>
-            <Button id='m360-reveal-cancel' className='m360-action' size='mini' onClick={() => setAsking(false)}>
-              取消
-            </Button>
-          </View>
-        </View>
-      ) : null}
-    </View>
-  )
-}
-
-type Templates = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; templates: ConsoleCouponTemplate[] }
-
-/** 发券: one coupon of a template (admin channel) to this member; the requestId is kept for a retry of the same choice. */
-function IssueCouponForm({ memberNo, onDone, onCancel }: { memberNo: string; onDone: () => void; onCancel: () => void }) {
-  const [templates, setTemplates] = useState<Templates>({ status: 'loading' })
-  const [chosen, setChosen] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState('')
-  const requestId = useRef<{ templateId: string; id: string } | null>(null)
-
-  const load = async () => {
-    setTemplates({ status: 'loading' })
-    try {
-      const res = await consoleApi.listCouponTemplates()
-      if (res.ok) setTemplates({ status: 'ready', templates: res.data.templates.filter(t => t.status === 'active' && t.channels.includes('admin')) })
-      else setTemplates({ status: 'error', message: failText(res) })
-    } catch (err) {
-      setTemplates({ status: 'error', message: errorOf(err) })
-    }
-  }
-  useEffect(() => {
-    void load()
-  }, [])
-
-  const submit = async () => {
-    if (!chosen) {
-      setError('请选择要发的券')
-      return
-    }
-    if (requestId.current?.templateId !== chosen) requestId.current = { templateId: chosen, id: newRequestId('issue') }
-    setBusy(true)
-    setError('')
-    try {
-      const res = await consoleApi.issueCoupon({ templateId: chosen, memberNo, requestId: requestId.current.id })
-      if (!res.ok) {
-        setError(failText(res))
-        return
-      }
-      const a = res.data
-      const reasons = Object.keys(a.skipped)
-      if (a.issued > 0 || a.alreadyIssued > 0) {
-        void Taro.showToast({ title: a.issued > 0 ? '已发券' : '该券已发过', icon: 'success' })
-        requestId.current = null
-        onDone()
-      } else if (reasons.length) setError(`未发出：${reasons.join('；')}`)
-      else setError('未发出，请稍后用同一选择重试')
-    } catch (err) {
-      setError(errorOf(err))
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  return (
-    <View id='m360-issue-form' className='m360-form'>
-      {templates.status === 'loading' ? <Text className='muted'>加载券模板…</Text> : null}
-      {templates.status === 'error' ? (
-        <View>
-          <Text className='error-text'>{templates.message}</Text>
-          <Button id='m360-issue-retry' size='mini' onClick={() => void load()}>
-            重试
-          </Button>
-        </View>
-      ) : null}
-      {templates.status === 'ready' && templates.templates.length === 0 ? <Text className='muted'>没有可后台发放的券模板</Text> : null}
-      {templates.status === 'ready'
-        ? templates.templates.map(t => (
-            <View
-              key={t.templateId}
-              id={`m360-template-${t.templateId}`}
-              className={`m360-template ${chosen === t.templateId ? 'm360-template-on' : ''}`}
-              aria-selected={chosen === t.templateId ? 'true' : 'false'}
-              onClick={() => {
-                setChosen(t.templateId)
-                setError('')
-              }}
-            >
-              <Text>{t.name}</Text>
-              <Text className='m360-item-sub'>
-                {t.summary}
-                {t.stock !== null ? ` · 剩余 ${t.stock} 张` : ''}
-              </Text>
-            </View>
-          ))
-        : null}
-      {error ? (
-        <Text id='m360-issue-error' className='error-text'>
-          {error}
-        </Text>
-      ) : null}
-      <View className='m360-actions'>
-        <Button id='m360-issue-submit' className='m360-action btn-primary' size='mini' disabled={busy || undefined} onClick={() => void submit()}>
-          {busy ? '发放中' : '确认发券'}
-        </Button>
-        <Button id='m360-issue-cancel' className='m360-action' size='mini' onClick={onCancel}>
-          取消
-        </Button>
-      </View>
-    </View>
-  )
-}
-
 /**
  * The member 360: who they are, tier and growth, stage, RFM, tags, churn risk, points, then the
  * ledger, coupons, purchases, reminders, NPS, follow-ups and audit trail as collapsible lists, and
@@ -226,7 +35,6 @@ function IssueCouponForm({ memberNo, onDone, onCancel }: { memberNo: string; onD
  */
 export default function Member360View({ view, onChanged }: { view: Member360; onChanged: () => void }) {
   const [open, setOpen] = useState<Set<SectionId>>(() => new Set(OPEN_AT_FIRST))
-  const [issuing, setIssuing] = useState(false)
   const toggle = (id: SectionId) => () =>
     setOpen(s => {
       const next = new Set(s)
@@ -234,7 +42,7 @@ export default function Member360View({ view, onChanged }: { view: Member360; on
       else next.add(id)
       return next
     })
-  const { member, tier, rfm, churn, stats, points, can } = view
+  const { member, tier, rfm, churn, stats, points } = view
   const risk = churn ? riskText(churn.risk) : null
   const autoTags = view.tags.filter(t => !view.manualTags.includes(t))
 
@@ -292,6 +100,12 @@ export default function Member360View({ view, onChanged }: { view: Member360; on
           {tier.next ? `距 ${tier.next.name} 还差 ${tier.next.missing} 成长值` : '已是最高等级'}
           {tier.downgradeAt ? ` · ${shanghaiDateText(tier.downgradeAt)} 将降级` : ''}
         </Text>
+        {view.tierManual ? (
+          <Text id='m360-tier-manual' className='m360-item-sub'>
+            {view.tierManual.mode === 'floor' ? '等级保底' : '指定等级'}：{view.tierManual.tierName}
+            {view.tierManual.until ? `，至 ${shanghaiDateText(view.tierManual.until)}` : '，不限期'} · {view.tierManual.reason}
+          </Text>
+        ) : null}
       </View>
 
       <View id='m360-churn' className='card'>
@@ -347,28 +161,7 @@ export default function Member360View({ view, onChanged }: { view: Member360; on
         {stats.lastPurchaseAt ? <Text className='m360-item-sub'>最近消费 {shanghaiDateTimeText(stats.lastPurchaseAt)}</Text> : null}
       </View>
 
-      {can.issueCoupon ? (
-        <View id='m360-actions' className='card'>
-          <Text className='m360-section-title'>操作</Text>
-          <View className='m360-actions'>
-            {!issuing ? (
-              <Button id='m360-issue' className='m360-action' size='mini' onClick={() => setIssuing(true)}>
-                发券
-              </Button>
-            ) : null}
-          </View>
-          {issuing ? (
-            <IssueCouponForm
-              memberNo={member.memberNo}
-              onCancel={() => setIssuing(false)}
-              onDone={() => {
-                setIssuing(false)
-                onChanged()
-              }}
-            />
-          ) : null}
-        </View>
-      ) : null}
+      <MemberActions view={view} onChanged={onChanged} />
 
       <Section id='ledger' title='积分明细' count={view.ledger.length} open={open.has('ledger')} onToggle={toggle('ledger')} empty='暂无积分记录'>
         {view.ledger.map(l => (
