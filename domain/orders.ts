@@ -2,7 +2,6 @@
  * Orders from outside the till, as pure functions: how an order becomes purchase lines, what makes
  * two sends "the same order", who it is for before that person is a member, and the API signature.
  */
-import { createHmac, timingSafeEqual } from 'crypto'
 import { sha256 } from 'js-sha256'
 import type { Order, OrderMember } from '../types/orders'
 import { SIGNATURE_WINDOW_SECONDS } from '../types/orders'
@@ -57,21 +56,28 @@ export function pendingKeyOf(member: OrderMember): string | null {
  * check HMACs. Rotating the master secret invalidates every key.
  */
 export function keySecret(masterSecret: string, keyId: string): string {
-  return createHmac('sha256', masterSecret).update(`orders-api-key:${keyId}`).digest('hex')
+  return sha256.hmac(masterSecret, `orders-api-key:${keyId}`)
 }
 
 export const secretHash = (secret: string) => sha256(`orders-api-secret:${secret}`)
 
 /** hex HMAC-SHA256(secret, `<timestamp>.<raw body>`): what a POS sends as x-api-signature. */
 export function signRequest(secret: string, timestamp: string, rawBody: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')
+  return sha256.hmac(secret, `${timestamp}.${rawBody}`)
+}
+
+/** Compares two hex strings in time that does not depend on where they differ. */
+function sameHex(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'timestamp' | 'signature' }
 
 export function checkSignature(secret: string, req: { timestamp: string; signature: string; rawBody: string }, now: Date): SignatureCheck {
   if (!/^\d{1,12}$/.test(req.timestamp) || Math.abs(Number(req.timestamp) - now.getTime() / 1000) > SIGNATURE_WINDOW_SECONDS) return { ok: false, reason: 'timestamp' }
-  const expected = Buffer.from(signRequest(secret, req.timestamp, req.rawBody), 'hex')
-  const given = /^[0-9a-fA-F]{64}$/.test(req.signature) ? Buffer.from(req.signature, 'hex') : Buffer.alloc(0)
-  return given.length === expected.length && timingSafeEqual(given, expected) ? { ok: true } : { ok: false, reason: 'signature' }
+  const given = /^[0-9a-fA-F]{64}$/.test(req.signature) ? req.signature.toLowerCase() : ''
+  return sameHex(given, signRequest(secret, req.timestamp, req.rawBody)) ? { ok: true } : { ok: false, reason: 'signature' }
 }
