@@ -3,7 +3,7 @@
  * (temporary data dir, no timers, a private copy of the built functions so a rebuild elsewhere cannot
  * swap them mid-run).
  *
- * A. History import of the UCI Online Retail data set (`../shared/data/online_retail`, CC BY 4.0;
+ * A. History import of the UCI Online Retail data set (vendored in `test/fixtures/data/online_retail`, CC BY 4.0;
  *    `--history-file <path>`; skipped, saying so, when the file is not there). The file is converted
  *    into the import CSV of `npm run import -- orders`: one order per invoice (rows of an invoice
  *    gathered wherever they are; the first row's InvoiceDate for all, read as **Shanghai local
@@ -52,7 +52,7 @@ import { importOrdersFile, type OrdersSummary, type Progress } from './import-or
 import { ORDER_COLUMNS } from './order-file'
 import { Journal } from '../emulator/database/journal'
 
-export const DEFAULT_HISTORY_FILE = path.resolve(ROOT, '../shared/data/online_retail/online_retail_2010-12_2011-12.csv.gz')
+export const DEFAULT_HISTORY_FILE = path.resolve(ROOT, 'test/fixtures/data/online_retail/online_retail_2010-12_2011-12.csv.gz')
 /** The functions' clock during part A: the day after the data set's last invoice (2011-12-09). */
 export const HISTORY_NOW = '2011-12-10T12:00:00+08:00'
 export const HISTORY_SOURCE = 'online-retail'
@@ -404,7 +404,7 @@ async function runTiers(emu: RunningEmulator, log: (line: string) => void): Prom
 // A. History import
 
 export interface HistoryOptions {
-  /** the Online Retail file (default ../shared/data/online_retail/online_retail_2010-12_2011-12.csv.gz) */
+  /** the Online Retail file (default test/fixtures/data/online_retail/online_retail_2010-12_2011-12.csv.gz) */
   file?: string
   /** about this many orders: whole customers in id order */
   limit?: number

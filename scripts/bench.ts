@@ -89,7 +89,7 @@ export interface BenchArgs {
   /** the report bench (scripts/bench-report.ts): members per run (default 20,000), calls per run */
   reportSizes?: number[]
   reportReps?: number
-  /** the orders bench (scripts/bench-orders.ts): the Online Retail file (default ../shared/data/online_retail/…csv.gz), about how many of its orders; members and orders of the API part */
+  /** the orders bench (scripts/bench-orders.ts): the Online Retail file (default test/fixtures/data/online_retail/…csv.gz), about how many of its orders; members and orders of the API part */
   historyFile?: string
   historyLimit?: number
   ordersMembers?: number

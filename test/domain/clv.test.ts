@@ -19,7 +19,7 @@ import {
 } from '../../domain/clv'
 import { shanghaiDay } from '../../domain/time'
 
-const DATA = path.resolve(__dirname, '../../../shared/data')
+const DATA = path.resolve(__dirname, '../fixtures/data')
 const CDNOW = path.join(DATA, 'cdnow')
 const PUBLISHED = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }
 

@@ -7,7 +7,7 @@ import { gzipSync } from 'zlib'
 import { evaluateChurn, loadTransactions, parseEvalArgs } from '../../scripts/eval-churn'
 
 const ROOT = path.resolve(__dirname, '../..')
-const CDNOW = path.resolve(ROOT, '../shared/data/cdnow/CDNOW_sample.txt')
+const CDNOW = path.resolve(ROOT, 'test/fixtures/data/cdnow/CDNOW_sample.txt')
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/eval-churn.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 })
 
 let dir: string

@@ -6,7 +6,7 @@ import path from 'path'
 import { evaluateRecommendations, loadTransactions, parseEvalArgs } from '../../scripts/eval-recommend'
 
 const ROOT = path.resolve(__dirname, '../..')
-const DATA = path.resolve(__dirname, '../../../shared/data')
+const DATA = path.resolve(__dirname, '../fixtures/data')
 const RETAIL = path.join(DATA, 'online_retail/online_retail_2010-12_2011-12.csv.gz')
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/eval-recommend.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 })
 
