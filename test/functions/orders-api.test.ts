@@ -18,9 +18,13 @@ async function createKey(name = 'POS', ratePerMinute?: number): Promise<Key> {
   return res.data
 }
 
-let tsOffset = 0
-/** A fresh timestamp per request (a signature is accepted once): now, minus a few seconds each time. */
-const freshTs = () => String(Math.floor(Date.now() / 1000) - (tsOffset++ % 200))
+/**
+ * A timestamp never used before in this file (a signature is accepted once, and the same body signed
+ * at the same second is the same signature): counting down one second per request from 250 s ahead,
+ * which stays inside the ±300 s window for the few hundred requests this file sends.
+ */
+let nextTs = Math.floor(Date.now() / 1000) + 250
+const freshTs = () => String(nextTs--)
 
 async function post(path: string, key: Key, body: unknown, opts: { timestamp?: string; signature?: string; raw?: string; keyId?: string } = {}) {
   const raw = opts.raw ?? JSON.stringify(body)
