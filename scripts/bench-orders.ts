@@ -49,7 +49,7 @@ import { callFunction, requestStats, seconds, stderr, trackRun, type RequestStat
 import { benchProducts, seededRandom, seedSnapshot } from './bench-seed'
 import { ensureFunctionsBuilt } from './builds'
 import { importOrdersFile, type OrdersSummary, type Progress } from './import-orders'
-import { ORDER_COLUMNS } from './order-file'
+import { ORDER_COLUMNS, parseCsvLine } from './order-file'
 import { Journal } from '../emulator/database/journal'
 
 export const DEFAULT_HISTORY_FILE = path.resolve(ROOT, 'test/fixtures/data/online_retail/online_retail_2010-12_2011-12.csv.gz')
@@ -125,28 +125,8 @@ export interface Conversion {
   customers: Map<string, { orders: number; firstDay: string }>
 }
 
-/** One CSV line → its fields (quoted fields with "" for a quote). */
-export function csvFields(line: string): string[] {
-  const out: string[] = []
-  let i = 0
-  for (;;) {
-    let field = ''
-    if (line[i] === '"') {
-      i++
-      while (i < line.length) {
-        const ch = line[i++]
-        if (ch === '"') {
-          if (line[i] === '"') (field += '"'), i++
-          else break
-        } else field += ch
-      }
-      while (i < line.length && line[i] !== ',') field += line[i++]
-    } else while (i < line.length && line[i] !== ',') field += line[i++]
-    out.push(field)
-    if (i >= line.length) return out
-    i++
-  }
-}
+/** One line of the data set → its fields (a quoted field left open is taken to the line's end). */
+const csvFields = (line: string): string[] => parseCsvLine(line) ?? parseCsvLine(`${line}"`) ?? [line]
 
 export const slug = (s: string) => s.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'unknown'
 
