@@ -224,6 +224,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // shared/orders.ts creditPendingOrders: where({ pendingKey: _.in(keys), status: 'pending' }).orderBy('_id', 'asc')
     // (receipts are read by _id, derived from source + orderId; imports by _id: _.in(…))
     { name: 'pendingKey_status_id', keys: { pendingKey: 1, status: 1, _id: 1 } },
+    // member exportMyData: where({ memberId }).orderBy('orderedAt', 'desc'); deleteMyAccount: where({ memberId }).update(…)
+    { name: 'memberId_orderedAt', keys: { memberId: 1, orderedAt: -1 } },
   ],
   api_keys: [
     // admin listApiKeys: where({}).orderBy('createdAt', 'desc') (a handful of keys; requests read by _id)

@@ -238,6 +238,8 @@ export interface MemberOutputs {
     staff: unknown | null
     coupons: CouponView[]
     checkins: unknown[]
+    /** orders from a POS, a shop or a history import credited to the member */
+    orders: Array<{ source: string; orderId: string; orderedAt: string; storeId: string; amountFen: number; purchaseId: string | null; via: 'api' | 'import' }>
   }
   deleteMyAccount: { deleted: true }
   /** `credited: false` when today was already checked in (a double tap): nothing credited twice */

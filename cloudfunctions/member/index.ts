@@ -19,7 +19,7 @@ import { auditIn } from '../shared/audit'
 import { cloud, db, _ } from '../shared/cloud'
 import { defineFunction, requireUser } from '../shared/handler'
 import { deletedError, isDeleted, ledgerOf, loadMember, memberById, members, parseMember, toLedgerItem } from '../shared/members'
-import { creditPendingOrders, pendingKeysOf } from '../shared/orders'
+import { creditPendingOrders, eraseOrderRefs, ordersOf, pendingKeysOf } from '../shared/orders'
 import { findById, readAll } from '../shared/query'
 import type { Doc, Transaction } from '../shared/sdk-types'
 import { getInTransaction, isDuplicateKey, transact } from '../shared/transaction'
@@ -269,13 +269,14 @@ export const main = defineFunction(MemberEvents, {
     const openid = requireUser(ctx)
     const member = await loadMember(openid)
     const mine = (collection: string, order: string) => readAll(db.collection(collection).where({ memberId: openid }).orderBy(order, 'desc'))
-    const [ledger, purchases, refunds, staff, coupons, checkins] = await Promise.all([
+    const [ledger, purchases, refunds, staff, coupons, checkins, orders] = await Promise.all([
       readAll(ledgerOf(openid)),
       mine('purchases', 'createdAt'),
       mine('refunds', 'createdAt'),
       findById(db.collection('staff'), openid),
       mine('coupons', 'issuedAt'),
       mine('checkins', 'day'),
+      ordersOf(openid),
     ])
     // what the member's records say about other people (the staff who served them) is not theirs to export
     const withoutStaff = ({ staffOpenid: _staff, ...rest }: Doc) => rest
@@ -289,6 +290,8 @@ export const main = defineFunction(MemberEvents, {
       staff: staff ? { storeId: staff.storeId, name: staff.name, active: staff.active } : null,
       coupons: coupons.map(c => toCouponView(c as CouponDoc, ctx.now)),
       checkins: checkins.map(({ _id, memberId: _m, ...rest }) => rest),
+      /** orders a POS, a shop or a history import sent for this member */
+      orders,
     }
   },
 
@@ -302,7 +305,7 @@ export const main = defineFunction(MemberEvents, {
    */
   async deleteMyAccount(_event, ctx) {
     const openid = requireUser(ctx)
-    const avatar = await transact(async t => {
+    const { avatar, orderKeys } = await transact(async t => {
       const doc = await getInTransaction<Doc>(t, 'members', openid)
       if (!doc) throw new AppError('NOT_FOUND', '会员不存在')
       const member = parseMember(doc)
@@ -313,6 +316,7 @@ export const main = defineFunction(MemberEvents, {
       // again, query included.
       const { data: claimedRefs } = await db.collection('member_imports').where({ memberId: openid }).field({ _id: true }).limit(100).get()
       const erased: string[] = []
+      const orderKeys = member.phone ? [`phone:${member.phone}`] : []
       for (const phone of new Set(claimedRefs.map(r => String(r._id)))) {
         const record = await getInTransaction<MemberImportDoc>(t, 'member_imports', phone)
         if (record?.status !== 'claimed' || record.memberId !== openid) continue
@@ -320,6 +324,7 @@ export const main = defineFunction(MemberEvents, {
         const tombstone: Omit<ErasedImportDoc, '_id'> = { status: 'erased', claimed: true, erasedAt: ctx.now }
         await t.collection('member_imports').doc(erasedImportId(phone)).set({ data: tombstone })
         erased.push(phone)
+        if (record.externalId) orderKeys.push(`ext:${record.externalId}`)
       }
       await t.collection('members').doc(openid).update({
         data: {
@@ -343,8 +348,10 @@ export const main = defineFunction(MemberEvents, {
       const staff = await getInTransaction<Doc>(t, 'staff', openid)
       if (staff) await t.collection('staff').doc(openid).update({ data: { active: false, name: DELETED_NICKNAME, updatedAt: ctx.now } })
       await auditIn(t, { actor: openid, action: 'deleteMyAccount', target: openid, after: { erasedImports: erased.length }, at: ctx.now })
-      return member.avatarFileId
+      return { avatar: member.avatarFileId, orderKeys }
     })
+    // after the account is gone (a retry finds nothing left to erase): orders forget who they were for
+    await eraseOrderRefs(openid, orderKeys, ctx.now)
     if (avatar) {
       try {
         await cloud.deleteFile({ fileList: [avatar] })

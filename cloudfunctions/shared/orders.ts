@@ -49,7 +49,8 @@ export interface OrderDoc {
   /** when it was bought */
   orderedAt: Date
   storeId: string
-  member: OrderMember
+  /** who it was for, as sent; `{ erased: true }` once that member deleted the account (PIPL) */
+  member: OrderMember | { erased: true }
   /** `phone:<phone>` or `ext:<externalId>` while pending, else null */
   pendingKey: string | null
   amountFen: number
@@ -317,6 +318,24 @@ export async function pendingKeysOf(member: Member): Promise<string[]> {
   const record = await findById<{ externalId?: string; status: string; memberId: string | null }>(db.collection('member_imports'), member.phone)
   if (record?.status === 'claimed' && record.memberId === member._id && record.externalId) keys.push(`ext:${record.externalId}`)
   return keys
+}
+
+/**
+ * A member deleting the account (PIPL): the orders credited to them and those still waiting under
+ * their phone or claimed external id lose who they were for (the phone or id as sent); the orders and
+ * their purchases stay, keyed by the member id, so totals stay true. A waiting order is never credited.
+ */
+export async function eraseOrderRefs(memberId: string, keys: string[], now: Date): Promise<number> {
+  const erased = { member: _.set({ erased: true }), pendingKey: null, updatedAt: now }
+  const credited = await orders.where({ memberId }).update({ data: erased })
+  const waiting = keys.length ? await orders.where({ pendingKey: _.in(keys) }).update({ data: erased }) : { stats: { updated: 0 } }
+  return credited.stats.updated + waiting.stats.updated
+}
+
+/** The orders credited to a member, as their data export shows them (no API key or import batch). */
+export async function ordersOf(memberId: string) {
+  const list = await readAll(orders.where({ memberId }).orderBy('orderedAt', 'desc'), 10_000)
+  return list.map(o => ({ source: o.source, orderId: o.orderId, orderedAt: new Date(o.orderedAt).toISOString(), storeId: o.storeId, amountFen: o.amountFen, purchaseId: o.purchaseId, via: o.via }))
 }
 
 // ---------------------------------------------------------------------------------------------

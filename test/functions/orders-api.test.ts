@@ -301,3 +301,26 @@ describe('refunds', () => {
     expect((await memberDoc(env, 'o_api_prefund')).points).toBe(8)
   })
 })
+
+describe('privacy', () => {
+  test('the data export lists the orders credited to the member; deleting the account erases whom the orders were for', async () => {
+    const phone = '13900000601'
+    await signUp(env, 'o_api_private')
+    expect(await bindBySms(env, 'o_api_private', phone)).toMatchObject({ ok: true })
+    const credited = (await postOrder(key, order({ phone }))).json.data
+    expect(credited).toMatchObject({ status: 'credited' })
+    const exported = await env.member({ action: 'exportMyData' }, 'o_api_private')
+    expect(exported.data.orders).toEqual([expect.objectContaining({ source: 'pos-sh', orderId: credited.orderId, amountFen: 12_800, via: 'api' })])
+    expect(JSON.stringify(exported.data.orders)).not.toMatch(/api:|ak_/)
+
+    expect(await env.member({ action: 'deleteMyAccount', confirm: true }, 'o_api_private')).toMatchObject({ ok: true })
+    // an order sent for the phone after the deletion waits for whoever binds it next; the old ones name nobody
+    const { data } = await env.db.collection('orders').where({ memberId: 'o_api_private' }).get()
+    expect(data).toHaveLength(1)
+    expect(data[0]).toMatchObject({ member: { erased: true }, pendingKey: null, status: 'credited' })
+    expect(JSON.stringify(data)).not.toContain(phone)
+    // its purchase stays (totals stay true)
+    expect(await count('purchases', { _id: credited.purchaseId })).toBe(1)
+  })
+})
+
