@@ -14,22 +14,37 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   return Buffer.concat(chunks)
 }
 
-/** Multipart fields as strings, file parts as Buffers (with their file name kept alongside). */
-export async function readMultipart(req: IncomingMessage): Promise<Record<string, unknown>> {
+/**
+ * Multipart fields as strings, file parts as Buffers (with their file name kept alongside). A file
+ * over `limit` bytes or a truncated field is 413 with nothing kept: the rest of the body is read
+ * and dropped first, so the client gets the answer rather than a reset connection.
+ */
+export async function readMultipart(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const fields: Record<string, unknown> = {}
-    const bb = Busboy({ headers: req.headers, limits: { fileSize: MAX_BODY_BYTES } })
-    bb.on('field', (name, value) => { fields[name] = value })
+    let tooLarge: HttpError | null = null
+    const bb = Busboy({ headers: req.headers, limits: { fileSize: limit } })
+    bb.on('field', (name, value, info) => {
+      if (info.nameTruncated || info.valueTruncated) tooLarge ??= new HttpError(413, 'BODY_TOO_LARGE', `field ${name} is too large`)
+      fields[name] = value
+    })
     bb.on('file', (name, stream, info) => {
       const parts: Buffer[] = []
-      stream.on('data', (d: Buffer) => parts.push(d))
+      stream.on('limit', () => {
+        tooLarge ??= new HttpError(413, 'BODY_TOO_LARGE', `file larger than ${limit} bytes`)
+        parts.length = 0
+      })
+      stream.on('data', (d: Buffer) => {
+        if (!tooLarge) parts.push(d)
+      })
       stream.on('end', () => {
+        if (tooLarge) return
         fields[name] = Buffer.concat(parts)
         fields[`${name}__filename`] = info.filename
         fields[`${name}__mimeType`] = info.mimeType
       })
     })
-    bb.on('close', () => resolve(fields))
+    bb.on('close', () => (tooLarge ? reject(tooLarge) : resolve(fields)))
     bb.on('error', reject)
     req.pipe(bb)
   })

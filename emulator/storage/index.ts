@@ -31,6 +31,8 @@ export interface StorageService extends TcbService {
   saveUpload(cloudPath: string, body: Buffer, contentType?: string): Promise<{ fileID: string }>
   /** Public download URL for a fileID, or null when it does not exist. */
   downloadUrl(fileID: string): string | null
+  /** Answers GET / HEAD with the file's bytes (`personal`: private caching, no CORS); false (nothing sent) when it does not exist. */
+  sendFile(req: IncomingMessage, res: ServerResponse, fileID: string, opts?: { personal?: boolean }): boolean
 }
 
 export const LOCAL_ENV = 'local'
@@ -239,6 +241,11 @@ export async function createStorageService(info: EmulatorInfo): Promise<StorageS
     }
     const meta = !problem && bucket === BUCKET ? store.get(BUCKET, cloudPath) : null
     if (!meta) return sendCosError(res, 404, 'NoSuchKey', 'The specified key does not exist.', url.pathname)
+    sendObject(req, res, meta, url.pathname)
+  }
+
+  /** GET / HEAD of a stored object (ETag, 304, no sniffing, sandboxed). */
+  function sendObject(req: IncomingMessage, res: ServerResponse, meta: ObjectMeta, resource: string, personal = false): void {
     const etag = `"${meta.sha256.slice(0, 32)}"`
     const headers: Record<string, string | number> = {
       'content-type': meta.contentType,
@@ -249,6 +256,11 @@ export async function createStorageService(info: EmulatorInfo): Promise<StorageS
       // user content on the emulator's origin: never let it run as a page
       'x-content-type-options': 'nosniff',
       'content-security-policy': 'sandbox',
+    }
+    if (personal) {
+      // one member's file, answered to its owner or a signed link: no shared caches, no other origins
+      delete headers['access-control-allow-origin']
+      headers['cache-control'] = 'private, no-cache'
     }
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers)
@@ -267,7 +279,7 @@ export async function createStorageService(info: EmulatorInfo): Promise<StorageS
       stream.pipe(res)
     })
     stream.once('error', err => {
-      if (!res.headersSent) sendCosError(res, 404, 'NoSuchKey', `The specified key does not exist. (${(err as NodeJS.ErrnoException).code})`, url.pathname)
+      if (!res.headersSent) sendCosError(res, 404, 'NoSuchKey', `The specified key does not exist. (${(err as NodeJS.ErrnoException).code})`, resource)
       else res.destroy(err)
     })
   }
@@ -309,6 +321,13 @@ export async function createStorageService(info: EmulatorInfo): Promise<StorageS
     downloadUrl(fileID: string): string | null {
       const meta = lookup(fileID)
       return meta ? publicUrl(meta.path) : null
+    },
+
+    sendFile(req: IncomingMessage, res: ServerResponse, fileID: string, opts: { personal?: boolean } = {}): boolean {
+      const meta = lookup(fileID)
+      if (!meta) return false
+      sendObject(req, res, meta, `${ROUTE}${BUCKET}/${encodePath(meta.path)}`, opts.personal === true)
+      return true
     },
 
     async close() {

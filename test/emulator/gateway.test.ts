@@ -70,7 +70,7 @@ test('uploads go under the user’s own folder and are served back', async () =>
   const res = await fetch(`${emu.baseUrl}/gateway/upload`, { method: 'POST', body: form, headers: { authorization: `Bearer ${s.token}` } })
   const { data } = await res.json()
   expect(data.fileID).toMatch(new RegExp(`^cloud://.+/avatars/${s.openid}/a\\.png$`))
-  const file = await fetch(`${emu.baseUrl}/gateway/file?fileID=${encodeURIComponent(data.fileID)}`)
+  const file = await fetch(`${emu.baseUrl}/gateway/file?fileID=${encodeURIComponent(data.fileID)}`, { headers: { authorization: `Bearer ${s.token}` } })
   expect(file.status).toBe(200)
   expect(Buffer.from(await file.arrayBuffer())).toEqual(bytes)
 
