@@ -35,7 +35,7 @@ import { requireAdmin } from '../shared/access'
 import { db, _ } from '../shared/cloud'
 import type { Actions, CallContext } from '../shared/handler'
 import { isDeleted, parseMember } from '../shared/members'
-import { findById } from '../shared/query'
+import { docsByIds, findById } from '../shared/query'
 import { loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
 import type { Doc } from '../shared/sdk-types'
 import { creditPendingOrders } from '../shared/orders'
@@ -52,15 +52,6 @@ const CODE_CHUNK = 100
 
 const chunks = <T>(xs: T[], n = 100) => Array.from({ length: Math.ceil(xs.length / n) }, (_x, i) => xs.slice(i * n, i * n + n))
 
-/** Docs by `_id`, 100 ids per query. */
-async function byIds<T = Doc>(collection: 'member_imports' | 'member_phones' | 'coupon_codes', ids: string[]): Promise<Map<string, T>> {
-  const out = new Map<string, T>()
-  for (const part of chunks(ids)) {
-    const { data } = await db.collection(collection).where({ _id: _.in(part) }).limit(100).get()
-    for (const doc of data) out.set(String(doc._id), doc as T)
-  }
-  return out
-}
 
 /** externalId → the phone it was imported with (earlier calls). Not transactional: see EXTERNAL_ID_CONFLICT in the README. */
 async function phonesOfExternalIds(ids: string[]): Promise<Map<string, string>> {
@@ -165,9 +156,9 @@ export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'im
     let unfinished = 0
     if (event.dryRun) {
       const [stored, erased, bound] = await Promise.all([
-        byIds<MemberImportDoc>('member_imports', todo.map(l => l.row.phone)),
-        byIds<ErasedImportDoc>('member_imports', todo.map(l => erasedImportId(l.row.phone))),
-        byIds<{ memberId: string }>('member_phones', todo.map(l => l.row.phone)),
+        docsByIds<MemberImportDoc>('member_imports', todo.map(l => l.row.phone)),
+        docsByIds<ErasedImportDoc>('member_imports', todo.map(l => erasedImportId(l.row.phone))),
+        docsByIds<{ memberId: string }>('member_phones', todo.map(l => l.row.phone)),
       ])
       for (const { row, index } of todo) {
         const decision = decideRow(stored.get(row.phone) ?? null, row, bound.get(row.phone)?.memberId ?? null, erased.has(erasedImportId(row.phone)))
@@ -241,7 +232,7 @@ export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'im
     let pool: { imported: number; assigned: number }
 
     if (event.dryRun) {
-      const stored = await byIds('coupon_codes', good.map(g => codeDocId(event.templateId, g.code)))
+      const stored = await docsByIds('coupon_codes', good.map(g => codeDocId(event.templateId, g.code)))
       for (const g of good) {
         if (stored.has(codeDocId(event.templateId, g.code))) fail(g.index, g.code, 'ALREADY_EXISTS', '该兑换码已导入过')
         else imported++

@@ -14,8 +14,8 @@ import { db, _ } from '../shared/cloud'
 import { nonces } from '../shared/api-keys'
 import type { Actions, CallContext } from '../shared/handler'
 import { ensureProducts } from '../shared/products'
-import { checkOrderTime, creditPendingOrders, currentRules, memberFor, memberForKey, orderDocId, orders, receiveOrder, skuLines, type OrderDoc } from '../shared/orders'
-import { findById, readAll } from '../shared/query'
+import { checkOrderTime, creditPendingOrders, currentRules, memberFor, memberForKey, orderDocId, receiveOrder, skuLines, type OrderDoc } from '../shared/orders'
+import { docsByIds, findById, readAll } from '../shared/query'
 import { eachWithin } from './import'
 
 /** A call stops starting new members' orders after this long (the function's timeout is 20 s); the CLI sends the rest again. */
@@ -29,15 +29,6 @@ const ERROR_OF: Partial<Record<string, OrderImportError['code']>> = {
   INVALID_ARGUMENT: 'INVALID_ORDER',
   NOT_FOUND: 'UNKNOWN_MEMBER',
   IDEMPOTENCY_MISMATCH: 'ORDER_CONFLICT',
-}
-
-async function existingOrders(ids: string[]): Promise<Map<string, OrderDoc>> {
-  const out = new Map<string, OrderDoc>()
-  for (let i = 0; i < ids.length; i += 100) {
-    const { data } = await orders.where({ _id: _.in(ids.slice(i, i + 100)) }).limit(100).get()
-    for (const doc of data) out.set(doc._id, doc)
-  }
-  return out
 }
 
 /** What receiving the order would do, reading only (dry run). */
@@ -90,7 +81,7 @@ async function importOrders(event: Extract<AdminEvent, { action: 'importOrders' 
     valid.push({ order: parsed.data, index })
   }
 
-  const existing = await existingOrders(valid.map(v => orderDocId(v.order.source, v.order.orderId)))
+  const existing = await docsByIds<OrderDoc>('orders', valid.map(v => orderDocId(v.order.source, v.order.orderId)))
   const fresh = valid.filter(({ order, index }) => {
     const prior = existing.get(orderDocId(order.source, order.orderId))
     if (!prior) return true

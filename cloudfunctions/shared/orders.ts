@@ -207,7 +207,7 @@ export async function receiveOrder(order: Order, r: Receipt, prepared?: Prepared
   }
   // the phone may have been bound (or the import claimed) while this order was being written
   const now = await memberFor(order.member)
-  if (now) return orderResult((await creditPending(id, now._id, r.now)) ?? pending, false)
+  if (now) return orderResult((await creditPending(id, now._id, r.now, rules)) ?? pending, false)
   return orderResult(pending, false)
 }
 

@@ -1,7 +1,8 @@
 /** `products`: the catalog, and the placeholders an order's unknown SKUs become. */
 import type { Product } from '../../types/products'
 import type { PurchaseLine } from '../../types/points'
-import { db, _ } from './cloud'
+import { db } from './cloud'
+import { docsByIds } from './query'
 import { isDuplicateKey } from './transaction'
 
 export const products = db.collection<Product>('products')
@@ -41,12 +42,7 @@ async function addPlaceholder(productId: string, line: PurchaseLine & { sku?: st
 export async function ensureProducts(lines: Array<PurchaseLine & { sku?: string }>, now: Date): Promise<number> {
   const wanted = new Map<string, PurchaseLine & { sku?: string }>()
   for (const line of lines) if (!wanted.has(line.productId)) wanted.set(line.productId, line)
-  const ids = [...wanted.keys()]
-  const known = new Set<string>()
-  for (let i = 0; i < ids.length; i += 100) {
-    const { data } = await products.where({ _id: _.in(ids.slice(i, i + 100)) }).field({ _id: true }).limit(100).get()
-    for (const p of data) known.add(p._id)
-  }
+  const known = await docsByIds('products', [...wanted.keys()], { _id: true })
   let created = 0
   const missing = [...wanted].filter(([productId]) => !known.has(productId))
   // a first history batch can name a thousand new SKUs: insert them a few at a time, not one by one

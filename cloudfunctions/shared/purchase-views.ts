@@ -4,11 +4,8 @@
  * page itself: the page's stores and the products of lines sold without a title, in parallel.
  */
 import type { MyPurchaseView, PurchaseChannel } from '../../types/member'
-import { db, _ } from './cloud'
+import { docsByIds } from './query'
 import type { PurchaseDoc } from './purchases'
-
-/** ids per `_.in` query (and its page limit) */
-const IN_CHUNK = 100
 
 /** Who recorded it says where it came from: `api:<keyId>` the orders API, `import:<batchId>` history, else a cashier. */
 export function purchaseChannel(staffOpenid: string | undefined): PurchaseChannel {
@@ -17,17 +14,11 @@ export function purchaseChannel(staffOpenid: string | undefined): PurchaseChanne
   return '门店'
 }
 
-/** `field` of the docs whose `_id` is in `ids`, as a map (one query per 100 ids, in parallel; usually one). */
+/** `field` of the docs whose `_id` is in `ids`, as a map (docs without it left out). */
 export async function namesById(collection: string, ids: string[], field: string): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)]
-  const chunks = Array.from({ length: Math.ceil(unique.length / IN_CHUNK) }, (_x, i) => unique.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK))
-  const pages = await Promise.all(
-    chunks.map(chunk => db.collection(collection).where({ _id: _.in(chunk) }).field({ _id: true, [field]: true }).limit(IN_CHUNK).get()),
-  )
+  const docs = await docsByIds<Record<string, unknown>>(collection, ids, { [field]: true })
   const out = new Map<string, string>()
-  for (const { data } of pages) {
-    for (const d of data) if (typeof d[field] === 'string' && d[field]) out.set(String(d._id), d[field])
-  }
+  for (const [id, d] of docs) if (typeof d[field] === 'string' && d[field]) out.set(id, d[field] as string)
   return out
 }
 

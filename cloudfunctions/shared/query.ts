@@ -1,4 +1,5 @@
 /** Reading more than one page: CloudBase answers at most 1000 docs per get (100 without a limit). */
+import { db, _ } from './cloud'
 import type { Doc, Query } from './sdk-types'
 
 export const PAGE = 1000
@@ -18,4 +19,20 @@ export async function readAll<T = Doc>(query: Query<T>, max = 50_000): Promise<T
 export async function findById<T = Doc>(collection: { where(c: object): Query<any> }, id: string): Promise<T | null> {
   const { data } = await collection.where({ _id: id }).limit(1).get()
   return data.length ? (data[0] as T) : null
+}
+
+/** ids per `_.in` query (and its page limit) */
+const IN_CHUNK = 100
+
+/** The docs whose `_id` is in `ids`, by id: one query per 100 ids, in parallel (usually one); `fields` limits what is read. */
+export async function docsByIds<T = Doc>(collection: string, ids: string[], fields?: Record<string, true>): Promise<Map<string, T>> {
+  const unique = [...new Set(ids)]
+  const chunks = Array.from({ length: Math.ceil(unique.length / IN_CHUNK) }, (_x, i) => unique.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK))
+  const pages = await Promise.all(
+    chunks.map(chunk => {
+      const query = db.collection(collection).where({ _id: _.in(chunk) })
+      return (fields ? query.field({ _id: true, ...fields }) : query).limit(IN_CHUNK).get()
+    }),
+  )
+  return new Map(pages.flatMap(({ data }) => data.map(d => [String(d._id), d as T] as const)))
 }
