@@ -4,32 +4,24 @@
  * the purchase keeps its lines, and after the daily job the member's 为你推荐 has an item whose
  * reason names what was bought. Screenshots go to test-artifacts/e2e/ (5x-*).
  */
-import type { Browser, Page } from 'playwright-core'
-import { invoke, sdkFor, type RunningEmulator } from '../helpers/emulator'
+import { invoke, sdkFor } from '../helpers/emulator'
 import { DEMO, DEMO_PRODUCTS } from '../../scripts/seed'
-import { signInAs as signInAsOn, UI_TIMEOUT, visible as visibleOn, settledScreenshot, startDemoBrowser, stopDemoBrowser } from './support'
+import { UI_TIMEOUT, settledScreenshot, useDemoBrowser } from './support'
 
-let emu: RunningEmulator
-let browser: Browser
-let page: Page
+const demo = useDemoBrowser()
+const { signInAs, visible } = demo
+
+
 /** 陈一鸣: no purchases in the demo data, so any reason naming a product comes from this basket */
 const MEMBER = DEMO.members[1]
 const CROISSANT = DEMO_PRODUCTS.find(p => p.productId === 'p-croissant')!
 
-beforeAll(async () => {
-  ;({ emu, browser, page } = await startDemoBrowser())
-}, 240_000)
-
-afterAll(() => stopDemoBrowser({ emu, browser }))
-
-const signInAs = (openid: string) => signInAsOn(page, emu.baseUrl, openid)
-const visible = (selector: string) => visibleOn(page, selector)
 /** an H5 <Input id=x>: the input element inside Taro's wrapper (or the element itself) */
 const input = (id: string) => visible(`#${id} input, input#${id}`)
 const BOUGHT = /因为你买过「(拿铁|黄油可颂)」|购买「(拿铁|黄油可颂)」的会员也买了/
 
 test('search + typed barcode + quantity → purchase with lines → after the job 为你推荐 says why', async () => {
-  const before = await invoke(emu, 'member', { action: 'recommendations' }, MEMBER.openid)
+  const before = await invoke(demo.emu, 'member', { action: 'recommendations' }, MEMBER.openid)
   expect(before.ok).toBe(true)
   expect(before.data.items.some((i: { reason: string }) => BOUGHT.test(i.reason))).toBe(false)
 
@@ -43,7 +35,7 @@ test('search + typed barcode + quantity → purchase with lines → after the jo
 
   // the cashier identifies the member and opens 录入消费
   await signInAs(DEMO.staff.openid)
-  await page.goto(`${emu.baseUrl}/#/staff/scan/index`)
+  await demo.page.goto(`${demo.emu.baseUrl}/#/staff/scan/index`)
   await input('till-code-input').fill(code!)
   await visible('#till-code-submit').click()
   await visible('#till-member-nickname').waitFor({ timeout: UI_TIMEOUT })
@@ -67,22 +59,22 @@ test('search + typed barcode + quantity → purchase with lines → after the jo
 
   // two lattes
   await visible('#basket-line-p-latte-plus').click()
-  await page.locator('#basket-line-p-latte-qty', { hasText: '2' }).locator('visible=true').first().waitFor({ timeout: UI_TIMEOUT })
+  await demo.page.locator('#basket-line-p-latte-qty', { hasText: '2' }).locator('visible=true').first().waitFor({ timeout: UI_TIMEOUT })
   expect(await visible('#basket-count').innerText()).toContain('共 3 件')
   expect(await visible('#basket-total').innerText()).toContain('82.00')
   expect(await visible('#purchase-paid').innerText()).toContain('82.00')
   // with products there is no amount to type
-  expect(await page.locator('#purchase-amount').locator('visible=true').count()).toBe(0)
+  expect(await demo.page.locator('#purchase-amount').locator('visible=true').count()).toBe(0)
   await visible('#basket').scrollIntoViewIfNeeded()
-  await settledScreenshot(page, '51-till-basket')
+  await settledScreenshot(demo.page, '51-till-basket')
 
   await visible('#purchase-submit').click()
   await visible('#purchase-result-points').waitFor({ timeout: UI_TIMEOUT })
   expect(await visible('#purchase-result-points').innerText()).toContain('82')
-  await settledScreenshot(page, '52-till-basket-result')
+  await settledScreenshot(demo.page, '52-till-basket-result')
 
   // the purchase kept its lines
-  const db = sdkFor(emu).database()
+  const db = sdkFor(demo.emu).database()
   const { data: bought } = await db.collection('purchases').where({ memberId: MEMBER.openid }).get()
   expect(bought).toHaveLength(1)
   expect(bought[0]).toMatchObject({ storeId: DEMO.store._id, amountFen: 8200, pointsEarned: 82 })
@@ -92,9 +84,9 @@ test('search + typed barcode + quantity → purchase with lines → after the jo
   ])
 
   // the daily job (forced: the seed already ran today's), then 为你推荐 from this basket
-  const run = await invoke(emu, 'tiers', { action: 'run', force: true })
+  const run = await invoke(demo.emu, 'tiers', { action: 'run', force: true })
   expect(run).toMatchObject({ ok: true, data: { status: 'done' } })
-  const after = await invoke(emu, 'member', { action: 'recommendations' }, MEMBER.openid)
+  const after = await invoke(demo.emu, 'member', { action: 'recommendations' }, MEMBER.openid)
   expect(after.ok).toBe(true)
   const fromBasket = after.data.items.filter((i: { reason: string }) => BOUGHT.test(i.reason))
   expect(fromBasket.length).toBeGreaterThan(0)
@@ -102,10 +94,10 @@ test('search + typed barcode + quantity → purchase with lines → after the jo
   expect(after.data.items.map((i: { productId: string }) => i.productId)).not.toEqual(expect.arrayContaining(['p-latte']))
   expect(after.data.items.map((i: { productId: string }) => i.productId)).not.toEqual(expect.arrayContaining(['p-croissant']))
 
-  // and the member sees it on the home page
+  // and the member sees it on the home demo.page
   await signInAs(MEMBER.openid)
-  const reason = page.locator('#recommendations .recommendation-reason', { hasText: BOUGHT }).locator('visible=true').first()
+  const reason = demo.page.locator('#recommendations .recommendation-reason', { hasText: BOUGHT }).locator('visible=true').first()
   await reason.waitFor({ timeout: UI_TIMEOUT })
   await reason.scrollIntoViewIfNeeded()
-  await settledScreenshot(page, '53-member-recommendations-from-basket')
+  await settledScreenshot(demo.page, '53-member-recommendations-from-basket')
 }, 180_000)

@@ -24,6 +24,30 @@ export async function stopDemoBrowser(started: { emu?: RunningEmulator; browser?
   await started.emu?.stop()
 }
 
+export interface DemoBrowser {
+  emu: RunningEmulator
+  browser: Browser
+  page: Page
+  signInAs(openid: string): Promise<void>
+  visible(selector: string): Locator
+}
+
+/**
+ * startDemoBrowser for the test file, stopped after it (beforeAll / afterAll registered here, like
+ * useEmulator for function tests): the handles are filled in before the tests run.
+ */
+export function useDemoBrowser(pageOptions: BrowserContextOptions = {}): DemoBrowser {
+  const demo = {
+    signInAs: (openid: string) => signInAs(demo.page, demo.emu.baseUrl, openid),
+    visible: (selector: string) => visible(demo.page, selector),
+  } as DemoBrowser
+  beforeAll(async () => {
+    Object.assign(demo, await startDemoBrowser(pageOptions))
+  }, 240_000)
+  afterAll(() => stopDemoBrowser(demo))
+  return demo
+}
+
 /** Generous: a shared 2-core machine rendering a production build while the emulator runs functions. */
 export const UI_TIMEOUT = 20_000
 
