@@ -6,7 +6,7 @@ import { randomBytes } from 'crypto'
 import type { AdminEvent } from '../../types/admin'
 import { OrderSchema, SIGNATURE_WINDOW_SECONDS, type Order, type OrderImportError, type OrderImportReport, type OrderResult } from '../../types/orders'
 import { AppError } from '../../types/result'
-import { keySecret, orderHash, pendingKeyOf, secretHash } from '../../domain/orders'
+import { keySecret, orderHash, secretHash } from '../../domain/orders'
 import { apiKeys, apiKeyView, ordersKeySecret, type ApiKeyDoc } from '../shared/api-keys'
 import { actorOf, audit } from '../shared/audit'
 import { requireAdmin } from '../shared/access'
@@ -14,7 +14,7 @@ import { db, _ } from '../shared/cloud'
 import { nonces } from '../shared/api-keys'
 import type { Actions, CallContext } from '../shared/handler'
 import { ensureProducts } from '../shared/products'
-import { checkOrderTime, creditPendingOrders, currentRules, memberFor, memberForKey, orderDocId, receiveOrder, skuLines, type OrderDoc } from '../shared/orders'
+import { checkOrderTime, creditPendingOrders, currentRules, memberFor, orderDocId, receiveOrder, skuLines, type OrderDoc } from '../shared/orders'
 import { docsByIds, findById, readAll } from '../shared/query'
 import { eachWithin } from './import'
 
@@ -31,13 +31,9 @@ const ERROR_OF: Partial<Record<string, OrderImportError['code']>> = {
   IDEMPOTENCY_MISMATCH: 'ORDER_CONFLICT',
 }
 
-/** What receiving the order would do, reading only (dry run). */
+/** What receiving the order would do, reading only (dry run): an unknown member number throws NOT_FOUND. */
 async function wouldReceive(order: Order): Promise<'imported' | 'pending'> {
-  if ('memberNo' in order.member) {
-    await memberFor(order.member)
-    return 'imported'
-  }
-  return (await memberForKey(pendingKeyOf(order.member) as string)) ? 'imported' : 'pending'
+  return (await memberFor(order.member)) ? 'imported' : 'pending'
 }
 
 async function importOrders(event: Extract<AdminEvent, { action: 'importOrders' }>, ctx: CallContext): Promise<OrderImportReport> {
