@@ -17,6 +17,3 @@ export function couponDiscount(c: Pick<CouponDoc, 'type' | 'valueFen' | 'percent
 
 /** How long a cashier may undo a stand-alone coupon write-off. */
 export const UNDO_WINDOW_MINUTES = 10
-
-/** Coupons on one purchase (types/staff.ts `couponCodes` max). */
-export const MAX_COUPONS_PER_PURCHASE = 5

@@ -11,7 +11,7 @@
  * - campaign: the campaign id (one message per campaign).
  */
 import dayjs from 'dayjs'
-import { createHash } from 'crypto'
+import { sha1 } from 'js-sha1'
 import type { CouponDoc } from '../types/coupons'
 import type { Member } from '../types/member'
 import type { CampaignMessage, ReminderConfig, ReminderKind, ReminderLogDoc, ReminderValueKey, TemplateData } from '../types/reminders'
@@ -50,7 +50,7 @@ export interface CandidateContext {
 const DAY_MS = 86_400_000
 export const dedupeKeyOf = (kind: ReminderKind, memberId: string, period: string) => `${kind}:${memberId}:${period}`
 /** A claim requestId (types/member clientRequestId) derived from the dedupe key: issuing twice gives the same coupon. */
-export const couponRequestId = (dedupeKey: string) => `rmd-${createHash('sha1').update(dedupeKey).digest('hex').slice(0, 32)}`
+export const couponRequestId = (dedupeKey: string) => `rmd-${sha1(dedupeKey).slice(0, 32)}`
 
 const dayNumber = (day: string) => Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)) / DAY_MS
 /** Shanghai calendar days from `from` to `to` (YYYY-MM-DD). */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { MAX_COUPONS_PER_PURCHASE } from '../domain/coupon-math'
+import { MAX_COUPONS_PER_PURCHASE } from './limits'
 import { couponCode, type CouponView, type WriteOffView } from './coupons'
 import { clientRequestId as requestId, memberNo, phoneNumber } from './member'
 import { PurchaseLineSchema } from './points'

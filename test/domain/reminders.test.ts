@@ -4,6 +4,7 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import fc from 'fast-check'
+import { couponRequestId } from '../../domain/reminder-candidates'
 import { applySubscribeResult, emptySubscription, inQuietHours, planReminders, preferenceOn, preferencesView, setPreference, spendQuota, summarizePlan, type PlanInput, type ReminderMemberInput } from '../../domain/reminders'
 import { EMPTY_STATS } from '../../types/analytics'
 import type { CouponDoc } from '../../types/coupons'
@@ -355,4 +356,16 @@ describe('properties', () => {
       fs.rmSync(script, { force: true })
     }
   }, 120_000)
+})
+
+// domain/ is pure (no Node `crypto`): the coupon request ids come from js-sha1, and must equal the
+// ids Node's sha1 gave before, or a re-run of the reminders job would issue a reminder's coupon twice.
+test('couponRequestId (js-sha1) equals the Node crypto sha1 ids issued before', () => {
+  const { createHash } = jest.requireActual<typeof import('crypto')>('crypto')
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), key => {
+      expect(couponRequestId(key)).toBe(`rmd-${createHash('sha1').update(key).digest('hex').slice(0, 32)}`)
+    }),
+  )
+  expect(couponRequestId('coupon_expiring:o_member:c1')).toBe(`rmd-${createHash('sha1').update('coupon_expiring:o_member:c1').digest('hex').slice(0, 32)}`)
 })

@@ -5,7 +5,8 @@
  */
 import type { CouponView } from '../../../../types/coupons'
 import type { Fail } from '../../../../types/result'
-import { couponDiscount, MAX_COUPONS_PER_PURCHASE, yuan } from '../../../../domain/coupon-math'
+import { couponDiscount, yuan } from '../../../../domain/coupon-math'
+import { MAX_COUPONS_PER_PURCHASE } from '../../../../types/limits'
 import { tillErrorText } from '../till'
 
 export { UNDO_WINDOW_MINUTES } from '../../../../domain/coupon-math'
