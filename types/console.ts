@@ -58,7 +58,7 @@ export const ConsoleAdminActions = {
   member360: z.object({ action: z.literal('member360'), memberNo }).strict(),
   /** 显示 the full phone: audited with the reason */
   revealPhone: z.object({ action: z.literal('revealPhone'), memberNo, reason: z.string().trim().min(2, '请写明查看原因').max(100) }).strict(),
-  /** 审计: newest first, filtered; `before` pages (an ISO instant from the previous answer's `next`) */
+  /** 审计: newest first, filtered; `before` pages (the previous answer's `next`) */
   auditLog: z
     .object({
       action: z.literal('auditLog'),
@@ -66,7 +66,13 @@ export const ConsoleAdminActions = {
       /** an admin action name, e.g. adjustPoints */
       auditAction: z.string().min(1).max(40).optional(),
       target: z.string().min(1).max(128).optional(),
-      before: z.iso.datetime().optional(),
+      /** the previous answer's `next` ("<ISO instant>~<row id>"), or an ISO instant */
+      before: z
+        .string()
+        .max(200)
+        .regex(/^[^~]+(~[^~]+)?$/)
+        .refine(s => z.iso.datetime().safeParse(s.split('~')[0]).success, { message: 'before 须为上一页的 next 或 ISO 时间' })
+        .optional(),
       limit: z.number().int().min(1).max(100).default(50),
     })
     .strict(),

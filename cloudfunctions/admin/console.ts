@@ -29,6 +29,13 @@ const stores = db.collection('stores')
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
 const sumOf = (rows: Doc[], f: string) => rows.reduce((s, r) => s + num(r[f]), 0)
 
+/** `auditLog`'s `next`: "<ISO instant>~<row id>" (a bare ISO instant, as older clients send, still pages by time). */
+const auditCursor = (row: { at: string; id: string }) => `${row.at}~${row.id}`
+function parseAuditCursor(cursor: string): { at: Date; id: string | null } {
+  const [at, id] = cursor.split('~')
+  return { at: new Date(at), id: id || null }
+}
+
 function managerView(row: Doc) {
   return { openid: String(row._id), storeId: String(row.storeId), name: String(row.name ?? ''), active: row.active === true }
 }
@@ -174,9 +181,16 @@ export const adminConsoleActions: Pick<
     if (event.auditAction) where.action = event.auditAction
     if (event.target) where.target = event.target
     if (scope.kind === 'store') where.storeId = scope.storeId
-    if (event.before) where.at = _.lt(new Date(event.before))
-    const { data } = await db.collection('audit_log').where(where).orderBy('at', 'desc').limit(event.limit).get()
+    // the cursor is the last row's (at, id): rows written in the same millisecond (one call's batch) are neither skipped nor repeated
+    const cursor = event.before ? parseAuditCursor(event.before) : null
+    const query = !cursor
+      ? where
+      : cursor.id
+        ? _.or([{ ...where, at: _.lt(cursor.at) }, { ...where, at: cursor.at, _id: _.lt(cursor.id) }])
+        : { ...where, at: _.lt(cursor.at) }
+    const { data } = await db.collection('audit_log').where(query).orderBy('at', 'desc').orderBy('_id', 'desc').limit(event.limit).get()
     const rows = data.map(auditRow)
-    return { rows, next: rows.length === event.limit ? rows[rows.length - 1].at : null }
+    const last = rows[rows.length - 1]
+    return { rows, next: rows.length === event.limit ? auditCursor(last) : null }
   },
 }

@@ -231,12 +231,27 @@ test('auditLog: filters, newest first, paging; a manager sees their store only',
   for (let page = 0; page < 3; page++) {
     const res = await log({ actor: BOSS, auditAction: 'revealPhone', limit: 1, ...(before ? { before } : {}) })
     expect(res.rows).toHaveLength(1)
-    expect(res.next).toBe(res.rows[0].at)
-    if (before) expect(res.rows[0].at < before).toBe(true)
+    expect(res.next).toBe(`${res.rows[0].at}~${res.rows[0].id}`)
+    if (before) expect(res.rows[0].at < before.split('~')[0]).toBe(true)
     seen.push(res.rows[0].after.reason)
     before = res.next
   }
   expect(seen).toEqual(['分页测试2', '分页测试1', '分页测试0'])
+
+  // rows of the same millisecond (the clock stands still): each page continues after the last row, none skipped or repeated
+  await setClock(env.emu, '2026-03-12T02:00:00.000Z')
+  for (let i = 0; i < 3; i++) ok(await env.admin({ action: 'revealPhone', memberNo: no[M1], reason: `同一时刻${i}` }, BOSS))
+  const sameInstant: string[] = []
+  // a bare instant (older clients) starts the walk just after the three rows
+  before = '2026-03-12T02:00:00.001Z'
+  for (let page = 0; page < 2; page++) {
+    const res = await log({ actor: BOSS, auditAction: 'revealPhone', limit: 2, before })
+    sameInstant.push(...res.rows.filter((r: any) => r.at === '2026-03-12T02:00:00.000Z').map((r: any) => r.after.reason))
+    before = res.next
+  }
+  expect(sameInstant.sort()).toEqual(['同一时刻0', '同一时刻1', '同一时刻2'])
+  expect(await env.admin({ action: 'auditLog', before: 'yesterday' })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+  await setClock(env.emu, null)
 
   const mine = await log({}, MGR)
   expect(mine.rows.length).toBeGreaterThan(0)
