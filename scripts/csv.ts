@@ -8,9 +8,15 @@ export function splitCsv(line: string): string[] {
   let quoted = false
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]
-    if (quoted && ch === '"' && line[i + 1] === '"') (field += '"'), i++
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      field += '"'
+      i++
+    }
     else if (ch === '"') quoted = !quoted
-    else if (ch === ',' && !quoted) out.push(field), (field = '')
+    else if (ch === ',' && !quoted) {
+      out.push(field)
+      field = ''
+    }
     else field += ch
   }
   return [...out, field]

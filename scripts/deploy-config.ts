@@ -370,7 +370,10 @@ export function lineDiff(before: string, after: string, context = 2): string {
   }
   const ops: Array<[' ' | '-' | '+', string]> = []
   for (let i = 0, j = 0; i < a.length || j < b.length; ) {
-    if (i < a.length && j < b.length && a[i] === b[j]) ops.push([' ', a[i++]]), j++
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      ops.push([' ', a[i++]])
+      j++
+    }
     else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push(['-', a[i++]])
     else ops.push(['+', b[j++]])
   }

@@ -147,7 +147,10 @@ export function parseCsvLine(line: string): string[] | null {
         if (i >= line.length) return null
         const ch = line[i++]
         if (ch === '"') {
-          if (line[i] === '"') (field += '"'), i++
+          if (line[i] === '"') {
+            field += '"'
+            i++
+          }
           else break
         } else field += ch
       }

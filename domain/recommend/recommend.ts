@@ -214,7 +214,7 @@ function run(p: Prepared, input: RecommendInput): Recommendation[] {
       if (!entry) cf.set(nb.itemId, { score: contribution, best: contribution, because: h.id, clicked: h.clicked })
       else {
         entry.score += contribution
-        if (contribution > entry.best) (entry.best = contribution), (entry.because = h.id), (entry.clicked = h.clicked)
+        if (contribution > entry.best) Object.assign(entry, { best: contribution, because: h.id, clicked: h.clicked })
       }
     }
   }
@@ -227,7 +227,7 @@ function run(p: Prepared, input: RecommendInput): Recommendation[] {
     let tagName: string | undefined
     for (const tag of [...new Set(p.catalog.get(id)?.tags ?? [])].sort(byId)) {
       const a = affinity.get(tag) ?? 0
-      if (a > best) (best = a), (tagName = tag)
+      if (a > best) [best, tagName] = [a, tag]
     }
     return { tag: o.tagWeight * best, tagName }
   }

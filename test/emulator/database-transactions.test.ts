@@ -147,10 +147,8 @@ test('the older transaction API (getInTransaction / updateDocInTransaction / del
   const { name, c } = await fresh([{ _id: 'a', v: 1, keep: true }, { _id: 'b', v: 2 }])
   // this API is no longer wired into the SDK's Db, so load it directly; jest may hand this file its
   // own copy of @cloudbase/database, so give it the requester node-sdk registered on the SDK's copy
-  /* eslint-disable @typescript-eslint/no-var-requires */
   const { Transaction } = require('@cloudbase/database/dist/commonjs/transaction')
   const { Db } = require('@cloudbase/database')
-  /* eslint-enable @typescript-eslint/no-var-requires */
   Db.reqClass ??= db._db.constructor.reqClass
   const t = new Transaction(db._db)
   await t.init()

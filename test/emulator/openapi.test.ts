@@ -13,7 +13,6 @@ jest.setTimeout(60_000)
 
 // the typed facade leaves out callOpenAPI, getVoIPSign and cloud.openapi({ appid }): these tests
 // reach them, so they use the SDK untyped
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Cloud = any
 
 let emu: RunningEmulator

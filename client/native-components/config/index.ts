@@ -17,7 +17,6 @@ import { createSwcRegister } from '@tarojs/helper'
 const appConfigDir = path.resolve(__dirname, '..', '..', 'config')
 // Taro compiles only <cwd>/config/** on the fly: let it compile the app's config too
 createSwcRegister({ only: [(file: string) => file.startsWith(appConfigDir) || file.startsWith(__dirname)] })
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const appConfig = require('../../config/index').default
 
 export default async (merge: (...configs: object[]) => object, env: unknown) => {

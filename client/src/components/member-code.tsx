@@ -44,6 +44,8 @@ export default function MemberCode({ codeKey, memberNo, clockOffsetMs = 0, offli
     setNow(serverNow())
     const timer = setInterval(() => setNow(serverNow()), 1000)
     return () => clearInterval(timer)
+    // serverNow is a function of clockOffsetMs (listed); a new closure each render is not a change
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [codeKey, memberNo, clockOffsetMs])
 
   const refresh = () => {
