@@ -5,7 +5,7 @@
  */
 import fs from 'fs'
 import { performance } from 'perf_hooks'
-import type { RunningEmulator } from '../test/helpers/emulator'
+import type { RunningEmulator } from './emulator-process'
 
 /** The emulator's database request counters (`/stats`): by request kind, and the total. */
 export interface RequestStats {
