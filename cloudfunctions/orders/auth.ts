@@ -2,14 +2,14 @@
  * Who sent this request: headers `x-api-key-id`, `x-api-timestamp` (unix seconds) and
  * `x-api-signature` = hex HMAC-SHA256(secret, `<timestamp>.<raw body>`). An unknown or revoked key,
  * a wrong signature, a timestamp more than 5 minutes off or a signature seen before is 401, and
- * nothing is written for it. Then the key's rate limit (requests in the last minute) applies.
+ * nothing is written for it. Then the key's rate limit (requests per calendar minute, shared/rate-limit.ts) applies.
  */
 import { AppError } from '../../types/result'
 import { checkSignature, keySecret, secretHash } from '../../domain/orders'
 import { SIGNATURE_WINDOW_SECONDS } from '../../types/orders'
 import { apiKeys, nonceId, nonces, ordersKeySecret, type ApiKeyDoc } from '../shared/api-keys'
-import { _ } from '../shared/cloud'
 import { findById } from '../shared/query'
+import { returnSlot, takeSlot, type Window } from '../shared/rate-limit'
 import { isDuplicateKey } from '../shared/transaction'
 
 export interface HttpEvent {
@@ -36,11 +36,13 @@ export async function authenticate(event: HttpEvent, rawBody: string, now: Date)
   const check = checkSignature(secret, { timestamp, signature, rawBody }, now)
   if (!check.ok) throw unauthenticated(check.reason === 'timestamp' ? `时间戳与服务器时间相差超过 ${SIGNATURE_WINDOW_SECONDS} 秒` : '签名不正确')
 
-  const { total } = await nonces.where({ keyId, at: _.gt(new Date(now.getTime() - 60_000)) }).count()
-  if (total >= key.ratePerMinute) throw new AppError('RATE_LIMITED', `请求过于频繁：每分钟最多 ${key.ratePerMinute} 次，请稍后重试`)
+  // a slot first (atomic: parallel requests never get more than the limit), given back if the signature is a replay
+  const rate: Window = { scope: 'orders-api', subject: keyId, limit: key.ratePerMinute, windowMs: 60_000 }
+  if (!(await takeSlot(rate, now))) throw new AppError('RATE_LIMITED', `请求过于频繁：每分钟最多 ${key.ratePerMinute} 次，请稍后重试`)
   try {
     await nonces.add({ data: { _id: nonceId(signature), keyId, at: now } })
   } catch (err) {
+    await returnSlot(rate, now)
     if (isDuplicateKey(err)) throw unauthenticated('该签名已使用过（重放）：重试请用新的时间戳重新签名')
     throw err
   }

@@ -3,6 +3,7 @@
  * signatures, idempotency, pending orders credited at binding, refunds, placeholder products.
  */
 import { signRequest } from '../../domain/orders'
+import { setClock } from '../helpers/emulator'
 import { memberDoc, signUp, useEmulator, type Env } from './support'
 
 const env = useEmulator()
@@ -67,6 +68,7 @@ async function count(collection: string, where: object = {}): Promise<number> {
 
 async function bindBySms(e: Env, openid: string, phone: string) {
   const sms = await e.member({ action: 'requestPhoneCode', phone }, openid)
+  if (!sms.ok) throw new Error(JSON.stringify(sms))
   return e.member({ action: 'bindPhoneBySms', phone, smsCode: sms.data.devCode }, openid)
 }
 
@@ -143,13 +145,24 @@ describe('signatures', () => {
     expect(await direct.json()).toMatchObject({ statusCode: 400 })
   })
 
-  test('a key over its rate gets 429, writing nothing', async () => {
-    const m = await signUp(env, 'o_api_rate')
-    const slow = await createKey('限速', 3)
-    for (let i = 0; i < 3; i++) expect((await postOrder(slow, order({ memberNo: m.memberNo }))).status).toBe(201)
-    const before = await count('orders')
-    expect(await postOrder(slow, order({ memberNo: m.memberNo }))).toMatchObject({ status: 429, json: { code: 'RATE_LIMITED' } })
-    expect(await count('orders')).toBe(before)
+  test('a key over its rate gets 429, writing nothing; parallel requests never get more than the rate', async () => {
+    // the limit is per calendar minute: the clock stands at the start of one so the requests share it
+    await setClock(env.emu, new Date(Math.floor(Date.now() / 60_000) * 60_000 + 1000).toISOString())
+    try {
+      const m = await signUp(env, 'o_api_rate')
+      const slow = await createKey('限速', 3)
+      for (let i = 0; i < 3; i++) expect((await postOrder(slow, order({ memberNo: m.memberNo }))).status).toBe(201)
+      const before = await count('orders')
+      expect(await postOrder(slow, order({ memberNo: m.memberNo }))).toMatchObject({ status: 429, json: { code: 'RATE_LIMITED' } })
+      expect(await count('orders')).toBe(before)
+
+      const burst = await createKey('并发', 3)
+      const statuses = (await Promise.all(Array.from({ length: 10 }, () => postOrder(burst, order({ memberNo: m.memberNo }))))).map(r => r.status)
+      expect(statuses.filter(s => s === 201)).toHaveLength(3)
+      expect(statuses.filter(s => s === 429)).toHaveLength(7)
+    } finally {
+      await setClock(env.emu, null)
+    }
   })
 })
 
