@@ -1,22 +1,44 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidHide, useDidShow, useUnload } from '@tarojs/taro'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
+import type { Result } from '../../../../types/result'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { clockOffsetMs } from '../../../../domain/member-code'
 import { loadCodeKey, saveCodeKey, type CodeKey } from '../../utils/code-key'
+import { usePageLoad } from '../../utils/use-page-load'
 import MemberCode from '../../components/member-code'
 import './index.css'
 
-type State =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  /** `offline`: the key came from storage because getCodeKey failed (the code is still valid) */
-  | { status: 'ready'; key: CodeKey; offline: string }
+/** `offline`: the key came from storage because getCodeKey failed (the code is still valid) */
+type Shown = { key: CodeKey; offline: string }
+type Ready = { status: 'ready' } & Shown
 
 function sameKey(a: CodeKey, b: CodeKey) {
   return a.key === b.key && a.memberNo === b.memberNo && a.keyVersion === b.keyVersion
+}
+
+/**
+ * The member's code key, saved on the device with the clock correction getCodeKey measured; when
+ * that fails, the saved key (still valid offline) with why. Fails only when none was saved.
+ */
+async function fetchCodeKey(): Promise<Result<Shown>> {
+  let message = ''
+  try {
+    const sentAt = Date.now()
+    const res = await memberApi.getCodeKey()
+    if (res.ok) {
+      const { serverTime, ...fetched } = res.data
+      const key: CodeKey = { ...fetched, clockOffsetMs: clockOffsetMs(new Date(serverTime), sentAt, Date.now()) }
+      saveCodeKey(key)
+      return { ok: true, data: { key, offline: '' } }
+    }
+    message = failText(res)
+  } catch (err) {
+    message = err instanceof Error ? err.message : '网络异常'
+  }
+  const cached = loadCodeKey()
+  return cached ? { ok: true, data: { key: cached, offline: message } } : { ok: false, code: 'INTERNAL', message }
 }
 
 /**
@@ -25,50 +47,30 @@ function sameKey(a: CodeKey, b: CodeKey) {
  * server's time (the device's clock corrected by what getCodeKey measured).
  */
 export default function CodePage() {
-  const [state, setState] = useState<State>(() => {
-    const cached = loadCodeKey()
-    return cached ? { status: 'ready', key: cached, offline: '' } : { status: 'loading' }
-  })
-  const [refreshing, setRefreshing] = useState(false)
   const [bright, setBright] = useState(false)
-  const fetching = useRef(false)
+  const { load: state, refresh, refreshing } = usePageLoad(
+    fetchCodeKey,
+    (shown, s): Ready =>
+      // the same key again: only the clock correction changes
+      s.status === 'ready' && !shown.offline && sameKey(s.key, shown.key)
+        ? { ...s, key: { ...s.key, clockOffsetMs: shown.key.clockOffsetMs }, offline: '' }
+        : { status: 'ready', ...shown },
+    {
+      initial: () => {
+        const cached = loadCodeKey()
+        return cached ? { status: 'ready', key: cached, offline: '' } : { status: 'loading' }
+      },
+      oneAtATime: true,
+    },
+  )
 
-  const fetchKey = useCallback(async (manual: boolean) => {
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    if (fetching.current) return
-    fetching.current = true
-    setRefreshing(true)
-    try {
-      let message = ''
-      try {
-        const sentAt = Date.now()
-        const res = await memberApi.getCodeKey()
-        if (res.ok) {
-          const { serverTime, ...fetched } = res.data
-          const key: CodeKey = { ...fetched, clockOffsetMs: clockOffsetMs(new Date(serverTime), sentAt, Date.now()) }
-          saveCodeKey(key)
-          setState(s => (s.status === 'ready' && sameKey(s.key, key) ? { ...s, key: { ...s.key, clockOffsetMs: key.clockOffsetMs }, offline: '' } : { status: 'ready', key, offline: '' }))
-          if (manual) void Taro.showToast({ title: '已刷新', icon: 'success' })
-          return
-        }
-        message = failText(res)
-      } catch (err) {
-        message = err instanceof Error ? err.message : '网络异常'
-      }
-      const cached = loadCodeKey()
-      if (cached) {
-        setState({ status: 'ready', key: cached, offline: message })
-      } else {
-        setState({ status: 'error', message })
-      }
-    } finally {
-      fetching.current = false
-      setRefreshing(false)
-    }
-  }, [])
+  const fetchKey = useCallback(
+    async (manual: boolean) => {
+      const shown = await refresh(false)
+      if (manual && shown && !shown.offline) void Taro.showToast({ title: '已刷新', icon: 'success' })
+    },
+    [refresh],
+  )
 
   useEffect(() => {
     void fetchKey(false)

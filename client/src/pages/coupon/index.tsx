@@ -1,18 +1,18 @@
-import { useCallback, useRef, useState } from 'react'
+import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import type { CouponView } from '../../../../types/coupons'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { groupDigits, shanghaiDateText, shanghaiDateTimeText } from '../../utils/format'
+import { usePageLoad } from '../../utils/use-page-load'
 import { PageError, PageLoading } from '../../components/page-state'
 import QrCanvas from '../code/qr-canvas'
 import { COUPON_STATE_TEXT, couponValidityRange, stackText, thresholdText } from '../coupons/coupon-text'
 import '../coupons/coupon.css'
 import './index.css'
 
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; coupon: CouponView }
+type Ready = { status: 'ready'; coupon: CouponView }
 
 const QR_SIZE = 200
 
@@ -32,35 +32,16 @@ function routerCouponId(): string {
  */
 export default function CouponPage() {
   const [couponId] = useState(routerCouponId)
-  const [load, setLoad] = useState<Load>(() => (couponId ? { status: 'loading' } : { status: 'error', message: '没有指定要查看的券' }))
-  const [refreshing, setRefreshing] = useState(false)
-  const seq = useRef(0)
-
-  const fetchCoupon = useCallback(async () => {
-    if (!couponId) return
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    const mine = ++seq.current
-    setRefreshing(true)
-    try {
-      const res = await memberApi.couponDetail(couponId)
-      if (mine !== seq.current) return
-      if (res.ok) setLoad({ status: 'ready', coupon: res.data.coupon })
-      else setLoad({ status: 'error', message: res.code === 'NOT_FOUND' ? '这张券不存在或不属于你' : failText(res) })
-    } catch (err) {
-      if (mine !== seq.current) return
-      setLoad(l => (l.status === 'ready' ? l : { status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' }))
-    } finally {
-      if (mine === seq.current) setRefreshing(false)
-    }
-  }, [couponId])
+  const { load, refresh, refreshing } = usePageLoad(() => memberApi.couponDetail(couponId), (data): Ready => ({ status: 'ready', coupon: data.coupon }), {
+    initial: () => (couponId ? { status: 'loading' } : { status: 'error', message: '没有指定要查看的券' }),
+    errorText: f => (f.code === 'NOT_FOUND' ? '这张券不存在或不属于你' : failText(f)),
+  })
+  const fetchCoupon = () => {
+    if (couponId) void refresh(false)
+  }
 
   // shown again (e.g. after the staff wrote it off): the state may have changed
-  useDidShow(() => {
-    void fetchCoupon()
-  })
+  useDidShow(fetchCoupon)
 
   if (load.status === 'loading') return <PageLoading id='coupon-loading' />
   if (load.status === 'error') {
@@ -76,7 +57,7 @@ export default function CouponPage() {
         </View>
       )
     }
-    return <PageError id='coupon-error' retryId='coupon-retry' message={load.message} onRetry={() => void fetchCoupon()} />
+    return <PageError id='coupon-error' retryId='coupon-retry' message={load.message} onRetry={fetchCoupon} />
   }
 
   const c = load.coupon
@@ -167,7 +148,7 @@ export default function CouponPage() {
       </View>
 
       {usable ? (
-        <Button id='coupon-refresh' className='coupon-refresh' disabled={refreshing || undefined} onClick={() => void fetchCoupon()}>
+        <Button id='coupon-refresh' className='coupon-refresh' disabled={refreshing || undefined} onClick={fetchCoupon}>
           {refreshing ? '刷新中…' : '刷新券状态'}
         </Button>
       ) : null}

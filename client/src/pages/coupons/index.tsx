@@ -1,12 +1,11 @@
-import { useCallback, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
-import Taro, { useDidShow, useReachBottom } from '@tarojs/taro'
+import Taro, { useDidShow } from '@tarojs/taro'
 import type { CouponState, CouponView } from '../../../../types/coupons'
 import type { MemberOutputs } from '../../../../types/member'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
-import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import CouponCard from '../../components/coupon-card'
+import { usePagedList } from '../../utils/use-paged-list'
 import { COUPON_STATE_TEXT } from './coupon-text'
 import './coupon.css'
 import './index.css'
@@ -15,9 +14,6 @@ const PAGE_SIZE = 20
 const TABS: CouponState[] = ['available', 'used', 'expired']
 
 type Counts = MemberOutputs['myCoupons']['counts']
-type Load = { status: 'idle' } | { status: 'loading' } | { status: 'error'; message: string }
-/** tab: a new tab, start empty · refresh: shown again, keep the list until the answer · more: the next page */
-type Mode = 'tab' | 'refresh' | 'more'
 
 const EMPTY_TEXT: Record<CouponState, string> = {
   available: '还没有可使用的券',
@@ -28,79 +24,26 @@ const EMPTY_TEXT: Record<CouponState, string> = {
 /** 我的券: 可使用 / 已使用 / 已过期, 20 at a time; a tap opens the coupon with its code. */
 export default function CouponsPage() {
   const [tab, setTab] = useState<CouponState>('available')
-  const [items, setItems] = useState<CouponView[]>([])
   const [counts, setCounts] = useState<Counts | null>(null)
-  const [hasMore, setHasMore] = useState(false)
-  const [loaded, setLoaded] = useState(false)
-  const [load, setLoad] = useState<Load>({ status: 'idle' })
   const tabRef = useRef<CouponState>('available')
-  const offset = useRef(0)
-  const busy = useRef(false)
-  const seq = useRef(0)
   const shown = useRef(false)
+  const { items, hasMore, loaded, load, loadMore, reload } = usePagedList(
+    offset => memberApi.myCoupons(tabRef.current, offset, PAGE_SIZE),
+    (c: CouponView) => c.couponId,
+    { auto: false, onPage: page => setCounts(page.counts) },
+  )
 
-  const fetchPage = useCallback(async (mode: Mode) => {
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    if (mode === 'more' && busy.current) return
-    if (mode !== 'more') {
-      // a new list: any answer still on its way belongs to the old one
-      seq.current++
-      offset.current = 0
-    }
-    const mine = seq.current
-    const state = tabRef.current
-    busy.current = true
-    setLoad({ status: 'loading' })
-    if (mode === 'tab') {
-      setItems([])
-      setLoaded(false)
-      setHasMore(false)
-    }
-    try {
-      const res = await memberApi.myCoupons(state, offset.current, PAGE_SIZE)
-      if (mine !== seq.current) return
-      if (!res.ok) {
-        setLoad({ status: 'error', message: failText(res) })
-        return
-      }
-      const page = res.data.items
-      offset.current += page.length
-      setItems(prev => {
-        if (mode !== 'more') return page
-        // coupons issued or used meanwhile shift the offsets: never show one twice
-        const seen = new Set(prev.map(c => c.couponId))
-        return prev.concat(page.filter(c => !seen.has(c.couponId)))
-      })
-      setCounts(res.data.counts)
-      setHasMore(res.data.hasMore && page.length > 0)
-      setLoaded(true)
-      setLoad({ status: 'idle' })
-    } catch (err) {
-      if (mine !== seq.current) return
-      setLoad({ status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' })
-    } finally {
-      if (mine === seq.current) busy.current = false
-    }
-  }, [])
-
-  // first show, and back from a coupon (it may have been used meanwhile)
+  // first show (a new list), and back from a coupon (it may have been used meanwhile: kept until the answer)
   useDidShow(() => {
-    void fetchPage(shown.current ? 'refresh' : 'tab')
+    void reload(shown.current)
     shown.current = true
-  })
-
-  useReachBottom(() => {
-    if (hasMore && load.status === 'idle') void fetchPage('more')
   })
 
   const switchTab = (next: CouponState) => {
     if (next === tabRef.current) return
     tabRef.current = next
     setTab(next)
-    void fetchPage('tab')
+    void reload(false)
   }
 
   const open = (couponId: string) => void Taro.navigateTo({ url: `/pages/coupon/index?couponId=${encodeURIComponent(couponId)}` })
@@ -125,7 +68,7 @@ export default function CouponsPage() {
       {!loaded && load.status === 'error' ? (
         <View id='coupons-error' className='state'>
           <Text className='error-text'>{load.message}</Text>
-          <Button id='coupons-retry' className='btn-primary coupons-retry' onClick={() => void fetchPage('tab')}>
+          <Button id='coupons-retry' className='btn-primary coupons-retry' onClick={() => void reload(false)}>
             重试
           </Button>
         </View>
@@ -155,7 +98,7 @@ export default function CouponsPage() {
         </View>
       ) : null}
       {loaded && hasMore ? (
-        <Button id='coupons-load-more' disabled={load.status === 'loading' || undefined} onClick={() => void fetchPage('more')}>
+        <Button id='coupons-load-more' disabled={load.status === 'loading' || undefined} onClick={() => void loadMore()}>
           {load.status === 'loading' ? '加载中…' : '加载更多'}
         </Button>
       ) : null}

@@ -1,25 +1,24 @@
 import { useCallback, useRef, useState } from 'react'
 import { Button, Image, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import type { MemberProfile } from '../../../../types/member'
+import type { MemberOutputs, MemberProfile } from '../../../../types/member'
 import type { CallerRoles } from '../../../../types/console'
 import type { PointsSummary } from '../../../../types/points'
+import type { TierProgress } from '../../../../types/tiers'
+import type { Result } from '../../../../types/result'
 import type { StaffOutputs } from '../../../../types/staff'
-import { fileUrl, needsSignIn, redirectToSignIn } from '../../services/cloud'
-import { failText } from '../../services/errors'
+import { fileUrl } from '../../services/cloud'
 import { memberApi } from '../../services/member'
 import { staffApi } from '../../services/staff'
 import Recommendations from '../../components/recommendations'
 import NpsCard from '../../components/nps-card'
-import TierCard, { type TierLoad } from '../../components/tier-card'
+import TierCard from '../../components/tier-card'
 import { shanghaiDateText } from '../../utils/format'
+import { usePageLoad } from '../../utils/use-page-load'
 import './index.css'
 
-type State =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'deleted' }
-  | { status: 'ready'; member: MemberProfile; avatarUrl: string }
+type Ready = { status: 'ready'; member: MemberProfile; avatarUrl: string }
+type SignedIn = MemberOutputs['login'] & { avatarUrl: string }
 
 const go = (url: string) => () => void Taro.navigateTo({ url })
 
@@ -44,6 +43,22 @@ function launchInviteCode(): string | null {
   return pendingInvite
 }
 
+/** member.login (with the share card's invite code, if any) and the avatar's URL. */
+async function signIn(): Promise<Result<SignedIn>> {
+  const invite = launchInviteCode()
+  let res = await memberApi.login(invite ?? undefined)
+  if (!res.ok && invite && res.code === 'INVALID_ARGUMENT') {
+    // a bad share card never keeps a member out: sign in without it
+    pendingInvite = null
+    res = await memberApi.login()
+  }
+  if (!res.ok) return res
+  pendingInvite = null
+  const avatarFileId = res.data.member.avatarFileId
+  const avatarUrl = avatarFileId ? await fileUrl(avatarFileId) : ''
+  return { ok: true, data: { ...res.data, avatarUrl } }
+}
+
 const ENTRIES: ReadonlyArray<{ id: string; url: string; icon: string; label: string }> = [
   { id: 'checkin-entry', url: '/pages/checkin/index', icon: '✓', label: '签到' },
   { id: 'claim-entry', url: '/pages/claim/index', icon: '✚', label: '领券中心' },
@@ -53,18 +68,20 @@ const ENTRIES: ReadonlyArray<{ id: string; url: string; icon: string; label: str
 ]
 
 export default function IndexPage() {
-  const [state, setState] = useState<State>({ status: 'loading' })
-  const [summary, setSummary] = useState<PointsSummary | null>(null)
   const [staff, setStaff] = useState<StaffOutputs['me'] | null>(null)
   /** what member.login answers about the caller's roles (none when it says nothing): 管理 for operators */
   const [roles, setRoles] = useState<CallerRoles | null>(null)
-  const [tier, setTier] = useState<TierLoad>({ status: 'loading' })
   /** the load that signed in (0: not yet): recommendations load for each */
   const [signedIn, setSignedIn] = useState(0)
-  const seq = useRef(0)
   const staffChecked = useRef(false)
   // reLaunched here after 注销账号 (weapp): do not sign straight back in, offer it instead
-  const deleted = useRef(Taro.getCurrentInstance?.()?.router?.params?.deleted === '1')
+  const [deleted, setDeleted] = useState(() => Taro.getCurrentInstance?.()?.router?.params?.deleted === '1')
+
+  // the balance (the card shows the profile's until it answers, and keeps it when it fails)
+  const { load: points, refresh: loadPoints } = usePageLoad(() => memberApi.getPoints(), (summary): { status: 'ready'; summary: PointsSummary } => ({ status: 'ready', summary }))
+  const summary = points.status === 'ready' ? points.summary : null
+  /** A failure only shows a small retry on the tier card; a refresh that fails keeps the card shown. */
+  const { load: tier, refresh: loadTier } = usePageLoad(() => memberApi.myTier(), (progress): { status: 'ready'; tier: TierProgress } => ({ status: 'ready', tier: progress }))
 
   /** Only staff get an answer from `staff.me`; anyone else (PERMISSION_DENIED, errors) sees no entry. Once per page. */
   const checkStaff = useCallback(async () => {
@@ -78,80 +95,26 @@ export default function IndexPage() {
     }
   }, [])
 
-  const loadPoints = useCallback(async (mine: number) => {
-    try {
-      const res = await memberApi.getPoints()
-      if (mine === seq.current && res.ok) setSummary(res.data)
-    } catch {
-      // the card still shows the balance from the profile
-    }
-  }, [])
-
-  /** A failure only shows a small retry on the tier card; a refresh that fails keeps the card shown. */
-  const loadTier = useCallback(async (mine: number) => {
-    try {
-      const res = await memberApi.myTier()
-      if (mine !== seq.current) return
-      setTier(t => (res.ok ? { status: 'ready', tier: res.data } : t.status === 'ready' ? t : { status: 'error' }))
-    } catch {
-      if (mine === seq.current) setTier(t => (t.status === 'ready' ? t : { status: 'error' }))
-    }
-  }, [])
-
-  const retryTier = useCallback(() => {
-    setTier({ status: 'loading' })
-    void loadTier(seq.current)
-  }, [loadTier])
-
-  const load = useCallback(async () => {
-    if (deleted.current) {
-      setState({ status: 'deleted' })
-      return
-    }
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    const mine = ++seq.current
-    // Keep showing the card while refreshing (e.g. back from 编辑资料); spinner only when there is nothing yet.
-    setState(s => (s.status === 'ready' ? s : { status: 'loading' }))
-    try {
-      const invite = launchInviteCode()
-      let res = await memberApi.login(invite ?? undefined)
-      if (mine !== seq.current) return
-      if (!res.ok && invite && res.code === 'INVALID_ARGUMENT') {
-        // a bad share card never keeps a member out: sign in without it
-        pendingInvite = null
-        res = await memberApi.login()
-        if (mine !== seq.current) return
-      }
-      if (!res.ok) {
-        setState({ status: 'error', message: failText(res) })
-        return
-      }
-      pendingInvite = null
-      const { member, created } = res.data
+  // Keep showing the card while refreshing (e.g. back from 编辑资料); spinner only when there is nothing yet, an error replaces it.
+  const { load: state, refresh, seq } = usePageLoad(signIn, (data): Ready => ({ status: 'ready', member: data.member, avatarUrl: data.avatarUrl }), {
+    keepOnError: false,
+    onLoaded: data => {
       // an older function answers no roles: no 管理
-      setRoles(res.data.roles ?? null)
-      const avatarUrl = member.avatarFileId ? await fileUrl(member.avatarFileId) : ''
-      if (mine !== seq.current) return
-      setState({ status: 'ready', member, avatarUrl })
-      if (created) void Taro.showToast({ title: '欢迎加入会员', icon: 'success' })
-      void loadPoints(mine)
-      void loadTier(mine)
-      setSignedIn(mine)
+      setRoles(data.roles ?? null)
+      if (data.created) void Taro.showToast({ title: '欢迎加入会员', icon: 'success' })
+      void loadPoints(true)
+      void loadTier(false)
+      setSignedIn(seq.current)
       void checkStaff()
-    } catch (err) {
-      if (mine !== seq.current) return
-      setState({ status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' })
-    }
-  }, [loadPoints, loadTier, checkStaff])
+    },
+  })
+  const load = () => void refresh(false)
 
   useDidShow(() => {
-    void load()
+    if (!deleted) load()
   })
 
-  if (state.status === 'deleted') {
+  if (deleted) {
     return (
       <View className='page'>
         <View id='member-deleted' className='state'>
@@ -163,8 +126,8 @@ export default function IndexPage() {
             id='member-rejoin'
             className='member-retry btn-primary'
             onClick={() => {
-              deleted.current = false
-              void load()
+              setDeleted(false)
+              load()
             }}
           >
             重新加入会员
@@ -190,7 +153,7 @@ export default function IndexPage() {
           <View>
             <Text id='member-error-message' className='member-error-message muted'>{state.message}</Text>
           </View>
-          <Button id='member-retry' className='member-retry btn-primary' onClick={() => void load()}>
+          <Button id='member-retry' className='member-retry btn-primary' onClick={load}>
             重试
           </Button>
         </View>
@@ -225,7 +188,7 @@ export default function IndexPage() {
           </Text>
         ) : null}
       </View>
-      <TierCard load={tier} onRetry={retryTier} />
+      <TierCard load={tier} onRetry={() => void loadTier(false)} />
       <NpsCard signedInKey={signedIn} />
       <View className='member-entries card'>
         <View id='member-code-entry' className='member-entry' onClick={go('/pages/code/index')}>

@@ -1,16 +1,16 @@
-import { useCallback, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, useShareAppMessage } from '@tarojs/taro'
-import type { Result } from '../../../../types/result'
 import type { InviteSummary, InviteeView, Reward, TaskId, TaskView } from '../../../../types/tasks'
 import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
 import { shanghaiDateText } from '../../utils/format'
+import { usePageLoad } from '../../utils/use-page-load'
 import { PageError, PageLoading } from '../../components/page-state'
 import './index.css'
 
-type Load<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; data: T }
+type Ready<T> = { status: 'ready'; data: T }
 
 type Outcome = { kind: 'error'; text: string } | { kind: 'done'; text: string }
 
@@ -29,15 +29,6 @@ const TASK_LINKS: Record<TaskId, { url: string; text: string }> = {
 }
 
 const HOME = '/pages/index/index'
-
-async function settle<T>(p: Promise<Result<T>>): Promise<Load<T>> {
-  try {
-    const res = await p
-    return res.ok ? { status: 'ready', data: res.data } : { status: 'error', message: failText(res) }
-  } catch (err) {
-    return { status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' }
-  }
-}
 
 /** "100 积分", "50 积分 + 优惠券", "优惠券". */
 function rewardText(r: Reward): string {
@@ -58,36 +49,27 @@ function shareTitle(invites: InviteSummary | null): string {
  * code, and the friends who joined through it.
  */
 export default function TasksPage() {
-  const [tasks, setTasks] = useState<Load<TaskView[]>>({ status: 'loading' })
-  const [invites, setInvites] = useState<Load<InviteSummary>>({ status: 'loading' })
+  // each part shows as soon as it arrives; a failed refresh keeps what is on screen
+  const invitesRef = useRef<InviteSummary | null>(null)
+  const { load: tasks, refresh: refreshTasks, update: updateTasks } = usePageLoad(() => memberApi.tasks(), (data): Ready<TaskView[]> => ({ status: 'ready', data: data.tasks }))
+  const { load: invites, refresh: refreshInvites } = usePageLoad(() => memberApi.myInvites(), (data): Ready<InviteSummary> => ({ status: 'ready', data }), {
+    onLoaded: data => (invitesRef.current = data),
+  })
   const [claiming, setClaiming] = useState<TaskId | null>(null)
   const [outcomes, setOutcomes] = useState<Partial<Record<TaskId, Outcome>>>({})
   const claimingRef = useRef(false)
-  const seq = useRef(0)
-  const invitesRef = useRef<InviteSummary | null>(null)
 
-  const fetchAll = useCallback(async () => {
+  const fetchAll = () => {
     if (needsSignIn()) {
+      // once for both parts
       redirectToSignIn()
       return
     }
-    const mine = ++seq.current
-    // each part shows as soon as it arrives; shown again after a failed refresh, keep what is on screen
-    const tasksDone = settle(memberApi.tasks()).then(t => {
-      if (mine !== seq.current) return
-      setTasks(prev => (t.status === 'ready' ? { status: 'ready', data: t.data.tasks } : prev.status === 'ready' ? prev : t))
-    })
-    const invitesDone = settle(memberApi.myInvites()).then(i => {
-      if (mine !== seq.current) return
-      if (i.status === 'ready') invitesRef.current = i.data
-      setInvites(prev => (i.status === 'ready' ? i : prev.status === 'ready' ? prev : i))
-    })
-    await Promise.all([tasksDone, invitesDone])
-  }, [])
+    void refreshTasks(false)
+    void refreshInvites(false)
+  }
 
-  useDidShow(() => {
-    void fetchAll()
-  })
+  useDidShow(fetchAll)
 
   // the share card (邀请好友 button or the menu): its path carries this member's invite code
   useShareAppMessage(() => {
@@ -110,13 +92,13 @@ export default function TasksPage() {
       const res = await memberApi.claimTaskReward(task.taskId)
       if (res.ok) {
         const { task: updated, pointsAwarded, coupon, balance } = res.data
-        setTasks(prev => (prev.status === 'ready' ? { status: 'ready', data: prev.data.map(t => (t.taskId === updated.taskId ? updated : t)) } : prev))
+        updateTasks(shown => ({ status: 'ready', data: shown.data.map(t => (t.taskId === updated.taskId ? updated : t)) }))
         const got = [pointsAwarded > 0 ? `${pointsAwarded} 积分` : '', coupon ? `「${coupon.name}」` : ''].filter(Boolean).join(' 和 ')
         outcome = { kind: 'done', text: `已领取${got ? ` ${got}` : ''}，当前积分 ${balance}` }
         void Taro.showToast({ title: pointsAwarded > 0 ? `+${pointsAwarded} 积分` : '领取成功', icon: 'success' })
       } else {
         outcome = { kind: 'error', text: res.code === 'FAILED_PRECONDITION' ? `还不能领取：${res.message || '任务尚未完成'}` : failText(res) }
-        if (res.code === 'FAILED_PRECONDITION' || res.code === 'ALREADY_EXISTS') void fetchAll()
+        if (res.code === 'FAILED_PRECONDITION' || res.code === 'ALREADY_EXISTS') fetchAll()
       }
     } catch (err) {
       outcome = { kind: 'error', text: err instanceof Error ? `领取失败：${err.message}` : '领取失败，请重试' }
@@ -129,7 +111,7 @@ export default function TasksPage() {
 
   if (tasks.status === 'loading' && invites.status === 'loading') return <PageLoading id='tasks-loading' />
   if (tasks.status === 'error' && invites.status === 'error') {
-    return <PageError id='tasks-error' retryId='tasks-retry' message={tasks.message} onRetry={() => void fetchAll()} />
+    return <PageError id='tasks-error' retryId='tasks-retry' message={tasks.message} onRetry={fetchAll} />
   }
 
   return (

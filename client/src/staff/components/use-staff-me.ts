@@ -1,44 +1,31 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect } from 'react'
 import type { StaffOutputs } from '../../../../types/staff'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
-import { failText } from '../../services/errors'
 import { staffApi } from '../../services/staff'
+import { usePageLoad, type Denied, type PageLoad } from '../../utils/use-page-load'
 import { isDenied, till } from '../till'
 
-export type Me = { status: 'loading' } | { status: 'denied' } | { status: 'error'; message: string } | { status: 'ready'; me: StaffOutputs['me'] }
+type Ready = { status: 'ready'; me: StaffOutputs['me'] }
+export type Me = PageLoad<Ready> | Denied
 
 /**
  * Who is at the till (`staff.me`), loaded when the page opens: the till's cached answer shows at
  * once, a consumer gets `denied`. `keepOnError`: a failed refresh keeps the card already shown.
  */
 export function useStaffMe({ keepOnError }: { keepOnError: boolean }) {
-  const [me, setMe] = useState<Me>(() => {
-    const cached = till.me()
-    return cached ? { status: 'ready', me: cached } : { status: 'loading' }
+  const { load: me, setLoad: setMe, refresh } = usePageLoad(() => staffApi.me(), (data): Ready => ({ status: 'ready', me: data }), {
+    denied: true,
+    keepOnError,
+    initial: (): Me => {
+      const cached = till.me()
+      return cached ? { status: 'ready', me: cached } : { status: 'loading' }
+    },
+    onLoaded: data => till.setMe(data),
+    onFailed: f => {
+      if (isDenied(f)) till.setMe(null)
+    },
   })
 
-  const loadMe = useCallback(async () => {
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    const failed = (message: string) => setMe(s => (keepOnError && s.status === 'ready' ? s : { status: 'error', message }))
-    setMe(s => (s.status === 'ready' ? s : { status: 'loading' }))
-    try {
-      const res = await staffApi.me()
-      if (res.ok) {
-        till.setMe(res.data)
-        setMe({ status: 'ready', me: res.data })
-      } else if (isDenied(res)) {
-        till.setMe(null)
-        setMe({ status: 'denied' })
-      } else {
-        failed(failText(res))
-      }
-    } catch (err) {
-      failed(err instanceof Error ? err.message : '加载失败，请重试')
-    }
-  }, [keepOnError])
+  const loadMe = useCallback(() => refresh(false), [refresh])
 
   useEffect(() => {
     void loadMe()

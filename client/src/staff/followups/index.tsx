@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { FollowUpView } from '../../../../types/nps'
@@ -6,6 +6,7 @@ import { staffApi } from '../../services/staff'
 import { PageError, PageLoading } from '../../components/page-state'
 import { shanghaiDateTimeText } from '../../utils/format'
 import { formatFen } from '../../utils/money'
+import { usePageLoad } from '../../utils/use-page-load'
 import StaffDenied from '../components/denied'
 import { useStaffMe } from '../components/use-staff-me'
 import { idPart, isDenied, mayHaveHappened, tillErrorText } from '../till'
@@ -15,7 +16,7 @@ import './index.css'
 
 type Tab = 'open' | 'closed'
 
-type List = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; items: FollowUpView[] }
+type Ready = { status: 'ready'; items: FollowUpView[] }
 
 const TABS: ReadonlyArray<{ tab: Tab; label: string }> = [
   { tab: 'open', label: '待回访' },
@@ -35,8 +36,13 @@ const errorOf = (err: unknown) => (err instanceof Error && err.message ? err.mes
 export default function FollowUpsPage() {
   const { me, setMe, loadMe } = useStaffMe({ keepOnError: true })
   const [tab, setTab] = useState<Tab>('open')
-  const [lists, setLists] = useState<Record<Tab, List>>({ open: { status: 'loading' }, closed: { status: 'loading' } })
-  const seq = useRef<Record<Tab, number>>({ open: 0, closed: 0 })
+  // one list per tab; what is shown stays while it refreshes, a failure replaces it
+  const listOptions = { denied: true, keepOnError: false, errorText: tillErrorText } as const
+  const toReady = (data: { items: FollowUpView[] }): Ready => ({ status: 'ready', items: data.items })
+  const openList = usePageLoad(() => staffApi.followUps('open', FOLLOW_UP_LIMIT), toReady, listOptions)
+  const closedList = usePageLoad(() => staffApi.followUps('closed', FOLLOW_UP_LIMIT), toReady, listOptions)
+  const refreshOpen = openList.refresh
+  const refreshClosed = closedList.refresh
 
   /** the follow-up whose note is being written (one at a time) */
   const [closing, setClosing] = useState<string | null>(null)
@@ -45,28 +51,9 @@ export default function FollowUpsPage() {
   const savingRef = useRef(false)
   const [closeError, setCloseError] = useState('')
 
-  const load = useCallback(
-    async (which: Tab) => {
-      const mine = ++seq.current[which]
-      // keep what is shown while refreshing; a spinner only when there is nothing yet
-      setLists(l => (l[which].status === 'ready' ? l : { ...l, [which]: { status: 'loading' } }))
-      try {
-        const res = await staffApi.followUps(which, FOLLOW_UP_LIMIT)
-        if (mine !== seq.current[which]) return
-        if (res.ok) setLists(l => ({ ...l, [which]: { status: 'ready', items: res.data.items } }))
-        else if (isDenied(res)) setMe({ status: 'denied' })
-        else setLists(l => ({ ...l, [which]: { status: 'error', message: tillErrorText(res) } }))
-      } catch (err) {
-        if (mine !== seq.current[which]) return
-        setLists(l => ({ ...l, [which]: { status: 'error', message: errorOf(err) } }))
-      }
-    },
-    [setMe],
-  )
-
   useEffect(() => {
-    void load(tab)
-  }, [tab, load])
+    void (tab === 'open' ? refreshOpen : refreshClosed)(false)
+  }, [tab, refreshOpen, refreshClosed])
 
   const switchTo = (next: Tab) => {
     if (next === tab || savingRef.current) return
@@ -99,14 +86,13 @@ export default function FollowUpsPage() {
         }
         setCloseError(mayHaveHappened(res) ? `${tillErrorText(res)}，可再次提交` : tillErrorText(res))
         // closed meanwhile (e.g. by a colleague): the list is out of date
-        if (res.code === 'FAILED_PRECONDITION' || res.code === 'NOT_FOUND') void load('open')
+        if (res.code === 'FAILED_PRECONDITION' || res.code === 'NOT_FOUND') void refreshOpen(false)
         return
       }
       const closed = res.data.followUp
-      setLists(l => ({
-        open: l.open.status === 'ready' ? { status: 'ready', items: l.open.items.filter(i => i.followUpId !== closed.followUpId) } : l.open,
-        closed: l.closed.status === 'ready' ? { status: 'ready', items: [closed, ...l.closed.items.filter(i => i.followUpId !== closed.followUpId)] } : l.closed,
-      }))
+      const others = (items: FollowUpView[]) => items.filter(i => i.followUpId !== closed.followUpId)
+      openList.update(l => ({ status: 'ready', items: others(l.items) }))
+      closedList.update(l => ({ status: 'ready', items: [closed, ...others(l.items)] }))
       setClosing(null)
       setNote('')
       void Taro.showToast({ title: '已完成回访', icon: 'success' })
@@ -118,14 +104,14 @@ export default function FollowUpsPage() {
     }
   }
 
-  if (me.status === 'denied') return <StaffDenied />
+  const list = tab === 'open' ? openList.load : closedList.load
+  if (me.status === 'denied' || list.status === 'denied') return <StaffDenied />
   if (me.status === 'loading') return <PageLoading id='followups-loading' />
   if (me.status === 'error') {
     return <PageError id='followups-load-error' retryId='followups-retry' message={me.message} onRetry={() => void loadMe()} />
   }
 
-  const list = lists[tab]
-  const openCount = lists.open.status === 'ready' ? lists.open.items.length : null
+  const openCount = openList.load.status === 'ready' ? openList.load.items.length : null
 
   const row = (f: FollowUpView) => {
     const key = idPart(f.followUpId)
@@ -248,7 +234,7 @@ export default function FollowUpsPage() {
         ) : list.status === 'error' ? (
           <View id='followups-list-error' className='coupon-load-error'>
             <Text className='error-text'>{list.message}</Text>
-            <Button id='followups-list-retry' className='till-header-button' size='mini' onClick={() => void load(tab)}>
+            <Button id='followups-list-retry' className='till-header-button' size='mini' onClick={() => void (tab === 'open' ? refreshOpen : refreshClosed)(false)}>
               重试
             </Button>
           </View>

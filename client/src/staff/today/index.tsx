@@ -1,61 +1,33 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useEffect } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { StaffOutputs } from '../../../../types/staff'
-import { needsSignIn, redirectToSignIn } from '../../services/cloud'
-import { failText } from '../../services/errors'
 import { staffApi } from '../../services/staff'
 import { formatFen } from '../../utils/money'
 import { shanghaiTimeText } from '../../utils/format'
+import { usePageLoad } from '../../utils/use-page-load'
 import RefundForm from '../components/refund-form'
 import { PageError, PageLoading } from '../../components/page-state'
 import StaffDenied from '../components/denied'
-import { PURCHASE_STATUS_TEXT, idPart, isDenied, till } from '../till'
+import { PURCHASE_STATUS_TEXT, idPart, till } from '../till'
 import '../staff.css'
 
-type State =
-  | { status: 'loading' }
-  | { status: 'denied' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; today: StaffOutputs['today'] }
+type Ready = { status: 'ready'; today: StaffOutputs['today'] }
 
 /** The store's activity today (Shanghai day): totals and recent purchases, each refundable. */
 export default function TodayPage() {
-  const [state, setState] = useState<State>({ status: 'loading' })
-  const [refreshing, setRefreshing] = useState(false)
-  const seq = useRef(0)
-
-  const load = useCallback(async () => {
-    if (needsSignIn()) {
-      redirectToSignIn()
-      return
-    }
-    const mine = ++seq.current
-    setRefreshing(true)
-    try {
-      const res = await staffApi.today()
-      if (mine !== seq.current) return
-      if (res.ok) setState({ status: 'ready', today: res.data })
-      else if (isDenied(res)) setState({ status: 'denied' })
-      else setState(s => (s.status === 'ready' ? s : { status: 'error', message: failText(res) }))
-    } catch (err) {
-      if (mine !== seq.current) return
-      setState(s => (s.status === 'ready' ? s : { status: 'error', message: err instanceof Error ? err.message : '加载失败，请重试' }))
-    } finally {
-      if (mine === seq.current) setRefreshing(false)
-    }
-  }, [])
+  const { load: state, setLoad: setState, refresh, refreshing } = usePageLoad(() => staffApi.today(), (today): Ready => ({ status: 'ready', today }), { denied: true })
 
   useEffect(() => {
-    void load()
-  }, [load])
+    void refresh(false)
+  }, [refresh])
 
   if (state.status === 'denied') return <StaffDenied />
   if (state.status === 'loading') {
     return <PageLoading id='today-loading' />
   }
   if (state.status === 'error') {
-    return <PageError id='today-error' retryId='today-retry' message={state.message} onRetry={() => void load()} />
+    return <PageError id='today-error' retryId='today-retry' message={state.message} onRetry={() => void refresh(false)} />
   }
 
   const { today } = state
@@ -72,7 +44,7 @@ export default function TodayPage() {
             <Button id='today-coupons-entry' className='till-header-button' size='mini' onClick={() => void Taro.navigateTo({ url: '/staff/coupons/index' })}>
               核销券
             </Button>
-            <Button id='today-refresh' className='till-header-button' size='mini' disabled={refreshing || undefined} onClick={() => void load()}>
+            <Button id='today-refresh' className='till-header-button' size='mini' disabled={refreshing || undefined} onClick={() => void refresh(false)}>
               {refreshing ? '刷新中' : '刷新'}
             </Button>
           </View>
@@ -134,7 +106,7 @@ export default function TodayPage() {
                 purchase={p}
                 idPrefix={`today-refund-${idPart(p.purchaseId)}`}
                 onDenied={() => setState({ status: 'denied' })}
-                onRefunded={() => void load()}
+                onRefunded={() => void refresh(true)}
               />
             </View>
           ))
