@@ -12,6 +12,7 @@ import { REMINDER_KINDS, REMINDER_LABELS } from '../types/reminders'
 import type {
   CheckinSection,
   CohortSection,
+  ConsoleReportSection,
   CouponSection,
   LtvRow,
   LtvSection,
@@ -23,9 +24,12 @@ import type {
   ReminderSection,
   RepurchaseSection,
   ReportResult,
+  ReportSectionId,
   StageTierSection,
+  StoreCouponSection,
+  StoreReport,
 } from '../types/report'
-import { daysInclusive } from '../types/report'
+import { daysInclusive, REPORT_SECTION_IDS } from '../types/report'
 import { npsTable } from './nps'
 import { addMonths, BRAND_ZONE } from './time'
 
@@ -436,13 +440,14 @@ export function reminderSection(logs: ReminderLogRow[], purchases: PurchaseRow[]
   return { followUpDays, byKind, total: rowOf(inRange) }
 }
 
-/** The whole report. */
+/** NPS answers by store and month, with the stores' names. */
 export function npsSection(answers: ReportInput['nps'], stores: ReportInput['stores']): NpsSection {
   const names = new Map(stores.map(s => [s.storeId, s.name]))
   const { rows, total } = npsTable(answers)
   return { rows: rows.map(r => ({ ...r, storeName: names.get(r.storeId) ?? r.storeId })), total }
 }
 
+/** The whole report. */
 export function buildReport(input: ReportInput): ReportResult {
   const { range, now } = input
   return {
@@ -459,4 +464,121 @@ export function buildReport(input: ReportInput): ReportResult {
     reminders: reminderSection(input.reminders, input.followUps, range, input.followUpDays),
     nps: npsSection(input.nps, input.stores),
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// one store (a store manager's 报表)
+
+/** A store's write-offs at its till in the range (not undone), per coupon name. */
+export interface WriteOffCountRow {
+  name: string
+  n: number
+  discountFen: number
+}
+
+export interface StoreReportInput {
+  range: DayRange
+  now: Date
+  tiers: ReportInput['tiers']
+  /** members who ever bought in the store (not deleted) by stage × tier, with what they paid there (net) */
+  stageTier: StageTierRow[]
+  /** of those, per tier: the ones who kept a purchase there (net > 0), and what they paid there */
+  buyers: BuyerRow[]
+  /** members who joined in the range and bought in the store in it, per Shanghai join day */
+  joinedByDay: JoinedDayRow[]
+  /** the store's buyers in the range by the number of days they bought there */
+  buyerDays: BuyerDaysRow[]
+  /** members who joined in the range, by join month and a month they bought in the store */
+  cohorts: CohortActiveRow[]
+  writeOffs: WriteOffCountRow[]
+  /** NPS answers (not dismissals) about the store's purchases, given in the range */
+  nps: ReportInput['nps']
+  store: { storeId: string; name: string }
+}
+
+export function storeCouponSection(rows: WriteOffCountRow[]): StoreCouponSection {
+  const by = new Map<string, { name: string; redeemed: number; discountFen: number }>()
+  for (const r of rows) {
+    const acc = by.get(r.name) ?? { name: r.name, redeemed: 0, discountFen: 0 }
+    acc.redeemed += r.n
+    acc.discountFen += r.discountFen
+    by.set(r.name, acc)
+  }
+  const list = [...by.values()].filter(r => r.redeemed > 0).sort((a, b) => b.redeemed - a.redeemed || a.name.localeCompare(b.name))
+  return { rows: list, redeemed: list.reduce((s, r) => s + r.redeemed, 0), discountFen: list.reduce((s, r) => s + r.discountFen, 0) }
+}
+
+/**
+ * A store's subset of the report. Only the store's own rows go in (NPS answers about another store
+ * are dropped here too); there is no predicted value (the model scores a member's brand-wide spend).
+ */
+export function buildStoreReport(input: StoreReportInput): StoreReport {
+  const { range, now, store } = input
+  const ltv = ltvSection(input.stageTier, input.buyers, [], input.tiers)
+  return {
+    range: { from: range.from, to: range.to, days: daysInclusive(range.from, range.to) },
+    generatedAt: now.toISOString(),
+    stageTier: stageTierSection(input.stageTier, input.tiers),
+    newMembers: newMembersSection(input.joinedByDay, range),
+    repurchase: repurchaseSection(input.buyerDays),
+    ltv: { ...ltv, total: { ...ltv.total, name: '本店顾客' } },
+    cohorts: cohortSection(input.joinedByDay, input.cohorts, range),
+    coupons: storeCouponSection(input.writeOffs),
+    nps: npsSection(input.nps.filter(a => a.storeId === store.storeId), [store]),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the sections as the console lists them
+
+export const REPORT_SECTION_TITLES: Readonly<Record<ReportSectionId, string>> = {
+  stageTier: '会员阶段与等级分布',
+  newMembers: '新增会员',
+  repurchase: '复购率',
+  ltv: '平均与预测客户终身价值（LTV）',
+  cohorts: '按入会月份的留存',
+  coupons: '优惠券领取率与核销率',
+  checkins: '签到日活',
+  points: '积分发放、消耗与过期',
+  reminders: '提醒发送与后续购买',
+  nps: 'NPS（净推荐值）按门店与月份',
+}
+
+/** Sections that cannot be scoped to a store: check-ins, points and reminders belong to the member, not to a store. */
+export const BRAND_ONLY_SECTIONS: readonly ReportSectionId[] = ['checkins', 'points', 'reminders']
+
+function brandNotes(followUpDays: number): Record<ReportSectionId, string> {
+  return {
+    stageTier: '生命周期阶段（每日任务计算）× 当前会员等级，已注销会员不计；生成时的快照。',
+    newMembers: '区间内注册的会员，按上海日期统计。',
+    repurchase: '复购率 = 区间内在两个及以上不同日期（上海时间）消费的会员 ÷ 区间内有消费的会员；全额退款的消费不计，部分退款按实收减退款计。',
+    ltv: '累计消费为会员至今实付（扣除退款）；预测价值取每日任务写入的未来 52 周 CLV，仅统计已评分会员；预测 LTV = 累计消费 + 预测价值。',
+    cohorts: '区间内入会的会员按入会月份分组；第 k 月 = 入会后第 k 个自然月内有消费的会员占比（括号内为人数），只计到区间结束。',
+    coupons: '按券模板统计区间内发出的券：领取率 = 发出数 ÷ 总库存（不限量的券无此项）；核销率 = 已使用 ÷ 发出数（截至生成时）。',
+    checkins: '每个上海自然日签到的会员数（补签另计）。',
+    points: '按积分流水（上海时间月份）：发放 = 获得与正向调整，消耗 = 兑换、补签与负向调整，过期 = 到期清零，退款扣回 = 退款冲回。',
+    reminders: `区间内发送成功的订阅消息，及会员在发送后 ${followUpDays} 天内的购买（全额退款不计）；每笔购买只归到它之前最近的一次发送。`,
+    nps: '消费后邀请评价（0–10 分）的回答，按购买门店与回答时的上海月份；NPS = 推荐者（9–10 分）占比 − 贬损者（0–6 分）占比。',
+  }
+}
+
+const STORE_SECTIONS: Record<ReportSectionId, { title?: string; note: string }> = {
+  stageTier: { title: '本店顾客阶段与等级分布', note: '在本店消费过的会员（不含已注销）按当前生命周期阶段 × 等级；阶段与等级按会员在全品牌的情况计算。' },
+  newMembers: { title: '新增会员（在本店消费）', note: '区间内注册、且区间内在本店消费过的会员，按注册日期（上海时间）统计。' },
+  repurchase: { note: '只计本店的消费：区间内在本店两个及以上不同日期消费的会员 ÷ 区间内在本店消费的会员；全额退款不计，部分退款按实收减退款计。' },
+  ltv: { title: '本店顾客累计消费（LTV）', note: '在本店消费过的会员在本店至今的实付（扣除退款），按当前等级；预测价值按全品牌消费计算，仅品牌管理员可见。' },
+  cohorts: { note: '区间内注册并在本店消费过的会员按注册月份分组；第 k 月 = 入会后第 k 个自然月内在本店有消费的占比（括号内为人数）。' },
+  coupons: { title: '本店优惠券核销', note: '区间内在本店收银台核销的券（撤销的不计），按券名称；券由品牌发放，发出数与领取率仅品牌管理员可见。' },
+  checkins: { note: '签到不区分门店，按全品牌统计。' },
+  points: { note: '积分全品牌通用，不按门店统计。' },
+  reminders: { note: '提醒由品牌统一发送，不按门店统计。' },
+  nps: { title: 'NPS（净推荐值）按月份', note: '对本店消费的评价（0–10 分），按回答时的上海月份；NPS = 推荐者占比 − 贬损者占比。' },
+}
+
+/** Every section in order, with its title and what it counts, for the brand or for one store. */
+export function consoleReportSections(scope: 'brand' | 'store', followUpDays: number): ConsoleReportSection[] {
+  const notes = brandNotes(followUpDays)
+  return REPORT_SECTION_IDS.map(id =>
+    scope === 'brand' ? { id, title: REPORT_SECTION_TITLES[id], note: notes[id] } : { id, title: STORE_SECTIONS[id].title ?? REPORT_SECTION_TITLES[id], note: STORE_SECTIONS[id].note },
+  )
 }

@@ -10,7 +10,22 @@ import fs from 'fs'
 import path from 'path'
 import * as echarts from 'echarts'
 import dayjs from 'dayjs'
-import { bar, category, FONT, legend, renderSvg, valueAxis, type EchartsLike } from '../domain/charts'
+import { FONT, renderSvg, type EchartsLike } from '../domain/charts'
+import { REPORT_SECTION_TITLES } from '../domain/report'
+import {
+  checkinChart,
+  cohortChart,
+  cohortOffsets,
+  couponChart,
+  ltvChart,
+  newMembersChart,
+  npsChart,
+  pointsChart,
+  reminderChart,
+  repurchaseChart,
+  stageTierChart,
+  type ChartSpec,
+} from '../domain/report-charts'
 import { BRAND_ZONE, shanghaiDay } from '../domain/time'
 import { REPORT_FOLLOW_UP_DAYS, type Rate, type ReportResult } from '../types/report'
 import { runCli } from './cli'
@@ -25,16 +40,16 @@ export function escapeHtml(s: unknown): string {
 const int = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('en-US'))
 const yuan = (fen: number | null | undefined) => (fen === null || fen === undefined ? '—' : `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`)
 const pct = (r: Rate | undefined) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`)
-const toYuan = (fen: number | null) => (fen === null ? 0 : Math.round(fen) / 100)
-const toPct = (r: Rate) => (r === null ? 0 : Math.round(r * 1000) / 10)
 
 const COUPON_TYPES: Record<string, string> = { cash: '现金券', percent: '折扣券', threshold: '满减券', gift: '礼品券', makeup_card: '补签卡' }
 const SOURCES: Record<string, string> = { purchase: '消费', refund: '退款', admin: '人工调整', expiry: '过期', checkin: '签到', task: '任务奖励', exchange: '积分兑换', import: '导入' }
 
-/** One chart as an SVG string, rendered server-side (no DOM, no animation; option builders in domain/charts.ts). */
+/** One chart as an SVG string, rendered server-side (no DOM, no animation; option builders in domain/report-charts.ts). */
 export function chartSvg(option: Record<string, unknown>, width = 900, height = 320): string {
   return renderSvg(echarts as unknown as EchartsLike, option, width, height)
 }
+
+const draw = (chart: ChartSpec) => chartSvg(chart.option, 900, chart.height)
 
 function table(head: string[], rows: Array<Array<string | number>>, cls = ''): string {
   const th = head.map(h => `<th>${escapeHtml(h)}</th>`).join('')
@@ -54,19 +69,7 @@ function section(id: string, title: string, note: string, body: string): string 
 // ---------------------------------------------------------------------------------------------
 // sections
 
-export const SECTION_TITLES = {
-  overview: '概览',
-  stageTier: '会员阶段与等级分布',
-  newMembers: '新增会员',
-  repurchase: '复购率',
-  ltv: '平均与预测客户终身价值（LTV）',
-  cohorts: '按入会月份的留存',
-  coupons: '优惠券领取率与核销率',
-  checkins: '签到日活',
-  points: '积分发放、消耗与过期',
-  reminders: '提醒发送与后续购买',
-  nps: 'NPS（净推荐值）按门店与月份',
-} as const
+export const SECTION_TITLES = { overview: '概览', ...REPORT_SECTION_TITLES } as const
 
 function overview(r: ReportResult): string {
   return section(
@@ -90,12 +93,7 @@ function overview(r: ReportResult): string {
 
 function stageTier(r: ReportResult): string {
   const s = r.stageTier
-  const svg = chartSvg({
-    legend: legend(s.tiers.map(t => t.name)),
-    xAxis: category(s.rows.map(row => row.name)),
-    yAxis: valueAxis('人数'),
-    series: s.tiers.map((t, i) => ({ type: 'bar', name: t.name, stack: 'members', data: s.rows.map(row => row.counts[i]) })),
-  })
+  const svg = draw(stageTierChart(s))
   const rows = s.rows.map(row => [row.name, ...row.counts.map(int), int(row.total)])
   rows.push(['合计', ...s.byTier.map(t => int(t.count)), int(s.total)])
   return section('stageTier', SECTION_TITLES.stageTier, '生命周期阶段（每日任务计算）× 当前会员等级，已注销会员不计。', `<div class="chart">${svg}</div>\n${table(['阶段', ...s.tiers.map(t => t.name), '合计'], rows)}`)
@@ -104,15 +102,14 @@ function stageTier(r: ReportResult): string {
 function newMembers(r: ReportResult): string {
   const s = r.newMembers
   const daily = s.byDay.length <= 92
-  const points = daily ? s.byDay.map(d => ({ label: d.day.slice(5), n: d.count })) : s.byMonth.map(m => ({ label: m.month, n: m.count }))
-  const svg = chartSvg({ xAxis: category(points.map(p => p.label), daily && points.length > 31 ? 45 : 0), yAxis: valueAxis('人数'), series: [bar(daily ? '每日新增' : '每月新增', points.map(p => p.n))] })
+  const svg = draw(newMembersChart(s))
   const byDay = `<details><summary>按日明细</summary>${table(['日期', '新增会员'], s.byDay.map(d => [d.day, int(d.count)]))}</details>`
   return section('newMembers', SECTION_TITLES.newMembers, `区间内注册的会员，按上海日期${daily ? '按日' : '按月'}统计；合计 ${int(s.total)} 人。`, `<div class="chart">${svg}</div>\n${table(['月份', '新增会员'], [...s.byMonth.map(m => [m.month, int(m.count)]), ['合计', int(s.total)]])}\n${byDay}`)
 }
 
 function repurchase(r: ReportResult): string {
   const s = r.repurchase
-  const svg = chartSvg({ xAxis: { ...category(s.distribution.map(d => `${d.days} 天`)), name: '购买天数' }, yAxis: valueAxis('会员数'), series: [bar('购买会员', s.distribution.map(d => d.buyers))] }, 900, 280)
+  const svg = draw(repurchaseChart(s))
   return section(
     'repurchase',
     SECTION_TITLES.repurchase,
@@ -131,16 +128,7 @@ function repurchase(r: ReportResult): string {
 function ltv(r: ReportResult): string {
   const s = r.ltv
   const rows = [...s.byTier, s.total]
-  const svg = chartSvg({
-    legend: legend(['平均累计消费（元）', '平均预测 52 周价值（元）', '平均预测 LTV（元）']),
-    xAxis: category(s.byTier.map(t => t.name)),
-    yAxis: valueAxis('元'),
-    series: [
-      bar('平均累计消费（元）', s.byTier.map(t => toYuan(t.avgSpendFen))),
-      bar('平均预测 52 周价值（元）', s.byTier.map(t => toYuan(t.avgClvFen))),
-      bar('平均预测 LTV（元）', s.byTier.map(t => toYuan(t.avgPredictedLtvFen))),
-    ],
-  })
+  const svg = draw(ltvChart(s))
   return section(
     'ltv',
     SECTION_TITLES.ltv,
@@ -154,35 +142,16 @@ function ltv(r: ReportResult): string {
 
 function cohorts(r: ReportResult): string {
   const s = r.cohorts
-  const offsets = Array.from({ length: s.offsets }, (_x, k) => (k === 0 ? '当月' : `第 ${k} 月`))
-  const cells: Array<[number, number, number]> = []
-  s.rows.forEach((row, y) => row.rates.forEach((rt, x) => rt !== null && row.size > 0 && cells.push([x, y, toPct(rt)])))
-  const svg = chartSvg(
-    {
-      grid: { left: 80, right: 24, top: 24, bottom: 72 },
-      xAxis: { type: 'category', data: offsets, splitArea: { show: true } },
-      yAxis: { type: 'category', data: s.rows.map(row => row.month), inverse: true, splitArea: { show: true } },
-      visualMap: { type: 'piecewise', min: 0, max: 100, splitNumber: 5, orient: 'horizontal', left: 'center', bottom: 4, formatter: (a: number, b: number) => `${a}%–${b}%` },
-      series: [{ type: 'heatmap', name: '留存率', data: cells, emphasis: { disabled: true }, label: { show: s.offsets <= 13, formatter: '{@[2]}%' } }],
-    },
-    900,
-    Math.max(200, 80 + s.rows.length * 32),
-  )
+  const offsets = cohortOffsets(s.offsets)
+  const svg = draw(cohortChart(s))
   const rows = s.rows.map(row => [row.month, int(row.size), ...row.rates.map((rt, k) => (rt === null ? '' : `${pct(rt)}（${int(row.active[k])}）`))])
   return section('cohorts', SECTION_TITLES.cohorts, '区间内入会的会员按入会月份（上海时间）分组；第 k 月 = 入会后第 k 个自然月内有消费的会员占比（括号内为人数），只计到区间结束。', `<div class="chart">${svg}</div>\n${table(['入会月份', '人数', ...offsets], rows, 'cohort')}`)
 }
 
 function coupons(r: ReportResult): string {
   const s = r.coupons
-  const list = s.templates.filter(t => t.issued > 0)
-  const svg = list.length
-    ? chartSvg({
-        legend: legend(['领取率（%）', '核销率（%）']),
-        xAxis: category(list.map(t => t.name), list.length > 6 ? 30 : 0),
-        yAxis: { type: 'value', name: '%', max: 100 },
-        series: [bar('领取率（%）', list.map(t => toPct(t.claimRate))), bar('核销率（%）', list.map(t => toPct(t.redemptionRate)))],
-      })
-    : '<p class="empty">区间内没有发出的券。</p>'
+  const chart = couponChart(s)
+  const svg = chart ? draw(chart) : '<p class="empty">区间内没有发出的券。</p>'
   return section(
     'coupons',
     SECTION_TITLES.coupons,
@@ -199,11 +168,7 @@ function coupons(r: ReportResult): string {
 
 function checkins(r: ReportResult): string {
   const s = r.checkins
-  const svg = chartSvg({
-    xAxis: category(s.byDay.map(d => d.day.slice(5)), s.byDay.length > 31 ? 45 : 0),
-    yAxis: valueAxis('人数'),
-    series: [{ type: 'line', name: '签到人数', data: s.byDay.map(d => d.actives), showSymbol: s.byDay.length <= 62, areaStyle: { opacity: 0.15 } }],
-  })
+  const svg = draw(checkinChart(s))
   const months = new Map<string, { days: number; actives: number; makeups: number; points: number }>()
   for (const d of s.byDay) {
     const m = months.get(d.day.slice(0, 7)) ?? { days: 0, actives: 0, makeups: 0, points: 0 }
@@ -224,12 +189,7 @@ function checkins(r: ReportResult): string {
 
 function points(r: ReportResult): string {
   const s = r.points
-  const svg = chartSvg({
-    legend: legend(['发放', '消耗', '过期', '退款扣回']),
-    xAxis: category(s.byMonth.map(m => m.month)),
-    yAxis: valueAxis('积分'),
-    series: [bar('发放', s.byMonth.map(m => m.issued)), bar('消耗', s.byMonth.map(m => m.spent)), bar('过期', s.byMonth.map(m => m.expired)), bar('退款扣回', s.byMonth.map(m => m.reversed))],
-  })
+  const svg = draw(pointsChart(s))
   return section(
     'points',
     SECTION_TITLES.points,
@@ -240,13 +200,7 @@ function points(r: ReportResult): string {
 
 function reminders(r: ReportResult): string {
   const s = r.reminders
-  const svg = chartSvg({
-    legend: legend(['发送', '发送后有购买']),
-    xAxis: category(s.byKind.map(k => k.label), 20),
-    yAxis: valueAxis('条'),
-    grid: { left: 64, right: 24, top: 48, bottom: 80 },
-    series: [bar('发送', s.byKind.map(k => k.sent)), bar('发送后有购买', s.byKind.map(k => k.converted))],
-  })
+  const svg = draw(reminderChart(s))
   const row = (label: string, k: Omit<ReportResult['reminders']['total'], never>) => [label, int(k.sent), int(k.failed), int(k.members), int(k.converted), pct(k.conversionRate), int(k.followUpPurchases), yuan(k.followUpFen)]
   return section(
     'reminders',
@@ -258,14 +212,7 @@ function reminders(r: ReportResult): string {
 
 function nps(r: ReportResult): string {
   const s = r.nps
-  const labels = s.rows.map(x => `${x.storeName} ${x.month}`)
-  const svg = chartSvg({
-    legend: legend(['NPS']),
-    xAxis: category(labels, labels.length > 6 ? 30 : 0),
-    yAxis: { type: 'value', name: 'NPS', min: -100, max: 100 },
-    grid: { left: 64, right: 24, top: 48, bottom: 90 },
-    series: [bar('NPS', s.rows.map(x => x.nps))],
-  })
+  const svg = draw(npsChart(s))
   const row = (store: string, month: string, x: Omit<ReportResult['nps']['total'], never>) => [store, month, int(x.responses), int(x.promoters), int(x.passives), int(x.detractors), x.nps.toFixed(1)]
   return section(
     'nps',

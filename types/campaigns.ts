@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { ChartView } from './console'
 import { templateId } from './coupons'
 import { pagePath } from './reminders'
 import { segmentId } from './segments'
@@ -52,3 +53,110 @@ export const CampaignAdminActions = {
 }
 
 export type CampaignStatus = 'starting' | 'running' | 'finished'
+
+/** What one group did during the window. */
+export interface GroupOutcome {
+  members: number
+  /** members with at least one purchase in the window */
+  buyers: number
+  purchases: number
+  /** paid, net of refunds */
+  spendFen: number
+}
+
+export interface GroupFigures extends GroupOutcome {
+  /** buyers / members */
+  conversion: number
+  /** 95 % interval of the conversion (Wilson score); null for an empty group */
+  conversion95: [number, number] | null
+  spendPerMemberFen: number
+}
+
+/** Treated against holdout over the window (domain/campaigns.ts liftReport). */
+export interface LiftReport {
+  treated: GroupFigures
+  holdout: GroupFigures
+  /** treated conversion − holdout conversion, in percentage points of conversion (0.05 = 5 points) */
+  conversionDiff: number
+  /** 95 % interval of that difference (normal approximation); null when a group is empty */
+  conversionDiff95: [number, number] | null
+  /** treated conversion / holdout conversion − 1; null when the holdout bought nothing */
+  relativeLift: number | null
+  /** two-sided p-value of "the conversions are equal" (pooled two-proportion z-test) */
+  pValue: number | null
+  /** purchases the treatment caused: the conversion difference times the treated group */
+  incrementalBuyers: number
+  /** spend the treatment caused: the spend-per-member difference times the treated group */
+  incrementalSpendFen: number
+}
+
+/** A campaign as `listCampaigns`, `startCampaign` and `campaignReport` answer it. */
+export interface CampaignView {
+  campaignId: string
+  name: string
+  segmentId: string
+  /** null: no coupon (a message-only campaign) */
+  templateId: string | null
+  message: { text: string; page?: string } | null
+  holdoutPercent: number
+  windowDays: number
+  status: CampaignStatus
+  audience: number
+  treated: number
+  holdout: number
+  startedAt: string
+  endsAt: string
+}
+
+/**
+ * The coupon part of a dry run. A new campaign: how many treated members the start would give the
+ * coupon, and why the others would get none (已领完, 已达领取上限, 仅限指定会员, …), counting the stock
+ * down as the start would. A campaign already started: `alreadyIssued`, the rows still pending
+ * (`wouldIssue`, what continuing tries) and the reasons rows were skipped.
+ */
+export interface CampaignCouponForecast {
+  wouldIssue: number
+  alreadyIssued: number
+  /** reason → treated members */
+  skipped: Record<string, number>
+}
+
+/** `startCampaign { dryRun: true }`: nothing is written. */
+export interface CampaignDryRun {
+  dryRun: true
+  campaignId: string
+  /** the campaign exists already (a start with this spec continues it) */
+  continuing: boolean
+  audience: number
+  treated: number
+  holdout: number
+  /** null: no coupon in the spec */
+  coupons: CampaignCouponForecast | null
+  /** with a message: treated members holding a grant of its template now (the most it can reach) */
+  messageWithGrant?: number
+  /** a campaign already started: its rows by outcome (kept for older callers; `coupons` says the same) */
+  issued?: number
+  skipped?: number
+  pending?: number
+}
+
+/** `startCampaign`: `campaign.status` is `starting` while rows are pending; the same call again continues. */
+export interface CampaignStartAnswer {
+  campaign: CampaignView
+  issued: number
+  skipped: number
+  pending: number
+}
+
+/** `campaignReport`. */
+export interface CampaignReport {
+  campaign: CampaignView
+  /** before the window ends the figures are interim */
+  final: boolean
+  coupons: { issued: number; used: number; skipped: number } | null
+  /** subscribe messages to the treated group; the others had no grant, turned the kind off or hit a cap */
+  messages: { sent: number; failed: number; pending: number; treated: number } | null
+  lift: LiftReport
+  /** buyer rate of both groups and their difference, each with its 95 % interval (SVG drawn by the function) */
+  chart: ChartView
+}

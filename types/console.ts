@@ -40,7 +40,7 @@ export type OperatorScope = { kind: 'brand' } | { kind: 'store'; storeId: string
 export const CONSOLE_RANGE_MAX_DAYS = 366
 
 /** Console actions a store manager may call too (scoped to their store); every other admin action is brand admins only. */
-export const OPERATOR_ACTIONS: ReadonlySet<string> = new Set(['consoleHome', 'searchMembers', 'member360', 'revealPhone', 'auditLog'])
+export const OPERATOR_ACTIONS: ReadonlySet<string> = new Set(['consoleHome', 'searchMembers', 'member360', 'revealPhone', 'auditLog', 'consoleReport', 'listStores', 'listStaff'])
 
 export const ConsoleAdminActions = {
   /** brand admins only */
@@ -168,4 +168,51 @@ export interface ConsoleOutputs {
   member360: Member360
   revealPhone: { phone: string }
   auditLog: { rows: AuditRow[]; next: string | null }
+}
+
+/** 设置: the rule documents the console edits, each through a form generated from its zod schema (admin `settingsForm`). */
+export const SETTINGS_SECTIONS = ['points', 'checkin', 'tasks', 'tiers', 'reminders'] as const
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number]
+
+/** What `admin.settingsForm` answers: the section's JSON Schema (zod 4 `z.toJSONSchema`, input side) and its current value. */
+export interface SettingsForm {
+  section: SettingsSection
+  title: string
+  /** the admin action that saves the value, and the event field it goes in (issue paths start with that field) */
+  save: { action: 'setPointRules' | 'setCheckinRules' | 'setTaskRules' | 'setTierLadder' | 'setReminderConfig'; field: 'rules' | 'ladder' | 'config' }
+  /** JSON Schema (draft 2020-12); refinements are not in it: the set action checks them and answers issues by path */
+  schema: Record<string, unknown>
+  value: unknown
+  /** no document saved yet: the defaults apply */
+  isDefault: boolean
+  updatedAt: string | null
+}
+
+/** A store as `admin.listStores` answers it. */
+export interface StoreView {
+  storeId: string
+  name: string
+  city: string | null
+  updatedAt: string | null
+}
+
+/** A staff row as `admin.listStaff` / `appointStaff` / `removeStaff` answer it. */
+export interface StaffView {
+  openid: string
+  /** the member number the console shows (null when the member is gone) */
+  memberNo: string | null
+  storeId: string
+  name: string
+  active: boolean
+  createdAt: string | null
+}
+
+/** 门店与店员: a store manager's answers are their store's only (the function derives the store from the caller). */
+export interface StoresOutputs {
+  listStores: { scope: OperatorScope; stores: StoreView[] }
+  listStaff: { storeId: string | null; staff: StaffView[] }
+  upsertStore: { store: { storeId: string; name: string; city: string | null }; created: boolean }
+  appointStaff: { staff: StaffView }
+  removeStaff: { staff: StaffView; changed: boolean }
+  settingsForm: SettingsForm
 }

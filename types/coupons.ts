@@ -83,6 +83,21 @@ export type CouponTemplate = CouponTemplateInput & {
   updatedAt: Date
 }
 
+/** A template as the `admin` function answers it (upsert, status change, listing). */
+export type CouponTemplateView = Omit<CouponTemplate, '_id' | 'createdAt' | 'updatedAt'> & {
+  templateId: string
+  /** e.g. "满100减20" (domain/coupons.ts describeCoupon) */
+  summary: string
+  createdAt: string
+  updatedAt: string
+}
+
+/** A row of `admin.listCouponTemplates`: the template and how many of its coupons were written off. */
+export type CouponTemplateRow = CouponTemplateView & {
+  /** coupons of the template used at the till (issued − used − expired are still with members) */
+  used: number
+}
+
 export const COUPON_STATES = ['available', 'used', 'expired'] as const
 export type CouponState = (typeof COUPON_STATES)[number]
 

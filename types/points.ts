@@ -50,29 +50,42 @@ export interface LedgerRow extends LedgerDraft {
 
 const isoInstant = z.iso.datetime({ offset: true })
 
-/** Point rules (settings doc `pointRules`). Multipliers combine by product; promotions take the largest active one. */
+/** The Chinese names of `rounding` (the 设置 form's picker). */
+export const ROUNDING_LABELS = { floor: '向下取整', round: '四舍五入', ceil: '向上取整' } as const
+
+/**
+ * Point rules (settings doc `pointRules`). Multipliers combine by product; promotions take the largest active one.
+ * The `.describe()` / `.meta({ title, description, enumLabels })` texts label the console's 设置 form (admin settingsForm).
+ */
 export const PointRulesSchema = z
   .object({
     /** points for each yuan (100 fen) spent */
-    pointsPerYuan: z.number().min(0).max(100),
-    rounding: z.enum(['floor', 'round', 'ceil']),
-    storeMultipliers: z.record(z.string().min(1), z.number().min(0).max(10)),
-    categoryMultipliers: z.record(z.string().min(1), z.number().min(0).max(10)),
-    promotions: z.array(
-      z
-        .object({
-          name: z.string().min(1).max(40),
-          start: isoInstant,
-          end: isoInstant,
-          multiplier: z.number().min(1).max(10),
-          storeIds: z.array(z.string().min(1)).optional(),
-          categories: z.array(z.string().min(1)).optional(),
-        })
-        .strict()
-        .refine(p => p.start < p.end, '活动结束时间必须晚于开始时间'),
-    ),
+    pointsPerYuan: z.number().min(0).max(100).meta({ title: '每元积分', description: '每消费 1 元得多少积分（0–100）' }),
+    rounding: z.enum(['floor', 'round', 'ceil']).meta({ title: '取整方式', enumLabels: ROUNDING_LABELS }),
+    storeMultipliers: z
+      .record(z.string().min(1).describe('门店编号'), z.number().min(0).max(10).describe('倍数'))
+      .meta({ title: '门店倍数', description: '在这些门店消费时积分乘以倍数（0–10）；未列出的门店为 1 倍' }),
+    categoryMultipliers: z
+      .record(z.string().min(1).describe('品类'), z.number().min(0).max(10).describe('倍数'))
+      .meta({ title: '品类倍数', description: '这些品类的商品积分乘以倍数（0–10）；未列出的品类为 1 倍' }),
+    promotions: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(40).describe('活动名称'),
+            start: isoInstant.describe('开始时间'),
+            end: isoInstant.describe('结束时间'),
+            multiplier: z.number().min(1).max(10).describe('倍数'),
+            storeIds: z.array(z.string().min(1).describe('门店编号')).optional().meta({ title: '限门店', description: '不填：所有门店' }),
+            categories: z.array(z.string().min(1).describe('品类')).optional().meta({ title: '限品类', description: '不填：所有品类' }),
+          })
+          .strict()
+          .refine(p => p.start < p.end, '活动结束时间必须晚于开始时间')
+          .describe('活动'),
+      )
+      .meta({ title: '限时多倍积分', description: '同时进行的活动取最大倍数；结束时间须晚于开始时间' }),
     /** earned points expire at the end of the Nth calendar month (Shanghai) after the month they were earned */
-    expiryMonths: z.number().int().min(1).max(60),
+    expiryMonths: z.number().int().min(1).max(60).meta({ title: '有效期（月）', description: '积分在获得当月之后第 N 个自然月的月底过期' }),
   })
   .strict()
 export type PointRules = z.infer<typeof PointRulesSchema>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isoDate } from './member'
+import type { ChartView } from './console'
 import type { NpsRow } from './nps'
 
 /** The longest range one report covers (days, both ends included). */
@@ -13,24 +14,37 @@ export function daysInclusive(from: string, to: string): number {
   return Math.round((ms(to) - ms(from)) / 86_400_000) + 1
 }
 
+/** The range rules both report actions share: from ≤ to, at most REPORT_MAX_DAYS (issues on `to`). */
+function reportRangeEvent<A extends string>(action: A) {
+  return z
+    .object({
+      action: z.literal(action),
+      from: isoDate,
+      to: isoDate,
+      followUpDays: z.number().int().min(1).max(30).default(REPORT_FOLLOW_UP_DAYS),
+    })
+    .strict()
+    .refine(e => e.from <= e.to, { message: 'from 不能晚于 to', path: ['to'] })
+    .refine(e => daysInclusive(e.from, e.to) <= REPORT_MAX_DAYS, { message: `日期范围最多 ${REPORT_MAX_DAYS} 天`, path: ['to'] })
+}
+
 /**
  * `admin.report { from, to }`: Shanghai calendar days, both included, at most REPORT_MAX_DAYS.
  * `followUpDays`: how long after a reminder send a purchase counts as its follow-up.
  */
-export const ReportEventSchema = z
-  .object({
-    action: z.literal('report'),
-    from: isoDate,
-    to: isoDate,
-    followUpDays: z.number().int().min(1).max(30).default(REPORT_FOLLOW_UP_DAYS),
-  })
-  .strict()
-  .refine(e => e.from <= e.to, { message: 'from 不能晚于 to', path: ['to'] })
-  .refine(e => daysInclusive(e.from, e.to) <= REPORT_MAX_DAYS, { message: `日期范围最多 ${REPORT_MAX_DAYS} 天`, path: ['to'] })
+export const ReportEventSchema = reportRangeEvent('report')
 export type ReportEvent = z.infer<typeof ReportEventSchema>
+
+/**
+ * `admin.consoleReport { from, to, followUpDays? }`: the 报表 screen — the report's sections with
+ * their charts drawn by the function; a store manager gets the sections that can be scoped to
+ * their store (see ConsoleReport).
+ */
+export const ConsoleReportEventSchema = reportRangeEvent('consoleReport')
 
 export const ReportAdminActions = {
   report: ReportEventSchema,
+  consoleReport: ConsoleReportEventSchema,
 }
 
 /** A share in [0, 1], or null when there is nothing to divide by. */
@@ -191,3 +205,60 @@ export interface ReportResult {
   reminders: ReminderSection
   nps: NpsSection
 }
+
+// ---------------------------------------------------------------------------------------------
+// the console's 报表 (admin.consoleReport)
+
+/** The report's sections, in the order the screen and the HTML report show them. */
+export const REPORT_SECTION_IDS = ['stageTier', 'newMembers', 'repurchase', 'ltv', 'cohorts', 'coupons', 'checkins', 'points', 'reminders', 'nps'] as const
+export type ReportSectionId = (typeof REPORT_SECTION_IDS)[number]
+
+/** A store's coupon write-offs at its till in the range (not undone), per coupon name. */
+export interface StoreCouponSection {
+  rows: Array<{ name: string; redeemed: number; discountFen: number }>
+  redeemed: number
+  discountFen: number
+}
+
+/**
+ * What a store manager sees of the report: the sections that can be scoped to their store.
+ * Members do not belong to a store, so "the store's customers" are the members who bought there:
+ * stage × tier and LTV are over the members who ever bought in the store (LTV = what they paid
+ * there; no predicted value: it is brand-wide), new members and cohorts over members who joined in
+ * the range and bought there in it, repurchase over the store's purchases, coupons = write-offs at
+ * its till, NPS = answers about its purchases.
+ */
+export interface StoreReport {
+  range: ReportResult['range']
+  generatedAt: string
+  stageTier: StageTierSection
+  newMembers: NewMembersSection
+  repurchase: RepurchaseSection
+  ltv: LtvSection
+  cohorts: CohortSection
+  coupons: StoreCouponSection
+  nps: NpsSection
+}
+
+/** A section as the screen lists it: its title and what its figures count. */
+export interface ConsoleReportSection {
+  id: ReportSectionId
+  title: string
+  note: string
+}
+
+interface ConsoleReportBase {
+  from: string
+  to: string
+  /** every section in order; those in `brandOnly` have no figures in this answer */
+  sections: ConsoleReportSection[]
+  /** sections left out because they cover the whole brand (a store manager: 仅品牌管理员可见) */
+  brandOnly: ReportSectionId[]
+  /** one chart per section with figures (id = the section's id), drawn by the function as SVG */
+  charts: ChartView[]
+}
+
+/** What `admin.consoleReport` answers: the brand's whole report, or a store manager's store subset. */
+export type ConsoleReport =
+  | (ConsoleReportBase & { scope: { kind: 'brand' }; report: ReportResult })
+  | (ConsoleReportBase & { scope: { kind: 'store'; storeId: string; storeName: string }; report: StoreReport })

@@ -58,3 +58,41 @@ export const SegmentRuleSchema = z
 export type SegmentRule = z.infer<typeof SegmentRuleSchema>
 
 export const segmentId = z.string().regex(/^[a-z0-9][\w-]{1,39}$/, 'segmentId 为 2–40 位小写字母、数字、_ 或 -')
+
+/** At most this many members in one CSV export (a bigger segment is refused: narrow it first). */
+export const SEGMENT_EXPORT_MAX_ROWS = 50_000
+/** How long an export's download link works, in seconds (the file itself sits in a private folder). */
+export const SEGMENT_EXPORT_LINK_SECONDS = 600
+
+/**
+ * 导出 CSV (brand admins only, like every segment action): the segment's members now, phones masked
+ * unless `includePhones` — allowed because only a brand admin may call this action at all; audited.
+ */
+export const ExportSegmentEvent = z.object({ action: z.literal('exportSegment'), segmentId, includePhones: z.boolean().default(false) }).strict()
+
+/** One member of a preview's sample. */
+export interface SegmentSampleRow {
+  openid: string
+  memberNo: string
+  nickname: string
+  tierId: string | null
+  stage: string | null
+  tags: string[]
+}
+
+export interface SegmentView {
+  segmentId: string
+  name: string
+  rule: SegmentRule
+  updatedAt: string
+}
+
+/** What the segment actions answer (the console's 人群 screen reads these). */
+export interface SegmentOutputs {
+  saveSegment: { segmentId: string; created: boolean }
+  previewSegment: { count: number; sample: SegmentSampleRow[] }
+  listSegments: { segments: SegmentView[] }
+  deleteSegment: { deleted: true }
+  /** `url`: a signed link valid until `expiresAt` (≤ 10 minutes); `rows`: members in the file */
+  exportSegment: { fileId: string; url: string; expiresAt: string; rows: number }
+}

@@ -9,12 +9,15 @@
  * treated members who accepted its template, with the usual cap and quiet hours.
  */
 import type { AdminEvent } from '../../types/admin'
-import { MAX_CAMPAIGN_AUDIENCE, type CampaignSpec, type CampaignStatus } from '../../types/campaigns'
+import { MAX_CAMPAIGN_AUDIENCE, type CampaignCouponForecast, type CampaignDryRun, type CampaignReport, type CampaignSpec, type CampaignStartAnswer, type CampaignStatus, type CampaignView } from '../../types/campaigns'
+import type { ChartView } from '../../types/console'
 import type { CouponTemplate } from '../../types/coupons'
+import { codePoolId, type CouponCodePoolDoc } from '../../types/import'
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
-import { campaignGroup, liftReport, type CampaignGroup, type GroupOutcome } from '../../domain/campaigns'
+import { campaignGroup, forecastCampaignCoupons, liftChartOption, liftReport, type CampaignGroup, type ForecastMember, type GroupOutcome, type LiftReport } from '../../domain/campaigns'
 import { actorOf, auditIn } from '../shared/audit'
+import { chartSvg } from '../shared/charts'
 import { db, _ } from '../shared/cloud'
 import { issueCouponIn } from '../shared/coupons'
 import type { Actions } from '../shared/handler'
@@ -84,7 +87,7 @@ function statusOf(c: CampaignDoc, now: Date): CampaignStatus {
   return now.getTime() < new Date(c.endsAt).getTime() ? 'running' : 'finished'
 }
 
-function campaignView(c: CampaignDoc, now: Date) {
+function campaignView(c: CampaignDoc, now: Date): CampaignView {
   return {
     campaignId: c._id,
     name: c.name,
@@ -125,21 +128,57 @@ async function withGrant(memberIds: string[], templateId: string): Promise<numbe
   return total
 }
 
-async function checkTemplate(templateId: string): Promise<void> {
+async function checkTemplate(templateId: string): Promise<CouponTemplate> {
   const template = await findById<CouponTemplate>(db.collection('coupon_templates'), templateId)
   if (!template) throw new AppError('NOT_FOUND', `券模板不存在：${templateId}`)
   if (!template.channels.includes('admin')) throw new AppError('FAILED_PRECONDITION', '该券模板不允许后台发放（channels 未包含 admin）')
   if (template.status !== 'active') throw new AppError('FAILED_PRECONDITION', '该券模板已暂停')
+  return template
 }
 
-/** The segment's members now, split into groups. */
-async function audienceOf(spec: CampaignSpec, now: Date): Promise<Array<{ memberId: string; group: CampaignGroup }>> {
+type AudienceRow = { memberId: string; group: CampaignGroup; doc: ForecastMember }
+
+/**
+ * The segment's members now, split into groups. `withDocs`: read whole member docs (a dry run whose
+ * template has a tiers, tags or segment audience checks each member), else only their ids.
+ */
+async function audienceOf(spec: CampaignSpec, now: Date, withDocs = false): Promise<AudienceRow[]> {
   const rule = await segmentRule(spec.segmentId, now)
   if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${spec.segmentId}`)
-  const docs = await readAll(db.collection('members').where(segmentWhere(rule)).orderBy('_id', 'asc').field({ _id: true }), MAX_CAMPAIGN_AUDIENCE + 1)
+  const query = db.collection('members').where(segmentWhere(rule)).orderBy('_id', 'asc')
+  const docs = await readAll(withDocs ? query : query.field({ _id: true }), MAX_CAMPAIGN_AUDIENCE + 1)
   if (docs.length > MAX_CAMPAIGN_AUDIENCE) throw new AppError('FAILED_PRECONDITION', `人群超过 ${MAX_CAMPAIGN_AUDIENCE} 人，请缩小人群`)
   if (!docs.length) throw new AppError('FAILED_PRECONDITION', '人群当前没有会员')
-  return docs.map(d => ({ memberId: String(d._id), group: campaignGroup(spec.campaignId, String(d._id), spec.holdoutPercent) }))
+  return docs.map(d => ({ memberId: String(d._id), group: campaignGroup(spec.campaignId, String(d._id), spec.holdoutPercent), doc: d as ForecastMember }))
+}
+
+/**
+ * A new campaign's dry run of the coupon: loads what issuing checks (members already at the
+ * template's per-member limit — bounded by what the template issued —, its partner-code pool, a
+ * segment audience's rule) and lets the domain count who would get it.
+ */
+async function couponForecast(template: CouponTemplate, treated: AudienceRow[], now: Date): Promise<CampaignCouponForecast> {
+  const atLimit = await readAll(db.collection('coupon_claims').where({ templateId: template._id, count: _.gte(template.perMemberLimit) }).orderBy('memberId', 'asc').field({ memberId: true }))
+  const pool = await findById<CouponCodePoolDoc>(db.collection('coupon_codes'), codePoolId(template._id))
+  const segment = template.audience.kind === 'segment' ? await segmentRule(template.audience.segmentId, now) : null
+  return forecastCampaignCoupons({
+    template,
+    treated: treated.map(t => t.doc),
+    atLimit: new Set(atLimit.map(c => String(c.memberId))),
+    codesLeft: pool ? Math.max(0, pool.imported - pool.assigned) : null,
+    segment,
+    now,
+  })
+}
+
+/** A started campaign's coupon rows: issued, still pending (what continuing tries) and why rows were skipped. */
+async function startedForecast(campaignId: string, counts: Record<'issued' | 'skipped' | 'pending', number>): Promise<CampaignCouponForecast> {
+  const skipped: Record<string, number> = {}
+  if (counts.skipped) {
+    const rows = await readAll(campaignMembers.where({ campaignId, outcome: 'skipped' }).orderBy('_id', 'asc').field({ reason: true }))
+    for (const r of rows) skipped[r.reason ?? '未知原因'] = (skipped[r.reason ?? '未知原因'] ?? 0) + 1
+  }
+  return { wouldIssue: counts.pending, alreadyIssued: counts.issued, skipped }
 }
 
 /**
@@ -255,8 +294,13 @@ async function couponsUsed(rows: CampaignMemberDoc[]): Promise<number> {
   return used
 }
 
+/** The lift as the console shows it: buyer rates and their difference with 95 % intervals, drawn here as SVG. */
+function liftChart(lift: LiftReport): ChartView {
+  return { id: 'campaignLift', title: '购买率：触达组 vs 对照组（含 95% 区间）', svg: chartSvg(liftChartOption(lift), 720, 320) }
+}
+
 export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | 'campaignReport' | 'listCampaigns'> = {
-  async startCampaign(event, ctx) {
+  async startCampaign(event, ctx): Promise<CampaignDryRun | CampaignStartAnswer> {
     await requireAdmin(ctx)
     const spec = event.campaign
     let campaign = await findById<CampaignDoc>(campaigns, spec.campaignId)
@@ -266,14 +310,15 @@ export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | '
       if (changed.length) throw new AppError('ALREADY_EXISTS', `活动 ${spec.campaignId} 已存在，且 ${changed.join('、')} 不同；请换一个 campaignId`)
     }
     if (!campaign) {
-      if (spec.templateId) await checkTemplate(spec.templateId)
+      const template = spec.templateId ? await checkTemplate(spec.templateId) : null
       const messageTemplate = spec.message ? await checkMessageKind() : null
-      const audience = await audienceOf(spec, ctx.now)
+      const audience = await audienceOf(spec, ctx.now, event.dryRun && !!template && template.audience.kind !== 'all')
       const holdout = audience.filter(a => a.group === 'holdout').length
       if (event.dryRun) {
-        const treated = audience.filter(a => a.group === 'treated').map(a => a.memberId)
-        const reach = messageTemplate ? { messageWithGrant: await withGrant(treated, messageTemplate) } : {}
-        return { dryRun: true, campaignId: spec.campaignId, audience: audience.length, treated: treated.length, holdout, ...reach }
+        const treated = audience.filter(a => a.group === 'treated')
+        const reach = messageTemplate ? { messageWithGrant: await withGrant(treated.map(a => a.memberId), messageTemplate) } : {}
+        const coupons = template ? await couponForecast(template, treated, ctx.now) : null
+        return { dryRun: true, campaignId: spec.campaignId, continuing: false, audience: audience.length, treated: treated.length, holdout, coupons, ...reach }
       }
       const { campaignId, ...given } = spec
       const rest = { ...given, templateId: spec.templateId ?? null, message: spec.message ?? null }
@@ -290,7 +335,8 @@ export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | '
     }
     if (event.dryRun) {
       const counts = await outcomeCounts(campaign._id)
-      return { dryRun: true, campaignId: campaign._id, audience: campaign.audience, treated: campaign.treated, holdout: campaign.holdout, ...counts }
+      const coupons = campaign.templateId ? await startedForecast(campaign._id, counts) : null
+      return { dryRun: true, campaignId: campaign._id, continuing: true, audience: campaign.audience, treated: campaign.treated, holdout: campaign.holdout, coupons, ...counts }
     }
     if (!campaign.snapshotDone) campaign = await completeSnapshot(campaign, await audienceOf(spec, ctx.now), ctx.now)
     if (campaign.status === 'starting' && (await issuePending(campaign, ctx.now))) {
@@ -300,13 +346,14 @@ export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | '
     return { campaign: campaignView(campaign, ctx.now), ...(await outcomeCounts(campaign._id)) }
   },
 
-  async campaignReport(event, ctx) {
+  async campaignReport(event, ctx): Promise<CampaignReport> {
     await requireAdmin(ctx)
     const campaign = await findById<CampaignDoc>(campaigns, event.campaignId)
     if (!campaign) throw new AppError('NOT_FOUND', `活动不存在：${event.campaignId}`)
     const rows = await readAll(campaignMembers.where({ campaignId: campaign._id }).orderBy('_id', 'asc'), MAX_CAMPAIGN_AUDIENCE)
     const outcomes = await groupOutcomes(campaign, rows)
     const issued = rows.filter(r => r.outcome === 'issued').length
+    const lift = liftReport(outcomes.treated, outcomes.holdout)
     return {
       campaign: campaignView(campaign, ctx.now),
       /** before the window ends the figures are interim */
@@ -314,11 +361,12 @@ export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | '
       coupons: campaign.templateId ? { issued, used: await couponsUsed(rows), skipped: rows.filter(r => r.outcome === 'skipped').length } : null,
       /** subscribe messages to the treated group; the others had no grant, turned the kind off or hit a cap */
       messages: campaign.message ? { ...(await messageCounts(campaign._id)), treated: campaign.treated } : null,
-      lift: liftReport(outcomes.treated, outcomes.holdout),
+      lift,
+      chart: liftChart(lift),
     }
   },
 
-  async listCampaigns(_event, ctx) {
+  async listCampaigns(_event, ctx): Promise<{ campaigns: CampaignView[] }> {
     await requireAdmin(ctx)
     const list = await readAll(campaigns.orderBy('startedAt', 'desc'))
     return { campaigns: list.map(c => campaignView(c, ctx.now)) }

@@ -1,6 +1,6 @@
 /** Coupon templates and issuing, from the console. */
 import type { AdminEvent } from '../../types/admin'
-import type { CouponTemplate } from '../../types/coupons'
+import type { CouponTemplate, CouponTemplateRow, CouponTemplateView } from '../../types/coupons'
 import { codePoolId, type CouponCodePoolDoc } from '../../types/import'
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
@@ -20,9 +20,25 @@ import { requireAdmin } from '../shared/access'
 const ISSUE_TIME_BUDGET_MS = 14_000
 const ISSUE_CONCURRENCY = 4
 
-function templateView(t: CouponTemplate) {
+function templateView(t: CouponTemplate): CouponTemplateView {
   const { _id, createdAt, updatedAt, ...rest } = t
   return { ...rest, templateId: _id, summary: describeCoupon(t), createdAt: new Date(createdAt).toISOString(), updatedAt: new Date(updatedAt).toISOString() }
+}
+
+/** Counts per template in parallel, a few at a time (the console's list is tens of templates). */
+const COUNT_CONCURRENCY = 4
+
+/** How many coupons of each template were used (one indexed count per template). */
+async function usedCounts(templateIds: string[]): Promise<Map<string, number>> {
+  const used = new Map<string, number>()
+  for (let i = 0; i < templateIds.length; i += COUNT_CONCURRENCY) {
+    await Promise.all(
+      templateIds.slice(i, i + COUNT_CONCURRENCY).map(async id => {
+        used.set(id, (await db.collection('coupons').where({ templateId: id, status: 'used' }).count()).total)
+      }),
+    )
+  }
+  return used
 }
 
 /** `unfinished`: the member's transaction kept conflicting (contention on the template, after the retries): a rerun with the same requestId finishes it. */
@@ -54,7 +70,9 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
       const before = await getInTransaction<CouponTemplate>(t, 'coupon_templates', input.templateId)
       const issued = before?.issued ?? 0
       if (input.totalStock !== null && input.totalStock < issued) {
-        throw new AppError('FAILED_PRECONDITION', `总库存不能少于已发放的 ${issued} 张`)
+        const message = `总库存不能少于已发放的 ${issued} 张`
+        // the path names the field, so a form shows the message next to it (as for schema issues)
+        throw new AppError('FAILED_PRECONDITION', message, [{ path: 'template.totalStock', message }])
       }
       const { templateId, ...terms } = input
       const after = {
@@ -82,10 +100,12 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
     })
   },
 
-  async listCouponTemplates(event, ctx) {
+  /** Every template (or those of one status) with its stock, issued and — for the console's 券 list — used counts. */
+  async listCouponTemplates(event, ctx): Promise<{ templates: CouponTemplateRow[] }> {
     await requireAdmin(ctx)
     const list = await readAll(templates.where(event.status ? { status: event.status } : {}).orderBy('_id', 'asc'))
-    return { templates: list.map(templateView) }
+    const used = await usedCounts(list.map(t => t._id))
+    return { templates: list.map(t => ({ ...templateView(t), used: used.get(t._id) ?? 0 })) }
   },
 
   /**

@@ -5,14 +5,19 @@
  * domain/report-pipelines.ts, coupons, check-ins, the points ledger), so the function receives a
  * few hundred rows whatever the brand's size; the rest is read page by page by `_id` with only the
  * fields the report uses (reminder sends, then only their members' purchases; NPS answers, templates).
+ * `admin.consoleReport` (the console's 报表) answers the same report with its charts, or for a store
+ * manager the sections that can be scoped to their store (loadStoreReport; console-report.ts).
  */
 import type { AdminEvent } from '../../types/admin'
+import type { ConsoleReport, ReportResult, StoreReport } from '../../types/report'
 import { AppError } from '../../types/result'
 import {
   buildReport,
+  buildStoreReport,
   monthsOf,
   rangeBounds,
   type BuyerRow,
+  type DayRange,
   type CheckinCountRow,
   type CouponCountRow,
   type LedgerSumRow,
@@ -23,12 +28,14 @@ import {
   type TemplateRow,
 } from '../../domain/report'
 import { buyerDaysPipeline, cohortPipeline, joinedByDayPipeline, type Stage } from '../../domain/report-pipelines'
-import { requireAdmin } from '../shared/access'
+import { storeCohortPipeline, storeCustomersPipeline, storeJoinedByDayPipeline } from '../../domain/report-store'
+import { requireAdmin, requireOperator } from '../shared/access'
 import { db, _ } from '../shared/cloud'
 import type { Actions } from '../shared/handler'
-import { PAGE, readAll } from '../shared/query'
+import { findById, PAGE, readAll } from '../shared/query'
 import { loadRules, TIER_LADDER } from '../shared/rules'
 import type { Doc } from '../shared/sdk-types'
+import { brandConsoleReport, storeConsoleReport } from './console-report'
 
 const DAY_MS = 86_400_000
 /** Range reads are split into chunks of this length, read in parallel. */
@@ -42,7 +49,7 @@ const IN_CHUNK = 100
 const IN_PARALLEL = 5
 
 /** Every doc matching `where`, in `_id` order, a page at a time after the last `_id` seen (no growing skip). */
-async function readByIdPages(collection: string, where: Record<string, unknown>, fields: Record<string, true>): Promise<Doc[]> {
+export async function readByIdPages(collection: string, where: Record<string, unknown>, fields: Record<string, true>): Promise<Doc[]> {
   const out: Doc[] = []
   let last: string | null = null
   for (;;) {
@@ -111,76 +118,130 @@ async function followUpPurchases(sends: Doc[], windowMs: number): Promise<Doc[]>
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
 const strOrNull = (v: unknown) => (typeof v === 'string' && v ? v : null)
+const joinedRow = (r: Doc) => ({ day: String(r.day), n: num(r.n) })
+const buyerDaysRow = (r: Doc) => ({ days: num(r.days), buyers: num(r.buyers), purchases: num(r.purchases), salesFen: num(r.salesFen) })
+const cohortRow = (r: Doc) => ({ cohort: String(r.cohort), month: String(r.month), members: num(r.members) })
+const npsRow = (r: Doc) => ({ storeId: String(r.storeId), score: num(r.score), at: new Date(r.at) })
 
-export const adminReportActions: Pick<Actions<AdminEvent>, 'report'> = {
+/** The brand's whole report for Shanghai days `range` (what `admin.report` answers). */
+export async function loadBrandReport(range: DayRange, followUpDays: number, now: Date): Promise<ReportResult> {
+  const { start, end } = rangeBounds(range)
+  const inRange = () => _.gte(start).and(_.lt(end))
+  const $ = _.aggregate
+  const notDeleted = { status: _.neq('deleted') }
+  const isBuyer = $.gte(['$stats.purchases', 1])
+  const isScored = $.neq([$.ifNull(['$churn.clvFen', null]), null])
+
+  const [{ rules: ladder }, snapshot, joinedByDay, buyerDays, cohorts, templates, coupons, lapsed, checkins, ledger, reminders, nps, stores] = await Promise.all([
+    loadRules(TIER_LADDER),
+    // one pass over the members: per stage × tier, everyone, the buyers and the scored (churn.clvFen is a number when present)
+    grouped('members', notDeleted, {
+      _id: { stage: '$stage', tierId: '$tierId' },
+      n: $.sum(1),
+      spendFen: $.sum('$stats.spendFen'),
+      buyers: $.sum($.cond({ if: isBuyer, then: 1, else: 0 })),
+      buyerSpendFen: $.sum($.cond({ if: isBuyer, then: '$stats.spendFen', else: 0 })),
+      scored: $.sum($.cond({ if: isScored, then: 1, else: 0 })),
+      scoredSpendFen: $.sum($.cond({ if: isScored, then: '$stats.spendFen', else: 0 })),
+      clvFen: $.sum($.cond({ if: isScored, then: '$churn.clvFen', else: 0 })),
+      risk: $.sum($.cond({ if: isScored, then: '$churn.risk', else: 0 })),
+    }),
+    pipeline('members', joinedByDayPipeline(range)),
+    pipeline('purchases', buyerDaysPipeline(range)),
+    pipeline('purchases', cohortPipeline(range)),
+    readAll(db.collection('coupon_templates').orderBy('_id', 'asc').field({ _id: true, name: true, type: true, totalStock: true })),
+    grouped('coupons', { issuedAt: inRange() }, { _id: { templateId: '$templateId', status: '$status' }, n: $.sum(1) }),
+    grouped('coupons', { issuedAt: inRange(), status: 'available', validUntil: _.lte(now) }, { _id: '$templateId', n: $.sum(1) }),
+    grouped('checkins', { day: _.gte(range.from).and(_.lte(range.to)) }, { _id: { day: '$day', kind: '$kind' }, n: $.sum(1), points: $.sum('$points') }),
+    Promise.all(
+      monthsOf(range).map(async m => {
+        const rows = await grouped('points_ledger', { createdAt: _.gte(m.start).and(_.lt(m.end)) }, {
+          _id: { kind: '$kind', sourceType: '$sourceType' },
+          pos: $.sum($.cond({ if: $.gt(['$delta', 0]), then: '$delta', else: 0 })),
+          neg: $.sum($.cond({ if: $.lt(['$delta', 0]), then: '$delta', else: 0 })),
+        })
+        return rows.map((r): LedgerSumRow => ({ month: m.month, kind: String(r._id?.kind ?? ''), sourceType: String(r._id?.sourceType ?? ''), pos: num(r.pos), neg: num(r.neg) }))
+      }),
+    ),
+    readInRange('reminders_log', 'sentAt', start, end, { memberId: true, kind: true, sentAt: true, status: true }),
+    readInRange('nps_responses', 'at', start, end, { storeId: true, score: true, at: true, dismissed: true }),
+    readAll(db.collection('stores').orderBy('_id', 'asc').field({ _id: true, name: true })),
+  ])
+  const followUps = await followUpPurchases(reminders, followUpDays * DAY_MS)
+  const tierIdOf = (r: Doc) => strOrNull(r._id?.tierId)
+
+  return buildReport({
+    range,
+    now,
+    followUpDays,
+    tiers: ladder.tiers.map(t => ({ tierId: t.tierId, name: t.name })),
+    stageTier: snapshot.map((r): StageTierRow => ({ stage: strOrNull(r._id?.stage), tierId: tierIdOf(r), n: num(r.n), spendFen: num(r.spendFen) })),
+    buyers: snapshot.map((r): BuyerRow => ({ tierId: tierIdOf(r), n: num(r.buyers), spendFen: num(r.buyerSpendFen) })),
+    scored: snapshot.map((r): ScoredRow => ({ tierId: tierIdOf(r), n: num(r.scored), spendFen: num(r.scoredSpendFen), clvFen: num(r.clvFen), risk: num(r.risk) })),
+    joinedByDay: joinedByDay.map(joinedRow),
+    buyerDays: buyerDays.map(buyerDaysRow),
+    cohorts: cohorts.map(cohortRow),
+    followUps: followUps.map((p): PurchaseRow => ({ _id: String(p._id), memberId: String(p.memberId), amountFen: num(p.amountFen), refundedFen: num(p.refundedFen), status: String(p.status ?? ''), createdAt: new Date(p.createdAt) })),
+    templates: templates.map((t): TemplateRow => ({ _id: String(t._id), name: String(t.name ?? t._id), type: String(t.type ?? ''), totalStock: typeof t.totalStock === 'number' ? t.totalStock : null })),
+    coupons: coupons.map((r): CouponCountRow => ({ templateId: String(r._id?.templateId ?? ''), status: String(r._id?.status ?? ''), n: num(r.n) })),
+    lapsed: lapsed.map(r => ({ templateId: String(r._id ?? ''), n: num(r.n) })),
+    checkins: checkins.map((r): CheckinCountRow => ({ day: String(r._id?.day ?? ''), kind: String(r._id?.kind ?? ''), n: num(r.n), points: num(r.points) })),
+    ledger: ledger.flat(),
+    reminders: reminders.map((l): ReminderLogRow => ({ _id: String(l._id), memberId: String(l.memberId), kind: String(l.kind), sentAt: new Date(l.sentAt), status: String(l.status) })),
+    nps: nps.filter(r => r.dismissed !== true).map(npsRow),
+    stores: stores.map(s => ({ storeId: String(s._id), name: String(s.name ?? s._id) })),
+  })
+}
+
+/**
+ * One store's subset (a store manager's 报表): every read is filtered by the store — its purchases
+ * (grouped by the database, domain/report-store.ts and buyerDaysPipeline), the write-offs at its
+ * till, the NPS answers about it — so no other store's figure is ever read into the answer.
+ */
+export async function loadStoreReport(range: DayRange, storeId: string, now: Date): Promise<{ report: StoreReport; storeName: string }> {
+  const { start, end } = rangeBounds(range)
+  const $ = _.aggregate
+  const [store, { rules: ladder }, customers, joinedByDay, buyerDays, cohorts, writeOffs, nps] = await Promise.all([
+    findById(db.collection('stores'), storeId),
+    loadRules(TIER_LADDER),
+    pipeline('purchases', storeCustomersPipeline(storeId)),
+    pipeline('purchases', storeJoinedByDayPipeline(range, storeId)),
+    pipeline('purchases', buyerDaysPipeline(range, { storeId })),
+    pipeline('purchases', storeCohortPipeline(range, storeId)),
+    // write-offs not undone (index storeId_at)
+    grouped('coupon_writeoffs', { storeId, at: _.gte(start).and(_.lt(end)), undone: null }, { _id: '$name', n: $.sum(1), discountFen: $.sum('$discountFen') }),
+    readByIdPages('nps_responses', { storeId, at: _.gte(start).and(_.lt(end)) }, { storeId: true, score: true, at: true, dismissed: true }),
+  ])
+  const storeName = String(store?.name ?? storeId)
+  const tierIdOf = (r: Doc) => strOrNull(r.tierId)
+  const report = buildStoreReport({
+    range,
+    now,
+    tiers: ladder.tiers.map(t => ({ tierId: t.tierId, name: t.name })),
+    stageTier: customers.map((r): StageTierRow => ({ stage: strOrNull(r.stage), tierId: tierIdOf(r), n: num(r.n), spendFen: num(r.spendFen) })),
+    buyers: customers.map((r): BuyerRow => ({ tierId: tierIdOf(r), n: num(r.buyers), spendFen: num(r.buyerSpendFen) })),
+    joinedByDay: joinedByDay.map(joinedRow),
+    buyerDays: buyerDays.map(buyerDaysRow),
+    cohorts: cohorts.map(cohortRow),
+    writeOffs: writeOffs.map(r => ({ name: String(r._id ?? ''), n: num(r.n), discountFen: num(r.discountFen) })),
+    nps: nps.filter(r => r.dismissed !== true).map(npsRow),
+    store: { storeId, name: storeName },
+  })
+  return { report, storeName }
+}
+
+export const adminReportActions: Pick<Actions<AdminEvent>, 'report' | 'consoleReport'> = {
   async report(event, ctx) {
     await requireAdmin(ctx)
+    return loadBrandReport({ from: event.from, to: event.to }, event.followUpDays, ctx.now)
+  },
+
+  /** 报表: the brand's report, or a store manager's store subset; the charts drawn here (console-report.ts). */
+  async consoleReport(event, ctx): Promise<ConsoleReport> {
+    const scope = await requireOperator(ctx)
     const range = { from: event.from, to: event.to }
-    const { start, end } = rangeBounds(range)
-    const inRange = () => _.gte(start).and(_.lt(end))
-    const $ = _.aggregate
-    const notDeleted = { status: _.neq('deleted') }
-    const isBuyer = $.gte(['$stats.purchases', 1])
-    const isScored = $.neq([$.ifNull(['$churn.clvFen', null]), null])
-
-    const [{ rules: ladder }, snapshot, joinedByDay, buyerDays, cohorts, templates, coupons, lapsed, checkins, ledger, reminders, nps, stores] = await Promise.all([
-      loadRules(TIER_LADDER),
-      // one pass over the members: per stage × tier, everyone, the buyers and the scored (churn.clvFen is a number when present)
-      grouped('members', notDeleted, {
-        _id: { stage: '$stage', tierId: '$tierId' },
-        n: $.sum(1),
-        spendFen: $.sum('$stats.spendFen'),
-        buyers: $.sum($.cond({ if: isBuyer, then: 1, else: 0 })),
-        buyerSpendFen: $.sum($.cond({ if: isBuyer, then: '$stats.spendFen', else: 0 })),
-        scored: $.sum($.cond({ if: isScored, then: 1, else: 0 })),
-        scoredSpendFen: $.sum($.cond({ if: isScored, then: '$stats.spendFen', else: 0 })),
-        clvFen: $.sum($.cond({ if: isScored, then: '$churn.clvFen', else: 0 })),
-        risk: $.sum($.cond({ if: isScored, then: '$churn.risk', else: 0 })),
-      }),
-      pipeline('members', joinedByDayPipeline(range)),
-      pipeline('purchases', buyerDaysPipeline(range)),
-      pipeline('purchases', cohortPipeline(range)),
-      readAll(db.collection('coupon_templates').orderBy('_id', 'asc').field({ _id: true, name: true, type: true, totalStock: true })),
-      grouped('coupons', { issuedAt: inRange() }, { _id: { templateId: '$templateId', status: '$status' }, n: $.sum(1) }),
-      grouped('coupons', { issuedAt: inRange(), status: 'available', validUntil: _.lte(ctx.now) }, { _id: '$templateId', n: $.sum(1) }),
-      grouped('checkins', { day: _.gte(event.from).and(_.lte(event.to)) }, { _id: { day: '$day', kind: '$kind' }, n: $.sum(1), points: $.sum('$points') }),
-      Promise.all(
-        monthsOf(range).map(async m => {
-          const rows = await grouped('points_ledger', { createdAt: _.gte(m.start).and(_.lt(m.end)) }, {
-            _id: { kind: '$kind', sourceType: '$sourceType' },
-            pos: $.sum($.cond({ if: $.gt(['$delta', 0]), then: '$delta', else: 0 })),
-            neg: $.sum($.cond({ if: $.lt(['$delta', 0]), then: '$delta', else: 0 })),
-          })
-          return rows.map((r): LedgerSumRow => ({ month: m.month, kind: String(r._id?.kind ?? ''), sourceType: String(r._id?.sourceType ?? ''), pos: num(r.pos), neg: num(r.neg) }))
-        }),
-      ),
-      readInRange('reminders_log', 'sentAt', start, end, { memberId: true, kind: true, sentAt: true, status: true }),
-      readInRange('nps_responses', 'at', start, end, { storeId: true, score: true, at: true, dismissed: true }),
-      readAll(db.collection('stores').orderBy('_id', 'asc').field({ _id: true, name: true })),
-    ])
-    const followUps = await followUpPurchases(reminders, event.followUpDays * DAY_MS)
-    const tierIdOf = (r: Doc) => strOrNull(r._id?.tierId)
-
-    return buildReport({
-      range,
-      now: ctx.now,
-      followUpDays: event.followUpDays,
-      tiers: ladder.tiers.map(t => ({ tierId: t.tierId, name: t.name })),
-      stageTier: snapshot.map((r): StageTierRow => ({ stage: strOrNull(r._id?.stage), tierId: tierIdOf(r), n: num(r.n), spendFen: num(r.spendFen) })),
-      buyers: snapshot.map((r): BuyerRow => ({ tierId: tierIdOf(r), n: num(r.buyers), spendFen: num(r.buyerSpendFen) })),
-      scored: snapshot.map((r): ScoredRow => ({ tierId: tierIdOf(r), n: num(r.scored), spendFen: num(r.scoredSpendFen), clvFen: num(r.clvFen), risk: num(r.risk) })),
-      joinedByDay: joinedByDay.map(r => ({ day: String(r.day), n: num(r.n) })),
-      buyerDays: buyerDays.map(r => ({ days: num(r.days), buyers: num(r.buyers), purchases: num(r.purchases), salesFen: num(r.salesFen) })),
-      cohorts: cohorts.map(r => ({ cohort: String(r.cohort), month: String(r.month), members: num(r.members) })),
-      followUps: followUps.map((p): PurchaseRow => ({ _id: String(p._id), memberId: String(p.memberId), amountFen: num(p.amountFen), refundedFen: num(p.refundedFen), status: String(p.status ?? ''), createdAt: new Date(p.createdAt) })),
-      templates: templates.map((t): TemplateRow => ({ _id: String(t._id), name: String(t.name ?? t._id), type: String(t.type ?? ''), totalStock: typeof t.totalStock === 'number' ? t.totalStock : null })),
-      coupons: coupons.map((r): CouponCountRow => ({ templateId: String(r._id?.templateId ?? ''), status: String(r._id?.status ?? ''), n: num(r.n) })),
-      lapsed: lapsed.map(r => ({ templateId: String(r._id ?? ''), n: num(r.n) })),
-      checkins: checkins.map((r): CheckinCountRow => ({ day: String(r._id?.day ?? ''), kind: String(r._id?.kind ?? ''), n: num(r.n), points: num(r.points) })),
-      ledger: ledger.flat(),
-      reminders: reminders.map((l): ReminderLogRow => ({ _id: String(l._id), memberId: String(l.memberId), kind: String(l.kind), sentAt: new Date(l.sentAt), status: String(l.status) })),
-      nps: nps.filter(r => r.dismissed !== true).map(r => ({ storeId: String(r.storeId), score: num(r.score), at: new Date(r.at) })),
-      stores: stores.map(s => ({ storeId: String(s._id), name: String(s.name ?? s._id) })),
-    })
+    if (scope.kind === 'brand') return brandConsoleReport(await loadBrandReport(range, event.followUpDays, ctx.now), event.followUpDays)
+    const { report, storeName } = await loadStoreReport(range, scope.storeId, ctx.now)
+    return storeConsoleReport(report, { storeId: scope.storeId, storeName }, event.followUpDays)
   },
 }

@@ -1,21 +1,83 @@
-/** Saved segments: save, preview (count + sample), list, delete. */
+/** Saved segments: save, preview (count + sample), list, delete, export as CSV. */
+import { randomBytes } from 'crypto'
 import type { AdminEvent } from '../../types/admin'
 import { AppError } from '../../types/result'
+import { SEGMENT_EXPORT_LINK_SECONDS, SEGMENT_EXPORT_MAX_ROWS, type SegmentOutputs } from '../../types/segments'
+import type { TierLadder } from '../../types/tiers'
+import { segmentCsv, type SegmentCsvMember } from '../../domain/segment-csv'
 import { resolveRule } from '../../domain/segments'
 import { actorOf, audit } from '../shared/audit'
-import { db } from '../shared/cloud'
-import type { Actions } from '../shared/handler'
+import { cloud, db } from '../shared/cloud'
+import type { Actions, CallContext } from '../shared/handler'
 import { findById, readAll } from '../shared/query'
-import { segmentRule, segments, segmentWhere, type SegmentDoc } from '../shared/segments'
+import { loadRules, TIER_LADDER } from '../shared/rules'
+import { segmentMembersById, segmentRule, segments, segmentWhere, type SegmentDoc } from '../shared/segments'
 import { requireAdmin } from '../shared/access'
 
-export const adminSegmentActions: Pick<Actions<AdminEvent>, 'saveSegment' | 'previewSegment' | 'listSegments' | 'deleteSegment'> = {
+/** What an export reads of each member (the CSV's columns). */
+interface ExportedMemberDoc {
+  _id: string
+  memberNo?: string
+  nickname?: string
+  phone?: string | null
+  tierId?: string
+  stage?: string
+  points?: number
+  tags?: string[]
+  stats?: { lastPurchaseAt?: Date | string | null }
+}
+const EXPORT_FIELDS = { memberNo: true, nickname: true, phone: true, tierId: true, stage: true, points: true, tags: true, stats: true } as const
+
+/** `size`: what was found, e.g. 人群有 60,000 人 */
+const tooMany = (size: string) => new AppError('FAILED_PRECONDITION', `${size}，超过单次导出上限 ${SEGMENT_EXPORT_MAX_ROWS.toLocaleString('en-US')} 人，请加条件缩小人群后再导出`)
+
+function csvMember(doc: ExportedMemberDoc, ladder: TierLadder): SegmentCsvMember {
+  const tierId = doc.tierId ?? ladder.tiers[0].tierId
+  const last = doc.stats?.lastPurchaseAt
+  return {
+    memberNo: doc.memberNo ?? '',
+    nickname: doc.nickname ?? '',
+    phone: doc.phone ?? null,
+    tierName: ladder.tiers.find(t => t.tierId === tierId)?.name ?? tierId,
+    stage: doc.stage ?? null,
+    points: doc.points ?? 0,
+    tags: doc.tags ?? [],
+    lastPurchaseAt: last ? new Date(last) : null,
+  }
+}
+
+/**
+ * Where an export goes: the private `exports/` folder (storage rules: nobody reads it but through a
+ * signed link), under the operator who made it; the random part keeps two exports in one instant apart.
+ */
+function exportPath(ctx: CallContext, segmentId: string): string {
+  const stamp = ctx.now.toISOString().replace(/[-:.]/g, '')
+  return `exports/${actorOf(ctx)}/segment-${segmentId}-${stamp}-${randomBytes(4).toString('hex')}.csv`
+}
+
+/** A link to the file valid for `seconds` (the SDK takes `{ fileID, maxAge }` items besides plain fileIDs). */
+async function shortLivedUrl(fileID: string, seconds: number): Promise<string> {
+  const getTempFileURL = cloud.getTempFileURL.bind(cloud) as unknown as (o: { fileList: Array<{ fileID: string; maxAge: number }> }) => ReturnType<typeof cloud.getTempFileURL>
+  const { fileList } = await getTempFileURL({ fileList: [{ fileID, maxAge: seconds }] })
+  const link = fileList[0]
+  if (!link || link.status !== 0 || !link.tempFileURL) throw new Error(`getTempFileURL ${fileID}: ${link?.errMsg ?? 'no answer'}`)
+  return link.tempFileURL
+}
+
+export const adminSegmentActions: Pick<Actions<AdminEvent>, 'saveSegment' | 'previewSegment' | 'listSegments' | 'deleteSegment' | 'exportSegment'> = {
   async saveSegment(event, ctx) {
     await requireAdmin(ctx)
     const before = await findById<SegmentDoc>(segments, event.segmentId)
     const after = { name: event.name, rule: event.rule, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now }
     await segments.doc(event.segmentId).set({ data: after })
-    await audit({ actor: actorOf(ctx), action: 'saveSegment', target: event.segmentId, before: before ? { name: before.name, rule: before.rule } : null, after: { name: after.name, rule: after.rule }, at: ctx.now })
+    await audit({
+      actor: actorOf(ctx),
+      action: 'saveSegment',
+      target: event.segmentId,
+      before: before ? { name: before.name, rule: before.rule } : null,
+      after: { name: after.name, rule: after.rule },
+      at: ctx.now,
+    })
     return { segmentId: event.segmentId, created: !before }
   },
 
@@ -47,5 +109,31 @@ export const adminSegmentActions: Pick<Actions<AdminEvent>, 'saveSegment' | 'pre
     await segments.doc(event.segmentId).remove()
     await audit({ actor: actorOf(ctx), action: 'deleteSegment', target: event.segmentId, before: { name: before.name, rule: before.rule }, after: null, at: ctx.now })
     return { deleted: true }
+  },
+
+  /**
+   * 导出 CSV: the segment's members now (at most SEGMENT_EXPORT_MAX_ROWS, counted before anything is
+   * read), uploaded to the private exports/ folder; the audit row is written before the link is made,
+   * so nobody gets the file without one. Phones are masked unless `includePhones`: only brand admins
+   * reach this action (the access policy and requireAdmin), and the audit row says which it was.
+   */
+  async exportSegment(event, ctx): Promise<SegmentOutputs['exportSegment']> {
+    await requireAdmin(ctx)
+    const rule = await segmentRule(event.segmentId, ctx.now)
+    if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${event.segmentId}`)
+    const { total } = await db.collection('members').where(segmentWhere(rule)).count()
+    if (total > SEGMENT_EXPORT_MAX_ROWS) throw tooMany(`人群有 ${total.toLocaleString('en-US')} 人`)
+    const [{ rules: ladder }, docs] = await Promise.all([
+      loadRules(TIER_LADDER),
+      segmentMembersById<ExportedMemberDoc>(rule, EXPORT_FIELDS, SEGMENT_EXPORT_MAX_ROWS, () => tooMany('人群在导出时变大了')),
+    ])
+    const csv = segmentCsv(
+      docs.map(d => csvMember(d, ladder)),
+      event.includePhones,
+    )
+    const { fileID } = await cloud.uploadFile({ cloudPath: exportPath(ctx, event.segmentId), fileContent: Buffer.from(csv, 'utf8') })
+    await audit({ actor: actorOf(ctx), action: 'exportSegment', target: event.segmentId, before: null, after: { rows: docs.length, includePhones: event.includePhones }, fileId: fileID, at: ctx.now })
+    const url = await shortLivedUrl(fileID, SEGMENT_EXPORT_LINK_SECONDS)
+    return { fileId: fileID, url, expiresAt: new Date(ctx.now.getTime() + SEGMENT_EXPORT_LINK_SECONDS * 1000).toISOString(), rows: docs.length }
   },
 }

@@ -2,8 +2,8 @@
 import { SegmentRuleSchema, type SegmentRule } from '../../types/segments'
 import { resolveRule, type Resolved, type ResolvedRule } from '../../domain/segments'
 import { db, _ } from './cloud'
-import { findById } from './query'
-import type { Transaction } from './sdk-types'
+import { findById, PAGE } from './query'
+import type { Doc, Transaction } from './sdk-types'
 import { getInTransaction } from './transaction'
 
 export interface SegmentDoc {
@@ -43,10 +43,31 @@ function command(c: Resolved): unknown {
   }
 }
 
-/** The same rule as a CloudBase `where` condition (members only: deleted accounts are never in a segment). */
-export function segmentWhere(rule: ResolvedRule): object {
+/**
+ * The same rule as a CloudBase `where` condition (members only: deleted accounts are never in a
+ * segment); `extra` conditions are added to it (e.g. the `_id` cursor of a paged read).
+ */
+export function segmentWhere(rule: ResolvedRule, ...extra: object[]): object {
   const one = (c: Resolved) => ({ [c.field]: command(c) })
-  const parts: object[] = [{ status: _.neq('deleted') }, ...rule.all.map(one)]
+  const parts: object[] = [{ status: _.neq('deleted') }, ...rule.all.map(one), ...extra]
   if (rule.any.length) parts.push(_.or(rule.any.map(one)))
   return _.and(parts)
+}
+
+/**
+ * The segment's members, `fields` only, read a page at a time in `_id` order after the last `_id`
+ * seen (no growing skip). More than `max` is an error the caller words (`onTooMany`), found by reading
+ * at most one page past it.
+ */
+export async function segmentMembersById<T extends { _id: string }>(rule: ResolvedRule, fields: Record<string, true>, max: number, onTooMany: () => Error): Promise<T[]> {
+  const out: T[] = []
+  let last: string | null = null
+  for (;;) {
+    const where: object = last === null ? segmentWhere(rule) : segmentWhere(rule, { _id: _.gt(last) })
+    const { data }: { data: Doc[] } = await db.collection('members').where(where).orderBy('_id', 'asc').limit(PAGE).field({ _id: true, ...fields }).get()
+    out.push(...(data as T[]))
+    if (out.length > max) throw onTooMany()
+    if (data.length < PAGE) return out
+    last = String(data[data.length - 1]._id)
+  }
 }

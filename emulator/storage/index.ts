@@ -15,6 +15,12 @@
  * Files: fileID `cloud://local.<BUCKET>/<cloudPath>`, public at `GET /storage/<BUCKET>/<cloudPath>`
  * (also HEAD), bytes and metadata under `<dataDir>/storage/`.
  *
+ * Private folders (`PRIVATE_PREFIXES`, e.g. `exports/`, where the console's CSV exports go) are what
+ * a bucket with the rule "仅创建者及管理员可读" is on CloudBase: the plain URL answers 403, and
+ * getTempFileURL answers a signed link `…?expires=<ms>&sign=<hmac>` valid for `max_age` seconds, at most
+ * PRIVATE_LINK_MAX_SECONDS (a longer or missing max_age is cut to it). The signing key lives in memory:
+ * a restart ends every link, as it ends half-done uploads.
+ *
  * Cloud paths: relative (no leading `/`), no empty, `.` or `..` segment, no `\`, no control
  * characters, and none of `? # %` (they would not survive the SDK's `encodeURI(tempFileURL)`).
  */
@@ -25,6 +31,11 @@ import type { IncomingMessage, ServerResponse } from 'http'
 import { TcbError, type EmulatorInfo, type TcbParams, type TcbReply, type TcbService } from '../service'
 import { HttpError } from '../gateway/http-util'
 import { ObjectStore, TooLargeError, type ObjectMeta } from './store'
+
+export interface StorageOptions {
+  /** The clock links expire by (ms since the epoch); tests move it. Default Date.now. */
+  now?: () => number
+}
 
 export interface StorageService extends TcbService {
   /** Saves a file uploaded by a client (H5 gateway) and returns its fileID (cloud://local.<bucket>/<path>). */
@@ -40,6 +51,9 @@ export const LOCAL_ENV = 'local'
 export const BUCKET = '6c6f-local-1300000000'
 export const MAX_FILE_BYTES = 100 * 1024 * 1024
 const DEFAULT_MAX_AGE = 86_400
+/** Folders nobody reads without a signed link (see the header). */
+export const PRIVATE_PREFIXES: readonly string[] = ['exports/']
+export const PRIVATE_LINK_MAX_SECONDS = 600
 const UPLOAD_TTL_MS = 15 * 60 * 1000
 const ROUTE = '/storage/'
 const REJECT_ROUTE = '/storage-rejected'
@@ -89,6 +103,7 @@ export function cloudPathProblem(p: unknown): string | null {
   if (typeof p !== 'string' || p.length === 0) return 'cloudPath must be a non-empty string'
   if (Buffer.byteLength(p) > 850) return 'cloudPath is longer than 850 bytes'
   if (p.startsWith('/')) return 'cloudPath must not start with "/"'
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (/[\u0000-\u001f\u007f]/.test(p)) return 'cloudPath must not contain control characters'
   if (/[\\?#%]/.test(p)) return 'cloudPath must not contain \\ ? # or %'
   for (const seg of p.split('/')) {
@@ -97,6 +112,8 @@ export function cloudPathProblem(p: unknown): string | null {
   }
   return null
 }
+
+export const isPrivatePath = (cloudPath: string): boolean => PRIVATE_PREFIXES.some(prefix => cloudPath.startsWith(prefix))
 
 export function fileIdFor(cloudPath: string): string {
   return `cloud://${LOCAL_ENV}.${BUCKET}/${cloudPath}`
@@ -122,10 +139,12 @@ function sendCosError(res: ServerResponse, status: number, code: string, message
   res.end(body)
 }
 
-export async function createStorageService(info: EmulatorInfo): Promise<StorageService> {
+export async function createStorageService(info: EmulatorInfo, opts: StorageOptions = {}): Promise<StorageService> {
   const store = new ObjectStore(path.join(info.dataDir, 'storage'), MAX_FILE_BYTES)
-  // signs upload URLs; a restart only invalidates uploads that were half-way (15 min at most)
+  // signs upload URLs and private download links; a restart only invalidates uploads that were
+  // half-way (15 min at most) and download links (10 min at most)
   const secret = randomBytes(32)
+  const now = opts.now ?? Date.now
 
   /** Raw path (not percent-encoded): the SDK runs encodeURI() on a tempFileURL before fetching it. */
   const tempUrl = (cloudPath: string) => `${info.baseUrl}${ROUTE}${BUCKET}/${cloudPath}`
@@ -135,6 +154,22 @@ export async function createStorageService(info: EmulatorInfo): Promise<StorageS
   const uploadToken = (cloudPath: string) => {
     const expires = Date.now() + UPLOAD_TTL_MS
     return `${expires}.${sign(cloudPath, expires)}`
+  }
+  const downloadSig = (cloudPath: string, expires: number) => createHmac('sha256', secret).update(`download\n${BUCKET}/${cloudPath}\n${expires}`).digest('base64url')
+  /** A private file's link: the raw path (as tempUrl) and its expiry and signature. */
+  const signedTempUrl = (cloudPath: string, maxAge: number) => {
+    const expires = now() + maxAge * 1000
+    return `${tempUrl(cloudPath)}?expires=${expires}&sign=${downloadSig(cloudPath, expires)}`
+  }
+  /** Is this GET of a private file signed, unexpired and not valid for longer than a link may be? */
+  const downloadAllowed = (cloudPath: string, url: URL): boolean => {
+    const expires = Number(url.searchParams.get('expires'))
+    const sign = url.searchParams.get('sign') ?? ''
+    const t = now()
+    if (!Number.isSafeInteger(expires) || !sign || expires < t || expires - t > PRIVATE_LINK_MAX_SECONDS * 1000) return false
+    const expected = Buffer.from(downloadSig(cloudPath, expires))
+    const given = Buffer.from(sign)
+    return expected.length === given.length && timingSafeEqual(expected, given)
   }
   const tokenValid = (cloudPath: string, token: string): boolean => {
     const m = /^(\d+)\.([\w-]+)$/.exec(token)
@@ -182,6 +217,10 @@ export async function createStorageService(info: EmulatorInfo): Promise<StorageS
       if (!parseFileId(fileID)) return { fileID, tempFileURL: '', code: 'INVALID_PARAM', message: `invalid fileID: ${fileID}`, maxAge }
       const meta = lookup(fileID)
       if (!meta) return { fileID, tempFileURL: '', code: 'STORAGE_FILE_NONEXIST', message: `file not found: ${fileID}`, maxAge }
+      if (isPrivatePath(meta.path)) {
+        const linkAge = Math.max(1, Math.min(Math.floor(maxAge), PRIVATE_LINK_MAX_SECONDS))
+        return { fileID, tempFileURL: signedTempUrl(meta.path, linkAge), code: 'SUCCESS', maxAge: linkAge }
+      }
       return { fileID, tempFileURL: tempUrl(meta.path), code: 'SUCCESS', maxAge }
     })
     return { data: { download_list } }
@@ -241,6 +280,10 @@ export async function createStorageService(info: EmulatorInfo): Promise<StorageS
     }
     const meta = !problem && bucket === BUCKET ? store.get(BUCKET, cloudPath) : null
     if (!meta) return sendCosError(res, 404, 'NoSuchKey', 'The specified key does not exist.', url.pathname)
+    if (isPrivatePath(meta.path)) {
+      if (!downloadAllowed(meta.path, url)) return sendCosError(res, 403, 'AccessDenied', 'private file: a missing, expired or invalid signature (ask getTempFileURL for a link)', url.pathname)
+      return sendObject(req, res, meta, url.pathname, true)
+    }
     sendObject(req, res, meta, url.pathname)
   }
 
@@ -261,6 +304,10 @@ export async function createStorageService(info: EmulatorInfo): Promise<StorageS
       // one member's file, answered to its owner or a signed link: no shared caches, no other origins
       delete headers['access-control-allow-origin']
       headers['cache-control'] = 'private, no-cache'
+    }
+    if (isPrivatePath(meta.path)) {
+      // an export opened from its link downloads under its own name instead of showing in the tab
+      headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(path.posix.basename(meta.path))}`
     }
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers)

@@ -60,6 +60,7 @@ describe('管理: 概览', () => {
     expect(eventsFor(call, 'admin.consoleHome')).toEqual([{ action: 'consoleHome', ...rangeDays('7d') }])
     expect(call.mock.calls[0][0]).toBe('admin')
     expect(byId('console-scope')).toHaveTextContent('全品牌')
+    expect(within(byId('console-sections')).getAllByText(/./).map(e => e.textContent)).toEqual(['会员', '人群', '券', '活动', '报表', '门店与店员', '设置', '审计'])
     expect(byId('console-range-7d')).toHaveAttribute('aria-selected', 'true')
     expect(byId('console-range-days')).toHaveTextContent('2024-02-28 至 2024-03-05')
 
@@ -86,6 +87,8 @@ describe('管理: 概览', () => {
     routeCalls(call, { 'admin.consoleHome': e => ok(consoleHome({ scope: { kind: 'store', storeId: 'store_jingan', storeName: '上海静安旗舰店' }, from: String(e.from), to: String(e.to) })) })
     render(<ConsoleHomePage />)
     await waitFor(() => expect(byId('console-scope')).toHaveTextContent('上海静安旗舰店'))
+    // a store manager is offered only the screens the function lets them use
+    expect(within(byId('console-sections')).getAllByText(/./).map(e => e.textContent)).toEqual(['会员', '报表', '门店与店员', '审计'])
 
     fireEvent.click(byId('console-range-month'))
     await waitFor(() => expect(eventsFor(call, 'admin.consoleHome')).toHaveLength(2))

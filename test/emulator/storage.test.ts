@@ -5,15 +5,16 @@
  */
 import { randomBytes } from 'crypto'
 import fs from 'fs'
+import http from 'http'
+import type { AddressInfo } from 'net'
 import path from 'path'
 import { sdkFor, startEmulator, tempDataDir, type RunningEmulator } from '../helpers/emulator'
-import { BUCKET, createStorageService } from '../../emulator/storage'
+import { BUCKET, createStorageService, PRIVATE_LINK_MAX_SECONDS } from '../../emulator/storage'
 
 jest.setTimeout(60_000)
 
 // the typed facade leaves out callOpenAPI, getVoIPSign and cloud.openapi({ appid }): these tests
 // reach them, so they use the SDK untyped
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Cloud = any
 
 let emu: RunningEmulator
@@ -205,6 +206,89 @@ describe('saveUpload (H5 gateway) and durability', () => {
       expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true)
     } finally {
       await second.stop()
+    }
+  })
+})
+
+describe('private folders (exports/): signed, short-lived links only', () => {
+  const withParam = (url: string, name: string, value: string) => {
+    const u = new URL(url)
+    u.searchParams.set(name, value)
+    return u.toString()
+  }
+
+  test('the plain URL is refused; getTempFileURL answers a signed link of at most 10 minutes that works; a tampered one does not', async () => {
+    const bytes = Buffer.from('\uFEFF会员号,昵称\r\n', 'utf8')
+    const up = await cloud.uploadFile({ cloudPath: 'exports/console/segment-a.csv', fileContent: bytes })
+    const plain = await fetch(`${emu.baseUrl}/storage/${BUCKET}/exports/console/segment-a.csv`)
+    expect(plain.status).toBe(403)
+    expect(await plain.text()).toContain('<Code>AccessDenied</Code>')
+
+    // no max_age asked (the SDK's default would be a day): cut to the private maximum
+    const item = await tempUrl(cloud, up.fileID)
+    expect(item).toMatchObject({ status: 0, maxAge: PRIVATE_LINK_MAX_SECONDS })
+    const link = new URL(item.tempFileURL)
+    expect(link.pathname).toBe(`/storage/${BUCKET}/exports/console/segment-a.csv`)
+    const expires = Number(link.searchParams.get('expires'))
+    expect(expires - Date.now()).toBeGreaterThan(0)
+    expect(expires - Date.now()).toBeLessThanOrEqual(PRIVATE_LINK_MAX_SECONDS * 1000)
+
+    const res = await fetch(item.tempFileURL)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''segment-a.csv`)
+    expect(res.headers.get('access-control-allow-origin')).toBeNull()
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true)
+
+    const shorter = (await cloud.getTempFileURL({ fileList: [{ fileID: up.fileID, maxAge: 60 }] })).fileList[0]
+    expect(shorter.maxAge).toBe(60)
+
+    expect((await fetch(withParam(item.tempFileURL, 'sign', 'forged'))).status).toBe(403)
+    expect((await fetch(withParam(item.tempFileURL, 'expires', String(expires + 1000)))).status).toBe(403)
+    // a valid signature for another file does not open this one
+    const other = await cloud.uploadFile({ cloudPath: 'exports/console/segment-b.csv', fileContent: Buffer.from('b') })
+    const otherLink = new URL((await tempUrl(cloud, other.fileID)).tempFileURL)
+    const swapped = `${emu.baseUrl}/storage/${BUCKET}/exports/console/segment-a.csv?expires=${otherLink.searchParams.get('expires')}&sign=${otherLink.searchParams.get('sign')}`
+    expect((await fetch(swapped)).status).toBe(403)
+
+    // the SDK's downloadFile goes through a fresh link
+    expect(Buffer.from((await cloud.downloadFile({ fileID: up.fileID })).fileContent).equals(bytes)).toBe(true)
+    // files outside the private folders stay public
+    const pub = await cloud.uploadFile({ cloudPath: 'exportsx/public.txt', fileContent: Buffer.from('p') })
+    expect((await tempUrl(cloud, pub.fileID)).tempFileURL).toBe(`${emu.baseUrl}/storage/${BUCKET}/exportsx/public.txt`)
+  })
+
+  test('a link stops working when its time is up (the service on a clock the test moves)', async () => {
+    let clock = Date.parse('2026-03-10T02:00:00Z')
+    const server = http.createServer()
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const storage = await createStorageService({ dataDir: tempDataDir('emu-private-'), baseUrl }, { now: () => clock })
+    server.on('request', (req, res) => void storage.route!(req, res, new URL(req.url || '/', baseUrl)))
+    try {
+      const { fileID } = await storage.saveUpload('exports/o_boss/segment-x.csv', Buffer.from('x'), 'text/csv')
+      const reply = await storage.handle('storage.batchGetDownloadUrl', { file_list: [{ fileid: fileID, max_age: 120 }] })
+      const [item] = (reply.data as { download_list: Array<{ tempFileURL: string; maxAge: number }> }).download_list
+      expect(item.maxAge).toBe(120)
+      expect(new URL(item.tempFileURL).searchParams.get('expires')).toBe(String(clock + 120_000))
+
+      expect((await fetch(item.tempFileURL)).status).toBe(200)
+      clock += 119_000
+      expect((await fetch(item.tempFileURL)).status).toBe(200)
+      clock += 2_000
+      const late = await fetch(item.tempFileURL)
+      expect(late.status).toBe(403)
+      expect(await late.text()).toContain('expired')
+
+      // asking for an hour still gets 10 minutes
+      const long = await storage.handle('storage.batchGetDownloadUrl', { file_list: [{ fileid: fileID, max_age: 3600 }] })
+      const [longItem] = (long.data as { download_list: Array<{ tempFileURL: string; maxAge: number }> }).download_list
+      expect(longItem.maxAge).toBe(PRIVATE_LINK_MAX_SECONDS)
+      expect(new URL(longItem.tempFileURL).searchParams.get('expires')).toBe(String(clock + PRIVATE_LINK_MAX_SECONDS * 1000))
+    } finally {
+      server.closeAllConnections()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+      await storage.close?.()
     }
   })
 })

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Image, Text, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
 import type { ConsoleHome } from '../../../../types/console'
 import { needsSignIn, redirectToSignIn } from '../../services/cloud'
 import { failText } from '../../services/errors'
 import { consoleApi } from '../../services/console'
 import { PageLoading } from '../../components/page-state'
 import ConsoleDenied from '../components/denied'
+import ConsoleSections from '../components/sections'
 import { RANGES, formatKpi, rangeDays, svgDataUri, type RangeId } from '../format'
 import '../console.css'
 
@@ -74,15 +74,9 @@ export default function ConsoleHomePage() {
             </Text>
           ) : null}
         </View>
-        <View>
-          <Button id='console-members-entry' className='console-nav-button btn-primary' size='mini' onClick={() => void Taro.navigateTo({ url: '/console/member/index' })}>
-            会员
-          </Button>
-          <Button id='console-audit-entry' className='console-nav-button' size='mini' onClick={() => void Taro.navigateTo({ url: '/console/audit/index' })}>
-            审计
-          </Button>
-        </View>
       </View>
+
+      <ConsoleSections brand={home?.scope.kind !== 'store'} />
 
       <View id='console-ranges' className='console-chips' role='tablist'>
         {RANGES.map(r => (

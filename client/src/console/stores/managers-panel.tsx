@@ -1,0 +1,119 @@
+import { useEffect, useState } from 'react'
+import { Button, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import type { ConsoleOutputs } from '../../../../types/console'
+import { storesApi } from '../../services/console-stores'
+import { failText } from '../../services/errors'
+import { usePageLoad } from '../../utils/use-page-load'
+import StoresField from './field'
+import { PERSON_NAME_MAX, errorOf, failErrors, personErrors, type FormErrors } from './forms'
+
+type Manager = ConsoleOutputs['listManagers']['managers'][number]
+type Ready = { status: 'ready'; managers: Manager[] }
+
+/**
+ * A store's managers (店长, brand admins only): 任命 by OPENID (or 设为店长 on a staff row) and 撤销.
+ * A manager sees the store's members, purchases, follow-ups, reports and staff, read only.
+ */
+export default function ManagersPanel(props: { storeId: string }) {
+  const { load, refresh } = usePageLoad<ConsoleOutputs['listManagers'], Ready>(() => storesApi.listManagers(props.storeId), data => ({ status: 'ready', managers: data.managers }))
+  const [openid, setOpenid] = useState('')
+  const [name, setName] = useState('')
+  const [errors, setErrors] = useState<FormErrors>({})
+  const [busy, setBusy] = useState(false)
+  const [actionError, setActionError] = useState('')
+
+  useEffect(() => {
+    void refresh(false)
+  }, [refresh])
+
+  const appoint = async () => {
+    const found = personErrors({ who: openid, name }, 'openid', true)
+    if (Object.keys(found).length) return setErrors(found)
+    setBusy(true)
+    setErrors({})
+    try {
+      const res = await storesApi.appointManager({ openid: openid.trim(), storeId: props.storeId, name: name.trim() })
+      if (!res.ok) return setErrors(failErrors(res, ['openid', 'name']))
+      setOpenid('')
+      setName('')
+      void Taro.showToast({ title: '已任命店长', icon: 'success' })
+      void refresh(true)
+    } catch (err) {
+      setErrors({ '': errorOf(err) })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const remove = async (m: Manager) => {
+    const answer = await Taro.showModal({ title: `撤销店长 ${m.name}？`, content: '撤销后不能再进入管理后台。此操作会记入审计日志。' })
+    if (!answer.confirm) return
+    setActionError('')
+    try {
+      const res = await storesApi.removeManager(m.openid)
+      if (!res.ok) return setActionError(failText(res))
+      void refresh(true)
+    } catch (err) {
+      setActionError(errorOf(err))
+    }
+  }
+
+  return (
+    <View id='stores-managers' className='card stores-card'>
+      <Text className='m360-section-title'>店长</Text>
+      {load.status === 'loading' ? <View className='state muted'>加载中…</View> : null}
+      {load.status === 'error' ? (
+        <View id='stores-managers-error' className='state'>
+          <Text className='error-text'>{load.message}</Text>
+          <Button id='stores-managers-retry' size='mini' onClick={() => void refresh(false)}>
+            重试
+          </Button>
+        </View>
+      ) : null}
+      {load.status === 'ready' && load.managers.length === 0 ? (
+        <View id='stores-managers-empty' className='muted stores-empty'>
+          本店还没有店长
+        </View>
+      ) : null}
+      {load.status === 'ready' && load.managers.length > 0 ? (
+        <View id='stores-managers-list' className='stores-table'>
+          {load.managers.map(m => (
+            <View key={m.openid} id={`stores-manager-${m.openid}`} className={`stores-line ${m.active ? '' : 'stores-off'}`}>
+              <Text className='stores-cell stores-strong'>{m.name}</Text>
+              <Text className='stores-cell stores-openid'>{m.openid}</Text>
+              <Text id={`stores-manager-${m.openid}-status`} className='stores-cell'>
+                {m.active ? '在任' : '已撤销'}
+              </Text>
+              {m.active ? (
+                <View className='stores-cell stores-buttons'>
+                  <Button id={`stores-manager-${m.openid}-remove`} className='m360-action settings-danger' size='mini' onClick={() => void remove(m)}>
+                    撤销
+                  </Button>
+                </View>
+              ) : null}
+            </View>
+          ))}
+        </View>
+      ) : null}
+      {actionError ? (
+        <Text id='stores-managers-action-error' className='error-text'>
+          {actionError}
+        </Text>
+      ) : null}
+      <View id='stores-manager-form' className='stores-subform'>
+        <Text className='stores-subtitle'>任命店长</Text>
+        <StoresField id='stores-manager-openid' label='OPENID' value={openid} maxlength={64} placeholder='已登录过的会员的 OPENID' error={errors.openid} onInput={v => { setOpenid(v); setErrors({}) }} />
+        <StoresField id='stores-manager-name' label='姓名' value={name} maxlength={PERSON_NAME_MAX} placeholder='如 王店长' error={errors.name} onInput={v => { setName(v); setErrors({}) }} />
+        {errors[''] ? (
+          <Text id='stores-manager-form-error' className='error-text'>
+            {errors['']}
+          </Text>
+        ) : null}
+        <Button id='stores-manager-submit' className='btn-primary' size='mini' disabled={busy || undefined} onClick={() => void appoint()}>
+          {busy ? '提交中' : '任命店长'}
+        </Button>
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,136 @@
+import { useEffect, useState } from 'react'
+import { Button, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import type { StaffView } from '../../../../types/console'
+import type { Result } from '../../../../types/result'
+import { storesApi } from '../../services/console-stores'
+import { failText } from '../../services/errors'
+import { shanghaiDateText } from '../../utils/format'
+import { usePageLoad } from '../../utils/use-page-load'
+import StoresField from './field'
+import { PERSON_NAME_MAX, errorOf, failErrors, memberRefOf, personErrors, type FormErrors } from './forms'
+
+type Ready = { status: 'ready'; staff: StaffView[] }
+
+/**
+ * A store's staff (店员): name, member number, 在岗 / 已停用. A brand admin also 任命 (by member
+ * number or OPENID), 停用 and 设为店长; a store manager reads only.
+ */
+export default function StaffPanel(props: { storeId: string; brand: boolean; onManagersChanged: () => void }) {
+  const { load, refresh } = usePageLoad<{ staff: StaffView[] }, Ready>(() => storesApi.listStaff(props.storeId), data => ({ status: 'ready', staff: data.staff }))
+  const [who, setWho] = useState('')
+  const [name, setName] = useState('')
+  const [errors, setErrors] = useState<FormErrors>({})
+  const [busy, setBusy] = useState(false)
+  const [actionError, setActionError] = useState('')
+
+  useEffect(() => {
+    void refresh(false)
+  }, [refresh])
+
+  const appoint = async () => {
+    const found = personErrors({ who, name }, 'who')
+    if (Object.keys(found).length) return setErrors(found)
+    setBusy(true)
+    setErrors({})
+    try {
+      const res = await storesApi.appointStaff({ who: memberRefOf(who)!, storeId: props.storeId, name: name.trim() })
+      if (!res.ok) return setErrors(failErrors(res, ['who', 'name'], { memberNo: 'who', openid: 'who' }))
+      setWho('')
+      setName('')
+      void Taro.showToast({ title: '已任命', icon: 'success' })
+      void refresh(true)
+    } catch (err) {
+      setErrors({ '': errorOf(err) })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  /** 停用 or 设为店长: confirmed, then the list (and the managers) again. */
+  const act = async (title: string, run: () => Promise<Result<unknown>>, after: () => void) => {
+    const answer = await Taro.showModal({ title, content: '此操作会记入审计日志。' })
+    if (!answer.confirm) return
+    setActionError('')
+    try {
+      const res = await run()
+      if (!res.ok) return setActionError(failText(res))
+      after()
+    } catch (err) {
+      setActionError(errorOf(err))
+    }
+  }
+
+  return (
+    <View id='stores-staff' className='card stores-card'>
+      <Text className='m360-section-title'>店员</Text>
+      {load.status === 'loading' ? <View className='state muted'>加载中…</View> : null}
+      {load.status === 'error' ? (
+        <View id='stores-staff-error' className='state'>
+          <Text className='error-text'>{load.message}</Text>
+          <Button id='stores-staff-retry' size='mini' onClick={() => void refresh(false)}>
+            重试
+          </Button>
+        </View>
+      ) : null}
+      {load.status === 'ready' && load.staff.length === 0 ? (
+        <View id='stores-staff-empty' className='muted stores-empty'>
+          本店还没有店员
+        </View>
+      ) : null}
+      {load.status === 'ready' && load.staff.length > 0 ? (
+        <View id='stores-staff-list' className='stores-table'>
+          {load.staff.map(s => (
+            <View key={s.openid} id={`stores-staff-${s.openid}`} className={`stores-line ${s.active ? '' : 'stores-off'}`}>
+              <Text className='stores-cell stores-strong'>{s.name}</Text>
+              <Text className='stores-cell'>会员号 {s.memberNo ?? '—'}</Text>
+              <Text id={`stores-staff-${s.openid}-status`} className='stores-cell'>
+                {s.active ? '在岗' : '已停用'}
+                {s.createdAt ? ` · ${shanghaiDateText(s.createdAt)} 任命` : ''}
+              </Text>
+              {props.brand && s.active ? (
+                <View className='stores-cell stores-buttons'>
+                  <Button
+                    id={`stores-staff-${s.openid}-manager`}
+                    className='m360-action'
+                    size='mini'
+                    onClick={() => void act(`设 ${s.name} 为店长？`, () => storesApi.appointManager({ openid: s.openid, storeId: props.storeId, name: s.name }), props.onManagersChanged)}
+                  >
+                    设为店长
+                  </Button>
+                  <Button id={`stores-staff-${s.openid}-remove`} className='m360-action settings-danger' size='mini' onClick={() => void act(`停用店员 ${s.name}？`, () => storesApi.removeStaff(s.openid), () => void refresh(true))}>
+                    停用
+                  </Button>
+                </View>
+              ) : null}
+            </View>
+          ))}
+        </View>
+      ) : null}
+      {actionError ? (
+        <Text id='stores-staff-action-error' className='error-text'>
+          {actionError}
+        </Text>
+      ) : null}
+      {props.brand ? (
+        <View id='stores-staff-form' className='stores-subform'>
+          <Text className='stores-subtitle'>任命店员</Text>
+          <StoresField id='stores-staff-who' label='会员' value={who} maxlength={64} placeholder='10 位会员号或 OPENID' error={errors.who} onInput={v => { setWho(v); setErrors({}) }} />
+          <StoresField id='stores-staff-name' label='姓名' value={name} maxlength={PERSON_NAME_MAX} placeholder='如 陈一鸣' error={errors.name} onInput={v => { setName(v); setErrors({}) }} />
+          {errors[''] ? (
+            <Text id='stores-staff-form-error' className='error-text'>
+              {errors['']}
+            </Text>
+          ) : null}
+          <Button id='stores-staff-submit' className='btn-primary' size='mini' disabled={busy || undefined} onClick={() => void appoint()}>
+            {busy ? '提交中' : '任命'}
+          </Button>
+        </View>
+      ) : (
+        <Text id='stores-staff-readonly' className='muted stores-note'>
+          店长只能查看本店店员；任命或停用店员请联系品牌管理员。
+        </Text>
+      )}
+    </View>
+  )
+}
