@@ -22,6 +22,7 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import { performance } from 'perf_hooks'
+import { DEFAULT_PRIVACY_POLICY } from '../types/consent'
 import { MemberEvents } from '../types/member'
 import { StaffEvents } from '../types/staff'
 import { memberCode } from '../domain/member-code'
@@ -412,6 +413,9 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
         after: data => data.member?.phone && boundPhones.push(data.member.phone),
       },
       readerSpec('exportMyData'),
+      readerSpec('privacyPolicy'),
+      readerSpec('agreePrivacy', { version: DEFAULT_PRIVACY_POLICY.version }, 'a seeded buyer, the current guide (a repeat writes nothing)'),
+      readerSpec('withdrawPrivacy', {}, 'a seeded buyer (after agreeing: one write)'),
       { fn: 'member', action: 'checkIn', caller: 'a fresh buyer each call (once a day)', prepare: i => ({ event: {}, openid: role.checkIn[i].openid }) },
       readerSpec('checkinCalendar'),
       {

@@ -6,6 +6,7 @@ const pages = [
   'pages/purchases/index',
   'pages/phone/index',
   'pages/privacy/index',
+  'pages/privacy-policy/index',
   'pages/checkin/index',
   'pages/coupons/index',
   'pages/coupon/index',
@@ -26,12 +27,14 @@ export default defineAppConfig({
       root: 'staff',
       pages: ['scan/index', 'purchase/index', 'result/index', 'today/index', 'coupons/index', 'followups/index'],
     },
-    // 管理 (operator console: 概览, 会员, 审计) for brand admins and store managers only: members never download it
+    // 管理 (operator console) for brand admins and store managers only: members never download it
     {
       root: 'console',
-      pages: ['home/index', 'member/index', 'audit/index'],
+      pages: ['home/index', 'member/index', 'segments/index', 'coupons/index', 'campaigns/index', 'reports/index', 'stores/index', 'settings/index', 'audit/index'],
     },
   ],
+  // WeChat's privacy check (onNeedPrivacyAuthorization); on by default since 2023-10-17, Taro copies the key into app.json
+  __usePrivacyCheck__: true,
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

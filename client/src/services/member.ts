@@ -4,14 +4,18 @@ import type { Result } from '../../../types/result'
 import type { TaskId } from '../../../types/tasks'
 import type { ReminderKind } from '../../../types/reminders'
 import { callFunction } from './cloud'
+import { consentStore } from '../components/privacy-consent.store'
 
 type Out<K extends keyof MemberOutputs> = Promise<Result<MemberOutputs[K]>>
 
 /** The `member` cloud function's actions (contracts in types/member.ts). */
 export const memberApi = {
   /** `inviteCode`: the inviter's member number from a shared card (links only a member this call creates). */
-  login(inviteCode?: string): Out<'login'> {
-    return callFunction('member', inviteCode ? { action: 'login', inviteCode } : { action: 'login' })
+  async login(inviteCode?: string): Out<'login'> {
+    const res = await callFunction<MemberOutputs['login']>('member', inviteCode ? { action: 'login', inviteCode } : { action: 'login' })
+    // whether to ask for consent before avatar / phone / clipboard (components/privacy-consent.tsx)
+    if (res.ok && res.data.privacy) consentStore.setState(res.data.privacy)
+    return res
   },
   getProfile(): Out<'getProfile'> {
     return callFunction('member', { action: 'getProfile' })
@@ -59,6 +63,17 @@ export const memberApi = {
   },
   deleteMyAccount(): Out<'deleteMyAccount'> {
     return callFunction('member', { action: 'deleteMyAccount', confirm: true })
+  },
+  /** 用户隐私保护指引 and the member's consent (use loadPrivacyGuide in components/privacy-consent.tsx: it keeps the answer). */
+  privacyPolicy(): Out<'privacyPolicy'> {
+    return callFunction('member', { action: 'privacyPolicy' })
+  },
+  /** `version`: the guide the member was shown; an older one is FAILED_PRECONDITION. */
+  agreePrivacy(version: string): Out<'agreePrivacy'> {
+    return callFunction('member', { action: 'agreePrivacy', version })
+  },
+  withdrawPrivacy(): Out<'withdrawPrivacy'> {
+    return callFunction('member', { action: 'withdrawPrivacy' })
   },
 
   /** `credited: false` when today was already checked in (nothing credited twice). */

@@ -3,6 +3,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
+import { CONSENT_NEEDED_TEXT, PrivacyConsent, PrivacyGate, requirePrivacyConsent } from '../../components/privacy-consent'
 import './index.css'
 
 /** Seconds before 获取验证码 may be pressed again. */
@@ -82,7 +83,9 @@ export default function PhonePage() {
   const onWxPhone = (e: { detail: { code?: string; errMsg?: string } }) => {
     const { code, errMsg = '' } = e.detail ?? {}
     if (!code) {
-      setError(/deny|cancel/i.test(errMsg) ? '你已取消授权，未绑定手机号' : `无法获取微信手机号${errMsg ? `（${errMsg}）` : ''}`)
+      // WeChat fails a privacy API the member declined in the consent dialog with "privacy permission is not authorized"
+      if (/privacy/i.test(errMsg)) setError(CONSENT_NEEDED_TEXT)
+      else setError(/deny|cancel/i.test(errMsg) ? '你已取消授权，未绑定手机号' : `无法获取微信手机号${errMsg ? `（${errMsg}）` : ''}`)
       return
     }
     void bind(() => memberApi.bindPhone(code))
@@ -99,6 +102,11 @@ export default function PhonePage() {
     setSending(true)
     setError('')
     try {
+      // the number goes to the server: consent to the 用户隐私保护指引 first
+      if (!(await requirePrivacyConsent())) {
+        setError(CONSENT_NEEDED_TEXT)
+        return
+      }
       const res = await memberApi.requestPhoneCode(p)
       if (!res.ok) {
         setError(failText(res))
@@ -116,7 +124,7 @@ export default function PhonePage() {
     }
   }
 
-  const submitSms = () => {
+  const submitSms = async () => {
     const p = phone.trim()
     const c = smsCode.trim()
     if (!PHONE_RE.test(p)) {
@@ -125,6 +133,10 @@ export default function PhonePage() {
     }
     if (!/^\d{6}$/.test(c)) {
       setError('请输入 6 位验证码')
+      return
+    }
+    if (!(await requirePrivacyConsent())) {
+      setError(CONSENT_NEEDED_TEXT)
       return
     }
     void bind(() => memberApi.bindPhoneBySms(p, c))
@@ -190,20 +202,24 @@ export default function PhonePage() {
       ) : null}
 
       {isH5 ? (
-        <Button id='phone-submit' className='btn-primary' disabled={binding || done || undefined} onClick={submitSms}>
+        <Button id='phone-submit' className='btn-primary' disabled={binding || done || undefined} onClick={() => void submitSms()}>
           {binding ? '绑定中…' : '绑定手机号'}
         </Button>
       ) : (
-        <Button
-          id='phone-wx'
-          className='btn-primary'
-          openType='getPhoneNumber'
-          disabled={binding || done || undefined}
-          onGetPhoneNumber={onWxPhone}
-        >
-          {binding ? '绑定中…' : '微信手机号快捷绑定'}
-        </Button>
+        <PrivacyGate id='phone-consent' onRefused={() => setError(CONSENT_NEEDED_TEXT)}>
+          <Button
+            id='phone-wx'
+            className='btn-primary'
+            openType='getPhoneNumber'
+            disabled={binding || done || undefined}
+            onGetPhoneNumber={onWxPhone}
+          >
+            {binding ? '绑定中…' : '微信手机号快捷绑定'}
+          </Button>
+        </PrivacyGate>
       )}
+
+      <PrivacyConsent />
     </View>
   )
 }

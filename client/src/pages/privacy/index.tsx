@@ -8,6 +8,8 @@ import { memberApi } from '../../services/member'
 import { clearToken } from '../../services/session'
 import { clearCodeKey } from '../../utils/code-key'
 import { shanghaiDateTimeText } from '../../utils/format'
+import { CONSENT_NEEDED_TEXT, PrivacyConsent, requirePrivacyConsent } from '../../components/privacy-consent'
+import { ConsentCard } from './consent-card'
 import './index.css'
 
 type Export = MemberOutputs['exportMyData']
@@ -31,7 +33,7 @@ function downloadJson(json: string, fileName: string): boolean {
   return true
 }
 
-/** 导出我的数据 (everything stored about me, as JSON) and 注销账号. */
+/** 用户隐私保护指引 (consent, 撤回同意), 导出我的数据 (everything stored about me, as JSON) and 注销账号. */
 export default function PrivacyPage() {
   const isH5 = process.env.TARO_ENV === 'h5'
   const [exported, setExported] = useState<{ data: Export; json: string } | null>(null)
@@ -64,6 +66,12 @@ export default function PrivacyPage() {
 
   const copy = async () => {
     if (!exported) return
+    setError('')
+    // the clipboard is a privacy API: ask first when the member's consent is missing or out of date
+    if (!(await requirePrivacyConsent())) {
+      setError(CONSENT_NEEDED_TEXT)
+      return
+    }
     try {
       await Taro.setClipboardData({ data: exported.json })
     } catch {
@@ -109,6 +117,8 @@ export default function PrivacyPage() {
 
   return (
     <View className='page'>
+      <ConsentCard />
+
       <View className='card'>
         <Text className='privacy-title'>导出我的数据</Text>
         <Text className='muted privacy-desc'>
@@ -150,6 +160,8 @@ export default function PrivacyPage() {
           {error}
         </View>
       ) : null}
+
+      <PrivacyConsent />
     </View>
   )
 }

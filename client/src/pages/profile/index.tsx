@@ -9,6 +9,7 @@ import { memberApi } from '../../services/member'
 import { GENDER_OPTIONS, avatarCloudPath, imageExt, shanghaiToday, type Gender } from '../../utils/format'
 import { changedFields, draftOf, type ProfileDraft } from '../../utils/profile'
 import { PageError, PageLoading } from '../../components/page-state'
+import { CONSENT_NEEDED_TEXT, PrivacyConsent, PrivacyGate } from '../../components/privacy-consent'
 import './index.css'
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready' }
@@ -90,6 +91,12 @@ export default function ProfilePage() {
     if (file) void applyAvatar(URL.createObjectURL(file), file.type)
   }
 
+  /** H5, right after 同意: open the file picker the tap was for (the agree tap still counts as a user gesture). */
+  const openFilePicker = () => {
+    setError('')
+    document.getElementById('profile-avatar-file')?.click()
+  }
+
   const save = async () => {
     // H5's taro-button-core still fires onClick when disabled: guard here too
     if (!member || !draft || uploading || savingRef.current) return
@@ -133,28 +140,31 @@ export default function ProfilePage() {
   return (
     <View className='page'>
       <View className='card profile-avatar-row'>
-        {process.env.TARO_ENV === 'h5' ? (
-          // chooseAvatar does not exist in browsers: a plain file input instead
-          <label id='profile-avatar' className='profile-avatar-button'>
-            {avatar}
-            <input
-              id='profile-avatar-file'
-              className='profile-avatar-file'
-              type='file'
-              accept='image/*'
-              onChange={onH5File}
-            />
-          </label>
-        ) : (
-          <Button
-            id='profile-avatar'
-            className='profile-avatar-button'
-            openType='chooseAvatar'
-            onChooseAvatar={e => void applyAvatar((e.detail as { avatarUrl?: string }).avatarUrl ?? '')}
-          >
-            {avatar}
-          </Button>
-        )}
+        {/* a chosen picture is personal data: asked for consent first when it is missing or out of date */}
+        <PrivacyGate id='profile-avatar-consent' onAllowed={process.env.TARO_ENV === 'h5' ? openFilePicker : undefined} onRefused={() => setError(CONSENT_NEEDED_TEXT)}>
+          {process.env.TARO_ENV === 'h5' ? (
+            // chooseAvatar does not exist in browsers: a plain file input instead
+            <label id='profile-avatar' className='profile-avatar-button'>
+              {avatar}
+              <input
+                id='profile-avatar-file'
+                className='profile-avatar-file'
+                type='file'
+                accept='image/*'
+                onChange={onH5File}
+              />
+            </label>
+          ) : (
+            <Button
+              id='profile-avatar'
+              className='profile-avatar-button'
+              openType='chooseAvatar'
+              onChooseAvatar={e => void applyAvatar((e.detail as { avatarUrl?: string }).avatarUrl ?? '')}
+            >
+              {avatar}
+            </Button>
+          )}
+        </PrivacyGate>
         <Text className='muted'>{uploading ? '头像上传中…' : '点击更换头像'}</Text>
       </View>
 
@@ -238,8 +248,10 @@ export default function ProfilePage() {
         className='profile-privacy-entry muted'
         onClick={() => void Taro.navigateTo({ url: '/pages/privacy/index' })}
       >
-        隐私与账号（导出数据 / 注销账号）›
+        隐私与账号（隐私指引 / 导出数据 / 注销账号）›
       </View>
+
+      <PrivacyConsent />
     </View>
   )
 }
