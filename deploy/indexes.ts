@@ -47,13 +47,15 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin report cohorts: $lookup from purchases by _id (the built-in index).
     // Not indexed: segments (admin segments.ts, coupon issuing to a segment) filter on any mix of
     // SEGMENT_FIELDS ordered by _id, an admin-time scan; index the fields your segments use most.
+    // admin exportSegment: the same filter .count(), then where({ …, _id: _.gt(last) }).orderBy('_id').limit(1000)
+    // pages (the built-in _id index bounds each page; at most 50,000 rows).
   ],
   admins: [], // admin access.ts requireAdmin: where({ _id })
   staff: [
     // admin listStaff: where({ storeId }).orderBy('_id', 'asc') (requireStaff and exports use _id)
     { name: 'storeId_id', keys: { storeId: 1, _id: 1 } },
   ],
-  stores: [], // by _id only
+  stores: [], // by _id only (admin listStores: orderBy('_id', 'asc'), served by the _id index)
   settings: [], // rule documents by _id (shared/rules.ts)
   points_ledger: [
     // shared/members.ts ledgerOf (member pointsHistory, exportMyData):
@@ -73,13 +75,15 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_createdAt', keys: { memberId: 1, createdAt: -1 } },
     // staff today: where({ storeId, createdAt: day }).orderBy('createdAt', 'desc').limit(20) and
     // aggregate().match({ storeId, createdAt: day }); staff tillQuickKeys: aggregate().match({ storeId,
-    // createdAt: _.gte(30 days ago), status }).unwind('$lines').group(productId)
+    // createdAt: _.gte(30 days ago), status }).unwind('$lines').group(productId);
+    // admin consoleReport (a store, domain/report-store.ts): aggregate().match({ storeId (, createdAt: range) })
+    // then group by member and $lookup the member by _id (the store's customers, new members, cohorts)
     { name: 'storeId_createdAt', keys: { storeId: 1, createdAt: -1 } },
     // admin searchMembers / member360 for a store manager: where({ memberId, storeId }).limit(1) (did they buy here?)
     // and where({ memberId, storeId }).orderBy('createdAt', 'desc').limit(20) (their purchases in the store)
     { name: 'memberId_storeId_createdAt', keys: { memberId: 1, storeId: 1, createdAt: -1 } },
   ],
-  code_uses: [], // by _id (`<memberNo>-<step>`) only
+  code_uses: [], // by _id (`<memberNo>-<step>`) only; member exportMyData / deleteMyAccount: _id RegExp('^<memberNo>-') (the _id index)
   phone_codes: [], // member bindPhoneBySms: where({ _id, phone, attempts, expiresAt }) — the _id index serves it
   audit_log: [
     // admin auditLog: where({ [filter], at: _.lt(before) }).orderBy('at', 'desc').limit(n), one index per filter;
@@ -103,6 +107,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin dailyJobs' pending-order sweep: where({ boundAt: _.gte(7 days ago) }).orderBy('boundAt', 'asc')
     // (binding and the till read by _id, the phone)
     { name: 'boundAt', keys: { boundAt: 1 } },
+    // member exportMyData: where({ memberId }).orderBy('boundAt', 'desc'); deleteMyAccount: where({ memberId }).remove()
+    { name: 'memberId_boundAt', keys: { memberId: 1, boundAt: -1 } },
   ],
   checkins: [
     // member exportMyData: where({ memberId }).orderBy('day', 'desc') (check-in days are read by _id)
@@ -134,6 +140,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'status_validUntil', keys: { status: 1, validUntil: 1 } },
     // admin report: aggregate().match({ issuedAt: range[, status: 'available', validUntil] }).group(templateId, status)
     { name: 'issuedAt', keys: { issuedAt: 1 } },
+    // admin listCouponTemplates (console 券): where({ templateId, status: 'used' }).count() per template
+    { name: 'templateId_status', keys: { templateId: 1, status: 1 } },
   ],
   coupon_claims: [
     // member claim center: where({ memberId }).orderBy('_id', 'asc')
@@ -141,10 +149,18 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin issueCoupons: where({ templateId, memberId: _.in(…) }).orderBy('_id', 'asc')
     { name: 'templateId_memberId', keys: { templateId: 1, memberId: 1 } },
   ],
-  coupon_writeoffs: [], // by _id only (write-off and undo at the till)
+  coupon_writeoffs: [
+    // write-off and undo at the till: by _id;
+    // admin consoleReport (a store): aggregate().match({ storeId, at: range, undone: null }).group(name)
+    { name: 'storeId_at', keys: { storeId: 1, at: 1 } },
+    // member exportMyData: where({ memberId }).orderBy('at', 'desc')
+    { name: 'memberId_at', keys: { memberId: 1, at: -1 } },
+  ],
   invites: [
     // member tasks: where({ inviterId }).orderBy('joinedAt', 'desc').limit(…) (monthly counters are read by _id)
     { name: 'inviterId_joinedAt', keys: { inviterId: 1, joinedAt: -1 } },
+    // member exportMyData: where({ ownerId }).orderBy('month', 'desc') (the inviter's monthly counters)
+    { name: 'ownerId_month', keys: { ownerId: 1, month: -1 } },
   ],
   tiers_config: [], // rule documents by _id (shared/rules.ts)
   segments: [], // admin listSegments: orderBy('_id', 'asc'); otherwise by _id
@@ -163,7 +179,7 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // written per batch by member track (by _id); read by the recommender: where({ memberId }).orderBy('at', 'desc')
     { name: 'memberId_at', keys: { memberId: 1, at: -1 } },
   ],
-  rate_limits: [], // counters by _id (`track:<openid>:<minute>`)
+  rate_limits: [], // counters by _id (`track:<openid>:<minute>`); member exportMyData / deleteMyAccount: _id RegExp('^<scope>:<openid or memberNo>:') (the _id index)
   subscriptions: [
     // reminders run: orderBy('_id', 'asc') paging (members who ever answered a subscribe prompt); else by _id
   ],
@@ -181,6 +197,7 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin npsReport: where({ at: range, dismissed: false }).orderBy('at')
     { name: 'at_dismissed', keys: { at: 1, dismissed: 1 } },
     // admin consoleHome (a store): aggregate().match({ storeId, at: range, dismissed: false }).group(category)
+    // admin consoleReport (a store): where({ storeId, at: range, _id: _.gt(last) }).orderBy('_id', 'asc')
     { name: 'storeId_at', keys: { storeId: 1, at: 1 } },
     // admin member360: where({ memberId }).orderBy('at', 'desc').limit(20)
     { name: 'memberId_at', keys: { memberId: 1, at: -1 } },
@@ -219,6 +236,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId', keys: { memberId: 1 } },
     // admin dailyJobs' pending-order sweep: where({ claimedAt: _.gte(7 days ago) }).orderBy('claimedAt', 'asc')
     { name: 'claimedAt', keys: { claimedAt: 1 } },
+    // member exportMyData: where({ memberId }).orderBy('claimedAt', 'desc')
+    { name: 'memberId_claimedAt', keys: { memberId: 1, claimedAt: -1 } },
   ],
   orders: [
     // shared/orders.ts creditPendingOrders: where({ pendingKey: _.in(keys), status: 'pending' }).orderBy('_id', 'asc')
@@ -241,6 +260,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // shared/coupons.ts issueCouponIn: where({ templateId, seq }) — the next unassigned code of a
     // template's pool (code docs and the pool counter are otherwise read by _id)
     { name: 'templateId_seq', keys: { templateId: 1, seq: 1 } },
+    // member exportMyData: where({ memberId }).orderBy('assignedAt', 'desc') (the partner codes handed to the member)
+    { name: 'memberId_assignedAt', keys: { memberId: 1, assignedAt: -1 } },
   ],
   managers: [
     // admin listManagers: where({ storeId? }).orderBy('_id', 'asc') (access and member.login read by _id)

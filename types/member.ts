@@ -10,6 +10,7 @@ import { TrackEventSchema, type RecommendationView } from './products'
 import { ReminderMemberActions, type ReminderPreferencesView } from './reminders'
 import { TASK_IDS, type InviteSummary, type TaskView } from './tasks'
 import type { CallerRoles } from './console'
+import { ConsentMemberActions, type ConsentOutputs, type PrivacyState } from './consent'
 
 export const GENDERS = ['male', 'female', 'unknown'] as const
 
@@ -184,6 +185,7 @@ export const MemberEvents = z.discriminatedUnion('action', [
   z.object({ action: z.literal('track'), requestId: clientRequestId, events: z.array(TrackEventSchema).min(1).max(TRACK_BATCH_MAX) }).strict(),
   ...Object.values(ReminderMemberActions),
   ...Object.values(NpsMemberActions),
+  ...Object.values(ConsentMemberActions),
   z.object({ action: z.literal('recommendations'), limit: z.number().int().min(1).max(20).default(10) }).strict(),
 ])
 export type MemberEvent = z.infer<typeof MemberEvents>
@@ -212,9 +214,47 @@ export interface MyPurchaseView {
   channel: PurchaseChannel
 }
 
+/** One exported record: the row's own fields (dates as ISO strings), without other people's ids. */
+export type ExportRow = Record<string, unknown>
+
+/** exportMyData's sections read row by row from a collection that names the member (see domain/privacy.ts). */
+export const EXPORT_ROW_SECTIONS = [
+  'purchases', 'refunds', 'checkins', 'roles', 'phones', 'phoneCodes', 'imports', 'codeUses', 'couponClaims', 'couponWriteOffs', 'couponCodes',
+  'invites', 'inviteRewardCounts', 'npsAnswers', 'npsSettings', 'followUps', 'subscriptions', 'reminders', 'events', 'rateLimits', 'campaigns', 'audit',
+] as const
+export type ExportRowSection = (typeof EXPORT_ROW_SECTIONS)[number]
+
+/** Every section of the export: the member doc's three, the ones with their own view, and the row sections. */
+export type ExportSection = 'member' | 'derived' | 'pointBatches' | 'ledger' | 'coupons' | 'orders' | ExportRowSection
+
+/** A stored shape as it crosses the wire: dates become ISO strings. */
+export type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T
+
+/** The member doc's fields beyond the profile, exported as `derived` (and erased in part, see domain/privacy.ts). */
+export const DERIVED_EXPORT_FIELDS = ['tierId', 'tier', 'growth', 'stats', 'stage', 'recencyAt', 'rfm', 'valueLayer', 'churn', 'tags', 'manualTags', 'ruleTags', 'checkin', 'taskRewards', 'firstPurchaseAt', 'lastClaimAt'] as const
+
+/**
+ * What the member doc holds beyond the profile: tier, growth, stats, stage, RFM, churn and CLV with
+ * their reasons, tags — and any other field stored on it (e.g. the privacy consent record).
+ */
+export type MemberDerivedExport = Wire<Pick<Member, (typeof DERIVED_EXPORT_FIELDS)[number]>> & Record<string, unknown>
+
+export type MyDataExport = {
+  exportedAt: string
+  member: MemberProfile
+  derived: MemberDerivedExport
+  pointBatches: Array<{ batchId: string; earnedAt: string; expiresAt: string; remaining: number; sourceType: string }>
+  ledger: LedgerItem[]
+  coupons: CouponView[]
+  /** orders from a POS, a shop or a history import credited to the member */
+  orders: Array<{ source: string; orderId: string; orderedAt: string; storeId: string; amountFen: number; purchaseId: string | null; via: 'api' | 'import' }>
+  /** the staff role, if any (also in `roles`) */
+  staff: { storeId: string; name: string; active: boolean } | null
+} & { [S in ExportRowSection]: ExportRow[] }
+
 export interface MemberOutputs {
   /** `roles`: admin / store manager / staff, so the home page shows 管理 to operators (types/console.ts) */
-  login: { member: MemberProfile; created: boolean; roles: CallerRoles }
+  login: { member: MemberProfile; created: boolean; roles: CallerRoles; /** the guide's current version and whether the member agreed to it (null: the guide could not be read); optional for clients older than it */ privacy?: PrivacyState | null }
   getProfile: { member: MemberProfile }
   updateProfile: { member: MemberProfile }
   getPoints: PointsSummary
@@ -227,20 +267,11 @@ export interface MemberOutputs {
   requestPhoneCode: { sent: true; expiresInSeconds: number; devCode?: string }
   bindPhone: { member: MemberProfile }
   bindPhoneBySms: { member: MemberProfile }
-  /** everything stored about the caller (PIPL): profile incl. phone, point batches, ledger, purchases, refunds, staff role */
-  exportMyData: {
-    exportedAt: string
-    member: MemberProfile
-    pointBatches: Array<{ batchId: string; earnedAt: string; expiresAt: string; remaining: number; sourceType: string }>
-    ledger: LedgerItem[]
-    purchases: unknown[]
-    refunds: unknown[]
-    staff: unknown | null
-    coupons: CouponView[]
-    checkins: unknown[]
-    /** orders from a POS, a shop or a history import credited to the member */
-    orders: Array<{ source: string; orderId: string; orderedAt: string; storeId: string; amountFen: number; purchaseId: string | null; via: 'api' | 'import' }>
-  }
+  /**
+   * everything stored about the caller (PIPL), one section per way a collection names the member
+   * (domain/privacy.ts declares which): never another person's identity (staff, inviter, invitees)
+   */
+  exportMyData: MyDataExport
   deleteMyAccount: { deleted: true }
   /** `credited: false` when today was already checked in (a double tap): nothing credited twice */
   checkIn: CheckinResult
@@ -267,4 +298,7 @@ export interface MemberOutputs {
   submitNps: NpsOutputs['submitNps']
   dismissNps: NpsOutputs['dismissNps']
   setNpsOptOut: NpsOutputs['setNpsOptOut']
+  privacyPolicy: ConsentOutputs['privacyPolicy']
+  agreePrivacy: ConsentOutputs['agreePrivacy']
+  withdrawPrivacy: ConsentOutputs['withdrawPrivacy']
 }

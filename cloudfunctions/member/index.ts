@@ -1,26 +1,24 @@
 /** `member`: what a consumer does from the mini-program. Identity is the context OPENID, never the event. */
 import { randomInt } from 'crypto'
 import { sha256 } from 'js-sha256'
-import type { CouponDoc } from '../../types/coupons'
 import { MemberEvents, phoneNumber, type Member } from '../../types/member'
 import { AppError } from '../../types/result'
-import { toCouponView } from '../../domain/coupons'
 import { memberNoFrom, newMember, profileChanges, toProfile } from '../../domain/member'
 import { CODE_STEP_SECONDS, deriveMemberKey } from '../../domain/member-code'
 import { expireDue, expiringSoon } from '../../domain/points'
 import { growthInWindow, tierProgress } from '../../domain/tiers'
 import { linkInviter } from '../shared/referrals'
 import { loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
-import type { ErasedImportDoc, MemberImportDoc } from '../../types/import'
-import { erasedImportId, planClaim } from '../../domain/import'
+import type { MemberImportDoc } from '../../types/import'
+import { planClaim } from '../../domain/import'
 import { callerRoles } from '../shared/access'
 import { wholeFields } from '../shared/activity'
 import { auditIn } from '../shared/audit'
 import { cloud, db, _ } from '../shared/cloud'
 import { defineFunction, requireUser } from '../shared/handler'
 import { deletedError, isDeleted, ledgerOf, loadMember, memberById, members, parseMember, toLedgerItem } from '../shared/members'
-import { creditPendingOrders, eraseOrderRefs, ordersOf, pendingKeysOf } from '../shared/orders'
-import { findById, readAll } from '../shared/query'
+import { creditPendingOrders, pendingKeysOf } from '../shared/orders'
+import { findById } from '../shared/query'
 import type { Doc, Transaction } from '../shared/sdk-types'
 import { getInTransaction, isDuplicateKey, transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
@@ -33,13 +31,15 @@ import { reminderActions } from './reminders'
 import { npsActions } from './nps'
 import { trackActions } from './track'
 import { purchaseActions } from './purchases'
+import { privacyActions } from './privacy'
+import { consentActions, loginPrivacyState } from './consent'
 
 const phoneCodes = db.collection('phone_codes')
 
 export const PHONE_CODE_TTL_SECONDS = 5 * 60
 export const PHONE_CODE_RESEND_SECONDS = 60
 export const PHONE_CODE_MAX_ATTEMPTS = 5
-export const DELETED_NICKNAME = '已注销用户'
+export { DELETED_NICKNAME } from '../../domain/privacy'
 
 const onEmulator = () => process.env.CLOUDBASE_EMULATOR === '1'
 
@@ -125,18 +125,22 @@ export const main = defineFunction(MemberEvents, {
   ...recommendActions,
   ...npsActions,
   ...purchaseActions,
+  // 导出我的数据 / 注销账号 (PIPL), by the declaration in domain/privacy.ts
+  ...privacyActions,
+  ...consentActions,
 
   async login(event, ctx) {
     const openid = requireUser(ctx)
     // the caller's roles (管理 on the home page) are read alongside the member
-    const [existing, roles] = await Promise.all([findById(members, openid), callerRoles(openid)])
+    // and whether the member agreed to the current 用户隐私保护指引 (the client asks before personal-data APIs)
+    const [existing, roles, privacyOf] = await Promise.all([findById(members, openid), callerRoles(openid), loginPrivacyState()])
     if (existing) {
       if (isDeleted(existing)) throw deletedError()
       const patch: Record<string, unknown> = { lastLoginAt: ctx.now }
       // members signed up before member numbers existed get one now
       if (!existing.memberNo) patch.memberNo = await freeMemberNo()
       await members.doc(openid).update({ data: patch })
-      return { member: toProfile(parseMember({ ...existing, ...patch })), created: false, roles }
+      return { member: toProfile(parseMember({ ...existing, ...patch })), created: false, roles, privacy: privacyOf(existing) }
     }
     const member = newMember(openid, await freeMemberNo(), ctx.now)
     try {
@@ -145,10 +149,10 @@ export const main = defineFunction(MemberEvents, {
       // only a member created by this call can be linked to an inviter
       if (event.inviteCode) await linkInviter(null, member, event.inviteCode, ctx.now)
       await issueWelcomeCoupons(member, ctx.now)
-      return { member: toProfile(member), created: true, roles }
+      return { member: toProfile(member), created: true, roles, privacy: privacyOf(null) }
     } catch (err) {
       if (!isDuplicateKey(err)) throw err
-      return { member: toProfile(await loadMember(openid)), created: false, roles }
+      return { member: toProfile(await loadMember(openid)), created: false, roles, privacy: privacyOf(null) }
     }
   },
 
@@ -263,102 +267,5 @@ export const main = defineFunction(MemberEvents, {
     const stored = await findById<{ codeHash: string; phone: string }>(phoneCodes, openid)
     if (!stored || stored.phone !== event.phone || stored.codeHash !== codeHash(openid, event.phone, event.smsCode)) throw invalid()
     return { member: toProfile(await withPendingOrders(await bindPhoneTo(openid, event.phone, ctx.now, true), ctx.now)) }
-  },
-
-  async exportMyData(_event, ctx) {
-    const openid = requireUser(ctx)
-    const member = await loadMember(openid)
-    const mine = (collection: string, order: string) => readAll(db.collection(collection).where({ memberId: openid }).orderBy(order, 'desc'))
-    const [ledger, purchases, refunds, staff, coupons, checkins, orders] = await Promise.all([
-      readAll(ledgerOf(openid)),
-      mine('purchases', 'createdAt'),
-      mine('refunds', 'createdAt'),
-      findById(db.collection('staff'), openid),
-      mine('coupons', 'issuedAt'),
-      mine('checkins', 'day'),
-      ordersOf(openid),
-    ])
-    // what the member's records say about other people (the staff who served them) is not theirs to export
-    const withoutStaff = ({ staffOpenid: _staff, ...rest }: Doc) => rest
-    return {
-      exportedAt: ctx.now.toISOString(),
-      member: toProfile(member),
-      pointBatches: member.pointBatches.map(b => ({ batchId: b.batchId, earnedAt: b.earnedAt.toISOString(), expiresAt: b.expiresAt.toISOString(), remaining: b.remaining, sourceType: b.sourceType })),
-      ledger: ledger.map(toLedgerItem),
-      purchases: purchases.map(withoutStaff),
-      refunds: refunds.map(withoutStaff),
-      staff: staff ? { storeId: staff.storeId, name: staff.name, active: staff.active } : null,
-      coupons: coupons.map(c => toCouponView(c as CouponDoc, ctx.now)),
-      checkins: checkins.map(({ _id, memberId: _m, ...rest }) => rest),
-      /** orders a POS, a shop or a history import sent for this member */
-      orders,
-    }
-  },
-
-  /**
-   * Erases personal data (nickname, avatar, birthday, gender, phone, pending phone codes, a staff
-   * role's name, the imports this member claimed) and marks the member `deleted`; the points wallet,
-   * ledger and purchase rows stay, keyed by the member id, so every total stays true. Sign-in is
-   * refused afterwards. A claimed import `member_imports/<phone>` is replaced by a tombstone without
-   * personal data (keyed by a hash of the phone), so importing that phone again cannot pay the
-   * opening balance a second time.
-   */
-  async deleteMyAccount(_event, ctx) {
-    const openid = requireUser(ctx)
-    const { avatar, orderKeys } = await transact(async t => {
-      const doc = await getInTransaction<Doc>(t, 'members', openid)
-      if (!doc) throw new AppError('NOT_FOUND', '会员不存在')
-      const member = parseMember(doc)
-      if (isDeleted(member)) throw deletedError()
-      // the imports this member claimed (the phone may have changed since): found by a query, which
-      // is not part of the transaction, so each is read again inside it. A claim (bind or import)
-      // committed meanwhile wrote this member's doc too, so this transaction then conflicts and runs
-      // again, query included.
-      const { data: claimedRefs } = await db.collection('member_imports').where({ memberId: openid }).field({ _id: true }).limit(100).get()
-      const erased: string[] = []
-      const orderKeys = member.phone ? [`phone:${member.phone}`] : []
-      for (const phone of new Set(claimedRefs.map(r => String(r._id)))) {
-        const record = await getInTransaction<MemberImportDoc>(t, 'member_imports', phone)
-        if (record?.status !== 'claimed' || record.memberId !== openid) continue
-        await t.collection('member_imports').doc(phone).remove()
-        const tombstone: Omit<ErasedImportDoc, '_id'> = { status: 'erased', claimed: true, erasedAt: ctx.now }
-        await t.collection('member_imports').doc(erasedImportId(phone)).set({ data: tombstone })
-        erased.push(phone)
-        if (record.externalId) orderKeys.push(`ext:${record.externalId}`)
-      }
-      await t.collection('members').doc(openid).update({
-        data: {
-          nickname: DELETED_NICKNAME,
-          avatarFileId: null,
-          birthday: null,
-          gender: 'unknown',
-          phone: null,
-          status: 'deleted',
-          deletedAt: ctx.now,
-          updatedAt: ctx.now,
-          // any code key on a device stops working
-          codeKeyVersion: member.codeKeyVersion + 1,
-        },
-      })
-      if (member.phone) {
-        const claim = await getInTransaction<{ memberId: string }>(t, 'member_phones', member.phone)
-        if (claim?.memberId === openid) await t.collection('member_phones').doc(member.phone).remove()
-      }
-      if (await getInTransaction(t, 'phone_codes', openid)) await t.collection('phone_codes').doc(openid).remove()
-      const staff = await getInTransaction<Doc>(t, 'staff', openid)
-      if (staff) await t.collection('staff').doc(openid).update({ data: { active: false, name: DELETED_NICKNAME, updatedAt: ctx.now } })
-      await auditIn(t, { actor: openid, action: 'deleteMyAccount', target: openid, after: { erasedImports: erased.length }, at: ctx.now })
-      return { avatar: member.avatarFileId, orderKeys }
-    })
-    // after the account is gone (a retry finds nothing left to erase): orders forget who they were for
-    await eraseOrderRefs(openid, orderKeys, ctx.now)
-    if (avatar) {
-      try {
-        await cloud.deleteFile({ fileList: [avatar] })
-      } catch (err) {
-        console.error('[member] could not delete the avatar of a deleted account', avatar, err)
-      }
-    }
-    return { deleted: true as const }
   },
 }, async (_action, ctx) => requireUser(ctx))

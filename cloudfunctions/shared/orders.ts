@@ -332,12 +332,6 @@ export async function eraseOrderRefs(memberId: string, keys: string[], now: Date
   return credited.stats.updated + waiting.stats.updated
 }
 
-/** The orders credited to a member, as their data export shows them (no API key or import batch). */
-export async function ordersOf(memberId: string) {
-  const list = await readAll(orders.where({ memberId }).orderBy('orderedAt', 'desc'), 10_000)
-  return list.map(o => ({ source: o.source, orderId: o.orderId, orderedAt: new Date(o.orderedAt).toISOString(), storeId: o.storeId, amountFen: o.amountFen, purchaseId: o.purchaseId, via: o.via }))
-}
-
 // ---------------------------------------------------------------------------------------------
 // refunds
 
