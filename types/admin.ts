@@ -4,7 +4,7 @@ import { CouponTemplateInputSchema, templateId } from './coupons'
 import { clientRequestId, memberNo } from './member'
 import { PointRulesSchema } from './points'
 import { LifecycleConfigSchema, ModelParamsSchema } from './analytics'
-import { SegmentRuleSchema, segmentId } from './segments'
+import { ExportSegmentEvent, SegmentRuleSchema, segmentId } from './segments'
 import { ProductInputSchema } from './products'
 import { ReminderAdminActions } from './reminders'
 import { ImportAdminActions } from './import'
@@ -12,7 +12,8 @@ import { OrderAdminActions } from './orders'
 import { CampaignAdminActions } from './campaigns'
 import { NpsAdminActions } from './nps'
 import { ReportAdminActions } from './report'
-import { ConsoleAdminActions } from './console'
+import { ConsoleAdminActions, SETTINGS_SECTIONS } from './console'
+import { ConsentAdminActions } from './consent'
 import { TaskRulesSchema } from './tasks'
 import { TierLadderSchema } from './tiers'
 
@@ -27,10 +28,20 @@ const ONE_MEMBER = { message: '请给出 openid 或 memberNo 之一', path: ['me
 export const AdminEvents = z.discriminatedUnion('action', [
   z.object({ action: z.literal('listMembers'), limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).default(0) }).strict(),
   z.object({ action: z.literal('getMember'), openid }).strict(),
-  z.object({ action: z.literal('upsertStore'), storeId, name: z.string().min(1).max(40), city: z.string().max(20).optional() }).strict(),
-  z.object({ action: z.literal('appointStaff'), openid, storeId, name: z.string().min(1).max(20) }).strict(),
+  /** '' city clears it */
+  z.object({ action: z.literal('upsertStore'), storeId, name: z.string().trim().min(1, '请填写门店名称').max(40, '门店名称最多 40 个字'), city: z.string().trim().max(20, '城市最多 20 个字').optional() }).strict(),
+  /** the member by `openid` or by `memberNo` (the console's 门店与店员 screen) */
+  z
+    .object({ action: z.literal('appointStaff'), openid: openid.optional(), memberNo: memberNo.optional(), storeId, name: z.string().trim().min(1, '请填写店员姓名').max(20, '姓名最多 20 个字') })
+    .strict()
+    .refine(exactlyOneMember, ONE_MEMBER),
   z.object({ action: z.literal('removeStaff'), openid }).strict(),
+  /** a store manager: their store's staff, whatever storeId says */
   z.object({ action: z.literal('listStaff'), storeId: storeId.optional() }).strict(),
+  /** brand: every store; a store manager: their store */
+  z.object({ action: z.literal('listStores') }).strict(),
+  /** 设置: a rule document's JSON Schema and current value (the console renders the form from it) */
+  z.object({ action: z.literal('settingsForm'), section: z.enum(SETTINGS_SECTIONS) }).strict(),
   z.object({ action: z.literal('getPointRules') }).strict(),
   z.object({ action: z.literal('setPointRules'), rules: PointRulesSchema }).strict(),
   z
@@ -118,6 +129,7 @@ export const AdminEvents = z.discriminatedUnion('action', [
   ...Object.values(NpsAdminActions),
   ...Object.values(ReportAdminActions),
   ...Object.values(ConsoleAdminActions),
+  ...Object.values(ConsentAdminActions),
   /** pins the churn/CLV model parameters the daily job uses instead of refitting (null: refit daily again) */
   z.object({ action: z.literal('pinModelParams'), params: ModelParamsSchema.nullable() }).strict(),
   z.object({ action: z.literal('saveSegment'), segmentId, name: z.string().min(1).max(30), rule: SegmentRuleSchema }).strict(),
@@ -125,6 +137,7 @@ export const AdminEvents = z.discriminatedUnion('action', [
   z.object({ action: z.literal('previewSegment'), segmentId: segmentId.optional(), rule: SegmentRuleSchema.optional(), sample: z.number().int().min(0).max(50).default(10) }).strict().refine(e => !!e.segmentId !== !!e.rule, '给出 segmentId 或 rule 之一'),
   z.object({ action: z.literal('listSegments') }).strict(),
   z.object({ action: z.literal('deleteSegment'), segmentId }).strict(),
+  ExportSegmentEvent,
   /** the daily timer trigger: expirePoints then expireCoupons */
   z.object({ action: z.literal('dailyJobs') }).strict(),
   /** marks coupons past validity `expired` for reports (run daily by dailyJobs) */
@@ -137,9 +150,14 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   listMembers: { description: '按注册时间倒序分页列出会员', example: { action: 'listMembers', limit: 20, offset: 0 } },
   getMember: { description: '按 openid 查看一位会员的资料', example: { action: 'getMember', openid: 'o_demo_member_1' } },
   upsertStore: { description: '新建或修改门店', example: { action: 'upsertStore', storeId: 'store_sh_002', name: '上海徐汇店', city: '上海' } },
-  appointStaff: { description: '任命店员（须是已登录过的会员），归属一个门店', example: { action: 'appointStaff', openid: 'o_demo_member_2', storeId: 'store_sh_001', name: '陈一鸣' } },
+  appointStaff: { description: '任命店员（须是已登录过的会员，按 openid 或会员号 memberNo），归属一个门店；记入审计', example: { action: 'appointStaff', openid: 'o_demo_member_2', storeId: 'store_sh_001', name: '陈一鸣' } },
   removeStaff: { description: '停用店员（保留记录，active=false）', example: { action: 'removeStaff', openid: 'o_demo_member_2' } },
-  listStaff: { description: '列出店员，可按门店筛选', example: { action: 'listStaff', storeId: 'store_sh_001' } },
+  listStaff: { description: '列出店员（含会员号），可按门店筛选；店长只看本店', example: { action: 'listStaff', storeId: 'store_sh_001' } },
+  listStores: { description: '列出门店；店长只看本店', example: { action: 'listStores' } },
+  settingsForm: {
+    description: '设置表单：积分、签到、任务、等级或提醒规则的 JSON Schema（由 zod 生成）与当前值，管理后台据此生成表单',
+    example: { action: 'settingsForm', section: 'points' },
+  },
   getPointRules: { description: '查看积分规则', example: { action: 'getPointRules' } },
   setPointRules: {
     description: '设置积分规则（每元积分、取整、门店/品类倍数、限时多倍积分、有效期月数）',
@@ -208,7 +226,7 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
     },
   },
   setCouponTemplateStatus: { description: '暂停或恢复券模板（暂停后不能再领取、发放或兑换）', example: { action: 'setCouponTemplateStatus', templateId: 'full-100-20', status: 'paused' } },
-  listCouponTemplates: { description: '列出券模板及库存、已发数量', example: { action: 'listCouponTemplates', status: 'active' } },
+  listCouponTemplates: { description: '列出券模板及库存、已发和已核销（used）数量', example: { action: 'listCouponTemplates', status: 'active' } },
   issueCoupons: {
     description: '向指定会员发券（dryRun 先看多少人能收到、其余为何不能）',
     example: { action: 'issueCoupons', templateId: 'full-100-20', memberNos: ['1000000001', '1000000002'], requestId: 'issue-20261123-01', dryRun: true },
@@ -274,15 +292,19 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
     },
   },
   startCampaign: {
-    description: '对人群发券和/或订阅消息（message，经每小时的提醒任务发送，需先启用「活动通知」），随机留出对照组（holdoutPercent%），可重复调用以继续；dryRun 只算人数',
+    description: '对人群发券和/或订阅消息（message，经每小时的提醒任务发送，需先启用「活动通知」），随机留出对照组（holdoutPercent%），可重复调用以继续；dryRun 不写入，只算人数、将发的券数及不发的原因',
     example: { action: 'startCampaign', campaign: { campaignId: 'winback-2026-12', name: '12 月沉睡唤醒', segmentId: 'sleeping-high-value', templateId: 'full-100-20', message: { text: '回归礼 20 元已到账', page: 'pages/coupons/index' }, holdoutPercent: 10, windowDays: 14 }, dryRun: true },
   },
-  campaignReport: { description: '活动效果：触达组与对照组在活动期内的购买率、消费与提升（含 95% 区间与 p 值），券的发放与核销、消息的发送数', example: { action: 'campaignReport', campaignId: 'winback-2026-12' } },
+  campaignReport: { description: '活动效果：触达组与对照组在活动期内的购买率、消费与提升（含 95% 区间与 p 值），券的发放与核销、消息的发送数，及服务端渲染的 SVG 效果图（chart）', example: { action: 'campaignReport', campaignId: 'winback-2026-12' } },
   listCampaigns: { description: '列出营销活动及状态', example: { action: 'listCampaigns' } },
   npsReport: { description: 'NPS（净推荐值）按门店和月份：回答数、推荐者、中立者、贬损者', example: { action: 'npsReport', from: '2026-11-01', to: '2026-11-30' } },
   report: {
     description: '经营报表（上海自然日，含首尾，最多 366 天）：阶段×等级、新增会员、复购率、平均与预测 LTV、按入会月留存、各券领取与核销率、签到日活、积分发放/消耗/过期、提醒发送及其后 followUpDays 天内的购买',
     example: { action: 'report', from: '2026-01-01', to: '2026-11-30', followUpDays: 7 },
+  },
+  consoleReport: {
+    description: '管理后台报表：经营报表的各部分及服务端渲染的 SVG 图表；店长只看本店能按门店统计的部分（签到、积分、提醒仅品牌管理员可见）',
+    example: { action: 'consoleReport', from: '2026-11-01', to: '2026-11-30', followUpDays: 7 },
   },
   dryRunReminders: { description: '预演下一次提醒：谁会收到什么，谁因何被跳过或延后', example: { action: 'dryRunReminders', limit: 200 } },
   pinModelParams: {
@@ -297,6 +319,10 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   previewSegment: { description: '预览人群：人数与样例（可先试规则再保存）', example: { action: 'previewSegment', segmentId: 'sleeping-gold', sample: 10 } },
   listSegments: { description: '列出已保存的人群', example: { action: 'listSegments' } },
   deleteSegment: { description: '删除人群', example: { action: 'deleteSegment', segmentId: 'sleeping-gold' } },
+  exportSegment: {
+    description: '导出人群会员为 CSV（UTF-8 带 BOM，最多 50,000 人）到云存储私有目录 exports/，返回 10 分钟内有效的签名下载链接；手机号默认打码，includePhones 导出完整手机号（本操作仅品牌管理员可调用）；记入审计',
+    example: { action: 'exportSegment', segmentId: 'sleeping-gold', includePhones: false },
+  },
   dailyJobs: { description: '每日定时任务（03:30）：过期积分清理 + 过期券标记 + 待入账订单补入账 + 清理过期接口签名', example: { action: 'dailyJobs' } },
   expireCoupons: { description: '把已过有效期的券标记为已过期（dailyJobs 每日运行；dryRun 只统计）', example: { action: 'expireCoupons', dryRun: true } },
   importMembers: {
@@ -331,6 +357,11 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   member360: { description: '会员 360：资料、等级与成长值、RFM、标签、流失风险与预测价值、积分流水、券、消费、提醒、NPS、回访、审计（手机号打码）', example: { action: 'member360', memberNo: '1000000001' } },
   revealPhone: { description: '显示会员完整手机号（写明原因，记入审计）', example: { action: 'revealPhone', memberNo: '1000000001', reason: '回访客诉' } },
   auditLog: { description: '审计日志：按操作人、操作、对象筛选，时间倒序，before 翻页；店长只看本店', example: { action: 'auditLog', auditAction: 'adjustPoints', limit: 50 } },
+  getPrivacyPolicy: { description: '查看用户隐私保护指引（版本、标题、摘要、各节正文；未设置时为默认指引）', example: { action: 'getPrivacyPolicy' } },
+  setPrivacyPolicy: {
+    description: '设置用户隐私保护指引（整份替换，记入审计）；version 变化后，会员在使用头像、手机号、剪贴板等功能前须重新同意，同一 version 只改文字不会重新征求同意',
+    example: { action: 'setPrivacyPolicy', policy: { version: '2026-03', title: '用户隐私保护指引', summary: '我们处理你的昵称、头像、手机号、生日、消费与积分记录，用于提供会员服务。', sections: [{ heading: '你的权利', body: '你可以在「隐私与账号」中导出数据、注销账号或撤回同意。' }] } },
+  },
   importCouponCodes: {
     description: '给券模板导入合作方兑换码（模板内唯一，重复的逐个拒绝；发券时每张券原子地分到一个码）',
     example: { action: 'importCouponCodes', templateId: 'gift-partner', codes: ['PTN-8H2K-Q9ZX', 'PTN-4M7C-W2RT'], batchId: 'codes-20261123-01', dryRun: true },

@@ -10,14 +10,14 @@ import { db, _ } from '../shared/cloud'
 import { defineFunction, type Actions } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { isDeleted, memberById, members, parseMember } from '../shared/members'
-import { findById, readAll } from '../shared/query'
+import { docsByIds, findById, readAll } from '../shared/query'
 import { CHECKIN_RULES, loadRules, POINT_RULES, saveRules, TASK_RULES } from '../shared/rules'
 import type { Doc } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange, ledgerId } from '../shared/wallet'
 
 import { requireAdmin, requireOperator } from '../shared/access'
-import { OPERATOR_ACTIONS } from '../../types/console'
+import { OPERATOR_ACTIONS, type StaffView, type StoreView } from '../../types/console'
 import { adminCampaignActions } from './campaigns'
 import { adminConsoleActions } from './console'
 import { adminNpsActions } from './nps'
@@ -27,9 +27,11 @@ import { adminOrderActions, orderDailyJobs } from './orders'
 import { adminProductActions } from './products'
 import { adminReminderActions } from './reminders'
 import { adminReportActions } from './report'
+import { adminSettingsActions } from './settings'
 import { adminSegmentActions } from './segments'
 import { adminTierActions } from './tiers'
 import { memberIdOf } from './member-ref'
+import { adminPrivacyActions } from './privacy'
 
 const staffColl = db.collection('staff')
 const stores = db.collection('stores')
@@ -38,16 +40,33 @@ const stores = db.collection('stores')
 const EXPIRY_TIME_BUDGET_MS = 14_000
 const EXPIRY_CONCURRENCY = 4
 
+const isoOrNull = (v: unknown) => (v ? new Date(v as string).toISOString() : null)
 
-function staffView(row: Doc) {
-  return { openid: String(row._id), storeId: row.storeId, name: row.name, active: row.active === true, createdAt: row.createdAt ? new Date(row.createdAt).toISOString() : null }
+function staffView(row: Doc, memberNo: string | null): StaffView {
+  return { openid: String(row._id), memberNo, storeId: String(row.storeId), name: String(row.name ?? ''), active: row.active === true, createdAt: isoOrNull(row.createdAt) }
+}
+
+function storeView(row: Doc): StoreView {
+  return { storeId: String(row._id), name: String(row.name ?? row._id), city: typeof row.city === 'string' && row.city ? row.city : null, updatedAt: isoOrNull(row.updatedAt) }
+}
+
+/** Staff rows with their member numbers (the console shows numbers, not OPENIDs): one `_id in` read per 100 rows. */
+async function staffViews(rows: Doc[]): Promise<StaffView[]> {
+  const byId = await docsByIds<Doc>('members', rows.map(r => String(r._id)), { memberNo: true, status: true })
+  return rows.map(r => {
+    const m = byId.get(String(r._id))
+    return staffView(r, m && !isDeleted(m) ? String(m.memberNo) : null)
+  })
 }
 
 /** Map keys become document field names: no dots, no leading `$`. */
 function checkRuleKeys(rules: PointRules): void {
   for (const [field, map] of [['storeMultipliers', rules.storeMultipliers], ['categoryMultipliers', rules.categoryMultipliers]] as const) {
     for (const key of Object.keys(map)) {
-      if (key.includes('.') || key.startsWith('$')) throw new AppError('INVALID_ARGUMENT', `rules.${field}: 键不能包含 “.” 或以 “$” 开头：${key}`, [{ path: `rules.${field}`, message: 'invalid key' }])
+      if (key.includes('.') || key.startsWith('$')) {
+        const message = `键不能包含 “.” 或以 “$” 开头：${key}`
+        throw new AppError('INVALID_ARGUMENT', `rules.${field}: ${message}`, [{ path: `rules.${field}`, message }])
+      }
     }
   }
 }
@@ -72,6 +91,8 @@ const actions: Actions<AdminEvent> = {
   ...adminNpsActions,
   ...adminReportActions,
   ...adminConsoleActions,
+  ...adminSettingsActions,
+  ...adminPrivacyActions,
 
   async listMembers(event, ctx) {
     await requireAdmin(ctx)
@@ -93,39 +114,57 @@ const actions: Actions<AdminEvent> = {
     await requireAdmin(ctx)
     const before = await findById(stores, event.storeId)
     const { _id: _ignored, ...kept } = before ?? {}
-    const after = { ...kept, name: event.name, city: event.city ?? before?.city ?? null, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now }
+    // city left out: kept; '' clears it
+    const city = event.city === undefined ? (before?.city ?? null) : event.city || null
+    const after = { ...kept, name: event.name, city, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now }
     await stores.doc(event.storeId).set({ data: after })
-    await audit({ actor: actorOf(ctx), action: 'upsertStore', target: event.storeId, before, after, at: ctx.now })
+    await audit({ actor: actorOf(ctx), action: 'upsertStore', target: event.storeId, before, after, storeId: event.storeId, at: ctx.now })
     return { store: { storeId: event.storeId, name: after.name, city: after.city }, created: !before }
   },
 
+  /** 门店与店员: the brand sees every store, a store manager their own (from their managers row, never the event). */
+  async listStores(_event, ctx) {
+    const scope = await requireOperator(ctx)
+    if (scope.kind === 'store') {
+      const store = await findById(stores, scope.storeId)
+      return { scope, stores: store ? [storeView(store)] : [] }
+    }
+    const rows = await readAll(stores.orderBy('_id', 'asc'))
+    return { scope, stores: rows.map(storeView) }
+  },
+
+  /** The member by OPENID or member number; audited with the store (a store manager's audit log shows it). */
   async appointStaff(event, ctx) {
     await requireAdmin(ctx)
-    const member = await memberById(event.openid)
-    if (!member || isDeleted(member)) throw new AppError('NOT_FOUND', `店员须是已登录过小程序的会员：${event.openid}`)
+    const openid = await memberIdOf(event)
+    const member = await memberById(openid)
+    if (!member || isDeleted(member)) throw new AppError('NOT_FOUND', `店员须是已登录过小程序的会员：${event.memberNo ?? openid}`)
     if (!(await findById(stores, event.storeId))) throw new AppError('NOT_FOUND', `门店不存在：${event.storeId}（先用 upsertStore 创建）`)
-    const before = await findById(staffColl, event.openid)
+    const before = await findById(staffColl, openid)
     if (before?.active === true) throw new AppError('ALREADY_EXISTS', `已是在岗店员（门店 ${before.storeId}）；要调店请先 removeStaff`)
     const after = { storeId: event.storeId, name: event.name, active: true, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now, appointedBy: actorOf(ctx) }
-    await staffColl.doc(event.openid).set({ data: after })
-    await audit({ actor: actorOf(ctx), action: 'appointStaff', target: event.openid, before, after, at: ctx.now })
-    return { staff: staffView({ _id: event.openid, ...after }) }
+    await staffColl.doc(openid).set({ data: after })
+    await audit({ actor: actorOf(ctx), action: 'appointStaff', target: openid, before, after, storeId: event.storeId, at: ctx.now })
+    return { staff: staffView({ _id: openid, ...after }, member.memberNo) }
   },
 
   async removeStaff(event, ctx) {
     await requireAdmin(ctx)
     const before = await findById(staffColl, event.openid)
     if (!before) throw new AppError('NOT_FOUND', `不是店员：${event.openid}`)
-    if (before.active !== true) return { staff: staffView(before), changed: false }
+    const [view] = await staffViews([{ ...before, active: false }])
+    if (before.active !== true) return { staff: view, changed: false }
     await staffColl.doc(event.openid).update({ data: { active: false, updatedAt: ctx.now } })
-    await audit({ actor: actorOf(ctx), action: 'removeStaff', target: event.openid, before: { active: true }, after: { active: false }, at: ctx.now })
-    return { staff: staffView({ ...before, active: false }), changed: true }
+    await audit({ actor: actorOf(ctx), action: 'removeStaff', target: event.openid, before: { active: true }, after: { active: false }, storeId: before.storeId, at: ctx.now })
+    return { staff: view, changed: true }
   },
 
+  /** A store manager gets their store's staff whatever `storeId` asks for (the store comes from the caller). */
   async listStaff(event, ctx) {
-    await requireAdmin(ctx)
-    const rows = await readAll(staffColl.where(event.storeId ? { storeId: event.storeId } : {}).orderBy('_id', 'asc'))
-    return { staff: rows.map(staffView) }
+    const scope = await requireOperator(ctx)
+    const storeId = scope.kind === 'store' ? scope.storeId : (event.storeId ?? null)
+    const rows = await readAll(staffColl.where(storeId ? { storeId } : {}).orderBy('_id', 'asc'))
+    return { storeId, staff: await staffViews(rows) }
   },
 
   async getPointRules(_event, ctx) {
