@@ -4,8 +4,31 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 
-const NODE_BUILTINS = ['assert', 'buffer', 'child_process', 'crypto', 'dns', 'events', 'fs', 'fs/promises', 'http', 'https', 'net', 'os', 'path', 'process', 'stream', 'url', 'util', 'worker_threads', 'zlib']
-const nodeBuiltins = { paths: NODE_BUILTINS.map(name => ({ name, message: 'domain/ is pure: no Node APIs (it runs in cloud functions, scripts and the mini-program)' })), patterns: [{ group: ['node:*'], message: 'domain/ is pure: no Node APIs' }] }
+const NODE_BUILTINS = [
+  'assert',
+  'buffer',
+  'child_process',
+  'crypto',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'stream',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
+]
+const nodeBuiltins = {
+  paths: NODE_BUILTINS.map(name => ({ name, message: 'domain/ is pure: no Node APIs (it runs in cloud functions, scripts and the mini-program)' })),
+  patterns: [{ group: ['node:*'], message: 'domain/ is pure: no Node APIs' }],
+}
 const layer = (dirs, why) => ({ group: dirs.flatMap(d => [`../${d}/*`, `../../${d}/*`, `../../../${d}/*`, `../../../../${d}/*`, `../${d}`, `../../${d}`]), message: why })
 
 export default tseslint.config(
@@ -27,16 +50,36 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       // zod must stay out of the mini-program bundle: only types (and zod-free constants) from types/
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/types/*', '!**/types/limits'], allowTypeImports: true, message: 'import type only: types/ brings zod into the bundle (constants the client needs live in types/limits.ts)' }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/types/*', '!**/types/limits'], allowTypeImports: true, message: 'import type only: types/ brings zod into the bundle (constants the client needs live in types/limits.ts)' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['domain/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: nodeBuiltins.paths, patterns: [...nodeBuiltins.patterns, layer(['cloudfunctions', 'emulator', 'scripts', 'client', 'test', 'deploy'], 'domain/ imports only types/ and pure libraries')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.paths,
+          patterns: [...nodeBuiltins.patterns, layer(['cloudfunctions', 'emulator', 'scripts', 'client', 'test', 'deploy'], 'domain/ imports only types/ and pure libraries')],
+        },
+      ],
+    },
   },
   {
     files: ['types/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [layer(['domain', 'cloudfunctions', 'emulator', 'scripts', 'client', 'test', 'deploy'], 'types/ holds contracts only: it imports nothing of ours but types/')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [layer(['domain', 'cloudfunctions', 'emulator', 'scripts', 'client', 'test', 'deploy'], 'types/ holds contracts only: it imports nothing of ours but types/')] },
+      ],
+    },
   },
   {
     files: ['cloudfunctions/**/*.ts'],

@@ -34,7 +34,13 @@ export function afterPurchase(
   const stats = withPurchase(member.stats, { ...p, at })
   const grown = growBy(member, purchaseGrowth(ladder, p.paidFen), ladder, now, at)
   const firstPurchaseAt = member.firstPurchaseAt && member.firstPurchaseAt <= at ? member.firstPurchaseAt : at
-  const patch: AnalyticsPatch = { ...grown.patch, stats, recencyAt: recencyAt({ createdAt: member.createdAt, stats }), stage: stageOf({ createdAt: member.createdAt, stats }, lifecycle, now), firstPurchaseAt }
+  const patch: AnalyticsPatch = {
+    ...grown.patch,
+    stats,
+    recencyAt: recencyAt({ createdAt: member.createdAt, stats }),
+    stage: stageOf({ createdAt: member.createdAt, stats }, lifecycle, now),
+    firstPurchaseAt,
+  }
   return { patch, upgradedTo: grown.upgradedTo }
 }
 

@@ -49,7 +49,7 @@ function figures(g: GroupOutcome): GroupFigures {
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2
   const t = 1 / (1 + 0.3275911 * x)
-  const erf = 1 - (((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t) * Math.exp(-x * x)
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x)
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2
 }
 
@@ -135,16 +135,28 @@ export function liftChartOption(lift: LiftReport): Record<string, unknown> {
   ]
   const errorBars = bars.flatMap((b, i) =>
     b.interval
-      ? [{ type: 'line', name: '95% 区间', data: [[i, percent(b.interval[0])], [i, percent(b.interval[1])]], symbol: 'rect', symbolSize: [18, 2], showSymbol: true, lineStyle: { color: INTERVAL_COLOR, width: 2 }, itemStyle: { color: INTERVAL_COLOR }, z: 3 }]
+      ? [
+          {
+            type: 'line',
+            name: '95% 区间',
+            data: [
+              [i, percent(b.interval[0])],
+              [i, percent(b.interval[1])],
+            ],
+            symbol: 'rect',
+            symbolSize: [18, 2],
+            showSymbol: true,
+            lineStyle: { color: INTERVAL_COLOR, width: 2 },
+            itemStyle: { color: INTERVAL_COLOR },
+            z: 3,
+          },
+        ]
       : [],
   )
   return {
     legend: legend(errorBars.length ? ['购买率', '95% 区间'] : ['购买率']),
     xAxis: category(bars.map(b => b.name)),
     yAxis: { ...valueAxis('购买率 %'), minInterval: 0 },
-    series: [
-      { type: 'bar', name: '购买率', data: bars.map(b => percent(b.value)), colorBy: 'data', barWidth: '45%', label: { show: true, position: [4, -16], formatter: '{c}%' } },
-      ...errorBars,
-    ],
+    series: [{ type: 'bar', name: '购买率', data: bars.map(b => percent(b.value)), colorBy: 'data', barWidth: '45%', label: { show: true, position: [4, -16], formatter: '{c}%' } }, ...errorBars],
   }
 }

@@ -11,7 +11,13 @@ export const COLORS = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#
 export const legend = (data: string[]) => ({ top: 8, data })
 export const category = (data: string[], rotate = 0) => ({ type: 'category', data, axisLabel: { rotate, interval: 'auto' } })
 export const valueAxis = (name = '') => ({ type: 'value', name, minInterval: 1 })
-export const bar = (name: string, data: number[], extra: Record<string, unknown> = {}) => ({ type: 'bar', name, data, label: data.length <= 16 ? { show: true, position: 'top' } : undefined, ...extra })
+export const bar = (name: string, data: number[], extra: Record<string, unknown> = {}) => ({
+  type: 'bar',
+  name,
+  data,
+  label: data.length <= 16 ? { show: true, position: 'top' } : undefined,
+  ...extra,
+})
 export const line = (name: string, data: number[], extra: Record<string, unknown> = {}) => ({ type: 'line', name, data, showSymbol: data.length <= 62, ...extra })
 
 /** The common look: no animation (server-side), the palette and Chinese fonts, room for axis names. */
@@ -21,7 +27,11 @@ export function themed(option: Record<string, unknown>): Record<string, unknown>
 
 /** The part of echarts `renderSvg` uses (echarts' own types differ between its builds). */
 export interface EchartsLike {
-  init(dom: null, theme: null, opts: { renderer: 'svg'; ssr: true; width: number; height: number }): {
+  init(
+    dom: null,
+    theme: null,
+    opts: { renderer: 'svg'; ssr: true; width: number; height: number },
+  ): {
     setOption(option: Record<string, unknown>): void
     renderToSVGString(): string
     dispose(): void

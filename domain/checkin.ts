@@ -76,9 +76,7 @@ export function checkinPoints(rules: CheckinRules, streak: number, now: Date, ti
   return { points, bonus }
 }
 
-export type CheckInOutcome =
-  | { credited: false; day: string; state: CheckinState }
-  | { credited: true; day: string; state: CheckinState; points: number; bonus: number; streak: number }
+export type CheckInOutcome = { credited: false; day: string; state: CheckinState } | { credited: true; day: string; state: CheckinState; points: number; bonus: number; streak: number }
 
 /** Today's check-in, or `credited: false` when today is already checked. */
 export function applyCheckIn(state: CheckinState | null, rules: CheckinRules, now: Date, tierMultiplier = 1): CheckInOutcome {
@@ -137,12 +135,7 @@ function nextBonus(rules: CheckinRules, today: string, streakSoFar: number, chec
  * later make-up may change the streak at today but never what was paid); `joinedAt` limits the
  * days that can be made up.
  */
-export function calendarView(
-  state: CheckinState | null,
-  rules: CheckinRules,
-  now: Date,
-  opts: { cards: number; joinedAt?: Date; todayPoints?: number; tierMultiplier?: number },
-): CheckinCalendar {
+export function calendarView(state: CheckinState | null, rules: CheckinRules, now: Date, opts: { cards: number; joinedAt?: Date; todayPoints?: number; tierMultiplier?: number }): CheckinCalendar {
   const today = shanghaiDay(now)
   const s = checkinState(state, rules, now)
   const n = dayNum(today)

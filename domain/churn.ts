@@ -9,7 +9,18 @@
  */
 import type { CheckinState } from '../types/checkin'
 import type { MemberStats, ModelParams } from '../types/analytics'
-import { conditionalExpectedPurchases, customerLifetimeValue, dayNumber, fitBgNbd, fitGammaGamma, groupCustomers, probabilityAlive, probabilityNoPurchase, type RfmCustomer, type SpendCustomer } from './clv'
+import {
+  conditionalExpectedPurchases,
+  customerLifetimeValue,
+  dayNumber,
+  fitBgNbd,
+  fitGammaGamma,
+  groupCustomers,
+  probabilityAlive,
+  probabilityNoPurchase,
+  type RfmCustomer,
+  type SpendCustomer,
+} from './clv'
 import { shanghaiDay } from './time'
 
 export const HORIZON_WEEKS = 13

@@ -15,7 +15,9 @@ import { matches, type ResolvedRule } from './segments'
 import { shanghaiDay, shanghaiDayStart } from './time'
 
 /** "满100减20", "8.5折 最高减30元", "10元现金券", "礼品：帆布袋", "补签卡". */
-export function describeCoupon(t: Pick<CouponTemplateInput, 'type' | 'minSpendFen'> & { valueFen?: number | null; percentOff?: number | null; capFen?: number | null; giftName?: string | null }): string {
+export function describeCoupon(
+  t: Pick<CouponTemplateInput, 'type' | 'minSpendFen'> & { valueFen?: number | null; percentOff?: number | null; capFen?: number | null; giftName?: string | null },
+): string {
   const threshold = t.minSpendFen > 0 ? `满${yuan(t.minSpendFen)}` : ''
   switch (t.type) {
     case 'cash':

@@ -27,20 +27,53 @@ export const MAX_TAGS = 20
 
 /** CSV header → row field: the English names and the usual Chinese ones. */
 const HEADER_ALIASES: Record<string, keyof MemberImportRow> = {
-  externalid: 'externalId', external_id: 'externalId', id: 'externalId', 会员编号: 'externalId', 会员id: 'externalId', 外部编号: 'externalId', 编号: 'externalId',
-  phone: 'phone', mobile: 'phone', 手机: 'phone', 手机号: 'phone', 手机号码: 'phone',
-  name: 'name', nickname: 'name', 姓名: 'name', 昵称: 'name',
-  birthday: 'birthday', 生日: 'birthday', 出生日期: 'birthday',
-  joindate: 'joinDate', join_date: 'joinDate', joinedat: 'joinDate', 入会日期: 'joinDate', 注册日期: 'joinDate', 加入日期: 'joinDate',
-  openingpoints: 'openingPoints', opening_points: 'openingPoints', points: 'openingPoints', 期初积分: 'openingPoints', 积分: 'openingPoints', 积分余额: 'openingPoints',
-  gender: 'gender', 性别: 'gender',
-  tierid: 'tierId', tier: 'tierId', 等级: 'tierId', 会员等级: 'tierId',
-  tags: 'tags', 标签: 'tags',
+  externalid: 'externalId',
+  external_id: 'externalId',
+  id: 'externalId',
+  会员编号: 'externalId',
+  会员id: 'externalId',
+  外部编号: 'externalId',
+  编号: 'externalId',
+  phone: 'phone',
+  mobile: 'phone',
+  手机: 'phone',
+  手机号: 'phone',
+  手机号码: 'phone',
+  name: 'name',
+  nickname: 'name',
+  姓名: 'name',
+  昵称: 'name',
+  birthday: 'birthday',
+  生日: 'birthday',
+  出生日期: 'birthday',
+  joindate: 'joinDate',
+  join_date: 'joinDate',
+  joinedat: 'joinDate',
+  入会日期: 'joinDate',
+  注册日期: 'joinDate',
+  加入日期: 'joinDate',
+  openingpoints: 'openingPoints',
+  opening_points: 'openingPoints',
+  points: 'openingPoints',
+  期初积分: 'openingPoints',
+  积分: 'openingPoints',
+  积分余额: 'openingPoints',
+  gender: 'gender',
+  性别: 'gender',
+  tierid: 'tierId',
+  tier: 'tierId',
+  等级: 'tierId',
+  会员等级: 'tierId',
+  tags: 'tags',
+  标签: 'tags',
 }
 
 /** The row field a CSV header names, or null for a column to reject (unknown columns are not guessed). */
 export function headerField(header: string): keyof MemberImportRow | null {
-  const key = header.trim().replace(/^\uFEFF/, '').toLowerCase()
+  const key = header
+    .trim()
+    .replace(/^\uFEFF/, '')
+    .toLowerCase()
   return HEADER_ALIASES[key] ?? null
 }
 
@@ -54,7 +87,9 @@ const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'st
 export function normalizePhone(raw: unknown): Normalized<string> {
   if (blank(raw)) return bad('手机号不能为空')
   if (typeof raw !== 'string' && typeof raw !== 'number') return bad('手机号格式不对')
-  let s = String(raw).trim().replace(/[\s\-().]/g, '')
+  let s = String(raw)
+    .trim()
+    .replace(/[\s\-().]/g, '')
   if (s.startsWith('+86')) s = s.slice(3)
   else if (s.startsWith('0086')) s = s.slice(4)
   else if (s.length === 13 && s.startsWith('86')) s = s.slice(2)

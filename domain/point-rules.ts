@@ -19,7 +19,7 @@ export function purchasePoints(purchase: PurchaseForPoints, rules: PointRules, n
   let weightedFen = 0
   for (const line of lines) {
     const category = line.category
-    const categoryMultiplier = category !== undefined ? own(rules.categoryMultipliers, category) ?? 1 : 1
+    const categoryMultiplier = category !== undefined ? (own(rules.categoryMultipliers, category) ?? 1) : 1
     weightedFen += line.priceFen * line.quantity * categoryMultiplier * promotionMultiplier(rules, now, purchase.storeId, category)
   }
   const linesFen = lines.reduce((sum, l) => sum + l.priceFen * l.quantity, 0)

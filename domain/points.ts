@@ -67,7 +67,18 @@ export function earnPoints(wallet: Wallet, amount: number, opts: { now: Date; ex
   const points = expired.wallet.points + amount
   return {
     wallet: { points, pointBatches: [...expired.wallet.pointBatches, batch] },
-    entries: [...expired.entries, { delta: amount, kind: opts.kind ?? 'earn', sourceType: opts.source.type, sourceId: opts.source.id, batchId: batch.batchId, balanceAfter: points, ...(opts.reason ? { reason: opts.reason } : {}) }],
+    entries: [
+      ...expired.entries,
+      {
+        delta: amount,
+        kind: opts.kind ?? 'earn',
+        sourceType: opts.source.type,
+        sourceId: opts.source.id,
+        batchId: batch.batchId,
+        balanceAfter: points,
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      },
+    ],
   }
 }
 
@@ -81,7 +92,19 @@ export function spendPoints(wallet: Wallet, amount: number, opts: { now: Date; s
   const points = expired.wallet.points - amount
   return {
     wallet: { points, pointBatches: batches },
-    entries: [...expired.entries, { delta: -amount, kind: opts.kind ?? 'spend', sourceType: opts.source.type, sourceId: opts.source.id, batchId: null, consumed, balanceAfter: points, ...(opts.reason ? { reason: opts.reason } : {}) }],
+    entries: [
+      ...expired.entries,
+      {
+        delta: -amount,
+        kind: opts.kind ?? 'spend',
+        sourceType: opts.source.type,
+        sourceId: opts.source.id,
+        batchId: null,
+        consumed,
+        balanceAfter: points,
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      },
+    ],
   }
 }
 
@@ -101,7 +124,17 @@ export function reversePoints(wallet: Wallet, amount: number, opts: { now: Date;
     wallet: { points, pointBatches: batches.sort(byExpiry) },
     entries: [
       ...expired.entries,
-      { delta: -wanted, kind: 'reverse', sourceType: opts.source.type, sourceId: opts.source.id, batchId: opts.batchId, consumed, balanceAfter: points, ...(shortfall ? { shortfall } : {}), ...(opts.reason ? { reason: opts.reason } : {}) },
+      {
+        delta: -wanted,
+        kind: 'reverse',
+        sourceType: opts.source.type,
+        sourceId: opts.source.id,
+        batchId: opts.batchId,
+        consumed,
+        balanceAfter: points,
+        ...(shortfall ? { shortfall } : {}),
+        ...(opts.reason ? { reason: opts.reason } : {}),
+      },
     ],
     reversed: wanted,
     shortfall,

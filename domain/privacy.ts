@@ -30,9 +30,7 @@ type SubjectKey = keyof Subject
  * field (deploy/indexes.ts; the coverage test checks it), id keys by the built-in `_id` index.
  */
 export type RowKey =
-  | { readonly by: 'id' }
-  | { readonly by: 'field'; readonly field: string; readonly values: readonly SubjectKey[] }
-  | { readonly by: 'idPrefix'; readonly prefixes: readonly string[] }
+  { readonly by: 'id' } | { readonly by: 'field'; readonly field: string; readonly values: readonly SubjectKey[] } | { readonly by: 'idPrefix'; readonly prefixes: readonly string[] }
 
 export type Erasure =
   | { readonly do: 'delete'; readonly why: string }
@@ -68,7 +66,11 @@ export const PRIVACY = {
         key: byId,
         order: [],
         export: { section: 'member' },
-        erase: { do: 'anonymize', fields: { nickname: DELETED_NICKNAME, avatarFileId: null, birthday: null, gender: 'unknown', phone: null }, why: 'the profile goes; the doc stays (status deleted) so the OPENID is never signed up again and the wallet stays' },
+        erase: {
+          do: 'anonymize',
+          fields: { nickname: DELETED_NICKNAME, avatarFileId: null, birthday: null, gender: 'unknown', phone: null },
+          why: 'the profile goes; the doc stays (status deleted) so the OPENID is never signed up again and the wallet stays',
+        },
         erasedBy: 'the deletion transaction (with status, deletedAt and a new codeKeyVersion)',
       },
       {
@@ -91,8 +93,32 @@ export const PRIVACY = {
       },
     ],
   },
-  points_ledger: { names: 'member', relations: [{ key: memberIdField, order: [['createdAt', 'desc'], ['seq', 'desc'], ['_id', 'desc']], export: { section: 'ledger' }, erase: { do: 'keep', why: KEEP_TOTALS } }] },
-  purchases: { names: 'member', relations: [{ key: memberIdField, order: [['createdAt', 'desc']], export: { section: 'purchases', omit: ['staffOpenid'] }, erase: { do: 'keep', why: `${KEEP_TOTALS}; refunds of old purchases still work` } }] },
+  points_ledger: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [
+          ['createdAt', 'desc'],
+          ['seq', 'desc'],
+          ['_id', 'desc'],
+        ],
+        export: { section: 'ledger' },
+        erase: { do: 'keep', why: KEEP_TOTALS },
+      },
+    ],
+  },
+  purchases: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['createdAt', 'desc']],
+        export: { section: 'purchases', omit: ['staffOpenid'] },
+        erase: { do: 'keep', why: `${KEEP_TOTALS}; refunds of old purchases still work` },
+      },
+    ],
+  },
   refunds: { names: 'member', relations: [{ key: memberIdField, order: [['createdAt', 'desc']], export: { section: 'refunds', omit: ['staffOpenid'] }, erase: { do: 'keep', why: KEEP_TOTALS } }] },
   orders: {
     names: 'member',
@@ -106,13 +132,76 @@ export const PRIVACY = {
       },
     ],
   },
-  coupons: { names: 'member', relations: [{ key: memberIdField, order: [['issuedAt', 'desc']], export: { section: 'coupons' }, erase: { do: 'keep', why: 'issued and used counts per template and campaign; a coupon holds no personal data beyond the member number' } }] },
-  checkins: { names: 'member', relations: [{ key: memberIdField, order: [['day', 'desc']], export: { section: 'checkins', omit: ['_id', 'memberId'] }, erase: { do: 'keep', why: 'check-ins per day in the report; the points they paid are in the ledger' } }] },
-  staff: { names: 'member', relations: [{ key: byId, order: [], export: { section: 'roles', role: 'staff', pick: ['storeId', 'name', 'active'] }, erase: { do: 'anonymize', fields: { active: false, name: DELETED_NICKNAME }, why: 'the till role ends; the row stays because purchases and audit rows name the staff member' } }] },
-  managers: { names: 'member', relations: [{ key: byId, order: [], export: { section: 'roles', role: 'manager', pick: ['storeId', 'name', 'active'] }, erase: { do: 'anonymize', fields: { active: false, name: DELETED_NICKNAME }, why: 'the console role ends; the row stays because audit rows name the manager' } }] },
-  admins: { names: 'member', relations: [{ key: byId, order: [], export: { section: 'roles', role: 'admin', pick: ['name', 'createdAt'] }, erase: { do: 'delete', why: 'admin access is the row itself (entered by hand): it goes with the account' } }] },
-  member_phones: { names: 'member', relations: [{ key: memberIdField, order: [['boundAt', 'desc']], export: { section: 'phones', pick: ['_id', 'boundAt'] }, erase: { do: 'delete', why: 'the phone claim: the number is free for someone else' } }] },
-  phone_codes: { names: 'member', relations: [{ key: byId, order: [], export: { section: 'phoneCodes', pick: ['phone', 'sentAt', 'expiresAt', 'attempts'] }, erase: { do: 'delete', why: 'a pending SMS code' } }] },
+  coupons: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['issuedAt', 'desc']],
+        export: { section: 'coupons' },
+        erase: { do: 'keep', why: 'issued and used counts per template and campaign; a coupon holds no personal data beyond the member number' },
+      },
+    ],
+  },
+  checkins: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['day', 'desc']],
+        export: { section: 'checkins', omit: ['_id', 'memberId'] },
+        erase: { do: 'keep', why: 'check-ins per day in the report; the points they paid are in the ledger' },
+      },
+    ],
+  },
+  staff: {
+    names: 'member',
+    relations: [
+      {
+        key: byId,
+        order: [],
+        export: { section: 'roles', role: 'staff', pick: ['storeId', 'name', 'active'] },
+        erase: { do: 'anonymize', fields: { active: false, name: DELETED_NICKNAME }, why: 'the till role ends; the row stays because purchases and audit rows name the staff member' },
+      },
+    ],
+  },
+  managers: {
+    names: 'member',
+    relations: [
+      {
+        key: byId,
+        order: [],
+        export: { section: 'roles', role: 'manager', pick: ['storeId', 'name', 'active'] },
+        erase: { do: 'anonymize', fields: { active: false, name: DELETED_NICKNAME }, why: 'the console role ends; the row stays because audit rows name the manager' },
+      },
+    ],
+  },
+  admins: {
+    names: 'member',
+    relations: [
+      {
+        key: byId,
+        order: [],
+        export: { section: 'roles', role: 'admin', pick: ['name', 'createdAt'] },
+        erase: { do: 'delete', why: 'admin access is the row itself (entered by hand): it goes with the account' },
+      },
+    ],
+  },
+  member_phones: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['boundAt', 'desc']],
+        export: { section: 'phones', pick: ['_id', 'boundAt'] },
+        erase: { do: 'delete', why: 'the phone claim: the number is free for someone else' },
+      },
+    ],
+  },
+  phone_codes: {
+    names: 'member',
+    relations: [{ key: byId, order: [], export: { section: 'phoneCodes', pick: ['phone', 'sentAt', 'expiresAt', 'attempts'] }, erase: { do: 'delete', why: 'a pending SMS code' } }],
+  },
   member_imports: {
     names: 'member',
     relations: [
@@ -125,10 +214,50 @@ export const PRIVACY = {
       },
     ],
   },
-  code_uses: { names: 'member', relations: [{ key: { by: 'idPrefix', prefixes: ['{memberNo}-'] }, order: [['_id', 'asc']], export: { section: 'codeUses', omit: ['staffOpenid'] }, erase: { do: 'delete', why: 'replay protection of member codes: the deleted member has no valid code any more' } }] },
-  coupon_claims: { names: 'member', relations: [{ key: memberIdField, order: [['_id', 'asc']], export: { section: 'couponClaims', pick: ['templateId', 'count', 'updatedAt'] }, erase: { do: 'delete', why: 'per-member claim limits: nobody claims for a deleted member (the template counts its stock itself)' } }] },
-  coupon_writeoffs: { names: 'member', relations: [{ key: memberIdField, order: [['at', 'desc']], export: { section: 'couponWriteOffs', omit: ['staffOpenid', 'memberId', 'undone.by'] }, erase: { do: 'keep', why: 'the store’s redemption record (audit duty, partner reconciliation); no personal data beyond the member number' } }] },
-  coupon_codes: { names: 'member', relations: [{ key: memberIdField, order: [['assignedAt', 'desc']], export: { section: 'couponCodes', pick: ['templateId', 'code', 'couponId', 'assignedAt'] }, erase: { do: 'keep', why: 'a partner code handed out must never be handed out again (the pool counts it), and the partner reconciles by it' } }] },
+  code_uses: {
+    names: 'member',
+    relations: [
+      {
+        key: { by: 'idPrefix', prefixes: ['{memberNo}-'] },
+        order: [['_id', 'asc']],
+        export: { section: 'codeUses', omit: ['staffOpenid'] },
+        erase: { do: 'delete', why: 'replay protection of member codes: the deleted member has no valid code any more' },
+      },
+    ],
+  },
+  coupon_claims: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['_id', 'asc']],
+        export: { section: 'couponClaims', pick: ['templateId', 'count', 'updatedAt'] },
+        erase: { do: 'delete', why: 'per-member claim limits: nobody claims for a deleted member (the template counts its stock itself)' },
+      },
+    ],
+  },
+  coupon_writeoffs: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['at', 'desc']],
+        export: { section: 'couponWriteOffs', omit: ['staffOpenid', 'memberId', 'undone.by'] },
+        erase: { do: 'keep', why: 'the store’s redemption record (audit duty, partner reconciliation); no personal data beyond the member number' },
+      },
+    ],
+  },
+  coupon_codes: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['assignedAt', 'desc']],
+        export: { section: 'couponCodes', pick: ['templateId', 'code', 'couponId', 'assignedAt'] },
+        erase: { do: 'keep', why: 'a partner code handed out must never be handed out again (the pool counts it), and the partner reconciles by it' },
+      },
+    ],
+  },
   invites: {
     names: 'member',
     relations: [
@@ -152,8 +281,28 @@ export const PRIVACY = {
       },
     ],
   },
-  nps_state: { names: 'member', relations: [{ key: byId, order: [], export: { section: 'npsSettings', pick: ['askedAt', 'optOut', 'updatedAt'] }, erase: { do: 'delete', why: 'when the member was last asked and the opt-out: nobody asks a deleted member' } }] },
-  nps_responses: { names: 'member', relations: [{ key: memberIdField, order: [['at', 'desc']], export: { section: 'npsAnswers', omit: ['memberId'] }, erase: { do: 'anonymize', fields: { comment: '' }, why: 'the score stays for the NPS totals by store and month; the comment goes' } }] },
+  nps_state: {
+    names: 'member',
+    relations: [
+      {
+        key: byId,
+        order: [],
+        export: { section: 'npsSettings', pick: ['askedAt', 'optOut', 'updatedAt'] },
+        erase: { do: 'delete', why: 'when the member was last asked and the opt-out: nobody asks a deleted member' },
+      },
+    ],
+  },
+  nps_responses: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['at', 'desc']],
+        export: { section: 'npsAnswers', omit: ['memberId'] },
+        erase: { do: 'anonymize', fields: { comment: '' }, why: 'the score stays for the NPS totals by store and month; the comment goes' },
+      },
+    ],
+  },
   follow_ups: {
     names: 'member',
     relations: [
@@ -161,11 +310,25 @@ export const PRIVACY = {
         key: memberIdField,
         order: [['createdAt', 'desc']],
         export: { section: 'followUps', omit: ['memberId', 'closedBy'] },
-        erase: { do: 'anonymize', fields: { nickname: DELETED_NICKNAME, comment: '', note: null }, why: 'the store’s follow-up counts; the comment, the nickname and the staff’s note about the member go' },
+        erase: {
+          do: 'anonymize',
+          fields: { nickname: DELETED_NICKNAME, comment: '', note: null },
+          why: 'the store’s follow-up counts; the comment, the nickname and the staff’s note about the member go',
+        },
       },
     ],
   },
-  subscriptions: { names: 'member', relations: [{ key: byId, order: [], export: { section: 'subscriptions', omit: ['_id', 'memberId'] }, erase: { do: 'delete', why: 'subscribe-message grants and preferences: nothing is sent to a deleted member' } }] },
+  subscriptions: {
+    names: 'member',
+    relations: [
+      {
+        key: byId,
+        order: [],
+        export: { section: 'subscriptions', omit: ['_id', 'memberId'] },
+        erase: { do: 'delete', why: 'subscribe-message grants and preferences: nothing is sent to a deleted member' },
+      },
+    ],
+  },
   reminders_log: {
     names: 'member',
     relations: [
@@ -177,7 +340,12 @@ export const PRIVACY = {
       },
     ],
   },
-  events: { names: 'member', relations: [{ key: memberIdField, order: [['at', 'desc']], export: { section: 'events', omit: ['memberId'] }, erase: { do: 'delete', why: 'views and clicks feed only this member’s recommendations' } }] },
+  events: {
+    names: 'member',
+    relations: [
+      { key: memberIdField, order: [['at', 'desc']], export: { section: 'events', omit: ['memberId'] }, erase: { do: 'delete', why: 'views and clicks feed only this member’s recommendations' } },
+    ],
+  },
   rate_limits: {
     names: 'member',
     relations: [
@@ -189,12 +357,32 @@ export const PRIVACY = {
       },
     ],
   },
-  campaign_members: { names: 'member', relations: [{ key: memberIdField, order: [['campaignId', 'asc']], export: { section: 'campaigns', pick: ['campaignId', 'group', 'outcome', 'couponId', 'reason'] }, erase: { do: 'keep', why: 'a campaign’s treated and holdout groups: the lift report compares their purchases (no personal data in the row)' } }] },
+  campaign_members: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['campaignId', 'asc']],
+        export: { section: 'campaigns', pick: ['campaignId', 'group', 'outcome', 'couponId', 'reason'] },
+        erase: { do: 'keep', why: 'a campaign’s treated and holdout groups: the lift report compares their purchases (no personal data in the row)' },
+      },
+    ],
+  },
   audit_log: {
     names: 'member',
     relations: [
-      { key: { by: 'field', field: 'actor', values: ['openid'] }, order: [['at', 'desc']], export: { section: 'audit', role: 'actor', pick: ['action', 'at', 'storeId'] }, erase: { do: 'keep', why: 'audit duty: who changed what stays provable' } },
-      { key: { by: 'field', field: 'target', values: ['openid', 'memberNo'] }, order: [['at', 'desc']], export: { section: 'audit', role: 'target', pick: ['action', 'at', 'storeId'] }, erase: { do: 'keep', why: 'audit duty: who changed what stays provable (the operator’s identity is not exported)' } },
+      {
+        key: { by: 'field', field: 'actor', values: ['openid'] },
+        order: [['at', 'desc']],
+        export: { section: 'audit', role: 'actor', pick: ['action', 'at', 'storeId'] },
+        erase: { do: 'keep', why: 'audit duty: who changed what stays provable' },
+      },
+      {
+        key: { by: 'field', field: 'target', values: ['openid', 'memberNo'] },
+        order: [['at', 'desc']],
+        export: { section: 'audit', role: 'target', pick: ['action', 'at', 'storeId'] },
+        erase: { do: 'keep', why: 'audit duty: who changed what stays provable (the operator’s identity is not exported)' },
+      },
     ],
   },
 
@@ -268,7 +456,26 @@ export function withoutInviteeId(id: string): string {
  * batches (their own section), another member's OPENID (`invitedBy`: the invitation section tells it
  * without the id) and the account's bookkeeping.
  */
-const NOT_DERIVED = new Set(['_id', 'openid', 'memberNo', 'nickname', 'avatarFileId', 'birthday', 'gender', 'phone', 'points', 'createdAt', 'updatedAt', 'lastLoginAt', 'pointBatches', 'invitedBy', 'codeKeyVersion', 'status', 'deletedAt', 'erasure'])
+const NOT_DERIVED = new Set([
+  '_id',
+  'openid',
+  'memberNo',
+  'nickname',
+  'avatarFileId',
+  'birthday',
+  'gender',
+  'phone',
+  'points',
+  'createdAt',
+  'updatedAt',
+  'lastLoginAt',
+  'pointBatches',
+  'invitedBy',
+  'codeKeyVersion',
+  'status',
+  'deletedAt',
+  'erasure',
+])
 
 /**
  * The `derived` section: every other field the member doc holds, as stored — the validated ones

@@ -98,7 +98,14 @@ function couponExpiring(ctx: CandidateContext, today: string): Candidate[] {
       kind: 'coupon_expiring' as const,
       period: day,
       order: first.validUntil.getTime(),
-      values: { couponName: first.name, couponSummary: describeCoupon(first), couponCount: String(list.length), expiryDate: cnDate(day), daysLeft: String(n), note: `优惠券${inDays(n)}到期，记得使用` },
+      values: {
+        couponName: first.name,
+        couponSummary: describeCoupon(first),
+        couponCount: String(list.length),
+        expiryDate: cnDate(day),
+        daysLeft: String(n),
+        note: `优惠券${inDays(n)}到期，记得使用`,
+      },
       reason: `券「${first.name}」${more}${inDays(n)}到期`,
       basis: { couponId: first._id, count: list.length },
       issueCoupon: null,
@@ -110,17 +117,22 @@ function pointsExpiring(ctx: CandidateContext, today: string): Candidate[] {
   const { member, now } = ctx
   const live = member.pointBatches.filter(b => b.remaining > 0 && b.expiresAt > now)
   return byExpiryDay(live, b => b.expiresAt, today, ctx.config.kinds.points_expiring.daysBefore).flatMap(({ day, n, items }) => {
-    const points = Math.min(items.reduce((s, b) => s + b.remaining, 0), member.points)
+    const points = Math.min(
+      items.reduce((s, b) => s + b.remaining, 0),
+      member.points,
+    )
     if (points <= 0) return []
-    return [{
-      kind: 'points_expiring' as const,
-      period: day,
-      order: Math.min(...items.map(b => b.expiresAt.getTime())),
-      values: { points: String(points), pointsBalance: String(member.points), expiryDate: cnDate(day), daysLeft: String(n), note: `积分${inDays(n)}过期，快去兑换` },
-      reason: `${points} 积分${inDays(n)}过期`,
-      basis: { points },
-      issueCoupon: null,
-    }]
+    return [
+      {
+        kind: 'points_expiring' as const,
+        period: day,
+        order: Math.min(...items.map(b => b.expiresAt.getTime())),
+        values: { points: String(points), pointsBalance: String(member.points), expiryDate: cnDate(day), daysLeft: String(n), note: `积分${inDays(n)}过期，快去兑换` },
+        reason: `${points} 积分${inDays(n)}过期`,
+        basis: { points },
+        issueCoupon: null,
+      },
+    ]
   })
 }
 
@@ -144,30 +156,34 @@ function birthday(ctx: CandidateContext, today: string): Candidate[] {
   const tierCoupon = tierDef(ctx.ladder, effectiveTierId(ctx.member.tier, ctx.ladder, ctx.now)).benefits.birthdayCouponTemplateId
   const templateId = tierCoupon ?? ctx.config.kinds.birthday.couponTemplateId
   const coupon = couponFor(ctx, templateId, c => c.channel === 'birthday', '生日专属祝福')
-  return [{
-    kind: 'birthday',
-    period: today.slice(0, 4),
-    order: 0,
-    values: { couponName: coupon.name, note: '生日快乐！生日礼已放入你的卡包' },
-    reason: `今天生日${coupon.label ? `，附生日券${coupon.label}` : ''}`,
-    basis: { birthday: b },
-    issueCoupon: coupon.issue ? { templateId: coupon.issue, channel: 'birthday' } : null,
-  }]
+  return [
+    {
+      kind: 'birthday',
+      period: today.slice(0, 4),
+      order: 0,
+      values: { couponName: coupon.name, note: '生日快乐！生日礼已放入你的卡包' },
+      reason: `今天生日${coupon.label ? `，附生日券${coupon.label}` : ''}`,
+      basis: { birthday: b },
+      issueCoupon: coupon.issue ? { templateId: coupon.issue, channel: 'birthday' } : null,
+    },
+  ]
 }
 
 function streakAtRisk(ctx: CandidateContext, today: string): Candidate[] {
   const cfg = ctx.config.kinds.streak_at_risk
   const state = ctx.member.checkin
   if (shanghaiHour(ctx.now) < cfg.eveningHour || !state || state.lastDay !== addDays(today, -1) || state.streak < cfg.minStreak) return []
-  return [{
-    kind: 'streak_at_risk',
-    period: today,
-    order: 0,
-    values: { streak: String(state.streak), note: '今天还没签到，别让连续记录中断' },
-    reason: `已连续签到 ${state.streak} 天，今天还没签到`,
-    basis: { streak: state.streak },
-    issueCoupon: null,
-  }]
+  return [
+    {
+      kind: 'streak_at_risk',
+      period: today,
+      order: 0,
+      values: { streak: String(state.streak), note: '今天还没签到，别让连续记录中断' },
+      reason: `已连续签到 ${state.streak} 天，今天还没签到`,
+      basis: { streak: state.streak },
+      issueCoupon: null,
+    },
+  ]
 }
 
 function winBack(ctx: CandidateContext): Candidate[] {
@@ -181,15 +197,17 @@ function winBack(ctx: CandidateContext): Candidate[] {
   const rule = [...cfg.couponRules].sort((a, b) => b.minRisk - a.minRisk).find(r => r.minRisk <= churn.risk)
   const templateId = rule?.couponTemplateId ?? cfg.couponTemplateId
   const coupon = couponFor(ctx, templateId, c => c.templateId === templateId, '会员专属福利')
-  return [{
-    kind: 'win_back',
-    period: shanghaiDay(churn.scoredAt),
-    order: 0,
-    values: { couponName: coupon.name, note: '好久不见，为你准备了专属福利' },
-    reason: `流失风险 ${pct(churn.risk)}${recent ? `（上次提醒时 ${pct(lastRisk ?? 0)}）` : ''}${coupon.label ? `，附券${coupon.label}` : ''}`,
-    basis: { risk: Math.round(churn.risk * 10_000) / 10_000 },
-    issueCoupon: coupon.issue ? { templateId: coupon.issue, channel: 'admin' } : null,
-  }]
+  return [
+    {
+      kind: 'win_back',
+      period: shanghaiDay(churn.scoredAt),
+      order: 0,
+      values: { couponName: coupon.name, note: '好久不见，为你准备了专属福利' },
+      reason: `流失风险 ${pct(churn.risk)}${recent ? `（上次提醒时 ${pct(lastRisk ?? 0)}）` : ''}${coupon.label ? `，附券${coupon.label}` : ''}`,
+      basis: { risk: Math.round(churn.risk * 10_000) / 10_000 },
+      issueCoupon: coupon.issue ? { templateId: coupon.issue, channel: 'admin' } : null,
+    },
+  ]
 }
 
 const rankOf = (ladder: TierLadder, tierId: unknown) => ladder.tiers.findIndex(t => t.tierId === tierId)
@@ -205,15 +223,17 @@ function tierUpgraded(ctx: CandidateContext): Candidate[] {
   if (ctx.recentLog.some(l => (l.kind === 'tier_upgraded' || l.kind === 'tier_review') && rankOf(ladder, l.basis.tierId) > rank)) return []
   const tier = ladder.tiers[rank]
   const day = shanghaiDay(state.since)
-  return [{
-    kind: 'tier_upgraded',
-    period: `${tier.tierId}.${day}`,
-    order: state.since.getTime(),
-    values: { tierName: tier.name, perks: tier.benefits.perks.join('、') || tier.name, note: `恭喜升级为${tier.name}` },
-    reason: `${cnDate(day)}升级为${tier.name}`,
-    basis: { tierId: tier.tierId },
-    issueCoupon: null,
-  }]
+  return [
+    {
+      kind: 'tier_upgraded',
+      period: `${tier.tierId}.${day}`,
+      order: state.since.getTime(),
+      values: { tierName: tier.name, perks: tier.benefits.perks.join('、') || tier.name, note: `恭喜升级为${tier.name}` },
+      reason: `${cnDate(day)}升级为${tier.name}`,
+      basis: { tierId: tier.tierId },
+      issueCoupon: null,
+    },
+  ]
 }
 
 function tierReview(ctx: CandidateContext, today: string): Candidate[] {
@@ -229,15 +249,17 @@ function tierReview(ctx: CandidateContext, today: string): Candidate[] {
   const n = daysBetween(today, day)
   if (at <= now || n > daysBefore || missing <= 0) return []
   const downgrade = state.downgradeAt !== null
-  return [{
-    kind: 'tier_review',
-    period: `${downgrade ? 'downgrade' : 'review'}.${day}`,
-    order: at.getTime(),
-    values: { tierName: tier.name, reviewDate: cnDate(day), missingGrowth: String(missing), daysLeft: String(n), note: `还差 ${missing} 成长值保级` },
-    reason: `${tier.name}${inDays(n)}${downgrade ? '降级' : '复核'}，还差 ${missing} 成长值`,
-    basis: { tierId: tier.tierId },
-    issueCoupon: null,
-  }]
+  return [
+    {
+      kind: 'tier_review',
+      period: `${downgrade ? 'downgrade' : 'review'}.${day}`,
+      order: at.getTime(),
+      values: { tierName: tier.name, reviewDate: cnDate(day), missingGrowth: String(missing), daysLeft: String(n), note: `还差 ${missing} 成长值保级` },
+      reason: `${tier.name}${inDays(n)}${downgrade ? '降级' : '复核'}，还差 ${missing} 成长值`,
+      basis: { tierId: tier.tierId },
+      issueCoupon: null,
+    },
+  ]
 }
 
 function campaignMessages(ctx: CandidateContext): Candidate[] {

@@ -19,9 +19,21 @@
 import dayjs from 'dayjs'
 import { AppError } from '../types/result'
 import {
-  isMarketing, REMINDER_KINDS, REMINDER_LABELS, SKIP_REASON_LABELS, SKIP_REASONS,
-  type CampaignMessage, type ReminderConfig, type ReminderDryRun, type ReminderKind, type ReminderLogDoc, type ReminderPlan, type ReminderPreferencesView,
-  type SkipReason, type SubscribeResult, type Subscription,
+  isMarketing,
+  REMINDER_KINDS,
+  REMINDER_LABELS,
+  SKIP_REASON_LABELS,
+  SKIP_REASONS,
+  type CampaignMessage,
+  type ReminderConfig,
+  type ReminderDryRun,
+  type ReminderKind,
+  type ReminderLogDoc,
+  type ReminderPlan,
+  type ReminderPreferencesView,
+  type SkipReason,
+  type SubscribeResult,
+  type Subscription,
 } from '../types/reminders'
 import type { CouponDoc } from '../types/coupons'
 import type { Member } from '../types/member'
@@ -81,8 +93,7 @@ export function preferenceOn(sub: Subscription | null, kind: ReminderKind, confi
   return !isMarketing(kind)
 }
 
-const liveMarketing = (log: ReminderLogDoc[], now: Date) =>
-  log.filter(l => isMarketing(l.kind) && l.status !== 'failed' && l.sentAt.getTime() > now.getTime() - WEEK_MS && l.sentAt <= now).length
+const liveMarketing = (log: ReminderLogDoc[], now: Date) => log.filter(l => isMarketing(l.kind) && l.status !== 'failed' && l.sentAt.getTime() > now.getTime() - WEEK_MS && l.sentAt <= now).length
 
 export function planReminders(input: PlanInput): ReminderPlan {
   const { config, now } = input
@@ -92,8 +103,9 @@ export function planReminders(input: PlanInput): ReminderPlan {
   const rank = (kind: ReminderKind) => config.priority.indexOf(kind)
   for (const { member, coupons, subscription, recentLog, campaigns = [] } of input.members) {
     if (member.status === 'deleted') continue
-    const candidates = memberCandidates({ member, coupons, recentLog, config, ladder, now, templateNames: input.templateNames ?? {}, campaigns })
-      .sort((a, b) => rank(a.kind) - rank(b.kind) || a.order - b.order || a.period.localeCompare(b.period))
+    const candidates = memberCandidates({ member, coupons, recentLog, config, ladder, now, templateNames: input.templateNames ?? {}, campaigns }).sort(
+      (a, b) => rank(a.kind) - rank(b.kind) || a.order - b.order || a.period.localeCompare(b.period),
+    )
     const logged = new Set(recentLog.map(l => l._id))
     const quota: Record<string, number> = { ...(subscription?.quota ?? {}) }
     let marketing = liveMarketing(recentLog, now)

@@ -50,12 +50,36 @@ export function stageTierChart(s: StageTierSection): ChartSpec {
 export function newMembersChart(s: NewMembersSection): ChartSpec {
   const daily = s.byDay.length <= 92
   const points = daily ? s.byDay.map(d => ({ label: d.day.slice(5), n: d.count })) : s.byMonth.map(m => ({ label: m.month, n: m.count }))
-  return spec({ xAxis: category(points.map(p => p.label), daily && points.length > 31 ? 45 : 0), yAxis: valueAxis('人数'), series: [bar(daily ? '每日新增' : '每月新增', points.map(p => p.n))] })
+  return spec({
+    xAxis: category(
+      points.map(p => p.label),
+      daily && points.length > 31 ? 45 : 0,
+    ),
+    yAxis: valueAxis('人数'),
+    series: [
+      bar(
+        daily ? '每日新增' : '每月新增',
+        points.map(p => p.n),
+      ),
+    ],
+  })
 }
 
 /** Buyers by the number of days they bought on (1, 2, 3, 4, 5+). */
 export function repurchaseChart(s: RepurchaseSection): ChartSpec {
-  return spec({ xAxis: { ...category(s.distribution.map(d => `${d.days} 天`)), name: '购买天数' }, yAxis: valueAxis('会员数'), series: [bar('购买会员', s.distribution.map(d => d.buyers))] }, 280)
+  return spec(
+    {
+      xAxis: { ...category(s.distribution.map(d => `${d.days} 天`)), name: '购买天数' },
+      yAxis: valueAxis('会员数'),
+      series: [
+        bar(
+          '购买会员',
+          s.distribution.map(d => d.buyers),
+        ),
+      ],
+    },
+    280,
+  )
 }
 
 /** Per tier: average spend so far and, where the daily job scored members (`predicted`), the predicted values. */
@@ -98,21 +122,48 @@ export function couponChart(s: CouponSection): ChartSpec | null {
   if (!list.length) return null
   return spec({
     legend: legend(['领取率（%）', '核销率（%）']),
-    xAxis: category(list.map(t => t.name), list.length > 6 ? 30 : 0),
+    xAxis: category(
+      list.map(t => t.name),
+      list.length > 6 ? 30 : 0,
+    ),
     yAxis: { type: 'value', name: '%', max: 100 },
-    series: [bar('领取率（%）', list.map(t => toPct(t.claimRate))), bar('核销率（%）', list.map(t => toPct(t.redemptionRate)))],
+    series: [
+      bar(
+        '领取率（%）',
+        list.map(t => toPct(t.claimRate)),
+      ),
+      bar(
+        '核销率（%）',
+        list.map(t => toPct(t.redemptionRate)),
+      ),
+    ],
   })
 }
 
 /** A store's write-offs per coupon; null when there were none. */
 export function storeCouponChart(s: StoreCouponSection): ChartSpec | null {
   if (!s.rows.length) return null
-  return spec({ xAxis: category(s.rows.map(r => r.name), s.rows.length > 6 ? 30 : 0), yAxis: valueAxis('张'), series: [bar('本店核销', s.rows.map(r => r.redeemed))] })
+  return spec({
+    xAxis: category(
+      s.rows.map(r => r.name),
+      s.rows.length > 6 ? 30 : 0,
+    ),
+    yAxis: valueAxis('张'),
+    series: [
+      bar(
+        '本店核销',
+        s.rows.map(r => r.redeemed),
+      ),
+    ],
+  })
 }
 
 export function checkinChart(s: CheckinSection): ChartSpec {
   return spec({
-    xAxis: category(s.byDay.map(d => d.day.slice(5)), s.byDay.length > 31 ? 45 : 0),
+    xAxis: category(
+      s.byDay.map(d => d.day.slice(5)),
+      s.byDay.length > 31 ? 45 : 0,
+    ),
     yAxis: valueAxis('人数'),
     series: [{ type: 'line', name: '签到人数', data: s.byDay.map(d => d.actives), showSymbol: s.byDay.length <= 62, areaStyle: { opacity: 0.15 } }],
   })
@@ -123,17 +174,46 @@ export function pointsChart(s: PointsSection): ChartSpec {
     legend: legend(['发放', '消耗', '过期', '退款扣回']),
     xAxis: category(s.byMonth.map(m => m.month)),
     yAxis: valueAxis('积分'),
-    series: [bar('发放', s.byMonth.map(m => m.issued)), bar('消耗', s.byMonth.map(m => m.spent)), bar('过期', s.byMonth.map(m => m.expired)), bar('退款扣回', s.byMonth.map(m => m.reversed))],
+    series: [
+      bar(
+        '发放',
+        s.byMonth.map(m => m.issued),
+      ),
+      bar(
+        '消耗',
+        s.byMonth.map(m => m.spent),
+      ),
+      bar(
+        '过期',
+        s.byMonth.map(m => m.expired),
+      ),
+      bar(
+        '退款扣回',
+        s.byMonth.map(m => m.reversed),
+      ),
+    ],
   })
 }
 
 export function reminderChart(s: ReminderSection): ChartSpec {
   return spec({
     legend: legend(['发送', '发送后有购买']),
-    xAxis: category(s.byKind.map(k => k.label), 20),
+    xAxis: category(
+      s.byKind.map(k => k.label),
+      20,
+    ),
     yAxis: valueAxis('条'),
     grid: { left: 64, right: 24, top: 48, bottom: 80 },
-    series: [bar('发送', s.byKind.map(k => k.sent)), bar('发送后有购买', s.byKind.map(k => k.converted))],
+    series: [
+      bar(
+        '发送',
+        s.byKind.map(k => k.sent),
+      ),
+      bar(
+        '发送后有购买',
+        s.byKind.map(k => k.converted),
+      ),
+    ],
   })
 }
 
@@ -144,7 +224,12 @@ export function npsChart(s: NpsSection): ChartSpec {
     xAxis: category(labels, labels.length > 6 ? 30 : 0),
     yAxis: { type: 'value', name: 'NPS', min: -100, max: 100 },
     grid: { left: 64, right: 24, top: 48, bottom: 90 },
-    series: [bar('NPS', s.rows.map(x => x.nps))],
+    series: [
+      bar(
+        'NPS',
+        s.rows.map(x => x.nps),
+      ),
+    ],
   })
 }
 

@@ -30,11 +30,7 @@ function countingPurchases(range: DayRange, match: Record<string, unknown> = {})
 /** On `members`: members who joined in the range per Shanghai day → `{ day, n }` (JoinedDayRow). */
 export function joinedByDayPipeline(range: DayRange): Stage[] {
   const { start, end } = rangeBounds(range)
-  return [
-    { $match: { createdAt: { $gte: start, $lt: end } } },
-    { $group: { _id: dayOf('$createdAt'), n: { $sum: 1 } } },
-    { $project: { _id: 0, day: '$_id', n: 1 } },
-  ]
+  return [{ $match: { createdAt: { $gte: start, $lt: end } } }, { $group: { _id: dayOf('$createdAt'), n: { $sum: 1 } } }, { $project: { _id: 0, day: '$_id', n: 1 } }]
 }
 
 /**

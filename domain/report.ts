@@ -70,7 +70,6 @@ export function monthsOf(range: DayRange): Array<{ month: string; start: Date; e
   return out
 }
 
-
 /** Months from `a` to `b` (YYYY-MM), b − a. */
 function monthDiff(a: string, b: string): number {
   return (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7))
@@ -211,7 +210,10 @@ const tierOf = (tiers: ReportInput['tiers'], id: string | null) => id ?? tiers[0
 
 /** Members by lifecycle stage × tier, as stored now (stage: the daily job; tier: purchases, reviews, admins). */
 export function stageTierSection(rows: StageTierRow[], ladder: ReportInput['tiers']): StageTierSection {
-  const tiers = tierList(ladder, rows.map(r => r.tierId))
+  const tiers = tierList(
+    ladder,
+    rows.map(r => r.tierId),
+  )
   const stages: string[] = [...STAGES]
   for (const r of rows) if (r.stage && !stages.includes(r.stage)) stages.push(r.stage)
   const table = stages.map(stage => ({ stage, name: STAGE_NAMES[stage as keyof typeof STAGE_NAMES] ?? stage, counts: tiers.map(() => 0), total: 0 }))
@@ -255,7 +257,10 @@ export function repurchaseSection(rows: BuyerDaysRow[]): RepurchaseSection {
  * customer value (churn.clvFen, BG/NBD + Gamma-Gamma) averaged over scored members — never refitted here.
  */
 export function ltvSection(stageTier: StageTierRow[], buyers: BuyerRow[], scored: ScoredRow[], ladder: ReportInput['tiers']): LtvSection {
-  const tiers = tierList(ladder, [...stageTier, ...buyers, ...scored].map(r => r.tierId))
+  const tiers = tierList(
+    ladder,
+    [...stageTier, ...buyers, ...scored].map(r => r.tierId),
+  )
   const row = (tierId: string, name: string, pick: (id: string | null) => boolean): LtvRow => {
     const sum = <T extends { tierId: string | null }>(rows: T[], f: (r: T) => number) => rows.filter(r => pick(r.tierId)).reduce((s, r) => s + f(r), 0)
     const members = sum(stageTier, r => r.n)
@@ -266,11 +271,23 @@ export function ltvSection(stageTier: StageTierRow[], buyers: BuyerRow[], scored
       name,
       members,
       buyers: buyerN,
-      avgSpendFen: avg(sum(stageTier, r => r.spendFen), members),
-      avgSpendPerBuyerFen: avg(sum(buyers, r => r.spendFen), buyerN),
+      avgSpendFen: avg(
+        sum(stageTier, r => r.spendFen),
+        members,
+      ),
+      avgSpendPerBuyerFen: avg(
+        sum(buyers, r => r.spendFen),
+        buyerN,
+      ),
       scored: scoredN,
-      avgClvFen: avg(sum(scored, r => r.clvFen), scoredN),
-      avgPredictedLtvFen: avg(sum(scored, r => r.spendFen + r.clvFen), scoredN),
+      avgClvFen: avg(
+        sum(scored, r => r.clvFen),
+        scoredN,
+      ),
+      avgPredictedLtvFen: avg(
+        sum(scored, r => r.spendFen + r.clvFen),
+        scoredN,
+      ),
       avgRisk: scoredN > 0 ? Math.round((sum(scored, r => r.risk) / scoredN) * 10_000) / 10_000 : null,
     }
   }
@@ -297,7 +314,7 @@ export function cohortSection(joined: JoinedDayRow[], active: CohortActiveRow[],
   const rows = monthsOf(range).map(({ month }) => {
     const size = joined.filter(r => days.has(r.day) && r.day.startsWith(month)).reduce((s, r) => s + r.n, 0)
     const span = monthDiff(month, lastMonth)
-    const cells = Array.from({ length: offsets }, (_x, k) => (k <= span ? activeIn.get(`${month}|${k}`) ?? 0 : null))
+    const cells = Array.from({ length: offsets }, (_x, k) => (k <= span ? (activeIn.get(`${month}|${k}`) ?? 0) : null))
     return { month, size, active: cells, rates: cells.map(a => (a === null ? null : rate(a, size))) }
   })
   return { offsets, rows }
@@ -390,7 +407,15 @@ export function pointsSection(rows: LedgerSumRow[], range: DayRange): PointsSect
   }
   const total = (k: 'issued' | 'spent' | 'expired' | 'reversed') => byMonth.reduce((s, m) => s + m[k], 0)
   const net = rows.reduce((s, r) => s + r.pos + r.neg, 0)
-  return { issued: total('issued'), spent: total('spent'), expired: total('expired'), reversed: total('reversed'), net, byMonth, bySource: [...sources.values()].sort((a, b) => b.issued + b.spent - (a.issued + a.spent)) }
+  return {
+    issued: total('issued'),
+    spent: total('spent'),
+    expired: total('expired'),
+    reversed: total('reversed'),
+    net,
+    byMonth,
+    bySource: [...sources.values()].sort((a, b) => b.issued + b.spent - (a.issued + a.spent)),
+  }
 }
 
 /**
@@ -524,7 +549,10 @@ export function buildStoreReport(input: StoreReportInput): StoreReport {
     ltv: { ...ltv, total: { ...ltv.total, name: '本店顾客' } },
     cohorts: cohortSection(input.joinedByDay, input.cohorts, range),
     coupons: storeCouponSection(input.writeOffs),
-    nps: npsSection(input.nps.filter(a => a.storeId === store.storeId), [store]),
+    nps: npsSection(
+      input.nps.filter(a => a.storeId === store.storeId),
+      [store],
+    ),
   }
 }
 

@@ -37,7 +37,11 @@ export function growthInWindow(buckets: GrowthBuckets, ladder: TierLadder, now: 
 /** Growth a purchase paying `paidFen` earns. */
 export const purchaseGrowth = (ladder: TierLadder, paidFen: number) => Math.floor((paidFen / 100) * ladder.growth.perYuan)
 
-const rank = (ladder: TierLadder, tierId: string) => Math.max(0, ladder.tiers.findIndex(t => t.tierId === tierId))
+const rank = (ladder: TierLadder, tierId: string) =>
+  Math.max(
+    0,
+    ladder.tiers.findIndex(t => t.tierId === tierId),
+  )
 export const tierDef = (ladder: TierLadder, tierId: string): TierDef => ladder.tiers[rank(ladder, tierId)]
 
 export function qualifyingTier(ladder: TierLadder, growth: number): TierDef {

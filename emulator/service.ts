@@ -12,7 +12,10 @@ export type TcbReply = Record<string, unknown>
 
 /** A CloudBase-shaped failure: the SDK sees `{ code, message }` and throws it as an error. */
 export class TcbError extends Error {
-  constructor(public readonly code: string, message: string) {
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
     super(message)
   }
 }

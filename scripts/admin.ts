@@ -5,7 +5,9 @@
 import { ADMIN_ACTION_DOCS } from '../types/admin'
 
 function usage(): string {
-  const rows = Object.entries(ADMIN_ACTION_DOCS).map(([name, doc]) => `  ${name.padEnd(16)} ${doc.description}\n  ${''.padEnd(16)} e.g. npm run admin -- ${name} '${JSON.stringify({ ...doc.example, action: undefined })}'`)
+  const rows = Object.entries(ADMIN_ACTION_DOCS).map(
+    ([name, doc]) => `  ${name.padEnd(16)} ${doc.description}\n  ${''.padEnd(16)} e.g. npm run admin -- ${name} '${JSON.stringify({ ...doc.example, action: undefined })}'`,
+  )
   return `usage: npm run admin -- <action> '<json>' [--port <p>]\n\nactions:\n${rows.join('\n')}`
 }
 

@@ -210,9 +210,15 @@ async function measure(emu: RunningEmulator, spec: Spec, reps: number, log: (lin
     row.dbPerCall = dbCounts.reduce((s, v) => s + v, 0) / row.ok
     row.dbMin = Math.min(...dbCounts)
     row.dbMax = Math.max(...dbCounts)
-    row.perCall = Object.fromEntries(Object.entries(kinds).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / row.ok]))
+    row.perCall = Object.fromEntries(
+      Object.entries(kinds)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, v / row.ok]),
+    )
   }
-  log(`  ${spec.fn}.${spec.action}: ${row.ok}/${row.calls} ok, p50 ${row.p50Ms.toFixed(1)} ms, p95 ${row.p95Ms.toFixed(1)} ms, ${row.dbPerCall.toFixed(1)} db requests/call${row.errors.length ? `; ${row.errors[0]}` : ''}`)
+  log(
+    `  ${spec.fn}.${spec.action}: ${row.ok}/${row.calls} ok, p50 ${row.p50Ms.toFixed(1)} ms, p95 ${row.p95Ms.toFixed(1)} ms, ${row.dbPerCall.toFixed(1)} db requests/call${row.errors.length ? `; ${row.errors[0]}` : ''}`,
+  )
   return row
 }
 
@@ -248,7 +254,9 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
     const products = benchProducts(productCount, seed)
     const seeded = seedPurchases(dataDir, { products, now, seed })
     const seedSeconds = seconds(t)
-    log(`  seeded in ${seedSeconds.toFixed(1)} s: ${seeded.purchases.toLocaleString('en-US')} purchases (${seeded.lastYear.toLocaleString('en-US')} in the last 12 months), ${seeded.callers.length.toLocaleString('en-US')} members with 2+ purchases`)
+    log(
+      `  seeded in ${seedSeconds.toFixed(1)} s: ${seeded.purchases.toLocaleString('en-US')} purchases (${seeded.lastYear.toLocaleString('en-US')} in the last 12 months), ${seeded.callers.length.toLocaleString('en-US')} members with 2+ purchases`,
+    )
 
     // ---- set-up through the real actions (not measured) ----
     t = performance.now()
@@ -295,13 +303,51 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
     await must(emu, 'admin', { action: 'upsertStore', storeId: STORE, name: '基准测试门店', city: '上海' })
     await must(emu, 'admin', { action: 'appointStaff', openid: STAFF, storeId: STORE, name: '基准店员' })
     const templates = [
-      { templateId: 'bench-claim', name: '满100减20', type: 'threshold', valueFen: 2000, minSpendFen: 10000, validity: { kind: 'relative', days: 30 }, totalStock: null, perMemberLimit: 5, audience: { kind: 'all' }, channels: ['claim_center'], stackable: false },
-      { templateId: 'bench-mall', name: '5 元无门槛券', type: 'cash', valueFen: 500, minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: null, perMemberLimit: 100, audience: { kind: 'all' }, channels: ['points_mall'], pointsPrice: 100, stackable: true },
-      { templateId: 'bench-gift', name: '品牌帆布袋', type: 'gift', giftName: '帆布袋', minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: null, perMemberLimit: 5, audience: { kind: 'all' }, channels: ['admin'], stackable: false },
+      {
+        templateId: 'bench-claim',
+        name: '满100减20',
+        type: 'threshold',
+        valueFen: 2000,
+        minSpendFen: 10000,
+        validity: { kind: 'relative', days: 30 },
+        totalStock: null,
+        perMemberLimit: 5,
+        audience: { kind: 'all' },
+        channels: ['claim_center'],
+        stackable: false,
+      },
+      {
+        templateId: 'bench-mall',
+        name: '5 元无门槛券',
+        type: 'cash',
+        valueFen: 500,
+        minSpendFen: 0,
+        validity: { kind: 'relative', days: 30 },
+        totalStock: null,
+        perMemberLimit: 100,
+        audience: { kind: 'all' },
+        channels: ['points_mall'],
+        pointsPrice: 100,
+        stackable: true,
+      },
+      {
+        templateId: 'bench-gift',
+        name: '品牌帆布袋',
+        type: 'gift',
+        giftName: '帆布袋',
+        minSpendFen: 0,
+        validity: { kind: 'relative', days: 30 },
+        totalStock: null,
+        perMemberLimit: 5,
+        audience: { kind: 'all' },
+        channels: ['admin'],
+        stackable: false,
+      },
     ]
     for (const template of templates) await must(emu, 'admin', { action: 'upsertCouponTemplate', template })
     // points to spend (exchange, make-ups), gift coupons to hand over (write-offs) and to list (readers)
-    for (const [i, c] of [...role.exchange, ...makeUppers].entries()) await must(emu, 'admin', { action: 'adjustPoints', openid: c.openid, delta: 1000, reason: '基准测试', requestId: `bench-adj-${i}-${seed}` })
+    for (const [i, c] of [...role.exchange, ...makeUppers].entries())
+      await must(emu, 'admin', { action: 'adjustPoints', openid: c.openid, delta: 1000, reason: '基准测试', requestId: `bench-adj-${i}-${seed}` })
     const giftees = [...role.writeOff, ...readers]
     // small batches, rerun with the same requestId (idempotent) while some are unfinished: a batch's
     // parallel issues all update the template doc and can run out of transaction retries on a busy emulator
@@ -319,7 +365,18 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
     // a purchase today for the NPS callers, recorded at the till by memberNo
     const npsPurchase = new Map<string, string>()
     for (const [i, c] of [...role.nps, ...role.npsDismiss].entries()) {
-      const data = await must(emu, 'staff', { action: 'recordPurchase', requestId: `bench-nps-pur-${seed}-${i}`, member: { memberNo: c.memberNo }, amountFen: products[i % products.length].priceFen, lines: [{ productId: products[i % products.length].productId, category: products[i % products.length].category, quantity: 1, priceFen: products[i % products.length].priceFen }] }, STAFF)
+      const data = await must(
+        emu,
+        'staff',
+        {
+          action: 'recordPurchase',
+          requestId: `bench-nps-pur-${seed}-${i}`,
+          member: { memberNo: c.memberNo },
+          amountFen: products[i % products.length].priceFen,
+          lines: [{ productId: products[i % products.length].productId, category: products[i % products.length].category, quantity: 1, priceFen: products[i % products.length].priceFen }],
+        },
+        STAFF,
+      )
       npsPurchase.set(c.openid, data.purchase.purchaseId)
     }
     // member-code keys, from the action the member's device calls once
@@ -329,7 +386,11 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
     const db = sdkFor(emu).database()
     const _ = db.command
     for (let i = 0; i < giftees.length; i += 100) {
-      const { data } = await db.collection('coupons').where({ memberId: _.in(giftees.slice(i, i + 100).map(c => c.openid)), templateId: 'bench-gift' }).limit(1000).get()
+      const { data } = await db
+        .collection('coupons')
+        .where({ memberId: _.in(giftees.slice(i, i + 100).map(c => c.openid)), templateId: 'bench-gift' })
+        .limit(1000)
+        .get()
       for (const c of data) couponsOf.set(String(c.memberId), { couponId: String(c._id), code: String(c.code) })
     }
     log(`  set-up done after ${seconds(t).toFixed(1)} s; restarting the emulator so every function starts cold`)
@@ -356,7 +417,15 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
       const first = await callFunction(emu, fn, event, openid)
       const warm: number[] = []
       for (let i = 0; i < Math.max(5, Math.min(20, reps)); i++) warm.push((await callFunction(emu, fn, event, openid)).ms)
-      const c: ColdStart = { fn, event: JSON.stringify(event), coldMs: first.ms, coldStartFlag: first.coldStart, coldDurationMs: first.durationMs, warmP50Ms: percentile(warm, 50), warmCalls: warm.length }
+      const c: ColdStart = {
+        fn,
+        event: JSON.stringify(event),
+        coldMs: first.ms,
+        coldStartFlag: first.coldStart,
+        coldDurationMs: first.durationMs,
+        warmP50Ms: percentile(warm, 50),
+        warmCalls: warm.length,
+      }
       coldStarts.push(c)
       log(`  cold start ${fn}: ${c.coldMs.toFixed(0)} ms (warm p50 ${c.warmP50Ms.toFixed(1)} ms)`)
     }
@@ -375,7 +444,12 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
       const l = chosen.map(p => ({ productId: p.productId, category: p.category, quantity: 1, priceFen: p.priceFen }))
       return { lines: l, amountFen: l.reduce((s, x) => s + x.priceFen, 0) }
     }
-    const readerSpec = (action: string, event: Record<string, unknown> = {}, caller = 'a seeded buyer (2+ purchases)'): Spec => ({ fn: 'member', action, caller, prepare: i => ({ event, openid: reader(i).openid }) })
+    const readerSpec = (action: string, event: Record<string, unknown> = {}, caller = 'a seeded buyer (2+ purchases)'): Spec => ({
+      fn: 'member',
+      action,
+      caller,
+      prepare: i => ({ event, openid: reader(i).openid }),
+    })
     const specs: Spec[] = [
       readerSpec('login', {}, 'a seeded buyer signing in again (an existing member)'),
       readerSpec('getProfile'),
@@ -426,11 +500,26 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
         prepare: i => ({ event: { day: yesterday, payWith: 'points' }, openid: makeUppers[i].openid }),
       },
       readerSpec('claimCenter'),
-      { fn: 'member', action: 'claimCoupon', caller: 'a fresh buyer each call', prepare: i => ({ event: { templateId: 'bench-claim', requestId: `bench-claim-${seed}-${i}` }, openid: role.claim[i].openid }) },
+      {
+        fn: 'member',
+        action: 'claimCoupon',
+        caller: 'a fresh buyer each call',
+        prepare: i => ({ event: { templateId: 'bench-claim', requestId: `bench-claim-${seed}-${i}` }, openid: role.claim[i].openid }),
+      },
       readerSpec('myCoupons', { state: 'available' }),
-      { fn: 'member', action: 'couponDetail', caller: 'a seeded buyer, their gift coupon', prepare: i => ({ event: { couponId: couponsOf.get(reader(i).openid)?.couponId ?? 'none' }, openid: reader(i).openid }) },
+      {
+        fn: 'member',
+        action: 'couponDetail',
+        caller: 'a seeded buyer, their gift coupon',
+        prepare: i => ({ event: { couponId: couponsOf.get(reader(i).openid)?.couponId ?? 'none' }, openid: reader(i).openid }),
+      },
       readerSpec('pointsMall'),
-      { fn: 'member', action: 'exchangeCoupon', caller: 'a fresh buyer each call, 1,000 points', prepare: i => ({ event: { templateId: 'bench-mall', requestId: `bench-mall-${seed}-${i}` }, openid: role.exchange[i].openid }) },
+      {
+        fn: 'member',
+        action: 'exchangeCoupon',
+        caller: 'a fresh buyer each call, 1,000 points',
+        prepare: i => ({ event: { templateId: 'bench-mall', requestId: `bench-mall-${seed}-${i}` }, openid: role.exchange[i].openid }),
+      },
       readerSpec('tasks'),
       { fn: 'member', action: 'claimTaskReward', caller: 'a fresh buyer each call, first_purchase', prepare: i => ({ event: { taskId: 'first_purchase' }, openid: role.task[i].openid }) },
       readerSpec('myInvites'),
@@ -440,11 +529,19 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
         action: 'track',
         caller: 'a seeded buyer, 5 views',
         prepare: i => ({
-          event: { requestId: `bench-track-${seed}-${i}`, events: Array.from({ length: 5 }, (_x, k) => ({ type: 'view', productId: products[(i * 5 + k) % products.length].productId, source: 'home.recommend' })) },
+          event: {
+            requestId: `bench-track-${seed}-${i}`,
+            events: Array.from({ length: 5 }, (_x, k) => ({ type: 'view', productId: products[(i * 5 + k) % products.length].productId, source: 'home.recommend' })),
+          },
           openid: reader(i).openid,
         }),
       },
-      { fn: 'member', action: 'reportSubscribe', caller: 'a seeded buyer, one accepted template', prepare: i => ({ event: { requestId: `bench-sub-${seed}-${i}`, result: { benchTemplate01: 'accept' } }, openid: reader(i).openid }) },
+      {
+        fn: 'member',
+        action: 'reportSubscribe',
+        caller: 'a seeded buyer, one accepted template',
+        prepare: i => ({ event: { requestId: `bench-sub-${seed}-${i}`, result: { benchTemplate01: 'accept' } }, openid: reader(i).openid }),
+      },
       readerSpec('reminderPreferences'),
       { fn: 'member', action: 'setReminderPreference', caller: 'a seeded buyer', prepare: i => ({ event: { kind: 'coupon_expiring', on: i % 2 === 0 }, openid: reader(i).openid }) },
       { fn: 'member', action: 'npsPrompt', caller: 'a fresh buyer who bought at the bench store today', prepare: i => ({ event: {}, openid: role.nps[i].openid }) },
@@ -454,7 +551,12 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
         caller: 'the same member, their purchase, a detractor score 0–6 (opens a follow-up)',
         prepare: i => ({ event: { purchaseId: npsPurchase.get(role.nps[i].openid), score: i % 7, comment: '排队太久了' }, openid: role.nps[i].openid }),
       },
-      { fn: 'member', action: 'dismissNps', caller: 'a fresh buyer who bought today, their purchase', prepare: i => ({ event: { purchaseId: npsPurchase.get(role.npsDismiss[i].openid) }, openid: role.npsDismiss[i].openid }) },
+      {
+        fn: 'member',
+        action: 'dismissNps',
+        caller: 'a fresh buyer who bought today, their purchase',
+        prepare: i => ({ event: { purchaseId: npsPurchase.get(role.npsDismiss[i].openid) }, openid: role.npsDismiss[i].openid }),
+      },
       { fn: 'member', action: 'setNpsOptOut', caller: 'a seeded buyer', prepare: i => ({ event: { optOut: i % 2 === 0 }, openid: reader(i).openid }) },
       readerSpec('recommendations', { limit: 10 }, `a seeded buyer (2+ purchases), ${productCount.toLocaleString('en-US')} products`),
       { fn: 'member', action: 'deleteMyAccount', caller: 'a fresh buyer each call', prepare: i => ({ event: { confirm: true }, openid: role.deleted[i].openid }) },
@@ -486,7 +588,10 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
         fn: 'staff',
         action: 'writeOffCoupon',
         caller: 'staff, a fresh member’s gift coupon',
-        prepare: i => ({ event: { requestId: `bench-wo-${seed}-${i}`, member: { memberNo: role.writeOff[i].memberNo }, couponCode: couponsOf.get(role.writeOff[i].openid)?.code ?? 'NONE000000' }, openid: STAFF }),
+        prepare: i => ({
+          event: { requestId: `bench-wo-${seed}-${i}`, member: { memberNo: role.writeOff[i].memberNo }, couponCode: couponsOf.get(role.writeOff[i].openid)?.code ?? 'NONE000000' },
+          openid: STAFF,
+        }),
         after: data => writeOffIds.push(data.writeOff.writeOffId),
       },
       {
@@ -496,7 +601,12 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
         prepare: () => ({ event: { status: 'open', limit: 50 }, openid: STAFF }),
         after: data => data.items.forEach((f: { followUpId: string }) => followUpIds.add(f.followUpId)),
       },
-      { fn: 'staff', action: 'closeFollowUp', caller: 'staff, an open follow-up, with a note', prepare: i => ({ event: { followUpId: [...followUpIds][i] ?? 'none', note: '已电话回访，顾客接受致歉' }, openid: STAFF }) },
+      {
+        fn: 'staff',
+        action: 'closeFollowUp',
+        caller: 'staff, an open follow-up, with a note',
+        prepare: i => ({ event: { followUpId: [...followUpIds][i] ?? 'none', note: '已电话回访，顾客接受致歉' }, openid: STAFF }),
+      },
       { fn: 'staff', action: 'undoWriteOff', caller: 'staff, a write-off above', prepare: i => ({ event: { writeOffId: writeOffIds[i] ?? 'none', reason: '顾客要求撤销' }, openid: STAFF }) },
       {
         fn: 'staff',
@@ -563,7 +673,14 @@ export function formatActionsTable(r: ActionsResult): string {
           fmt(x.p50Ms, 1),
           fmt(x.p95Ms, 1),
           x.ok ? `${fmt(x.dbPerCall, 1)}${x.dbMin !== x.dbMax ? ` (${x.dbMin}–${x.dbMax})` : ''}` : '–',
-          [Object.entries(x.perCall).map(([k, v]) => `${short(k)} ${fmt(v, 1)}`).join(', '), ...x.errors.map(e => `failed: ${e}`)].filter(Boolean).join('; '),
+          [
+            Object.entries(x.perCall)
+              .map(([k, v]) => `${short(k)} ${fmt(v, 1)}`)
+              .join(', '),
+            ...x.errors.map(e => `failed: ${e}`),
+          ]
+            .filter(Boolean)
+            .join('; '),
         ],
   )
   const coldHead = ['function', 'first call after start ms', 'instance started', 'warm p50 ms', 'cold-start overhead ms', 'event']

@@ -128,11 +128,20 @@ export interface Conversion {
 /** One line of the data set → its fields (a quoted field left open is taken to the line's end). */
 const csvFields = (line: string): string[] => parseCsvLine(line) ?? parseCsvLine(`${line}"`) ?? [line]
 
-export const slug = (s: string) => s.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'unknown'
+export const slug = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 32) || 'unknown'
 
 /** The last word with letters of a description, lower-cased (`WHITE HANGING HEART T-LIGHT HOLDER` → `holder`); '' without one. */
 export function categoryOf(description: string): string {
-  const words = description.toLowerCase().split(/[^a-z]+/).filter(w => w.length > 1)
+  const words = description
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter(w => w.length > 1)
   return (words[words.length - 1] ?? '').slice(0, 40)
 }
 
@@ -141,7 +150,20 @@ export async function convertOnlineRetail(file: string, opts: { limit?: number }
   const input = fs.createReadStream(file)
   const stream = file.endsWith('.gz') ? input.pipe(zlib.createGunzip()) : input
   const rl = readline.createInterface({ input: stream, crlfDelay: Infinity })
-  const counts: ConversionCounts = { rows: 0, cancellationRows: 0, cancellations: 0, noCustomerRows: 0, badLines: 0, overQuantityLines: 0, customers: 0, orders: 0, lines: 0, ordersOver200Lines: 0, allCustomers: 0, allOrders: 0 }
+  const counts: ConversionCounts = {
+    rows: 0,
+    cancellationRows: 0,
+    cancellations: 0,
+    noCustomerRows: 0,
+    badLines: 0,
+    overQuantityLines: 0,
+    customers: 0,
+    orders: 0,
+    lines: 0,
+    ordersOver200Lines: 0,
+    allCustomers: 0,
+    allOrders: 0,
+  }
   const cancelled = new Set<string>()
   const byInvoice = new Map<string, RetailInvoice>()
   let col: Record<string, number> | null = null
@@ -220,7 +242,7 @@ export async function convertOnlineRetail(file: string, opts: { limit?: number }
   return { counts, invoices, customers }
 }
 
-const byCustomerId = (a: string, b: string) => (a.length - b.length) || (a < b ? -1 : a > b ? 1 : 0)
+const byCustomerId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
 const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
 
 /** The import CSV of `npm run import -- orders` (one row per line, an order's rows adjacent). */
@@ -279,15 +301,18 @@ function functionsSnapshot(): { dir: string; remove: () => void } {
 /** A set-up call that must answer ok. */
 async function must(emu: RunningEmulator, fn: string, event: unknown, openid?: string): Promise<any> {
   const a = await callFunction(emu, fn, event, openid)
-  if (a.status !== 200 || a.body?.ok !== true) throw new Error(`${fn}.${(event as { action?: string }).action}${openid ? ` as ${openid}` : ''}: HTTP ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`)
+  if (a.status !== 200 || a.body?.ok !== true)
+    throw new Error(`${fn}.${(event as { action?: string }).action}${openid ? ` as ${openid}` : ''}: HTTP ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`)
   return a.body.data
 }
 
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++])
-  }))
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++])
+    }),
+  )
 }
 
 /** Latency and requests of a series of calls (each counted on its own). */
@@ -324,7 +349,11 @@ class Series {
   }
   result(): CallSeries {
     const ok = this.ms.length
-    const perCall = Object.fromEntries(Object.entries(this.kinds).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / ok]))
+    const perCall = Object.fromEntries(
+      Object.entries(this.kinds)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, v / ok]),
+    )
     return {
       calls: this.calls,
       ok,
@@ -362,11 +391,24 @@ async function runTiers(emu: RunningEmulator, log: (line: string) => void): Prom
     const a = await callFunction(emu, 'tiers', { action: 'run', ...(calls === 1 ? { force: true } : {}) })
     if (a.status === 200 && a.body?.ok) {
       const s = a.body.data as RunSummary
-      log(`  tiers: call ${calls} answered ${s.status} after ${seconds(started).toFixed(1)} s (shards ${s.shardsDone}/${s.shards}, scored ${s.scored}, written ${s.written}, neighbours ${s.neighbors ? s.neighbors.items : 'not yet'})`)
+      log(
+        `  tiers: call ${calls} answered ${s.status} after ${seconds(started).toFixed(1)} s (shards ${s.shardsDone}/${s.shards}, scored ${s.scored}, written ${s.written}, neighbours ${s.neighbors ? s.neighbors.items : 'not yet'})`,
+      )
       if (s.status === 'done') scoredSeconds ??= seconds(started)
       if (s.status === 'done' && s.neighbors) {
         const stats = await requestStats(emu)
-        return { calls, failures, wallSeconds: seconds(started), scoredSeconds: scoredSeconds!, scored: s.scored, written: s.written, transitions: s.transitions, models: s.models.source, neighbors: s.neighbors, dbRequests: dbTotal(stats) }
+        return {
+          calls,
+          failures,
+          wallSeconds: seconds(started),
+          scoredSeconds: scoredSeconds!,
+          scored: s.scored,
+          written: s.written,
+          transitions: s.transitions,
+          models: s.models.source,
+          neighbors: s.neighbors,
+          dbRequests: dbTotal(stats),
+        }
       }
       if (s.status === 'done') await new Promise(resolve => setTimeout(resolve, 3_000))
       continue
@@ -426,7 +468,18 @@ export interface HistoryResult {
   bindAfter: CallSeries & { pendingBefore: number; credited: number; leftPending: number; creditedPerSecond: number; totalSeconds: number }
   catalog: { products: number; onSale: number; seconds: number }
   /** wallSeconds: until the neighbours were there; scoredSeconds: until a call answered `done` */
-  tiers: { calls: number; failures: string[]; wallSeconds: number; scoredSeconds: number; scored: number; written: number; transitions: Record<string, number>; models: string; neighbors: RunSummary['neighbors']; dbRequests: number }
+  tiers: {
+    calls: number
+    failures: string[]
+    wallSeconds: number
+    scoredSeconds: number
+    scored: number
+    written: number
+    transitions: Record<string, number>
+    models: string
+    neighbors: RunSummary['neighbors']
+    dbRequests: number
+  }
   recommendations: CallSeries & {
     asked: number
     nonEmpty: number
@@ -464,7 +517,9 @@ export async function benchHistory(opts: HistoryOptions = {}): Promise<HistoryOu
     writeImportCsv(conv.invoices, csv)
     const c = conv.counts
     const conversion = { ...c, seconds: seconds(t) }
-    log(`  ${fmt(c.rows)} rows: ${fmt(c.cancellations)} cancellations (${fmt(c.cancellationRows)} rows), ${fmt(c.noCustomerRows)} rows without customer, ${fmt(c.badLines)} lines with quantity or price ≤ 0, ${fmt(c.overQuantityLines)} over ${fmt(MAX_QUANTITY)}; → ${fmt(c.customers)} customers, ${fmt(c.orders)} orders, ${fmt(c.lines)} lines (${c.ordersOver200Lines} orders over ${MAX_LINES} lines) in ${conversion.seconds.toFixed(1)} s`)
+    log(
+      `  ${fmt(c.rows)} rows: ${fmt(c.cancellations)} cancellations (${fmt(c.cancellationRows)} rows), ${fmt(c.noCustomerRows)} rows without customer, ${fmt(c.badLines)} lines with quantity or price ≤ 0, ${fmt(c.overQuantityLines)} over ${fmt(MAX_QUANTITY)}; → ${fmt(c.customers)} customers, ${fmt(c.orders)} orders, ${fmt(c.lines)} lines (${c.ordersOver200Lines} orders over ${MAX_LINES} lines) in ${conversion.seconds.toFixed(1)} s`,
+    )
 
     t = performance.now()
     const emu = (current.emu = await startEmulator({ dataDir, args: ['--no-timers', '--functions-dir', functions.dir], startTimeoutMs: START_TIMEOUT_MS }))
@@ -514,7 +569,10 @@ export async function benchHistory(opts: HistoryOptions = {}): Promise<HistoryOu
       log(line)
     }
     const imported = await counted(emu, () =>
-      importOrdersFile({ file: csv, source: HISTORY_SOURCE, awardPoints: false, dryRun: false, port: emu.port, stateDir: work }, { log: importLog, keepErrors: 100_000, ...(opts.progress !== undefined ? { progress: opts.progress } : {}) }),
+      importOrdersFile(
+        { file: csv, source: HISTORY_SOURCE, awardPoints: false, dryRun: false, port: emu.port, stateDir: work },
+        { log: importLog, keepErrors: 100_000, ...(opts.progress !== undefined ? { progress: opts.progress } : {}) },
+      ),
     )
     const s: OrdersSummary = imported.value
     // written: on a fresh data dir an `unchanged` order was written by an attempt whose answer was lost (a timeout) and sent again
@@ -524,7 +582,11 @@ export async function benchHistory(opts: HistoryOptions = {}): Promise<HistoryOu
       const k = `${e.code}${e.field ? ` (${e.field})` : ''}`
       rejectedBy[k] = (rejectedBy[k] ?? 0) + 1
     }
-    const perOrder = Object.fromEntries(Object.entries(imported.stats.requests).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / Math.max(1, received)]))
+    const perOrder = Object.fromEntries(
+      Object.entries(imported.stats.requests)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, v / Math.max(1, received)]),
+    )
     const importResult: HistoryResult['import'] = {
       orders: s.orders,
       lines: s.lines,
@@ -540,7 +602,14 @@ export async function benchHistory(opts: HistoryOptions = {}): Promise<HistoryOu
       dbRequests: dbTotal(imported.stats),
       resent,
     }
-    log(`  imported ${fmt(s.imported)}, pending ${fmt(s.pending)}, unchanged ${fmt(s.unchanged)}, rejected ${fmt(s.rejected)} ${JSON.stringify(rejectedBy)}, ${resent} batches sent again, in ${importResult.wallSeconds.toFixed(1)} s: ${fmt(importResult.ordersPerSecond, 1)} orders/s, ${fmt(importResult.dbPerOrder, 1)} database requests per order (${Object.entries(perOrder).slice(0, 6).map(([k, v]) => `${k.replace(/^database\./, '')} ${fmt(v, 2)}`).join(', ')})`)
+    log(
+      `  imported ${fmt(s.imported)}, pending ${fmt(s.pending)}, unchanged ${fmt(s.unchanged)}, rejected ${fmt(s.rejected)} ${JSON.stringify(rejectedBy)}, ${resent} batches sent again, in ${importResult.wallSeconds.toFixed(1)} s: ${fmt(importResult.ordersPerSecond, 1)} orders/s, ${fmt(importResult.dbPerOrder, 1)} database requests per order (${Object.entries(
+        perOrder,
+      )
+        .slice(0, 6)
+        .map(([k, v]) => `${k.replace(/^database\./, '')} ${fmt(v, 2)}`)
+        .join(', ')})`,
+    )
 
     // 3. the other half binds: their orders were waiting for their external id
     const orders = sdkFor(emu).database().collection('orders')
@@ -560,7 +629,9 @@ export async function benchHistory(opts: HistoryOptions = {}): Promise<HistoryOu
     const leftPending = (await orders.where({ status: 'pending' }).count()).total
     const credited = pendingBefore - leftPending
     const bindAfter = { ...binds.result(), pendingBefore, credited, leftPending, creditedPerSecond: credited / (bindMs / 1000), totalSeconds: bindMs / 1000 }
-    log(`  ${fmt(after.length)} binds after the import: p50 ${fmt(bindAfter.p50Ms, 1)} ms, p95 ${fmt(bindAfter.p95Ms, 1)} ms, max ${fmt(bindAfter.maxMs)} ms; ${fmt(credited)} of ${fmt(pendingBefore)} pending orders credited (${fmt(bindAfter.creditedPerSecond, 1)} / s of binding), ${fmt(leftPending)} left for the daily sweep`)
+    log(
+      `  ${fmt(after.length)} binds after the import: p50 ${fmt(bindAfter.p50Ms, 1)} ms, p95 ${fmt(bindAfter.p95Ms, 1)} ms, max ${fmt(bindAfter.maxMs)} ms; ${fmt(credited)} of ${fmt(pendingBefore)} pending orders credited (${fmt(bindAfter.creditedPerSecond, 1)} / s of binding), ${fmt(leftPending)} left for the daily sweep`,
+    )
 
     // 4. the brand completes the placeholder products (on sale; non-goods codes stay off)
     const catalogOf = new Map<string, RetailLine>()
@@ -599,10 +670,18 @@ export async function benchHistory(opts: HistoryOptions = {}): Promise<HistoryOu
       itemsBought += bought
       itemsAlsoBought += also
       if (bought + also > 0) withOwnReason++
-      if (samples.length < 5 && list.length) samples.push(`${id}: ${list.slice(0, 3).map(x => `${x.title} — ${x.reason}`).join('; ')}`)
+      if (samples.length < 5 && list.length)
+        samples.push(
+          `${id}: ${list
+            .slice(0, 3)
+            .map(x => `${x.title} — ${x.reason}`)
+            .join('; ')}`,
+        )
     }
     const recommendations = { ...recs.result(), asked: asked.length, nonEmpty, withOwnReason, items, itemsBought, itemsAlsoBought, samples }
-    log(`  recommendations for ${asked.length} customers: ${nonEmpty} non-empty, ${withOwnReason} with a reason from their own purchases (${itemsBought} items 因为你买过, ${itemsAlsoBought} 购买…也买了, of ${items}); p50 ${fmt(recommendations.p50Ms, 1)} ms, p95 ${fmt(recommendations.p95Ms, 1)} ms`)
+    log(
+      `  recommendations for ${asked.length} customers: ${nonEmpty} non-empty, ${withOwnReason} with a reason from their own purchases (${itemsBought} items 因为你买过, ${itemsAlsoBought} 购买…也买了, of ${items}); p50 ${fmt(recommendations.p50Ms, 1)} ms, p95 ${fmt(recommendations.p95Ms, 1)} ms`,
+    )
     for (const line of samples) log(`    ${line}`)
 
     return { file, limit: opts.limit ?? null, timeZone: 'Asia/Shanghai', now: HISTORY_NOW, conversion, members, boundBefore, import: importResult, bindAfter, catalog, tiers, recommendations, dataDir }
@@ -703,7 +782,15 @@ export async function benchOrdersApi(opts: ApiOptions = {}): Promise<ApiResult> 
         if (!lines.some(l => l.sku === p.productId)) lines.push({ sku: p.productId, title: p.title, category: p.category, quantity: 1 + Math.floor(random() * 3), priceFen: p.priceFen })
       }
       k++
-      return { source: 'pos-bench', orderId: `B${run}-${k}`, createdAt: new Date(Date.now() - 60_000).toISOString(), storeId: 'store_bench_1', member, amountFen: lines.reduce((s, l) => s + l.quantity * l.priceFen, 0), lines }
+      return {
+        source: 'pos-bench',
+        orderId: `B${run}-${k}`,
+        createdAt: new Date(Date.now() - 60_000).toISOString(),
+        storeId: 'store_bench_1',
+        member,
+        amountFen: lines.reduce((s, l) => s + l.quantity * l.priceFen, 0),
+        lines,
+      }
     }
     const warm = await post(emu, '/api/orders', key, order({ memberNo: pick(memberNos) }), ts())
     log(`  warm-up order: HTTP ${warm.status} in ${fmt(warm.ms)} ms`)
@@ -722,18 +809,29 @@ export async function benchOrdersApi(opts: ApiOptions = {}): Promise<ApiResult> 
       if (await measure(orders, '/api/orders', o, [201])) credited.push({ orderId: o.orderId, amountFen: o.amountFen })
     }
     const ordersResult = orders.result()
-    log(`  ${reps} orders: p50 ${fmt(ordersResult.p50Ms, 1)} ms, p95 ${fmt(ordersResult.p95Ms, 1)} ms, ${fmt(ordersResult.dbPerCall, 1)} database requests / order ${JSON.stringify(ordersResult.statuses)}`)
+    log(
+      `  ${reps} orders: p50 ${fmt(ordersResult.p50Ms, 1)} ms, p95 ${fmt(ordersResult.p95Ms, 1)} ms, ${fmt(ordersResult.dbPerCall, 1)} database requests / order ${JSON.stringify(ordersResult.statuses)}`,
+    )
     const pending = new Series()
     for (let i = 0; i < pendingCount; i++) await measure(pending, '/api/orders', order({ phone: `137${String(Math.floor(random() * 1e8)).padStart(8, '0')}` }), [202])
     const pendingResult = pending.result()
-    log(`  ${pendingCount} pending orders: p50 ${fmt(pendingResult.p50Ms, 1)} ms, p95 ${fmt(pendingResult.p95Ms, 1)} ms, ${fmt(pendingResult.dbPerCall, 1)} requests ${JSON.stringify(pendingResult.statuses)}`)
+    log(
+      `  ${pendingCount} pending orders: p50 ${fmt(pendingResult.p50Ms, 1)} ms, p95 ${fmt(pendingResult.p95Ms, 1)} ms, ${fmt(pendingResult.dbPerCall, 1)} requests ${JSON.stringify(pendingResult.statuses)}`,
+    )
     const refunds = new Series()
     for (const [i, c] of credited.slice(0, refundCount).entries()) {
       // half full (no amount), half partial
-      await measure(refunds, '/api/orders/refund', { source: 'pos-bench', orderId: c.orderId, refundId: `R${c.orderId}`, ...(i % 2 && c.amountFen > 1 ? { amountFen: Math.floor(c.amountFen / 2) } : {}), reason: 'bench' }, [201])
+      await measure(
+        refunds,
+        '/api/orders/refund',
+        { source: 'pos-bench', orderId: c.orderId, refundId: `R${c.orderId}`, ...(i % 2 && c.amountFen > 1 ? { amountFen: Math.floor(c.amountFen / 2) } : {}), reason: 'bench' },
+        [201],
+      )
     }
     const refundsResult = refunds.result()
-    log(`  ${refundsResult.calls} refunds: p50 ${fmt(refundsResult.p50Ms, 1)} ms, p95 ${fmt(refundsResult.p95Ms, 1)} ms, ${fmt(refundsResult.dbPerCall, 1)} requests ${JSON.stringify(refundsResult.statuses)}`)
+    log(
+      `  ${refundsResult.calls} refunds: p50 ${fmt(refundsResult.p50Ms, 1)} ms, p95 ${fmt(refundsResult.p95Ms, 1)} ms, ${fmt(refundsResult.dbPerCall, 1)} requests ${JSON.stringify(refundsResult.statuses)}`,
+    )
     return { members: n, seedSeconds, startSeconds, orders: ordersResult, pending: pendingResult, refunds: refundsResult, dataDir, load: [loadAtStart, os.loadavg()[0]] }
   } finally {
     try {
@@ -801,13 +899,35 @@ export function ordersSummaryRows(r: OrdersBenchResult): string[][] {
   else {
     const size = `${fmt(h.import.orders)} orders, ${fmt(h.conversion.customers)} customers`
     rows.push([`history import (Online Retail), ${size}`, '–', '–', `${fmt(h.import.dbPerOrder, 1)} / order`, '–', `${fmt(h.import.ordersPerSecond, 1)} orders/s (${fmt(h.import.wallSeconds, 1)} s)`])
-    rows.push([`member.bindPhoneBySms after the import (credits pending history)`, fmt(h.bindAfter.p50Ms, 1), fmt(h.bindAfter.p95Ms, 1), `${fmt(h.bindAfter.dbPerCall, 1)} / call`, '–', `${fmt(h.bindAfter.creditedPerSecond, 1)} orders credited/s (${fmt(h.bindAfter.credited)} orders)`])
-    rows.push([`tiers job after the import, ${fmt(h.conversion.customers)} members (with the item neighbours)`, '–', '–', `${fmt(h.tiers.dbRequests)} in all`, '–', `${fmt(h.conversion.customers / h.tiers.wallSeconds)} members/s (${fmt(h.tiers.wallSeconds, 1)} s)`])
-    rows.push([`member.recommendations, imported customers`, fmt(h.recommendations.p50Ms, 1), fmt(h.recommendations.p95Ms, 1), `${fmt(h.recommendations.dbPerCall, 1)} / call`, '–', `${h.recommendations.nonEmpty}/${h.recommendations.asked} non-empty, ${h.recommendations.withOwnReason} with an own-history reason`])
+    rows.push([
+      `member.bindPhoneBySms after the import (credits pending history)`,
+      fmt(h.bindAfter.p50Ms, 1),
+      fmt(h.bindAfter.p95Ms, 1),
+      `${fmt(h.bindAfter.dbPerCall, 1)} / call`,
+      '–',
+      `${fmt(h.bindAfter.creditedPerSecond, 1)} orders credited/s (${fmt(h.bindAfter.credited)} orders)`,
+    ])
+    rows.push([
+      `tiers job after the import, ${fmt(h.conversion.customers)} members (with the item neighbours)`,
+      '–',
+      '–',
+      `${fmt(h.tiers.dbRequests)} in all`,
+      '–',
+      `${fmt(h.conversion.customers / h.tiers.wallSeconds)} members/s (${fmt(h.tiers.wallSeconds, 1)} s)`,
+    ])
+    rows.push([
+      `member.recommendations, imported customers`,
+      fmt(h.recommendations.p50Ms, 1),
+      fmt(h.recommendations.p95Ms, 1),
+      `${fmt(h.recommendations.dbPerCall, 1)} / call`,
+      '–',
+      `${h.recommendations.nonEmpty}/${h.recommendations.asked} non-empty, ${h.recommendations.withOwnReason} with an own-history reason`,
+    ])
   }
   if (r.api) {
     const a = r.api
-    const row = (what: string, s: CallSeries) => (s.ok ? [what, fmt(s.p50Ms, 1), fmt(s.p95Ms, 1), `${fmt(s.dbPerCall, 1)} / call`, '–', '–'] : [what, '–', '–', '–', '–', `no call answered as expected: ${s.errors[0] ?? ''}`])
+    const row = (what: string, s: CallSeries) =>
+      s.ok ? [what, fmt(s.p50Ms, 1), fmt(s.p95Ms, 1), `${fmt(s.dbPerCall, 1)} / call`, '–', '–'] : [what, '–', '–', '–', '–', `no call answered as expected: ${s.errors[0] ?? ''}`]
     rows.push(row(`POST /api/orders, ${fmt(a.members)} members (memberNo)`, a.orders))
     rows.push(row(`POST /api/orders, unknown phone (pending)`, a.pending))
     rows.push(row(`POST /api/orders/refund`, a.refunds))
@@ -828,27 +948,67 @@ export function formatOrdersTables(r: OrdersBenchResult): string {
       table(
         ['what', 'figure'],
         [
-          ['file', `${path.basename(h.file)}${h.limit ? ` (limited to about ${fmt(h.limit)} orders: ${fmt(c.customers)} of ${fmt(c.allCustomers)} customers, ${fmt(c.orders)} of ${fmt(c.allOrders)} orders)` : ''}; times read as ${h.timeZone}; clock ${h.now}`],
+          [
+            'file',
+            `${path.basename(h.file)}${h.limit ? ` (limited to about ${fmt(h.limit)} orders: ${fmt(c.customers)} of ${fmt(c.allCustomers)} customers, ${fmt(c.orders)} of ${fmt(c.allOrders)} orders)` : ''}; times read as ${h.timeZone}; clock ${h.now}`,
+          ],
           ['customers / orders / lines', `${fmt(c.customers)} / ${fmt(c.orders)} / ${fmt(c.lines)}`],
-          ['skipped', `${fmt(c.cancellations)} cancellations (${fmt(c.cancellationRows)} rows), ${fmt(c.noCustomerRows)} rows without customer, ${fmt(c.badLines)} lines with quantity or price ≤ 0, ${fmt(c.overQuantityLines)} lines over 9,999`],
+          [
+            'skipped',
+            `${fmt(c.cancellations)} cancellations (${fmt(c.cancellationRows)} rows), ${fmt(c.noCustomerRows)} rows without customer, ${fmt(c.badLines)} lines with quantity or price ≤ 0, ${fmt(c.overQuantityLines)} lines over 9,999`,
+          ],
           ['members imported / bound before the import', `${fmt(h.members.created)} in ${fmt(h.members.seconds, 1)} s / ${fmt(h.boundBefore.members)}`],
-          ['import: imported / pending / unchanged / rejected', `${fmt(h.import.imported)} / ${fmt(h.import.pending)} / ${fmt(h.import.unchanged)} / ${fmt(h.import.rejected)}${h.import.rejected ? ` (${Object.entries(h.import.rejectedBy).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}${h.import.resent ? `; ${h.import.resent} batches sent again by the CLI (an \`unchanged\` order on a fresh import was written by an attempt that timed out)` : ''}`],
+          [
+            'import: imported / pending / unchanged / rejected',
+            `${fmt(h.import.imported)} / ${fmt(h.import.pending)} / ${fmt(h.import.unchanged)} / ${fmt(h.import.rejected)}${
+              h.import.rejected
+                ? ` (${Object.entries(h.import.rejectedBy)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(', ')})`
+                : ''
+            }${h.import.resent ? `; ${h.import.resent} batches sent again by the CLI (an \`unchanged\` order on a fresh import was written by an attempt that timed out)` : ''}`,
+          ],
           ['import wall time, orders / s', `${fmt(h.import.wallSeconds, 1)} s, ${fmt(h.import.ordersPerSecond, 1)}`],
           ['database requests per order', `${fmt(h.import.dbPerOrder, 2)} (${kinds(h.import.perOrder, 2)})`],
-          ['binds after the import: p50 / p95 / max', `${fmt(h.bindAfter.p50Ms, 1)} / ${fmt(h.bindAfter.p95Ms, 1)} / ${fmt(h.bindAfter.maxMs)} ms over ${fmt(h.bindAfter.calls)} binds (${fmt(h.bindAfter.dbPerCall, 1)} requests / bind: ${kinds(h.bindAfter.perCall)})`],
-          ['orders credited at binding', `${fmt(h.bindAfter.credited)} of ${fmt(h.bindAfter.pendingBefore)}, ${fmt(h.bindAfter.creditedPerSecond, 1)} / s of binding; ${fmt(h.bindAfter.leftPending)} left for the daily sweep`],
+          [
+            'binds after the import: p50 / p95 / max',
+            `${fmt(h.bindAfter.p50Ms, 1)} / ${fmt(h.bindAfter.p95Ms, 1)} / ${fmt(h.bindAfter.maxMs)} ms over ${fmt(h.bindAfter.calls)} binds (${fmt(h.bindAfter.dbPerCall, 1)} requests / bind: ${kinds(h.bindAfter.perCall)})`,
+          ],
+          [
+            'orders credited at binding',
+            `${fmt(h.bindAfter.credited)} of ${fmt(h.bindAfter.pendingBefore)}, ${fmt(h.bindAfter.creditedPerSecond, 1)} / s of binding; ${fmt(h.bindAfter.leftPending)} left for the daily sweep`,
+          ],
           ['catalog completed', `${fmt(h.catalog.products)} products (${fmt(h.catalog.onSale)} on sale) in ${fmt(h.catalog.seconds, 1)} s`],
-          ['tiers run', `${fmt(h.tiers.wallSeconds, 1)} s with the item neighbours (scoring done after ${fmt(h.tiers.scoredSeconds, 1)} s), ${h.tiers.calls} calls${h.tiers.failures.length ? ` (${h.tiers.failures.length} failed)` : ''}, scored ${fmt(h.tiers.scored)}, written ${fmt(h.tiers.written)}, models ${h.tiers.models}, neighbours ${h.tiers.neighbors ? `${fmt(h.tiers.neighbors.items)} items from ${fmt(h.tiers.neighbors.purchases)} purchases` : 'none'}`],
-          ['recommendations', `${h.recommendations.nonEmpty}/${h.recommendations.asked} non-empty, ${h.recommendations.withOwnReason} with a reason from their own purchases (items: ${h.recommendations.itemsBought} 因为你买过, ${h.recommendations.itemsAlsoBought} 购买…也买了, of ${h.recommendations.items}); p50 ${fmt(h.recommendations.p50Ms, 1)} ms, p95 ${fmt(h.recommendations.p95Ms, 1)} ms, ${fmt(h.recommendations.dbPerCall, 1)} requests / call`],
+          [
+            'tiers run',
+            `${fmt(h.tiers.wallSeconds, 1)} s with the item neighbours (scoring done after ${fmt(h.tiers.scoredSeconds, 1)} s), ${h.tiers.calls} calls${h.tiers.failures.length ? ` (${h.tiers.failures.length} failed)` : ''}, scored ${fmt(h.tiers.scored)}, written ${fmt(h.tiers.written)}, models ${h.tiers.models}, neighbours ${h.tiers.neighbors ? `${fmt(h.tiers.neighbors.items)} items from ${fmt(h.tiers.neighbors.purchases)} purchases` : 'none'}`,
+          ],
+          [
+            'recommendations',
+            `${h.recommendations.nonEmpty}/${h.recommendations.asked} non-empty, ${h.recommendations.withOwnReason} with a reason from their own purchases (items: ${h.recommendations.itemsBought} 因为你买过, ${h.recommendations.itemsAlsoBought} 购买…也买了, of ${h.recommendations.items}); p50 ${fmt(h.recommendations.p50Ms, 1)} ms, p95 ${fmt(h.recommendations.p95Ms, 1)} ms, ${fmt(h.recommendations.dbPerCall, 1)} requests / call`,
+          ],
         ],
       ),
     )
   }
   if (r.api) {
     const a = r.api
-    const row = (what: string, s: CallSeries) => [what, `${s.ok}/${s.calls}`, fmt(s.p50Ms, 1), fmt(s.p95Ms, 1), fmt(s.dbPerCall, 1), kinds(s.perCall), Object.entries(s.statuses).map(([k, v]) => `${k} × ${v}`).join(', ') + (s.errors.length ? `; ${s.errors.join('; ')}` : '')]
+    const row = (what: string, s: CallSeries) => [
+      what,
+      `${s.ok}/${s.calls}`,
+      fmt(s.p50Ms, 1),
+      fmt(s.p95Ms, 1),
+      fmt(s.dbPerCall, 1),
+      kinds(s.perCall),
+      Object.entries(s.statuses)
+        .map(([k, v]) => `${k} × ${v}`)
+        .join(', ') + (s.errors.length ? `; ${s.errors.join('; ')}` : ''),
+    ]
     out.push(
-      table(['orders API, ' + fmt(a.members) + ' members', 'ok', 'p50 ms', 'p95 ms', 'db requests / call', 'by kind', 'HTTP'], [row('order by memberNo (credited)', a.orders), row('order for an unknown phone (pending)', a.pending), row('refund (half full, half partial)', a.refunds)]),
+      table(
+        ['orders API, ' + fmt(a.members) + ' members', 'ok', 'p50 ms', 'p95 ms', 'db requests / call', 'by kind', 'HTTP'],
+        [row('order by memberNo (credited)', a.orders), row('order for an unknown phone (pending)', a.pending), row('refund (half full, half partial)', a.refunds)],
+      ),
     )
   }
   return out.join('\n\n')

@@ -91,7 +91,9 @@ export async function benchReport(opts: ReportBenchOptions = {}): Promise<Report
       const a = await callFunction(emu, 'admin', { action: 'report', ...range })
       const counted = await requestStats(emu)
       const ok = a.status === 200 && a.body?.ok === true
-      log(`  call ${i + 1}${i === 0 ? ' (first after start)' : ''}: ${(a.ms / 1000).toFixed(2)} s, ${counted.total} requests${ok ? '' : `; ${a.body?.code ?? a.status}: ${String(a.body?.message ?? '').slice(0, 120)}`}`)
+      log(
+        `  call ${i + 1}${i === 0 ? ' (first after start)' : ''}: ${(a.ms / 1000).toFixed(2)} s, ${counted.total} requests${ok ? '' : `; ${a.body?.code ?? a.status}: ${String(a.body?.message ?? '').slice(0, 120)}`}`,
+      )
       if (i === 0) firstMs = a.ms
       if (!ok) {
         if (errors.length < 3) errors.push(`${a.body?.code ?? a.status}: ${String(a.body?.message ?? JSON.stringify(a.body)).slice(0, 160)}`)
@@ -103,7 +105,11 @@ export async function benchReport(opts: ReportBenchOptions = {}): Promise<Report
       for (const [k, v] of Object.entries(counted.requests)) kinds[k] = (kinds[k] ?? 0) + v
     }
     const ok = latencies.length
-    const perCall = Object.fromEntries(Object.entries(kinds).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / ok]))
+    const perCall = Object.fromEntries(
+      Object.entries(kinds)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, v / ok]),
+    )
     return {
       members: n,
       purchases: seeded.purchases,
@@ -150,7 +156,14 @@ export function formatReportTable(results: ReportBenchResult[]): string {
     `${r.ok}/${r.calls}`,
     fmt(r.p50Ms, 1),
     fmt(r.p95Ms, 1),
-    [Object.entries(r.perCall).map(([k, v]) => `${k.replace(/^database\./, '')} ${fmt(v, 1)}`).join(', '), ...r.errors.map(e => `failed: ${e}`)].filter(Boolean).join('; '),
+    [
+      Object.entries(r.perCall)
+        .map(([k, v]) => `${k.replace(/^database\./, '')} ${fmt(v, 1)}`)
+        .join(', '),
+      ...r.errors.map(e => `failed: ${e}`),
+    ]
+      .filter(Boolean)
+      .join('; '),
     `${fmt(r.load[0], 1)} → ${fmt(r.load[1], 1)}`,
   ])
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')

@@ -76,10 +76,13 @@ export function benchMember(random: () => number, openid: string, memberNo: stri
   // how much and for how long this member buys: some never, most a few times, some often
   const kind = random()
   const [count, activeDays] =
-    kind < 0.25 ? [0, 0]
-    : kind < 0.75 ? [1 + Math.floor(random() * 3), exponential(120)]
-    : kind < 0.93 ? [4 + Math.floor(random() * 5), exponential(300)]
-    : [9 + Math.floor(random() * 32), random() < 0.6 ? JOIN_SPAN_DAYS : exponential(400)]
+    kind < 0.25
+      ? [0, 0]
+      : kind < 0.75
+        ? [1 + Math.floor(random() * 3), exponential(120)]
+        : kind < 0.93
+          ? [4 + Math.floor(random() * 5), exponential(300)]
+          : [9 + Math.floor(random() * 32), random() < 0.6 ? JOIN_SPAN_DAYS : exponential(400)]
   const firstAt = joinedAt.getTime() + exponential(7) * DAY
   const lastAt = Math.min(nowMs - 60_000, firstAt + activeDays * DAY)
   const times = firstAt < nowMs - 60_000 && count > 0 ? [firstAt, ...Array.from({ length: count - 1 }, () => uniform(firstAt, Math.max(firstAt, lastAt)))].sort((a, b) => a - b) : []
@@ -88,7 +91,7 @@ export function benchMember(random: () => number, openid: string, memberNo: stri
   const promoShare = random() < 0.15 ? 0.7 : 0.1
   for (const t of times) {
     const at = new Date(t)
-    const paidFen = Math.max(500, Math.round(8_800 * Math.exp(0.6 * normal()) / 100) * 100)
+    const paidFen = Math.max(500, Math.round((8_800 * Math.exp(0.6 * normal())) / 100) * 100)
     const usedCoupon = random() < promoShare
     const orderFen = paidFen + (usedCoupon ? 1_000 + Math.floor(random() * 3) * 500 : 0)
     const category = random() < 0.6 ? favourite : CATEGORIES[Math.floor(random() * CATEGORIES.length)]

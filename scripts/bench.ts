@@ -176,7 +176,10 @@ async function runUntilDone(emu: RunningEmulator, label: string, force: boolean,
   let longestCallSeconds = 0
   // a call can take a minute: show the requests going by meanwhile
   const ticker = setInterval(() => {
-    void requestStats(emu).then(s => log(`  ${label}: ${seconds(started).toFixed(0)} s, ${s.total.toLocaleString('en-US')} database requests so far`), () => undefined)
+    void requestStats(emu).then(
+      s => log(`  ${label}: ${seconds(started).toFixed(0)} s, ${s.total.toLocaleString('en-US')} database requests so far`),
+      () => undefined,
+    )
   }, TICK_MS)
   try {
     for (let calls = 1; calls <= MAX_CALLS; calls++) {
@@ -186,11 +189,15 @@ async function runUntilDone(emu: RunningEmulator, label: string, force: boolean,
       if (status === 200 && body?.ok) {
         failedInARow = 0
         const s = body.data as RunSummary
-        log(`  ${label}: call ${calls} answered ${s.status} after ${seconds(started).toFixed(1)} s (call ${seconds(callStarted).toFixed(1)} s; shards ${s.shardsDone}/${s.shards}, scored ${s.scored}, written ${s.written}, longest worker ${(s.timing.longestShardMs / 1000).toFixed(1)} s)`)
+        log(
+          `  ${label}: call ${calls} answered ${s.status} after ${seconds(started).toFixed(1)} s (call ${seconds(callStarted).toFixed(1)} s; shards ${s.shardsDone}/${s.shards}, scored ${s.scored}, written ${s.written}, longest worker ${(s.timing.longestShardMs / 1000).toFixed(1)} s)`,
+        )
         if (s.status === 'done') {
           const measured = { calls, failures, wallSeconds: seconds(started), longestCallSeconds, summary: s, stats: await requestStats(emu) }
           // logged now, so an interrupted bench still leaves this run's figures behind
-          const top = Object.entries(measured.stats.requests).sort((a, b) => b[1] - a[1]).slice(0, 4)
+          const top = Object.entries(measured.stats.requests)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 4)
           log(`  ${label}: ${measured.stats.total.toLocaleString('en-US')} database requests (${top.map(([a, c]) => `${a} ${c.toLocaleString('en-US')}`).join(', ')})`)
           return { ...measured, check: await checkMembers(emu, s) }
         }
@@ -222,7 +229,9 @@ export async function benchSize(n: number, opts: BenchOptions = {}): Promise<Ben
     let t = performance.now()
     const seed = await seedSnapshot(dataDir, { n, now: new Date(), seed: opts.seed })
     const seedSeconds = seconds(t)
-    log(`  seeded in ${seedSeconds.toFixed(1)} s: ${seed.buyers} buyers, ${seed.purchases} purchases, stages ${JSON.stringify(seed.byStage)}, tiers ${JSON.stringify(seed.byTier)}, ${seed.reviewsDue} reviews due`)
+    log(
+      `  seeded in ${seedSeconds.toFixed(1)} s: ${seed.buyers} buyers, ${seed.purchases} purchases, stages ${JSON.stringify(seed.byStage)}, tiers ${JSON.stringify(seed.byTier)}, ${seed.reviewsDue} reviews due`,
+    )
     t = performance.now()
     emu = current.emu = await startEmulator({ dataDir, args: ['--no-timers'], startTimeoutMs: START_TIMEOUT_MS })
     const startSeconds = seconds(t)
@@ -247,16 +256,35 @@ const shortAction = (a: string) => a.replace(/^database\./, '')
 
 /** `new|active|loyal|sleeping→churned: 12` → `→churned 12` */
 function transitions(t: Record<string, number>): string {
-  return Object.entries(t).map(([k, v]) => `→${k.split('→')[1] ?? k} ${fmt(v)}`).join(', ')
+  return Object.entries(t)
+    .map(([k, v]) => `→${k.split('→')[1] ?? k} ${fmt(v)}`)
+    .join(', ')
 }
 
 export function perThousand(stats: RequestStats, n: number): { total: number; top: Array<[string, number]> } {
-  const top = Object.entries(stats.requests).sort((a, b) => b[1] - a[1]).slice(0, 4)
+  const top = Object.entries(stats.requests)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
   return { total: (stats.total * 1000) / n, top: top.map(([a, c]) => [a, (c * 1000) / n]) }
 }
 
 export function formatResults(results: BenchResult[]): string {
-  const head = ['N', 'run', 'calls', 'wall s', 'members/s', 'db requests / 1,000 members', 'top actions / 1,000 members', 'longest call s: run / worker', 'prepare s', 'transitions', 'models', 'scored', 'written', 'members: churn at run instant / with tierId']
+  const head = [
+    'N',
+    'run',
+    'calls',
+    'wall s',
+    'members/s',
+    'db requests / 1,000 members',
+    'top actions / 1,000 members',
+    'longest call s: run / worker',
+    'prepare s',
+    'transitions',
+    'models',
+    'scored',
+    'written',
+    'members: churn at run instant / with tierId',
+  ]
   const rows = results.flatMap(r =>
     (['first', 'second'] as const).map(which => {
       const m = r[which]
@@ -327,14 +355,25 @@ export function formatSummaryTable(results: BenchResult[], actions: ActionsResul
   const rows: string[][] = []
   for (const x of actions?.rows ?? []) {
     const name = `${x.fn}.${x.action}`
-    rows.push(x.skipped || !x.ok ? [name, '–', '–', '–', '–', x.skipped ? `not measured: ${x.skipped}` : 'no call answered ok'] : [name, fmt(x.p50Ms, 1), fmt(x.p95Ms, 1), `${fmt(x.dbPerCall, 1)} / call`, '–', '–'])
+    rows.push(
+      x.skipped || !x.ok
+        ? [name, '–', '–', '–', '–', x.skipped ? `not measured: ${x.skipped}` : 'no call answered ok']
+        : [name, fmt(x.p50Ms, 1), fmt(x.p95Ms, 1), `${fmt(x.dbPerCall, 1)} / call`, '–', '–'],
+    )
   }
   for (const c of actions?.coldStarts ?? []) rows.push([`function ${c.fn}: first call after start`, fmt(c.warmP50Ms, 1), '–', '–', fmt(c.coldMs), '–'])
   rows.push(...reportSummaryRows(reports))
   for (const r of results) {
     for (const which of ['first', 'second'] as const) {
       const m = r[which]
-      rows.push([`tiers job, ${fmt(r.n)} members, ${which === 'first' ? 'first run' : 'forced rerun'}`, '–', '–', `${fmt(perThousand(m.stats, r.n).total, 1)} / 1,000 members`, '–', `${fmt(r.n / m.wallSeconds)} members/s (${fmt(m.wallSeconds, 1)} s)`])
+      rows.push([
+        `tiers job, ${fmt(r.n)} members, ${which === 'first' ? 'first run' : 'forced rerun'}`,
+        '–',
+        '–',
+        `${fmt(perThousand(m.stats, r.n).total, 1)} / 1,000 members`,
+        '–',
+        `${fmt(r.n / m.wallSeconds)} members/s (${fmt(m.wallSeconds, 1)} s)`,
+      ])
     }
   }
   if (orders) rows.push(...ordersSummaryRows(orders))

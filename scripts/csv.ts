@@ -11,13 +11,11 @@ export function splitCsv(line: string): string[] {
     if (quoted && ch === '"' && line[i + 1] === '"') {
       field += '"'
       i++
-    }
-    else if (ch === '"') quoted = !quoted
+    } else if (ch === '"') quoted = !quoted
     else if (ch === ',' && !quoted) {
       out.push(field)
       field = ''
-    }
-    else field += ch
+    } else field += ch
   }
   return [...out, field]
 }

@@ -121,8 +121,7 @@ function validateTrigger(t: unknown): string[] {
 // ---------------------------------------------------------------------------------------------
 // the environment variables a function reads
 
-const isProcessEnv = (e: ts.Node): boolean =>
-  ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'process' && e.name.text === 'env'
+const isProcessEnv = (e: ts.Node): boolean => ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'process' && e.name.text === 'env'
 
 function at(sf: ts.SourceFile, node: ts.Node): string {
   const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf))
@@ -369,12 +368,11 @@ export function lineDiff(before: string, after: string, context = 2): string {
     for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1])
   }
   const ops: Array<[' ' | '-' | '+', string]> = []
-  for (let i = 0, j = 0; i < a.length || j < b.length; ) {
+  for (let i = 0, j = 0; i < a.length || j < b.length;) {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       ops.push([' ', a[i++]])
       j++
-    }
-    else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push(['-', a[i++]])
+    } else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push(['-', a[i++]])
     else ops.push(['+', b[j++]])
   }
   const changed = ops.map(([op]) => op !== ' ')

@@ -53,7 +53,9 @@ async function main(argv: string[]): Promise<number> {
     const mod = await import(MANAGER)
     CloudBase = mod.default ?? mod
   } catch {
-    console.error(`${MANAGER} is not installed. Install it where you deploy from (it is not a dependency of this repo):\n  npm i -D ${MANAGER}\nor create the collections, indexes and rules in the console from deploy/database.json.`)
+    console.error(
+      `${MANAGER} is not installed. Install it where you deploy from (it is not a dependency of this repo):\n  npm i -D ${MANAGER}\nor create the collections, indexes and rules in the console from deploy/database.json.`,
+    )
     return 1
   }
   const { TENCENTCLOUD_SECRETID: secretId, TENCENTCLOUD_SECRETKEY: secretKey, TENCENTCLOUD_SESSIONTOKEN: token } = process.env

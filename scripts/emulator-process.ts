@@ -50,11 +50,19 @@ export async function startEmulator(opts: { dataDir?: string; port?: number; arg
       const onData = (d: Buffer) => {
         out += d.toString()
         const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
-        if (m) { clearTimeout(timer); resolve(Number(m[1])) }
+        if (m) {
+          clearTimeout(timer)
+          resolve(Number(m[1]))
+        }
       }
       proc.stdout!.on('data', onData)
-      proc.stderr!.on('data', (d: Buffer) => { out += d.toString() })
-      proc.on('exit', code => { clearTimeout(timer); reject(new Error(`emulator exited with ${code}:\n${out.slice(-2000)}`)) })
+      proc.stderr!.on('data', (d: Buffer) => {
+        out += d.toString()
+      })
+      proc.on('exit', code => {
+        clearTimeout(timer)
+        reject(new Error(`emulator exited with ${code}:\n${out.slice(-2000)}`))
+      })
     })
   } catch (err) {
     proc.kill('SIGKILL')

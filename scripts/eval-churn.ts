@@ -6,7 +6,20 @@
  */
 import { readFileSync } from 'fs'
 import { gunzipSync } from 'zlib'
-import { auc, conditionalExpectedPurchases, dayNumber, fitBgNbd, fitGammaGamma, holdoutPeriods, probabilityAlive, probabilityNoPurchase, summarizeCustomers, type BgNbdFit, type GammaGammaFit, type TransactionRow } from '../domain/clv'
+import {
+  auc,
+  conditionalExpectedPurchases,
+  dayNumber,
+  fitBgNbd,
+  fitGammaGamma,
+  holdoutPeriods,
+  probabilityAlive,
+  probabilityNoPurchase,
+  summarizeCustomers,
+  type BgNbdFit,
+  type GammaGammaFit,
+  type TransactionRow,
+} from '../domain/clv'
 import { parseTimestamp, splitCsv } from './csv'
 import { runCli } from './cli'
 
@@ -63,11 +76,14 @@ export function parseEvalArgs(argv: string[]): Required<EvalChurnOptions> {
 export function loadTransactions(file: string): { format: ChurnEvaluation['format']; rows: TransactionRow[] } {
   let bytes = readFileSync(file)
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes)
-  const lines = bytes.toString('utf8').split(/\r?\n/).filter((l) => l.trim() !== '')
+  const lines = bytes
+    .toString('utf8')
+    .split(/\r?\n/)
+    .filter(l => l.trim() !== '')
   const head = (lines[0] ?? '').trim()
   if (/^\d+\s+\d+\s+\d{8}\s+\d+\s+[\d.]+$/.test(head)) {
     // CDNOW: master id, customer id, YYYYMMDD, CDs, dollars
-    const rows = lines.map((l) => {
+    const rows = lines.map(l => {
       const [, id, ymd, , dollars] = l.trim().split(/\s+/)
       return { customerId: id, timestamp: Date.UTC(+ymd.slice(0, 4), +ymd.slice(4, 6) - 1, +ymd.slice(6, 8)), amount: Number(dollars) }
     })
@@ -105,19 +121,19 @@ export function evaluateChurn(options: EvalChurnOptions): ChurnEvaluation {
   if (customers.length === 0) throw new Error(`no customer bought on or before ${calibrationEnd}`)
   const bgNbd = fitBgNbd(customers)
   let gammaGamma: GammaGammaFit | null = null
-  if (customers.some((c) => c.x > 0 && c.zbar > 0)) gammaGamma = fitGammaGamma(customers)
+  if (customers.some(c => c.x > 0 && c.zbar > 0)) gammaGamma = fitGammaGamma(customers)
   const horizon = holdoutPeriods(calibrationEnd, holdoutEnd, periodDays)
-  const predicted = customers.map((c) => conditionalExpectedPurchases(bgNbd, horizon, c))
-  const groups = ['0', '1', '2', '3', '4', '5', '6', '7+'].map((frequency) => ({ frequency, customers: 0, predicted: 0, actual: 0 }))
+  const predicted = customers.map(c => conditionalExpectedPurchases(bgNbd, horizon, c))
+  const groups = ['0', '1', '2', '3', '4', '5', '6', '7+'].map(frequency => ({ frequency, customers: 0, predicted: 0, actual: 0 }))
   customers.forEach((c, i) => {
     const g = groups[Math.min(c.x, 7)]
     g.customers++
     g.predicted += predicted[i]
     g.actual += c.holdout
   })
-  const churned = customers.map((c) => c.holdout === 0)
+  const churned = customers.map(c => c.holdout === 0)
   const calEnd = dayNumber(calibrationEnd)
-  const repeat = customers.filter((c) => c.x > 0)
+  const repeat = customers.filter(c => c.x > 0)
   return {
     format,
     customers: customers.length,
@@ -129,18 +145,30 @@ export function evaluateChurn(options: EvalChurnOptions): ChurnEvaluation {
     byFrequency: groups,
     noPurchaseShare: churned.filter(Boolean).length / customers.length,
     auc: {
-      pAlive: auc(customers.map((c) => 1 - probabilityAlive(bgNbd, c)), churned),
-      pAliveRepeatBuyers: auc(repeat.map((c) => 1 - probabilityAlive(bgNbd, c)), repeat.map((c) => c.holdout === 0)),
-      pNoPurchase: auc(customers.map((c) => probabilityNoPurchase(bgNbd, horizon, c)), churned),
-      recent30: auc(customers.map((c) => (calEnd - dayNumber(c.lastDay) >= RECENT_DAYS ? 1 : 0)), churned),
+      pAlive: auc(
+        customers.map(c => 1 - probabilityAlive(bgNbd, c)),
+        churned,
+      ),
+      pAliveRepeatBuyers: auc(
+        repeat.map(c => 1 - probabilityAlive(bgNbd, c)),
+        repeat.map(c => c.holdout === 0),
+      ),
+      pNoPurchase: auc(
+        customers.map(c => probabilityNoPurchase(bgNbd, horizon, c)),
+        churned,
+      ),
+      recent30: auc(
+        customers.map(c => (calEnd - dayNumber(c.lastDay) >= RECENT_DAYS ? 1 : 0)),
+        churned,
+      ),
     },
   }
 }
 
 function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+  return [line(header), widths.map(w => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
 }
 
 export function formatReport(e: ChurnEvaluation, o: Required<EvalChurnOptions>): string {
@@ -152,26 +180,32 @@ export function formatReport(e: ChurnEvaluation, o: Required<EvalChurnOptions>):
     `input: ${o.transactions} (${e.format}); calibration to ${o.calibrationEnd}, holdout to ${o.holdoutEnd} (${f(e.holdoutPeriods, 2)} periods of ${o.periodDays} days)`,
     `customers: ${e.customers} (first purchase on or before calibration end); repeat transactions in calibration: ${e.calibrationRepeat}`,
     '',
-    table(['model', 'parameters', 'log-likelihood'], [
-      ['BG/NBD', `r=${g(r)} alpha=${g(alpha)} a=${g(a)} b=${g(b)} (mean dropout a/(a+b)=${g(a / (a + b))})`, f(logLikelihood, 2)],
-      ['Gamma-Gamma', gg ? `p=${g(gg.p)} q=${g(gg.q)} gamma=${g(gg.gamma)}` : '(no repeat buyers)', gg ? f(gg.logLikelihood, 2) : '-'],
-    ]),
+    table(
+      ['model', 'parameters', 'log-likelihood'],
+      [
+        ['BG/NBD', `r=${g(r)} alpha=${g(alpha)} a=${g(a)} b=${g(b)} (mean dropout a/(a+b)=${g(a / (a + b))})`, f(logLikelihood, 2)],
+        ['Gamma-Gamma', gg ? `p=${g(gg.p)} q=${g(gg.q)} gamma=${g(gg.gamma)}` : '(no repeat buyers)', gg ? f(gg.logLikelihood, 2) : '-'],
+      ],
+    ),
     // a → 0 with b → ∞ is a ridge: only a/(a+b) ≈ 0 is identified, the separate values are arbitrary
     ...(a / (a + b) < 1e-3 ? ['(no dropout detected: the BG/NBD optimum is the NBD limit; a and b on their own are not meaningful)'] : []),
     '',
     'holdout repeat transactions, predicted vs actual, by calibration frequency:',
-    table(['x', 'customers', 'predicted', 'actual'], [
-      ...e.byFrequency.map((g) => [g.frequency, String(g.customers), f(g.predicted, 1), String(g.actual)]),
-      ['total', String(e.customers), f(e.holdout.predicted, 1), String(e.holdout.actual)],
-    ]),
+    table(
+      ['x', 'customers', 'predicted', 'actual'],
+      [...e.byFrequency.map(g => [g.frequency, String(g.customers), f(g.predicted, 1), String(g.actual)]), ['total', String(e.customers), f(e.holdout.predicted, 1), String(e.holdout.actual)]],
+    ),
     '',
     `AUC for "no purchase in the holdout" (${f(100 * e.noPurchaseShare, 1)} % of customers):`,
-    table(['score', 'AUC'], [
-      ['1 - P(alive) (BG/NBD), all customers', f(e.auc.pAlive)],
-      ['1 - P(alive), repeat buyers only (x > 0)', f(e.auc.pAliveRepeatBuyers)],
-      ['P(no purchase in the holdout) (BG/NBD)', f(e.auc.pNoPurchase)],
-      [`no purchase in the last ${RECENT_DAYS} days of calibration`, f(e.auc.recent30)],
-    ]),
+    table(
+      ['score', 'AUC'],
+      [
+        ['1 - P(alive) (BG/NBD), all customers', f(e.auc.pAlive)],
+        ['1 - P(alive), repeat buyers only (x > 0)', f(e.auc.pAliveRepeatBuyers)],
+        ['P(no purchase in the holdout) (BG/NBD)', f(e.auc.pNoPurchase)],
+        [`no purchase in the last ${RECENT_DAYS} days of calibration`, f(e.auc.recent30)],
+      ],
+    ),
     '(BG/NBD sets P(alive) = 1 for customers without a repeat purchase, whatever their silence since.)',
   ].join('\n')
 }

@@ -121,7 +121,7 @@ export function loadTransactions(file: string): LoadedTransactions {
     }
     return { format: 'online-retail', baskets: builder.build(), items }
   }
-  const columns = head.split(',').map((c) => c.trim().toLowerCase())
+  const columns = head.split(',').map(c => c.trim().toLowerCase())
   const col = (name: string) => columns.indexOf(name)
   const [ci, ii, ti, qi, pi, gi] = ['customer_id', 'item_id', 'timestamp', 'quantity', 'price', 'category'].map(col)
   if (ci < 0 || ii < 0 || ti < 0) throw new Error(`${file}: not a customer_id,item_id,timestamp CSV or the Online Retail file`)
@@ -133,7 +133,10 @@ export function loadTransactions(file: string): LoadedTransactions {
     const item = (f[ii] ?? '').trim()
     if (!customer || !item) throw new Error(`${where}: customer_id and item_id are required`)
     const at = parseTimestamp(f[ti] ?? '', where)
-    for (const [index, name] of [[qi, 'quantity'], [pi, 'price']] as const) {
+    for (const [index, name] of [
+      [qi, 'quantity'],
+      [pi, 'price'],
+    ] as const) {
       if (index >= 0 && (f[index] ?? '').trim() !== '' && !Number.isFinite(Number(f[index]))) throw new Error(`${where}: bad ${name} ${f[index]}`)
     }
     // returns and corrections (quantity ≤ 0) are not purchases
@@ -178,8 +181,8 @@ export function evaluateRecommendations(options: EvalRecommendOptions): Recommen
   const recommender = createRecommender({ neighbors, popularity: popularity(train, { halfLifeDays: PRIOR_HALF_LIFE_DAYS, now }), catalog })
   const ranking = popularityRanking(popularity(train))
 
-  const ours = cases.map((c) => recommender({ history: c.history, now: c.now, k }).map((r) => r.itemId))
-  const baseline = cases.map((c) => popularNotBought(ranking, new Set(c.history.map((h) => h.itemId)), k))
+  const ours = cases.map(c => recommender({ history: c.history, now: c.now, k }).map(r => r.itemId))
+  const baseline = cases.map(c => popularNotBought(ranking, new Set(c.history.map(h => h.itemId)), k))
   const rec = scoreRecommendations(cases, ours, k, catalogSize)
   const pop = scoreRecommendations(cases, baseline, k, catalogSize)
   return {
@@ -195,9 +198,9 @@ export function evaluateRecommendations(options: EvalRecommendOptions): Recommen
 }
 
 function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+  return [line(header), widths.map(w => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
 }
 
 export function formatReport(e: RecommendEvaluation, o: EvalRecommendOptions): string {
@@ -209,11 +212,14 @@ export function formatReport(e: RecommendEvaluation, o: EvalRecommendOptions): s
     `protocol: ${e.protocol === 'leave-last' ? "each customer's last basket is the test, earlier baskets train" : `train before ${o.split}, test from ${o.split} on`}; ` +
       `customers evaluated: ${e.customers}; catalog: ${e.catalogSize} items bought in training`,
     '',
-    table(['protocol', 'model', 'customers', `hit rate@${k}`, `NDCG@${k}`, 'coverage'], [
-      [e.protocol, 'recommender', String(e.customers), f(e.recommender.hitRate), f(e.recommender.ndcg), f(e.recommender.coverage)],
-      [e.protocol, 'popularity', String(e.customers), f(e.popularity.hitRate), f(e.popularity.ndcg), f(e.popularity.coverage)],
-      [e.protocol, 'ratio', '', x(e.ratio.hitRate), x(e.ratio.ndcg), ''],
-    ]),
+    table(
+      ['protocol', 'model', 'customers', `hit rate@${k}`, `NDCG@${k}`, 'coverage'],
+      [
+        [e.protocol, 'recommender', String(e.customers), f(e.recommender.hitRate), f(e.recommender.ndcg), f(e.recommender.coverage)],
+        [e.protocol, 'popularity', String(e.customers), f(e.popularity.hitRate), f(e.popularity.ndcg), f(e.popularity.coverage)],
+        [e.protocol, 'ratio', '', x(e.ratio.hitRate), x(e.ratio.ndcg), ''],
+      ],
+    ),
     `(both recommend only items the customer had not bought; relevant = bought in the test part and not before)`,
   ].join('\n')
 }

@@ -44,8 +44,7 @@ export interface OrdersArgs {
   stateDir?: string
 }
 
-export const ORDERS_USAGE =
-  'usage: npm run import -- orders --file <csv|csv.gz|jsonl> [--source <name>] [--award-points] [--dry-run] [--port <p>] [--errors <out.csv>] [--state-dir <dir>]'
+export const ORDERS_USAGE = 'usage: npm run import -- orders --file <csv|csv.gz|jsonl> [--source <name>] [--award-points] [--dry-run] [--port <p>] [--errors <out.csv>] [--state-dir <dir>]'
 
 export function parseOrdersArgs(argv: string[]): OrdersArgs {
   const args = [...argv]
@@ -176,7 +175,14 @@ export async function sendBatch(batch: Batch, opts: SendOptions): Promise<BatchO
     out.attempts++
     let report: OrderImportReport
     try {
-      report = (await opts.call({ action: 'importOrders', batchId, source: opts.source, awardPoints: opts.awardPoints, dryRun: opts.dryRun, orders: todo.map(i => batch.orders[i].order) })) as OrderImportReport
+      report = (await opts.call({
+        action: 'importOrders',
+        batchId,
+        source: opts.source,
+        awardPoints: opts.awardPoints,
+        dryRun: opts.dryRun,
+        orders: todo.map(i => batch.orders[i].order),
+      })) as OrderImportReport
     } catch (err) {
       if (!(err instanceof Transient)) throw err
       lastProblem = `failing (${err.message})`
@@ -229,7 +235,13 @@ export class Progress {
   private started = Date.now()
   private last = 0
   private startDone: number
-  constructor(private total: number, startDone: number, private stream: NodeJS.WriteStream = process.stderr, private tty = Boolean(process.stderr.isTTY), private everyMs = tty ? 200 : 5_000) {
+  constructor(
+    private total: number,
+    startDone: number,
+    private stream: NodeJS.WriteStream = process.stderr,
+    private tty = Boolean(process.stderr.isTTY),
+    private everyMs = tty ? 200 : 5_000,
+  ) {
     this.startDone = startDone
   }
   line(done: number): string {
@@ -281,7 +293,7 @@ export interface RunOptions {
 /** Lines as "line 12", "lines 12–14" or "lines 3–4, 9". */
 export function lineList(lines: number[]): string {
   const parts: string[] = []
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     let j = i
     while (j + 1 < lines.length && lines[j + 1] === lines[j] + 1) j++
     parts.push(j > i ? `${lines[i]}–${lines[j]}` : `${lines[i]}`)
@@ -296,14 +308,24 @@ export async function importOrdersFile(args: OrdersArgs, opts: RunOptions = {}):
   // on a terminal a status line first clears the progress line (redrawn at the next update)
   const log = opts.log ?? ((line: string) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}${line}\n`))
   const scan = await scanOrderFile(args.file)
-  log(`${args.file}: ${fmt(scan.orders)} orders in ${fmt(scan.lines)} ${scan.info.format === 'csv' ? 'rows' : 'lines'} (${scan.info.format.toUpperCase()}${scan.info.gzip ? ', gzip' : ''}, ${formatBytes(scan.info.size)}); source ${args.source}${args.awardPoints ? ', awarding points' : ', no points'}${args.dryRun ? ', dry run' : ''}`)
+  log(
+    `${args.file}: ${fmt(scan.orders)} orders in ${fmt(scan.lines)} ${scan.info.format === 'csv' ? 'rows' : 'lines'} (${scan.info.format.toUpperCase()}${scan.info.gzip ? ', gzip' : ''}, ${formatBytes(scan.info.size)}); source ${args.source}${args.awardPoints ? ', awarding points' : ', no points'}${args.dryRun ? ', dry run' : ''}`,
+  )
   const id = { file: path.resolve(args.file), source: args.source, awardPoints: args.awardPoints, target: `http://127.0.0.1:${args.port}`, size: scan.info.size, sha256: scan.sha256 }
   const state = ImportState.open(id, { dryRun: args.dryRun, stateDir: args.stateDir, log })
   try {
     const resumedAt = doneOf(state.counts)
     if (state.resumed) log(`resuming at order ${fmt(resumedAt + 1)} of ${fmt(scan.orders)} (batch ${state.batchesDone + 1}; a checkpoint from ${state.resumed.updatedAt})`)
     const progress = opts.progress === undefined ? new Progress(scan.orders, resumedAt) : opts.progress
-    const send: SendOptions = { batchPrefix: `ord-${args.source}-${scan.sha256.slice(0, 12)}`, source: args.source, awardPoints: args.awardPoints, dryRun: args.dryRun, call: opts.call ?? adminCaller(args.port), log, retryDelayMs: opts.retryDelayMs }
+    const send: SendOptions = {
+      batchPrefix: `ord-${args.source}-${scan.sha256.slice(0, 12)}`,
+      source: args.source,
+      awardPoints: args.awardPoints,
+      dryRun: args.dryRun,
+      call: opts.call ?? adminCaller(args.port),
+      log,
+      retryDelayMs: opts.retryDelayMs,
+    }
     let batches = 0
     const commit = (o: BatchOutcome) => {
       state.commit(o.batch, o, o.errors)
@@ -313,7 +335,9 @@ export async function importOrdersFile(args: OrdersArgs, opts: RunOptions = {}):
     // up to PARALLEL batches in flight; they are committed (checkpointed) in file order
     const inflight: Array<Promise<BatchOutcome>> = []
     for await (const batch of batchesOf(readOrders(scan, args.source), { skipGroups: state.groupsDone, firstBatch: state.batchesDone + 1 })) {
-      const p = batch.orders.length ? sendBatch(batch, send) : Promise.resolve<BatchOutcome>({ batch, imported: 0, pending: 0, unchanged: 0, rejected: batch.local.length, errors: batch.local, attempts: 0 })
+      const p = batch.orders.length
+        ? sendBatch(batch, send)
+        : Promise.resolve<BatchOutcome>({ batch, imported: 0, pending: 0, unchanged: 0, rejected: batch.local.length, errors: batch.local, attempts: 0 })
       p.catch(() => {}) // awaited below, in order
       inflight.push(p)
       if (inflight.length >= PARALLEL) commit(await inflight.shift()!)
@@ -360,7 +384,8 @@ export function formatSummary(s: OrdersSummary, errorsFile?: string): string {
   if (s.errorCount) {
     out.push('', `rejected orders${s.errorCount > s.errors.length ? ` (the first ${s.errors.length} of ${fmt(s.errorCount)})` : ''}:`)
     // a one-line order's message need not name its line again
-    for (const e of s.errors) out.push(`  ${lineList(e.lines)}${e.orderId ? ` (order ${e.orderId})` : ''}: ${e.code} ${e.lines.length === 1 ? e.message.replace(`line ${e.lines[0]}: `, '') : e.message}`)
+    for (const e of s.errors)
+      out.push(`  ${lineList(e.lines)}${e.orderId ? ` (order ${e.orderId})` : ''}: ${e.code} ${e.lines.length === 1 ? e.message.replace(`line ${e.lines[0]}: `, '') : e.message}`)
     if (s.errorCount > s.errors.length) out.push(`  … and ${fmt(s.errorCount - s.errors.length)} more${errorsFile ? '' : ' (list them all with --errors <file.csv>)'}`)
     if (errorsFile) out.push(`all ${fmt(s.errorCount)} rejected orders: ${errorsFile}`)
   }

@@ -92,7 +92,12 @@ export class ImportState {
   batchesDone: number
   private errorsBytes: number
 
-  private constructor(private readonly id: RunIdentity, private readonly checkpoint: string | null, private readonly errorsFile: string, cp: Checkpoint | null) {
+  private constructor(
+    private readonly id: RunIdentity,
+    private readonly checkpoint: string | null,
+    private readonly errorsFile: string,
+    cp: Checkpoint | null,
+  ) {
     // the errors file is cut back to what the checkpoint counted (a crash may have appended more)
     const size = fs.existsSync(errorsFile) ? fs.statSync(errorsFile).size : 0
     if (cp && cp.errorsBytes > 0 && size >= cp.errorsBytes) fs.truncateSync(errorsFile, cp.errorsBytes)
@@ -129,7 +134,15 @@ export class ImportState {
     this.groupsDone = batch.groupsEnd
     this.batchesDone = batch.n
     if (this.checkpoint) {
-      writeCheckpoint(this.checkpoint, { version: 1, ...this.id, groupsDone: this.groupsDone, batchesDone: this.batchesDone, counts: this.counts, errorsBytes: this.errorsBytes, updatedAt: new Date().toISOString() })
+      writeCheckpoint(this.checkpoint, {
+        version: 1,
+        ...this.id,
+        groupsDone: this.groupsDone,
+        batchesDone: this.batchesDone,
+        counts: this.counts,
+        errorsBytes: this.errorsBytes,
+        updatedAt: new Date().toISOString(),
+      })
     }
   }
 
@@ -140,7 +153,7 @@ export class ImportState {
       const buf = Buffer.alloc(1 << 16)
       const decoder = new StringDecoder('utf8')
       let rest = ''
-      for (let pos = 0; pos < this.errorsBytes; ) {
+      for (let pos = 0; pos < this.errorsBytes;) {
         const n = fs.readSync(fd, buf, 0, Math.min(buf.length, this.errorsBytes - pos), pos)
         if (n <= 0) break
         pos += n

@@ -67,7 +67,10 @@ export function csvRows(text: string): Array<{ line: number; row: Record<string,
   const headers = splitCsv(lines[headerAt]).map(h => h.trim())
   const fields = headers.map(headerField)
   const unknown = headers.filter((_h, i) => !fields[i])
-  if (unknown.length) throw new Error(`unknown column(s): ${unknown.join(', ')} (known: externalId, phone, name, birthday, joinDate, openingPoints, gender, tierId, tags, or 会员编号, 手机号, 姓名, 生日, 入会日期, 期初积分, 性别, 等级, 标签)`)
+  if (unknown.length)
+    throw new Error(
+      `unknown column(s): ${unknown.join(', ')} (known: externalId, phone, name, birthday, joinDate, openingPoints, gender, tierId, tags, or 会员编号, 手机号, 姓名, 生日, 入会日期, 期初积分, 性别, 等级, 标签)`,
+    )
   const out: Array<{ line: number; row: Record<string, string> }> = []
   for (let i = headerAt + 1; i < lines.length; i++) {
     if (lines[i].trim() === '') continue
@@ -110,7 +113,7 @@ export function readCodes(file: string): Array<{ where: string; code: unknown }>
   const out: Array<{ where: string; code: unknown }> = []
   lines.forEach((l, i) => {
     if (l.trim() === '' || (column >= 0 && i === first)) return
-    out.push({ where: `line ${i + 1}`, code: (column >= 0 ? splitCsv(l)[column] ?? '' : l).trim() })
+    out.push({ where: `line ${i + 1}`, code: (column >= 0 ? (splitCsv(l)[column] ?? '') : l).trim() })
   })
   return out
 }
@@ -164,18 +167,35 @@ export async function importMembersFile(args: ImportArgs, log: (line: string) =>
     sum.unfinished += report.unfinished
     sum.errors.push(...report.rowErrors.map(e => ({ where: part[e.index].where, externalId: e.externalId, code: e.code, message: e.message })))
     sum.batches++
-    log(`${batchId}: ${part.length} rows — created ${report.created}, attached ${report.attached}, updated ${report.updated}, unchanged ${report.unchanged}, errors ${report.errors}${report.unfinished ? `, unfinished ${report.unfinished}` : ''}`)
+    log(
+      `${batchId}: ${part.length} rows — created ${report.created}, attached ${report.attached}, updated ${report.updated}, unchanged ${report.unchanged}, errors ${report.errors}${report.unfinished ? `, unfinished ${report.unfinished}` : ''}`,
+    )
   }
   return sum
 }
 
-export async function importCodesFile(args: ImportArgs, log: (line: string) => void = console.log): Promise<{ dryRun: boolean; received: number; imported: number; errors: Array<{ where: string; code: string; error: string; message: string }>; pool: ImportCouponCodesReport['pool'] | null }> {
+export async function importCodesFile(
+  args: ImportArgs,
+  log: (line: string) => void = console.log,
+): Promise<{ dryRun: boolean; received: number; imported: number; errors: Array<{ where: string; code: string; error: string; message: string }>; pool: ImportCouponCodesReport['pool'] | null }> {
   const codes = readCodes(args.file)
   const base = args.batchId ?? `codes-${sha256(fs.readFileSync(args.file)).slice(0, 12)}`
-  const out = { dryRun: args.dryRun, received: codes.length, imported: 0, errors: [] as Array<{ where: string; code: string; error: string; message: string }>, pool: null as ImportCouponCodesReport['pool'] | null }
+  const out = {
+    dryRun: args.dryRun,
+    received: codes.length,
+    imported: 0,
+    errors: [] as Array<{ where: string; code: string; error: string; message: string }>,
+    pool: null as ImportCouponCodesReport['pool'] | null,
+  }
   for (let offset = 0; offset < codes.length; offset += CODE_BATCH_MAX) {
     const part = codes.slice(offset, offset + CODE_BATCH_MAX)
-    const report: ImportCouponCodesReport = await callAdmin(args.port, { action: 'importCouponCodes', templateId: args.templateId, codes: part.map(p => p.code), batchId: `${base}-${offset / CODE_BATCH_MAX + 1}`, dryRun: args.dryRun })
+    const report: ImportCouponCodesReport = await callAdmin(args.port, {
+      action: 'importCouponCodes',
+      templateId: args.templateId,
+      codes: part.map(p => p.code),
+      batchId: `${base}-${offset / CODE_BATCH_MAX + 1}`,
+      dryRun: args.dryRun,
+    })
     out.imported += report.imported
     out.errors.push(...report.codeErrors.map(e => ({ where: part[e.index].where, code: e.code, error: e.error, message: e.message })))
     out.pool = report.pool
@@ -188,13 +208,17 @@ async function runImport(args: ImportArgs): Promise<void> {
   const file = path.resolve(args.file)
   if (args.kind === 'members') {
     const s = await importMembersFile({ ...args, file })
-    console.log(`\n${s.dryRun ? '[dry run] ' : ''}${s.rows} rows in ${s.batches} batches: created ${s.created}, attached to existing members ${s.attached}, updated ${s.updated}, unchanged ${s.unchanged}, errors ${s.errors.length}${s.unfinished ? `, unfinished ${s.unfinished} (run again)` : ''}`)
+    console.log(
+      `\n${s.dryRun ? '[dry run] ' : ''}${s.rows} rows in ${s.batches} batches: created ${s.created}, attached to existing members ${s.attached}, updated ${s.updated}, unchanged ${s.unchanged}, errors ${s.errors.length}${s.unfinished ? `, unfinished ${s.unfinished} (run again)` : ''}`,
+    )
     for (const e of s.errors.slice(0, 100)) console.log(`  ${e.where}${e.externalId ? ` (${e.externalId})` : ''}: ${e.code} ${e.message}`)
     if (s.errors.length > 100) console.log(`  … and ${s.errors.length - 100} more`)
     if (s.errors.length || s.unfinished) process.exit(1)
   } else {
     const s = await importCodesFile({ ...args, file })
-    console.log(`\n${s.dryRun ? '[dry run] ' : ''}${s.received} codes: imported ${s.imported}, errors ${s.errors.length}; pool ${s.pool ? `${s.pool.imported} imported, ${s.pool.assigned} assigned, ${s.pool.available} available` : '-'}`)
+    console.log(
+      `\n${s.dryRun ? '[dry run] ' : ''}${s.received} codes: imported ${s.imported}, errors ${s.errors.length}; pool ${s.pool ? `${s.pool.imported} imported, ${s.pool.assigned} assigned, ${s.pool.available} available` : '-'}`,
+    )
     for (const e of s.errors.slice(0, 100)) console.log(`  ${e.where} ${e.code}: ${e.error} ${e.message}`)
     if (s.errors.length) process.exit(1)
   }

@@ -51,7 +51,8 @@ export function inspectFile(file: string): FileInfo {
   }
   if (!stat.isFile()) throw new FileError(`${file}: not a file`)
   if (stat.size === 0) throw new FileError(`${file}: the file is empty`)
-  if (stat.size > MAX_FILE_BYTES) throw new FileError(`${file}: ${formatBytes(stat.size)} is larger than the 1 GB limit; split it into smaller files (each keeps whole orders) and import them one by one`)
+  if (stat.size > MAX_FILE_BYTES)
+    throw new FileError(`${file}: ${formatBytes(stat.size)} is larger than the 1 GB limit; split it into smaller files (each keeps whole orders) and import them one by one`)
   const head = Buffer.alloc(2)
   const fd = fs.openSync(file, 'r')
   try {
@@ -150,8 +151,7 @@ export function parseCsvLine(line: string): string[] | null {
           if (line[i] === '"') {
             field += '"'
             i++
-          }
-          else break
+          } else break
         } else field += ch
       }
       while (i < line.length && line[i] !== ',') field += line[i++]
@@ -174,7 +174,12 @@ export function csvHeader(text: string, where: string): Record<Column, number> {
   const missing = ORDER_COLUMNS.filter(c => !names.includes(c))
   const repeated = names.filter((n, i) => names.indexOf(n) !== i)
   const problems = [
-    unknown.length ? `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).map(n => `"${n.length > 30 ? `${n.slice(0, 30)}…` : n}"`).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}` : '',
+    unknown.length
+      ? `unknown column${unknown.length > 1 ? 's' : ''} ${unknown
+          .slice(0, 5)
+          .map(n => `"${n.length > 30 ? `${n.slice(0, 30)}…` : n}"`)
+          .join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`
+      : '',
     missing.length ? `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` : '',
     repeated.length ? `repeated column${repeated.length > 1 ? 's' : ''} ${[...new Set(repeated)].join(', ')}` : '',
   ].filter(Boolean)
@@ -199,7 +204,15 @@ export function orderTime(raw: string): string | null {
   const fields = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(sec)]
   const asUtc = Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5], ms)
   const back = new Date(asUtc)
-  if (back.getUTCFullYear() !== fields[0] || back.getUTCMonth() !== fields[1] - 1 || back.getUTCDate() !== fields[2] || back.getUTCHours() !== fields[3] || back.getUTCMinutes() !== fields[4] || back.getUTCSeconds() !== fields[5]) return null
+  if (
+    back.getUTCFullYear() !== fields[0] ||
+    back.getUTCMonth() !== fields[1] - 1 ||
+    back.getUTCDate() !== fields[2] ||
+    back.getUTCHours() !== fields[3] ||
+    back.getUTCMinutes() !== fields[4] ||
+    back.getUTCSeconds() !== fields[5]
+  )
+    return null
   let offsetMin = 8 * 60
   if (zone && zone.toUpperCase() !== 'Z') {
     const z = /([+-])(\d{2}):?(\d{2})/.exec(zone)!
@@ -215,8 +228,7 @@ export function orderTime(raw: string): string | null {
 // ---------------------------------------------------------------------------------------------
 // Pass 1
 
-const unclosed = (file: string, line: number) =>
-  new FileError(`${file} line ${line}: a quoted field does not end on its line (line breaks inside a cell are not supported: remove them)`)
+const unclosed = (file: string, line: number) => new FileError(`${file} line ${line}: a quoted field does not end on its line (line breaks inside a cell are not supported: remove them)`)
 
 export interface FileScan {
   info: FileInfo
@@ -316,7 +328,20 @@ export type FileOrder =
   | { kind: 'rejected'; group: number; lines: number[]; orderId: string | null; error: RowError }
   | { kind: 'skip'; group: number; lines: number[]; orderId: string }
 
-const CSV_FIELD: Record<string, Column> = { orderId: 'order_id', createdAt: 'created_at', storeId: 'store_id', memberNo: 'member_no', phone: 'phone', externalId: 'external_id', amountFen: 'amount_fen', sku: 'sku', title: 'title', category: 'category', quantity: 'quantity', priceFen: 'price_fen' }
+const CSV_FIELD: Record<string, Column> = {
+  orderId: 'order_id',
+  createdAt: 'created_at',
+  storeId: 'store_id',
+  memberNo: 'member_no',
+  phone: 'phone',
+  externalId: 'external_id',
+  amountFen: 'amount_fen',
+  sku: 'sku',
+  title: 'title',
+  category: 'category',
+  quantity: 'quantity',
+  priceFen: 'price_fen',
+}
 
 /** A schema issue's path → the field it names (CSV: the column) and, for a line item, its index. */
 function issueField(path: ReadonlyArray<PropertyKey>, csv: boolean): { field: string; item: number | null } {
@@ -344,7 +369,7 @@ function checkOrder(order: unknown, lines: number[], csv: boolean): { ok: true; 
   if (issue.path[0] === 'member') issue = memberIssue((order as { member?: unknown }).member) ?? issue
   const { field, item } = issueField(issue.path, csv)
   const at = csv && item !== null && lines[item] !== undefined ? `line ${lines[item]}: ` : ''
-  const unknown = issue.code === 'unrecognized_keys' ? issue.keys ?? [] : null
+  const unknown = issue.code === 'unrecognized_keys' ? (issue.keys ?? []) : null
   const message = unknown ? `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}` : issue.message
   return { ok: false, error: { code: 'INVALID_ORDER', field: unknown ? unknown[0] : field, message: `${at}${field}: ${message}` } }
 }
@@ -400,7 +425,11 @@ export function csvOrder(rows: Array<{ line: number; cells: string[] }>, col: Re
     amountFen: amount ? Number(amount) : lines.reduce((sum, l) => sum + l.quantity * l.priceFen, 0),
     lines,
   }
-  return checkOrder(order, rows.map(r => r.line), true)
+  return checkOrder(
+    order,
+    rows.map(r => r.line),
+    true,
+  )
 }
 
 /** One JSONL line → the order (the createdAt and phone normalized like a CSV's), or why it is rejected. */
@@ -429,7 +458,11 @@ export function jsonOrder(text: string, line: number, source: string): { ok: tru
 }
 
 function duplicate(orderId: string, lines: number[], later: number[]): RowError {
-  return { code: 'DUPLICATE_IN_FILE', field: 'order_id', message: `order ${orderId} appears in more than one place (line ${lines[0]} and line${later.length > 1 ? 's' : ''} ${later.join(', ')}): rows of an order must be adjacent and an order id used once` }
+  return {
+    code: 'DUPLICATE_IN_FILE',
+    field: 'order_id',
+    message: `order ${orderId} appears in more than one place (line ${lines[0]} and line${later.length > 1 ? 's' : ''} ${later.join(', ')}): rows of an order must be adjacent and an order id used once`,
+  }
 }
 
 /**

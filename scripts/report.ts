@@ -33,7 +33,6 @@ import { runCli } from './cli'
 // ---------------------------------------------------------------------------------------------
 // formatting
 
-
 export function escapeHtml(s: unknown): string {
   return String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 }
@@ -65,7 +64,6 @@ function section(id: string, title: string, note: string, body: string): string 
   return `<section id="${id}">\n<h2>${escapeHtml(title)}</h2>\n<p class="note">${escapeHtml(note)}</p>\n${body}\n</section>`
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // sections
 
@@ -96,15 +94,28 @@ function stageTier(r: ReportResult): string {
   const svg = draw(stageTierChart(s))
   const rows = s.rows.map(row => [row.name, ...row.counts.map(int), int(row.total)])
   rows.push(['合计', ...s.byTier.map(t => int(t.count)), int(s.total)])
-  return section('stageTier', SECTION_TITLES.stageTier, '生命周期阶段（每日任务计算）× 当前会员等级，已注销会员不计。', `<div class="chart">${svg}</div>\n${table(['阶段', ...s.tiers.map(t => t.name), '合计'], rows)}`)
+  return section(
+    'stageTier',
+    SECTION_TITLES.stageTier,
+    '生命周期阶段（每日任务计算）× 当前会员等级，已注销会员不计。',
+    `<div class="chart">${svg}</div>\n${table(['阶段', ...s.tiers.map(t => t.name), '合计'], rows)}`,
+  )
 }
 
 function newMembers(r: ReportResult): string {
   const s = r.newMembers
   const daily = s.byDay.length <= 92
   const svg = draw(newMembersChart(s))
-  const byDay = `<details><summary>按日明细</summary>${table(['日期', '新增会员'], s.byDay.map(d => [d.day, int(d.count)]))}</details>`
-  return section('newMembers', SECTION_TITLES.newMembers, `区间内注册的会员，按上海日期${daily ? '按日' : '按月'}统计；合计 ${int(s.total)} 人。`, `<div class="chart">${svg}</div>\n${table(['月份', '新增会员'], [...s.byMonth.map(m => [m.month, int(m.count)]), ['合计', int(s.total)]])}\n${byDay}`)
+  const byDay = `<details><summary>按日明细</summary>${table(
+    ['日期', '新增会员'],
+    s.byDay.map(d => [d.day, int(d.count)]),
+  )}</details>`
+  return section(
+    'newMembers',
+    SECTION_TITLES.newMembers,
+    `区间内注册的会员，按上海日期${daily ? '按日' : '按月'}统计；合计 ${int(s.total)} 人。`,
+    `<div class="chart">${svg}</div>\n${table(['月份', '新增会员'], [...s.byMonth.map(m => [m.month, int(m.count)]), ['合计', int(s.total)]])}\n${byDay}`,
+  )
 }
 
 function repurchase(r: ReportResult): string {
@@ -121,7 +132,10 @@ function repurchase(r: ReportResult): string {
       ['消费笔数', int(s.purchases)],
       ['实收金额', yuan(s.salesFen)],
       ['客单价', yuan(s.avgOrderFen)],
-    ])}\n<div class="chart">${svg}</div>\n${table(['购买天数', '会员数'], s.distribution.map(d => [`${d.days} 天`, int(d.buyers)]))}`,
+    ])}\n<div class="chart">${svg}</div>\n${table(
+      ['购买天数', '会员数'],
+      s.distribution.map(d => [`${d.days} 天`, int(d.buyers)]),
+    )}`,
   )
 }
 
@@ -145,7 +159,12 @@ function cohorts(r: ReportResult): string {
   const offsets = cohortOffsets(s.offsets)
   const svg = draw(cohortChart(s))
   const rows = s.rows.map(row => [row.month, int(row.size), ...row.rates.map((rt, k) => (rt === null ? '' : `${pct(rt)}（${int(row.active[k])}）`))])
-  return section('cohorts', SECTION_TITLES.cohorts, '区间内入会的会员按入会月份（上海时间）分组；第 k 月 = 入会后第 k 个自然月内有消费的会员占比（括号内为人数），只计到区间结束。', `<div class="chart">${svg}</div>\n${table(['入会月份', '人数', ...offsets], rows, 'cohort')}`)
+  return section(
+    'cohorts',
+    SECTION_TITLES.cohorts,
+    '区间内入会的会员按入会月份（上海时间）分组；第 k 月 = 入会后第 k 个自然月内有消费的会员占比（括号内为人数），只计到区间结束。',
+    `<div class="chart">${svg}</div>\n${table(['入会月份', '人数', ...offsets], rows, 'cohort')}`,
+  )
 }
 
 function coupons(r: ReportResult): string {
@@ -159,7 +178,17 @@ function coupons(r: ReportResult): string {
     `<div class="chart">${svg}</div>\n${table(
       ['券模板', '类型', '总库存', '发出', '已使用', '已过期', '未使用', '领取率', '核销率'],
       [
-        ...s.templates.map(t => [`${t.name}（${t.templateId}）`, COUPON_TYPES[t.type] ?? t.type, t.totalStock === null ? '不限' : int(t.totalStock), int(t.issued), int(t.redeemed), int(t.expired), int(t.available), pct(t.claimRate), pct(t.redemptionRate)]),
+        ...s.templates.map(t => [
+          `${t.name}（${t.templateId}）`,
+          COUPON_TYPES[t.type] ?? t.type,
+          t.totalStock === null ? '不限' : int(t.totalStock),
+          int(t.issued),
+          int(t.redeemed),
+          int(t.expired),
+          int(t.available),
+          pct(t.claimRate),
+          pct(t.redemptionRate),
+        ]),
         ['合计', '', '', int(s.issued), int(s.redeemed), '', '', '', pct(s.redemptionRate)],
       ],
     )}`,
@@ -183,7 +212,10 @@ function checkins(r: ReportResult): string {
     'checkins',
     SECTION_TITLES.checkins,
     `每个上海自然日签到的会员数（补签另计）；日均 ${s.avgDailyActives} 人${s.peak ? `，最高 ${s.peak.day} ${int(s.peak.actives)} 人` : ''}。`,
-    `<div class="chart">${svg}</div>\n${table(['月份', '签到人次', '日均签到', '补签', '签到积分'], [...monthRows, ['合计', int(s.checkins), String(s.avgDailyActives), int(s.makeups), int(s.points)]])}\n<details><summary>按日明细</summary>${table(['日期', '签到人数', '补签', '签到积分'], s.byDay.map(d => [d.day, int(d.actives), int(d.makeups), int(d.points)]))}</details>`,
+    `<div class="chart">${svg}</div>\n${table(['月份', '签到人次', '日均签到', '补签', '签到积分'], [...monthRows, ['合计', int(s.checkins), String(s.avgDailyActives), int(s.makeups), int(s.points)]])}\n<details><summary>按日明细</summary>${table(
+      ['日期', '签到人数', '补签', '签到积分'],
+      s.byDay.map(d => [d.day, int(d.actives), int(d.makeups), int(d.points)]),
+    )}</details>`,
   )
 }
 
@@ -194,14 +226,26 @@ function points(r: ReportResult): string {
     'points',
     SECTION_TITLES.points,
     `按积分流水（上海时间月份）：发放 = 获得与正向调整，消耗 = 兑换、补签与负向调整，过期 = 到期清零，退款扣回 = 退款冲回。净变化 ${int(s.net)}。`,
-    `<div class="chart">${svg}</div>\n${table(['月份', '发放', '消耗', '过期', '退款扣回'], [...s.byMonth.map(m => [m.month, int(m.issued), int(m.spent), int(m.expired), int(m.reversed)]), ['合计', int(s.issued), int(s.spent), int(s.expired), int(s.reversed)]])}\n${table(['来源', '发放', '消耗'], s.bySource.map(x => [SOURCES[x.sourceType] ?? x.sourceType, int(x.issued), int(x.spent)]))}`,
+    `<div class="chart">${svg}</div>\n${table(['月份', '发放', '消耗', '过期', '退款扣回'], [...s.byMonth.map(m => [m.month, int(m.issued), int(m.spent), int(m.expired), int(m.reversed)]), ['合计', int(s.issued), int(s.spent), int(s.expired), int(s.reversed)]])}\n${table(
+      ['来源', '发放', '消耗'],
+      s.bySource.map(x => [SOURCES[x.sourceType] ?? x.sourceType, int(x.issued), int(x.spent)]),
+    )}`,
   )
 }
 
 function reminders(r: ReportResult): string {
   const s = r.reminders
   const svg = draw(reminderChart(s))
-  const row = (label: string, k: Omit<ReportResult['reminders']['total'], never>) => [label, int(k.sent), int(k.failed), int(k.members), int(k.converted), pct(k.conversionRate), int(k.followUpPurchases), yuan(k.followUpFen)]
+  const row = (label: string, k: Omit<ReportResult['reminders']['total'], never>) => [
+    label,
+    int(k.sent),
+    int(k.failed),
+    int(k.members),
+    int(k.converted),
+    pct(k.conversionRate),
+    int(k.followUpPurchases),
+    yuan(k.followUpFen),
+  ]
   return section(
     'reminders',
     SECTION_TITLES.reminders,
@@ -251,7 +295,9 @@ details tbody tr:last-child td { font-weight: normal; }
 /** The whole page: one self-contained HTML file (inline CSS and SVG, no script, no external resource). */
 export function renderReportHtml(r: ReportResult): string {
   const generated = dayjs(r.generatedAt).tz(BRAND_ZONE).format('YYYY-MM-DD HH:mm')
-  const nav = Object.entries(SECTION_TITLES).map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`).join('')
+  const nav = Object.entries(SECTION_TITLES)
+    .map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`)
+    .join('')
   const body = [overview, stageTier, newMembers, repurchase, ltv, cohorts, coupons, checkins, points, reminders, nps].map(f => f(r)).join('\n')
   return `<!DOCTYPE html>
 <html lang="zh-CN">
@@ -302,7 +348,11 @@ export function parseReportArgs(argv: string[], now = new Date()): ReportArgs {
   const followUpDays = Number(take('--follow-up-days') ?? REPORT_FOLLOW_UP_DAYS)
   if (!Number.isInteger(port) || port <= 0) throw new Error('--port must be a port number')
   if (!Number.isInteger(followUpDays)) throw new Error('--follow-up-days must be a whole number')
-  for (const [flag, v] of [['--from', from], ['--to', to]]) if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new Error(`${flag} must be YYYY-MM-DD, got ${v}`)
+  for (const [flag, v] of [
+    ['--from', from],
+    ['--to', to],
+  ])
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new Error(`${flag} must be YYYY-MM-DD, got ${v}`)
   return { from, to, out: take('--out') ?? 'report.html', port, followUpDays, input: take('--input') ?? null }
 }
 
@@ -330,7 +380,11 @@ export async function fetchReport(args: ReportArgs): Promise<ReportResult> {
   const url = `http://127.0.0.1:${args.port}/functions/admin`
   let res: Response
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'report', from: args.from, to: args.to, followUpDays: args.followUpDays }) })
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'report', from: args.from, to: args.to, followUpDays: args.followUpDays }),
+    })
   } catch {
     throw new Error(`cannot reach the emulator at ${url}: start it with npm start (or npm run emulator)`)
   }

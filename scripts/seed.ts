@@ -34,12 +34,88 @@ export const DEMO = {
 
 /** Coupon templates for the claim center, the points mall and new members (terms as an admin would send them). */
 export const DEMO_TEMPLATES: CouponTemplateInput[] = [
-  { templateId: 'demo-full-100-20', name: '满100减20', type: 'threshold', valueFen: 2000, minSpendFen: 10000, validity: { kind: 'relative', days: 30 }, totalStock: 200, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['claim_center', 'admin'], stackable: false },
-  { templateId: 'demo-tea-85', name: '饮品 8.5 折', description: '最高减 30 元，可与其他可叠加券同用', type: 'percent', percentOff: 15, capFen: 3000, minSpendFen: 0, validity: { kind: 'relative', days: 14 }, totalStock: 50, perMemberLimit: 2, audience: { kind: 'all' }, channels: ['claim_center'], stackable: true },
-  { templateId: 'demo-welcome-10', name: '新人礼 10 元', type: 'cash', valueFen: 1000, minSpendFen: 5000, validity: { kind: 'relative', days: 30 }, totalStock: null, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['welcome', 'admin'], stackable: false },
-  { templateId: 'demo-mall-5', name: '5 元无门槛券', type: 'cash', valueFen: 500, minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: 100, perMemberLimit: 5, audience: { kind: 'all' }, channels: ['points_mall'], pointsPrice: 100, stackable: true },
-  { templateId: 'demo-mall-bag', name: '品牌帆布袋', type: 'gift', giftName: '帆布袋', minSpendFen: 0, validity: { kind: 'relative', days: 60 }, totalStock: 20, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['points_mall'], pointsPrice: 200, stackable: false },
-  { templateId: 'demo-makeup-card', name: '补签卡', type: 'makeup_card', minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: null, perMemberLimit: 3, audience: { kind: 'all' }, channels: ['points_mall'], pointsPrice: 15, stackable: false },
+  {
+    templateId: 'demo-full-100-20',
+    name: '满100减20',
+    type: 'threshold',
+    valueFen: 2000,
+    minSpendFen: 10000,
+    validity: { kind: 'relative', days: 30 },
+    totalStock: 200,
+    perMemberLimit: 1,
+    audience: { kind: 'all' },
+    channels: ['claim_center', 'admin'],
+    stackable: false,
+  },
+  {
+    templateId: 'demo-tea-85',
+    name: '饮品 8.5 折',
+    description: '最高减 30 元，可与其他可叠加券同用',
+    type: 'percent',
+    percentOff: 15,
+    capFen: 3000,
+    minSpendFen: 0,
+    validity: { kind: 'relative', days: 14 },
+    totalStock: 50,
+    perMemberLimit: 2,
+    audience: { kind: 'all' },
+    channels: ['claim_center'],
+    stackable: true,
+  },
+  {
+    templateId: 'demo-welcome-10',
+    name: '新人礼 10 元',
+    type: 'cash',
+    valueFen: 1000,
+    minSpendFen: 5000,
+    validity: { kind: 'relative', days: 30 },
+    totalStock: null,
+    perMemberLimit: 1,
+    audience: { kind: 'all' },
+    channels: ['welcome', 'admin'],
+    stackable: false,
+  },
+  {
+    templateId: 'demo-mall-5',
+    name: '5 元无门槛券',
+    type: 'cash',
+    valueFen: 500,
+    minSpendFen: 0,
+    validity: { kind: 'relative', days: 30 },
+    totalStock: 100,
+    perMemberLimit: 5,
+    audience: { kind: 'all' },
+    channels: ['points_mall'],
+    pointsPrice: 100,
+    stackable: true,
+  },
+  {
+    templateId: 'demo-mall-bag',
+    name: '品牌帆布袋',
+    type: 'gift',
+    giftName: '帆布袋',
+    minSpendFen: 0,
+    validity: { kind: 'relative', days: 60 },
+    totalStock: 20,
+    perMemberLimit: 1,
+    audience: { kind: 'all' },
+    channels: ['points_mall'],
+    pointsPrice: 200,
+    stackable: false,
+  },
+  {
+    templateId: 'demo-makeup-card',
+    name: '补签卡',
+    type: 'makeup_card',
+    minSpendFen: 0,
+    validity: { kind: 'relative', days: 30 },
+    totalStock: null,
+    perMemberLimit: 3,
+    audience: { kind: 'all' },
+    channels: ['points_mall'],
+    pointsPrice: 15,
+    stackable: false,
+  },
 ].map(t => CouponTemplateInputSchema.parse(t))
 
 /** The demo store's menu: what 为你推荐 recommends and the till sells (EAN-13 barcodes to type or scan at the demo till). */
@@ -64,9 +140,29 @@ type Step =
 /** 林小夏's history: purchases at the demo store (months/days before now) and one points redemption. */
 const HISTORY: Step[] = [
   { kind: 'purchase', ago: { months: 12, days: 0 }, items: [['p-tumbler', 1]], requestId: 'seed-purchase-001' },
-  { kind: 'purchase', ago: { months: 2, days: 3 }, items: [['p-beans', 2], ['p-drip', 1], ['p-latte', 2], ['p-croissant', 1], ['p-cold-brew', 1]], requestId: 'seed-purchase-002' },
+  {
+    kind: 'purchase',
+    ago: { months: 2, days: 3 },
+    items: [
+      ['p-beans', 2],
+      ['p-drip', 1],
+      ['p-latte', 2],
+      ['p-croissant', 1],
+      ['p-cold-brew', 1],
+    ],
+    requestId: 'seed-purchase-002',
+  },
   { kind: 'spend', ago: { months: 1, days: 0 }, points: 100, requestId: 'seed-exchange-001' },
-  { kind: 'purchase', ago: { months: 0, days: 2 }, items: [['p-latte', 1], ['p-croissant', 1], ['p-basque', 1]], requestId: 'seed-purchase-003' },
+  {
+    kind: 'purchase',
+    ago: { months: 0, days: 2 },
+    items: [
+      ['p-latte', 1],
+      ['p-croissant', 1],
+      ['p-basque', 1],
+    ],
+    requestId: 'seed-purchase-003',
+  },
 ]
 
 /**
@@ -74,12 +170,104 @@ const HISTORY: Step[] = [
  * turns into 为你推荐 (拿铁 with 可颂, 燕麦拿铁 with 巴斯克, 咖啡豆 with 挂耳 and 马克杯, …).
  */
 const REGULARS: Array<{ openid: string; memberNo: string; nickname: string; history: Step[] }> = [
-  ['o_demo_regular_1', '1000000011', '阿杰', [[['p-latte', 1], ['p-croissant', 1]], [['p-latte', 1], ['p-basque', 1]], [['p-oat-latte', 1], ['p-basque', 1]]]],
-  ['o_demo_regular_2', '1000000012', '小鹿', [[['p-oat-latte', 1], ['p-basque', 1]], [['p-oat-latte', 1], ['p-croissant', 1]]]],
-  ['o_demo_regular_3', '1000000013', 'Momo', [[['p-beans', 1], ['p-drip', 1]], [['p-beans', 1], ['p-mug', 1]]]],
-  ['o_demo_regular_4', '1000000014', '老周', [[['p-americano', 1], ['p-croissant', 1]], [['p-cold-brew', 1], ['p-oolong', 1]]]],
-  ['o_demo_regular_5', '1000000015', '糖糖', [[['p-latte', 2], ['p-basque', 1]], [['p-oolong', 1], ['p-basque', 1]], [['p-latte', 1], ['p-mug', 1]]]],
-  ['o_demo_regular_6', '1000000016', 'Kevin', [[['p-drip', 1], ['p-mug', 1]], [['p-cold-brew', 1], ['p-beans', 1]]]],
+  [
+    'o_demo_regular_1',
+    '1000000011',
+    '阿杰',
+    [
+      [
+        ['p-latte', 1],
+        ['p-croissant', 1],
+      ],
+      [
+        ['p-latte', 1],
+        ['p-basque', 1],
+      ],
+      [
+        ['p-oat-latte', 1],
+        ['p-basque', 1],
+      ],
+    ],
+  ],
+  [
+    'o_demo_regular_2',
+    '1000000012',
+    '小鹿',
+    [
+      [
+        ['p-oat-latte', 1],
+        ['p-basque', 1],
+      ],
+      [
+        ['p-oat-latte', 1],
+        ['p-croissant', 1],
+      ],
+    ],
+  ],
+  [
+    'o_demo_regular_3',
+    '1000000013',
+    'Momo',
+    [
+      [
+        ['p-beans', 1],
+        ['p-drip', 1],
+      ],
+      [
+        ['p-beans', 1],
+        ['p-mug', 1],
+      ],
+    ],
+  ],
+  [
+    'o_demo_regular_4',
+    '1000000014',
+    '老周',
+    [
+      [
+        ['p-americano', 1],
+        ['p-croissant', 1],
+      ],
+      [
+        ['p-cold-brew', 1],
+        ['p-oolong', 1],
+      ],
+    ],
+  ],
+  [
+    'o_demo_regular_5',
+    '1000000015',
+    '糖糖',
+    [
+      [
+        ['p-latte', 2],
+        ['p-basque', 1],
+      ],
+      [
+        ['p-oolong', 1],
+        ['p-basque', 1],
+      ],
+      [
+        ['p-latte', 1],
+        ['p-mug', 1],
+      ],
+    ],
+  ],
+  [
+    'o_demo_regular_6',
+    '1000000016',
+    'Kevin',
+    [
+      [
+        ['p-drip', 1],
+        ['p-mug', 1],
+      ],
+      [
+        ['p-cold-brew', 1],
+        ['p-beans', 1],
+      ],
+    ],
+  ],
 ].map(([openid, memberNo, nickname, baskets]) => ({
   openid: openid as string,
   memberNo: memberNo as string,
@@ -117,7 +305,8 @@ export async function seedDemoData(baseUrl: string, db: Database = localCloud(`$
   // neighbours behind 为你推荐 (its item-neighbour step runs when the scoring is done)
   const job = await fetch(`${baseUrl}/functions/tiers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'run' }) })
   const ran = (await job.json().catch(() => null)) as { ok?: boolean; data?: { status?: string; neighbors?: unknown } } | null
-  if (!ran?.ok || ran.data?.status !== 'done' || !ran.data.neighbors) console.warn(`[seed] the daily tiers job did not finish (${JSON.stringify(ran).slice(0, 200)}); 为你推荐 fills in after its next timer run`)
+  if (!ran?.ok || ran.data?.status !== 'done' || !ran.data.neighbors)
+    console.warn(`[seed] the daily tiers job did not finish (${JSON.stringify(ran).slice(0, 200)}); 为你推荐 fills in after its next timer run`)
 
   // make the demo identities selectable on the H5 local sign-in page
   for (const who of [...DEMO.members.map(m => ({ openid: m.openid, name: m.nickname })), DEMO.staff, DEMO.admin]) {

@@ -9,7 +9,6 @@ import { runCli, startEmulator, type Emulator } from '../emulator/server'
 import { ensureFunctionsBuilt, ensureH5Built, H5_DIR, ROOT } from './builds'
 import { seedDemoData } from './seed'
 
-
 async function main(): Promise<Emulator> {
   const { values } = parseArgs({
     options: {

@@ -29,7 +29,14 @@ export const AdminEvents = z.discriminatedUnion('action', [
   z.object({ action: z.literal('listMembers'), limit: z.number().int().min(1).max(100).default(20), offset: z.number().int().min(0).default(0) }).strict(),
   z.object({ action: z.literal('getMember'), openid }).strict(),
   /** '' city clears it */
-  z.object({ action: z.literal('upsertStore'), storeId, name: z.string().trim().min(1, '请填写门店名称').max(40, '门店名称最多 40 个字'), city: z.string().trim().max(20, '城市最多 20 个字').optional() }).strict(),
+  z
+    .object({
+      action: z.literal('upsertStore'),
+      storeId,
+      name: z.string().trim().min(1, '请填写门店名称').max(40, '门店名称最多 40 个字'),
+      city: z.string().trim().max(20, '城市最多 20 个字').optional(),
+    })
+    .strict(),
   /** the member by `openid` or by `memberNo` (the console's 门店与店员 screen) */
   z
     .object({ action: z.literal('appointStaff'), openid: openid.optional(), memberNo: memberNo.optional(), storeId, name: z.string().trim().min(1, '请填写店员姓名').max(20, '姓名最多 20 个字') })
@@ -49,7 +56,12 @@ export const AdminEvents = z.discriminatedUnion('action', [
       action: z.literal('adjustPoints'),
       openid: openid.optional(),
       memberNo: memberNo.optional(),
-      delta: z.number().int().min(-1_000_000).max(1_000_000).refine(d => d !== 0, 'delta 不能为 0'),
+      delta: z
+        .number()
+        .int()
+        .min(-1_000_000)
+        .max(1_000_000)
+        .refine(d => d !== 0, 'delta 不能为 0'),
       reason: z.string().min(2, '请写明调整原因').max(100),
       /** makes a console retry harmless */
       requestId: z.string().regex(/^[\w-]{8,64}$/),
@@ -134,7 +146,10 @@ export const AdminEvents = z.discriminatedUnion('action', [
   z.object({ action: z.literal('pinModelParams'), params: ModelParamsSchema.nullable() }).strict(),
   z.object({ action: z.literal('saveSegment'), segmentId, name: z.string().min(1).max(30), rule: SegmentRuleSchema }).strict(),
   /** a saved segment (segmentId) or a rule tried out before saving */
-  z.object({ action: z.literal('previewSegment'), segmentId: segmentId.optional(), rule: SegmentRuleSchema.optional(), sample: z.number().int().min(0).max(50).default(10) }).strict().refine(e => !!e.segmentId !== !!e.rule, '给出 segmentId 或 rule 之一'),
+  z
+    .object({ action: z.literal('previewSegment'), segmentId: segmentId.optional(), rule: SegmentRuleSchema.optional(), sample: z.number().int().min(0).max(50).default(10) })
+    .strict()
+    .refine(e => !!e.segmentId !== !!e.rule, '给出 segmentId 或 rule 之一'),
   z.object({ action: z.literal('listSegments') }).strict(),
   z.object({ action: z.literal('deleteSegment'), segmentId }).strict(),
   ExportSegmentEvent,
@@ -150,7 +165,10 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   listMembers: { description: '按注册时间倒序分页列出会员', example: { action: 'listMembers', limit: 20, offset: 0 } },
   getMember: { description: '按 openid 查看一位会员的资料', example: { action: 'getMember', openid: 'o_demo_member_1' } },
   upsertStore: { description: '新建或修改门店', example: { action: 'upsertStore', storeId: 'store_sh_002', name: '上海徐汇店', city: '上海' } },
-  appointStaff: { description: '任命店员（须是已登录过的会员，按 openid 或会员号 memberNo），归属一个门店；记入审计', example: { action: 'appointStaff', openid: 'o_demo_member_2', storeId: 'store_sh_001', name: '陈一鸣' } },
+  appointStaff: {
+    description: '任命店员（须是已登录过的会员，按 openid 或会员号 memberNo），归属一个门店；记入审计',
+    example: { action: 'appointStaff', openid: 'o_demo_member_2', storeId: 'store_sh_001', name: '陈一鸣' },
+  },
   removeStaff: { description: '停用店员（保留记录，active=false）', example: { action: 'removeStaff', openid: 'o_demo_member_2' } },
   listStaff: { description: '列出店员（含会员号），可按门店筛选；店长只看本店', example: { action: 'listStaff', storeId: 'store_sh_001' } },
   listStores: { description: '列出门店；店长只看本店', example: { action: 'listStores' } },
@@ -182,7 +200,11 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
       action: 'setCheckinRules',
       rules: {
         basePoints: 5,
-        streakBonuses: [{ day: 7, points: 20 }, { day: 14, points: 50 }, { day: 30, points: 100 }],
+        streakBonuses: [
+          { day: 7, points: 20 },
+          { day: 14, points: 50 },
+          { day: 30, points: 100 },
+        ],
         cycleDays: 30,
         monthlyReset: false,
         promotions: [{ name: '双十二签到双倍', start: '2026-12-12T00:00:00+08:00', end: '2026-12-13T00:00:00+08:00', multiplier: 2 }],
@@ -258,7 +280,10 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
       config: { newDays: 30, activeWithinDays: 90, churnedAfterDays: 180, loyal: { minTenureDays: 365, minPurchases12m: 6 }, rfmCutPoints: null, promoShare: 0.5, categoryShare: 0.4 },
     },
   },
-  setMemberTier: { description: '手动设置会员等级（floor 保底 / override 指定 / clear 取消），记入审计', example: { action: 'setMemberTier', openid: 'o_demo_member_2', mode: 'floor', tierId: 'gold', until: '2027-12-31T23:59:59+08:00', reason: '大客户协议' } },
+  setMemberTier: {
+    description: '手动设置会员等级（floor 保底 / override 指定 / clear 取消），记入审计',
+    example: { action: 'setMemberTier', openid: 'o_demo_member_2', mode: 'floor', tierId: 'gold', until: '2027-12-31T23:59:59+08:00', reason: '大客户协议' },
+  },
   upsertProduct: {
     description: '新建或修改商品（推荐用的商品目录）',
     example: { action: 'upsertProduct', product: { productId: 'latte-12oz', title: '拿铁 大杯', category: 'coffee', tags: ['咖啡', '热饮'], priceFen: 3200, onSale: true, repeatPurchase: true } },
@@ -275,14 +300,25 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
       action: 'setReminderConfig',
       config: {
         kinds: {
-          coupon_expiring: { enabled: true, templateId: 'kW3xQ9yLp2VbNc7dRt5uF0gHjA1sEe4mZ8oIwY6qTvX', fields: { thing1: 'couponName', date2: 'expiryDate', thing3: 'note' }, page: 'pages/coupons/index', daysBefore: 3 },
+          coupon_expiring: {
+            enabled: true,
+            templateId: 'kW3xQ9yLp2VbNc7dRt5uF0gHjA1sEe4mZ8oIwY6qTvX',
+            fields: { thing1: 'couponName', date2: 'expiryDate', thing3: 'note' },
+            page: 'pages/coupons/index',
+            daysBefore: 3,
+          },
           points_expiring: { enabled: false, templateId: '', fields: {}, page: 'pages/points/index', daysBefore: 7 },
           birthday: { enabled: false, templateId: '', fields: {}, page: 'pages/coupons/index', couponTemplateId: null },
           streak_at_risk: { enabled: false, templateId: '', fields: {}, page: 'pages/checkin/index', eveningHour: 19, minStreak: 3 },
           win_back: { enabled: false, templateId: '', fields: {}, page: 'pages/coupons/index', riskThreshold: 0.6, minRise: 0.1, gapDays: 30, couponRules: [], couponTemplateId: null },
           tier_upgraded: { enabled: false, templateId: '', fields: {}, page: 'pages/index/index', withinDays: 7 },
           tier_review: { enabled: false, templateId: '', fields: {}, page: 'pages/index/index', daysBefore: 14 },
-          campaign: { enabled: true, templateId: 'pR8vK2mNw5XcLq9TfB3yHs6DgJ0aUe7iZo4ElW1tQnM', fields: { thing1: 'campaignName', thing2: 'campaignMessage', date3: 'endDate' }, page: 'pages/coupons/index' },
+          campaign: {
+            enabled: true,
+            templateId: 'pR8vK2mNw5XcLq9TfB3yHs6DgJ0aUe7iZo4ElW1tQnM',
+            fields: { thing1: 'campaignName', thing2: 'campaignMessage', date3: 'endDate' },
+            page: 'pages/coupons/index',
+          },
         },
         weeklyMarketingCap: 2,
         quietHours: { start: '21:00', end: '09:00' },
@@ -292,14 +328,31 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
     },
   },
   startCampaign: {
-    description: '对人群发券和/或订阅消息（message，经每小时的提醒任务发送，需先启用「活动通知」），随机留出对照组（holdoutPercent%），可重复调用以继续；dryRun 不写入，只算人数、将发的券数及不发的原因',
-    example: { action: 'startCampaign', campaign: { campaignId: 'winback-2026-12', name: '12 月沉睡唤醒', segmentId: 'sleeping-high-value', templateId: 'full-100-20', message: { text: '回归礼 20 元已到账', page: 'pages/coupons/index' }, holdoutPercent: 10, windowDays: 14 }, dryRun: true },
+    description:
+      '对人群发券和/或订阅消息（message，经每小时的提醒任务发送，需先启用「活动通知」），随机留出对照组（holdoutPercent%），可重复调用以继续；dryRun 不写入，只算人数、将发的券数及不发的原因',
+    example: {
+      action: 'startCampaign',
+      campaign: {
+        campaignId: 'winback-2026-12',
+        name: '12 月沉睡唤醒',
+        segmentId: 'sleeping-high-value',
+        templateId: 'full-100-20',
+        message: { text: '回归礼 20 元已到账', page: 'pages/coupons/index' },
+        holdoutPercent: 10,
+        windowDays: 14,
+      },
+      dryRun: true,
+    },
   },
-  campaignReport: { description: '活动效果：触达组与对照组在活动期内的购买率、消费与提升（含 95% 区间与 p 值），券的发放与核销、消息的发送数，及服务端渲染的 SVG 效果图（chart）', example: { action: 'campaignReport', campaignId: 'winback-2026-12' } },
+  campaignReport: {
+    description: '活动效果：触达组与对照组在活动期内的购买率、消费与提升（含 95% 区间与 p 值），券的发放与核销、消息的发送数，及服务端渲染的 SVG 效果图（chart）',
+    example: { action: 'campaignReport', campaignId: 'winback-2026-12' },
+  },
   listCampaigns: { description: '列出营销活动及状态', example: { action: 'listCampaigns' } },
   npsReport: { description: 'NPS（净推荐值）按门店和月份：回答数、推荐者、中立者、贬损者', example: { action: 'npsReport', from: '2026-11-01', to: '2026-11-30' } },
   report: {
-    description: '经营报表（上海自然日，含首尾，最多 366 天）：阶段×等级、新增会员、复购率、平均与预测 LTV、按入会月留存、各券领取与核销率、签到日活、积分发放/消耗/过期、提醒发送及其后 followUpDays 天内的购买',
+    description:
+      '经营报表（上海自然日，含首尾，最多 366 天）：阶段×等级、新增会员、复购率、平均与预测 LTV、按入会月留存、各券领取与核销率、签到日活、积分发放/消耗/过期、提醒发送及其后 followUpDays 天内的购买',
     example: { action: 'report', from: '2026-01-01', to: '2026-11-30', followUpDays: 7 },
   },
   consoleReport: {
@@ -314,20 +367,36 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   tagMembers: { description: '给会员加/去人工标签（dryRun 先看多少人会变）', example: { action: 'tagMembers', openids: ['o_demo_member_1'], add: ['母婴偏好'], remove: [], dryRun: true } },
   saveSegment: {
     description: '保存人群（按等级、阶段、RFM、标签、日期、流失风险、CLV 组合条件）',
-    example: { action: 'saveSegment', segmentId: 'sleeping-gold', name: '沉睡的金卡以上会员', rule: { all: [{ field: 'stage', op: 'eq', value: 'sleeping' }, { field: 'tierId', op: 'in', value: ['gold', 'black'] }] } },
+    example: {
+      action: 'saveSegment',
+      segmentId: 'sleeping-gold',
+      name: '沉睡的金卡以上会员',
+      rule: {
+        all: [
+          { field: 'stage', op: 'eq', value: 'sleeping' },
+          { field: 'tierId', op: 'in', value: ['gold', 'black'] },
+        ],
+      },
+    },
   },
   previewSegment: { description: '预览人群：人数与样例（可先试规则再保存）', example: { action: 'previewSegment', segmentId: 'sleeping-gold', sample: 10 } },
   listSegments: { description: '列出已保存的人群', example: { action: 'listSegments' } },
   deleteSegment: { description: '删除人群', example: { action: 'deleteSegment', segmentId: 'sleeping-gold' } },
   exportSegment: {
-    description: '导出人群会员为 CSV（UTF-8 带 BOM，最多 50,000 人）到云存储私有目录 exports/，返回 10 分钟内有效的签名下载链接；手机号默认打码，includePhones 导出完整手机号（本操作仅品牌管理员可调用）；记入审计',
+    description:
+      '导出人群会员为 CSV（UTF-8 带 BOM，最多 50,000 人）到云存储私有目录 exports/，返回 10 分钟内有效的签名下载链接；手机号默认打码，includePhones 导出完整手机号（本操作仅品牌管理员可调用）；记入审计',
     example: { action: 'exportSegment', segmentId: 'sleeping-gold', includePhones: false },
   },
   dailyJobs: { description: '每日定时任务（03:30）：过期积分清理 + 过期券标记 + 待入账订单补入账 + 清理过期接口签名', example: { action: 'dailyJobs' } },
   expireCoupons: { description: '把已过有效期的券标记为已过期（dailyJobs 每日运行；dryRun 只统计）', example: { action: 'expireCoupons', dryRun: true } },
   importMembers: {
     description: '批量导入会员与期初积分（每次最多 500 行，按手机号幂等；未绑定的手机号在会员绑定时领取；dryRun 只出报告）',
-    example: { action: 'importMembers', batchId: 'migr-20261123-001', dryRun: true, rows: [{ externalId: 'C10086', phone: '13800138000', name: '王小明', birthday: '1990-05-20', joinDate: '2019-03-01', openingPoints: 1200, tierId: 'silver', tags: ['老会员'] }] },
+    example: {
+      action: 'importMembers',
+      batchId: 'migr-20261123-001',
+      dryRun: true,
+      rows: [{ externalId: 'C10086', phone: '13800138000', name: '王小明', birthday: '1990-05-20', joinDate: '2019-03-01', openingPoints: 1200, tierId: 'silver', tags: ['老会员'] }],
+    },
   },
   createApiKey: {
     description: '为 POS / 网店创建订单接口密钥（secret 只在此时显示一次，库里只存其哈希；ratePerMinute 为每分钟请求上限）',
@@ -343,10 +412,21 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
       source: 'history',
       awardPoints: false,
       dryRun: true,
-      orders: [{ orderId: 'A1001', createdAt: '2025-03-08T14:30:00+08:00', member: { externalId: 'C10086' }, amountFen: 5800, lines: [{ sku: 'latte', title: '拿铁', category: 'coffee', quantity: 2, priceFen: 2900 }] }],
+      orders: [
+        {
+          orderId: 'A1001',
+          createdAt: '2025-03-08T14:30:00+08:00',
+          member: { externalId: 'C10086' },
+          amountFen: 5800,
+          lines: [{ sku: 'latte', title: '拿铁', category: 'coffee', quantity: 2, priceFen: 2900 }],
+        },
+      ],
     },
   },
-  appointManager: { description: '任命店长（须是已登录过的会员，门店须已存在），只能看本店会员、消费、回访与报表；记入审计', example: { action: 'appointManager', openid: 'o_demo_member_2', storeId: 'store_sh_001', name: '王店长' } },
+  appointManager: {
+    description: '任命店长（须是已登录过的会员，门店须已存在），只能看本店会员、消费、回访与报表；记入审计',
+    example: { action: 'appointManager', openid: 'o_demo_member_2', storeId: 'store_sh_001', name: '王店长' },
+  },
   removeManager: { description: '撤销店长（保留记录，active=false），记入审计', example: { action: 'removeManager', openid: 'o_demo_member_2' } },
   listManagers: { description: '列出店长，可按门店筛选', example: { action: 'listManagers', storeId: 'store_sh_001' } },
   consoleHome: {
@@ -354,13 +434,24 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
     example: { action: 'consoleHome', from: '2026-11-01', to: '2026-11-30' },
   },
   searchMembers: { description: '查找会员：11 位手机号、10 位会员号或昵称开头，最多 20 位，手机号打码；店长只能查到在本店消费过的会员', example: { action: 'searchMembers', query: '13800138000' } },
-  member360: { description: '会员 360：资料、等级与成长值、RFM、标签、流失风险与预测价值、积分流水、券、消费、提醒、NPS、回访、审计（手机号打码）', example: { action: 'member360', memberNo: '1000000001' } },
+  member360: {
+    description: '会员 360：资料、等级与成长值、RFM、标签、流失风险与预测价值、积分流水、券、消费、提醒、NPS、回访、审计（手机号打码）',
+    example: { action: 'member360', memberNo: '1000000001' },
+  },
   revealPhone: { description: '显示会员完整手机号（写明原因，记入审计）', example: { action: 'revealPhone', memberNo: '1000000001', reason: '回访客诉' } },
   auditLog: { description: '审计日志：按操作人、操作、对象筛选，时间倒序，before 翻页；店长只看本店', example: { action: 'auditLog', auditAction: 'adjustPoints', limit: 50 } },
   getPrivacyPolicy: { description: '查看用户隐私保护指引（版本、标题、摘要、各节正文；未设置时为默认指引）', example: { action: 'getPrivacyPolicy' } },
   setPrivacyPolicy: {
     description: '设置用户隐私保护指引（整份替换，记入审计）；version 变化后，会员在使用头像、手机号、剪贴板等功能前须重新同意，同一 version 只改文字不会重新征求同意',
-    example: { action: 'setPrivacyPolicy', policy: { version: '2026-03', title: '用户隐私保护指引', summary: '我们处理你的昵称、头像、手机号、生日、消费与积分记录，用于提供会员服务。', sections: [{ heading: '你的权利', body: '你可以在「隐私与账号」中导出数据、注销账号或撤回同意。' }] } },
+    example: {
+      action: 'setPrivacyPolicy',
+      policy: {
+        version: '2026-03',
+        title: '用户隐私保护指引',
+        summary: '我们处理你的昵称、头像、手机号、生日、消费与积分记录，用于提供会员服务。',
+        sections: [{ heading: '你的权利', body: '你可以在「隐私与账号」中导出数据、注销账号或撤回同意。' }],
+      },
+    },
   },
   importCouponCodes: {
     description: '给券模板导入合作方兑换码（模板内唯一，重复的逐个拒绝；发券时每张券原子地分到一个码）',

@@ -59,7 +59,18 @@ export const MemberStatsSchema = z.object({
 })
 export type MemberStats = z.infer<typeof MemberStatsSchema>
 
-export const EMPTY_STATS: MemberStats = { purchases: 0, purchaseDays: 0, firstPurchaseAt: null, lastPurchaseAt: null, lastPurchaseDay: null, spendFen: 0, firstDayFen: 0, couponPurchases: 0, months: {}, categoryFen: {} }
+export const EMPTY_STATS: MemberStats = {
+  purchases: 0,
+  purchaseDays: 0,
+  firstPurchaseAt: null,
+  lastPurchaseAt: null,
+  lastPurchaseDay: null,
+  spendFen: 0,
+  firstDayFen: 0,
+  couponPurchases: 0,
+  months: {},
+  categoryFen: {},
+}
 
 /**
  * Where the models are defined and computed reliably (domain/clv): every parameter positive and
@@ -71,8 +82,7 @@ export const MODEL_PARAM_RANGES = {
   bg: { r: [0, 100], alpha: [0, 10_000], a: [0, 100], b: [0, 1_000] },
   gg: { p: [0, 100], q: [1, 100], gamma: [0, 1e9] },
 } as const
-const param = ([lo, hi]: readonly [number, number]) =>
-  z.number().gt(lo, `必须大于 ${lo}`).lte(hi, `不能超过 ${hi}`)
+const param = ([lo, hi]: readonly [number, number]) => z.number().gt(lo, `必须大于 ${lo}`).lte(hi, `不能超过 ${hi}`)
 /** Fitted (or admin-pinned) buy-till-you-die parameters, in weeks (`tiers_config/models`). */
 export const ModelParamsSchema = z
   .object({

@@ -12,24 +12,28 @@ export const CheckinRulesSchema = z
     basePoints: z.number().int().min(0).max(1000).meta({ title: '每日签到积分', description: '每次签到的基础积分（0–1000）' }),
     /** extra points on the Nth consecutive day (day of the cycle when `cycleDays` is set) */
     streakBonuses: z
-      .array(z.object({ day: z.number().int().min(2).max(366).describe('连续第几天'), points: z.number().int().min(1).max(10_000).describe('奖励积分') }).strict().describe('奖励'))
+      .array(
+        z
+          .object({ day: z.number().int().min(2).max(366).describe('连续第几天'), points: z.number().int().min(1).max(10_000).describe('奖励积分') })
+          .strict()
+          .describe('奖励'),
+      )
       .max(20)
       .refine(list => new Set(list.map(b => b.day)).size === list.length, '连续签到奖励的天数不能重复')
       .meta({ title: '连续签到奖励', description: '连续签到到第 N 天（设了周期时为周期内第 N 天）额外奖励；天数不能重复' }),
     /** null: the streak grows without end and each bonus is paid once per streak; N: after day N the streak starts again at 1 */
-    cycleDays: z
-      .number()
-      .int()
-      .min(2)
-      .max(366)
-      .nullable()
-      .meta({ title: '签到周期（天）', description: '满 N 天后连签从 1 重新计；不设置：连签一直累计，每个奖励每轮连签只发一次' }),
+    cycleDays: z.number().int().min(2).max(366).nullable().meta({ title: '签到周期（天）', description: '满 N 天后连签从 1 重新计；不设置：连签一直累计，每个奖励每轮连签只发一次' }),
     /** the streak starts again on the 1st of each month (Shanghai) */
     monthlyReset: z.boolean().meta({ title: '每月重置连签', description: '每月 1 日起连签重新计算' }),
     promotions: z
       .array(
         z
-          .object({ name: z.string().min(1).max(40).describe('活动名称'), start: isoInstant.describe('开始时间'), end: isoInstant.describe('结束时间'), multiplier: z.number().min(1).max(10).describe('倍数') })
+          .object({
+            name: z.string().min(1).max(40).describe('活动名称'),
+            start: isoInstant.describe('开始时间'),
+            end: isoInstant.describe('结束时间'),
+            multiplier: z.number().min(1).max(10).describe('倍数'),
+          })
           .strict()
           .refine(p => p.start < p.end, '活动结束时间必须晚于开始时间')
           .describe('活动'),

@@ -30,7 +30,10 @@ export const AudienceSchema = z.discriminatedUnion('kind', [
 export type Audience = z.infer<typeof AudienceSchema>
 
 export const ValiditySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('fixed'), start: isoInstant, end: isoInstant }).strict().refine(v => v.start < v.end, '结束时间必须晚于开始时间'),
+  z
+    .object({ kind: z.literal('fixed'), start: isoInstant, end: isoInstant })
+    .strict()
+    .refine(v => v.start < v.end, '结束时间必须晚于开始时间'),
   /** valid from the claim until the end of the Nth Shanghai day after it */
   z.object({ kind: z.literal('relative'), days: z.number().int().min(1).max(3650) }).strict(),
 ])

@@ -20,7 +20,10 @@ export const externalId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'externalId
 /** A partner's exchange code: 4–64 letters, digits or -. Case is kept and significant. */
 export const externalCouponCode = z.string().regex(/^[A-Za-z0-9-]{4,64}$/, '兑换码为 4–64 位字母、数字或 -')
 
-const cell = z.union([z.string().max(200), z.number()]).nullable().optional()
+const cell = z
+  .union([z.string().max(200), z.number()])
+  .nullable()
+  .optional()
 
 /** One row as sent: cells as the file had them. Unknown columns make the row INVALID_ROW. */
 export const MemberImportRowInputSchema = z
@@ -39,7 +42,10 @@ export const MemberImportRowInputSchema = z
     /** a tier of the current ladder: applied as a manual `floor` when the member is claimed */
     tierId: cell,
     /** manual tags: an array, or one cell separated by | ; ， or 、 */
-    tags: z.union([z.string().max(400), z.array(z.string().max(32)).max(20)]).nullable().optional(),
+    tags: z
+      .union([z.string().max(400), z.array(z.string().max(32)).max(20)])
+      .nullable()
+      .optional(),
   })
   .strict()
 export type MemberImportRowInput = z.infer<typeof MemberImportRowInputSchema>

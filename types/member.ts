@@ -15,7 +15,10 @@ import { ConsentMemberActions, type ConsentOutputs, type PrivacyState } from './
 export const GENDERS = ['male', 'female', 'unknown'] as const
 
 /** A cloud storage file id as the SDK returns it (cloud://env.bucket/path). */
-export const cloudFileId = z.string().regex(/^cloud:\/\/[^\s/]+\/\S+$/, '必须是云存储文件 ID（cloud://…）').max(512)
+export const cloudFileId = z
+  .string()
+  .regex(/^cloud:\/\/[^\s/]+\/\S+$/, '必须是云存储文件 ID（cloud://…）')
+  .max(512)
 
 /** YYYY-MM-DD, a real calendar date, not in the future is checked in the domain (needs "now"). */
 export const isoDate = z
@@ -81,7 +84,10 @@ export const MemberSchema = z.object({
   stage: z.enum(STAGES).default('new'),
   /** the last purchase, or joining for members who never bought: what time-caused stage changes compare */
   recencyAt: z.date().optional(),
-  rfm: z.object({ r: z.number(), f: z.number(), m: z.number(), score: z.number(), layer: z.enum(VALUE_LAYERS) }).nullable().default(null),
+  rfm: z
+    .object({ r: z.number(), f: z.number(), m: z.number(), score: z.number(), layer: z.enum(VALUE_LAYERS) })
+    .nullable()
+    .default(null),
   valueLayer: z.enum(VALUE_LAYERS).default('none'),
   churn: z
     .object({
@@ -123,8 +129,30 @@ export type DerivedMemberField = (typeof DERIVED_MEMBER_FIELDS)[number]
 /** The profile a member sees about themselves (dates as ISO strings: what crosses the wire). */
 export type MemberProfile = Omit<
   Member,
-  | 'createdAt' | 'updatedAt' | 'lastLoginAt' | 'pointBatches' | 'codeKeyVersion' | 'status' | 'deletedAt' | 'checkin' | 'invitedBy' | 'taskRewards' | 'firstPurchaseAt' | 'lastClaimAt'
-  | 'tierId' | 'tier' | 'growth' | 'stats' | 'stage' | 'recencyAt' | 'rfm' | 'valueLayer' | 'churn' | 'tags' | 'manualTags' | 'ruleTags'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'lastLoginAt'
+  | 'pointBatches'
+  | 'codeKeyVersion'
+  | 'status'
+  | 'deletedAt'
+  | 'checkin'
+  | 'invitedBy'
+  | 'taskRewards'
+  | 'firstPurchaseAt'
+  | 'lastClaimAt'
+  | 'tierId'
+  | 'tier'
+  | 'growth'
+  | 'stats'
+  | 'stage'
+  | 'recencyAt'
+  | 'rfm'
+  | 'valueLayer'
+  | 'churn'
+  | 'tags'
+  | 'manualTags'
+  | 'ruleTags'
 > & {
   createdAt: string
   updatedAt: string
@@ -148,13 +176,9 @@ export const MemberEvents = z.discriminatedUnion('action', [
   z.object({ action: z.literal('getProfile') }).strict(),
   z.object({ action: z.literal('updateProfile'), patch: ProfilePatchSchema }).strict(),
   z.object({ action: z.literal('getPoints') }).strict(),
-  z
-    .object({ action: z.literal('pointsHistory'), offset: z.number().int().min(0).max(100_000).default(0), limit: z.number().int().min(1).max(50).default(20) })
-    .strict(),
+  z.object({ action: z.literal('pointsHistory'), offset: z.number().int().min(0).max(100_000).default(0), limit: z.number().int().min(1).max(50).default(20) }).strict(),
   /** 消费记录: the caller's purchases (till, orders API, imported history), newest first */
-  z
-    .object({ action: z.literal('myPurchases'), offset: z.number().int().min(0).max(100_000).default(0), limit: z.number().int().min(1).max(50).default(20) })
-    .strict(),
+  z.object({ action: z.literal('myPurchases'), offset: z.number().int().min(0).max(100_000).default(0), limit: z.number().int().min(1).max(50).default(20) }).strict(),
   z.object({ action: z.literal('getCodeKey') }).strict(),
   z.object({ action: z.literal('requestPhoneCode'), phone: phoneNumber }).strict(),
   z.object({ action: z.literal('bindPhone'), wxCode: z.string().min(1).max(256) }).strict(),
@@ -219,8 +243,28 @@ export type ExportRow = Record<string, unknown>
 
 /** exportMyData's sections read row by row from a collection that names the member (see domain/privacy.ts). */
 export const EXPORT_ROW_SECTIONS = [
-  'purchases', 'refunds', 'checkins', 'roles', 'phones', 'phoneCodes', 'imports', 'codeUses', 'couponClaims', 'couponWriteOffs', 'couponCodes',
-  'invites', 'inviteRewardCounts', 'npsAnswers', 'npsSettings', 'followUps', 'subscriptions', 'reminders', 'events', 'rateLimits', 'campaigns', 'audit',
+  'purchases',
+  'refunds',
+  'checkins',
+  'roles',
+  'phones',
+  'phoneCodes',
+  'imports',
+  'codeUses',
+  'couponClaims',
+  'couponWriteOffs',
+  'couponCodes',
+  'invites',
+  'inviteRewardCounts',
+  'npsAnswers',
+  'npsSettings',
+  'followUps',
+  'subscriptions',
+  'reminders',
+  'events',
+  'rateLimits',
+  'campaigns',
+  'audit',
 ] as const
 export type ExportRowSection = (typeof EXPORT_ROW_SECTIONS)[number]
 
@@ -231,7 +275,24 @@ export type ExportSection = 'member' | 'derived' | 'pointBatches' | 'ledger' | '
 export type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T
 
 /** The member doc's fields beyond the profile, exported as `derived` (and erased in part, see domain/privacy.ts). */
-export const DERIVED_EXPORT_FIELDS = ['tierId', 'tier', 'growth', 'stats', 'stage', 'recencyAt', 'rfm', 'valueLayer', 'churn', 'tags', 'manualTags', 'ruleTags', 'checkin', 'taskRewards', 'firstPurchaseAt', 'lastClaimAt'] as const
+export const DERIVED_EXPORT_FIELDS = [
+  'tierId',
+  'tier',
+  'growth',
+  'stats',
+  'stage',
+  'recencyAt',
+  'rfm',
+  'valueLayer',
+  'churn',
+  'tags',
+  'manualTags',
+  'ruleTags',
+  'checkin',
+  'taskRewards',
+  'firstPurchaseAt',
+  'lastClaimAt',
+] as const
 
 /**
  * What the member doc holds beyond the profile: tier, growth, stats, stage, RFM, churn and CLV with
@@ -254,7 +315,12 @@ export type MyDataExport = {
 
 export interface MemberOutputs {
   /** `roles`: admin / store manager / staff, so the home page shows 管理 to operators (types/console.ts) */
-  login: { member: MemberProfile; created: boolean; roles: CallerRoles; /** the guide's current version and whether the member agreed to it (null: the guide could not be read); optional for clients older than it */ privacy?: PrivacyState | null }
+  login: {
+    member: MemberProfile
+    created: boolean
+    roles: CallerRoles
+    /** the guide's current version and whether the member agreed to it (null: the guide could not be read); optional for clients older than it */ privacy?: PrivacyState | null
+  }
   getProfile: { member: MemberProfile }
   updateProfile: { member: MemberProfile }
   getPoints: PointsSummary

@@ -47,8 +47,7 @@ export interface NpsState {
 export type NpsCategory = 'promoter' | 'passive' | 'detractor'
 
 export type NpsPrompt =
-  | { ask: true; purchaseId: string; storeId: string; storeName: string | null; purchasedAt: string }
-  | { ask: false; reason: 'opted_out' | 'no_recent_purchase' | 'asked_recently' }
+  { ask: true; purchaseId: string; storeId: string; storeName: string | null; purchasedAt: string } | { ask: false; reason: 'opted_out' | 'no_recent_purchase' | 'asked_recently' }
 
 export interface FollowUpView {
   followUpId: string

@@ -40,7 +40,10 @@ export const OrderSchema = z
     orderId,
     /** when it was bought, with its offset (2026-12-06T14:30:00+08:00) */
     createdAt: z.iso.datetime({ offset: true }),
-    storeId: z.string().regex(/^[\w-]{1,32}$/, 'storeId 为 1–32 位字母数字').optional(),
+    storeId: z
+      .string()
+      .regex(/^[\w-]{1,32}$/, 'storeId 为 1–32 位字母数字')
+      .optional(),
     member: OrderMemberSchema,
     /** what the customer paid, before coupons named here: may differ from the lines' total (discounts, shipping) */
     amountFen: fen,

@@ -6,7 +6,10 @@ export const productId = z.string().regex(/^[\w-]{1,64}$/, 'productId 为 1–64
 export const barcode = z.string().regex(/^[0-9A-Za-z]{4,32}$/, '条码为 4–32 位字母或数字')
 
 /** What the till scans or types to find a product: its barcode or its productId. */
-export const productCode = z.string().trim().regex(/^[\w-]{1,64}$/, '商品码为 1–64 位字母、数字、_ 或 -')
+export const productCode = z
+  .string()
+  .trim()
+  .regex(/^[\w-]{1,64}$/, '商品码为 1–64 位字母、数字、_ 或 -')
 
 /** A catalog product (`products`, `_id` = productId): what recommendations are made of. */
 export const ProductInputSchema = z

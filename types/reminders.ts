@@ -27,8 +27,24 @@ export const REMINDER_LABELS: Record<ReminderKind, { label: string; description:
 
 /** What the planner can put into a template field; `=text` in a mapping is a fixed text instead. */
 export const REMINDER_VALUE_KEYS = [
-  'nickname', 'date', 'note', 'couponName', 'couponSummary', 'couponCount', 'expiryDate', 'daysLeft',
-  'points', 'pointsBalance', 'streak', 'tierName', 'perks', 'reviewDate', 'missingGrowth', 'campaignName', 'campaignMessage', 'endDate',
+  'nickname',
+  'date',
+  'note',
+  'couponName',
+  'couponSummary',
+  'couponCount',
+  'expiryDate',
+  'daysLeft',
+  'points',
+  'pointsBalance',
+  'streak',
+  'tierName',
+  'perks',
+  'reviewDate',
+  'missingGrowth',
+  'campaignName',
+  'campaignMessage',
+  'endDate',
 ] as const
 export type ReminderValueKey = (typeof REMINDER_VALUE_KEYS)[number]
 const COMMON_KEYS: ReminderValueKey[] = ['nickname', 'date', 'note']
@@ -46,9 +62,24 @@ export const KIND_VALUE_KEYS: Record<ReminderKind, ReminderValueKey[]> = {
 
 /** The Chinese names of the value keys (the 设置 form's hints). */
 export const REMINDER_VALUE_LABELS: Record<ReminderValueKey, string> = {
-  nickname: '昵称', date: '日期', note: '备注', couponName: '券名', couponSummary: '券摘要', couponCount: '券张数', expiryDate: '到期日',
-  daysLeft: '剩余天数', points: '积分', pointsBalance: '积分余额', streak: '连签天数', tierName: '等级名', perks: '权益', reviewDate: '复核日',
-  missingGrowth: '还差成长值', campaignName: '活动名', campaignMessage: '活动文案', endDate: '结束日',
+  nickname: '昵称',
+  date: '日期',
+  note: '备注',
+  couponName: '券名',
+  couponSummary: '券摘要',
+  couponCount: '券张数',
+  expiryDate: '到期日',
+  daysLeft: '剩余天数',
+  points: '积分',
+  pointsBalance: '积分余额',
+  streak: '连签天数',
+  tierName: '等级名',
+  perks: '权益',
+  reviewDate: '复核日',
+  missingGrowth: '还差成长值',
+  campaignName: '活动名',
+  campaignMessage: '活动文案',
+  endDate: '结束日',
 }
 
 /** A WeChat template id as the 公众平台 shows it (e.g. "vXw3…-Qk"); '' until the admin fills it. */
@@ -59,7 +90,13 @@ export const pagePath = z.string().regex(/^[\w/-]{1,120}(\?[\w=&%-]{0,80})?$/, '
 export const templateField = z.string().regex(/^(thing|number|letter|symbol|character_string|time|date|amount|phone_number|car_number|name|phrase)\d{1,2}$/, '字段名应形如 thing1、time2')
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm')
 const fieldValue = z
-  .union([z.enum(REMINDER_VALUE_KEYS).meta({ title: '数据项', enumLabels: REMINDER_VALUE_LABELS }), z.string().regex(/^=.{1,20}$/, '固定文字以 = 开头，最多 20 字').describe('以 = 开头的固定文字')])
+  .union([
+    z.enum(REMINDER_VALUE_KEYS).meta({ title: '数据项', enumLabels: REMINDER_VALUE_LABELS }),
+    z
+      .string()
+      .regex(/^=.{1,20}$/, '固定文字以 = 开头，最多 20 字')
+      .describe('以 = 开头的固定文字'),
+  ])
   .meta({ title: '取值', description: '数据项（如 couponName），或以 = 开头的固定文字' })
 
 // the `.describe()` / `.meta()` texts label the console's 设置 form (admin settingsForm)
@@ -78,13 +115,26 @@ const kindTitle = (kind: ReminderKind) => REMINDER_LABELS[kind].label
 export const ReminderKindsConfigSchema = z
   .object({
     /** coupons whose expiry (Shanghai day) is at most `daysBefore` days away; one message per expiry day */
-    coupon_expiring: z.object({ ...kindBase, daysBefore: days(30).describe('提前天数') }).strict().describe(kindTitle('coupon_expiring')),
-    points_expiring: z.object({ ...kindBase, daysBefore: days(30).describe('提前天数') }).strict().describe(kindTitle('points_expiring')),
+    coupon_expiring: z
+      .object({ ...kindBase, daysBefore: days(30).describe('提前天数') })
+      .strict()
+      .describe(kindTitle('coupon_expiring')),
+    points_expiring: z
+      .object({ ...kindBase, daysBefore: days(30).describe('提前天数') })
+      .strict()
+      .describe(kindTitle('points_expiring')),
     /** on the Shanghai birthday (29 Feb → 28 Feb); the coupon: the tier's birthday coupon, else this one */
-    birthday: z.object({ ...kindBase, couponTemplateId: couponRef.meta({ title: '生日券模板', description: '等级没有生日券时发这张' }) }).strict().describe(kindTitle('birthday')),
+    birthday: z
+      .object({ ...kindBase, couponTemplateId: couponRef.meta({ title: '生日券模板', description: '等级没有生日券时发这张' }) })
+      .strict()
+      .describe(kindTitle('birthday')),
     /** from `eveningHour`:00 Shanghai, streak ≥ `minStreak` as of yesterday, not checked in today */
     streak_at_risk: z
-      .object({ ...kindBase, eveningHour: z.number().int().min(12).max(23).meta({ title: '提醒时刻（点）', description: '当天几点起提醒（12–23），不能落在免打扰时段' }), minStreak: z.number().int().min(2).max(365).describe('最少连签天数') })
+      .object({
+        ...kindBase,
+        eveningHour: z.number().int().min(12).max(23).meta({ title: '提醒时刻（点）', description: '当天几点起提醒（12–23），不能落在免打扰时段' }),
+        minStreak: z.number().int().min(2).max(365).describe('最少连签天数'),
+      })
       .strict()
       .describe(kindTitle('streak_at_risk')),
     /** churn risk ≥ riskThreshold, and no win-back within gapDays or the risk rose by minRise since the last one */
@@ -96,7 +146,12 @@ export const ReminderKindsConfigSchema = z
         gapDays: days(60).describe('两次召回最少间隔（天）'),
         /** the coupon: the rule with the highest minRisk ≤ risk, else couponTemplateId (null: none) */
         couponRules: z
-          .array(z.object({ minRisk: z.number().min(0).max(1).describe('最低风险'), couponTemplateId: couponTemplateId.describe('券模板编号') }).strict().describe('按风险发券'))
+          .array(
+            z
+              .object({ minRisk: z.number().min(0).max(1).describe('最低风险'), couponTemplateId: couponTemplateId.describe('券模板编号') })
+              .strict()
+              .describe('按风险发券'),
+          )
           .max(5)
           .meta({ title: '按风险发券', description: '风险不低于「最低风险」的会员发对应的券（取最高一档）' }),
         couponTemplateId: couponRef.meta({ title: '默认召回券', description: '没有匹配的按风险发券时发这张' }),
@@ -104,9 +159,15 @@ export const ReminderKindsConfigSchema = z
       .strict()
       .describe(kindTitle('win_back')),
     /** a tier reached within `withinDays` (not the first tier), once per tier and date */
-    tier_upgraded: z.object({ ...kindBase, withinDays: days(30).describe('升级后几天内') }).strict().describe(kindTitle('tier_upgraded')),
+    tier_upgraded: z
+      .object({ ...kindBase, withinDays: days(30).describe('升级后几天内') })
+      .strict()
+      .describe(kindTitle('tier_upgraded')),
     /** growth short of the tier `daysBefore` days before its review, or a downgrade due within `daysBefore` */
-    tier_review: z.object({ ...kindBase, daysBefore: days(30).describe('提前天数') }).strict().describe(kindTitle('tier_review')),
+    tier_review: z
+      .object({ ...kindBase, daysBefore: days(30).describe('提前天数') })
+      .strict()
+      .describe(kindTitle('tier_review')),
     /** a running campaign's message (admin startCampaign with `message`) to its treated members, once per campaign */
     campaign: z.object(kindBase).strict().describe(kindTitle('campaign')),
   })
@@ -129,43 +190,46 @@ function withNewKinds(raw: unknown): unknown {
 }
 
 /** Settings doc `reminderConfig` (admin `setReminderConfig`). */
-export const ReminderConfigSchema = z.preprocess(withNewKinds, z
-  .object({
-    kinds: ReminderKindsConfigSchema.describe('各类提醒'),
-    /** marketing messages per member per rolling 7 days (sent or pending), 0: none */
-    weeklyMarketingCap: z.number().int().min(0).max(21).meta({ title: '每周营销消息上限', description: '每位会员滚动 7 天内最多几条营销消息，0：不发' }),
-    /** Shanghai wall-clock; start > end crosses midnight; null: no quiet hours */
-    quietHours: z
-      .object({ start: hhmm.describe('开始（HH:mm）'), end: hhmm.describe('结束（HH:mm）') })
-      .strict()
-      .refine(q => q.start !== q.end, '开始和结束不能相同')
-      .nullable()
-      .meta({ title: '免打扰时段', description: '上海时间；开始晚于结束表示跨午夜；不设置：全天可发' }),
-    /** most important first: which due message a member gets when several are due */
-    priority: z
-      .array(z.enum(REMINDER_KINDS).meta({ title: '提醒', enumLabels: Object.fromEntries(REMINDER_KINDS.map(k => [k, REMINDER_LABELS[k].label])) }))
-      .length(REMINDER_KINDS.length)
-      .refine(p => new Set(p).size === p.length, '优先级不能重复')
-      .meta({ title: '优先级', description: '同时有多条到期时先发排在前面的；每类各出现一次' }),
-    /** passed to subscribeMessage.send */
-    miniprogramState: z.enum(['formal', 'trial', 'developer']).meta({ title: '跳转版本', enumLabels: { formal: '正式版', trial: '体验版', developer: '开发版' } }),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    for (const kind of REMINDER_KINDS) {
-      const k = c.kinds[kind]
-      // the path names the field, so the 设置 form shows the message next to it
-      const at = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: ['kinds', kind, field], message })
-      if (k.enabled && !k.templateId) at('templateId', `${REMINDER_LABELS[kind].label}：启用前请填写模板 ID`)
-      if (k.enabled && !Object.keys(k.fields).length) at('fields', `${REMINDER_LABELS[kind].label}：请配置模板字段`)
-      const wrong = Object.values(k.fields).filter(v => !v.startsWith('=') && !KIND_VALUE_KEYS[kind].includes(v as ReminderValueKey))
-      if (wrong.length) at('fields', `${REMINDER_LABELS[kind].label}：不支持的取值 ${wrong.join('、')}`)
-    }
-    const q = c.quietHours
-    const evening = `${String(c.kinds.streak_at_risk.eveningHour).padStart(2, '0')}:00`
-    const quiet = q && (q.start < q.end ? evening >= q.start && evening < q.end : evening >= q.start || evening < q.end)
-    if (c.kinds.streak_at_risk.enabled && quiet) ctx.addIssue({ code: 'custom', path: ['kinds', 'streak_at_risk', 'eveningHour'], message: '签到提醒的时间落在免打扰时段内' })
-  }))
+export const ReminderConfigSchema = z.preprocess(
+  withNewKinds,
+  z
+    .object({
+      kinds: ReminderKindsConfigSchema.describe('各类提醒'),
+      /** marketing messages per member per rolling 7 days (sent or pending), 0: none */
+      weeklyMarketingCap: z.number().int().min(0).max(21).meta({ title: '每周营销消息上限', description: '每位会员滚动 7 天内最多几条营销消息，0：不发' }),
+      /** Shanghai wall-clock; start > end crosses midnight; null: no quiet hours */
+      quietHours: z
+        .object({ start: hhmm.describe('开始（HH:mm）'), end: hhmm.describe('结束（HH:mm）') })
+        .strict()
+        .refine(q => q.start !== q.end, '开始和结束不能相同')
+        .nullable()
+        .meta({ title: '免打扰时段', description: '上海时间；开始晚于结束表示跨午夜；不设置：全天可发' }),
+      /** most important first: which due message a member gets when several are due */
+      priority: z
+        .array(z.enum(REMINDER_KINDS).meta({ title: '提醒', enumLabels: Object.fromEntries(REMINDER_KINDS.map(k => [k, REMINDER_LABELS[k].label])) }))
+        .length(REMINDER_KINDS.length)
+        .refine(p => new Set(p).size === p.length, '优先级不能重复')
+        .meta({ title: '优先级', description: '同时有多条到期时先发排在前面的；每类各出现一次' }),
+      /** passed to subscribeMessage.send */
+      miniprogramState: z.enum(['formal', 'trial', 'developer']).meta({ title: '跳转版本', enumLabels: { formal: '正式版', trial: '体验版', developer: '开发版' } }),
+    })
+    .strict()
+    .superRefine((c, ctx) => {
+      for (const kind of REMINDER_KINDS) {
+        const k = c.kinds[kind]
+        // the path names the field, so the 设置 form shows the message next to it
+        const at = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: ['kinds', kind, field], message })
+        if (k.enabled && !k.templateId) at('templateId', `${REMINDER_LABELS[kind].label}：启用前请填写模板 ID`)
+        if (k.enabled && !Object.keys(k.fields).length) at('fields', `${REMINDER_LABELS[kind].label}：请配置模板字段`)
+        const wrong = Object.values(k.fields).filter(v => !v.startsWith('=') && !KIND_VALUE_KEYS[kind].includes(v as ReminderValueKey))
+        if (wrong.length) at('fields', `${REMINDER_LABELS[kind].label}：不支持的取值 ${wrong.join('、')}`)
+      }
+      const q = c.quietHours
+      const evening = `${String(c.kinds.streak_at_risk.eveningHour).padStart(2, '0')}:00`
+      const quiet = q && (q.start < q.end ? evening >= q.start && evening < q.end : evening >= q.start || evening < q.end)
+      if (c.kinds.streak_at_risk.enabled && quiet) ctx.addIssue({ code: 'custom', path: ['kinds', 'streak_at_risk', 'eveningHour'], message: '签到提醒的时间落在免打扰时段内' })
+    }),
+)
 export type ReminderConfig = z.infer<typeof ReminderConfigSchema>
 
 const off = { enabled: false, templateId: '' as const }
@@ -273,9 +337,27 @@ export interface PlannedReminder {
   /** a coupon the shell issues (idempotently, with `requestId`) BEFORE sending; null: none or already held */
   issueCoupon: { templateId: string; channel: 'birthday' | 'admin'; requestId: string } | null
 }
-export interface SkippedReminder { memberId: string; memberNo: string; kind: ReminderKind; reason: SkipReason; dedupeKey: string; detail: string }
-export interface DeferredReminder { memberId: string; memberNo: string; kind: ReminderKind; dedupeKey: string; notBefore: Date; detail: string }
-export interface ReminderPlan { messages: PlannedReminder[]; skipped: SkippedReminder[]; deferred: DeferredReminder[] }
+export interface SkippedReminder {
+  memberId: string
+  memberNo: string
+  kind: ReminderKind
+  reason: SkipReason
+  dedupeKey: string
+  detail: string
+}
+export interface DeferredReminder {
+  memberId: string
+  memberNo: string
+  kind: ReminderKind
+  dedupeKey: string
+  notBefore: Date
+  detail: string
+}
+export interface ReminderPlan {
+  messages: PlannedReminder[]
+  skipped: SkippedReminder[]
+  deferred: DeferredReminder[]
+}
 
 /** Admin dry-run (`dryRunReminders`): the plan of a run at `now`, nothing written. */
 export interface ReminderDryRun {

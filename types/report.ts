@@ -260,5 +260,4 @@ interface ConsoleReportBase {
 
 /** What `admin.consoleReport` answers: the brand's whole report, or a store manager's store subset. */
 export type ConsoleReport =
-  | (ConsoleReportBase & { scope: { kind: 'brand' }; report: ReportResult })
-  | (ConsoleReportBase & { scope: { kind: 'store'; storeId: string; storeName: string }; report: StoreReport })
+  (ConsoleReportBase & { scope: { kind: 'brand' }; report: ReportResult }) | (ConsoleReportBase & { scope: { kind: 'store'; storeId: string; storeName: string }; report: StoreReport })

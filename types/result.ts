@@ -30,7 +30,11 @@ export type Result<T> = Ok<T> | Fail
 
 /** Thrown inside functions; the router turns it into a `Fail`. */
 export class AppError extends Error {
-  constructor(public readonly code: ErrorCode, message: string, public readonly issues?: Fail['issues']) {
+  constructor(
+    public readonly code: ErrorCode,
+    message: string,
+    public readonly issues?: Fail['issues'],
+  ) {
     super(message)
   }
 }

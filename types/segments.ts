@@ -34,7 +34,14 @@ export const ConditionSchema = z
   .object({
     field: z.enum(Object.keys(SEGMENT_FIELDS) as [SegmentField, ...SegmentField[]]),
     op: z.enum(['eq', 'ne', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'hasAny', 'hasAll', 'exists']),
-    value: z.union([scalar, z.array(z.union([z.string().max(64), z.number()])).min(1).max(50), z.boolean()]),
+    value: z.union([
+      scalar,
+      z
+        .array(z.union([z.string().max(64), z.number()]))
+        .min(1)
+        .max(50),
+      z.boolean(),
+    ]),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -129,7 +129,6 @@ export interface PurchaseView {
   createdAt: string
 }
 
-
 export interface StaffOutputs {
   me: { name: string; storeId: string; storeName: string }
   verifyCode: { member: MemberAtTill }

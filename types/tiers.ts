@@ -26,7 +26,10 @@ export const TierLadderSchema = z
       .array(
         z
           .object({
-            tierId: z.string().regex(/^[a-z][\w-]{0,31}$/, 'tierId 为小写字母开头的 1–32 位字母数字').meta({ title: '等级编号', description: '小写字母开头，如 gold' }),
+            tierId: z
+              .string()
+              .regex(/^[a-z][\w-]{0,31}$/, 'tierId 为小写字母开头的 1–32 位字母数字')
+              .meta({ title: '等级编号', description: '小写字母开头，如 gold' }),
             name: z.string().min(1).max(20).describe('等级名称'),
             threshold: z.number().int().min(0).meta({ title: '成长值门槛', description: '第一个等级为 0，之后严格递增' }),
             benefits: z
@@ -66,7 +69,12 @@ export const DEFAULT_TIER_LADDER: TierLadder = {
     { tierId: 'base', name: '普通会员', threshold: 0, benefits: { pointsMultiplier: 1, upgradeCouponTemplateIds: [], perks: ['生日礼'] } },
     { tierId: 'silver', name: '银卡会员', threshold: 1000, benefits: { pointsMultiplier: 1.2, upgradeCouponTemplateIds: [], perks: ['生日礼', '积分 1.2 倍'] } },
     { tierId: 'gold', name: '金卡会员', threshold: 3000, benefits: { pointsMultiplier: 1.5, upgradeCouponTemplateIds: [], perks: ['生日礼', '积分 1.5 倍', '专属客服'] } },
-    { tierId: 'black', name: '黑金会员', threshold: 10000, benefits: { pointsMultiplier: 2, upgradeCouponTemplateIds: [], title: '首席体验官', perks: ['生日礼', '积分 2 倍', '专属客服', '新品优先体验'] } },
+    {
+      tierId: 'black',
+      name: '黑金会员',
+      threshold: 10000,
+      benefits: { pointsMultiplier: 2, upgradeCouponTemplateIds: [], title: '首席体验官', perks: ['生日礼', '积分 2 倍', '专属客服', '新品优先体验'] },
+    },
   ],
 }
 

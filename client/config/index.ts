@@ -39,7 +39,7 @@ function sharePageModules(chain: any) {
  */
 const sharedSources = [path.resolve(__dirname, '..', '..', 'domain')]
 
-export default defineConfig<'webpack5'>(async (merge) => {
+export default defineConfig<'webpack5'>(async merge => {
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'siyu-member',
     date: '2026-11-23',

@@ -9,7 +9,16 @@
  * treated members who accepted its template, with the usual cap and quiet hours.
  */
 import type { AdminEvent } from '../../types/admin'
-import { MAX_CAMPAIGN_AUDIENCE, type CampaignCouponForecast, type CampaignDryRun, type CampaignReport, type CampaignSpec, type CampaignStartAnswer, type CampaignStatus, type CampaignView } from '../../types/campaigns'
+import {
+  MAX_CAMPAIGN_AUDIENCE,
+  type CampaignCouponForecast,
+  type CampaignDryRun,
+  type CampaignReport,
+  type CampaignSpec,
+  type CampaignStartAnswer,
+  type CampaignStatus,
+  type CampaignView,
+} from '../../types/campaigns'
 import type { ChartView } from '../../types/console'
 import type { CouponTemplate } from '../../types/coupons'
 import { codePoolId, type CouponCodePoolDoc } from '../../types/import'
@@ -122,7 +131,17 @@ async function withGrant(memberIds: string[], templateId: string): Promise<numbe
   const parts = chunks(memberIds, JOIN_CHUNK)
   let total = 0
   for (let i = 0; i < parts.length; i += ISSUE_CONCURRENCY) {
-    const counts = await Promise.all(parts.slice(i, i + ISSUE_CONCURRENCY).map(async ids => (await db.collection('subscriptions').where({ _id: _.in(ids), [`quota.${templateId}`]: _.gt(0) }).count()).total))
+    const counts = await Promise.all(
+      parts.slice(i, i + ISSUE_CONCURRENCY).map(
+        async ids =>
+          (
+            await db
+              .collection('subscriptions')
+              .where({ _id: _.in(ids), [`quota.${templateId}`]: _.gt(0) })
+              .count()
+          ).total,
+      ),
+    )
     total += counts.reduce((a, b) => a + b, 0)
   }
   return total
@@ -158,7 +177,13 @@ async function audienceOf(spec: CampaignSpec, now: Date, withDocs = false): Prom
  * segment audience's rule) and lets the domain count who would get it.
  */
 async function couponForecast(template: CouponTemplate, treated: AudienceRow[], now: Date): Promise<CampaignCouponForecast> {
-  const atLimit = await readAll(db.collection('coupon_claims').where({ templateId: template._id, count: _.gte(template.perMemberLimit) }).orderBy('memberId', 'asc').field({ memberId: true }))
+  const atLimit = await readAll(
+    db
+      .collection('coupon_claims')
+      .where({ templateId: template._id, count: _.gte(template.perMemberLimit) })
+      .orderBy('memberId', 'asc')
+      .field({ memberId: true }),
+  )
   const pool = await findById<CouponCodePoolDoc>(db.collection('coupon_codes'), codePoolId(template._id))
   const segment = template.audience.kind === 'segment' ? await segmentRule(template.audience.segmentId, now) : null
   return forecastCampaignCoupons({
@@ -204,7 +229,18 @@ async function completeSnapshot(campaign: CampaignDoc, audience: Array<{ memberI
       } catch (err) {
         if (!isDuplicateKey(err) || attempt === 3) throw err
         const have = new Set<string>()
-        for (const ids of chunks(missing.map(r => r._id), JOIN_CHUNK)) for (const d of (await campaignMembers.where({ _id: _.in(ids) }).field({ _id: true }).limit(JOIN_CHUNK).get()).data) have.add(String(d._id))
+        for (const ids of chunks(
+          missing.map(r => r._id),
+          JOIN_CHUNK,
+        ))
+          for (const d of (
+            await campaignMembers
+              .where({ _id: _.in(ids) })
+              .field({ _id: true })
+              .limit(JOIN_CHUNK)
+              .get()
+          ).data)
+            have.add(String(d._id))
         missing = missing.filter(r => !have.has(r._id))
       }
     }
@@ -220,12 +256,18 @@ async function completeSnapshot(campaign: CampaignDoc, audience: Array<{ memberI
 async function issuePending(campaign: CampaignDoc, now: Date): Promise<boolean> {
   const started = Date.now()
   for (;;) {
-    const { data } = await campaignMembers.where({ campaignId: campaign._id, outcome: 'pending' }).orderBy('_id', 'asc').limit(ISSUE_CONCURRENCY * 25).get()
+    const { data } = await campaignMembers
+      .where({ campaignId: campaign._id, outcome: 'pending' })
+      .orderBy('_id', 'asc')
+      .limit(ISSUE_CONCURRENCY * 25)
+      .get()
     if (!data.length) return true
     let next = 0
-    await Promise.all(Array.from({ length: ISSUE_CONCURRENCY }, async () => {
-      while (next < data.length && Date.now() - started < ISSUE_TIME_BUDGET_MS) await issueOne(campaign, data[next++], now)
-    }))
+    await Promise.all(
+      Array.from({ length: ISSUE_CONCURRENCY }, async () => {
+        while (next < data.length && Date.now() - started < ISSUE_TIME_BUDGET_MS) await issueOne(campaign, data[next++], now)
+      }),
+    )
     if (Date.now() - started >= ISSUE_TIME_BUDGET_MS) return false
   }
 }
@@ -240,11 +282,17 @@ async function issueOne(campaign: CampaignDoc, row: CampaignMemberDoc, now: Date
       if (current?.outcome !== 'pending') return
       const doc = await getInTransaction<Member>(t, 'members', row.memberId)
       if (!doc || isDeleted(doc)) {
-        await t.collection('campaign_members').doc(row._id).update({ data: { outcome: 'skipped', reason: doc ? '账号已注销' : '不是会员' } })
+        await t
+          .collection('campaign_members')
+          .doc(row._id)
+          .update({ data: { outcome: 'skipped', reason: doc ? '账号已注销' : '不是会员' } })
         return
       }
       await issueCouponIn(t, { templateId, member: parseMember(doc), channel: 'admin', couponId, now })
-      await t.collection('campaign_members').doc(row._id).update({ data: { outcome: 'issued', couponId } })
+      await t
+        .collection('campaign_members')
+        .doc(row._id)
+        .update({ data: { outcome: 'issued', couponId } })
     })
   } catch (err) {
     const code = (err as AppError).code
@@ -268,8 +316,17 @@ async function groupOutcomes(campaign: CampaignDoc, rows: CampaignMemberDoc[]): 
   for (const r of rows) out[r.group].members++
   const buyers = new Set<string>()
   const window = _.gte(new Date(campaign.startedAt)).and(_.lt(new Date(campaign.endsAt)))
-  for (const ids of chunks(rows.map(r => r.memberId), JOIN_CHUNK)) {
-    const purchases = await readAll(db.collection('purchases').where({ memberId: _.in(ids), createdAt: window, status: _.neq('refunded') }).orderBy('_id', 'asc').field({ memberId: true, amountFen: true, refundedFen: true }))
+  for (const ids of chunks(
+    rows.map(r => r.memberId),
+    JOIN_CHUNK,
+  )) {
+    const purchases = await readAll(
+      db
+        .collection('purchases')
+        .where({ memberId: _.in(ids), createdAt: window, status: _.neq('refunded') })
+        .orderBy('_id', 'asc')
+        .field({ memberId: true, amountFen: true, refundedFen: true }),
+    )
     for (const p of purchases) {
       const group = out[groupOf.get(String(p.memberId))!]
       group.purchases++
@@ -290,7 +347,16 @@ async function messageCounts(campaignId: string): Promise<Record<'sent' | 'faile
 
 async function couponsUsed(rows: CampaignMemberDoc[]): Promise<number> {
   let used = 0
-  for (const ids of chunks(rows.flatMap(r => (r.couponId ? [r.couponId] : [])), JOIN_CHUNK)) used += (await db.collection('coupons').where({ _id: _.in(ids), status: 'used' }).count()).total
+  for (const ids of chunks(
+    rows.flatMap(r => (r.couponId ? [r.couponId] : [])),
+    JOIN_CHUNK,
+  ))
+    used += (
+      await db
+        .collection('coupons')
+        .where({ _id: _.in(ids), status: 'used' })
+        .count()
+    ).total
   return used
 }
 
@@ -316,13 +382,32 @@ export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | '
       const holdout = audience.filter(a => a.group === 'holdout').length
       if (event.dryRun) {
         const treated = audience.filter(a => a.group === 'treated')
-        const reach = messageTemplate ? { messageWithGrant: await withGrant(treated.map(a => a.memberId), messageTemplate) } : {}
+        const reach = messageTemplate
+          ? {
+              messageWithGrant: await withGrant(
+                treated.map(a => a.memberId),
+                messageTemplate,
+              ),
+            }
+          : {}
         const coupons = template ? await couponForecast(template, treated, ctx.now) : null
         return { dryRun: true, campaignId: spec.campaignId, continuing: false, audience: audience.length, treated: treated.length, holdout, coupons, ...reach }
       }
       const { campaignId, ...given } = spec
       const rest = { ...given, templateId: spec.templateId ?? null, message: spec.message ?? null }
-      const doc: CampaignDoc = { _id: campaignId, ...rest, status: 'starting', snapshotDone: false, audience: audience.length, treated: audience.length - holdout, holdout, startedAt: ctx.now, endsAt: new Date(ctx.now.getTime() + spec.windowDays * DAY_MS), createdBy: actorOf(ctx), updatedAt: ctx.now }
+      const doc: CampaignDoc = {
+        _id: campaignId,
+        ...rest,
+        status: 'starting',
+        snapshotDone: false,
+        audience: audience.length,
+        treated: audience.length - holdout,
+        holdout,
+        startedAt: ctx.now,
+        endsAt: new Date(ctx.now.getTime() + spec.windowDays * DAY_MS),
+        createdBy: actorOf(ctx),
+        updatedAt: ctx.now,
+      }
       // two parallel starts: one creates the campaign, the other continues it
       campaign = await transact(async t => {
         const existing = await getInTransaction<CampaignDoc>(t, 'campaigns', campaignId)

@@ -104,7 +104,10 @@ async function candidates(query: string): Promise<Member[]> {
     const m = await memberByNo(query)
     return m ? [m] : []
   }
-  const { data } = await members.where({ nickname: db.RegExp({ regexp: '^' + escapeRegExp(query) }) }).limit(SEARCH_MAX).get()
+  const { data } = await members
+    .where({ nickname: db.RegExp({ regexp: '^' + escapeRegExp(query) }) })
+    .limit(SEARCH_MAX)
+    .get()
   return data.map(parseMember)
 }
 
@@ -126,11 +129,31 @@ export const consoleMemberActions: Pick<Actions<AdminEvent>, 'searchMembers' | '
       loadRules(TIER_LADDER),
       ledgerOf(member._id).limit(LIST_MAX).get(),
       db.collection('coupons').where({ memberId: member._id }).orderBy('issuedAt', 'desc').limit(LIST_MAX).get(),
-      db.collection('purchases').where({ memberId: member._id, ...inStore }).orderBy('createdAt', 'desc').limit(LIST_MAX).get(),
+      db
+        .collection('purchases')
+        .where({ memberId: member._id, ...inStore })
+        .orderBy('createdAt', 'desc')
+        .limit(LIST_MAX)
+        .get(),
       db.collection('reminders_log').where({ memberId: member._id }).orderBy('sentAt', 'desc').limit(LIST_MAX).get(),
-      db.collection('nps_responses').where({ memberId: member._id, dismissed: false, ...inStore }).orderBy('at', 'desc').limit(LIST_MAX).get(),
-      db.collection('follow_ups').where({ memberId: member._id, ...inStore }).orderBy('createdAt', 'desc').limit(LIST_MAX).get(),
-      db.collection('audit_log').where({ target: _.in([member._id, member.memberNo]), ...inStore }).orderBy('at', 'desc').limit(LIST_MAX).get(),
+      db
+        .collection('nps_responses')
+        .where({ memberId: member._id, dismissed: false, ...inStore })
+        .orderBy('at', 'desc')
+        .limit(LIST_MAX)
+        .get(),
+      db
+        .collection('follow_ups')
+        .where({ memberId: member._id, ...inStore })
+        .orderBy('createdAt', 'desc')
+        .limit(LIST_MAX)
+        .get(),
+      db
+        .collection('audit_log')
+        .where({ target: _.in([member._id, member.memberNo]), ...inStore })
+        .orderBy('at', 'desc')
+        .limit(LIST_MAX)
+        .get(),
     ])
     const brand = scope.kind === 'brand'
     const stats = member.stats
@@ -149,7 +172,15 @@ export const consoleMemberActions: Pick<Actions<AdminEvent>, 'searchMembers' | '
       rfm: member.rfm,
       tags: member.tags,
       manualTags: member.manualTags,
-      churn: member.churn ? { risk: member.churn.risk, reasons: member.churn.reasons, expectedPurchases: member.churn.expectedPurchases, predictedValueFen: member.churn.clvFen, scoredAt: member.churn.scoredAt.toISOString() } : null,
+      churn: member.churn
+        ? {
+            risk: member.churn.risk,
+            reasons: member.churn.reasons,
+            expectedPurchases: member.churn.expectedPurchases,
+            predictedValueFen: member.churn.clvFen,
+            scoredAt: member.churn.scoredAt.toISOString(),
+          }
+        : null,
       stats: { purchases: stats.purchases, spendFen: stats.spendFen, firstPurchaseAt: iso(stats.firstPurchaseAt), lastPurchaseAt: iso(stats.lastPurchaseAt) },
       points: { balance: availablePoints(member, ctx.now), expiring: expiringSoon(member, ctx.now) },
       ledger: ledger.data.map(toLedgerItem),

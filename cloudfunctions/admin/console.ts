@@ -52,10 +52,7 @@ function dayChart(id: string, title: string, days: string[], name: string, data:
   return { id, title, svg: chartSvg({ xAxis: category(labels, days.length > 31 ? 45 : 0), yAxis: valueAxis(unit), series: [series] }, 720, 300) }
 }
 
-export const adminConsoleActions: Pick<
-  Actions<AdminEvent>,
-  'appointManager' | 'removeManager' | 'listManagers' | 'consoleHome' | 'searchMembers' | 'member360' | 'revealPhone' | 'auditLog'
-> = {
+export const adminConsoleActions: Pick<Actions<AdminEvent>, 'appointManager' | 'removeManager' | 'listManagers' | 'consoleHome' | 'searchMembers' | 'member360' | 'revealPhone' | 'auditLog'> = {
   ...consoleMemberActions,
 
   async appointManager(event, ctx) {
@@ -143,14 +140,27 @@ export const adminConsoleActions: Pick<
       storeId
         ? { id: 'couponRedemption', label: '券核销率', value: null, unit: 'rate', hint: '券由品牌发放，不按门店统计' }
         : { id: 'couponRedemption', label: '券核销率', value: rate(redeemed, issued), unit: 'rate', hint: `区间内发出 ${issued} 张，已使用 ${redeemed} 张` },
-      { id: 'nps', label: 'NPS', value: npsResponses ? npsScore(npsBy('promoter'), npsBy('detractor'), npsResponses) : null, unit: 'score', hint: `区间内 ${npsResponses} 份评价：推荐者占比 − 贬损者占比` },
+      {
+        id: 'nps',
+        label: 'NPS',
+        value: npsResponses ? npsScore(npsBy('promoter'), npsBy('detractor'), npsResponses) : null,
+        unit: 'score',
+        hint: `区间内 ${npsResponses} 份评价：推荐者占比 − 贬损者占比`,
+      },
     )
 
     const charts: ChartView[] = [
       storeId
         ? dayChart('dailyBuyers', '每日消费会员', days, '消费会员', daily(days, sales, 'buyers'), '人')
         : dayChart('dailyNewMembers', '每日新增会员', days, '新增会员', daily(days, joined, 'n'), '人'),
-      dayChart('dailySales', '每日实收（元，扣除该笔退款）', days, '实收', daily(days, sales, 'salesFen').map(f => Math.round(f) / 100), '元'),
+      dayChart(
+        'dailySales',
+        '每日实收（元，扣除该笔退款）',
+        days,
+        '实收',
+        daily(days, sales, 'salesFen').map(f => Math.round(f) / 100),
+        '元',
+      ),
     ]
     if (!storeId) {
       const st = stageTierSection(
@@ -160,7 +170,16 @@ export const adminConsoleActions: Pick<
       charts.push({
         id: 'stageTier',
         title: '会员阶段 × 等级',
-        svg: chartSvg({ legend: legend(st.tiers.map(t => t.name)), xAxis: category(st.rows.map(r => r.name)), yAxis: valueAxis('人数'), series: st.tiers.map((t, i) => ({ type: 'bar', name: t.name, stack: 'members', data: st.rows.map(r => r.counts[i]) })) }, 720, 300),
+        svg: chartSvg(
+          {
+            legend: legend(st.tiers.map(t => t.name)),
+            xAxis: category(st.rows.map(r => r.name)),
+            yAxis: valueAxis('人数'),
+            series: st.tiers.map((t, i) => ({ type: 'bar', name: t.name, stack: 'members', data: st.rows.map(r => r.counts[i]) })),
+          },
+          720,
+          300,
+        ),
       })
     }
 
@@ -186,7 +205,10 @@ export const adminConsoleActions: Pick<
     const query = !cursor
       ? where
       : cursor.id
-        ? _.or([{ ...where, at: _.lt(cursor.at) }, { ...where, at: cursor.at, _id: _.lt(cursor.id) }])
+        ? _.or([
+            { ...where, at: _.lt(cursor.at) },
+            { ...where, at: cursor.at, _id: _.lt(cursor.id) },
+          ])
         : { ...where, at: _.lt(cursor.at) }
     const { data } = await db.collection('audit_log').where(query).orderBy('at', 'desc').orderBy('_id', 'desc').limit(event.limit).get()
     const rows = data.map(auditRow)

@@ -52,8 +52,24 @@ export const REASON_BY_CODE: Record<string, string> = { OUT_OF_STOCK: '已领完
 async function membersFor(openids: string[], memberNos: string[]): Promise<{ found: Member[]; missing: string[] }> {
   const found = new Map<string, Member>()
   const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / 100) }, (_x, i) => xs.slice(i * 100, i * 100 + 100))
-  for (const ids of chunks(openids)) for (const doc of (await db.collection('members').where({ _id: _.in(ids) }).limit(100).get()).data) found.set(doc._id, parseMember(doc))
-  for (const nos of chunks(memberNos)) for (const doc of (await db.collection('members').where({ memberNo: _.in(nos) }).limit(100).get()).data) found.set(doc._id, parseMember(doc))
+  for (const ids of chunks(openids))
+    for (const doc of (
+      await db
+        .collection('members')
+        .where({ _id: _.in(ids) })
+        .limit(100)
+        .get()
+    ).data)
+      found.set(doc._id, parseMember(doc))
+  for (const nos of chunks(memberNos))
+    for (const doc of (
+      await db
+        .collection('members')
+        .where({ memberNo: _.in(nos) })
+        .limit(100)
+        .get()
+    ).data)
+      found.set(doc._id, parseMember(doc))
   const known = new Set([...found.values()].flatMap(m => [m._id, m.memberNo]))
   return { found: [...found.values()], missing: [...openids, ...memberNos].filter(x => !known.has(x)) }
 }
@@ -94,7 +110,10 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
     return transact(async t => {
       const before = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
       if (!before) throw new AppError('NOT_FOUND', `券模板不存在：${event.templateId}`)
-      await t.collection('coupon_templates').doc(event.templateId).update({ data: { status: event.status, updatedAt: ctx.now } })
+      await t
+        .collection('coupon_templates')
+        .doc(event.templateId)
+        .update({ data: { status: event.status, updatedAt: ctx.now } })
       await auditIn(t, { actor: actorOf(ctx), action: 'setCouponTemplateStatus', target: event.templateId, before: { status: before.status }, after: { status: event.status }, at: ctx.now })
       return { template: templateView({ ...before, status: event.status, updatedAt: ctx.now }) }
     })
@@ -137,8 +156,22 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
     const couponIdOf = (m: Member) => derivedId('cpn', 'admin', event.templateId, event.requestId, m._id)
 
     if (event.dryRun) {
-      const claims = await readAll(db.collection('coupon_claims').where({ templateId: event.templateId, memberId: _.in(found.map(m => m._id)) }).orderBy('_id', 'asc'))
-      const already = new Set((await readAll(db.collection('coupons').where({ _id: _.in(found.map(couponIdOf)) }).orderBy('_id', 'asc'))).map(c => String(c._id)))
+      const claims = await readAll(
+        db
+          .collection('coupon_claims')
+          .where({ templateId: event.templateId, memberId: _.in(found.map(m => m._id)) })
+          .orderBy('_id', 'asc'),
+      )
+      const already = new Set(
+        (
+          await readAll(
+            db
+              .collection('coupons')
+              .where({ _id: _.in(found.map(couponIdOf)) })
+              .orderBy('_id', 'asc'),
+          )
+        ).map(c => String(c._id)),
+      )
       const held = new Map(claims.map(c => [String(c.memberId), Number(c.count)]))
       // a template with partner codes hands out one code per coupon: none left is 已领完 (OUT_OF_STOCK in the real run)
       const pool = await findById<CouponCodePoolDoc>(db.collection('coupon_codes'), codePoolId(event.templateId))
@@ -147,7 +180,9 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
       for (const m of found) {
         if (already.has(couponIdOf(m))) results.push({ member: m.memberNo, outcome: 'already_issued' })
         else {
-          const reason = isDeleted(m) ? '账号已注销' : offerBlocker({ ...template, stock }, held.get(m._id) ?? 0, m, ctx.now, audienceRule) ?? (codesLeft !== null && codesLeft <= 0 ? REASON_BY_CODE.OUT_OF_STOCK : null)
+          const reason = isDeleted(m)
+            ? '账号已注销'
+            : (offerBlocker({ ...template, stock }, held.get(m._id) ?? 0, m, ctx.now, audienceRule) ?? (codesLeft !== null && codesLeft <= 0 ? REASON_BY_CODE.OUT_OF_STOCK : null))
           if (reason) results.push({ member: m.memberNo, outcome: 'skipped', reason })
           else {
             results.push({ member: m.memberNo, outcome: 'would_issue' })
@@ -161,29 +196,43 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
 
     const started = Date.now()
     let next = 0
-    await Promise.all(Array.from({ length: ISSUE_CONCURRENCY }, async () => {
-      while (next < found.length && Date.now() - started < ISSUE_TIME_BUDGET_MS) {
-        const m = found[next++]
-        if (isDeleted(m)) { results.push({ member: m.memberNo, outcome: 'skipped', reason: '账号已注销' }); continue }
-        try {
-          const outcome = await transact(async t => {
-            if (await getInTransaction(t, 'coupons', couponIdOf(m))) return 'already_issued' as const
-            const doc = await getInTransaction<Member>(t, 'members', m._id)
-            await issueCouponIn(t, { templateId: event.templateId, member: parseMember(doc!), channel: 'admin', couponId: couponIdOf(m), now: ctx.now })
-            return 'issued' as const
-          })
-          results.push({ member: m.memberNo, outcome })
-        } catch (err) {
-          const code = (err as AppError).code
-          // contention on the template beyond transact's retries: this member only; rerun with the same requestId
-          if (err instanceof AppError && code === 'CONFLICT') { results.push({ member: m.memberNo, outcome: 'unfinished', reason: BUSY_REASON }); continue }
-          if (!(err instanceof AppError) || (!REASON_BY_CODE[code] && code !== 'FAILED_PRECONDITION')) throw err
-          results.push({ member: m.memberNo, outcome: 'skipped', reason: REASON_BY_CODE[code] ?? err.message })
+    await Promise.all(
+      Array.from({ length: ISSUE_CONCURRENCY }, async () => {
+        while (next < found.length && Date.now() - started < ISSUE_TIME_BUDGET_MS) {
+          const m = found[next++]
+          if (isDeleted(m)) {
+            results.push({ member: m.memberNo, outcome: 'skipped', reason: '账号已注销' })
+            continue
+          }
+          try {
+            const outcome = await transact(async t => {
+              if (await getInTransaction(t, 'coupons', couponIdOf(m))) return 'already_issued' as const
+              const doc = await getInTransaction<Member>(t, 'members', m._id)
+              await issueCouponIn(t, { templateId: event.templateId, member: parseMember(doc!), channel: 'admin', couponId: couponIdOf(m), now: ctx.now })
+              return 'issued' as const
+            })
+            results.push({ member: m.memberNo, outcome })
+          } catch (err) {
+            const code = (err as AppError).code
+            // contention on the template beyond transact's retries: this member only; rerun with the same requestId
+            if (err instanceof AppError && code === 'CONFLICT') {
+              results.push({ member: m.memberNo, outcome: 'unfinished', reason: BUSY_REASON })
+              continue
+            }
+            if (!(err instanceof AppError) || (!REASON_BY_CODE[code] && code !== 'FAILED_PRECONDITION')) throw err
+            results.push({ member: m.memberNo, outcome: 'skipped', reason: REASON_BY_CODE[code] ?? err.message })
+          }
         }
-      }
-    }))
+      }),
+    )
     const out = summary(false, results, found.length - Math.min(next, found.length))
-    await audit({ actor: actorOf(ctx), action: 'issueCoupons', target: event.templateId, after: { requestId: event.requestId, issued: out.issued, skipped: out.skipped, unfinished: out.unfinished }, at: ctx.now })
+    await audit({
+      actor: actorOf(ctx),
+      action: 'issueCoupons',
+      target: event.templateId,
+      after: { requestId: event.requestId, issued: out.issued, skipped: out.skipped, unfinished: out.unfinished },
+      at: ctx.now,
+    })
     return out
   },
 

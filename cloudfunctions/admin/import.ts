@@ -52,12 +52,15 @@ const CODE_CHUNK = 100
 
 const chunks = <T>(xs: T[], n = 100) => Array.from({ length: Math.ceil(xs.length / n) }, (_x, i) => xs.slice(i * n, i * n + n))
 
-
 /** externalId → the phone it was imported with (earlier calls). Not transactional: see EXTERNAL_ID_CONFLICT in the README. */
 async function phonesOfExternalIds(ids: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   for (const part of chunks(ids)) {
-    const { data } = await imports.where({ externalId: _.in(part) }).field({ externalId: true }).limit(100).get()
+    const { data } = await imports
+      .where({ externalId: _.in(part) })
+      .field({ externalId: true })
+      .limit(100)
+      .get()
     for (const doc of data) out.set(String(doc.externalId), String(doc._id))
   }
   return out
@@ -88,13 +91,27 @@ async function importRow(row: MemberImportRow, batchId: string, ctx: CallContext
     let record: MemberImportDoc =
       existing && decision.write !== 'create'
         ? { ...existing, ...(decision.write === 'update' ? { ...cells, batchId, updatedAt: now } : {}) }
-        : { _id: row.phone, importId: `imp_${randomBytes(12).toString('hex')}`, ...cells, status: 'pending', memberId: null, claimedAt: null, claimedVia: null, batchId, createdAt: now, updatedAt: now }
+        : {
+            _id: row.phone,
+            importId: `imp_${randomBytes(12).toString('hex')}`,
+            ...cells,
+            status: 'pending',
+            memberId: null,
+            claimedAt: null,
+            claimedVia: null,
+            batchId,
+            createdAt: now,
+            updatedAt: now,
+          }
     let patch: Partial<MemberImportDoc> = decision.write === 'update' ? { ...cells, batchId, updatedAt: now } : {}
     if (decision.claimNow && member) {
       const plan = planClaim(member, record, { now, expiryMonths: rules.expiryMonths, ladder: rules.ladder, via: 'import' })
       // always written (at least updatedAt): a racing deleteMyAccount, which writes the member too, then conflicts
       // with this claim, so the deletion erases the claimed record or this row sees the account gone
-      await t.collection('members').doc(member._id).update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
+      await t
+        .collection('members')
+        .doc(member._id)
+        .update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
       if (plan.change.entries.length) await applyWalletChange(t, member, plan.change, { now, operator: actorOf(ctx) })
       record = { ...record, ...plan.recordPatch }
       patch = { ...patch, ...plan.recordPatch }
@@ -113,9 +130,11 @@ async function importRow(row: MemberImportRow, batchId: string, ctx: CallContext
 export async function eachWithin<T>(items: T[], n: number, budgetMs: number, fn: (item: T) => Promise<void>): Promise<number> {
   const started = Date.now()
   let next = 0
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length && Date.now() - started < budgetMs) await fn(items[next++])
-  }))
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length && Date.now() - started < budgetMs) await fn(items[next++])
+    }),
+  )
   return items.length - next
 }
 
@@ -156,9 +175,18 @@ export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'im
     let unfinished = 0
     if (event.dryRun) {
       const [stored, erased, bound] = await Promise.all([
-        docsByIds<MemberImportDoc>('member_imports', todo.map(l => l.row.phone)),
-        docsByIds<ErasedImportDoc>('member_imports', todo.map(l => erasedImportId(l.row.phone))),
-        docsByIds<{ memberId: string }>('member_phones', todo.map(l => l.row.phone)),
+        docsByIds<MemberImportDoc>(
+          'member_imports',
+          todo.map(l => l.row.phone),
+        ),
+        docsByIds<ErasedImportDoc>(
+          'member_imports',
+          todo.map(l => erasedImportId(l.row.phone)),
+        ),
+        docsByIds<{ memberId: string }>(
+          'member_phones',
+          todo.map(l => l.row.phone),
+        ),
       ])
       for (const { row, index } of todo) {
         const decision = decideRow(stored.get(row.phone) ?? null, row, bound.get(row.phone)?.memberId ?? null, erased.has(erasedImportId(row.phone)))
@@ -173,7 +201,9 @@ export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'im
           else fail(index, row.externalId, result.code, result.message)
           // the claimed member's orders waiting for this phone or external id (the daily sweep retries a failure)
           if (result.ok && result.claimedBy) {
-            await creditPendingOrders(result.claimedBy, [`phone:${row.phone}`, `ext:${row.externalId}`], ctx.now, 2_000).catch(err => console.error('[admin] importMembers: pending orders of row', index, err))
+            await creditPendingOrders(result.claimedBy, [`phone:${row.phone}`, `ext:${row.externalId}`], ctx.now, 2_000).catch(err =>
+              console.error('[admin] importMembers: pending orders of row', index, err),
+            )
           }
         } catch (err) {
           // contention beyond the retries, or an outage: this row only; the batch can be sent again
@@ -232,7 +262,10 @@ export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'im
     let pool: { imported: number; assigned: number }
 
     if (event.dryRun) {
-      const stored = await docsByIds('coupon_codes', good.map(g => codeDocId(event.templateId, g.code)))
+      const stored = await docsByIds(
+        'coupon_codes',
+        good.map(g => codeDocId(event.templateId, g.code)),
+      )
       for (const g of good) {
         if (stored.has(codeDocId(event.templateId, g.code))) fail(g.index, g.code, 'ALREADY_EXISTS', '该兑换码已导入过')
         else imported++
@@ -253,12 +286,28 @@ export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'im
               dups.push(g)
               continue
             }
-            const doc: CouponCodeDoc = { _id: id, kind: 'code', templateId: event.templateId, code: g.code, seq: next++, couponId: null, memberId: null, assignedAt: null, batchId: event.batchId ?? null, importedAt: ctx.now }
+            const doc: CouponCodeDoc = {
+              _id: id,
+              kind: 'code',
+              templateId: event.templateId,
+              code: g.code,
+              seq: next++,
+              couponId: null,
+              memberId: null,
+              assignedAt: null,
+              batchId: event.batchId ?? null,
+              importedAt: ctx.now,
+            }
             await t.collection('coupon_codes').add({ data: doc })
           }
           if (next !== (p?.imported ?? 0)) {
-            if (p) await t.collection('coupon_codes').doc(poolId).update({ data: { imported: next, updatedAt: ctx.now } })
-            else await t.collection('coupon_codes').add({ data: { _id: poolId, kind: 'pool', templateId: event.templateId, imported: next, assigned: 0, updatedAt: ctx.now } satisfies CouponCodePoolDoc })
+            if (p)
+              await t
+                .collection('coupon_codes')
+                .doc(poolId)
+                .update({ data: { imported: next, updatedAt: ctx.now } })
+            else
+              await t.collection('coupon_codes').add({ data: { _id: poolId, kind: 'pool', templateId: event.templateId, imported: next, assigned: 0, updatedAt: ctx.now } satisfies CouponCodePoolDoc })
           }
           return { dups, added: part.length - dups.length, pool: { imported: next, assigned: p?.assigned ?? 0 } }
         })

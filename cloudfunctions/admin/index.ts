@@ -52,7 +52,11 @@ function storeView(row: Doc): StoreView {
 
 /** Staff rows with their member numbers (the console shows numbers, not OPENIDs): one `_id in` read per 100 rows. */
 async function staffViews(rows: Doc[]): Promise<StaffView[]> {
-  const byId = await docsByIds<Doc>('members', rows.map(r => String(r._id)), { memberNo: true, status: true })
+  const byId = await docsByIds<Doc>(
+    'members',
+    rows.map(r => String(r._id)),
+    { memberNo: true, status: true },
+  )
   return rows.map(r => {
     const m = byId.get(String(r._id))
     return staffView(r, m && !isDeleted(m) ? String(m.memberNo) : null)
@@ -61,7 +65,10 @@ async function staffViews(rows: Doc[]): Promise<StaffView[]> {
 
 /** Map keys become document field names: no dots, no leading `$`. */
 function checkRuleKeys(rules: PointRules): void {
-  for (const [field, map] of [['storeMultipliers', rules.storeMultipliers], ['categoryMultipliers', rules.categoryMultipliers]] as const) {
+  for (const [field, map] of [
+    ['storeMultipliers', rules.storeMultipliers],
+    ['categoryMultipliers', rules.categoryMultipliers],
+  ] as const) {
     for (const key of Object.keys(map)) {
       if (key.includes('.') || key.startsWith('$')) {
         const message = `键不能包含 “.” 或以 “$” 开头：${key}`
@@ -74,9 +81,11 @@ function checkRuleKeys(rules: PointRules): void {
 /** Runs `fn` over `items` with at most `n` at a time. */
 async function eachLimited<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++])
-  }))
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++])
+    }),
+  )
 }
 
 const actions: Actions<AdminEvent> = {
@@ -96,10 +105,7 @@ const actions: Actions<AdminEvent> = {
 
   async listMembers(event, ctx) {
     await requireAdmin(ctx)
-    const [{ total }, { data }] = await Promise.all([
-      members.count(),
-      members.orderBy('createdAt', 'desc').skip(event.offset).limit(event.limit).get(),
-    ])
+    const [{ total }, { data }] = await Promise.all([members.count(), members.orderBy('createdAt', 'desc').skip(event.offset).limit(event.limit).get()])
     return { total, members: data.map(m => toProfile(parseMember(m))) }
   },
 

@@ -24,7 +24,12 @@ export async function memberIdsOf(openids: string[], memberNos: string[]): Promi
   const byNo = new Map<string, string>()
   for (let i = 0; i < memberNos.length; i += CHUNK) {
     const nos = memberNos.slice(i, i + CHUNK)
-    const { data } = await db.collection('members').where({ memberNo: _.in(nos) }).field({ _id: true, memberNo: true, status: true }).limit(CHUNK).get()
+    const { data } = await db
+      .collection('members')
+      .where({ memberNo: _.in(nos) })
+      .field({ _id: true, memberNo: true, status: true })
+      .limit(CHUNK)
+      .get()
     for (const doc of data) if (!isDeleted(doc)) byNo.set(String(doc.memberNo), String(doc._id))
   }
   const seen = new Set<string>()

@@ -77,7 +77,10 @@ async function importOrders(event: Extract<AdminEvent, { action: 'importOrders' 
     valid.push({ order: parsed.data, index })
   }
 
-  const existing = await docsByIds<OrderDoc>('orders', valid.map(v => orderDocId(v.order.source, v.order.orderId)))
+  const existing = await docsByIds<OrderDoc>(
+    'orders',
+    valid.map(v => orderDocId(v.order.source, v.order.orderId)),
+  )
   const fresh = valid.filter(({ order, index }) => {
     const prior = existing.get(orderDocId(order.source, order.orderId))
     if (!prior) return true
@@ -96,7 +99,13 @@ async function importOrders(event: Extract<AdminEvent, { action: 'importOrders' 
       }
     }
   } else if (fresh.length) {
-    const [rules] = await Promise.all([currentRules(), ensureProducts(fresh.flatMap(f => skuLines(f.order)), ctx.now)])
+    const [rules] = await Promise.all([
+      currentRules(),
+      ensureProducts(
+        fresh.flatMap(f => skuLines(f.order)),
+        ctx.now,
+      ),
+    ])
     // one member's orders one after another (they write the same member), members side by side
     const byMember = new Map<string, typeof fresh>()
     for (const f of fresh) {
@@ -109,14 +118,21 @@ async function importOrders(event: Extract<AdminEvent, { action: 'importOrders' 
       started.add(group)
       for (const { order, index } of group) {
         try {
-          const result: OrderResult = await receiveOrder(order, { via: 'import', actor: `import:${event.batchId}`, history: true, awardPoints: event.awardPoints, now: ctx.now }, { rules, existing: null, productsReady: true })
+          const result: OrderResult = await receiveOrder(
+            order,
+            { via: 'import', actor: `import:${event.batchId}`, history: true, awardPoints: event.awardPoints, now: ctx.now },
+            { rules, existing: null, productsReady: true },
+          )
           outcomes[index] = result.replayed ? 'unchanged' : result.status === 'credited' ? 'imported' : 'pending'
         } catch (err) {
           failWith(index, order.orderId, err)
         }
       }
     })
-    unfinished = groups.filter(g => !started.has(g)).flatMap(g => g.map(f => f.index)).sort((a, b) => a - b)
+    unfinished = groups
+      .filter(g => !started.has(g))
+      .flatMap(g => g.map(f => f.index))
+      .sort((a, b) => a - b)
   }
 
   const count = (o: 'imported' | 'pending' | 'unchanged') => outcomes.filter(x => x === o).length
@@ -151,8 +167,20 @@ export async function orderDailyJobs(now: Date, budgetMs: number): Promise<{ cre
   const started = Date.now()
   const since = new Date(now.getTime() - SWEEP_DAYS * 86_400_000)
   const [bound, claimed] = await Promise.all([
-    readAll(db.collection('member_phones').where({ boundAt: _.gte(since) }).orderBy('boundAt', 'asc'), 10_000),
-    readAll(db.collection('member_imports').where({ claimedAt: _.gte(since) }).orderBy('claimedAt', 'asc'), 10_000),
+    readAll(
+      db
+        .collection('member_phones')
+        .where({ boundAt: _.gte(since) })
+        .orderBy('boundAt', 'asc'),
+      10_000,
+    ),
+    readAll(
+      db
+        .collection('member_imports')
+        .where({ claimedAt: _.gte(since) })
+        .orderBy('claimedAt', 'asc'),
+      10_000,
+    ),
   ])
   const keysOf = new Map<string, string[]>()
   const add = (memberId: unknown, key: string) => typeof memberId === 'string' && keysOf.set(memberId, [...(keysOf.get(memberId) ?? []), key])
@@ -177,7 +205,16 @@ export const adminOrderActions: Pick<Actions<AdminEvent>, 'createApiKey' | 'revo
     await requireAdmin(ctx)
     const keyId = `ak_${randomBytes(8).toString('hex')}`
     const secret = keySecret(ordersKeySecret(), keyId)
-    const key: ApiKeyDoc = { _id: keyId, name: event.name, status: 'active', ratePerMinute: event.ratePerMinute, secretHash: secretHash(secret), createdAt: ctx.now, createdBy: actorOf(ctx), revokedAt: null }
+    const key: ApiKeyDoc = {
+      _id: keyId,
+      name: event.name,
+      status: 'active',
+      ratePerMinute: event.ratePerMinute,
+      secretHash: secretHash(secret),
+      createdAt: ctx.now,
+      createdBy: actorOf(ctx),
+      revokedAt: null,
+    }
     await apiKeys.add({ data: key })
     await audit({ actor: actorOf(ctx), action: 'createApiKey', target: keyId, after: { name: event.name, ratePerMinute: event.ratePerMinute }, at: ctx.now })
     return { ...apiKeyView(key), secret }

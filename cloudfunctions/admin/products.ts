@@ -9,7 +9,6 @@ import type { Actions, CallContext } from '../shared/handler'
 import { findById } from '../shared/query'
 import { products } from '../shared/products'
 
-
 /** Fields that may be absent from an input: a product written without one loses it, so they are compared too. */
 const OPTIONAL_FIELDS = ['barcode'] as const
 
@@ -40,7 +39,10 @@ async function checkBarcodes(input: ProductInput[]): Promise<void> {
   }
   const codes = [...owner.keys()]
   for (let i = 0; i < codes.length; i += 100) {
-    const { data } = await products.where({ barcode: _.in(codes.slice(i, i + 100)) }).limit(1000).get()
+    const { data } = await products
+      .where({ barcode: _.in(codes.slice(i, i + 100)) })
+      .limit(1000)
+      .get()
     for (const held of data) {
       const code = String(held.barcode)
       const mine = owner.get(code)

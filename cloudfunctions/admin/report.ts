@@ -54,7 +54,13 @@ export async function readByIdPages(collection: string, where: Record<string, un
   let last: string | null = null
   for (;;) {
     const cond: Record<string, unknown> = last === null ? where : { ...where, _id: _.gt(last) }
-    const { data } = await db.collection(collection).where(cond).orderBy('_id', 'asc').limit(PAGE).field({ _id: true, ...fields }).get()
+    const { data } = await db
+      .collection(collection)
+      .where(cond)
+      .orderBy('_id', 'asc')
+      .limit(PAGE)
+      .field({ _id: true, ...fields })
+      .get()
     out.push(...data)
     if (data.length < PAGE) return out
     if (out.length >= MAX_DOCS) throw new AppError('FAILED_PRECONDITION', `日期范围内的 ${collection} 超过 ${MAX_DOCS} 条，请缩短日期范围分段查看`)
@@ -65,7 +71,7 @@ export async function readByIdPages(collection: string, where: Record<string, un
 /** Docs whose `field` falls in [start, end), read one month of it at a time in parallel (within the function's time limit). */
 async function readInRange(collection: string, field: string, start: Date, end: Date, fields: Record<string, true>): Promise<Doc[]> {
   const chunks: Array<[Date, Date]> = []
-  for (let a = start; a < end; ) {
+  for (let a = start; a < end;) {
     const b = new Date(Math.min(a.getTime() + CHUNK_MS, end.getTime()))
     chunks.push([a, b])
     a = b
@@ -155,11 +161,15 @@ export async function loadBrandReport(range: DayRange, followUpDays: number, now
     grouped('checkins', { day: _.gte(range.from).and(_.lte(range.to)) }, { _id: { day: '$day', kind: '$kind' }, n: $.sum(1), points: $.sum('$points') }),
     Promise.all(
       monthsOf(range).map(async m => {
-        const rows = await grouped('points_ledger', { createdAt: _.gte(m.start).and(_.lt(m.end)) }, {
-          _id: { kind: '$kind', sourceType: '$sourceType' },
-          pos: $.sum($.cond({ if: $.gt(['$delta', 0]), then: '$delta', else: 0 })),
-          neg: $.sum($.cond({ if: $.lt(['$delta', 0]), then: '$delta', else: 0 })),
-        })
+        const rows = await grouped(
+          'points_ledger',
+          { createdAt: _.gte(m.start).and(_.lt(m.end)) },
+          {
+            _id: { kind: '$kind', sourceType: '$sourceType' },
+            pos: $.sum($.cond({ if: $.gt(['$delta', 0]), then: '$delta', else: 0 })),
+            neg: $.sum($.cond({ if: $.lt(['$delta', 0]), then: '$delta', else: 0 })),
+          },
+        )
         return rows.map((r): LedgerSumRow => ({ month: m.month, kind: String(r._id?.kind ?? ''), sourceType: String(r._id?.sourceType ?? ''), pos: num(r.pos), neg: num(r.neg) }))
       }),
     ),
@@ -181,8 +191,20 @@ export async function loadBrandReport(range: DayRange, followUpDays: number, now
     joinedByDay: joinedByDay.map(joinedRow),
     buyerDays: buyerDays.map(buyerDaysRow),
     cohorts: cohorts.map(cohortRow),
-    followUps: followUps.map((p): PurchaseRow => ({ _id: String(p._id), memberId: String(p.memberId), amountFen: num(p.amountFen), refundedFen: num(p.refundedFen), status: String(p.status ?? ''), createdAt: new Date(p.createdAt) })),
-    templates: templates.map((t): TemplateRow => ({ _id: String(t._id), name: String(t.name ?? t._id), type: String(t.type ?? ''), totalStock: typeof t.totalStock === 'number' ? t.totalStock : null })),
+    followUps: followUps.map((p): PurchaseRow => ({
+      _id: String(p._id),
+      memberId: String(p.memberId),
+      amountFen: num(p.amountFen),
+      refundedFen: num(p.refundedFen),
+      status: String(p.status ?? ''),
+      createdAt: new Date(p.createdAt),
+    })),
+    templates: templates.map((t): TemplateRow => ({
+      _id: String(t._id),
+      name: String(t.name ?? t._id),
+      type: String(t.type ?? ''),
+      totalStock: typeof t.totalStock === 'number' ? t.totalStock : null,
+    })),
     coupons: coupons.map((r): CouponCountRow => ({ templateId: String(r._id?.templateId ?? ''), status: String(r._id?.status ?? ''), n: num(r.n) })),
     lapsed: lapsed.map(r => ({ templateId: String(r._id ?? ''), n: num(r.n) })),
     checkins: checkins.map((r): CheckinCountRow => ({ day: String(r._id?.day ?? ''), kind: String(r._id?.kind ?? ''), n: num(r.n), points: num(r.points) })),

@@ -20,7 +20,14 @@ export const adminTierActions: Pick<Actions<AdminEvent>, 'getTierLadder' | 'setT
     const models = db.collection('tiers_config').doc('models')
     const before = await findById(db.collection('tiers_config'), 'models')
     await models.set({ data: { pinned: event.params !== null, params: event.params, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
-    await audit({ actor: actorOf(ctx), action: 'pinModelParams', target: 'models', before: before ? { pinned: before.pinned, params: before.params } : null, after: { pinned: event.params !== null, params: event.params }, at: ctx.now })
+    await audit({
+      actor: actorOf(ctx),
+      action: 'pinModelParams',
+      target: 'models',
+      before: before ? { pinned: before.pinned, params: before.params } : null,
+      after: { pinned: event.params !== null, params: event.params },
+      at: ctx.now,
+    })
     return { pinned: event.params !== null, params: event.params }
   },
 
@@ -60,8 +67,19 @@ export const adminTierActions: Pick<Actions<AdminEvent>, 'getTierLadder' | 'setT
       const manual = event.mode === 'clear' ? null : { tierId: event.tierId!, mode: event.mode, until: event.until ? new Date(event.until) : null, reason: event.reason, by: actorOf(ctx), at: ctx.now }
       const tier = { ...base, manual }
       const tierId = effectiveTierId(tier, ladder, ctx.now)
-      await t.collection('members').doc(member._id).update({ data: wholeFields({ tier, tierId, updatedAt: ctx.now }) })
-      await auditIn(t, { actor: actorOf(ctx), action: 'setMemberTier', target: member._id, before: { tierId: member.tierId ?? null, manual: member.tier?.manual ?? null }, after: { tierId, manual }, reason: event.reason, at: ctx.now })
+      await t
+        .collection('members')
+        .doc(member._id)
+        .update({ data: wholeFields({ tier, tierId, updatedAt: ctx.now }) })
+      await auditIn(t, {
+        actor: actorOf(ctx),
+        action: 'setMemberTier',
+        target: member._id,
+        before: { tierId: member.tierId ?? null, manual: member.tier?.manual ?? null },
+        after: { tierId, manual },
+        reason: event.reason,
+        at: ctx.now,
+      })
       return { openid: member._id, tierId, tierName: tierDef(ladder, tierId).name, manual }
     })
   },
@@ -79,7 +97,10 @@ export const adminTierActions: Pick<Actions<AdminEvent>, 'getTierLadder' | 'setT
           if (manualTags.length === member.manualTags.length && manualTags.every(tag => member.manualTags.includes(tag))) return false
           if (event.dryRun) return true
           const tags = [...new Set([...manualTags, ...member.ruleTags])]
-          await t.collection('members').doc(openid).update({ data: { manualTags, tags, updatedAt: ctx.now } })
+          await t
+            .collection('members')
+            .doc(openid)
+            .update({ data: { manualTags, tags, updatedAt: ctx.now } })
           await auditIn(t, { actor: actorOf(ctx), action: 'tagMembers', target: openid, before: { manualTags: member.manualTags }, after: { manualTags }, at: ctx.now })
           return true
         })

@@ -24,7 +24,6 @@ import type { Transaction } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
 
-
 interface CheckinDoc {
   _id: string
   memberId: string
@@ -63,7 +62,10 @@ async function calendarFor(member: Member, rules: CheckinRules, now: Date, known
 
 async function setState(t: Transaction, member: Member, checkin: Member['checkin'], now: Date): Promise<void> {
   // _.set replaces the whole object (a plain object would be flattened to dot paths, which fails on a null field)
-  await t.collection('members').doc(member._id).update({ data: { checkin: _.set(checkin), updatedAt: now } })
+  await t
+    .collection('members')
+    .doc(member._id)
+    .update({ data: { checkin: _.set(checkin), updatedAt: now } })
 }
 
 type MakeUpPayment = { payWith: 'points' } | { payWith: 'card'; cardId: string }
@@ -126,7 +128,8 @@ export const checkinActions: Pick<Actions<MemberEvent>, 'checkIn' | 'checkinCale
         payment = { payWith: 'card', cardId: card._id }
       }
       const done = await makeUpIn(openid, event.day, payment, rules, ctx.now)
-      if (done) return { day: event.day, paidWith: event.payWith, cost: event.payWith === 'points' ? rules.makeup.costPoints : 1, balance: done.points, calendar: await calendarFor(done, rules, ctx.now) }
+      if (done)
+        return { day: event.day, paidWith: event.payWith, cost: event.payWith === 'points' ? rules.makeup.costPoints : 1, balance: done.points, calendar: await calendarFor(done, rules, ctx.now) }
     }
     throw new AppError('CONFLICT', '补签卡正在使用中，请稍后重试')
   },
@@ -141,7 +144,10 @@ async function makeUpIn(openid: string, day: string, payment: MakeUpPayment, rul
     if (payment.payWith === 'card') {
       const card = await getInTransaction<CouponDoc>(t, 'coupons', payment.cardId)
       if (!card || card.memberId !== openid || card.type !== 'makeup_card' || card.status !== 'available' || new Date(card.validUntil) <= now) return null
-      await t.collection('coupons').doc(card._id).update({ data: { status: 'used', usedAt: now } })
+      await t
+        .collection('coupons')
+        .doc(card._id)
+        .update({ data: { status: 'used', usedAt: now } })
     } else {
       const change = spendPoints(member, rules.makeup.costPoints, { now, source: { type: 'checkin', id: `makeup:${openid}:${day}` }, reason: `补签 ${day}` })
       await applyWalletChange(t, member, change, { now, operator: openid })

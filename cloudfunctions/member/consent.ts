@@ -76,7 +76,10 @@ export const consentActions: Pick<Actions<MemberEvent>, 'privacyPolicy' | 'agree
       if (existing?.version === event.version) return { consent: view(existing), upToDate: true as const, replayed: true }
       const consent: StoredPrivacyConsent = { version: event.version, agreedAt: ctx.now }
       // _.set: replace the whole field (an update merges objects key by key, and cannot into a null)
-      await t.collection('members').doc(openid).update({ data: { privacyConsent: _.set(consent), updatedAt: ctx.now } })
+      await t
+        .collection('members')
+        .doc(openid)
+        .update({ data: { privacyConsent: _.set(consent), updatedAt: ctx.now } })
       await auditIn(t, { actor: openid, action: 'privacyConsent', target: openid, before: existing, after: consent, at: ctx.now })
       return { consent: view(consent), upToDate: true as const, replayed: false }
     })
@@ -88,7 +91,10 @@ export const consentActions: Pick<Actions<MemberEvent>, 'privacyPolicy' | 'agree
       const doc = await memberDocIn(t, openid)
       const existing = consentOf(doc)
       if (!existing) return { consent: null, upToDate: false as const, withdrawnAt: isoOrNull(doc.privacyWithdrawnAt), changed: false }
-      await t.collection('members').doc(openid).update({ data: { privacyConsent: null, privacyWithdrawnAt: ctx.now, updatedAt: ctx.now } })
+      await t
+        .collection('members')
+        .doc(openid)
+        .update({ data: { privacyConsent: null, privacyWithdrawnAt: ctx.now, updatedAt: ctx.now } })
       await auditIn(t, { actor: openid, action: 'privacyConsentWithdrawn', target: openid, before: existing, after: { withdrawnAt: ctx.now }, at: ctx.now })
       return { consent: null, upToDate: false as const, withdrawnAt: ctx.now.toISOString(), changed: true }
     })

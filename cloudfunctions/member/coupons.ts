@@ -85,7 +85,10 @@ export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCou
       if (existing) return { coupon: couponView(existing, ctx.now), replayed: true }
       const member = await memberIn(t, openid)
       const coupon = await issueCouponIn(t, { templateId: event.templateId, member, channel: 'claim_center', couponId, now: ctx.now })
-      await t.collection('members').doc(openid).update({ data: { lastClaimAt: ctx.now } })
+      await t
+        .collection('members')
+        .doc(openid)
+        .update({ data: { lastClaimAt: ctx.now } })
       return { coupon: couponView(coupon, ctx.now), replayed: false }
     })
   },
@@ -93,7 +96,10 @@ export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCou
   async myCoupons(event, ctx) {
     const member = await loadMember(requireUser(ctx))
     const [page, available, used, expired] = await Promise.all([
-      couponsInState(member._id, event.state, ctx.now).skip(event.offset).limit(event.limit + 1).get(),
+      couponsInState(member._id, event.state, ctx.now)
+        .skip(event.offset)
+        .limit(event.limit + 1)
+        .get(),
       couponsInState(member._id, 'available', ctx.now).count(),
       couponsInState(member._id, 'used', ctx.now).count(),
       couponsInState(member._id, 'expired', ctx.now).count(),
@@ -139,4 +145,3 @@ export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCou
     })
   },
 }
-

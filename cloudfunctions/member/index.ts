@@ -76,7 +76,10 @@ async function bindPhoneTo(openid: string, phone: string, now: Date, consumeSmsC
       if (old?.memberId === openid) await t.collection('member_phones').doc(member.phone).remove()
     }
     if (!claim) await t.collection('member_phones').add({ data: { _id: phone, memberId: openid, boundAt: now } })
-    await t.collection('members').doc(openid).update({ data: { phone, updatedAt: now } })
+    await t
+      .collection('members')
+      .doc(openid)
+      .update({ data: { phone, updatedAt: now } })
     return claimImportIn(t, { ...member, phone, updatedAt: now }, phone, now)
   })
 }
@@ -109,163 +112,187 @@ async function claimImportIn(t: Transaction, member: Member, phone: string, now:
   const plan = planClaim(member, record, { now, expiryMonths: pointRules.expiryMonths, ladder, via: 'bind' })
   // always written (at least updatedAt): a racing deleteMyAccount, which writes the member too, then conflicts
   // with this claim, so the deletion finds the claimed record when it runs again (or the bind sees the account gone)
-  await t.collection('members').doc(member._id).update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
+  await t
+    .collection('members')
+    .doc(member._id)
+    .update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
   if (plan.change.entries.length) await applyWalletChange(t, member, plan.change, { now, operator: member._id })
   await t.collection('member_imports').doc(phone).update({ data: plan.recordPatch })
-  await auditIn(t, { actor: member._id, action: 'claimImportedMember', target: member._id, before: { points: member.points }, after: { points: plan.change.wallet.points, importId: record.importId, externalId: record.externalId }, at: now })
+  await auditIn(t, {
+    actor: member._id,
+    action: 'claimImportedMember',
+    target: member._id,
+    before: { points: member.points },
+    after: { points: plan.change.wallet.points, importId: record.importId, externalId: record.externalId },
+    at: now,
+  })
   return { ...member, ...plan.memberPatch, ...plan.change.wallet, updatedAt: now }
 }
 
-export const main = defineFunction(MemberEvents, {
-  ...checkinActions,
-  ...couponActions,
-  ...taskActions,
-  ...trackActions,
-  ...reminderActions,
-  ...recommendActions,
-  ...npsActions,
-  ...purchaseActions,
-  // 导出我的数据 / 注销账号 (PIPL), by the declaration in domain/privacy.ts
-  ...privacyActions,
-  ...consentActions,
+export const main = defineFunction(
+  MemberEvents,
+  {
+    ...checkinActions,
+    ...couponActions,
+    ...taskActions,
+    ...trackActions,
+    ...reminderActions,
+    ...recommendActions,
+    ...npsActions,
+    ...purchaseActions,
+    // 导出我的数据 / 注销账号 (PIPL), by the declaration in domain/privacy.ts
+    ...privacyActions,
+    ...consentActions,
 
-  async login(event, ctx) {
-    const openid = requireUser(ctx)
-    // the caller's roles (管理 on the home page) are read alongside the member
-    // and whether the member agreed to the current 用户隐私保护指引 (the client asks before personal-data APIs)
-    const [existing, roles, privacyOf] = await Promise.all([findById(members, openid), callerRoles(openid), loginPrivacyState()])
-    if (existing) {
-      if (isDeleted(existing)) throw deletedError()
-      const patch: Record<string, unknown> = { lastLoginAt: ctx.now }
-      // members signed up before member numbers existed get one now
-      if (!existing.memberNo) patch.memberNo = await freeMemberNo()
-      await members.doc(openid).update({ data: patch })
-      return { member: toProfile(parseMember({ ...existing, ...patch })), created: false, roles, privacy: privacyOf(existing) }
-    }
-    const member = newMember(openid, await freeMemberNo(), ctx.now)
-    try {
-      // _id is the OPENID: two first sign-ins racing create one member, the loser reads it
-      await members.add({ data: member })
-      // only a member created by this call can be linked to an inviter
-      if (event.inviteCode) await linkInviter(null, member, event.inviteCode, ctx.now)
-      await issueWelcomeCoupons(member, ctx.now)
-      return { member: toProfile(member), created: true, roles, privacy: privacyOf(null) }
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err
-      return { member: toProfile(await loadMember(openid)), created: false, roles, privacy: privacyOf(null) }
-    }
-  },
+    async login(event, ctx) {
+      const openid = requireUser(ctx)
+      // the caller's roles (管理 on the home page) are read alongside the member
+      // and whether the member agreed to the current 用户隐私保护指引 (the client asks before personal-data APIs)
+      const [existing, roles, privacyOf] = await Promise.all([findById(members, openid), callerRoles(openid), loginPrivacyState()])
+      if (existing) {
+        if (isDeleted(existing)) throw deletedError()
+        const patch: Record<string, unknown> = { lastLoginAt: ctx.now }
+        // members signed up before member numbers existed get one now
+        if (!existing.memberNo) patch.memberNo = await freeMemberNo()
+        await members.doc(openid).update({ data: patch })
+        return { member: toProfile(parseMember({ ...existing, ...patch })), created: false, roles, privacy: privacyOf(existing) }
+      }
+      const member = newMember(openid, await freeMemberNo(), ctx.now)
+      try {
+        // _id is the OPENID: two first sign-ins racing create one member, the loser reads it
+        await members.add({ data: member })
+        // only a member created by this call can be linked to an inviter
+        if (event.inviteCode) await linkInviter(null, member, event.inviteCode, ctx.now)
+        await issueWelcomeCoupons(member, ctx.now)
+        return { member: toProfile(member), created: true, roles, privacy: privacyOf(null) }
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err
+        return { member: toProfile(await loadMember(openid)), created: false, roles, privacy: privacyOf(null) }
+      }
+    },
 
-  async myTier(_event, ctx) {
-    const member = await loadMember(requireUser(ctx))
-    const { rules: ladder } = await loadRules(TIER_LADDER)
-    return tierProgress(member.tier, ladder, growthInWindow(member.growth, ladder, ctx.now), ctx.now)
-  },
+    async myTier(_event, ctx) {
+      const member = await loadMember(requireUser(ctx))
+      const { rules: ladder } = await loadRules(TIER_LADDER)
+      return tierProgress(member.tier, ladder, growthInWindow(member.growth, ladder, ctx.now), ctx.now)
+    },
 
-  async getProfile(_event, ctx) {
-    return { member: toProfile(await loadMember(requireUser(ctx))) }
-  },
+    async getProfile(_event, ctx) {
+      return { member: toProfile(await loadMember(requireUser(ctx))) }
+    },
 
-  async updateProfile(event, ctx) {
-    const member = await loadMember(requireUser(ctx))
-    const changes = profileChanges(member, event.patch, ctx.now)
-    if (Object.keys(changes).length === 0) return { member: toProfile(member) }
-    const updated = { ...member, ...changes, updatedAt: ctx.now }
-    await members.doc(member._id).update({ data: { ...changes, updatedAt: ctx.now } })
-    return { member: toProfile(updated) }
-  },
+    async updateProfile(event, ctx) {
+      const member = await loadMember(requireUser(ctx))
+      const changes = profileChanges(member, event.patch, ctx.now)
+      if (Object.keys(changes).length === 0) return { member: toProfile(member) }
+      const updated = { ...member, ...changes, updatedAt: ctx.now }
+      await members.doc(member._id).update({ data: { ...changes, updatedAt: ctx.now } })
+      return { member: toProfile(updated) }
+    },
 
-  async getPoints(_event, ctx) {
-    let member = await loadMember(requireUser(ctx))
-    // expire what is due now rather than show points that can no longer be spent (the daily job
-    // does the same; ledger ids make the two agree)
-    if (member.pointBatches.some(b => b.expiresAt <= ctx.now)) {
-      member = await transact(async t => {
-        const doc = await getInTransaction<Doc>(t, 'members', member._id)
-        const fresh = parseMember(doc!)
-        const change = expireDue(fresh, ctx.now)
-        if (!change.entries.length) return fresh
-        await applyWalletChange(t, fresh, change, { now: ctx.now, operator: 'system' })
-        return { ...fresh, ...change.wallet }
+    async getPoints(_event, ctx) {
+      let member = await loadMember(requireUser(ctx))
+      // expire what is due now rather than show points that can no longer be spent (the daily job
+      // does the same; ledger ids make the two agree)
+      if (member.pointBatches.some(b => b.expiresAt <= ctx.now)) {
+        member = await transact(async t => {
+          const doc = await getInTransaction<Doc>(t, 'members', member._id)
+          const fresh = parseMember(doc!)
+          const change = expireDue(fresh, ctx.now)
+          if (!change.entries.length) return fresh
+          await applyWalletChange(t, fresh, change, { now: ctx.now, operator: 'system' })
+          return { ...fresh, ...change.wallet }
+        })
+      }
+      return { balance: member.points, expiring: expiringSoon(member, ctx.now) }
+    },
+
+    async pointsHistory(event, ctx) {
+      const member = await loadMember(requireUser(ctx))
+      const { data } = await ledgerOf(member._id)
+        .skip(event.offset)
+        .limit(event.limit + 1)
+        .get()
+      return { items: data.slice(0, event.limit).map(toLedgerItem), hasMore: data.length > event.limit }
+    },
+
+    async getCodeKey(_event, ctx) {
+      const member = await loadMember(requireUser(ctx))
+      const secret = process.env.MEMBER_CODE_SECRET
+      if (!secret) {
+        console.error('[member] MEMBER_CODE_SECRET is not set: add it to the environment variables of the member and staff functions')
+        throw new AppError('INTERNAL', '会员码服务未配置，请联系管理员')
+      }
+      return {
+        memberNo: member.memberNo,
+        key: deriveMemberKey(secret, member.memberNo, member.codeKeyVersion),
+        keyVersion: member.codeKeyVersion,
+        stepSeconds: CODE_STEP_SECONDS,
+        serverTime: ctx.now.toISOString(),
+      }
+    },
+
+    async requestPhoneCode(event, ctx) {
+      const openid = requireUser(ctx)
+      const member = await loadMember(openid)
+      if (!onEmulator()) {
+        // no SMS provider is wired up: on WeChat the phone comes from the getPhoneNumber button (bindPhone)
+        throw new AppError('FAILED_PRECONDITION', '短信验证码仅在本地演示环境可用，请使用微信手机号快速验证')
+      }
+      if (member.phone === event.phone) throw new AppError('FAILED_PRECONDITION', '已绑定该手机号')
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+      await transact(async t => {
+        const prev = await getInTransaction<{ sentAt: Date }>(t, 'phone_codes', openid)
+        const wait = prev ? Math.ceil(PHONE_CODE_RESEND_SECONDS - (ctx.now.getTime() - new Date(prev.sentAt).getTime()) / 1000) : 0
+        if (wait > 0) throw new AppError('FAILED_PRECONDITION', `验证码发送太频繁，请 ${wait} 秒后再试`)
+        await t
+          .collection('phone_codes')
+          .doc(openid)
+          .set({
+            data: {
+              memberId: openid,
+              phone: event.phone,
+              codeHash: codeHash(openid, event.phone, code),
+              attempts: 0,
+              sentAt: ctx.now,
+              expiresAt: new Date(ctx.now.getTime() + PHONE_CODE_TTL_SECONDS * 1000),
+            },
+          })
       })
-    }
-    return { balance: member.points, expiring: expiringSoon(member, ctx.now) }
-  },
+      return { sent: true as const, expiresInSeconds: PHONE_CODE_TTL_SECONDS, ...(onEmulator() ? { devCode: code } : {}) }
+    },
 
-  async pointsHistory(event, ctx) {
-    const member = await loadMember(requireUser(ctx))
-    const { data } = await ledgerOf(member._id).skip(event.offset).limit(event.limit + 1).get()
-    return { items: data.slice(0, event.limit).map(toLedgerItem), hasMore: data.length > event.limit }
-  },
+    async bindPhone(event, ctx) {
+      const openid = requireUser(ctx)
+      await loadMember(openid)
+      let res: { phoneInfo?: { purePhoneNumber?: string; phoneNumber?: string; countryCode?: string } }
+      try {
+        res = await cloud.openapi.phonenumber.getPhoneNumber({ code: event.wxCode })
+      } catch (err) {
+        const e = err as { errCode?: number; errMsg?: string }
+        // 40029: invalid code; 40013 / 41001...: a code from another app or already used
+        if (typeof e.errCode === 'number' && e.errCode > 0) throw new AppError('PHONE_CODE_INVALID', '手机号授权已失效，请重新点击获取手机号')
+        throw err
+      }
+      const phone = res.phoneInfo?.purePhoneNumber
+      const country = res.phoneInfo?.countryCode
+      if (!phone || (country && country !== '86') || !phoneNumber.safeParse(phone).success) {
+        throw new AppError('FAILED_PRECONDITION', '目前仅支持中国大陆手机号')
+      }
+      return { member: toProfile(await withPendingOrders(await bindPhoneTo(openid, phone, ctx.now, false), ctx.now)) }
+    },
 
-  async getCodeKey(_event, ctx) {
-    const member = await loadMember(requireUser(ctx))
-    const secret = process.env.MEMBER_CODE_SECRET
-    if (!secret) {
-      console.error('[member] MEMBER_CODE_SECRET is not set: add it to the environment variables of the member and staff functions')
-      throw new AppError('INTERNAL', '会员码服务未配置，请联系管理员')
-    }
-    return { memberNo: member.memberNo, key: deriveMemberKey(secret, member.memberNo, member.codeKeyVersion), keyVersion: member.codeKeyVersion, stepSeconds: CODE_STEP_SECONDS, serverTime: ctx.now.toISOString() }
+    async bindPhoneBySms(event, ctx) {
+      const openid = requireUser(ctx)
+      await loadMember(openid)
+      const invalid = () => new AppError('PHONE_CODE_INVALID', '验证码错误或已过期，请重新获取')
+      // every check uses up one attempt, atomically: at most PHONE_CODE_MAX_ATTEMPTS guesses per code
+      const { stats } = await phoneCodes.where({ _id: openid, phone: event.phone, attempts: _.lt(PHONE_CODE_MAX_ATTEMPTS), expiresAt: _.gt(ctx.now) }).update({ data: { attempts: _.inc(1) } })
+      if (!stats.updated) throw invalid()
+      const stored = await findById<{ codeHash: string; phone: string }>(phoneCodes, openid)
+      if (!stored || stored.phone !== event.phone || stored.codeHash !== codeHash(openid, event.phone, event.smsCode)) throw invalid()
+      return { member: toProfile(await withPendingOrders(await bindPhoneTo(openid, event.phone, ctx.now, true), ctx.now)) }
+    },
   },
-
-  async requestPhoneCode(event, ctx) {
-    const openid = requireUser(ctx)
-    const member = await loadMember(openid)
-    if (!onEmulator()) {
-      // no SMS provider is wired up: on WeChat the phone comes from the getPhoneNumber button (bindPhone)
-      throw new AppError('FAILED_PRECONDITION', '短信验证码仅在本地演示环境可用，请使用微信手机号快速验证')
-    }
-    if (member.phone === event.phone) throw new AppError('FAILED_PRECONDITION', '已绑定该手机号')
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
-    await transact(async t => {
-      const prev = await getInTransaction<{ sentAt: Date }>(t, 'phone_codes', openid)
-      const wait = prev ? Math.ceil(PHONE_CODE_RESEND_SECONDS - (ctx.now.getTime() - new Date(prev.sentAt).getTime()) / 1000) : 0
-      if (wait > 0) throw new AppError('FAILED_PRECONDITION', `验证码发送太频繁，请 ${wait} 秒后再试`)
-      await t.collection('phone_codes').doc(openid).set({
-        data: {
-          memberId: openid,
-          phone: event.phone,
-          codeHash: codeHash(openid, event.phone, code),
-          attempts: 0,
-          sentAt: ctx.now,
-          expiresAt: new Date(ctx.now.getTime() + PHONE_CODE_TTL_SECONDS * 1000),
-        },
-      })
-    })
-    return { sent: true as const, expiresInSeconds: PHONE_CODE_TTL_SECONDS, ...(onEmulator() ? { devCode: code } : {}) }
-  },
-
-  async bindPhone(event, ctx) {
-    const openid = requireUser(ctx)
-    await loadMember(openid)
-    let res: { phoneInfo?: { purePhoneNumber?: string; phoneNumber?: string; countryCode?: string } }
-    try {
-      res = await cloud.openapi.phonenumber.getPhoneNumber({ code: event.wxCode })
-    } catch (err) {
-      const e = err as { errCode?: number; errMsg?: string }
-      // 40029: invalid code; 40013 / 41001...: a code from another app or already used
-      if (typeof e.errCode === 'number' && e.errCode > 0) throw new AppError('PHONE_CODE_INVALID', '手机号授权已失效，请重新点击获取手机号')
-      throw err
-    }
-    const phone = res.phoneInfo?.purePhoneNumber
-    const country = res.phoneInfo?.countryCode
-    if (!phone || (country && country !== '86') || !phoneNumber.safeParse(phone).success) {
-      throw new AppError('FAILED_PRECONDITION', '目前仅支持中国大陆手机号')
-    }
-    return { member: toProfile(await withPendingOrders(await bindPhoneTo(openid, phone, ctx.now, false), ctx.now)) }
-  },
-
-  async bindPhoneBySms(event, ctx) {
-    const openid = requireUser(ctx)
-    await loadMember(openid)
-    const invalid = () => new AppError('PHONE_CODE_INVALID', '验证码错误或已过期，请重新获取')
-    // every check uses up one attempt, atomically: at most PHONE_CODE_MAX_ATTEMPTS guesses per code
-    const { stats } = await phoneCodes
-      .where({ _id: openid, phone: event.phone, attempts: _.lt(PHONE_CODE_MAX_ATTEMPTS), expiresAt: _.gt(ctx.now) })
-      .update({ data: { attempts: _.inc(1) } })
-    if (!stats.updated) throw invalid()
-    const stored = await findById<{ codeHash: string; phone: string }>(phoneCodes, openid)
-    if (!stored || stored.phone !== event.phone || stored.codeHash !== codeHash(openid, event.phone, event.smsCode)) throw invalid()
-    return { member: toProfile(await withPendingOrders(await bindPhoneTo(openid, event.phone, ctx.now, true), ctx.now)) }
-  },
-}, async (_action, ctx) => requireUser(ctx))
+  async (_action, ctx) => requireUser(ctx),
+)

@@ -48,7 +48,12 @@ async function askable(t: Transaction, openid: string, purchaseId: string, now: 
   const purchase = await getInTransaction<Doc>(t, 'purchases', purchaseId)
   if (!purchase || purchase.memberId !== openid) throw new AppError('NOT_FOUND', '没有这笔消费')
   const { state, stored } = await stateIn(t, openid)
-  const ask = npsAsk({ optOut: state.optOut, askedAt: state.askedAt ? new Date(state.askedAt) : null, lastPurchase: { purchaseId, storeId: String(purchase.storeId), createdAt: new Date(purchase.createdAt), status: String(purchase.status) }, now })
+  const ask = npsAsk({
+    optOut: state.optOut,
+    askedAt: state.askedAt ? new Date(state.askedAt) : null,
+    lastPurchase: { purchaseId, storeId: String(purchase.storeId), createdAt: new Date(purchase.createdAt), status: String(purchase.status) },
+    now,
+  })
   if (!ask.ask) throw new AppError('FAILED_PRECONDITION', ask.reason === 'asked_recently' ? '近期已评价过，谢谢' : ask.reason === 'opted_out' ? '你已关闭评价邀请' : '这笔消费已不能评价')
   return { existing: null, purchase, state, stored }
 }
@@ -80,7 +85,18 @@ export const npsActions: Pick<Actions<MemberEvent>, 'npsPrompt' | 'submitNps' | 
       const member = await memberIn(t, openid)
       const responseId = responseIdOf(event.purchaseId)
       await t.collection('nps_responses').add({
-        data: { _id: responseId, memberId: openid, memberNo: member.memberNo, purchaseId: event.purchaseId, storeId: purchase!.storeId, score: event.score, category, comment: event.comment, dismissed: false, at: ctx.now },
+        data: {
+          _id: responseId,
+          memberId: openid,
+          memberNo: member.memberNo,
+          purchaseId: event.purchaseId,
+          storeId: purchase!.storeId,
+          score: event.score,
+          category,
+          comment: event.comment,
+          dismissed: false,
+          at: ctx.now,
+        },
       })
       await writeState(t, stored, { ...state!, askedAt: ctx.now, updatedAt: ctx.now })
       if (category === 'detractor') {
@@ -114,7 +130,17 @@ export const npsActions: Pick<Actions<MemberEvent>, 'npsPrompt' | 'submitNps' | 
       const { existing, purchase, state, stored } = await askable(t, openid, event.purchaseId, ctx.now)
       if (existing) return { dismissed: true as const }
       await t.collection('nps_responses').add({
-        data: { _id: responseIdOf(event.purchaseId), memberId: openid, purchaseId: event.purchaseId, storeId: purchase!.storeId, score: null, category: null, comment: '', dismissed: true, at: ctx.now },
+        data: {
+          _id: responseIdOf(event.purchaseId),
+          memberId: openid,
+          purchaseId: event.purchaseId,
+          storeId: purchase!.storeId,
+          score: null,
+          category: null,
+          comment: '',
+          dismissed: true,
+          at: ctx.now,
+        },
       })
       await writeState(t, stored, { ...state!, askedAt: ctx.now, updatedAt: ctx.now })
       return { dismissed: true as const }

@@ -68,7 +68,13 @@ async function exportOf(openid: string, now: Date): Promise<Export> {
     exportedAt: now.toISOString(),
     member: toProfile(member),
     derived: derivedOf(member, doc),
-    pointBatches: member.pointBatches.map(b => ({ batchId: withoutInviteeId(b.batchId), earnedAt: b.earnedAt.toISOString(), expiresAt: b.expiresAt.toISOString(), remaining: b.remaining, sourceType: b.sourceType })),
+    pointBatches: member.pointBatches.map(b => ({
+      batchId: withoutInviteeId(b.batchId),
+      earnedAt: b.earnedAt.toISOString(),
+      expiresAt: b.expiresAt.toISOString(),
+      remaining: b.remaining,
+      sourceType: b.sourceType,
+    })),
     ledger: (sections.get('ledger') ?? []) as Export['ledger'],
     coupons: (sections.get('coupons') ?? []) as Export['coupons'],
     orders: (sections.get('orders') ?? []) as Export['orders'],
@@ -119,17 +125,20 @@ async function beginErasure(openid: string, now: Date): Promise<{ who: Subject; 
       orderKeys: [...(member.phone ? [`phone:${member.phone}`] : []), ...imports.orderKeys],
       finishedAt: null,
     }
-    await t.collection('members').doc(openid).update({
-      data: {
-        ...memberErasureFields(),
-        status: 'deleted',
-        deletedAt: now,
-        updatedAt: now,
-        // any code key on a device stops working
-        codeKeyVersion: member.codeKeyVersion + 1,
-        erasure: _.set(plan),
-      },
-    })
+    await t
+      .collection('members')
+      .doc(openid)
+      .update({
+        data: {
+          ...memberErasureFields(),
+          status: 'deleted',
+          deletedAt: now,
+          updatedAt: now,
+          // any code key on a device stops working
+          codeKeyVersion: member.codeKeyVersion + 1,
+          erasure: _.set(plan),
+        },
+      })
     if (member.phone) {
       const claim = await getInTransaction<{ memberId: string }>(t, 'member_phones', member.phone)
       if (claim?.memberId === openid) await t.collection('member_phones').doc(member.phone).remove()

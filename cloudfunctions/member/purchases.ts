@@ -18,10 +18,7 @@ export const purchaseActions: Pick<Actions<MemberEvent>, 'myPurchases'> = {
   async myPurchases(event, ctx) {
     const member = await loadMember(requireUser(ctx))
     const mine = () => db.collection<PurchaseDoc>('purchases').where({ memberId: member._id })
-    const [{ data }, { total }] = await Promise.all([
-      mine().orderBy('createdAt', 'desc').skip(event.offset).limit(event.limit).get(),
-      mine().count(),
-    ])
+    const [{ data }, { total }] = await Promise.all([mine().orderBy('createdAt', 'desc').skip(event.offset).limit(event.limit).get(), mine().count()])
     return { total, items: await myPurchaseViews(data as PurchaseDoc[]) }
   },
 }

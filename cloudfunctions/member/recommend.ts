@@ -30,14 +30,34 @@ export const recommendActions: Pick<Actions<MemberEvent>, 'recommendations'> = {
     const historyIds = [...new Set([...history, ...clicks].map(h => h.itemId))]
     const neighbors: ItemNeighbors = {}
     if (historyIds.length) {
-      const { data } = await db.collection('item_neighbors').where({ _id: _.in(historyIds) }).limit(100).get()
+      const { data } = await db
+        .collection('item_neighbors')
+        .where({ _id: _.in(historyIds) })
+        .limit(100)
+        .get()
       for (const d of data) neighbors[String(d._id)] = d.neighbors
     }
     const popularity = popular?.popularity ?? {}
-    const candidates = [...new Set([...historyIds, ...Object.values(neighbors).flat().map(n => n.itemId), ...Object.keys(popularity)])].slice(0, 1000)
+    const candidates = [
+      ...new Set([
+        ...historyIds,
+        ...Object.values(neighbors)
+          .flat()
+          .map(n => n.itemId),
+        ...Object.keys(popularity),
+      ]),
+    ].slice(0, 1000)
     // chunks of 100 ids (a query's `_.in` and page limit), read in parallel
     const chunks = Array.from({ length: Math.ceil(candidates.length / 100) }, (_x, i) => candidates.slice(i * 100, i * 100 + 100))
-    const pages = await Promise.all(chunks.map(ids => db.collection<Product>('products').where({ _id: _.in(ids) }).limit(100).get()))
+    const pages = await Promise.all(
+      chunks.map(ids =>
+        db
+          .collection<Product>('products')
+          .where({ _id: _.in(ids) })
+          .limit(100)
+          .get(),
+      ),
+    )
     const products = new Map<string, Product>(pages.flatMap(({ data }) => data.map(p => [p._id, p] as [string, Product])))
     const catalog: Record<string, CatalogItem> = Object.fromEntries([...products].map(([id, p]) => [id, { category: p.category, tags: p.tags, onSale: p.onSale, title: p.title }]))
     const repeatCategories = [...new Set([...products.values()].filter(p => p.repeatPurchase).map(p => p.category))]

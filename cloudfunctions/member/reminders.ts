@@ -20,7 +20,11 @@ type Stored = { reportIds?: string[] } & Record<string, unknown>
 
 /** Answers only for templates the brand configured: anything else is not ours to count. */
 function configured(result: SubscribeResult, config: ReminderConfig): SubscribeResult {
-  const ids = new Set(Object.values(config.kinds).map(k => k.templateId).filter(Boolean))
+  const ids = new Set(
+    Object.values(config.kinds)
+      .map(k => k.templateId)
+      .filter(Boolean),
+  )
   return Object.fromEntries(Object.entries(result).filter(([id]) => ids.has(id)))
 }
 
@@ -32,7 +36,11 @@ async function readSubscription(t: Transaction, openid: string, now: Date) {
 async function writeSubscription(t: Transaction, exists: boolean, sub: ReturnType<typeof emptySubscription>, reportIds: string[]): Promise<void> {
   const { _id, ...data } = sub
   // quota, acceptedAt and preferences only ever gain keys: a merging update keeps them whole
-  if (exists) await t.collection('subscriptions').doc(_id).update({ data: { ...data, reportIds } })
+  if (exists)
+    await t
+      .collection('subscriptions')
+      .doc(_id)
+      .update({ data: { ...data, reportIds } })
   else await t.collection('subscriptions').add({ data: { _id, ...data, reportIds } })
 }
 

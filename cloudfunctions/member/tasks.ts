@@ -58,7 +58,10 @@ export const taskActions: Pick<Actions<MemberEvent>, 'tasks' | 'claimTaskReward'
       }
       const taskRewards = { ...fresh.taskRewards, [task.taskId]: ctx.now }
       // _.set replaces the map: a plain object would be flattened into dot paths
-      await t.collection('members').doc(openid).update({ data: { taskRewards: _.set(taskRewards), updatedAt: ctx.now } })
+      await t
+        .collection('members')
+        .doc(openid)
+        .update({ data: { taskRewards: _.set(taskRewards), updatedAt: ctx.now } })
       if (change.entries.length) await applyWalletChange(t, fresh, change, { now: ctx.now, operator: openid })
       return {
         task: taskView(task, { ...fresh, taskRewards }, facts),
@@ -79,7 +82,12 @@ export const taskActions: Pick<Actions<MemberEvent>, 'tasks' | 'claimTaskReward'
     // today's nickname (masked), not the one at sign-up; a deleted account shows as such
     const ids = list.data.map(i => i.inviteeId)
     const { data: people } = ids.length
-      ? await db.collection('members').where({ _id: _.in(ids) }).field({ nickname: true }).limit(MAX_INVITEES_SHOWN).get()
+      ? await db
+          .collection('members')
+          .where({ _id: _.in(ids) })
+          .field({ nickname: true })
+          .limit(MAX_INVITEES_SHOWN)
+          .get()
       : { data: [] as Array<{ _id: string; nickname: string }> }
     const names = new Map(people.map(p => [String(p._id), String(p.nickname)]))
     const invitees: InviteeView[] = list.data.map(i => ({

@@ -42,7 +42,10 @@ const actions: Actions<RemindersEvent> = {
       for (const message of planned.messages) summary[await send(message, members.get(message.memberId)!, config, ctx.now)]++
       cursor = page.last
     }
-    await db.collection('jobs').doc(CURSOR).set({ data: { cursor, updatedAt: ctx.now } })
+    await db
+      .collection('jobs')
+      .doc(CURSOR)
+      .set({ data: { cursor, updatedAt: ctx.now } })
     return summary
   },
 }

@@ -31,7 +31,13 @@ export async function requireOperator(ctx: CallContext): Promise<OperatorScope> 
 
 /** What `member.login` tells the caller about their roles: 3 `_id` reads in parallel, then the store's name for a manager. */
 export async function callerRoles(openid: string): Promise<CallerRoles> {
-  const byId = (coll: string) => db.collection(coll).where({ _id: openid }).limit(1).get().then(r => r.data[0] as Record<string, unknown> | undefined)
+  const byId = (coll: string) =>
+    db
+      .collection(coll)
+      .where({ _id: openid })
+      .limit(1)
+      .get()
+      .then(r => r.data[0] as Record<string, unknown> | undefined)
   const [admin, manager, staff] = await Promise.all([byId('admins'), byId('managers'), byId('staff')])
   let managerRole: CallerRoles['manager'] = null
   if (manager?.active === true && typeof manager.storeId === 'string') {

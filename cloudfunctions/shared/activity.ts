@@ -18,7 +18,10 @@ export function wholeFields(patch: Record<string, unknown>): Record<string, unkn
 }
 
 export async function writeAnalytics(t: Transaction, member: Member, patch: Partial<Member>, upgradedTo: TierDef | null, now: Date): Promise<void> {
-  await t.collection('members').doc(member._id).update({ data: wholeFields({ ...patch, updatedAt: now }) })
+  await t
+    .collection('members')
+    .doc(member._id)
+    .update({ data: wholeFields({ ...patch, updatedAt: now }) })
   if (!upgradedTo) return
   const upgraded = { ...member, ...patch }
   for (const templateId of upgradedTo.benefits.upgradeCouponTemplateIds) {

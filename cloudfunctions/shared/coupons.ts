@@ -44,13 +44,24 @@ export async function issueCouponIn(t: Transaction, args: { templateId: string; 
   if (held >= template.perMemberLimit) throw new AppError('LIMIT_REACHED', `每人限领 ${template.perMemberLimit} 张，已达上限`)
 
   const externalCode = await takeExternalCodeIn(t, { templateId, couponId, memberId: member._id, now })
-  await t.collection('coupon_templates').doc(templateId).update({
-    data: { issued: template.issued + 1, ...(template.stock !== null ? { stock: template.stock - 1 } : {}), updatedAt: now },
-  })
+  await t
+    .collection('coupon_templates')
+    .doc(templateId)
+    .update({
+      data: { issued: template.issued + 1, ...(template.stock !== null ? { stock: template.stock - 1 } : {}), updatedAt: now },
+    })
   const claimDoc = { templateId, memberId: member._id, count: held + 1, updatedAt: now }
   if (claim) await t.collection('coupon_claims').doc(claimId(templateId, member._id)).update({ data: claimDoc })
   else await t.collection('coupon_claims').add({ data: { _id: claimId(templateId, member._id), ...claimDoc } })
-  const coupon: CouponDoc = { _id: couponId, code: couponCodeFor(couponId), memberId: member._id, memberNo: member.memberNo, channel, ...couponFromTemplate(template, now), ...(externalCode ? { externalCode } : {}) }
+  const coupon: CouponDoc = {
+    _id: couponId,
+    code: couponCodeFor(couponId),
+    memberId: member._id,
+    memberNo: member.memberNo,
+    channel,
+    ...couponFromTemplate(template, now),
+    ...(externalCode ? { externalCode } : {}),
+  }
   await t.collection('coupons').add({ data: coupon })
   return coupon
 }
@@ -72,8 +83,14 @@ async function takeExternalCodeIn(t: Transaction, args: { templateId: string; co
     console.error(`[coupons] code pool of ${args.templateId} is inconsistent at seq ${pool.assigned}`)
     throw new AppError('FAILED_PRECONDITION', '兑换码库存异常，请联系管理员')
   }
-  await t.collection('coupon_codes').doc(slot._id).update({ data: { couponId: args.couponId, memberId: args.memberId, assignedAt: args.now } })
-  await t.collection('coupon_codes').doc(pool._id).update({ data: { assigned: pool.assigned + 1, updatedAt: args.now } })
+  await t
+    .collection('coupon_codes')
+    .doc(slot._id)
+    .update({ data: { couponId: args.couponId, memberId: args.memberId, assignedAt: args.now } })
+  await t
+    .collection('coupon_codes')
+    .doc(pool._id)
+    .update({ data: { assigned: pool.assigned + 1, updatedAt: args.now } })
   return slot.code
 }
 
@@ -81,7 +98,14 @@ async function takeExternalCodeIn(t: Transaction, args: { templateId: string; co
 export function couponsInState(memberId: string, state: 'available' | 'used' | 'expired', now: Date) {
   if (state === 'available') return coupons.where({ memberId, status: 'available', validUntil: _.gt(now) }).orderBy('validUntil', 'asc')
   if (state === 'used') return coupons.where({ memberId, status: 'used' }).orderBy('usedAt', 'desc')
-  return coupons.where(_.or([{ memberId, status: 'expired' }, { memberId, status: 'available', validUntil: _.lte(now) }])).orderBy('validUntil', 'desc')
+  return coupons
+    .where(
+      _.or([
+        { memberId, status: 'expired' },
+        { memberId, status: 'available', validUntil: _.lte(now) },
+      ]),
+    )
+    .orderBy('validUntil', 'desc')
 }
 
 export interface WriteOffDoc {
@@ -119,7 +143,16 @@ export async function couponsByCode(memberId: string, codes: string[]): Promise<
  */
 export async function writeOffIn(
   t: Transaction,
-  args: { couponIds: string[]; memberId: string; staff: { _id: string; storeId: string }; orderFen: number | null; purchaseId: string | null; requestId: string | null; now: Date; writeOffIdOf: (couponId: string) => string },
+  args: {
+    couponIds: string[]
+    memberId: string
+    staff: { _id: string; storeId: string }
+    orderFen: number | null
+    purchaseId: string | null
+    requestId: string | null
+    now: Date
+    writeOffIdOf: (couponId: string) => string
+  },
 ): Promise<{ discountFen: number; paidFen: number; rows: WriteOffDoc[] }> {
   const fresh: CouponDoc[] = []
   for (const id of args.couponIds) {
@@ -146,11 +179,21 @@ export async function writeOffIn(
       at: args.now,
       undone: null,
     }
-    await t.collection('coupons').doc(c._id).update({ data: { status: 'used', usedAt: args.now, writeOffId: row._id } })
+    await t
+      .collection('coupons')
+      .doc(c._id)
+      .update({ data: { status: 'used', usedAt: args.now, writeOffId: row._id } })
     await t.collection('coupon_writeoffs').add({ data: row })
-    await auditIn(t, { actor: args.staff._id, action: 'writeOffCoupon', target: c._id, before: { status: 'available' }, after: { status: 'used', writeOffId: row._id, purchaseId: args.purchaseId, discountFen: discounts[i] }, storeId: args.staff.storeId, at: args.now })
+    await auditIn(t, {
+      actor: args.staff._id,
+      action: 'writeOffCoupon',
+      target: c._id,
+      before: { status: 'available' },
+      after: { status: 'used', writeOffId: row._id, purchaseId: args.purchaseId, discountFen: discounts[i] },
+      storeId: args.staff.storeId,
+      at: args.now,
+    })
     rows.push(row)
   }
   return { discountFen, paidFen, rows }
 }
-

@@ -104,7 +104,11 @@ export async function memberForKey(key: string): Promise<Member | null> {
   let memberId: string | null = null
   if (key.startsWith('phone:')) memberId = (await findById<{ memberId: string }>(db.collection('member_phones'), key.slice(6)))?.memberId ?? null
   else if (key.startsWith('ext:')) {
-    const { data } = await db.collection('member_imports').where({ externalId: key.slice(4) }).limit(1).get()
+    const { data } = await db
+      .collection('member_imports')
+      .where({ externalId: key.slice(4) })
+      .limit(1)
+      .get()
     memberId = data[0]?.status === 'claimed' ? (data[0].memberId as string) : null
   }
   const member = memberId ? await memberById(memberId) : null
@@ -224,7 +228,16 @@ async function creditNew(base: OrderDoc, member: Member, rules: Rules, now: Date
     if (!fresh) throw new AppError('NOT_FOUND', '会员不存在')
     const purchaseId = orderPurchaseId(base.source, base.orderId)
     const { discountFen } = couponIds.length
-      ? await writeOffIn(t, { couponIds, memberId: fresh._id, staff: { _id: base.actor, storeId: base.storeId }, orderFen: base.amountFen, purchaseId, requestId: base.orderId, now, writeOffIdOf: id => derivedId('wo', purchaseId, id) })
+      ? await writeOffIn(t, {
+          couponIds,
+          memberId: fresh._id,
+          staff: { _id: base.actor, storeId: base.storeId },
+          orderFen: base.amountFen,
+          purchaseId,
+          requestId: base.orderId,
+          now,
+          writeOffIdOf: id => derivedId('wo', purchaseId, id),
+        })
       : { discountFen: 0 }
     const credited = await credit(t, base, fresh, rules, discountFen, now)
     await t.collection('orders').add({ data: credited })
@@ -286,7 +299,10 @@ export async function creditPending(orderId: string, memberId: string, now: Date
     const points = order.pointRules ?? (await loadRules(POINT_RULES)).rules
     const credited = await credit(t, order, member, { points, ladder, lifecycle }, 0, now)
     const { status, memberId: creditedTo, memberNo, purchaseId, pointsEarned, balance, creditedAt } = credited
-    await t.collection('orders').doc(order._id).update({ data: { status, memberId: creditedTo, memberNo, purchaseId, pointsEarned, balance, creditedAt, pointRules: null, updatedAt: now } })
+    await t
+      .collection('orders')
+      .doc(order._id)
+      .update({ data: { status, memberId: creditedTo, memberNo, purchaseId, pointsEarned, balance, creditedAt, pointRules: null, updatedAt: now } })
     return credited
   })
 }
@@ -298,7 +314,13 @@ export async function creditPending(orderId: string, memberId: string, now: Date
 export async function creditPendingOrders(memberId: string, keys: string[], now: Date, budgetMs = 4_000): Promise<{ credited: number; left: number }> {
   if (!keys.length) return { credited: 0, left: 0 }
   const started = Date.now()
-  const waiting = await readAll(orders.where({ pendingKey: _.in(keys), status: 'pending' }).orderBy('_id', 'asc').field({ _id: true }), 10_000)
+  const waiting = await readAll(
+    orders
+      .where({ pendingKey: _.in(keys), status: 'pending' })
+      .orderBy('_id', 'asc')
+      .field({ _id: true }),
+    10_000,
+  )
   if (!waiting.length) return { credited: 0, left: 0 }
   // the ladder and stages once for all of them (each order keeps the point rules it arrived under)
   const rules = await currentRules()
@@ -341,7 +363,16 @@ function refundReplay(r: RefundDoc | PendingRefund, order: OrderDoc, event: Orde
     throw new AppError('IDEMPOTENCY_MISMATCH', `退款 ${event.refundId} 已用于另一笔退款`)
   }
   const refunded = 'purchaseId' in r
-  return { source: order.source, orderId: order.orderId, refundId: event.refundId, amountFen: r.amountFen, pointsReversed: refunded ? r.pointsReversed : 0, shortfall: refunded ? r.shortfall : 0, status: order.status, replayed: true }
+  return {
+    source: order.source,
+    orderId: order.orderId,
+    refundId: event.refundId,
+    amountFen: r.amountFen,
+    pointsReversed: refunded ? r.pointsReversed : 0,
+    shortfall: refunded ? r.shortfall : 0,
+    status: order.status,
+    replayed: true,
+  }
 }
 
 /**
@@ -369,7 +400,16 @@ export async function refundOrder(event: OrderRefund, actor: string, now: Date):
         },
         now,
       })
-      return { source: order.source, orderId: order.orderId, refundId: event.refundId, amountFen: refund.amountFen, pointsReversed: refund.pointsReversed, shortfall: refund.shortfall, status: 'credited', replayed: false }
+      return {
+        source: order.source,
+        orderId: order.orderId,
+        refundId: event.refundId,
+        amountFen: refund.amountFen,
+        pointsReversed: refund.pointsReversed,
+        shortfall: refund.shortfall,
+        status: 'credited',
+        replayed: false,
+      }
     }
     const prior = order.pendingRefunds.find(r => r.refundId === event.refundId)
     if (prior) return refundReplay(prior, order, event)
@@ -378,7 +418,10 @@ export async function refundOrder(event: OrderRefund, actor: string, now: Date):
     const amountFen = event.amountFen ?? left
     if (amountFen > left) throw new AppError('FAILED_PRECONDITION', `退款金额超出可退金额：最多可退 ${left} 分`)
     const pendingRefunds = [...order.pendingRefunds, { refundId: event.refundId, amountFen, reason: event.reason ?? null, at: now }]
-    await t.collection('orders').doc(id).update({ data: { pendingRefunds, updatedAt: now } })
+    await t
+      .collection('orders')
+      .doc(id)
+      .update({ data: { pendingRefunds, updatedAt: now } })
     return { source: order.source, orderId: order.orderId, refundId: event.refundId, amountFen, pointsReversed: 0, shortfall: 0, status: 'pending', replayed: false }
   })
 }

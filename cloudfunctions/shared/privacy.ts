@@ -54,7 +54,11 @@ export async function eraseByIdIn(t: Transaction, who: Subject): Promise<void> {
     const erase = relation.erase
     if (!(await getInTransaction<Doc>(t, relation.collection, who.openid))) continue
     if (erase.do === 'delete') await t.collection(relation.collection).doc(who.openid).remove()
-    else if (erase.do === 'anonymize') await t.collection(relation.collection).doc(who.openid).update({ data: replacing(erase.fields) })
+    else if (erase.do === 'anonymize')
+      await t
+        .collection(relation.collection)
+        .doc(who.openid)
+        .update({ data: replacing(erase.fields) })
   }
 }
 
@@ -80,7 +84,13 @@ export async function eraseRows(who: Subject): Promise<void> {
  * listing (see docs/privacy.md).
  */
 export async function memberFiles(who: Subject, recorded: string[]): Promise<string[]> {
-  const audited = await readAll(db.collection('audit_log').where({ actor: who.openid, fileId: _.exists(true) }).orderBy('at', 'desc').field({ fileId: true }))
+  const audited = await readAll(
+    db
+      .collection('audit_log')
+      .where({ actor: who.openid, fileId: _.exists(true) })
+      .orderBy('at', 'desc')
+      .field({ fileId: true }),
+  )
   const ids = [...recorded, ...audited.map(r => String(r.fileId))]
   return [...new Set(ids)].filter(id => isOwnFile(id, who.openid))
 }

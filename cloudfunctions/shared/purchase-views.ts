@@ -26,7 +26,13 @@ export async function namesById(collection: string, ids: string[], field: string
 export async function myPurchaseViews(page: PurchaseDoc[]): Promise<MyPurchaseView[]> {
   const untitled = page.flatMap(p => (p.lines ?? []).filter(l => !l.title).map(l => l.productId))
   const [stores, products] = await Promise.all([
-    page.length ? namesById('stores', page.map(p => p.storeId), 'name') : new Map<string, string>(),
+    page.length
+      ? namesById(
+          'stores',
+          page.map(p => p.storeId),
+          'name',
+        )
+      : new Map<string, string>(),
     untitled.length ? namesById('products', untitled, 'title') : new Map<string, string>(),
   ])
   return page.map(p => ({

@@ -209,15 +209,21 @@ export async function refundPurchaseIn(t: Transaction, r: RefundToApply): Promis
   const change = reversePoints(member, due, { now: r.now, batchId: p.batchId ?? p._id, source: { type: 'refund', id: r.refundId }, ...(r.reason ? { reason: r.reason } : {}) })
   if (change.entries.length) await applyWalletChange(t, member, change, { now: r.now, operator: r.actor })
   const { rules: ladder } = await loadRules(TIER_LADDER)
-  await t.collection('members').doc(member._id).update({ data: wholeFields(afterRefund(member, amount, new Date(p.createdAt), ladder, r.now)) })
+  await t
+    .collection('members')
+    .doc(member._id)
+    .update({ data: wholeFields(afterRefund(member, amount, new Date(p.createdAt), ladder, r.now)) })
 
   const status: PurchaseView['status'] = refundedAfter >= p.amountFen ? 'refunded' : 'partially_refunded'
   // pointsReversed counts what the refunds were due to take back, shortfall included, so a later
   // refund never tries to collect an earlier shortfall
   const updated: PurchaseDoc = { ...p, refundedFen: refundedAfter, pointsReversed: p.pointsReversed + due, pointsShortfall: (p.pointsShortfall ?? 0) + change.shortfall, status, updatedAt: r.now }
-  await t.collection('purchases').doc(p._id).update({
-    data: { refundedFen: updated.refundedFen, pointsReversed: updated.pointsReversed, pointsShortfall: updated.pointsShortfall, status, updatedAt: r.now },
-  })
+  await t
+    .collection('purchases')
+    .doc(p._id)
+    .update({
+      data: { refundedFen: updated.refundedFen, pointsReversed: updated.pointsReversed, pointsShortfall: updated.pointsShortfall, status, updatedAt: r.now },
+    })
   const refund: RefundDoc = {
     _id: r.refundId,
     requestId: r.requestId,

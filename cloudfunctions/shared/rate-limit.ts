@@ -34,7 +34,11 @@ export async function takeSlotIn(t: Transaction, w: Window, now: Date): Promise<
   const counter = await getInTransaction<{ calls: number }>(t, 'rate_limits', id)
   const calls = counter?.calls ?? 0
   if (calls >= w.limit) return false
-  if (counter) await t.collection('rate_limits').doc(id).update({ data: { calls: calls + 1 } })
+  if (counter)
+    await t
+      .collection('rate_limits')
+      .doc(id)
+      .update({ data: { calls: calls + 1 } })
   else await t.collection('rate_limits').add({ data: { _id: id, calls: 1, expiresAt } })
   return true
 }
@@ -76,7 +80,10 @@ export async function returnSlot(w: Window, now: Date): Promise<void> {
 /** The first of the windows that is full, without taking a slot (one read), or null. */
 export async function fullWindow(windows: Window[], now: Date): Promise<Window | null> {
   const ids = windows.map(w => windowOf(w, now).id)
-  const { data } = await rateLimits.where({ _id: _.in(ids) }).limit(ids.length).get()
+  const { data } = await rateLimits
+    .where({ _id: _.in(ids) })
+    .limit(ids.length)
+    .get()
   const calls = new Map<string, number>(data.map(d => [String(d._id), Number(d.calls)]))
   return windows.find((w, i) => (calls.get(ids[i]) ?? 0) >= w.limit) ?? null
 }

@@ -52,7 +52,10 @@ export async function linkInviter(t: Transaction | null, invitee: Member, invite
     const doc = await getInTransaction<Doc>(tx, 'members', invitee._id)
     if (doc) {
       if (doc.invitedBy) return null
-      await tx.collection('members').doc(invitee._id).update({ data: { invitedBy: inviter._id } })
+      await tx
+        .collection('members')
+        .doc(invitee._id)
+        .update({ data: { invitedBy: inviter._id } })
     } else if (!t) return null // on its own, the invitee must exist already
     const invite: InviteDoc = { _id: invitee._id, inviterId: inviter._id, inviteeId: invitee._id, inviteeNickname: invitee.nickname, joinedAt: now, status: 'joined' }
     await tx.collection('invites').add({ data: invite })
@@ -96,7 +99,10 @@ export async function rewardFirstPurchase(t: Transaction, invitee: Member, purch
   const counter = await getInTransaction<{ rewarded: number }>(t, 'invites', counterId)
   const rewarded = counter?.rewarded ?? 0
   if (rewarded >= referral.monthlyCap) {
-    await t.collection('invites').doc(invitee._id).update({ data: { status: 'over_cap', purchaseId, rewardedAt: null } })
+    await t
+      .collection('invites')
+      .doc(invitee._id)
+      .update({ data: { status: 'over_cap', purchaseId, rewardedAt: null } })
     return nothing('over_cap')
   }
   const { rules: pointRules } = await loadRules(POINT_RULES)
@@ -109,9 +115,16 @@ export async function rewardFirstPurchase(t: Transaction, invitee: Member, purch
     await couponReward(t, referral.inviter, inviter, 'invite', invitee._id, now)
   }
   await couponReward(t, referral.invitee, invitee, 'invited', invitee._id, now)
-  if (counter) await t.collection('invites').doc(counterId).update({ data: { rewarded: rewarded + 1, updatedAt: now } })
+  if (counter)
+    await t
+      .collection('invites')
+      .doc(counterId)
+      .update({ data: { rewarded: rewarded + 1, updatedAt: now } })
   else await t.collection('invites').add({ data: { _id: counterId, ownerId: invite.inviterId, month: inviteMonth(now), rewarded: 1, updatedAt: now } })
-  await t.collection('invites').doc(invitee._id).update({ data: { status: 'rewarded', purchaseId, rewardedAt: now } })
+  await t
+    .collection('invites')
+    .doc(invitee._id)
+    .update({ data: { status: 'rewarded', purchaseId, rewardedAt: now } })
 
   const id = `invited:${invitee._id}`
   const points = referral.invitee.points

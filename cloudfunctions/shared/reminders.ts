@@ -26,10 +26,23 @@ const DAY_MS = 86_400_000
 
 /** The running campaigns (every coupon issued, window not over) with a message at `now`: few at a time, read once per run. */
 export async function messageCampaigns(now: Date): Promise<CampaignMessage[]> {
-  const running = await readAll(db.collection('campaigns').where({ status: 'running', endsAt: _.gt(now) }).orderBy('_id', 'asc'))
+  const running = await readAll(
+    db
+      .collection('campaigns')
+      .where({ status: 'running', endsAt: _.gt(now) })
+      .orderBy('_id', 'asc'),
+  )
   const withMessage = running.filter(c => c.message && typeof c.message.text === 'string')
   const templateIds = [...new Set(withMessage.map(c => c.templateId).filter((t): t is string => typeof t === 'string'))]
-  const names = templateIds.length ? (await db.collection('coupon_templates').where({ _id: _.in(templateIds) }).field({ _id: true, name: true }).get()).data : []
+  const names = templateIds.length
+    ? (
+        await db
+          .collection('coupon_templates')
+          .where({ _id: _.in(templateIds) })
+          .field({ _id: true, name: true })
+          .get()
+      ).data
+    : []
   const nameOf = new Map(names.map(t => [String(t._id), String(t.name)]))
   return withMessage.map(c => ({
     campaignId: String(c._id),
@@ -46,7 +59,14 @@ async function campaignsOf(memberIds: string[], campaigns: CampaignMessage[]): P
   const out = new Map<string, CampaignMessage[]>()
   if (!campaigns.length) return out
   const byId = new Map(campaigns.map(c => [c.campaignId, c]))
-  const rows = await readAll(db.collection('campaign_members').where({ campaignId: _.in([...byId.keys()]), memberId: _.in(memberIds), outcome: _.in(['issued', 'no_coupon']) }).orderBy('_id', 'asc').field({ campaignId: true, memberId: true }), 10_000)
+  const rows = await readAll(
+    db
+      .collection('campaign_members')
+      .where({ campaignId: _.in([...byId.keys()]), memberId: _.in(memberIds), outcome: _.in(['issued', 'no_coupon']) })
+      .orderBy('_id', 'asc')
+      .field({ campaignId: true, memberId: true }),
+    10_000,
+  )
   for (const r of rows) {
     const campaign = byId.get(String(r.campaignId))
     if (campaign) out.set(String(r.memberId), [...(out.get(String(r.memberId)) ?? []), campaign])
@@ -56,13 +76,37 @@ async function campaignsOf(memberIds: string[], campaigns: CampaignMessage[]): P
 
 /** One page of subscribers after `cursor` (by `_id`), with their members, coupons, recent log and due campaign messages. */
 export async function loadPage(cursor: string | null, now: Date, campaigns: CampaignMessage[], limit = PLAN_PAGE): Promise<{ inputs: ReminderMemberInput[]; last: string | null; read: number }> {
-  const subs = (await db.collection('subscriptions').where(cursor ? { _id: _.gt(cursor) } : {}).orderBy('_id', 'asc').limit(limit).get()).data
+  const subs = (
+    await db
+      .collection('subscriptions')
+      .where(cursor ? { _id: _.gt(cursor) } : {})
+      .orderBy('_id', 'asc')
+      .limit(limit)
+      .get()
+  ).data
   if (!subs.length) return { inputs: [], last: cursor, read: 0 }
   const ids = subs.map(s => String(s._id))
   const [members, coupons, log, treated] = await Promise.all([
-    readAll(db.collection('members').where({ _id: _.in(ids) }).orderBy('_id', 'asc')),
-    readAll(db.collection('coupons').where({ memberId: _.in(ids), status: 'available', validUntil: _.gt(now) }).orderBy('_id', 'asc'), 10_000),
-    readAll(db.collection('reminders_log').where({ memberId: _.in(ids), sentAt: _.gte(new Date(now.getTime() - LOG_LOOKBACK_DAYS * DAY_MS)) }).orderBy('_id', 'asc'), 10_000),
+    readAll(
+      db
+        .collection('members')
+        .where({ _id: _.in(ids) })
+        .orderBy('_id', 'asc'),
+    ),
+    readAll(
+      db
+        .collection('coupons')
+        .where({ memberId: _.in(ids), status: 'available', validUntil: _.gt(now) })
+        .orderBy('_id', 'asc'),
+      10_000,
+    ),
+    readAll(
+      db
+        .collection('reminders_log')
+        .where({ memberId: _.in(ids), sentAt: _.gte(new Date(now.getTime() - LOG_LOOKBACK_DAYS * DAY_MS)) })
+        .orderBy('_id', 'asc'),
+      10_000,
+    ),
     campaignsOf(ids, campaigns),
   ])
   const byId = new Map(members.map(m => [String(m._id), m]))
@@ -85,7 +129,10 @@ export async function loadPage(cursor: string | null, now: Date, campaigns: Camp
 export async function templateNames(config: ReminderConfig): Promise<Record<string, string>> {
   const ids = [config.kinds.birthday.couponTemplateId, config.kinds.win_back.couponTemplateId, ...config.kinds.win_back.couponRules.map(r => r.couponTemplateId)].filter((x): x is string => !!x)
   if (!ids.length) return {}
-  const { data } = await db.collection('coupon_templates').where({ _id: _.in(ids) }).get()
+  const { data } = await db
+    .collection('coupon_templates')
+    .where({ _id: _.in(ids) })
+    .get()
   return Object.fromEntries(data.map(t => [String(t._id), String(t.name)]))
 }
 
@@ -97,7 +144,19 @@ type Outcome = 'sent' | 'failed' | 'duplicate'
 
 export async function send(message: PlannedReminder, member: Member, config: ReminderConfig, now: Date): Promise<Outcome> {
   const log = db.collection('reminders_log')
-  const entry: ReminderLogDoc = { _id: message.dedupeKey, memberId: message.memberId, kind: message.kind, templateId: message.templateId, period: message.period, sentAt: now, status: 'pending', reason: message.reason, data: message.data, basis: message.basis, error: null }
+  const entry: ReminderLogDoc = {
+    _id: message.dedupeKey,
+    memberId: message.memberId,
+    kind: message.kind,
+    templateId: message.templateId,
+    period: message.period,
+    sentAt: now,
+    status: 'pending',
+    reason: message.reason,
+    data: message.data,
+    basis: message.basis,
+    error: null,
+  }
   try {
     await log.add({ data: entry })
   } catch (err) {
@@ -108,7 +167,10 @@ export async function send(message: PlannedReminder, member: Member, config: Rem
     await log.doc(message.dedupeKey).update({ data: { status: 'failed', error } })
     return 'failed' as const
   }
-  const grant = await db.collection('subscriptions').where({ _id: message.memberId, [`quota.${message.templateId}`]: _.gt(0) }).update({ data: { [`quota.${message.templateId}`]: _.inc(-1), updatedAt: now } })
+  const grant = await db
+    .collection('subscriptions')
+    .where({ _id: message.memberId, [`quota.${message.templateId}`]: _.gt(0) })
+    .update({ data: { [`quota.${message.templateId}`]: _.inc(-1), updatedAt: now } })
   if (grant.stats.updated !== 1) return fail({ errcode: -1, errmsg: 'no subscribe grant left' })
   if (message.issueCoupon) {
     const { templateId, channel, requestId } = message.issueCoupon
@@ -125,7 +187,11 @@ export async function send(message: PlannedReminder, member: Member, config: Rem
     const e = err as { errCode?: number; errcode?: number; errMsg?: string; message?: string }
     const errcode = Number(e.errCode ?? e.errcode ?? -3)
     // 43101: the member has no grant left at WeChat (refused, or we counted wrong): ours goes to 0 too
-    if (errcode === 43101) await db.collection('subscriptions').doc(message.memberId).update({ data: { [`quota.${message.templateId}`]: 0 } })
+    if (errcode === 43101)
+      await db
+        .collection('subscriptions')
+        .doc(message.memberId)
+        .update({ data: { [`quota.${message.templateId}`]: 0 } })
     return fail({ errcode, errmsg: String(e.errMsg ?? e.message ?? 'send failed').slice(0, 200) })
   }
   await log.doc(message.dedupeKey).update({ data: { status: 'sent' } })

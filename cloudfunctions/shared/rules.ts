@@ -26,11 +26,32 @@ interface RuleDoc<T> {
 }
 
 export const POINT_RULES: RuleDoc<PointRules> = { collection: 'settings', id: 'pointRules', setAction: 'setPointRules', label: '积分规则', schema: PointRulesSchema, defaults: DEFAULT_POINT_RULES }
-export const CHECKIN_RULES: RuleDoc<CheckinRules> = { collection: 'settings', id: 'checkinRules', setAction: 'setCheckinRules', label: '签到规则', schema: CheckinRulesSchema, defaults: DEFAULT_CHECKIN_RULES }
+export const CHECKIN_RULES: RuleDoc<CheckinRules> = {
+  collection: 'settings',
+  id: 'checkinRules',
+  setAction: 'setCheckinRules',
+  label: '签到规则',
+  schema: CheckinRulesSchema,
+  defaults: DEFAULT_CHECKIN_RULES,
+}
 export const TASK_RULES: RuleDoc<TaskRules> = { collection: 'settings', id: 'taskRules', setAction: 'setTaskRules', label: '任务规则', schema: TaskRulesSchema, defaults: DEFAULT_TASK_RULES }
 export const TIER_LADDER: RuleDoc<TierLadder> = { collection: 'tiers_config', id: 'ladder', setAction: 'setTierLadder', label: '会员等级', schema: TierLadderSchema, defaults: DEFAULT_TIER_LADDER }
-export const REMINDER_CONFIG: RuleDoc<ReminderConfig> = { collection: 'settings', id: 'reminderConfig', setAction: 'setReminderConfig', label: '提醒设置', schema: ReminderConfigSchema, defaults: DEFAULT_REMINDER_CONFIG }
-export const LIFECYCLE: RuleDoc<LifecycleConfig> = { collection: 'tiers_config', id: 'lifecycle', setAction: 'setLifecycleConfig', label: '生命周期', schema: LifecycleConfigSchema, defaults: DEFAULT_LIFECYCLE }
+export const REMINDER_CONFIG: RuleDoc<ReminderConfig> = {
+  collection: 'settings',
+  id: 'reminderConfig',
+  setAction: 'setReminderConfig',
+  label: '提醒设置',
+  schema: ReminderConfigSchema,
+  defaults: DEFAULT_REMINDER_CONFIG,
+}
+export const LIFECYCLE: RuleDoc<LifecycleConfig> = {
+  collection: 'tiers_config',
+  id: 'lifecycle',
+  setAction: 'setLifecycleConfig',
+  label: '生命周期',
+  schema: LifecycleConfigSchema,
+  defaults: DEFAULT_LIFECYCLE,
+}
 
 export interface StoredRules<T> {
   rules: T
@@ -53,7 +74,10 @@ export async function loadRules<T>(doc: RuleDoc<T>): Promise<StoredRules<T>> {
 /** Replaces the whole rule doc (set, not update: a map entry left out is gone) and audits before/after. */
 export async function saveRules<T>(doc: RuleDoc<T>, rules: T, ctx: CallContext): Promise<{ rules: T }> {
   const before = await loadRules(doc)
-  await db.collection(doc.collection).doc(doc.id).set({ data: { rules, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
+  await db
+    .collection(doc.collection)
+    .doc(doc.id)
+    .set({ data: { rules, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
   await audit({ actor: actorOf(ctx), action: doc.setAction, target: doc.id, before: before.isDefault ? null : before.rules, after: rules, at: ctx.now })
   return { rules }
 }

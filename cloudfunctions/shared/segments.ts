@@ -64,7 +64,13 @@ export async function segmentMembersById<T extends { _id: string }>(rule: Resolv
   let last: string | null = null
   for (;;) {
     const where: object = last === null ? segmentWhere(rule) : segmentWhere(rule, { _id: _.gt(last) })
-    const { data }: { data: Doc[] } = await db.collection('members').where(where).orderBy('_id', 'asc').limit(PAGE).field({ _id: true, ...fields }).get()
+    const { data }: { data: Doc[] } = await db
+      .collection('members')
+      .where(where)
+      .orderBy('_id', 'asc')
+      .limit(PAGE)
+      .field({ _id: true, ...fields })
+      .get()
     out.push(...(data as T[]))
     if (out.length > max) throw onTooMany()
     if (data.length < PAGE) return out

@@ -13,9 +13,12 @@ export function ledgerId(entry: LedgerDraft): string {
 }
 
 export async function applyWalletChange(t: Transaction, member: Member, change: WalletChange, meta: { now: Date; operator: string }): Promise<void> {
-  await t.collection('members').doc(member._id).update({
-    data: { points: change.wallet.points, pointBatches: change.wallet.pointBatches, updatedAt: meta.now },
-  })
+  await t
+    .collection('members')
+    .doc(member._id)
+    .update({
+      data: { points: change.wallet.points, pointBatches: change.wallet.pointBatches, updatedAt: meta.now },
+    })
   // `seq` orders the rows of one change (they share createdAt): an expiry before the earn that caused it
   for (const [seq, entry] of change.entries.entries()) {
     await t.collection('points_ledger').add({ data: { _id: ledgerId(entry), memberId: member._id, ...entry, seq, createdAt: meta.now, operator: meta.operator } })

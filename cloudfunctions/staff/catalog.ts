@@ -39,7 +39,12 @@ export const staffCatalogActions: Pick<Actions<StaffEvent>, 'tillCatalog' | 'til
     const query = event.query ?? ''
     const [exact, found, categories] = await Promise.all([
       // only what could be a code (a name like 拿铁 cannot)
-      /^[\w-]{1,64}$/.test(query) ? products.where(_.and([scope, byCode(query)])).limit(5).get() : { data: [] as Product[] },
+      /^[\w-]{1,64}$/.test(query)
+        ? products
+            .where(_.and([scope, byCode(query)]))
+            .limit(5)
+            .get()
+        : { data: [] as Product[] },
       products
         .where(query ? _.and([scope, { title: db.RegExp({ regexp: escapeRegExp(query), options: 'i' }) }]) : scope)
         .orderBy('_id', 'asc')
@@ -77,7 +82,10 @@ export const staffCatalogActions: Pick<Actions<StaffEvent>, 'tillCatalog' | 'til
       .end()
     const ranked = (list as Array<{ _id: unknown }>).map(r => r._id).filter((id): id is string => typeof id === 'string')
     if (ranked.length) {
-      const { data } = await products.where({ _id: _.in(ranked), onSale: true }).limit(ranked.length).get()
+      const { data } = await products
+        .where({ _id: _.in(ranked), onSale: true })
+        .limit(ranked.length)
+        .get()
       const byId = new Map(data.map(p => [p._id, p]))
       const top = ranked.flatMap(id => (byId.has(id) ? [byId.get(id)!] : [])).slice(0, QUICK_KEYS)
       if (top.length) return { products: top.map(productView), source: 'sales' as const }

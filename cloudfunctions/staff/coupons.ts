@@ -90,9 +90,20 @@ export const staffCouponActions: Pick<Actions<StaffEvent>, 'memberCoupons' | 'wr
       const coupon = await getInTransaction<CouponDoc>(t, 'coupons', w.couponId)
       if (!coupon || coupon.writeOffId !== w._id) throw new AppError('INTERNAL', '券与核销记录不一致')
       const undone = { at: ctx.now, by: staff._id, reason: event.reason }
-      await t.collection('coupons').doc(coupon._id).update({ data: { status: 'available', usedAt: null, writeOffId: null } })
+      await t
+        .collection('coupons')
+        .doc(coupon._id)
+        .update({ data: { status: 'available', usedAt: null, writeOffId: null } })
       await t.collection('coupon_writeoffs').doc(w._id).update({ data: { undone } })
-      await auditIn(t, { actor: staff._id, action: 'undoWriteOff', target: coupon._id, before: { status: 'used', writeOffId: w._id }, after: { status: 'available', reason: event.reason }, storeId: staff.storeId, at: ctx.now })
+      await auditIn(t, {
+        actor: staff._id,
+        action: 'undoWriteOff',
+        target: coupon._id,
+        before: { status: 'used', writeOffId: w._id },
+        after: { status: 'available', reason: event.reason },
+        storeId: staff.storeId,
+        at: ctx.now,
+      })
       return { writeOff: writeOffView({ ...w, undone }), coupon: toCouponView({ ...coupon, status: 'available', usedAt: null, writeOffId: null }, ctx.now) }
     })
   },

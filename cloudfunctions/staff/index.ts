@@ -56,148 +56,171 @@ function refundReplay(r: RefundDoc, event: RefundEvent) {
   return { purchase: r.purchaseAfter, pointsReversed: r.pointsReversed, shortfall: r.shortfall, balance: r.balanceAfter, replayed: true }
 }
 
-export const main = defineFunction(StaffEvents, {
-  ...staffCouponActions,
-  ...staffNpsActions,
-  ...staffCatalogActions,
+export const main = defineFunction(
+  StaffEvents,
+  {
+    ...staffCouponActions,
+    ...staffNpsActions,
+    ...staffCatalogActions,
 
-  async me(_event, ctx) {
-    const staff = await requireStaff(ctx)
-    const store = await findById<{ name?: string }>(db.collection('stores'), staff.storeId)
-    return { name: staff.name, storeId: staff.storeId, storeName: store?.name ?? staff.storeId }
-  },
+    async me(_event, ctx) {
+      const staff = await requireStaff(ctx)
+      const store = await findById<{ name?: string }>(db.collection('stores'), staff.storeId)
+      return { name: staff.name, storeId: staff.storeId, storeName: store?.name ?? staff.storeId }
+    },
 
-  async verifyCode(event, ctx) {
-    const staff = await requireStaff(ctx)
-    const { member, useId } = await memberForCode(event.code, ctx.now, staff._id)
-    if (await findById(db.collection('code_uses'), useId)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
-    return { member: await atTill(member, ctx.now) }
-  },
+    async verifyCode(event, ctx) {
+      const staff = await requireStaff(ctx)
+      const { member, useId } = await memberForCode(event.code, ctx.now, staff._id)
+      if (await findById(db.collection('code_uses'), useId)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
+      return { member: await atTill(member, ctx.now) }
+    },
 
-  async findMemberByPhone(event, ctx) {
-    const staff = await requireStaff(ctx)
-    const claim = await findById<{ memberId: string }>(db.collection('member_phones'), event.phone)
-    const member = claim ? await memberById(claim.memberId) : null
-    if (!member || isDeleted(member)) throw new AppError('NOT_FOUND', '没有绑定该手机号的会员')
-    // looking people up by phone is recorded: who looked up whom, when
-    await audit({ actor: staff._id, action: 'findMemberByPhone', target: member.memberNo, after: { phone: maskPhone(event.phone) }, storeId: staff.storeId, at: ctx.now })
-    return { member: await atTill(member, ctx.now) }
-  },
+    async findMemberByPhone(event, ctx) {
+      const staff = await requireStaff(ctx)
+      const claim = await findById<{ memberId: string }>(db.collection('member_phones'), event.phone)
+      const member = claim ? await memberById(claim.memberId) : null
+      if (!member || isDeleted(member)) throw new AppError('NOT_FOUND', '没有绑定该手机号的会员')
+      // looking people up by phone is recorded: who looked up whom, when
+      await audit({ actor: staff._id, action: 'findMemberByPhone', target: member.memberNo, after: { phone: maskPhone(event.phone) }, storeId: staff.storeId, at: ctx.now })
+      return { member: await atTill(member, ctx.now) }
+    },
 
-  /**
-   * Idempotent per (staff, requestId): the purchase `_id` is derived from both, so a repeat finds the
-   * first purchase (or, racing it, conflicts and then finds it) and answers its result again.
-   * A scanned code is consumed in the same transaction (`code_uses/<memberNo>-<step>`).
-   */
-  async recordPurchase(event, ctx) {
-    const staff = await requireStaff(ctx)
-    const purchaseId = derivedId('pur', staff._id, event.requestId)
-    // the cashier waits: the member and the rules are read while the replay check runs (a replay,
-    // rare, answers without them; their errors count only when they are used)
-    const memberLoad = tillMember(event.member, ctx.now, staff._id)
-    const rulesLoad = Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
-    for (const load of [memberLoad, rulesLoad]) load.catch(() => undefined)
-    const existing = await findById<PurchaseDoc>(purchases, purchaseId)
-    if (existing) return purchaseReplay(existing, event)
+    /**
+     * Idempotent per (staff, requestId): the purchase `_id` is derived from both, so a repeat finds the
+     * first purchase (or, racing it, conflicts and then finds it) and answers its result again.
+     * A scanned code is consumed in the same transaction (`code_uses/<memberNo>-<step>`).
+     */
+    async recordPurchase(event, ctx) {
+      const staff = await requireStaff(ctx)
+      const purchaseId = derivedId('pur', staff._id, event.requestId)
+      // the cashier waits: the member and the rules are read while the replay check runs (a replay,
+      // rare, answers without them; their errors count only when they are used)
+      const memberLoad = tillMember(event.member, ctx.now, staff._id)
+      const rulesLoad = Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
+      for (const load of [memberLoad, rulesLoad]) load.catch(() => undefined)
+      const existing = await findById<PurchaseDoc>(purchases, purchaseId)
+      if (existing) return purchaseReplay(existing, event)
 
-    const { member, codeUse } = await memberLoad
-    if (member._id === staff._id) throw new AppError('PERMISSION_DENIED', '店员不能为自己记录消费')
-    const couponIds = (await couponsByCode(member._id, event.couponCodes ?? [])).map(c => c._id)
-    const [{ rules }, { rules: ladder }, { rules: lifecycle }] = await rulesLoad
+      const { member, codeUse } = await memberLoad
+      if (member._id === staff._id) throw new AppError('PERMISSION_DENIED', '店员不能为自己记录消费')
+      const couponIds = (await couponsByCode(member._id, event.couponCodes ?? [])).map(c => c._id)
+      const [{ rules }, { rules: ladder }, { rules: lifecycle }] = await rulesLoad
 
-    return transact(async t => {
-      const raced = await getInTransaction<PurchaseDoc>(t, 'purchases', purchaseId)
-      if (raced) return purchaseReplay(raced, event)
-      if (codeUse) {
-        if (await getInTransaction(t, 'code_uses', codeUse.id)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
-        await t.collection('code_uses').add({
-          data: { _id: codeUse.id, memberNo: member.memberNo, step: codeUse.step, purchaseId, staffOpenid: staff._id, storeId: staff.storeId, usedAt: ctx.now },
+      return transact(async t => {
+        const raced = await getInTransaction<PurchaseDoc>(t, 'purchases', purchaseId)
+        if (raced) return purchaseReplay(raced, event)
+        if (codeUse) {
+          if (await getInTransaction(t, 'code_uses', codeUse.id)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
+          await t.collection('code_uses').add({
+            data: { _id: codeUse.id, memberNo: member.memberNo, step: codeUse.step, purchaseId, staffOpenid: staff._id, storeId: staff.storeId, usedAt: ctx.now },
+          })
+        }
+        const doc = await getInTransaction<Doc>(t, 'members', member._id)
+        const fresh = doc ? parseMember(doc) : null
+        if (!fresh || isDeleted(fresh)) throw new AppError('NOT_FOUND', '会员不存在')
+        const { discountFen } = couponIds.length
+          ? await writeOffIn(t, {
+              couponIds,
+              memberId: fresh._id,
+              staff,
+              orderFen: event.amountFen,
+              purchaseId,
+              requestId: event.requestId,
+              now: ctx.now,
+              writeOffIdOf: id => derivedId('wo', purchaseId, id),
+            })
+          : { discountFen: 0 }
+        const {
+          purchase,
+          pointsEarned: points,
+          balance,
+          upgradedTo,
+        } = await creditPurchaseIn(t, {
+          purchaseId,
+          requestId: event.requestId,
+          storeId: staff.storeId,
+          actor: staff._id,
+          member: fresh,
+          orderFen: event.amountFen,
+          discountFen,
+          couponCodes: event.couponCodes ?? [],
+          lines: event.lines ?? [],
+          at: ctx.now,
+          now: ctx.now,
+          rules: { points: rules, ladder, lifecycle },
+          awardPoints: true,
+          history: false,
         })
+        await auditIn(t, {
+          actor: staff._id,
+          action: 'recordPurchase',
+          target: purchaseId,
+          after: { memberNo: fresh.memberNo, orderFen: event.amountFen, discountFen, amountFen: purchase.amountFen, pointsEarned: points, via: codeUse ? 'code' : 'memberNo' },
+          storeId: staff.storeId,
+          at: ctx.now,
+        })
+        return { purchase: purchaseView(purchase), pointsEarned: points, balance, replayed: false, ...(upgradedTo ? { upgradedTo: { tierId: upgradedTo.tierId, name: upgradedTo.name } } : {}) }
+      })
+    },
+
+    /** Full or partial refund (shared/purchases.ts), idempotent per (staff, requestId), only in the purchase's own store. */
+    async refundPurchase(event, ctx) {
+      const staff = await requireStaff(ctx)
+      const refundId = derivedId('ref', staff._id, event.requestId)
+      const prior = await findById<RefundDoc>(refunds, refundId)
+      if (prior) return refundReplay(prior, event)
+
+      return transact(async t => {
+        const raced = await getInTransaction<RefundDoc>(t, 'refunds', refundId)
+        if (raced) return refundReplay(raced, event)
+        const { refund } = await refundPurchaseIn(t, {
+          refundId,
+          requestId: event.requestId,
+          purchaseId: event.purchaseId,
+          ...(event.amountFen !== undefined ? { amountFen: event.amountFen } : {}),
+          reason: event.reason ?? null,
+          actor: staff._id,
+          mayRefund: p => {
+            if (p.storeId !== staff.storeId) throw new AppError('PERMISSION_DENIED', '只能退本门店的消费')
+          },
+          now: ctx.now,
+        })
+        return { purchase: refund.purchaseAfter, pointsReversed: refund.pointsReversed, shortfall: refund.shortfall, balance: refund.balanceAfter, replayed: false }
+      })
+    },
+
+    /** The staff's store today (Shanghai day): purchases, sales, points, refunds, the latest 20 purchases. */
+    async today(_event, ctx) {
+      const staff = await requireStaff(ctx)
+      const start = shanghaiDayStart(ctx.now)
+      const inDay = _.gte(start).and(_.lt(new Date(start.getTime() + 86_400_000)))
+      const $ = _.aggregate
+      const sums = async (collection: string, fields: Record<string, unknown>) => {
+        const { list } = await db
+          .collection(collection)
+          .aggregate()
+          .match({ storeId: staff.storeId, createdAt: inDay })
+          .group({ _id: null, n: $.sum(1), ...fields })
+          .end()
+        return (list[0] ?? {}) as Record<string, number>
       }
-      const doc = await getInTransaction<Doc>(t, 'members', member._id)
-      const fresh = doc ? parseMember(doc) : null
-      if (!fresh || isDeleted(fresh)) throw new AppError('NOT_FOUND', '会员不存在')
-      const { discountFen } = couponIds.length
-        ? await writeOffIn(t, { couponIds, memberId: fresh._id, staff, orderFen: event.amountFen, purchaseId, requestId: event.requestId, now: ctx.now, writeOffIdOf: id => derivedId('wo', purchaseId, id) })
-        : { discountFen: 0 }
-      const { purchase, pointsEarned: points, balance, upgradedTo } = await creditPurchaseIn(t, {
-        purchaseId,
-        requestId: event.requestId,
+      const [bought, refunded, recent] = await Promise.all([
+        sums('purchases', { sales: $.sum('$amountFen'), points: $.sum('$pointsEarned') }),
+        sums('refunds', { amount: $.sum('$amountFen') }),
+        purchases.where({ storeId: staff.storeId, createdAt: inDay }).orderBy('createdAt', 'desc').limit(20).get(),
+      ])
+      return {
         storeId: staff.storeId,
-        actor: staff._id,
-        member: fresh,
-        orderFen: event.amountFen,
-        discountFen,
-        couponCodes: event.couponCodes ?? [],
-        lines: event.lines ?? [],
-        at: ctx.now,
-        now: ctx.now,
-        rules: { points: rules, ladder, lifecycle },
-        awardPoints: true,
-        history: false,
-      })
-      await auditIn(t, {
-        actor: staff._id,
-        action: 'recordPurchase',
-        target: purchaseId,
-        after: { memberNo: fresh.memberNo, orderFen: event.amountFen, discountFen, amountFen: purchase.amountFen, pointsEarned: points, via: codeUse ? 'code' : 'memberNo' },
-        storeId: staff.storeId,
-        at: ctx.now,
-      })
-      return { purchase: purchaseView(purchase), pointsEarned: points, balance, replayed: false, ...(upgradedTo ? { upgradedTo: { tierId: upgradedTo.tierId, name: upgradedTo.name } } : {}) }
-    })
+        date: shanghaiDay(ctx.now),
+        purchases: bought.n ?? 0,
+        salesFen: bought.sales ?? 0,
+        pointsAwarded: bought.points ?? 0,
+        refunds: refunded.n ?? 0,
+        refundedFen: refunded.amount ?? 0,
+        recent: recent.data.map(purchaseView),
+      }
+    },
   },
-
-  /** Full or partial refund (shared/purchases.ts), idempotent per (staff, requestId), only in the purchase's own store. */
-  async refundPurchase(event, ctx) {
-    const staff = await requireStaff(ctx)
-    const refundId = derivedId('ref', staff._id, event.requestId)
-    const prior = await findById<RefundDoc>(refunds, refundId)
-    if (prior) return refundReplay(prior, event)
-
-    return transact(async t => {
-      const raced = await getInTransaction<RefundDoc>(t, 'refunds', refundId)
-      if (raced) return refundReplay(raced, event)
-      const { refund } = await refundPurchaseIn(t, {
-        refundId,
-        requestId: event.requestId,
-        purchaseId: event.purchaseId,
-        ...(event.amountFen !== undefined ? { amountFen: event.amountFen } : {}),
-        reason: event.reason ?? null,
-        actor: staff._id,
-        mayRefund: p => {
-          if (p.storeId !== staff.storeId) throw new AppError('PERMISSION_DENIED', '只能退本门店的消费')
-        },
-        now: ctx.now,
-      })
-      return { purchase: refund.purchaseAfter, pointsReversed: refund.pointsReversed, shortfall: refund.shortfall, balance: refund.balanceAfter, replayed: false }
-    })
-  },
-
-  /** The staff's store today (Shanghai day): purchases, sales, points, refunds, the latest 20 purchases. */
-  async today(_event, ctx) {
-    const staff = await requireStaff(ctx)
-    const start = shanghaiDayStart(ctx.now)
-    const inDay = _.gte(start).and(_.lt(new Date(start.getTime() + 86_400_000)))
-    const $ = _.aggregate
-    const sums = async (collection: string, fields: Record<string, unknown>) => {
-      const { list } = await db.collection(collection).aggregate().match({ storeId: staff.storeId, createdAt: inDay }).group({ _id: null, n: $.sum(1), ...fields }).end()
-      return (list[0] ?? {}) as Record<string, number>
-    }
-    const [bought, refunded, recent] = await Promise.all([
-      sums('purchases', { sales: $.sum('$amountFen'), points: $.sum('$pointsEarned') }),
-      sums('refunds', { amount: $.sum('$amountFen') }),
-      purchases.where({ storeId: staff.storeId, createdAt: inDay }).orderBy('createdAt', 'desc').limit(20).get(),
-    ])
-    return {
-      storeId: staff.storeId,
-      date: shanghaiDay(ctx.now),
-      purchases: bought.n ?? 0,
-      salesFen: bought.sales ?? 0,
-      pointsAwarded: bought.points ?? 0,
-      refunds: refunded.n ?? 0,
-      refundedFen: refunded.amount ?? 0,
-      recent: recent.data.map(purchaseView),
-    }
-  },
-}, (_action, ctx) => requireStaff(ctx))
+  (_action, ctx) => requireStaff(ctx),
+)

@@ -43,7 +43,15 @@ export const staffNpsActions: Pick<Actions<StaffEvent>, 'followUps' | 'closeFoll
       if (row.status === 'closed') throw new AppError('FAILED_PRECONDITION', '这条回访已完成')
       const patch = { status: 'closed', closedAt: ctx.now, closedBy: staff._id, note: event.note }
       await t.collection('follow_ups').doc(event.followUpId).update({ data: patch })
-      await auditIn(t, { actor: staff._id, action: 'closeFollowUp', target: event.followUpId, before: { status: 'open' }, after: { status: 'closed', note: event.note }, storeId: staff.storeId, at: ctx.now })
+      await auditIn(t, {
+        actor: staff._id,
+        action: 'closeFollowUp',
+        target: event.followUpId,
+        before: { status: 'open' },
+        after: { status: 'closed', note: event.note },
+        storeId: staff.storeId,
+        at: ctx.now,
+      })
       return { followUp: followUpView({ ...row, ...patch }) }
     })
   },

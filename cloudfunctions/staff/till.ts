@@ -45,8 +45,7 @@ const CODE_WINDOW_MS = CODE_FAILS_WINDOW_MINUTES * 60_000
 const staffCodeWindow = (staffId: string): Window => ({ scope: 'code-staff', subject: staffId, limit: CODE_FAILS_PER_STAFF, windowMs: CODE_WINDOW_MS })
 const memberCodeWindow = (memberNo: string): Window => ({ scope: 'code-member', subject: memberNo, limit: CODE_FAILS_PER_MEMBER, windowMs: CODE_WINDOW_MS })
 
-const rateLimited = (full: Window) =>
-  new AppError('RATE_LIMITED', `${full.scope === 'code-staff' ? '本店员' : '该会员'}会员码校验失败次数过多，请 ${CODE_FAILS_WINDOW_MINUTES} 分钟后再试`)
+const rateLimited = (full: Window) => new AppError('RATE_LIMITED', `${full.scope === 'code-staff' ? '本店员' : '该会员'}会员码校验失败次数过多，请 ${CODE_FAILS_WINDOW_MINUTES} 分钟后再试`)
 
 /**
  * The member a scanned code belongs to, if the code is genuine and current. A failed check (invalid

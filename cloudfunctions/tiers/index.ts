@@ -127,8 +127,22 @@ async function startRun(runId: string, day: string, now: Date): Promise<RunDoc> 
   const { models, source, sampled, cuts } = await modelsAndCuts(lifecycle, now)
   const transitions = Object.fromEntries(transitionsOf(lifecycle, now).map(t => [t.key, 0]))
   const run: Omit<RunDoc, '_id'> = {
-    day, now, status: 'preparing', bounds: [], transitions, models, modelSource: source, sampled, cuts, shards: 0,
-    prepareMs: Date.now() - started, workerFailures: 0, neighbors: null, neighborsClaimedUntil: null, createdAt: new Date(), finishedAt: null,
+    day,
+    now,
+    status: 'preparing',
+    bounds: [],
+    transitions,
+    models,
+    modelSource: source,
+    sampled,
+    cuts,
+    shards: 0,
+    prepareMs: Date.now() - started,
+    workerFailures: 0,
+    neighbors: null,
+    neighborsClaimedUntil: null,
+    createdAt: new Date(),
+    finishedAt: null,
   }
   await jobs.doc(runId).set({ data: run })
   return { _id: runId, ...run }
@@ -163,10 +177,12 @@ async function findShards(run: RunDoc, started: number): Promise<RunDoc> {
   }
   const ranges = rangesOf(bounds)
   for (let i = 0; i < ranges.length; i += 10) {
-    await Promise.all(ranges.slice(i, i + 10).map((b, k) => {
-      const shard: Omit<ShardDoc, '_id'> = { runId: run._id, index: i + k, ...b, transitions: {}, cursor: null, done: false, claimedUntil: null, scored: 0, written: 0, downgraded: 0, longestMs: 0 }
-      return jobs.doc(shardId(run._id, i + k)).set({ data: shard })
-    }))
+    await Promise.all(
+      ranges.slice(i, i + 10).map((b, k) => {
+        const shard: Omit<ShardDoc, '_id'> = { runId: run._id, index: i + k, ...b, transitions: {}, cursor: null, done: false, claimedUntil: null, scored: 0, written: 0, downgraded: 0, longestMs: 0 }
+        return jobs.doc(shardId(run._id, i + k)).set({ data: shard })
+      }),
+    )
   }
   // scoring only once every shard exists
   const ready = { bounds: _.set(bounds), shards: ranges.length, status: 'scoring' as const, prepareMs: (run.prepareMs ?? 0) + (Date.now() - t0) }
@@ -176,27 +192,33 @@ async function findShards(run: RunDoc, started: number): Promise<RunDoc> {
 
 /** Scores one page of a shard; returns the last id read and the counts. */
 async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1], limit: number) {
-  const { data } = await members.where({ _id: idCondition(shard, shard.cursor) }).orderBy('_id', 'asc').limit(limit).get()
+  const { data } = await members
+    .where({ _id: idCondition(shard, shard.cursor) })
+    .orderBy('_id', 'asc')
+    .limit(limit)
+    .get()
   let written = 0
   let downgraded = 0
   let next = 0
   const docs = data.filter(d => !isDeleted(d))
-  await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, async () => {
-    while (next < docs.length) {
-      const doc = docs[next++]
-      const { member, dropped } = parseMemberDoc(doc)
-      const scored = scoreMember(member, ctx)
-      for (const problem of scored.problems) console.warn(`[tiers] member ${member._id}: ${problem}; churn stored as null`)
-      // a stored derived value that failed validation is written afresh even when the new one equals its default
-      for (const field of dropped) if (!(field in scored.patch)) (scored.patch as Record<string, unknown>)[field] = member[field]
-      // unchanged members cost no request (a forced rerun the same day writes nobody)
-      if (!Object.keys(scored.patch).length) continue
-      // only if the member did not change since it was read (a purchase meanwhile wins; the next run rescores)
-      const { stats } = await members.where({ _id: member._id, updatedAt: member.updatedAt }).update({ data: wholeFields(scored.patch) })
-      written += stats.updated
-      if (scored.downgraded && stats.updated) downgraded++
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: WRITE_CONCURRENCY }, async () => {
+      while (next < docs.length) {
+        const doc = docs[next++]
+        const { member, dropped } = parseMemberDoc(doc)
+        const scored = scoreMember(member, ctx)
+        for (const problem of scored.problems) console.warn(`[tiers] member ${member._id}: ${problem}; churn stored as null`)
+        // a stored derived value that failed validation is written afresh even when the new one equals its default
+        for (const field of dropped) if (!(field in scored.patch)) (scored.patch as Record<string, unknown>)[field] = member[field]
+        // unchanged members cost no request (a forced rerun the same day writes nobody)
+        if (!Object.keys(scored.patch).length) continue
+        // only if the member did not change since it was read (a purchase meanwhile wins; the next run rescores)
+        const { stats } = await members.where({ _id: member._id, updatedAt: member.updatedAt }).update({ data: wholeFields(scored.patch) })
+        written += stats.updated
+        if (scored.downgraded && stats.updated) downgraded++
+      }
+    }),
+  )
   return { last: data.length ? String(data[data.length - 1]._id) : shard.cursor, read: data.length, scored: docs.length, written, downgraded }
 }
 
@@ -217,22 +239,24 @@ async function scoreShards(run: RunDoc, started: number): Promise<RunDoc> {
     const todo = open.filter(s => !skipped.has(s.index))
     if (!todo.length || !timeLeft()) return run
     let next = 0
-    await Promise.all(Array.from({ length: Math.min(WORKERS, todo.length) }, async () => {
-      while (next < todo.length && timeLeft()) {
-        const shard = todo[next++]
-        try {
-          const { result } = await cloud.callFunction({ name: 'tiers', data: { action: 'shard', runId: run._id, shard: shard.index } })
-          if (result?.ok && !result.data?.busy) continue
-          skipped.add(shard.index)
-          if (!result?.ok) await countFailure(run)
-        } catch (err) {
-          // e.g. the SDK's call timeout: the worker may still be running (it holds its lease)
-          console.warn(`[tiers] shard ${shard.index} of ${run._id}: ${(err as Error).message}`)
-          skipped.add(shard.index)
-          await countFailure(run)
+    await Promise.all(
+      Array.from({ length: Math.min(WORKERS, todo.length) }, async () => {
+        while (next < todo.length && timeLeft()) {
+          const shard = todo[next++]
+          try {
+            const { result } = await cloud.callFunction({ name: 'tiers', data: { action: 'shard', runId: run._id, shard: shard.index } })
+            if (result?.ok && !result.data?.busy) continue
+            skipped.add(shard.index)
+            if (!result?.ok) await countFailure(run)
+          } catch (err) {
+            // e.g. the SDK's call timeout: the worker may still be running (it holds its lease)
+            console.warn(`[tiers] shard ${shard.index} of ${run._id}: ${(err as Error).message}`)
+            skipped.add(shard.index)
+            await countFailure(run)
+          }
         }
-      }
-    }))
+      }),
+    )
   }
 }
 

@@ -49,7 +49,13 @@ export async function applyTransition(t: ReturnType<typeof transitionsOf>[number
 
 /** Members with purchases, in `_id` order (OPENIDs: effectively random), as the fitting sample. */
 async function sample(now: Date) {
-  const docs = await readAll(members.where({ 'stats.purchaseDays': _.gte(1) }).orderBy('_id', 'asc').field({ stats: true }), SAMPLE_SIZE)
+  const docs = await readAll(
+    members
+      .where({ 'stats.purchaseDays': _.gte(1) })
+      .orderBy('_id', 'asc')
+      .field({ stats: true }),
+    SAMPLE_SIZE,
+  )
   return docs.map(d => MemberStatsSchema.parse(d.stats)).map(stats => ({ stats, customer: modelCustomer(stats, now) }))
 }
 

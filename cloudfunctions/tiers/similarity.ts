@@ -16,7 +16,11 @@ const YEAR_MS = 365 * 86_400_000
 
 export async function refreshNeighbors(now: Date): Promise<{ purchases: number; items: number }> {
   const rows = await readAll(
-    db.collection('purchases').where({ createdAt: _.gte(new Date(now.getTime() - YEAR_MS)) }).orderBy('_id', 'asc').field({ memberId: true, lines: true, createdAt: true }),
+    db
+      .collection('purchases')
+      .where({ createdAt: _.gte(new Date(now.getTime() - YEAR_MS)) })
+      .orderBy('_id', 'asc')
+      .field({ memberId: true, lines: true, createdAt: true }),
     MAX_PURCHASES,
   )
   const baskets = new Map<string, Basket[]>()

@@ -5,11 +5,11 @@
  */
 export function auc(scores: number[], labels: boolean[]): number {
   if (scores.length !== labels.length) throw new Error('auc: scores and labels differ in length')
-  if (scores.some((s) => Number.isNaN(s))) throw new Error('auc: NaN score')
+  if (scores.some(s => Number.isNaN(s))) throw new Error('auc: NaN score')
   const order = scores.map((_, i) => i).sort((i, j) => scores[i] - scores[j])
   let positives = 0
   let positiveRankSum = 0
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start
     while (end + 1 < order.length && scores[order[end + 1]] === scores[order[start]]) end++
     // ranks are 1-based: the tie block [start, end] shares the mean of ranks start+1 … end+1

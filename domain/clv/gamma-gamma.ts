@@ -31,9 +31,7 @@ export interface SpendCustomer {
  */
 export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParams, { x, zbar }: SpendCustomer): number {
   const px = p * x
-  return (
-    logGamma(px + q) - logGamma(px) - logGamma(q) + q * log(gamma) + (px - 1) * log(zbar) + px * log(x) - (px + q) * log(gamma + x * zbar)
-  )
+  return logGamma(px + q) - logGamma(px) - logGamma(q) + q * log(gamma) + (px - 1) * log(zbar) + px * log(x) - (px + q) * log(gamma + x * zbar)
 }
 
 export function gammaGammaTotalLogLikelihood(params: GammaGammaParams, customers: SpendCustomer[]): number {
@@ -44,7 +42,7 @@ export function gammaGammaTotalLogLikelihood(params: GammaGammaParams, customers
 
 /** Maximum-likelihood fit on the customers with x > 0 and a positive zbar (others carry no spend information). */
 export function fitGammaGamma(customers: SpendCustomer[], options: MinimizeOptions = {}): GammaGammaFit {
-  const repeat = customers.filter((c) => c.x > 0 && c.zbar > 0)
+  const repeat = customers.filter(c => c.x > 0 && c.zbar > 0)
   if (repeat.length === 0) throw new Error('fitGammaGamma: no customer with repeat purchases')
   const negLL = ([p, q, gamma]: number[]) => -gammaGammaTotalLogLikelihood({ p, q, gamma }, repeat)
   const { x } = minimizePositive(negLL, [1, 1, 1], options)

@@ -6,8 +6,7 @@ const { PI, abs, exp, log, max, min, sin } = Math
 // Lanczos approximation, g = 7, n = 9 (about 15 significant digits for x > 0)
 const LANCZOS_G = 7
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ]
 
 /** ln Γ(x) for x > 0; reflection below 1/2 keeps the Lanczos sum accurate there. */
@@ -85,7 +84,7 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
 
 function simplexRun(f: (x: number[]) => number, start: number[], step: number, tolerance: number, maxIterations: number) {
   const n = start.length
-  let pts = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map((x) => ({ x, value: f(x) }))
+  let pts = [start, ...start.map((_, i) => start.map((v, j) => (i === j ? v + step : v)))].map(x => ({ x, value: f(x) }))
   const blend = (from: number[], to: number[], t: number) => from.map((v, i) => v + t * (to[i] - v))
   const shrink = (towards: number[], from: number[]) => {
     const x = blend(towards, from, 0.5)
@@ -95,7 +94,7 @@ function simplexRun(f: (x: number[]) => number, start: number[], step: number, t
   for (let it = 0; it < maxIterations; it++) {
     pts.sort((p, q) => p.value - q.value)
     const spread = pts[n].value - pts[0].value
-    const size = max(...pts.slice(1).map((p) => max(...p.x.map((v, i) => abs(v - pts[0].x[i])))))
+    const size = max(...pts.slice(1).map(p => max(...p.x.map((v, i) => abs(v - pts[0].x[i])))))
     // both the values and the points must settle: a flat valley can fool the value test alone
     if (spread < tolerance && size < 1e-7) break
     // ...but on a ridge to infinity (a boundary optimum, e.g. BG/NBD with no dropout) the points never
@@ -130,6 +129,6 @@ function simplexRun(f: (x: number[]) => number, start: number[], step: number, t
  * no step can leave the domain (a negative α or r makes the likelihoods meaningless).
  */
 export function minimizePositive(f: (params: number[]) => number, start: number[], options: MinimizeOptions = {}): MinimizeResult {
-  const result = nelderMead((logs) => f(logs.map(exp)), start.map(log), options)
+  const result = nelderMead(logs => f(logs.map(exp)), start.map(log), options)
   return { ...result, x: result.x.map(exp) }
 }

@@ -41,7 +41,7 @@ export interface CustomerSummary {
 }
 
 /** Default day boundaries: the UTC date. */
-export const utcDayKey: DayKey = (at) => at.toISOString().slice(0, 10)
+export const utcDayKey: DayKey = at => at.toISOString().slice(0, 10)
 
 const DAY_MS = 86_400_000
 
@@ -66,7 +66,10 @@ export function customerDays(rows: TransactionRow[], dayKey: DayKey = utcDayKey)
   }
   const out = new Map<string, Array<{ day: string; amount: number }>>()
   for (const [id, days] of byCustomer) {
-    out.set(id, [...days].map(([day, amount]) => ({ day, amount })).sort((p, q) => (p.day < q.day ? -1 : p.day > q.day ? 1 : 0)))
+    out.set(
+      id,
+      [...days].map(([day, amount]) => ({ day, amount })).sort((p, q) => (p.day < q.day ? -1 : p.day > q.day ? 1 : 0)),
+    )
   }
   return out
 }

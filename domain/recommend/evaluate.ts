@@ -27,9 +27,9 @@ export interface EvaluationSplit {
 }
 
 function makeCase(customerId: string, train: readonly Basket[], test: readonly Basket[], now: number): EvaluationCase {
-  const history = train.flatMap((b) => b.items.map((itemId) => ({ itemId, at: toMs(b.at) })))
-  const before = new Set(history.map((h) => h.itemId))
-  const relevant = new Set(test.flatMap((b) => b.items).filter((id) => !before.has(id)))
+  const history = train.flatMap(b => b.items.map(itemId => ({ itemId, at: toMs(b.at) })))
+  const before = new Set(history.map(h => h.itemId))
+  const relevant = new Set(test.flatMap(b => b.items).filter(id => !before.has(id)))
   return { customerId, history, relevant, now }
 }
 
@@ -42,8 +42,8 @@ export function splitByDate(baskets: BasketsByCustomer, split: number | Date): E
   const train = new Map<string, Basket[]>()
   const cases: EvaluationCase[] = []
   for (const [customerId, list] of customerEntries(baskets)) {
-    const before = list.filter((b) => toMs(b.at) < at)
-    const after = list.filter((b) => toMs(b.at) >= at)
+    const before = list.filter(b => toMs(b.at) < at)
+    const after = list.filter(b => toMs(b.at) >= at)
     if (before.length > 0) train.set(customerId, before)
     if (before.length > 0 && after.length > 0) cases.push(makeCase(customerId, before, after, at))
   }
@@ -61,13 +61,20 @@ export function leaveLastBasket(baskets: BasketsByCustomer): EvaluationSplit {
   for (const [customerId, list] of customerEntries(baskets)) {
     let last = -Infinity
     for (const b of list) last = max(last, toMs(b.at))
-    const before = list.filter((b) => toMs(b.at) < last)
+    const before = list.filter(b => toMs(b.at) < last)
     if (before.length === 0) {
       if (list.length > 0) train.set(customerId, [...list])
       continue
     }
     train.set(customerId, before)
-    cases.push(makeCase(customerId, before, list.filter((b) => toMs(b.at) === last), last))
+    cases.push(
+      makeCase(
+        customerId,
+        before,
+        list.filter(b => toMs(b.at) === last),
+        last,
+      ),
+    )
   }
   return { train, cases }
 }

@@ -11,16 +11,7 @@ export {
   type PopularityOptions,
   type SimilarityOptions,
 } from './similarity'
-export {
-  RECOMMEND_DEFAULTS,
-  createRecommender,
-  recommend,
-  type CatalogItem,
-  type Recommendation,
-  type RecommendContext,
-  type RecommendInput,
-  type RecommendOptions,
-} from './recommend'
+export { RECOMMEND_DEFAULTS, createRecommender, recommend, type CatalogItem, type Recommendation, type RecommendContext, type RecommendInput, type RecommendOptions } from './recommend'
 export {
   catalogCoverage,
   hitAtK,

@@ -102,7 +102,7 @@ function prepare(context: RecommendContext): Prepared {
   const popularity = own(context.popularity)
   const onSale = [...catalog].filter(([, item]) => item.onSale !== false).map(([id]) => id)
   const pop = (id: string) => popularity.get(id) ?? 0
-  const byPopularity = onSale.filter((id) => pop(id) > 0).sort((a, b) => pop(b) - pop(a) || byId(a, b))
+  const byPopularity = onSale.filter(id => pop(id) > 0).sort((a, b) => pop(b) - pop(a) || byId(a, b))
   const byTag = new Map<string, string[]>()
   for (const id of onSale) {
     for (const tag of new Set(catalog.get(id)!.tags ?? [])) {
@@ -154,7 +154,7 @@ function reason(p: Prepared, c: Candidate): string {
 /** A recommender bound to one context (indexes built once): `createRecommender(ctx)(input)`. */
 export function createRecommender(context: RecommendContext): (input: RecommendInput) => Recommendation[] {
   const p = prepare(context)
-  return (input) => run(p, input)
+  return input => run(p, input)
 }
 
 const prepared = new WeakMap<RecommendContext, Prepared>()
@@ -237,7 +237,16 @@ function run(p: Prepared, input: RecommendInput): Recommendation[] {
   const add = (id: string) => {
     if (scored.has(id) || !eligible(id)) return
     const e = cf.get(id)
-    const c: Candidate = { itemId: id, cf: e && cfMax > 0 ? e.score / cfMax : 0, pop: popTerm(id), score: 0, share: e ? e.best / e.score : 0, because: e?.because, becauseClicked: e?.clicked, ...tagOf(id) }
+    const c: Candidate = {
+      itemId: id,
+      cf: e && cfMax > 0 ? e.score / cfMax : 0,
+      pop: popTerm(id),
+      score: 0,
+      share: e ? e.best / e.score : 0,
+      because: e?.because,
+      becauseClicked: e?.clicked,
+      ...tagOf(id),
+    }
     c.score = c.cf + c.tag + c.pop
     scored.set(id, c)
   }
@@ -293,6 +302,5 @@ function run(p: Prepared, input: RecommendInput): Recommendation[] {
     if (held.length === 0) break
     out.push(held.shift()!)
   }
-  return out.map((c) => ({ itemId: c.itemId, score: c.score, reason: reason(p, c) }))
+  return out.map(c => ({ itemId: c.itemId, score: c.score, reason: reason(p, c) }))
 }
-

@@ -87,7 +87,7 @@ export function itemNeighbors(baskets: BasketsByCustomer, options: SimilarityOpt
   const now = options.now === undefined ? latest(entries) : toMs(options.now)
 
   const customers = entries.map(([, b]) => lastPurchases(b))
-  const ids = [...new Set(customers.flatMap((c) => [...c.keys()]))].sort()
+  const ids = [...new Set(customers.flatMap(c => [...c.keys()]))].sort()
   const index = new Map(ids.map((id, i) => [id, i]))
   const n = ids.length
 

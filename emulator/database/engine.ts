@@ -46,7 +46,11 @@ export class Engine {
   private seq: number
   private readonly txs = new Map<string, Tx>()
 
-  constructor(private readonly journal: Journal, state: StoredState, private readonly txTimeoutMs = TX_TIMEOUT_MS) {
+  constructor(
+    private readonly journal: Journal,
+    state: StoredState,
+    private readonly txTimeoutMs = TX_TIMEOUT_MS,
+  ) {
     this.collections = state.collections
     this.seq = state.seq
     this.live = {
@@ -157,7 +161,7 @@ export class Engine {
       has: c => this.collections.has(c) || tx.creates.has(c),
       get: (c, id) => {
         const e = layers(c, idKey(id))
-        return e ? e.doc ?? undefined : this.collections.get(c)?.get(idKey(id))
+        return e ? (e.doc ?? undefined) : this.collections.get(c)?.get(idKey(id))
       },
       docs: c => {
         const out = new Map(this.collections.get(c) ?? [])

@@ -10,10 +10,7 @@ import { fsyncPathSync } from '../durable'
 import { EJSON } from 'bson'
 import { idKey, type Doc } from './ejson'
 
-export type Change =
-  | { op: 'create'; c: string }
-  | { op: 'put'; c: string; doc: Doc }
-  | { op: 'del'; c: string; id: unknown }
+export type Change = { op: 'create'; c: string } | { op: 'put'; c: string; doc: Doc } | { op: 'del'; c: string; id: unknown }
 
 /** collection name → (idKey → doc), in natural (insertion) order */
 export type Collections = Map<string, Map<string, Doc>>
@@ -140,4 +137,3 @@ function writeSnapshot(dir: string, state: StoredState): void {
   fs.renameSync(tmp, path.join(dir, SNAPSHOT))
   fsyncPathSync(dir)
 }
-

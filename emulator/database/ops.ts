@@ -27,10 +27,7 @@ export function newId(): string {
 }
 
 export function collectionMissing(coll: string): TcbError {
-  return new TcbError(
-    'DATABASE_COLLECTION_NOT_EXIST',
-    `[ResourceNotFound] Db or Table not exist: ${coll}. Please check your request, but if the problem cannot be solved, contact us.`,
-  )
+  return new TcbError('DATABASE_COLLECTION_NOT_EXIST', `[ResourceNotFound] Db or Table not exist: ${coll}. Please check your request, but if the problem cannot be solved, contact us.`)
 }
 
 /**
@@ -79,10 +76,7 @@ export function insertDocs(view: View, coll: string, docs: Doc[], autoCreate: bo
     const doc: Doc = { _id: _id ?? newId(), ...rest }
     const key = idKey(doc._id)
     if (seen.has(key) || (view.has(coll) && view.get(coll, doc._id))) {
-      throw new TcbError(
-        'DATABASE_DUPLICATE_WRITE',
-        `E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: ${JSON.stringify(doc._id)} }`,
-      )
+      throw new TcbError('DATABASE_DUPLICATE_WRITE', `E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: ${JSON.stringify(doc._id)} }`)
     }
     seen.add(key)
     ids.push(doc._id)
@@ -125,7 +119,7 @@ export function modifyDocs(view: View, coll: string, p: ModifyParams, autoCreate
   if (!targets.length && p.upsert) {
     const seed = upsertSeed(p.criteria)
     if (seed._id === undefined) seed._id = newId()
-    const doc = p.merge ? applyUpdate(seed, p.data) ?? seed : replaceDoc(seed, p.data) ?? seed
+    const doc = p.merge ? (applyUpdate(seed, p.data) ?? seed) : (replaceDoc(seed, p.data) ?? seed)
     changes.push({ op: 'put', c: coll, doc })
     result.upsertId = doc._id
     result.doc = doc

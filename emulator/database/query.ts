@@ -56,9 +56,7 @@ export function applyUpdate(doc: Doc, spec: Doc, criteria?: Doc): Doc | undefine
     else modifier.$set = { ...(modifier.$set as Doc | undefined), [k]: v } // plain fields merge, as `merge: true` means
   }
   const next = clone(doc)
-  const changed = guard('update failed', () =>
-    mingoUpdate(next, modifier as Modifier, undefined, criteria && Object.keys(criteria).length ? criteria : undefined, { cloneMode: 'deep' }),
-  )
+  const changed = guard('update failed', () => mingoUpdate(next, modifier as Modifier, undefined, criteria && Object.keys(criteria).length ? criteria : undefined, { cloneMode: 'deep' }))
   if (!sameValue(next._id, doc._id)) throw new TcbError('INVALID_PARAM', '不能更新_id的值 (_id is immutable)')
   return changed.length ? next : undefined
 }
@@ -104,7 +102,5 @@ export function aggregate(docs: Doc[], pipeline: Doc[], resolve: (name: string) 
   const leadingMatch = first && Object.keys(first).length === 1 && isPlainObject(first.$match) ? (first.$match as Doc) : undefined
   const input = leadingMatch ? docs.filter(matcher(leadingMatch)) : docs
   const rest = leadingMatch ? pipeline.slice(1) : pipeline
-  return guard('aggregate failed', () =>
-    new Aggregator(rest, { ...OPTIONS, collectionResolver: (name: string) => resolve(name).map(clone) }).run(input.map(clone)) as Doc[],
-  )
+  return guard('aggregate failed', () => new Aggregator(rest, { ...OPTIONS, collectionResolver: (name: string) => resolve(name).map(clone) }).run(input.map(clone)) as Doc[])
 }

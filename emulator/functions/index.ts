@@ -63,7 +63,7 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
     const requestId = randomUUID()
     const wx: Record<string, string> = {
       WX_OPENID: caller.openid ?? '',
-      WX_APPID: caller.openid ? caller.appid ?? LOCAL_APPID : '',
+      WX_APPID: caller.openid ? (caller.appid ?? LOCAL_APPID) : '',
       WX_UNIONID: caller.unionid ?? '',
     }
     // the SDK forwards WX_API_TOKEN with openapi calls: the outbox records who sent what
@@ -81,7 +81,9 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
       request_id: requestId,
       function_name: name,
       namespace: LOCAL_ENV_ID,
-      environ: Object.entries(env).map(([k, v]) => `${k}=${v}`).join(';'),
+      environ: Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(';'),
     }
     // a mini-program call carries userInfo in the event, as wx.cloud.callFunction does
     if (caller.openid && event && typeof event === 'object' && !Array.isArray(event)) {
@@ -155,9 +157,12 @@ function startTimers(functionsDir: string, invoke: (name: string, event: unknown
         schedule(cron, at => {
           // SCF's timer event shape
           const event = { Type: 'Timer', TriggerName: trigger.name, Time: at.toISOString(), Message: '' }
-          void invoke(name, event, { source: 'timer' }).then(outcome => {
-            if (!outcome.ok) console.error(`[emulator] timer ${name}/${trigger.name} failed: ${outcome.message}`)
-          }, err => console.error(`[emulator] timer ${name}/${trigger.name} failed`, err))
+          void invoke(name, event, { source: 'timer' }).then(
+            outcome => {
+              if (!outcome.ok) console.error(`[emulator] timer ${name}/${trigger.name} failed: ${outcome.message}`)
+            },
+            err => console.error(`[emulator] timer ${name}/${trigger.name} failed`, err),
+          )
         }),
       )
       console.log(`  timer ${name}/${trigger.name}: ${trigger.cron}`)

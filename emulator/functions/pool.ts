@@ -12,9 +12,7 @@ export interface InvokeRequest {
   timeoutMs: number
 }
 
-export type InvokeOutcome =
-  | { ok: true; json: string; coldStart: boolean; durationMs: number }
-  | { ok: false; code: 'FUNCTIONS_EXECUTE_FAIL' | 'FUNCTIONS_TIME_LIMIT_EXCEEDED'; message: string }
+export type InvokeOutcome = { ok: true; json: string; coldStart: boolean; durationMs: number } | { ok: false; code: 'FUNCTIONS_EXECUTE_FAIL' | 'FUNCTIONS_TIME_LIMIT_EXCEEDED'; message: string }
 
 interface Instance {
   proc: ChildProcess
@@ -28,7 +26,10 @@ export class InstancePool {
   private waiters: Array<() => void> = []
   private nextId = 0
 
-  constructor(private readonly file: string, private readonly baseEnv: Record<string, string>) {}
+  constructor(
+    private readonly file: string,
+    private readonly baseEnv: Record<string, string>,
+  ) {}
 
   async invoke(req: InvokeRequest, version: string): Promise<InvokeOutcome> {
     const { instance, coldStart } = await this.acquire(version)

@@ -24,7 +24,10 @@ export function functionFile(functionsDir: string, name: string): string | null 
 
 export function listFunctions(functionsDir: string): string[] {
   if (!fs.existsSync(functionsDir)) return []
-  return fs.readdirSync(functionsDir).filter(name => functionFile(functionsDir, name) !== null).sort()
+  return fs
+    .readdirSync(functionsDir)
+    .filter(name => functionFile(functionsDir, name) !== null)
+    .sort()
 }
 
 export function readConfig(functionsDir: string, name: string): FunctionConfig {

@@ -45,10 +45,13 @@ export function schedule(cron: ParsedCron, fire: (at: Date) => void, now: () => 
     const at = cron.next(now())
     // setTimeout caps at ~24.8 days: re-arm in steps
     const wait = Math.min(at.getTime() - now().getTime(), 2 ** 31 - 1)
-    timer = setTimeout(() => {
-      if (now().getTime() >= at.getTime()) fire(at)
-      arm()
-    }, Math.max(wait, 0))
+    timer = setTimeout(
+      () => {
+        if (now().getTime() >= at.getTime()) fire(at)
+        arm()
+      },
+      Math.max(wait, 0),
+    )
   }
   arm()
   return () => {

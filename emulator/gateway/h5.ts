@@ -38,10 +38,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 }
 
-export function createH5Gateway(
-  info: EmulatorInfo,
-  deps: { functions: FunctionsService; storage: StorageService; database: TcbService; h5Dir: string | null },
-) {
+export function createH5Gateway(info: EmulatorInfo, deps: { functions: FunctionsService; storage: StorageService; database: TcbService; h5Dir: string | null }) {
   const dir = path.join(info.dataDir, 'gateway')
   fs.mkdirSync(dir, { recursive: true })
   const secretFile = path.join(dir, 'secret')
@@ -111,14 +108,16 @@ export function createH5Gateway(
 
   /** Nicknames of signed-up members, read straight from the database service. */
   const nicknames = async (openids: string[]): Promise<Map<string, string>> => {
-    const reply = await deps.database.handle('database.getDocument', {
-      action: 'database.getDocument',
-      collectionName: 'members',
-      queryType: 'WHERE',
-      query: JSON.stringify({ _id: { $in: openids } }),
-      offset: 0,
-      limit: 1000,
-    }).catch(() => ({ data: { list: [] } }))
+    const reply = await deps.database
+      .handle('database.getDocument', {
+        action: 'database.getDocument',
+        collectionName: 'members',
+        queryType: 'WHERE',
+        query: JSON.stringify({ _id: { $in: openids } }),
+        offset: 0,
+        limit: 1000,
+      })
+      .catch(() => ({ data: { list: [] } }))
     const list = ((reply as { data?: { list?: string[] } }).data?.list ?? []).map(s => (typeof s === 'string' ? JSON.parse(s) : s))
     return new Map(list.map((m: { _id: string; nickname?: string }) => [m._id, m.nickname ?? '']))
   }
@@ -203,8 +202,7 @@ export function createH5Gateway(
         const parsed = parseFileId(fileID)
         const owner = parsed ? ownerOf(parsed.path) : null
         if (owner !== null) {
-          const allowed =
-            url.searchParams.has('sig') ? linkValid(url, fileID) : (bearerOpenid(req) ?? cookieOpenid(req)) === owner
+          const allowed = url.searchParams.has('sig') ? linkValid(url, fileID) : (bearerOpenid(req) ?? cookieOpenid(req)) === owner
           if (!allowed) throw new HttpError(403, 'PERMISSION_DENIED', '只有文件的主人（或有效的临时链接）可以读取此文件')
         }
         if (!parsed || !deps.storage.sendFile(req, res, fileID, { personal: owner !== null })) throw new HttpError(404, 'NOT_FOUND', 'file not found')

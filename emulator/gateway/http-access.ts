@@ -29,7 +29,7 @@ export async function handleHttpAccess(req: IncomingMessage, res: ServerResponse
     isBase64Encoded,
   }
   const outcome = await functions.invoke(route.function, event, { source: 'http' })
-  if (!outcome.ok) return sendJson(res, 502, { ok: false, code: outcome.code, message: outcome.message }), true
+  if (!outcome.ok) return (sendJson(res, 502, { ok: false, code: outcome.code, message: outcome.message }), true)
   const answer = JSON.parse(outcome.json) as { statusCode?: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean } | null
   if (!answer || typeof answer.statusCode !== 'number') {
     // a function answering a plain value: CloudBase sends it as JSON with 200

@@ -84,7 +84,11 @@ export function guardLocalRoute(req: IncomingMessage, port: number): void {
 }
 
 export class HttpError extends Error {
-  constructor(public readonly status: number, public readonly code: string, message: string) {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+  ) {
     super(message)
   }
 }

@@ -20,9 +20,7 @@ export async function handleLoopbackRoutes(
     // a blank identity is a mistake, not the console (which sends no header at all)
     if (raw !== undefined && !header(req, 'x-wx-openid')) throw new HttpError(400, 'INVALID_OPENID', 'x-wx-openid is blank: send an OPENID, or no header to call as the console')
     const openid = header(req, 'x-wx-openid')
-    const caller: Caller = openid
-      ? { openid, unionid: header(req, 'x-wx-unionid'), source: 'wx_client' }
-      : { source: 'wx_devtools' } // the console's "test function" box
+    const caller: Caller = openid ? { openid, unionid: header(req, 'x-wx-unionid'), source: 'wx_client' } : { source: 'wx_devtools' } // the console's "test function" box
     const event = await readParams(req)
     await invokeAndSend(res, deps.functions, decodeURIComponent(fn[1]), event, caller)
     return true

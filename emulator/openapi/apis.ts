@@ -144,10 +144,7 @@ export const OPEN_APIS: Record<string, Handler> = {
 }
 
 export function notEmulated(api: string): WxJson {
-  return fail(
-    WX_ERR.NO_PERMISSION,
-    `function has no permission to call this API: openapi.${api} is not emulated by the local CloudBase (emulated: ${Object.keys(OPEN_APIS).join(', ')}, getOpenData)`,
-  )
+  return fail(WX_ERR.NO_PERMISSION, `function has no permission to call this API: openapi.${api} is not emulated by the local CloudBase (emulated: ${Object.keys(OPEN_APIS).join(', ')}, getOpenData)`)
 }
 
 export async function callOpenApi(api: string, data: Record<string, unknown>, ctx: CallContext): Promise<WxJson> {

@@ -76,8 +76,7 @@ export async function createOpenApiService(info: EmulatorInfo): Promise<OpenApiS
     return { appid: explicitAppid || appid || DEFAULT_APPID, caller: Object.keys(who).length ? who : undefined, outbox }
   }
 
-  const jsonAnswer = (body: unknown) =>
-    encodeCommOpenApiResp({ respData: Buffer.from(JSON.stringify(body), 'utf8'), contentType: JSON_TYPE, httpCode: 200 })
+  const jsonAnswer = (body: unknown) => encodeCommOpenApiResp({ respData: Buffer.from(JSON.stringify(body), 'utf8'), contentType: JSON_TYPE, httpCode: 200 })
 
   async function openApi(params: TcbParams): Promise<Buffer> {
     const apiName = typeof params.apiName === 'string' ? params.apiName : ''

@@ -84,4 +84,3 @@ export class Outbox {
     this.handle = null
   }
 }
-

@@ -198,11 +198,5 @@ export interface CommOpenApiResp {
 }
 
 export function encodeCommOpenApiResp(resp: CommOpenApiResp): Buffer {
-  return new Writer()
-    .bytes(1, resp.respData)
-    .string(2, resp.contentType)
-    .int32(3, resp.errorCode)
-    .uint32(4, resp.httpCode)
-    .int32(6, resp.svrkitErrorCode)
-    .finish()
+  return new Writer().bytes(1, resp.respData).string(2, resp.contentType).int32(3, resp.errorCode).uint32(4, resp.httpCode).int32(6, resp.svrkitErrorCode).finish()
 }

@@ -26,12 +26,14 @@ export interface ObjectMeta {
 
 export class TooLargeError extends Error {}
 
-
 export class ObjectStore {
   readonly dir: string
   private readonly locks = new Map<string, Promise<unknown>>()
 
-  constructor(root: string, private readonly maxBytes: number) {
+  constructor(
+    root: string,
+    private readonly maxBytes: number,
+  ) {
     this.dir = path.join(root, 'objects')
     fs.mkdirSync(this.dir, { recursive: true })
     this.cleanup()

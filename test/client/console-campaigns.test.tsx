@@ -15,11 +15,46 @@ const type = (id: string, value: string) => fireEvent.change(byId(id), { target:
 const LIFT_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><text>触达组</text><text>对照组</text></svg>'
 
 function campaign(overrides: Partial<CampaignView> = {}): CampaignView {
-  return { campaignId: 'winback-03', name: '3 月沉睡唤醒', segmentId: 'sleeping', templateId: 'cash-10', message: null, holdoutPercent: 10, windowDays: 14, status: 'running', audience: 1200, treated: 1080, holdout: 120, startedAt: '2024-03-01T02:00:00.000Z', endsAt: '2024-03-15T02:00:00.000Z', ...overrides }
+  return {
+    campaignId: 'winback-03',
+    name: '3 月沉睡唤醒',
+    segmentId: 'sleeping',
+    templateId: 'cash-10',
+    message: null,
+    holdoutPercent: 10,
+    windowDays: 14,
+    status: 'running',
+    audience: 1200,
+    treated: 1080,
+    holdout: 120,
+    startedAt: '2024-03-01T02:00:00.000Z',
+    endsAt: '2024-03-15T02:00:00.000Z',
+    ...overrides,
+  }
 }
 
 const template = (overrides: Partial<CouponTemplateRow>): CouponTemplateRow =>
-  ({ templateId: 'cash-10', name: '10元券', summary: '10元现金券', type: 'cash', valueFen: 1000, minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: 1000, stock: 900, issued: 100, used: 5, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['admin'], stackable: false, status: 'active', createdAt: '', updatedAt: '', ...overrides }) as CouponTemplateRow
+  ({
+    templateId: 'cash-10',
+    name: '10元券',
+    summary: '10元现金券',
+    type: 'cash',
+    valueFen: 1000,
+    minSpendFen: 0,
+    validity: { kind: 'relative', days: 30 },
+    totalStock: 1000,
+    stock: 900,
+    issued: 100,
+    used: 5,
+    perMemberLimit: 1,
+    audience: { kind: 'all' },
+    channels: ['admin'],
+    stackable: false,
+    status: 'active',
+    createdAt: '',
+    updatedAt: '',
+    ...overrides,
+  }) as CouponTemplateRow
 
 function report(overrides: Partial<CampaignReport> = {}): CampaignReport {
   return {
@@ -42,12 +77,25 @@ function report(overrides: Partial<CampaignReport> = {}): CampaignReport {
   }
 }
 
-const DRY: CampaignDryRun = { dryRun: true, campaignId: 'spring-01', continuing: false, audience: 500, treated: 450, holdout: 50, coupons: { wouldIssue: 440, alreadyIssued: 0, skipped: { 已领完: 6, 已达领取上限: 4 } } }
+const DRY: CampaignDryRun = {
+  dryRun: true,
+  campaignId: 'spring-01',
+  continuing: false,
+  audience: 500,
+  treated: 450,
+  holdout: 50,
+  coupons: { wouldIssue: 440, alreadyIssued: 0, skipped: { 已领完: 6, 已达领取上限: 4 } },
+}
 
 function backend(more: Handlers = {}) {
   routeCalls(call, {
     'admin.listCampaigns': ok({ campaigns: [campaign(), campaign({ campaignId: 'old-01', name: '旧活动', status: 'finished', templateId: null, message: { text: '新品上市' } })] }),
-    'admin.listSegments': ok({ segments: [{ segmentId: 'sleeping', name: '沉睡高价值', updatedAt: '2024-03-01T00:00:00.000Z' }, { segmentId: 'new-buyers', name: '新客', updatedAt: '2024-03-01T00:00:00.000Z' }] }),
+    'admin.listSegments': ok({
+      segments: [
+        { segmentId: 'sleeping', name: '沉睡高价值', updatedAt: '2024-03-01T00:00:00.000Z' },
+        { segmentId: 'new-buyers', name: '新客', updatedAt: '2024-03-01T00:00:00.000Z' },
+      ],
+    }),
     'admin.listCouponTemplates': ok({ templates: [template({}), template({ templateId: 'claim-only', name: '仅领券中心', channels: ['claim_center'] })] }),
     'admin.startCampaign': e => (e.dryRun ? ok(DRY) : ok({ campaign: campaign({ campaignId: 'spring-01', name: '春季回访' }), issued: 440, skipped: 10, pending: 0 })),
     'admin.campaignReport': e => ok(report({ campaign: campaign({ campaignId: String(e.campaignId) }) })),
@@ -145,7 +193,14 @@ describe('管理: 活动', () => {
     fireEvent.click(byId('campaigns-dry-run'))
     await waitFor(() => expect(byId('campaigns-form-campaignId-error')).toHaveTextContent('请换一个 campaignId'))
 
-    backend({ 'admin.startCampaign': { ok: false, code: 'INVALID_ARGUMENT', message: 'campaign.campaignId: campaignId 为 2–40 位小写字母、数字、_ 或 -', issues: [{ path: 'campaign.campaignId', message: 'campaignId 为 2–40 位小写字母、数字、_ 或 -' }] } })
+    backend({
+      'admin.startCampaign': {
+        ok: false,
+        code: 'INVALID_ARGUMENT',
+        message: 'campaign.campaignId: campaignId 为 2–40 位小写字母、数字、_ 或 -',
+        issues: [{ path: 'campaign.campaignId', message: 'campaignId 为 2–40 位小写字母、数字、_ 或 -' }],
+      },
+    })
     type('campaigns-form-campaignId', 'Spring 01')
     expect(byId('campaigns-form-campaignId-error')).toBeNull()
     fireEvent.click(byId('campaigns-dry-run'))
@@ -194,7 +249,11 @@ describe('管理: 活动', () => {
     await waitFor(() => expect(byId('campaigns-report-continue')).toBeInTheDocument())
     await act(async () => fireEvent.click(byId('campaigns-report-continue')))
     await waitFor(() => expect(eventsFor(call, 'admin.startCampaign')).toHaveLength(1))
-    expect(eventsFor(call, 'admin.startCampaign')[0]).toEqual({ action: 'startCampaign', dryRun: false, campaign: { campaignId: 'winback-03', name: '3 月沉睡唤醒', segmentId: 'sleeping', templateId: 'cash-10', message: { text: '回归礼' }, holdoutPercent: 10, windowDays: 14 } })
+    expect(eventsFor(call, 'admin.startCampaign')[0]).toEqual({
+      action: 'startCampaign',
+      dryRun: false,
+      campaign: { campaignId: 'winback-03', name: '3 月沉睡唤醒', segmentId: 'sleeping', templateId: 'cash-10', message: { text: '回归礼' }, holdoutPercent: 10, windowDays: 14 },
+    })
   })
 
   test('a store manager (or anyone not a brand admin) gets 无管理权限', async () => {

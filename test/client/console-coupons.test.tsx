@@ -37,7 +37,23 @@ function row(overrides: Partial<CouponTemplateRow> = {}): CouponTemplateRow {
   }
 }
 
-const PAUSED = row({ templateId: 'gift-bag', name: '帆布袋', summary: '礼品：帆布袋', type: 'gift', valueFen: undefined, minSpendFen: 0, giftName: '帆布袋', totalStock: null, stock: null, issued: 3, used: 1, channels: ['points_mall'], pointsPrice: 500, status: 'paused', validity: { kind: 'fixed', start: '2024-03-31T16:00:00.000Z', end: '2024-04-30T15:59:59.000Z' } })
+const PAUSED = row({
+  templateId: 'gift-bag',
+  name: '帆布袋',
+  summary: '礼品：帆布袋',
+  type: 'gift',
+  valueFen: undefined,
+  minSpendFen: 0,
+  giftName: '帆布袋',
+  totalStock: null,
+  stock: null,
+  issued: 3,
+  used: 1,
+  channels: ['points_mall'],
+  pointsPrice: 500,
+  status: 'paused',
+  validity: { kind: 'fixed', start: '2024-03-31T16:00:00.000Z', end: '2024-04-30T15:59:59.000Z' },
+})
 
 /** A stateful backend: upserts and status changes land in the list. */
 function backend(more: Handlers = {}) {
@@ -45,7 +61,15 @@ function backend(more: Handlers = {}) {
   const view = (input: Record<string, unknown>) => {
     const before = list.find(t => t.templateId === input.templateId)
     const issued = before?.issued ?? 0
-    return { ...(input as object), summary: String(input.name), status: before?.status ?? 'active', issued, stock: input.totalStock === null ? null : Number(input.totalStock) - issued, createdAt: '2024-03-01T00:00:00.000Z', updatedAt: '2024-03-05T00:00:00.000Z' } as unknown as CouponTemplateRow
+    return {
+      ...(input as object),
+      summary: String(input.name),
+      status: before?.status ?? 'active',
+      issued,
+      stock: input.totalStock === null ? null : Number(input.totalStock) - issued,
+      createdAt: '2024-03-01T00:00:00.000Z',
+      updatedAt: '2024-03-05T00:00:00.000Z',
+    } as unknown as CouponTemplateRow
   }
   routeCalls(call, {
     'admin.listCouponTemplates': () => ok({ templates: list.map(t => ({ ...t })) }),
@@ -82,7 +106,23 @@ describe('管理: 券 form model', () => {
     expect(fieldOfIssue('template.minSpendFen')).toBe('minSpendFen')
     expect(fieldOfIssue('template')).toBe('')
     const built = toTemplateInput(formFromTemplate(PAUSED))
-    expect(built).toEqual({ ok: true, input: { templateId: 'gift-bag', name: '帆布袋', type: 'gift', stackable: false, minSpendFen: 0, giftName: '帆布袋', validity: { kind: 'fixed', start: '2024-04-01T00:00:00+08:00', end: '2024-04-30T23:59:59+08:00' }, totalStock: null, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['points_mall'], pointsPrice: 500 } })
+    expect(built).toEqual({
+      ok: true,
+      input: {
+        templateId: 'gift-bag',
+        name: '帆布袋',
+        type: 'gift',
+        stackable: false,
+        minSpendFen: 0,
+        giftName: '帆布袋',
+        validity: { kind: 'fixed', start: '2024-04-01T00:00:00+08:00', end: '2024-04-30T23:59:59+08:00' },
+        totalStock: null,
+        perMemberLimit: 1,
+        audience: { kind: 'all' },
+        channels: ['points_mall'],
+        pointsPrice: 500,
+      },
+    })
   })
 })
 
@@ -106,7 +146,14 @@ describe('管理: 券', () => {
   })
 
   test('新建: client checks first, then the function’s field error next to its field; a fixed save lands in the list', async () => {
-    backend({ 'admin.upsertCouponTemplate': { ok: false, code: 'INVALID_ARGUMENT', message: 'template.minSpendFen: 满减券的门槛必须大于减免金额', issues: [{ path: 'template.minSpendFen', message: '满减券的门槛必须大于减免金额' }] } })
+    backend({
+      'admin.upsertCouponTemplate': {
+        ok: false,
+        code: 'INVALID_ARGUMENT',
+        message: 'template.minSpendFen: 满减券的门槛必须大于减免金额',
+        issues: [{ path: 'template.minSpendFen', message: '满减券的门槛必须大于减免金额' }],
+      },
+    })
     render(<ConsoleCouponsPage />)
     await waitFor(() => expect(byId('coupons-new')).toBeInTheDocument())
     fireEvent.click(byId('coupons-new'))
@@ -133,7 +180,19 @@ describe('管理: 券', () => {
     expect(eventsFor(call, 'admin.upsertCouponTemplate')).toEqual([
       {
         action: 'upsertCouponTemplate',
-        template: { templateId: 'full-50-60', name: '满50减60', type: 'threshold', stackable: false, valueFen: 6000, minSpendFen: 5000, validity: { kind: 'fixed', start: '2024-04-01T00:00:00+08:00', end: '2024-04-30T23:59:59+08:00' }, totalStock: 500, perMemberLimit: 2, audience: { kind: 'all' }, channels: ['claim_center', 'admin'] },
+        template: {
+          templateId: 'full-50-60',
+          name: '满50减60',
+          type: 'threshold',
+          stackable: false,
+          valueFen: 6000,
+          minSpendFen: 5000,
+          validity: { kind: 'fixed', start: '2024-04-01T00:00:00+08:00', end: '2024-04-30T23:59:59+08:00' },
+          totalStock: 500,
+          perMemberLimit: 2,
+          audience: { kind: 'all' },
+          channels: ['claim_center', 'admin'],
+        },
       },
     ])
 

@@ -154,12 +154,10 @@ describe('管理 · 报表', () => {
     await waitFor(() => expect(byId('reports-range-days')).toHaveTextContent('2023-12-01 至 2024-01-31'))
   })
 
-  it('shows the function\'s field error next to the date it belongs to', async () => {
+  it("shows the function's field error next to the date it belongs to", async () => {
     routeCalls(call, {
       'admin.consoleReport': e =>
-        e.from === '2022-01-01'
-          ? { ok: false, code: 'INVALID_ARGUMENT', message: 'to: 日期范围最多 366 天', issues: [{ path: 'to', message: '日期范围最多 366 天' }] }
-          : ok(brandAnswer()),
+        e.from === '2022-01-01' ? { ok: false, code: 'INVALID_ARGUMENT', message: 'to: 日期范围最多 366 天', issues: [{ path: 'to', message: '日期范围最多 366 天' }] } : ok(brandAnswer()),
     })
     render(<ConsoleReportsPage />)
     await waitFor(() => expect(byId('reports-sections')).toBeInTheDocument())

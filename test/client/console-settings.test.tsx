@@ -37,11 +37,22 @@ const SCHEMA: JsonSchema = {
     rounding: { type: 'string', enum: ['floor', 'round', 'ceil'], title: '取整方式', enumLabels: { floor: '向下取整', round: '四舍五入', ceil: '向上取整' } },
     enabled: { type: 'boolean', description: '启用' },
     cycle: { anyOf: [{ type: 'integer', minimum: 2, maximum: 366 }, { type: 'null' }], title: '签到周期（天）' },
-    stores: { type: 'object', propertyNames: { type: 'string', minLength: 1, description: '门店编号' }, additionalProperties: { type: 'number', minimum: 0, maximum: 10, description: '倍数' }, title: '门店倍数' },
+    stores: {
+      type: 'object',
+      propertyNames: { type: 'string', minLength: 1, description: '门店编号' },
+      additionalProperties: { type: 'number', minimum: 0, maximum: 10, description: '倍数' },
+      title: '门店倍数',
+    },
     promotions: {
       type: 'array',
       maxItems: 2,
-      items: { type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: 40, description: '活动名称' }, multiplier: { type: 'number', minimum: 1, maximum: 10, description: '倍数' } }, required: ['name', 'multiplier'], additionalProperties: false, description: '活动' },
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string', minLength: 1, maxLength: 40, description: '活动名称' }, multiplier: { type: 'number', minimum: 1, maximum: 10, description: '倍数' } },
+        required: ['name', 'multiplier'],
+        additionalProperties: false,
+        description: '活动',
+      },
       title: '限时活动',
     },
     perks: { default: [], type: 'array', items: { type: 'string', minLength: 1, maxLength: 40, description: '权益' }, description: '权益说明' },
@@ -132,7 +143,10 @@ describe('设置: the form renderer', () => {
     type('t-promotions-1-name', '周年庆')
     type('t-promotions-1-multiplier', '3')
     fireEvent.click(byId('t-promotions-1-up'))
-    expect(last().promotions).toEqual([{ name: '周年庆', multiplier: 3 }, { name: '双十一', multiplier: 2 }])
+    expect(last().promotions).toEqual([
+      { name: '周年庆', multiplier: 3 },
+      { name: '双十一', multiplier: 2 },
+    ])
     fireEvent.click(byId('t-promotions-0-remove'))
     expect(last().promotions).toEqual([{ name: '双十一', multiplier: 2 }])
     expect(byId('t-promotions-add')).toBeInTheDocument()
@@ -186,7 +200,18 @@ describe('设置: every rule document', () => {
     const onValue = jest.fn()
     function Form() {
       const [draft, setDraft] = useState(() => toDraft(schema, value))
-      return <SchemaForm idPrefix='d' schema={schema} value={draft} errors={new Map()} onChange={d => { setDraft(d); onValue(toWire(schema, d)) }} />
+      return (
+        <SchemaForm
+          idPrefix='d'
+          schema={schema}
+          value={draft}
+          errors={new Map()}
+          onChange={d => {
+            setDraft(d)
+            onValue(toWire(schema, d))
+          }}
+        />
+      )
     }
     const { container } = render(<Form />)
     expect(container.querySelectorAll('.settings-readonly')).toHaveLength(0)

@@ -19,7 +19,15 @@ beforeEach(() => {
 
 const JINGAN: StoreView = { storeId: 'store_jingan', name: '上海静安旗舰店', city: '上海', updatedAt: '2024-03-01T02:00:00.000Z' }
 const XUHUI: StoreView = { storeId: 'store_xuhui', name: '上海徐汇店', city: null, updatedAt: null }
-const staff = (overrides: Partial<StaffView> = {}): StaffView => ({ openid: 'o_wang', memberNo: '1000000002', storeId: 'store_jingan', name: '王店员', active: true, createdAt: '2024-03-01T02:00:00.000Z', ...overrides })
+const staff = (overrides: Partial<StaffView> = {}): StaffView => ({
+  openid: 'o_wang',
+  memberNo: '1000000002',
+  storeId: 'store_jingan',
+  name: '王店员',
+  active: true,
+  createdAt: '2024-03-01T02:00:00.000Z',
+  ...overrides,
+})
 const MANAGER = { openid: 'o_li', storeId: 'store_jingan', name: '李店长', active: true }
 
 /** A brand admin's backend: two stores, one staff member and one manager at 静安. */
@@ -41,7 +49,7 @@ async function openJingan() {
 }
 
 describe('管理: 门店与店员 (brand admin)', () => {
-  it("lists the stores; a store shows its staff (member numbers, 已停用) and managers", async () => {
+  it('lists the stores; a store shows its staff (member numbers, 已停用) and managers', async () => {
     routeCalls(call, brandBackend())
     await openJingan()
     expect(within(byId('stores-list')).getByText('上海徐汇店')).toBeInTheDocument()
@@ -61,7 +69,11 @@ describe('管理: 门店与店员 (brand admin)', () => {
 
   it('appoints staff by member number; its own checks and the function’s field errors show by the field', async () => {
     const appoint = jest.fn((e: Record<string, unknown>) =>
-      e.name === '重名' ? { ...failure('INVALID_ARGUMENT', 'memberNo: 请给出 openid 或 memberNo 之一'), issues: [{ path: 'memberNo', message: '请给出 openid 或 memberNo 之一' }] } : e.memberNo === '9999999999' ? failure('NOT_FOUND', '没有会员号为 9999999999 的会员') : ok({ staff: staff({ openid: 'o_new', name: String(e.name) }) }),
+      e.name === '重名'
+        ? { ...failure('INVALID_ARGUMENT', 'memberNo: 请给出 openid 或 memberNo 之一'), issues: [{ path: 'memberNo', message: '请给出 openid 或 memberNo 之一' }] }
+        : e.memberNo === '9999999999'
+          ? failure('NOT_FOUND', '没有会员号为 9999999999 的会员')
+          : ok({ staff: staff({ openid: 'o_new', name: String(e.name) }) }),
     )
     routeCalls(call, brandBackend({ 'admin.appointStaff': appoint }))
     await openJingan()
@@ -99,7 +111,13 @@ describe('管理: 门店与店员 (brand admin)', () => {
   })
 
   it('停用 a staff member and 设为店长 after confirming; the lists load again', async () => {
-    routeCalls(call, brandBackend({ 'admin.removeStaff': ok({ staff: staff({ active: false }), changed: true }), 'admin.appointManager': e => ok({ openid: String(e.openid), storeId: String(e.storeId), name: String(e.name) }) }))
+    routeCalls(
+      call,
+      brandBackend({
+        'admin.removeStaff': ok({ staff: staff({ active: false }), changed: true }),
+        'admin.appointManager': e => ok({ openid: String(e.openid), storeId: String(e.storeId), name: String(e.name) }),
+      }),
+    )
     await openJingan()
     fireEvent.click(byId('stores-staff-o_wang-remove'))
     await waitFor(() => expect(eventsFor(call, 'admin.removeStaff')).toEqual([{ action: 'removeStaff', openid: 'o_wang' }]))

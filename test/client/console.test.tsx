@@ -60,7 +60,11 @@ describe('管理: 概览', () => {
     expect(eventsFor(call, 'admin.consoleHome')).toEqual([{ action: 'consoleHome', ...rangeDays('7d') }])
     expect(call.mock.calls[0][0]).toBe('admin')
     expect(byId('console-scope')).toHaveTextContent('全品牌')
-    expect(within(byId('console-sections')).getAllByText(/./).map(e => e.textContent)).toEqual(['会员', '人群', '券', '活动', '报表', '门店与店员', '设置', '审计'])
+    expect(
+      within(byId('console-sections'))
+        .getAllByText(/./)
+        .map(e => e.textContent),
+    ).toEqual(['会员', '人群', '券', '活动', '报表', '门店与店员', '设置', '审计'])
     expect(byId('console-range-7d')).toHaveAttribute('aria-selected', 'true')
     expect(byId('console-range-days')).toHaveTextContent('2024-02-28 至 2024-03-05')
 
@@ -88,7 +92,11 @@ describe('管理: 概览', () => {
     render(<ConsoleHomePage />)
     await waitFor(() => expect(byId('console-scope')).toHaveTextContent('上海静安旗舰店'))
     // a store manager is offered only the screens the function lets them use
-    expect(within(byId('console-sections')).getAllByText(/./).map(e => e.textContent)).toEqual(['会员', '报表', '门店与店员', '审计'])
+    expect(
+      within(byId('console-sections'))
+        .getAllByText(/./)
+        .map(e => e.textContent),
+    ).toEqual(['会员', '报表', '门店与店员', '审计'])
 
     fireEvent.click(byId('console-range-month'))
     await waitFor(() => expect(eventsFor(call, 'admin.consoleHome')).toHaveLength(2))
@@ -378,7 +386,15 @@ function actionsBackend(more: Handlers = {}) {
   const state = { balance: 1280, manualTags: ['大客户'], tierManual: null as Member360['tierManual'] }
   memberBackend({
     'admin.member360': e =>
-      ok(member360({ member: { ...member360().member, memberNo: String(e.memberNo) }, points: { balance: state.balance, expiring: null }, manualTags: [...state.manualTags], tags: ['咖啡偏好', ...state.manualTags], tierManual: state.tierManual })),
+      ok(
+        member360({
+          member: { ...member360().member, memberNo: String(e.memberNo) },
+          points: { balance: state.balance, expiring: null },
+          manualTags: [...state.manualTags],
+          tags: ['咖啡偏好', ...state.manualTags],
+          tierManual: state.tierManual,
+        }),
+      ),
     'admin.adjustPoints': e => {
       state.balance += Number(e.delta)
       return ok({ openid: 'o_alice', delta: Number(e.delta), balance: state.balance, replayed: false })
@@ -403,7 +419,8 @@ function actionsBackend(more: Handlers = {}) {
       },
     }),
     'admin.setMemberTier': e => {
-      state.tierManual = e.mode === 'clear' ? null : { tierId: String(e.tierId), tierName: '金卡会员', mode: 'floor', until: e.until ? new Date(String(e.until)).toISOString() : null, reason: String(e.reason) }
+      state.tierManual =
+        e.mode === 'clear' ? null : { tierId: String(e.tierId), tierName: '金卡会员', mode: 'floor', until: e.until ? new Date(String(e.until)).toISOString() : null, reason: String(e.reason) }
       return ok({ openid: 'o_alice', tierId: String(e.tierId ?? 'silver'), tierName: '金卡会员', manual: null })
     },
     ...more,
@@ -511,7 +528,9 @@ describe('管理: 会员 360 actions', () => {
     fireEvent.change(byId('m360-tier-reason'), { target: { value: '大客户协议' } })
     fireEvent.click(byId('m360-tier-submit'))
     await waitFor(() => expect(byId('m360-tier-manual')).toHaveTextContent('等级保底：金卡会员，至 2099年12月31日 · 大客户协议'))
-    expect(eventsFor(call, 'admin.setMemberTier')).toEqual([{ action: 'setMemberTier', memberNo: '1000000001', mode: 'floor', tierId: 'gold', until: '2099-12-31T23:59:59+08:00', reason: '大客户协议' }])
+    expect(eventsFor(call, 'admin.setMemberTier')).toEqual([
+      { action: 'setMemberTier', memberNo: '1000000001', mode: 'floor', tierId: 'gold', until: '2099-12-31T23:59:59+08:00', reason: '大客户协议' },
+    ])
     expect(byId('m360-tier-form')).toBeNull()
 
     fireEvent.click(byId('m360-floor'))

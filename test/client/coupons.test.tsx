@@ -183,8 +183,7 @@ describe('我的券', () => {
   it('each tab asks for its own state; an answer for a tab left behind is dropped', async () => {
     const slow = deferred<Result<MemberOutputs['myCoupons']>>()
     routeCalls(call, {
-      'member.myCoupons': e =>
-        e.state === 'available' ? slow.promise : ok({ items: e.state === 'used' ? used : [], hasMore: false, counts }),
+      'member.myCoupons': e => (e.state === 'available' ? slow.promise : ok({ items: e.state === 'used' ? used : [], hasMore: false, counts })),
     })
     render(<CouponsPage />)
     fireEvent.click(byId('coupon-tab-used')!)
@@ -321,4 +320,3 @@ describe('券详情', () => {
     expect(call).not.toHaveBeenCalled()
   })
 })
-

@@ -418,7 +418,12 @@ describe('会员首页: 为你推荐', () => {
     expect(document.getElementById('recommend-croissant')).toHaveTextContent('可颂因为你买过「拿铁」')
     expect(document.getElementById('recommend-beans')).toHaveTextContent('咖啡豆')
     await waitFor(() => expect(eventsFor(call, 'member.track')).toHaveLength(1))
-    expect(eventsFor(call, 'member.track')[0]).toMatchObject({ events: [{ type: 'view', productId: 'croissant' }, { type: 'view', productId: 'beans' }] })
+    expect(eventsFor(call, 'member.track')[0]).toMatchObject({
+      events: [
+        { type: 'view', productId: 'croissant' },
+        { type: 'view', productId: 'beans' },
+      ],
+    })
     fireEvent.click(document.getElementById('recommend-croissant')!)
     await waitFor(() => expect(eventsFor(call, 'member.track')).toHaveLength(2))
     const click = eventsFor(call, 'member.track')[1]

@@ -21,7 +21,12 @@ beforeEach(() => {
 
 describe('本地登录 (H5)', () => {
   it('lists demo users; picking one stores its token and opens the home page', async () => {
-    list.mockResolvedValue(ok([{ openid: 'o_alice', nickname: '小爱' }, { openid: 'o_bob', nickname: '' }]))
+    list.mockResolvedValue(
+      ok([
+        { openid: 'o_alice', nickname: '小爱' },
+        { openid: 'o_bob', nickname: '' },
+      ]),
+    )
     session.mockResolvedValue(ok({ token: 't-bob', openid: 'o_bob' }))
     render(<LoginPage />)
 

@@ -11,7 +11,6 @@ import type { Result } from '../../types/result'
 
 jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble(async () => ''))
 
-
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 const byId = (id: string) => document.getElementById(id)
 const button = (id: string) => byId(id) as HTMLButtonElement
@@ -61,11 +60,7 @@ describe('NPS 卡片', () => {
     expect(byId('nps-card')).toBeNull()
   })
 
-  it.each([
-    ['opted_out'],
-    ['no_recent_purchase'],
-    ['asked_recently'],
-  ] as const)('is hidden when npsPrompt answers ask:false (%s)', async reason => {
+  it.each([['opted_out'], ['no_recent_purchase'], ['asked_recently']] as const)('is hidden when npsPrompt answers ask:false (%s)', async reason => {
     backend({ 'member.npsPrompt': ok({ ask: false, reason }) })
     render(<NpsCard signedInKey={1} />)
     await waitFor(() => expect(eventsFor(call, 'member.npsPrompt')).toEqual([{ action: 'npsPrompt' }]))

@@ -25,8 +25,7 @@ jest.mock('@tarojs/components', () => {
   const actual = jest.requireActual('./doubles/components')
   return {
     ...actual,
-    Button: (props: any) =>
-      actual.Button(props.openType === 'agreePrivacyAuthorization' ? { ...props, onClick: (e: unknown) => props.onAgreePrivacyAuthorization?.(e) } : props),
+    Button: (props: any) => actual.Button(props.openType === 'agreePrivacyAuthorization' ? { ...props, onClick: (e: unknown) => props.onAgreePrivacyAuthorization?.(e) } : props),
   }
 })
 
@@ -183,7 +182,10 @@ describe('the member’s own record (both platforms)', () => {
     let current = POLICY
     backend({
       'member.privacyPolicy': () => ok(guide({ policy: current })),
-      'member.agreePrivacy': e => (e.version === current.version ? agreeAnswer : { ...failure('FAILED_PRECONDITION', '隐私保护指引已更新为 2026-04 版，请阅读新版本后再同意'), issues: [{ path: 'version', message: '当前版本为 2026-04' }] }),
+      'member.agreePrivacy': e =>
+        e.version === current.version
+          ? agreeAnswer
+          : { ...failure('FAILED_PRECONDITION', '隐私保护指引已更新为 2026-04 版，请阅读新版本后再同意'), issues: [{ path: 'version', message: '当前版本为 2026-04' }] },
     })
     render(<PrivacyConsent />)
     let answer: boolean | undefined

@@ -97,11 +97,7 @@ describe('编辑资料', () => {
   })
 
   it('shows the server validation message and lets the user fix it', async () => {
-    backend(member(), patch =>
-      patch.nickname === ''
-        ? { ok: false, code: 'INVALID_ARGUMENT', message: '昵称不能为空' }
-        : ok({ member: member({ nickname: String(patch.nickname) }) }),
-    )
+    backend(member(), patch => (patch.nickname === '' ? { ok: false, code: 'INVALID_ARGUMENT', message: '昵称不能为空' } : ok({ member: member({ nickname: String(patch.nickname) }) })))
     await renderLoaded()
 
     fireEvent.change(nicknameInput(), { target: { value: '' } })

@@ -14,7 +14,6 @@ import type { Result } from '../../types/result'
 
 jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble(async () => ''))
 
-
 const call = callFunction as jest.MockedFunction<typeof callFunction>
 const subscribeMock = Taro.requestSubscribeMessage as jest.Mock
 const byId = (id: string) => document.getElementById(id)

@@ -64,7 +64,12 @@ describe('cloud.h5 (local gateway)', () => {
     setToken('tok-1')
     fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'))
     expect(await h5.callFunction('member', { action: 'login' })).toMatchObject({ ok: false, code: 'INTERNAL' })
-    fetchMock.mockResolvedValueOnce({ status: 502, json: async () => { throw new SyntaxError('x') } })
+    fetchMock.mockResolvedValueOnce({
+      status: 502,
+      json: async () => {
+        throw new SyntaxError('x')
+      },
+    })
     const res = await h5.callFunction('member', { action: 'login' })
     expect(res).toMatchObject({ ok: false, code: 'INTERNAL' })
     expect(res.ok === false && res.message).toContain('502')

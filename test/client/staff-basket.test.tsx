@@ -150,7 +150,13 @@ describe('录入消费: 购物清单 (H5)', () => {
     expect(byId('purchase-paid')).toHaveTextContent('￥70.00')
     fireEvent.click(byId('purchase-submit'))
     await waitFor(() => expect(eventsFor(call, 'staff.recordPurchase')).toHaveLength(1))
-    expect(eventsFor(call, 'staff.recordPurchase')[0]).toMatchObject({ amountFen: 7000, lines: [{ productId: 'p-latte', quantity: 2 }, { productId: 'p-croissant', quantity: 1 }] })
+    expect(eventsFor(call, 'staff.recordPurchase')[0]).toMatchObject({
+      amountFen: 7000,
+      lines: [
+        { productId: 'p-latte', quantity: 2 },
+        { productId: 'p-croissant', quantity: 1 },
+      ],
+    })
   })
 
   it('取消改价 charges the total again; emptying the basket brings back the typed amount', async () => {

@@ -56,8 +56,7 @@ function backend(more: Handlers = {}, coupons: CouponView[] = ALL) {
       return ok(purchased({ purchase: purchaseView({ amountFen: Number(e.amountFen) - discountFen, discountFen, couponCodes: codes }) }))
     },
     'staff.writeOffCoupon': e => ok({ writeOff: writeOffView({ code: String(e.couponCode), orderFen: (e.orderFen as number) ?? null }), replayed: false }),
-    'staff.undoWriteOff': e =>
-      ok({ writeOff: writeOffView({ undone: { at: new Date().toISOString(), reason: String(e.reason) } }), coupon: CASH }),
+    'staff.undoWriteOff': e => ok({ writeOff: writeOffView({ undone: { at: new Date().toISOString(), reason: String(e.reason) } }), coupon: CASH }),
     // the purchase page's product picker: a store without products
     ...emptyCatalog,
     ...more,
@@ -325,9 +324,7 @@ describe('核销券 (stand-alone write-off)', () => {
     expect(isChecked(row('writeoff-coupon', STACK_CASH))).toBe(true)
     fireEvent.click(byId('writeoff-submit'))
     await waitFor(() => expect(byId('writeoff-done')).toBeInTheDocument())
-    expect(eventsFor(call, 'staff.writeOffCoupon')).toEqual([
-      { action: 'writeOffCoupon', requestId: expect.stringMatching(/^[\w-]{8,64}$/), member: { code: CODE }, couponCode: STACK_CASH.code },
-    ])
+    expect(eventsFor(call, 'staff.writeOffCoupon')).toEqual([{ action: 'writeOffCoupon', requestId: expect.stringMatching(/^[\w-]{8,64}$/), member: { code: CODE }, couponCode: STACK_CASH.code }])
   })
 
   it('a member found by phone is named by member number', async () => {

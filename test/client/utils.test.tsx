@@ -23,19 +23,20 @@ describe('qr.ts', () => {
     m.rows.forEach(r => expect(r).toHaveLength(21))
   })
 
-  it.each(['https://example.com/member/1000000001?code=12345678', 'x'.repeat(200), '1'.repeat(500)])(
-    'the matrix size is 4 × version + 17 (%#)',
-    text => {
-      const m = qrMatrix(text)
-      expect(m.size).toBe(4 * m.version + 17)
-      expect(m.rows).toHaveLength(m.size)
-      expect(m.version).toBeGreaterThan(1)
-    },
-  )
+  it.each(['https://example.com/member/1000000001?code=12345678', 'x'.repeat(200), '1'.repeat(500)])('the matrix size is 4 × version + 17 (%#)', text => {
+    const m = qrMatrix(text)
+    expect(m.size).toBe(4 * m.version + 17)
+    expect(m.rows).toHaveLength(m.size)
+    expect(m.version).toBeGreaterThan(1)
+  })
 
   it('has the three finder patterns (7 × 7 dark rings) in the corners', () => {
     const { rows, size } = qrMatrix('100000000112345678')
-    for (const [r0, c0] of [[0, 0], [0, size - 7], [size - 7, 0]]) {
+    for (const [r0, c0] of [
+      [0, 0],
+      [0, size - 7],
+      [size - 7, 0],
+    ]) {
       for (let i = 0; i < 7; i++) {
         expect(rows[r0][c0 + i]).toBe(true)
         expect(rows[r0 + 6][c0 + i]).toBe(true)
@@ -212,9 +213,7 @@ describe('usePageLoad', () => {
   it('a thrown error is shown with its message; errorText words a refusal, onFailed hears it', async () => {
     const onFailed = jest.fn()
     let next: () => Promise<Result<number>> = () => Promise.reject(new Error('网络断开'))
-    const { result } = renderHook(() =>
-      usePageLoad(() => next(), toReady, { errorText: f => (f.code === 'NOT_FOUND' ? '不存在' : f.message), onFailed }),
-    )
+    const { result } = renderHook(() => usePageLoad(() => next(), toReady, { errorText: f => (f.code === 'NOT_FOUND' ? '不存在' : f.message), onFailed }))
     await act(() => result.current.refresh(false))
     expect(result.current.load).toEqual({ status: 'error', message: '网络断开' })
     expect(onFailed).not.toHaveBeenCalled()

@@ -161,10 +161,12 @@ describe('calendar', () => {
 
 describe('properties', () => {
   const dayArb = fc.integer({ min: 0, max: 3 * 365 }).map(i => addDays('2025-01-01', i))
-  const rulesArb = fc.record({
-    cycleDays: fc.option(fc.integer({ min: 2, max: 40 }), { nil: null }),
-    monthlyReset: fc.boolean(),
-  }).map(p => rules(p))
+  const rulesArb = fc
+    .record({
+      cycleDays: fc.option(fc.integer({ min: 2, max: 40 }), { nil: null }),
+      monthlyReset: fc.boolean(),
+    })
+    .map(p => rules(p))
   // a sorted list of distinct days, with occasional gaps
   const daysArb = fc.tuple(dayArb, fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 80 })).map(([start, gaps]) => {
     const out = [start]
@@ -226,7 +228,10 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.integer({ min: 3, max: 28 }), fc.array(fc.integer({ min: 1, max: 27 }), { maxLength: 10 }), fc.subarray([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), (today, fills, checked) => {
         const now = noon(`2026-03-${String(today).padStart(2, '0')}`)
-        let state: CheckinState | null = run(checked.filter(d => d < today).map(d => `2026-03-${String(d).padStart(2, '0')}`), rules()).state
+        let state: CheckinState | null = run(
+          checked.filter(d => d < today).map(d => `2026-03-${String(d).padStart(2, '0')}`),
+          rules(),
+        ).state
         let made = 0
         for (const d of fills) {
           const day = `2026-03-${String(d).padStart(2, '0')}`

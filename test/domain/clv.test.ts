@@ -68,8 +68,8 @@ describe('BG/NBD and Gamma-Gamma, hand-made cases', () => {
 
   test('E[X(t)] and E[Y(t)] start at 0 and grow with t', () => {
     const ts = [0, 1, 5, 20, 52, 104]
-    const ex = ts.map((t) => expectedPurchases(params, t))
-    const ey = ts.map((t) => conditionalExpectedPurchases(params, t, { x: 2, tx: 20, T: 30 }))
+    const ex = ts.map(t => expectedPurchases(params, t))
+    const ey = ts.map(t => conditionalExpectedPurchases(params, t, { x: 2, tx: 20, T: 30 }))
     expect(ex[0]).toBe(0)
     expect(ey[0]).toBe(0)
     for (let i = 1; i < ts.length; i++) {
@@ -135,7 +135,7 @@ const csv = (file: string) =>
     .trim()
     .split(/\r?\n/)
     .slice(1)
-    .map((line) => line.split(',').map(Number))
+    .map(line => line.split(',').map(Number))
 
 ;(hasData ? describe : describe.skip)('CDNOW: published figures', () => {
   let fit: BgNbdFit
@@ -172,7 +172,9 @@ const csv = (file: string) =>
   })
 
   test('Gamma-Gamma p, q, γ within 1 % of Fader & Hardie (2013), LL ≈ −4055.9', () => {
-    const spend = csv('cdnow_customers_summary_with_transactions.csv').map(([, x, , , zbar]) => ({ x, zbar })).filter((c) => c.x > 0)
+    const spend = csv('cdnow_customers_summary_with_transactions.csv')
+      .map(([, x, , , zbar]) => ({ x, zbar }))
+      .filter(c => c.x > 0)
     expect(spend).toHaveLength(946)
     const gg = fitGammaGamma(spend)
     expect(Math.abs(gg.p / 6.25 - 1)).toBeLessThan(0.01)
@@ -185,7 +187,7 @@ const csv = (file: string) =>
     const rows = readFileSync(path.join(CDNOW, 'CDNOW_sample.txt'), 'utf8')
       .trim()
       .split(/\r?\n/)
-      .map((line) => {
+      .map(line => {
         const [, id, ymd, , dollars] = line.trim().split(/\s+/)
         return { customerId: id, timestamp: Date.UTC(+ymd.slice(0, 4), +ymd.slice(4, 6) - 1, +ymd.slice(6, 8)), amount: +dollars }
       })
@@ -195,7 +197,7 @@ const csv = (file: string) =>
     const published = new Map(csv('cdnow_customers_summary_with_transactions.csv').map(([id, x, tx, T, zbar]) => [String(id), { x, tx, T, zbar }]))
     expect(ours).toHaveLength(published.size)
     // same x for everyone; t_x, T and zbar equal up to the CSV's rounding to 2 decimals
-    const off = ours.filter((c) => {
+    const off = ours.filter(c => {
       const p = published.get(String(Number(c.customerId)))
       return !p || p.x !== c.x || Math.abs(c.tx - p.tx) > 0.005 || Math.abs(c.T - p.T) > 0.005 || Math.abs(c.zbar - p.zbar) > 0.0051
     })

@@ -76,7 +76,13 @@ describe('the churn guard', () => {
       else expect(problem).toEqual(expect.any(String))
     }
     const m = { ...newMember('o_guard', '1000000009', new Date('2023-01-01T00:00:00.000Z')), stats }
-    const scored = scoreMember(m, { ladder: DEFAULT_TIER_LADDER, lifecycle: DEFAULT_LIFECYCLE, cuts: { recencyDays: [30, 60, 90, 180], frequency: [1, 2, 3, 5], monetaryFen: [1, 2, 3, 4] }, models: params, now: NOW })
+    const scored = scoreMember(m, {
+      ladder: DEFAULT_TIER_LADDER,
+      lifecycle: DEFAULT_LIFECYCLE,
+      cuts: { recencyDays: [30, 60, 90, 180], frequency: [1, 2, 3, 5], monetaryFen: [1, 2, 3, 4] },
+      models: params,
+      now: NOW,
+    })
     const churn = scored.patch.churn ?? null
     if (churn) expect(churnScoreProblem(churn)).toBeNull()
     else expect(scored.problems.length).toBeGreaterThan(0)

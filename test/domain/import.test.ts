@@ -68,7 +68,11 @@ test('points, gender and tags', () => {
 })
 
 test('a row: normalized, or the first bad field with a message; unknown columns and unknown tiers are rejected', () => {
-  const check = normalizeMemberRow({ externalId: 10086, phone: '+86 13800138000', name: ' 王小明 ', birthday: '1990/5/20', joinDate: '20190301', openingPoints: '1,200', gender: '男', tierId: 'silver', tags: '老会员' }, now, ['base', 'silver'])
+  const check = normalizeMemberRow(
+    { externalId: 10086, phone: '+86 13800138000', name: ' 王小明 ', birthday: '1990/5/20', joinDate: '20190301', openingPoints: '1,200', gender: '男', tierId: 'silver', tags: '老会员' },
+    now,
+    ['base', 'silver'],
+  )
   expect(check).toEqual({
     ok: true,
     row: { externalId: '10086', phone: '13800138000', name: '王小明', birthday: '1990-05-20', joinDate: '2019-03-01', openingPoints: 1200, gender: 'male', tierId: 'silver', tags: ['老会员'] },
@@ -93,7 +97,18 @@ test('CSV headers: English and Chinese names map to fields; others are not guess
   expect(headerField('shoe size')).toBeNull()
 })
 
-const row = (externalId: string, phone: string, extra: Partial<MemberImportRow> = {}): MemberImportRow => ({ externalId, phone, name: null, birthday: null, joinDate: null, openingPoints: 100, gender: null, tierId: null, tags: [], ...extra })
+const row = (externalId: string, phone: string, extra: Partial<MemberImportRow> = {}): MemberImportRow => ({
+  externalId,
+  phone,
+  name: null,
+  birthday: null,
+  joinDate: null,
+  openingPoints: 100,
+  gender: null,
+  tierId: null,
+  tags: [],
+  ...extra,
+})
 
 test('repeats within a batch: the first row of a phone or externalId wins', () => {
   const dups = batchDuplicates([row('A', '13800000001'), null, row('B', '13800000001'), row('A', '13800000003'), row('C', '13800000004')])
@@ -144,7 +159,10 @@ test('planClaim: empty profile fields filled, own ones kept, join date not appli
   expect(plan.recordPatch).toMatchObject({ status: 'claimed', memberId: 'o1', claimedVia: 'bind', name: null, birthday: null, gender: null })
 
   // nothing to give: no ledger rows; an admin's manual tier is kept
-  const withManual = { ...member, tier: { tierId: 'base', since: now, reviewAt: now, downgradeAt: null, manual: { tierId: 'black', mode: 'override' as const, until: null, reason: 'x', by: 'console', at: now } } }
+  const withManual = {
+    ...member,
+    tier: { tierId: 'base', since: now, reviewAt: now, downgradeAt: null, manual: { tierId: 'black', mode: 'override' as const, until: null, reason: 'x', by: 'console', at: now } },
+  }
   const none = planClaim(withManual, { ...record, openingPoints: 0 }, { now, expiryMonths: 12, ladder: DEFAULT_TIER_LADDER, via: 'import' })
   expect(none.change.entries).toEqual([])
   expect(none.memberPatch.tier).toBeUndefined()

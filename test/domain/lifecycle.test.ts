@@ -3,8 +3,7 @@ import { DEFAULT_LIFECYCLE as cfg, EMPTY_STATS, type MemberStats, type Stage } f
 import { cutPoints, dayCutoff, purchases12m, recencyAt, rfmOf, ruleTags, stageOf, timeTransitions, withPurchase, withRefund } from '../../domain/lifecycle'
 
 const at = (iso: string) => new Date(iso)
-const bought = (times: string[], stats: MemberStats = EMPTY_STATS, paidFen = 10_000) =>
-  times.reduce((s, t) => withPurchase(s, { paidFen, orderFen: paidFen, at: at(t), usedCoupon: false }), stats)
+const bought = (times: string[], stats: MemberStats = EMPTY_STATS, paidFen = 10_000) => times.reduce((s, t) => withPurchase(s, { paidFen, orderFen: paidFen, at: at(t), usedCoupon: false }), stats)
 
 describe('stage boundaries in Shanghai days', () => {
   const joined = at('2025-01-01T00:00:00Z')

@@ -11,7 +11,18 @@ test('a Shanghai day does not depend on the host zone', () => {
 })
 
 test('a new member starts with no points and default profile', () => {
-  expect(newMember('o1', '1000000001', now)).toMatchObject({ _id: 'o1', openid: 'o1', memberNo: '1000000001', phone: null, pointBatches: [], points: 0, gender: 'unknown', avatarFileId: null, birthday: null, createdAt: now })
+  expect(newMember('o1', '1000000001', now)).toMatchObject({
+    _id: 'o1',
+    openid: 'o1',
+    memberNo: '1000000001',
+    phone: null,
+    pointBatches: [],
+    points: 0,
+    gender: 'unknown',
+    avatarFileId: null,
+    birthday: null,
+    createdAt: now,
+  })
 })
 
 test('a birthday of "today" in Shanghai is accepted even when it is still yesterday in UTC', () => {

@@ -36,7 +36,10 @@ describe('spending', () => {
     let w = earn(empty, 10, at('2025-01-01T00:00:00Z'), 'a').wallet
     w = earn(w, 10, at('2025-03-01T00:00:00Z'), 'b').wallet
     const change = spendPoints(w, 15, { now: at('2025-04-01T00:00:00Z'), source: { type: 'exchange', id: 's' } })
-    expect(change.entries[0].consumed).toEqual([{ batchId: 'b-a', amount: 10 }, { batchId: 'b-b', amount: 5 }])
+    expect(change.entries[0].consumed).toEqual([
+      { batchId: 'b-a', amount: 10 },
+      { batchId: 'b-b', amount: 5 },
+    ])
     expect(change.wallet.points).toBe(5)
   })
 
@@ -79,12 +82,7 @@ describe('refunds', () => {
 
 // ---- property: random sequences keep the invariant and never spend expired points ----
 
-type Op =
-  | { type: 'earn'; amount: number }
-  | { type: 'spend'; amount: number }
-  | { type: 'expire' }
-  | { type: 'refund'; which: number; fraction: number }
-  | { type: 'wait'; days: number }
+type Op = { type: 'earn'; amount: number } | { type: 'spend'; amount: number } | { type: 'expire' } | { type: 'refund'; which: number; fraction: number } | { type: 'wait'; days: number }
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ type: fc.constant('earn' as const), amount: fc.integer({ min: 0, max: 500 }) }),

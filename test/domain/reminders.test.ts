@@ -5,11 +5,34 @@ import os from 'os'
 import path from 'path'
 import fc from 'fast-check'
 import { couponRequestId } from '../../domain/reminder-candidates'
-import { applySubscribeResult, emptySubscription, inQuietHours, planReminders, preferenceOn, preferencesView, setPreference, spendQuota, summarizePlan, type PlanInput, type ReminderMemberInput } from '../../domain/reminders'
+import {
+  applySubscribeResult,
+  emptySubscription,
+  inQuietHours,
+  planReminders,
+  preferenceOn,
+  preferencesView,
+  setPreference,
+  spendQuota,
+  summarizePlan,
+  type PlanInput,
+  type ReminderMemberInput,
+} from '../../domain/reminders'
 import { EMPTY_STATS } from '../../types/analytics'
 import type { CouponDoc } from '../../types/coupons'
 import type { Member } from '../../types/member'
-import { DEFAULT_REMINDER_CONFIG, isMarketing, REMINDER_KINDS, ReminderConfigSchema, SubscribeResultSchema, type CampaignMessage, type ReminderConfig, type ReminderKind, type ReminderLogDoc, type Subscription } from '../../types/reminders'
+import {
+  DEFAULT_REMINDER_CONFIG,
+  isMarketing,
+  REMINDER_KINDS,
+  ReminderConfigSchema,
+  SubscribeResultSchema,
+  type CampaignMessage,
+  type ReminderConfig,
+  type ReminderKind,
+  type ReminderLogDoc,
+  type Subscription,
+} from '../../types/reminders'
 import { DEFAULT_TIER_LADDER, type TierLadder } from '../../types/tiers'
 import { AppError } from '../../types/result'
 
@@ -23,15 +46,59 @@ const config = (patch: Partial<ReminderConfig> = {}): ReminderConfig => ({
 })
 const T0 = new Date('2025-01-01T00:00:00Z')
 const member = (patch: Partial<Member> = {}): Member => ({
-  _id: 'o_m1', openid: 'o_m1', memberNo: '1000000001', nickname: '小明', avatarFileId: null, birthday: null, gender: 'unknown', phone: null,
-  points: 0, pointBatches: [], codeKeyVersion: 1, checkin: null, tier: null, growth: {}, stats: EMPTY_STATS, stage: 'active', rfm: null,
-  valueLayer: 'none', churn: null, tags: [], manualTags: [], ruleTags: [], invitedBy: null, taskRewards: {}, firstPurchaseAt: null,
-  lastClaimAt: null, createdAt: T0, updatedAt: T0, lastLoginAt: T0, ...patch,
+  _id: 'o_m1',
+  openid: 'o_m1',
+  memberNo: '1000000001',
+  nickname: '小明',
+  avatarFileId: null,
+  birthday: null,
+  gender: 'unknown',
+  phone: null,
+  points: 0,
+  pointBatches: [],
+  codeKeyVersion: 1,
+  checkin: null,
+  tier: null,
+  growth: {},
+  stats: EMPTY_STATS,
+  stage: 'active',
+  rfm: null,
+  valueLayer: 'none',
+  churn: null,
+  tags: [],
+  manualTags: [],
+  ruleTags: [],
+  invitedBy: null,
+  taskRewards: {},
+  firstPurchaseAt: null,
+  lastClaimAt: null,
+  createdAt: T0,
+  updatedAt: T0,
+  lastLoginAt: T0,
+  ...patch,
 })
 const coupon = (id: string, validUntil: Date, patch: Partial<CouponDoc> = {}): CouponDoc => ({
-  _id: id, code: '123456789012', templateId: 'mj100', memberId: 'o_m1', memberNo: '1000000001', name: '满100减20', type: 'threshold',
-  valueFen: 2000, percentOff: null, capFen: null, minSpendFen: 10000, giftName: null, stackable: false, validFrom: T0, validUntil,
-  channel: 'claim_center', status: 'available', issuedAt: T0, usedAt: null, writeOffId: null, ...patch,
+  _id: id,
+  code: '123456789012',
+  templateId: 'mj100',
+  memberId: 'o_m1',
+  memberNo: '1000000001',
+  name: '满100减20',
+  type: 'threshold',
+  valueFen: 2000,
+  percentOff: null,
+  capFen: null,
+  minSpendFen: 10000,
+  giftName: null,
+  stackable: false,
+  validFrom: T0,
+  validUntil,
+  channel: 'claim_center',
+  status: 'available',
+  issuedAt: T0,
+  usedAt: null,
+  writeOffId: null,
+  ...patch,
 })
 /** Accepted once for each kind given (one grant each). */
 const granted = (kinds: readonly ReminderKind[] = REMINDER_KINDS, n = 1): Subscription => {
@@ -39,11 +106,38 @@ const granted = (kinds: readonly ReminderKind[] = REMINDER_KINDS, n = 1): Subscr
   for (let i = 0; i < n; i++) sub = applySubscribeResult(sub, Object.fromEntries(kinds.map(k => [tmpl(k), 'accept' as const])), T0)
   return sub
 }
-const entry = (m: Member, coupons: CouponDoc[] = [], subscription: Subscription | null = granted(), recentLog: ReminderLogDoc[] = []): ReminderMemberInput => ({ member: m, coupons, subscription, recentLog })
+const entry = (m: Member, coupons: CouponDoc[] = [], subscription: Subscription | null = granted(), recentLog: ReminderLogDoc[] = []): ReminderMemberInput => ({
+  member: m,
+  coupons,
+  subscription,
+  recentLog,
+})
 const logOf = (plan: ReturnType<typeof planReminders>, at: Date): ReminderLogDoc[] =>
-  plan.messages.map(m => ({ _id: m.dedupeKey, memberId: m.memberId, kind: m.kind, templateId: m.templateId, period: m.period, sentAt: at, status: 'sent', reason: m.reason, data: m.data, basis: m.basis }))
-const log = (kind: ReminderKind, sentAt: Date, patch: Partial<ReminderLogDoc> = {}): ReminderLogDoc =>
-  ({ _id: `${kind}:o_m1:x${sentAt.getTime()}`, memberId: 'o_m1', kind, templateId: tmpl(kind), period: 'x', sentAt, status: 'sent', reason: '', data: {}, basis: {}, ...patch })
+  plan.messages.map(m => ({
+    _id: m.dedupeKey,
+    memberId: m.memberId,
+    kind: m.kind,
+    templateId: m.templateId,
+    period: m.period,
+    sentAt: at,
+    status: 'sent',
+    reason: m.reason,
+    data: m.data,
+    basis: m.basis,
+  }))
+const log = (kind: ReminderKind, sentAt: Date, patch: Partial<ReminderLogDoc> = {}): ReminderLogDoc => ({
+  _id: `${kind}:o_m1:x${sentAt.getTime()}`,
+  memberId: 'o_m1',
+  kind,
+  templateId: tmpl(kind),
+  period: 'x',
+  sentAt,
+  status: 'sent',
+  reason: '',
+  data: {},
+  basis: {},
+  ...patch,
+})
 const plan1 = (e: ReminderMemberInput, now: Date, cfg = config(), ladder?: TierLadder) => planReminders({ members: [e], config: cfg, now, ladder })
 const expiring = (now: Date) => entry(member(), [coupon('c1', new Date(now.getTime() + 3 * 86_400_000))])
 
@@ -84,7 +178,8 @@ describe('quiet hours (21:00–09:00 Shanghai)', () => {
 
 describe('caps, priority, one per run', () => {
   const now = sh('2026-03-11 10:00')
-  const due = (recentLog: ReminderLogDoc[] = []) => entry(member({ birthday: '1990-03-11', churn: { risk: 0.9, pAlive: 0.1, expectedPurchases: 0, clvFen: 0, reasons: [], scoredAt: now } }), [], granted(), recentLog)
+  const due = (recentLog: ReminderLogDoc[] = []) =>
+    entry(member({ birthday: '1990-03-11', churn: { risk: 0.9, pAlive: 0.1, expectedPurchases: 0, clvFen: 0, reasons: [], scoredAt: now } }), [], granted(), recentLog)
   test('cap 1: the higher-priority marketing message wins, the other hits the cap', () => {
     const p = plan1(due(), now, config({ weeklyMarketingCap: 1 }))
     expect(p.messages.map(m => m.kind)).toEqual(['birthday'])
@@ -165,7 +260,10 @@ describe('preferences and consent', () => {
     expect(() => spendQuota(spent, tmpl('birthday'))).toThrow(AppError)
   })
   test('the settings view', () => {
-    const view = preferencesView(setPreference(granted(['coupon_expiring']), 'win_back', false, T0), config({ kinds: { ...config().kinds, tier_upgraded: { ...config().kinds.tier_upgraded, enabled: false } } }))
+    const view = preferencesView(
+      setPreference(granted(['coupon_expiring']), 'win_back', false, T0),
+      config({ kinds: { ...config().kinds, tier_upgraded: { ...config().kinds.tier_upgraded, enabled: false } } }),
+    )
     const by = Object.fromEntries(view.items.map(i => [i.kind, i]))
     expect(by.coupon_expiring).toMatchObject({ label: '优惠券到期提醒', on: true, quota: 1, canSend: true, blocker: null })
     expect(by.win_back).toMatchObject({ on: false, canSend: false, blocker: '已关闭' })
@@ -228,7 +326,14 @@ describe('kinds', () => {
     const winter: CampaignMessage = { campaignId: 'winter', name: '冬日上新', text: '新品第二杯半价', page: 'pages/mall/index?from=msg', endsAt: sh('2026-03-25 00:00'), couponName: '第二杯半价券' }
     const withCampaigns = (campaigns: CampaignMessage[], sub = granted(), recentLog: ReminderLogDoc[] = []) => ({ ...entry(member(), [], sub, recentLog), campaigns })
     const [message] = plan1(withCampaigns([winter]), now).messages
-    expect(message).toMatchObject({ kind: 'campaign', period: 'winter', dedupeKey: 'campaign:o_m1:winter', page: 'pages/mall/index?from=msg', marketing: true, reason: '活动「冬日上新」：新品第二杯半价' })
+    expect(message).toMatchObject({
+      kind: 'campaign',
+      period: 'winter',
+      dedupeKey: 'campaign:o_m1:winter',
+      page: 'pages/mall/index?from=msg',
+      marketing: true,
+      reason: '活动「冬日上新」：新品第二杯半价',
+    })
     expect(message.data).toEqual({ thing1: { value: '冬日上新' }, thing2: { value: '新品第二杯半价' }, date3: { value: '2026年3月24日' } })
     // without a page of its own: the kind's page
     expect(plan1(withCampaigns([{ ...winter, page: null }]), now).messages[0].page).toBe(DEFAULT_REMINDER_CONFIG.kinds.campaign.page)
@@ -250,7 +355,11 @@ describe('kinds', () => {
 describe('config saved before a kind existed', () => {
   test('reads with the new kind off and last in its place in the priority; a complete config is unchanged', () => {
     const { campaign: _campaign, ...oldKinds } = DEFAULT_REMINDER_CONFIG.kinds
-    const old = { ...DEFAULT_REMINDER_CONFIG, kinds: { ...oldKinds, birthday: { ...oldKinds.birthday, enabled: true, templateId: 'T_birthday_tmpl' } }, priority: DEFAULT_REMINDER_CONFIG.priority.filter(k => k !== 'campaign') }
+    const old = {
+      ...DEFAULT_REMINDER_CONFIG,
+      kinds: { ...oldKinds, birthday: { ...oldKinds.birthday, enabled: true, templateId: 'T_birthday_tmpl' } },
+      priority: DEFAULT_REMINDER_CONFIG.priority.filter(k => k !== 'campaign'),
+    }
     const read = ReminderConfigSchema.parse(old)
     expect(read.kinds.campaign).toEqual(DEFAULT_REMINDER_CONFIG.kinds.campaign)
     expect(read.kinds.birthday.enabled).toBe(true)
@@ -269,14 +378,25 @@ describe('properties', () => {
     now: nowArb,
     cap: fc.integer({ min: 0, max: 3 }),
     quiet: fc.boolean(),
-    members: fc.array(fc.record({
-      bdayOffset: fc.option(fc.integer({ min: -1, max: 1 })), streak: fc.integer({ min: 0, max: 6 }), lastOffset: fc.integer({ min: -2, max: 0 }),
-      risk: fc.option(fc.double({ min: 0, max: 1, noNaN: true })), couponDays: fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 3 }),
-      tier: fc.option(fc.record({ sinceAgo: fc.integer({ min: 0, max: 10 }), reviewIn: fc.integer({ min: 1, max: 20 }) })), pointsIn: fc.option(fc.integer({ min: 0, max: 9 })),
-      quota: fc.dictionary(kindArb, fc.integer({ min: 0, max: 2 }), { minKeys: 3 }), accepted: fc.subarray([...REMINDER_KINDS], { minLength: 3 }), off: fc.subarray([...REMINDER_KINDS], { maxLength: 2 }),
-      log: fc.array(fc.record({ kind: kindArb, ago: fc.integer({ min: 0, max: 10 * day }), status: fc.constantFrom('pending', 'sent', 'failed') as fc.Arbitrary<ReminderLogDoc['status']> }), { maxLength: 4 }),
-      campaignEnds: fc.array(fc.integer({ min: -2, max: 20 }), { maxLength: 2 }),
-    }), { maxLength: 5 }),
+    members: fc.array(
+      fc.record({
+        bdayOffset: fc.option(fc.integer({ min: -1, max: 1 })),
+        streak: fc.integer({ min: 0, max: 6 }),
+        lastOffset: fc.integer({ min: -2, max: 0 }),
+        risk: fc.option(fc.double({ min: 0, max: 1, noNaN: true })),
+        couponDays: fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 3 }),
+        tier: fc.option(fc.record({ sinceAgo: fc.integer({ min: 0, max: 10 }), reviewIn: fc.integer({ min: 1, max: 20 }) })),
+        pointsIn: fc.option(fc.integer({ min: 0, max: 9 })),
+        quota: fc.dictionary(kindArb, fc.integer({ min: 0, max: 2 }), { minKeys: 3 }),
+        accepted: fc.subarray([...REMINDER_KINDS], { minLength: 3 }),
+        off: fc.subarray([...REMINDER_KINDS], { maxLength: 2 }),
+        log: fc.array(fc.record({ kind: kindArb, ago: fc.integer({ min: 0, max: 10 * day }), status: fc.constantFrom('pending', 'sent', 'failed') as fc.Arbitrary<ReminderLogDoc['status']> }), {
+          maxLength: 4,
+        }),
+        campaignEnds: fc.array(fc.integer({ min: -2, max: 20 }), { maxLength: 2 }),
+      }),
+      { maxLength: 5 },
+    ),
   })
   const build = (x: typeof inputArb extends fc.Arbitrary<infer T> ? T : never) => {
     const cfg = config({ weeklyMarketingCap: x.cap, quietHours: x.quiet ? { start: '21:00', end: '09:00' } : null })
@@ -284,7 +404,9 @@ describe('properties', () => {
       const id = `o_m${i}`
       const dayOf = (offset: number) => new Date(x.now.getTime() + offset * day + 8 * 3600_000).toISOString().slice(0, 10)
       const m = member({
-        _id: id, openid: id, birthday: g.bdayOffset === null ? null : `1990-${dayOf(g.bdayOffset).slice(5)}`,
+        _id: id,
+        openid: id,
+        birthday: g.bdayOffset === null ? null : `1990-${dayOf(g.bdayOffset).slice(5)}`,
         checkin: { month: dayOf(0).slice(0, 7), days: [], makeupDays: [], streakBeforeMonth: 0, streak: g.streak, lastDay: dayOf(g.lastOffset), total: g.streak },
         churn: g.risk === null ? null : { risk: g.risk, pAlive: 0, expectedPurchases: 0, clvFen: 0, reasons: [], scoredAt: x.now },
         tier: g.tier && { tierId: 'gold', since: new Date(x.now.getTime() - g.tier.sinceAgo * day), reviewAt: new Date(x.now.getTime() + g.tier.reviewIn * day), downgradeAt: null, manual: null },
@@ -296,32 +418,46 @@ describe('properties', () => {
       for (const k of g.off) sub = setPreference(sub, k, false, new Date(T0.getTime() + 1))
       const coupons = g.couponDays.map((d, j) => coupon(`c${j}`, new Date(x.now.getTime() + d * day + 1), { memberId: id }))
       const recentLog = g.log.map((l, j) => ({ ...log(l.kind, new Date(x.now.getTime() - l.ago), { status: l.status, memberId: id }), _id: `old${j}` }))
-      const campaigns = g.campaignEnds.map((d, j): CampaignMessage => ({ campaignId: `cmp${j}`, name: '活动', text: '上新', page: null, endsAt: new Date(x.now.getTime() + d * day), couponName: null }))
+      const campaigns = g.campaignEnds.map((d, j): CampaignMessage => ({
+        campaignId: `cmp${j}`,
+        name: '活动',
+        text: '上新',
+        page: null,
+        endsAt: new Date(x.now.getTime() + d * day),
+        couponName: null,
+      }))
       return { ...entry(m, coupons, sub, recentLog), campaigns }
     })
     return { cfg, members }
   }
   test('only members with a grant and the preference, never in quiet hours, never over the cap, one each, deterministic', () => {
-    fc.assert(fc.property(inputArb, x => {
-      const { cfg, members } = build(x)
-      const plan = planReminders({ members, config: cfg, now: x.now })
-      expect(planReminders({ members, config: cfg, now: x.now })).toEqual(plan)
-      if (cfg.quietHours && inQuietHours(cfg.quietHours, x.now)) expect(plan.messages).toEqual([])
-      const ids = plan.messages.map(m => m.memberId)
-      expect(new Set(ids).size).toBe(ids.length)
-      for (const msg of plan.messages) {
-        const e = members.find(m => m.member._id === msg.memberId)!
-        expect(e.subscription!.quota[msg.templateId]).toBeGreaterThanOrEqual(1)
-        expect(preferenceOn(e.subscription, msg.kind, cfg)).toBe(true)
-        const week = e.recentLog.filter(l => isMarketing(l.kind) && l.status !== 'failed' && l.sentAt.getTime() > x.now.getTime() - 7 * day).length
-        if (msg.marketing) expect(week + 1).toBeLessThanOrEqual(cfg.weeklyMarketingCap)
-      }
-      // the shell logs what it sent: a re-run at the same time sends none of it again
-      const again = planReminders({ members: members.map(e => ({ ...e, recentLog: [...e.recentLog, ...logOf({ ...plan, messages: plan.messages.filter(m => m.memberId === e.member._id) }, x.now)] })), config: cfg, now: x.now })
-      const sent = new Set(plan.messages.map(m => m.dedupeKey))
-      expect(again.messages.filter(m => sent.has(m.dedupeKey))).toEqual([])
-      expect(summarizePlan(plan, cfg, x.now).counts.messages).toBe(plan.messages.length)
-    }), { numRuns: 300 })
+    fc.assert(
+      fc.property(inputArb, x => {
+        const { cfg, members } = build(x)
+        const plan = planReminders({ members, config: cfg, now: x.now })
+        expect(planReminders({ members, config: cfg, now: x.now })).toEqual(plan)
+        if (cfg.quietHours && inQuietHours(cfg.quietHours, x.now)) expect(plan.messages).toEqual([])
+        const ids = plan.messages.map(m => m.memberId)
+        expect(new Set(ids).size).toBe(ids.length)
+        for (const msg of plan.messages) {
+          const e = members.find(m => m.member._id === msg.memberId)!
+          expect(e.subscription!.quota[msg.templateId]).toBeGreaterThanOrEqual(1)
+          expect(preferenceOn(e.subscription, msg.kind, cfg)).toBe(true)
+          const week = e.recentLog.filter(l => isMarketing(l.kind) && l.status !== 'failed' && l.sentAt.getTime() > x.now.getTime() - 7 * day).length
+          if (msg.marketing) expect(week + 1).toBeLessThanOrEqual(cfg.weeklyMarketingCap)
+        }
+        // the shell logs what it sent: a re-run at the same time sends none of it again
+        const again = planReminders({
+          members: members.map(e => ({ ...e, recentLog: [...e.recentLog, ...logOf({ ...plan, messages: plan.messages.filter(m => m.memberId === e.member._id) }, x.now)] })),
+          config: cfg,
+          now: x.now,
+        })
+        const sent = new Set(plan.messages.map(m => m.dedupeKey))
+        expect(again.messages.filter(m => sent.has(m.dedupeKey))).toEqual([])
+        expect(summarizePlan(plan, cfg, x.now).counts.messages).toBe(plan.messages.length)
+      }),
+      { numRuns: 300 },
+    )
   })
   /**
    * Jest gives each test file its own copy of process.env, so TZ cannot be switched in-process: the
@@ -335,20 +471,35 @@ describe('properties', () => {
       config: config({ quietHours: null }),
       now: sh(t),
     }))
-    const cases: PlanInput[] = [...boundary, ...streaks, ...fc.sample(inputArb, { numRuns: 40, seed: 7 }).map(x => ({ ...build(x), now: x.now })).map(b => ({ members: b.members, config: b.cfg, now: b.now }))]
+    const cases: PlanInput[] = [
+      ...boundary,
+      ...streaks,
+      ...fc
+        .sample(inputArb, { numRuns: 40, seed: 7 })
+        .map(x => ({ ...build(x), now: x.now }))
+        .map(b => ({ members: b.members, config: b.cfg, now: b.now })),
+    ]
     const expected = JSON.stringify(cases.map(c => planReminders(c)))
     const script = path.join(os.tmpdir(), `reminders-tz-${process.pid}.ts`)
     const root = path.resolve(__dirname, '../..')
-    fs.writeFileSync(script, [
-      `import { readFileSync } from 'fs'`,
-      `import { planReminders } from ${JSON.stringify(path.join(root, 'domain/reminders'))}`,
-      `const iso = /^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$/`,
-      `const cases = JSON.parse(readFileSync(0, 'utf8'), (_k, v) => (typeof v === 'string' && iso.test(v) ? new Date(v) : v))`,
-      `process.stdout.write(JSON.stringify(cases.map((c: Parameters<typeof planReminders>[0]) => planReminders(c))))`,
-    ].join('\n'))
+    fs.writeFileSync(
+      script,
+      [
+        `import { readFileSync } from 'fs'`,
+        `import { planReminders } from ${JSON.stringify(path.join(root, 'domain/reminders'))}`,
+        `const iso = /^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$/`,
+        `const cases = JSON.parse(readFileSync(0, 'utf8'), (_k, v) => (typeof v === 'string' && iso.test(v) ? new Date(v) : v))`,
+        `process.stdout.write(JSON.stringify(cases.map((c: Parameters<typeof planReminders>[0]) => planReminders(c))))`,
+      ].join('\n'),
+    )
     try {
       for (const TZ of ['UTC', 'Asia/Shanghai', 'America/Los_Angeles']) {
-        const run = spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), script], { input: JSON.stringify(cases), encoding: 'utf8', timeout: 60_000, env: { ...process.env, TZ } })
+        const run = spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), script], {
+          input: JSON.stringify(cases),
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, TZ },
+        })
         expect(run.stderr).toBe('')
         expect(run.stdout).toBe(expected)
       }

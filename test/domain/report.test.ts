@@ -293,7 +293,17 @@ describe('sections', () => {
   test('reminder sends and their follow-up purchases within N days (each purchase to the latest send)', () => {
     const s = reminderSection(LOGS, PURCHASES, RANGE, 7)
     const kind = (k: string) => s.byKind.find(r => r.kind === k)!
-    expect(kind('coupon_expiring')).toEqual({ kind: 'coupon_expiring', label: '优惠券到期提醒', sent: 3, failed: 1, members: 3, converted: 2, conversionRate: 2 / 3, followUpPurchases: 1, followUpFen: 3_000 })
+    expect(kind('coupon_expiring')).toEqual({
+      kind: 'coupon_expiring',
+      label: '优惠券到期提醒',
+      sent: 3,
+      failed: 1,
+      members: 3,
+      converted: 2,
+      conversionRate: 2 / 3,
+      followUpPurchases: 1,
+      followUpFen: 3_000,
+    })
     expect(kind('win_back')).toMatchObject({ sent: 2, members: 2, converted: 2, conversionRate: 1, followUpPurchases: 2, followUpFen: 9_000 })
     expect(kind('birthday')).toMatchObject({ sent: 1, converted: 0, conversionRate: 0, followUpPurchases: 0 })
     expect(kind('tier_upgraded')).toMatchObject({ sent: 0, conversionRate: null })
@@ -324,7 +334,10 @@ describe('sections', () => {
       checkins: [],
       ledger: [],
       reminders: LOGS,
-      nps: [{ storeId: 's1', score: 9, at: new Date('2026-01-31T16:30:00Z') }, { storeId: 's2', score: 6, at: new Date('2026-02-02T02:00:00Z') }],
+      nps: [
+        { storeId: 's1', score: 9, at: new Date('2026-01-31T16:30:00Z') },
+        { storeId: 's2', score: 6, at: new Date('2026-02-02T02:00:00Z') },
+      ],
       stores: [{ storeId: 's1', name: '静安店' }],
     }
     const r = buildReport(input)
@@ -407,6 +420,17 @@ describe('what the database groups agrees with the rules one purchase and one me
   test('a member who bought on six days, twice on one of them, is one buyer in the 5+ bucket', () => {
     const six = ['01-15T09', '01-15T20', '01-20T09', '02-01T00', '02-02T09', '02-27T09', '03-02T23'].map((t, i) => p(`s${i}`, 'm1', `2026-${t}:00:00`, 1_000))
     expect(buyerDays(RANGE2, six)).toEqual([{ days: 5, buyers: 1, purchases: 7, salesFen: 7_000 }])
-    expect(repurchaseSection(buyerDays(RANGE2, six))).toMatchObject({ buyers: 1, repeatBuyers: 1, purchases: 7, distribution: [{ days: '1', buyers: 0 }, { days: '2', buyers: 0 }, { days: '3', buyers: 0 }, { days: '4', buyers: 0 }, { days: '5+', buyers: 1 }] })
+    expect(repurchaseSection(buyerDays(RANGE2, six))).toMatchObject({
+      buyers: 1,
+      repeatBuyers: 1,
+      purchases: 7,
+      distribution: [
+        { days: '1', buyers: 0 },
+        { days: '2', buyers: 0 },
+        { days: '3', buyers: 0 },
+        { days: '4', buyers: 0 },
+        { days: '5+', buyers: 1 },
+      ],
+    })
   })
 })

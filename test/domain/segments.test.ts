@@ -6,7 +6,15 @@ import { matches, resolveRule, toMongoQuery } from '../../domain/segments'
 const now = new Date('2026-11-23T04:00:00Z')
 
 test('daysAgo resolves to the start of a Shanghai day; ISO dates to instants', () => {
-  const rule = resolveRule(SegmentRuleSchema.parse({ all: [{ field: 'stats.lastPurchaseAt', op: 'gte', value: { daysAgo: 30 } }, { field: 'createdAt', op: 'lt', value: '2026-01-01T00:00:00+08:00' }] }), now)
+  const rule = resolveRule(
+    SegmentRuleSchema.parse({
+      all: [
+        { field: 'stats.lastPurchaseAt', op: 'gte', value: { daysAgo: 30 } },
+        { field: 'createdAt', op: 'lt', value: '2026-01-01T00:00:00+08:00' },
+      ],
+    }),
+    now,
+  )
   expect(rule.all.map(c => (c.value as Date).toISOString())).toEqual(['2026-10-23T16:00:00.000Z', '2025-12-31T16:00:00.000Z'])
 })
 

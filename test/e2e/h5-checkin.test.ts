@@ -4,7 +4,7 @@
  * cannot check in twice, and the home page shows the balance risen by the check-in points once.
  */
 import type { Browser, Page, Request } from 'playwright-core'
-import type { RunningEmulator } from '../helpers/emulator'
+import type { RunningEmulator } from '../../scripts/emulator-process'
 import { UI_TIMEOUT, recordToasts, signInAs, toasts, visible as visibleOn, waitForToast, settledScreenshot, startDemoBrowser, stopDemoBrowser } from './support'
 
 const MEMBER = 'o_demo_member_2' // 陈一鸣: no check-ins yet
@@ -131,7 +131,10 @@ test('reloading the check-in page shows the same state, and tapping again credit
 
 test('the home page balance rose by the check-in points, once', async () => {
   await page.goto(`${emu.baseUrl}/`)
-  await page.locator('#member-points', { hasText: String(before + earned) }).first().waitFor({ timeout: UI_TIMEOUT })
+  await page
+    .locator('#member-points', { hasText: String(before + earned) })
+    .first()
+    .waitFor({ timeout: UI_TIMEOUT })
   expect(Number(await text('#member-points'))).toBe(before + earned)
   await shot('24-home-after-checkin')
 

@@ -76,6 +76,13 @@ test('报表: every section of the report drawn as a chart; a desktop window sho
   await settledScreenshot(demo.page, '48-console-reports')
   await demo.page.setViewportSize({ width: 1280, height: 900 })
   // a desktop window: the tables have a header row (a phone shows each row as a card)
-  await demo.page.waitForFunction(() => { const h = document.querySelector('#reports-sections .rt-head'); return !!h && getComputedStyle(h).display === 'table-row' }, undefined, { timeout: UI_TIMEOUT })
+  await demo.page.waitForFunction(
+    () => {
+      const h = document.querySelector('#reports-sections .rt-head')
+      return !!h && getComputedStyle(h).display === 'table-row'
+    },
+    undefined,
+    { timeout: UI_TIMEOUT },
+  )
   await settledScreenshot(demo.page, '49-console-reports-desktop')
 })

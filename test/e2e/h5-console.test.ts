@@ -11,7 +11,6 @@ import { useDemoBrowser, UI_TIMEOUT } from './support'
 const demo = useDemoBrowser()
 const { signInAs, visible } = demo
 
-
 test('a consumer sees no 管理 entry', async () => {
   await signInAs('o_demo_member_1')
   await visible('#member-code-entry').waitFor({ timeout: UI_TIMEOUT })
@@ -27,7 +26,11 @@ test('运营管理员: 管理 → 概览 with KPIs and charts', async () => {
   const src = await visible('#console-charts img').getAttribute('src')
   expect(src).toMatch(/^data:image\/svg\+xml;base64,/)
   // the browser decodes the function's SVG: the chart is drawn, not a broken image
-  await demo.page.waitForFunction(() => Array.from(document.querySelectorAll('#console-charts img')).every(i => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0), undefined, { timeout: UI_TIMEOUT })
+  await demo.page.waitForFunction(
+    () => Array.from(document.querySelectorAll('#console-charts img')).every(i => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
+    undefined,
+    { timeout: UI_TIMEOUT },
+  )
   await screenshot(demo.page, '40-console-home')
 
   await visible('#console-range-30d').click()
@@ -71,7 +74,10 @@ test('调整积分 from the 360: the balance shown changes; 审计 lists it', as
   await visible('#m360-adjust-delta input, input#m360-adjust-delta').fill('50')
   await visible('#m360-adjust-reason input, input#m360-adjust-reason').fill('客诉补偿（e2e）')
   await visible('#m360-adjust-submit').click()
-  await demo.page.locator('#m360-balance', { hasText: String(before + 50) }).first().waitFor({ timeout: UI_TIMEOUT })
+  await demo.page
+    .locator('#m360-balance', { hasText: String(before + 50) })
+    .first()
+    .waitFor({ timeout: UI_TIMEOUT })
   expect(await visible('#m360-action-notice').innerText()).toContain(`余额 ${before + 50}`)
   await screenshot(demo.page, '43-console-adjust-points')
 

@@ -5,7 +5,7 @@
  * it under 已使用, without its code. And 林小夏 exchanges points for a coupon in 积分商城.
  */
 import type { Browser, Page } from 'playwright-core'
-import type { RunningEmulator } from '../helpers/emulator'
+import type { RunningEmulator } from '../../scripts/emulator-process'
 import { DEMO } from '../../scripts/seed'
 import { UI_TIMEOUT, confirmModal, recordToasts, signInAs, visible as visibleOn, waitForToast, settledScreenshot, startDemoBrowser, stopDemoBrowser } from './support'
 
@@ -215,13 +215,18 @@ test('林小夏 exchanges points for a coupon in 积分商城 and sees her balan
   await message.waitFor({ timeout: UI_TIMEOUT })
   expect(await message.innerText()).toContain(`兑换成功，扣除 ${price} 积分`)
   await waitForToast(page, '兑换成功')
-  await visible('#mall-balance').filter({ hasText: new RegExp(`^\\s*${before - price}\\s*$`) }).waitFor({ timeout: UI_TIMEOUT })
+  await visible('#mall-balance')
+    .filter({ hasText: new RegExp(`^\\s*${before - price}\\s*$`) })
+    .waitFor({ timeout: UI_TIMEOUT })
   await offer.filter({ hasText: '已兑 1 张' }).waitFor({ timeout: UI_TIMEOUT })
   await shot('39-mall-exchanged')
 
   // the home page has the new balance, and 我的券 the new coupon
   await page.goto(`${emu.baseUrl}/`)
-  await page.locator('#member-points', { hasText: String(before - price) }).first().waitFor({ timeout: UI_TIMEOUT })
+  await page
+    .locator('#member-points', { hasText: String(before - price) })
+    .first()
+    .waitFor({ timeout: UI_TIMEOUT })
   expect(Number(await text('#member-points'))).toBe(before - price)
   await visible('#coupons-entry').click()
   await page.locator('.coupon-item[data-state="available"]', { hasText: '5 元无门槛券' }).locator('visible=true').first().waitFor({ timeout: UI_TIMEOUT })

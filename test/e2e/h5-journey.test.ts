@@ -4,7 +4,7 @@
  * coupon, show the member code. Screenshots go to test-artifacts/e2e/ (4x-*).
  */
 import type { Browser, Page } from 'playwright-core'
-import { sdkFor, type RunningEmulator } from '../helpers/emulator'
+import { sdkFor, type RunningEmulator } from '../../scripts/emulator-process'
 import { DEMO } from '../../scripts/seed'
 import { signInAs, UI_TIMEOUT, visible as visibleOn, settledScreenshot, startDemoBrowser, stopDemoBrowser } from './support'
 

@@ -3,7 +3,7 @@
  * profile (nickname, avatar upload, gender), and finding it kept after the emulator restarts.
  */
 import type { Browser, Page } from 'playwright-core'
-import { startEmulator, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, type RunningEmulator } from '../../scripts/emulator-process'
 import { screenshot } from '../helpers/browser'
 import { startDemoBrowser, stopDemoBrowser } from './support'
 
@@ -52,7 +52,11 @@ test('editing the profile saves nickname, avatar and gender', async () => {
   // back on the home page with the new name
   await page.locator('#member-nickname', { hasText: '林小夏·改' }).waitFor({ timeout: 20_000 })
 
-  const res = await fetch(`${emu.baseUrl}/functions/member`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': 'o_demo_member_1' }, body: JSON.stringify({ action: 'getProfile' }) })
+  const res = await fetch(`${emu.baseUrl}/functions/member`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': 'o_demo_member_1' },
+    body: JSON.stringify({ action: 'getProfile' }),
+  })
   const { data } = await res.json()
   expect(data.member.nickname).toBe('林小夏·改')
   expect(data.member.gender).toBe('male')
@@ -67,7 +71,11 @@ test('a server-side validation error is shown and nothing is saved', async () =>
   await page.locator('#profile-error').waitFor({ timeout: 20_000 })
   expect(await text('#profile-error')).toMatch(/昵称/)
   await screenshot(page, '04-profile-error')
-  const res = await fetch(`${emu.baseUrl}/functions/member`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': 'o_demo_member_1' }, body: JSON.stringify({ action: 'getProfile' }) })
+  const res = await fetch(`${emu.baseUrl}/functions/member`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': 'o_demo_member_1' },
+    body: JSON.stringify({ action: 'getProfile' }),
+  })
   expect((await res.json()).data.member.nickname).toBe('林小夏·改')
 })
 

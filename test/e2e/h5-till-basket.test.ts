@@ -4,13 +4,12 @@
  * the purchase keeps its lines, and after the daily job the member's 为你推荐 has an item whose
  * reason names what was bought. Screenshots go to test-artifacts/e2e/ (5x-*).
  */
-import { invoke, sdkFor } from '../helpers/emulator'
+import { invoke, sdkFor } from '../../scripts/emulator-process'
 import { DEMO, DEMO_PRODUCTS } from '../../scripts/seed'
 import { UI_TIMEOUT, settledScreenshot, useDemoBrowser } from './support'
 
 const demo = useDemoBrowser()
 const { signInAs, visible } = demo
-
 
 /** 陈一鸣: no purchases in the demo data, so any reason naming a product comes from this basket */
 const MEMBER = DEMO.members[1]

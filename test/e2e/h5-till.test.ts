@@ -4,7 +4,7 @@
  * 积分明细) lists the purchase.
  */
 import type { Browser, Page } from 'playwright-core'
-import type { RunningEmulator } from '../helpers/emulator'
+import type { RunningEmulator } from '../../scripts/emulator-process'
 import { screenshot } from '../helpers/browser'
 import { signInAs as signInAsOn, visible as visibleOn, startDemoBrowser, stopDemoBrowser, UI_TIMEOUT } from './support'
 
@@ -45,7 +45,10 @@ test('scan → purchase → points visible on the member’s home page', async (
   await screenshot(page, '12-till-result')
 
   await signInAs('o_demo_member_2')
-  await page.locator('#member-points', { hasText: String(before + 128) }).first().waitFor({ timeout: 20_000 })
+  await page
+    .locator('#member-points', { hasText: String(before + 128) })
+    .first()
+    .waitFor({ timeout: 20_000 })
   await screenshot(page, '13-member-after-purchase')
 })
 

@@ -3,7 +3,7 @@ import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-c
 import { ensureH5Built } from '../../scripts/builds'
 import { seedDemoData } from '../../scripts/seed'
 import { launchChromium, screenshot } from '../helpers/browser'
-import { sdkFor, startEmulator, type RunningEmulator } from '../helpers/emulator'
+import { sdkFor, startEmulator, type RunningEmulator } from '../../scripts/emulator-process'
 
 /**
  * The H5 build (built first if stale) on an emulator with the demo data, and a phone-sized page in

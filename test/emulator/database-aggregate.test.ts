@@ -1,5 +1,5 @@
 /** Aggregation pipelines (database.aggregateDocuments) through the unmodified wx-server-sdk. */
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, type RunningEmulator } from '../../scripts/emulator-process'
 
 let emu: RunningEmulator
 let db: any
@@ -13,7 +13,12 @@ beforeAll(async () => {
   $ = _.aggregate
   await db.createCollection('orders')
   await db.createCollection('users')
-  await db.collection('users').add({ data: [{ _id: 'u1', name: 'Ann' }, { _id: 'u2', name: 'Bob' }] })
+  await db.collection('users').add({
+    data: [
+      { _id: 'u1', name: 'Ann' },
+      { _id: 'u2', name: 'Bob' },
+    ],
+  })
   await db.collection('orders').add({
     data: [
       { _id: 'o1', user: 'u1', amount: 10, items: ['tea', 'cake'], at: new Date('2024-01-01T00:00:00Z') },
@@ -65,7 +70,10 @@ test('lookup with let and pipeline', async () => {
     .lookup({
       from: 'orders',
       let: { uid: '$_id' },
-      pipeline: $.pipeline().match(_.expr($.eq(['$user', '$$uid']))).project({ _id: 0, amount: 1 }).done(),
+      pipeline: $.pipeline()
+        .match(_.expr($.eq(['$user', '$$uid'])))
+        .project({ _id: 0, amount: 1 })
+        .done(),
       as: 'orders',
     })
     .sort({ _id: 1 })
@@ -96,7 +104,12 @@ test('aggregating a collection that does not exist fails with DATABASE_COLLECTIO
 
 test('a pipeline never changes what is stored: a leading match reads the stored docs, later stages get copies', async () => {
   await db.createCollection('profiles')
-  await db.collection('profiles').add({ data: [{ _id: 'p1', city: 'sh', stats: { n: 1 } }, { _id: 'p2', city: 'bj', stats: { n: 2 } }] })
+  await db.collection('profiles').add({
+    data: [
+      { _id: 'p1', city: 'sh', stats: { n: 1 } },
+      { _id: 'p2', city: 'bj', stats: { n: 2 } },
+    ],
+  })
   const { list } = await db.collection('profiles').aggregate().match({ city: 'sh' }).addFields({ 'stats.n': 99 }).end()
   expect(list).toEqual([{ _id: 'p1', city: 'sh', stats: { n: 99 } }])
   const again = await db.collection('profiles').aggregate().addFields({ 'stats.n': 7 }).sort({ _id: 1 }).end()
@@ -107,7 +120,12 @@ test('a pipeline never changes what is stored: a leading match reads the stored 
 
 test('Shanghai days and months with $dateToString and the +08:00 offset (what admin.report groups by)', async () => {
   await db.createCollection('stamps')
-  await db.collection('stamps').add({ data: [{ _id: 's1', at: new Date('2026-01-31T15:59:59.999Z') }, { _id: 's2', at: new Date('2026-01-31T16:00:00Z') }] })
+  await db.collection('stamps').add({
+    data: [
+      { _id: 's1', at: new Date('2026-01-31T15:59:59.999Z') },
+      { _id: 's2', at: new Date('2026-01-31T16:00:00Z') },
+    ],
+  })
   const { list } = await db
     .collection('stamps')
     .aggregate()

@@ -1,5 +1,5 @@
 /** Database CRUD through the unmodified wx-server-sdk: ids, replies, error shapes, Dates, serverDate. */
-import { startEmulator, sdkFor, tempDataDir, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, tempDataDir, type RunningEmulator } from '../../scripts/emulator-process'
 import { createDatabaseService } from '../../emulator/database'
 
 let emu: RunningEmulator
@@ -156,7 +156,11 @@ describe('set / update / remove', () => {
   })
 
   test('where().update() updates every match (multi) and where().remove() removes every match', async () => {
-    const c = await fresh([{ g: 'a', v: 1 }, { g: 'a', v: 2 }, { g: 'b', v: 3 }])
+    const c = await fresh([
+      { g: 'a', v: 1 },
+      { g: 'a', v: 2 },
+      { g: 'b', v: 3 },
+    ])
     expect((await c.where({ g: 'a' }).update({ data: { v: _.inc(10) } })).stats.updated).toBe(2)
     const { data } = await c.orderBy('v', 'asc').get()
     expect(data.map((d: any) => d.v)).toEqual([3, 11, 12])
@@ -165,7 +169,10 @@ describe('set / update / remove', () => {
   })
 
   test('where().update(..., multi: false) updates only the first match', async () => {
-    const c = await fresh([{ _id: '1', g: 'a' }, { _id: '2', g: 'a' }])
+    const c = await fresh([
+      { _id: '1', g: 'a' },
+      { _id: '2', g: 'a' },
+    ])
     const res = await c.where({ g: 'a' }).update({ data: { hit: true }, multi: false })
     expect(res.stats.updated).toBe(1)
     expect((await c.where({ hit: true }).count()).total).toBe(1)
@@ -186,7 +193,10 @@ describe('set / update / remove', () => {
 
   test('updateAndReturn (database.modifyAndReturnDoc) answers the updated document', async () => {
     const c = await fresh([{ _id: 'q', v: 1, tag: 'x' }])
-    const res = await db._db.collection(c.collectionName).where({ tag: 'x' }).updateAndReturn({ v: _.inc(5) })
+    const res = await db._db
+      .collection(c.collectionName)
+      .where({ tag: 'x' })
+      .updateAndReturn({ v: _.inc(5) })
     expect(res.updated).toBe(1)
     expect(res.doc).toEqual({ _id: 'q', v: 6, tag: 'x' })
     const none = await db._db.collection(c.collectionName).where({ tag: 'nope' }).updateAndReturn({ v: 1 })

@@ -1,7 +1,7 @@
 /** Concurrency, limits and durability (kill -9, torn journal line, restart) of the database service. */
 import fs from 'fs'
 import path from 'path'
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, type RunningEmulator } from '../../scripts/emulator-process'
 
 let emu: RunningEmulator
 let db: any
@@ -23,7 +23,14 @@ describe('concurrency', () => {
   test('100 parallel _.inc(1) on one doc land exactly 100', async () => {
     await db.createCollection('counter')
     await db.collection('counter').add({ data: { _id: 'c', n: 0 } })
-    const results = await Promise.all(Array.from({ length: 100 }, () => db.collection('counter').doc('c').update({ data: { n: _.inc(1) } })))
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        db
+          .collection('counter')
+          .doc('c')
+          .update({ data: { n: _.inc(1) } }),
+      ),
+    )
     expect(results.every((r: any) => r.stats.updated === 1)).toBe(true)
     expect((await db.collection('counter').doc('c').get()).data.n).toBe(100)
   })
@@ -71,15 +78,27 @@ describe('durability', () => {
     await db.createCollection('durable')
     await db.createCollection('empty_but_created')
     const c = db.collection('durable')
-    await c.add({ data: [{ _id: 'a', v: 1, at: new Date('2024-01-02T03:04:05Z') }, { _id: 'b', v: 2 }, { _id: 'gone', v: 3 }] })
+    await c.add({
+      data: [
+        { _id: 'a', v: 1, at: new Date('2024-01-02T03:04:05Z') },
+        { _id: 'b', v: 2 },
+        { _id: 'gone', v: 3 },
+      ],
+    })
     await c.doc('a').update({ data: { v: _.inc(10), tags: _.push(['x']) } })
     await c.doc('gone').remove()
     await db.runTransaction(async (t: any) => {
-      await t.collection('durable').doc('b').update({ data: { v: 20 } })
+      await t
+        .collection('durable')
+        .doc('b')
+        .update({ data: { v: 20 } })
       await t.collection('durable').add({ data: { _id: 'tx', v: 1 } })
     })
     const open = await db.startTransaction()
-    await open.collection('durable').doc('a').update({ data: { v: -1 } })
+    await open
+      .collection('durable')
+      .doc('a')
+      .update({ data: { v: -1 } })
 
     await emu.kill9()
     emu = await startEmulator({ dataDir })
@@ -118,7 +137,10 @@ describe('durability', () => {
 
   test('a graceful stop compacts the journal into the snapshot', async () => {
     const dataDir = emu.dataDir
-    await db.collection('torn').doc('ok').update({ data: { v: 5 } })
+    await db
+      .collection('torn')
+      .doc('ok')
+      .update({ data: { v: 5 } })
     await emu.stop()
     expect(fs.readFileSync(path.join(dataDir, 'database', 'journal.jsonl'), 'utf8')).toBe('')
     expect(fs.readFileSync(path.join(dataDir, 'database', 'snapshot.jsonl'), 'utf8')).toContain('"torn"')

@@ -1,5 +1,5 @@
 /** Query operators, ordering, paging and projection through the unmodified wx-server-sdk. */
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, type RunningEmulator } from '../../scripts/emulator-process'
 
 let emu: RunningEmulator
 let db: any
@@ -8,7 +8,17 @@ let people: any
 
 const PEOPLE = [
   { _id: 'p1', name: 'Ann', age: 21, tags: ['a', 'b'], profile: { city: 'sz' }, items: [{ k: 1, v: 5 }], vip: true },
-  { _id: 'p2', name: 'bob', age: 35, tags: ['b'], profile: { city: 'gz' }, items: [{ k: 2, v: 1 }, { k: 3, v: 9 }] },
+  {
+    _id: 'p2',
+    name: 'bob',
+    age: 35,
+    tags: ['b'],
+    profile: { city: 'gz' },
+    items: [
+      { k: 2, v: 1 },
+      { k: 3, v: 9 },
+    ],
+  },
   { _id: 'p3', name: 'Cid', age: 42, tags: ['a', 'c', 'd'], profile: { city: 'sz' }, items: [], vip: false },
   { _id: 'p4', name: 'dan', age: 35, tags: [], profile: { city: 'bj' }, items: [{ k: 1, v: 1 }] },
   { _id: 'p5', name: 'Eve', age: 18, tags: ['c'], profile: { city: 'gz' }, items: [{ k: 4, v: 7 }] },
@@ -118,7 +128,12 @@ describe('ordering, paging, projection, count', () => {
   test('a query on a Date field compares by time', async () => {
     await db.createCollection('dated')
     const dated = db.collection('dated')
-    await dated.add({ data: [{ _id: 'old', at: new Date('2020-01-01') }, { _id: 'new', at: new Date('2030-01-01') }] })
+    await dated.add({
+      data: [
+        { _id: 'old', at: new Date('2020-01-01') },
+        { _id: 'new', at: new Date('2030-01-01') },
+      ],
+    })
     const { data } = await dated.where({ at: _.lt(db.serverDate()) }).get()
     expect(data.map((d: any) => d._id)).toEqual(['old'])
     const exact = await dated.where({ at: new Date('2030-01-01') }).get()

@@ -2,7 +2,7 @@
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, type RunningEmulator } from '../../scripts/emulator-process'
 import { Engine } from '../../emulator/database/engine'
 import { Journal } from '../../emulator/database/journal'
 import { createCollection, getDocs, modifyDocs } from '../../emulator/database/ops'
@@ -28,11 +28,20 @@ async function fresh(docs: object[]): Promise<{ name: string; c: any }> {
 const value = async (c: any, id: string) => (await c.doc(id).get()).data
 
 test('runTransaction commits all its writes and returns the callback result', async () => {
-  const { name, c } = await fresh([{ _id: 'a', bal: 100 }, { _id: 'b', bal: 0 }])
+  const { name, c } = await fresh([
+    { _id: 'a', bal: 100 },
+    { _id: 'b', bal: 0 },
+  ])
   const result = await db.runTransaction(async (t: any) => {
     const a = (await t.collection(name).doc('a').get()).data
-    await t.collection(name).doc('a').update({ data: { bal: a.bal - 30 } })
-    await t.collection(name).doc('b').update({ data: { bal: _.inc(30) } })
+    await t
+      .collection(name)
+      .doc('a')
+      .update({ data: { bal: a.bal - 30 } })
+    await t
+      .collection(name)
+      .doc('b')
+      .update({ data: { bal: _.inc(30) } })
     return 'moved'
   })
   expect(result).toBe('moved')
@@ -43,7 +52,10 @@ test('runTransaction commits all its writes and returns the callback result', as
 test('a transaction sees its own writes, others do not until it commits', async () => {
   const { name, c } = await fresh([{ _id: 'a', v: 1 }])
   const t = await db.startTransaction()
-  await t.collection(name).doc('a').update({ data: { v: 2 } })
+  await t
+    .collection(name)
+    .doc('a')
+    .update({ data: { v: 2 } })
   expect((await t.collection(name).doc('a').get()).data.v).toBe(2)
   expect((await value(c, 'a')).v).toBe(1)
   await t.commit()
@@ -54,7 +66,10 @@ test('an error thrown in runTransaction rolls everything back and reaches the ca
   const { name, c } = await fresh([{ _id: 'a', v: 1 }])
   await expect(
     db.runTransaction(async (t: any) => {
-      await t.collection(name).doc('a').update({ data: { v: 99 } })
+      await t
+        .collection(name)
+        .doc('a')
+        .update({ data: { v: 99 } })
       await t.collection(name).add({ data: { _id: 'n', v: 1 } })
       throw new Error('business rule failed')
     }),
@@ -67,7 +82,10 @@ test('rollback() (database.abortTransaction) discards the writes; the transactio
   const { name, c } = await fresh([{ _id: 'a', v: 1 }])
   const t = await db.startTransaction()
   await t.collection(name).doc('a').remove()
-  await t.collection(name).doc('b').set({ data: { v: 2 } })
+  await t
+    .collection(name)
+    .doc('b')
+    .set({ data: { v: 2 } })
   await t.rollback()
   expect((await value(c, 'a')).v).toBe(1)
   expect((await c.count()).total).toBe(1)
@@ -79,17 +97,26 @@ test('insert, set (upsert) and remove inside a transaction land together at comm
   await db.runTransaction(async (t: any) => {
     const added = await t.collection(name).add({ data: { _id: 'added', v: 1 } })
     expect(added._id).toBe('added')
-    await t.collection(name).doc('upserted').set({ data: { v: 2 } })
+    await t
+      .collection(name)
+      .doc('upserted')
+      .set({ data: { v: 2 } })
     await t.collection(name).doc('gone').remove()
     // a duplicate _id inside the transaction is still a duplicate
     await expect(t.collection(name).add({ data: { _id: 'added' } })).rejects.toMatchObject({ errMsg: expect.stringMatching(/duplicate/) })
   })
   const { data } = await c.orderBy('_id', 'asc').get()
-  expect(data).toEqual([{ _id: 'added', v: 1 }, { _id: 'upserted', v: 2 }])
+  expect(data).toEqual([
+    { _id: 'added', v: 1 },
+    { _id: 'upserted', v: 2 },
+  ])
 })
 
 test('snapshot read: a transaction keeps reading the data as of its start', async () => {
-  const { name, c } = await fresh([{ _id: 'a', v: 0 }, { _id: 'b', v: 0 }])
+  const { name, c } = await fresh([
+    { _id: 'a', v: 0 },
+    { _id: 'b', v: 0 },
+  ])
   const t = await db.startTransaction()
   expect((await t.collection(name).doc('a').get()).data.v).toBe(0)
   // committed by others after the transaction started: one doc read before, one not yet read
@@ -98,7 +125,10 @@ test('snapshot read: a transaction keeps reading the data as of its start', asyn
   await c.add({ data: { _id: 'late', v: 1 } })
   expect((await t.collection(name).doc('a').get()).data.v).toBe(0)
   expect((await t.collection(name).doc('b').get()).data.v).toBe(0)
-  const all = await t.collection(name).where({ v: _.gte(0) }).get()
+  const all = await t
+    .collection(name)
+    .where({ v: _.gte(0) })
+    .get()
   expect(all.data.map((d: any) => d._id).sort()).toEqual(['a', 'b'])
   await t.commit() // read-only: nothing to conflict with
   expect((await value(c, 'a')).v).toBe(5)
@@ -107,7 +137,10 @@ test('snapshot read: a transaction keeps reading the data as of its start', asyn
 test('write conflict: a doc changed by someone else since the start fails the commit with DATABASE_TRANSACTION_CONFLICT', async () => {
   const { name, c } = await fresh([{ _id: 'a', v: 0 }])
   const t = await db.startTransaction()
-  await t.collection(name).doc('a').update({ data: { v: _.inc(1) } })
+  await t
+    .collection(name)
+    .doc('a')
+    .update({ data: { v: _.inc(1) } })
   await c.doc('a').update({ data: { v: 10 } })
   await expect(t.commit()).rejects.toMatchObject({ code: 'DATABASE_TRANSACTION_CONFLICT' })
   expect((await value(c, 'a')).v).toBe(10)
@@ -125,7 +158,10 @@ test('two concurrent runTransaction on the same doc both succeed: the loser is r
       const { data } = await t.collection(name).doc('ctr').get()
       if (++arrived === 2) release()
       await bothRead // both read v before either writes: a real lost-update race
-      await t.collection(name).doc('ctr').update({ data: { v: data.v + 1 } })
+      await t
+        .collection(name)
+        .doc('ctr')
+        .update({ data: { v: data.v + 1 } })
     })
   await Promise.all([bump(), bump()])
   expect((await value(c, 'ctr')).v).toBe(2)
@@ -133,18 +169,30 @@ test('two concurrent runTransaction on the same doc both succeed: the loser is r
 })
 
 test('transactions on different docs do not conflict', async () => {
-  const { name, c } = await fresh([{ _id: 'x', v: 0 }, { _id: 'y', v: 0 }])
+  const { name, c } = await fresh([
+    { _id: 'x', v: 0 },
+    { _id: 'y', v: 0 },
+  ])
   const t1 = await db.startTransaction()
   const t2 = await db.startTransaction()
-  await t1.collection(name).doc('x').update({ data: { v: 1 } })
-  await t2.collection(name).doc('y').update({ data: { v: 2 } })
+  await t1
+    .collection(name)
+    .doc('x')
+    .update({ data: { v: 1 } })
+  await t2
+    .collection(name)
+    .doc('y')
+    .update({ data: { v: 2 } })
   await t1.commit()
   await t2.commit()
   expect([(await value(c, 'x')).v, (await value(c, 'y')).v]).toEqual([1, 2])
 })
 
 test('the older transaction API (getInTransaction / updateDocInTransaction / deleteDocInTransaction)', async () => {
-  const { name, c } = await fresh([{ _id: 'a', v: 1, keep: true }, { _id: 'b', v: 2 }])
+  const { name, c } = await fresh([
+    { _id: 'a', v: 1, keep: true },
+    { _id: 'b', v: 2 },
+  ])
   // this API is no longer wired into the SDK's Db, so load it directly; jest may hand this file its
   // own copy of @cloudbase/database, so give it the requester node-sdk registered on the SDK's copy
   const { Transaction } = require('@cloudbase/database/dist/commonjs/transaction')
@@ -161,7 +209,10 @@ test('the older transaction API (getInTransaction / updateDocInTransaction / del
   expect((await t.get(coll.doc('b'))).data()).toBeNull()
   await t.commit()
   const { data } = await c.orderBy('_id', 'asc').get()
-  expect(data).toEqual([{ _id: 'a', v: 5, keep: true }, { _id: 'n', fresh: true }])
+  expect(data).toEqual([
+    { _id: 'a', v: 5, keep: true },
+    { _id: 'n', fresh: true },
+  ])
 })
 
 test('a transaction not finished within its timeout is dropped with DATABASE_TRANSACTION_FAIL (in-process, 50 ms)', async () => {

@@ -1,5 +1,5 @@
 /** Update operators (field, array, nested and positional paths) through the unmodified wx-server-sdk. */
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, type RunningEmulator } from '../../scripts/emulator-process'
 
 let emu: RunningEmulator
 let db: any
@@ -81,9 +81,20 @@ describe('array operators', () => {
     expect(await after({ items: [{ v: 1 }, { v: 2 }] }, { 'items.1.v': _.inc(10), 'items.0.w': true })).toEqual({ items: [{ v: 1, w: true }, { v: 12 }] })
   })
   test('the positional $ operator updates the element the where-query matched', async () => {
-    await coll.add({ data: { _id: 'pos', items: [{ k: 'a', n: 0 }, { k: 'b', n: 0 }] } })
+    await coll.add({
+      data: {
+        _id: 'pos',
+        items: [
+          { k: 'a', n: 0 },
+          { k: 'b', n: 0 },
+        ],
+      },
+    })
     await coll.where({ _id: 'pos', 'items.k': 'b' }).update({ data: { 'items.$.n': _.inc(1) } })
-    expect((await coll.doc('pos').get()).data.items).toEqual([{ k: 'a', n: 0 }, { k: 'b', n: 1 }])
+    expect((await coll.doc('pos').get()).data.items).toEqual([
+      { k: 'a', n: 0 },
+      { k: 'b', n: 1 },
+    ])
   })
 })
 
@@ -91,7 +102,12 @@ describe('update errors', () => {
   test('an invalid operator argument fails with DATABASE_REQUEST_FAILED (-502001) and changes nothing', async () => {
     await coll.add({ data: { _id: 'bad', s: 'text', n: 1 } })
     await expect(coll.doc('bad').update({ data: { n: _.inc('x'), s: 'changed' } })).rejects.toMatchObject({ errCode: -502001 })
-    await expect(db._db.collection('upd').doc('bad').update({ n: _.inc('x') })).rejects.toMatchObject({ code: 'DATABASE_REQUEST_FAILED' })
+    await expect(
+      db._db
+        .collection('upd')
+        .doc('bad')
+        .update({ n: _.inc('x') }),
+    ).rejects.toMatchObject({ code: 'DATABASE_REQUEST_FAILED' })
     expect((await coll.doc('bad').get()).data.s).toBe('text')
   })
 })

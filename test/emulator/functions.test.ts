@@ -1,6 +1,6 @@
 /** The functions service: SCF-like instances, identity per request, timeouts, calls between functions, timers. */
 import path from 'path'
-import { startEmulator, sdkFor, invoke, ROOT, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, invoke, ROOT, type RunningEmulator } from '../../scripts/emulator-process'
 import { parseCloudbaseCron } from '../../emulator/functions/timers'
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/functions')

@@ -3,7 +3,7 @@
  * defect 3): writes only under `<kind>/<own openid>/`, over the limit is 413 with nothing stored,
  * personal files are read only by their owner or through a short-lived signed link.
  */
-import { startEmulator, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, type RunningEmulator } from '../../scripts/emulator-process'
 
 let emu: RunningEmulator
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3])

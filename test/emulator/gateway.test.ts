@@ -1,5 +1,5 @@
 /** The H5 gateway (local sign-in, functions as that user, uploads) and the loopback outbox route. */
-import { startEmulator, deployCollections, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, deployCollections, type RunningEmulator } from '../../scripts/emulator-process'
 
 let emu: RunningEmulator
 const post = (path: string, body: unknown, token?: string) =>

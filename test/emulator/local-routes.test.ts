@@ -3,7 +3,7 @@
  * (DNS rebinding), a foreign Origin, a non-JSON "simple" body; a blank x-wx-openid is not the console.
  */
 import http from 'http'
-import { deployCollections, invoke, sdkFor, startEmulator, type RunningEmulator } from '../helpers/emulator'
+import { deployCollections, invoke, sdkFor, startEmulator, type RunningEmulator } from '../../scripts/emulator-process'
 
 let emu: RunningEmulator
 beforeAll(async () => {
@@ -46,7 +46,12 @@ test('a foreign Host, a foreign Origin or a text/plain body is refused and runs 
 
 test('the same call from a local tool works; a same-origin page too', async () => {
   expect(await send('/functions/admin', { headers: { host: host(), 'content-type': 'application/json' }, body: storeEvent('local_ok') })).toMatchObject({ status: 200, body: { ok: true } })
-  expect(await send('/functions/admin', { headers: { host: `localhost:${new URL(emu.baseUrl).port}`, origin: `http://${host()}`, 'content-type': 'application/json; charset=utf-8' }, body: storeEvent('local_ok2') })).toMatchObject({ status: 200 })
+  expect(
+    await send('/functions/admin', {
+      headers: { host: `localhost:${new URL(emu.baseUrl).port}`, origin: `http://${host()}`, 'content-type': 'application/json; charset=utf-8' },
+      body: storeEvent('local_ok2'),
+    }),
+  ).toMatchObject({ status: 200 })
   expect(await storeExists('local_ok')).toBe(true)
 })
 

@@ -5,7 +5,7 @@
  */
 import fs from 'fs'
 import path from 'path'
-import { sdkFor, startEmulator, tempDataDir, type RunningEmulator } from '../helpers/emulator'
+import { sdkFor, startEmulator, tempDataDir, type RunningEmulator } from '../../scripts/emulator-process'
 import { createOpenApiService, type OutboxMessage } from '../../emulator/openapi'
 import { fakePhoneNumber } from '../../emulator/openapi/apis'
 
@@ -69,9 +69,7 @@ describe('subscribeMessage.send', () => {
 
   test('keeps the call order, newest last', async () => {
     for (const n of [1, 2, 3]) await cloud.openapi.subscribeMessage.send(sampleMessage(`o_order_${n}`))
-    const order = (await readOutbox(emu))
-      .map(m => (m.payload as { touser: string }).touser)
-      .filter(t => t.startsWith('o_order_'))
+    const order = (await readOutbox(emu)).map(m => (m.payload as { touser: string }).touser).filter(t => t.startsWith('o_order_'))
     expect(order).toEqual(['o_order_1', 'o_order_2', 'o_order_3'])
   })
 

@@ -1,5 +1,5 @@
 /** The loopback request counter: every SDK request is counted by its `action`; DELETE /stats resets. */
-import { startEmulator, sdkFor, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, type RunningEmulator } from '../../scripts/emulator-process'
 
 let emu: RunningEmulator
 let db: any
@@ -23,7 +23,10 @@ test('a query and an update through the SDK are counted by action; DELETE /stats
   expect(await stats()).toEqual({ requests: {}, total: 0 })
 
   await db.collection('stats_counted').where({ n: 1 }).get()
-  await db.collection('stats_counted').doc('a').update({ data: { n: 2 } })
+  await db
+    .collection('stats_counted')
+    .doc('a')
+    .update({ data: { n: 2 } })
   await db.collection('stats_counted').where({ n: 2 }).get()
   const counted = await stats()
   expect(counted).toEqual({ requests: { 'database.getDocument': 2, 'database.modifyDocument': 1 }, total: 3 })
@@ -51,10 +54,12 @@ test('a caller whose event loop was blocked past 5 s can reuse its kept-alive co
   const agent = new http.Agent({ keepAlive: true })
   const get = () =>
     new Promise<number>((resolve, reject) => {
-      http.get(`${emu.baseUrl}/stats`, { agent }, res => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-      }).on('error', reject)
+      http
+        .get(`${emu.baseUrl}/stats`, { agent }, res => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode ?? 0))
+        })
+        .on('error', reject)
     })
   try {
     expect(await get()).toBe(200)

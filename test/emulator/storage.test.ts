@@ -8,7 +8,7 @@ import fs from 'fs'
 import http from 'http'
 import type { AddressInfo } from 'net'
 import path from 'path'
-import { sdkFor, startEmulator, tempDataDir, type RunningEmulator } from '../helpers/emulator'
+import { sdkFor, startEmulator, tempDataDir, type RunningEmulator } from '../../scripts/emulator-process'
 import { BUCKET, createStorageService, PRIVATE_LINK_MAX_SECONDS } from '../../emulator/storage'
 
 jest.setTimeout(60_000)

@@ -7,7 +7,7 @@ import { MemberEvents } from '../../types/member'
 import { StaffEvents } from '../../types/staff'
 import { RemindersEvents, TiersEvents } from '../../types/jobs'
 import { OPERATOR_ACTIONS } from '../../types/console'
-import { invoke } from '../helpers/emulator'
+import { invoke } from '../../scripts/emulator-process'
 import { makeStaff, signUp, useEmulator } from './support'
 
 const env = useEmulator()

@@ -12,7 +12,13 @@ beforeAll(async () => {
   await env.db.collection('admins').add({ data: { _id: BOSS, name: 'boss' } })
 }, 60_000)
 
-const audits = async (action: string, target?: string): Promise<any[]> => (await env.db.collection('audit_log').where({ action, ...(target ? { target } : {}) }).get()).data
+const audits = async (action: string, target?: string): Promise<any[]> =>
+  (
+    await env.db
+      .collection('audit_log')
+      .where({ action, ...(target ? { target } : {}) })
+      .get()
+  ).data
 
 describe('who may call', () => {
   const examples = Object.values(ADMIN_ACTION_DOCS).map(d => d.example)
@@ -40,7 +46,10 @@ describe('bad input', () => {
     ['setPointRules without rules', { action: 'setPointRules' }],
     ['setPointRules with a negative rate', { action: 'setPointRules', rules: { ...DEFAULT_POINT_RULES, pointsPerYuan: -1 } }],
     ['setPointRules with an unknown rounding', { action: 'setPointRules', rules: { ...DEFAULT_POINT_RULES, rounding: 'bankers' } }],
-    ['setPointRules with a promotion ending before it starts', { action: 'setPointRules', rules: { ...DEFAULT_POINT_RULES, promotions: [{ name: 'x', start: '2026-01-02T00:00:00+08:00', end: '2026-01-01T00:00:00+08:00', multiplier: 2 }] } }],
+    [
+      'setPointRules with a promotion ending before it starts',
+      { action: 'setPointRules', rules: { ...DEFAULT_POINT_RULES, promotions: [{ name: 'x', start: '2026-01-02T00:00:00+08:00', end: '2026-01-01T00:00:00+08:00', multiplier: 2 }] } },
+    ],
     ['setPointRules with a dotted category key', { action: 'setPointRules', rules: { ...DEFAULT_POINT_RULES, categoryMultipliers: { 'a.b': 2 } } }],
     ['adjustPoints with delta 0', { action: 'adjustPoints', openid: 'o_x', delta: 0, reason: '测试原因', requestId: 'adj-bad-0001' }],
     ['adjustPoints with a fractional delta', { action: 'adjustPoints', openid: 'o_x', delta: 1.5, reason: '测试原因', requestId: 'adj-bad-0002' }],
@@ -54,7 +63,10 @@ describe('bad input', () => {
 
 describe('stores and staff', () => {
   test('upsertStore creates, then updates (audited with before/after)', async () => {
-    expect(await env.admin({ action: 'upsertStore', storeId: 'store_x', name: '徐汇店', city: '上海' })).toMatchObject({ ok: true, data: { created: true, store: { storeId: 'store_x', name: '徐汇店', city: '上海' } } })
+    expect(await env.admin({ action: 'upsertStore', storeId: 'store_x', name: '徐汇店', city: '上海' })).toMatchObject({
+      ok: true,
+      data: { created: true, store: { storeId: 'store_x', name: '徐汇店', city: '上海' } },
+    })
     expect(await env.admin({ action: 'upsertStore', storeId: 'store_x', name: '徐汇旗舰店' })).toMatchObject({ ok: true, data: { created: false, store: { name: '徐汇旗舰店', city: '上海' } } })
     const rows = await audits('upsertStore', 'store_x')
     expect(rows).toHaveLength(2)
@@ -67,7 +79,10 @@ describe('stores and staff', () => {
     await signUp(env, 'o_new_staff')
     expect(await env.admin({ action: 'appointStaff', openid: 'o_new_staff', storeId: 'store_nowhere', name: '新人' })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
     expect(await env.staff({ action: 'me' }, 'o_new_staff')).toMatchObject({ ok: false, code: 'PERMISSION_DENIED' })
-    expect(await env.admin({ action: 'appointStaff', openid: 'o_new_staff', storeId: 'store_x', name: '新人' })).toMatchObject({ ok: true, data: { staff: { openid: 'o_new_staff', storeId: 'store_x', active: true } } })
+    expect(await env.admin({ action: 'appointStaff', openid: 'o_new_staff', storeId: 'store_x', name: '新人' })).toMatchObject({
+      ok: true,
+      data: { staff: { openid: 'o_new_staff', storeId: 'store_x', active: true } },
+    })
     expect(await env.staff({ action: 'me' }, 'o_new_staff')).toMatchObject({ ok: true, data: { storeId: 'store_x', storeName: '徐汇旗舰店' } })
     expect(await env.admin({ action: 'appointStaff', openid: 'o_new_staff', storeId: 'store_x', name: '新人' })).toMatchObject({ ok: false, code: 'ALREADY_EXISTS' })
     expect(await audits('appointStaff', 'o_new_staff')).toHaveLength(1)
@@ -117,7 +132,10 @@ describe('adjustPoints', () => {
     expect(await env.admin({ action: 'adjustPoints', openid: M, delta: -301, reason: '误发扣回', requestId: rid('adj') })).toMatchObject({ ok: false, code: 'INSUFFICIENT_POINTS' })
     expect(await env.admin({ action: 'adjustPoints', openid: M, delta: -120, reason: '误发扣回', requestId: rid('adj') }, BOSS)).toMatchObject({ ok: true, data: { balance: 180 } })
     const rows = await ledgerRows(env, M)
-    expect(rows.map(r => [r.kind, r.delta, r.reason]).sort()).toEqual([['adjust', -120, '误发扣回'], ['adjust', 300, '客诉补偿']])
+    expect(rows.map(r => [r.kind, r.delta, r.reason]).sort()).toEqual([
+      ['adjust', -120, '误发扣回'],
+      ['adjust', 300, '客诉补偿'],
+    ])
     expect(rows.find(r => r.delta === -120)).toMatchObject({ operator: BOSS })
     const trail = await audits('adjustPoints', M)
     expect(trail).toHaveLength(2)
@@ -165,7 +183,9 @@ describe('expirePoints', () => {
     const res = await env.admin({ Type: 'Timer', TriggerName: 'dailyJobs', Time: new Date().toISOString(), Message: '' })
     expect(res).toMatchObject({ ok: true, data: { expirePoints: { dryRun: false, members: 1, rows: 1, points: 40, more: false }, expireCoupons: { dryRun: false } } })
     const rows = await ledgerRows(env, M)
-    expect(rows.filter(r => r.kind === 'expire')).toEqual([expect.objectContaining({ _id: 'expire:imp_old_1', delta: -40, sourceType: 'expiry', batchId: 'imp_old_1', balanceAfter: 70, operator: 'system' })])
+    expect(rows.filter(r => r.kind === 'expire')).toEqual([
+      expect.objectContaining({ _id: 'expire:imp_old_1', delta: -40, sourceType: 'expiry', batchId: 'imp_old_1', balanceAfter: 70, operator: 'system' }),
+    ])
     const member = await memberDoc(env, M)
     expect(member.points).toBe(70)
     expect(member.pointBatches.map((b: any) => b.batchId)).toEqual(['imp_new'])

@@ -6,7 +6,7 @@
  */
 import { campaignGroup } from '../../domain/campaigns'
 import { DEFAULT_REMINDER_CONFIG } from '../../types/reminders'
-import { invoke, setClock } from '../helpers/emulator'
+import { invoke, setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, rid } from './support'
 
 const env = useEmulator()
@@ -19,7 +19,13 @@ const reminders = (event: unknown) => invoke(env.emu, 'reminders', event)
 const outbox = async (): Promise<any[]> => (await fetch(`${env.emu.baseUrl}/outbox`)).json()
 const toMember = (openid: string) => (m: any) => m.payload.touser === openid
 const spec = (campaignId: string, overrides: Record<string, unknown> = {}) => ({
-  campaignId, name: '冬日上新', segmentId: 'cmsg-all', holdoutPercent: 30, windowDays: 7, message: { text: '新品第二杯半价', page: 'pages/mall/index' }, ...overrides,
+  campaignId,
+  name: '冬日上新',
+  segmentId: 'cmsg-all',
+  holdoutPercent: 30,
+  windowDays: 7,
+  message: { text: '新品第二杯半价', page: 'pages/mall/index' },
+  ...overrides,
 })
 const start = (campaign: Record<string, unknown>, extra: Record<string, unknown> = {}) => env.admin({ action: 'startCampaign', campaign, ...extra })
 const accept = (openid: string) => env.member({ action: 'reportSubscribe', requestId: rid('sub'), result: { [T_CAMPAIGN]: 'accept' } }, openid)
@@ -32,7 +38,18 @@ const split = (campaignId: string) => {
 beforeAll(async () => {
   await setClock(env.emu, NOON)
   for (const id of MEMBERS) await signUp(env, id)
-  const template = { templateId: 'cmsg-tpl', name: '第二杯半价券', type: 'cash', valueFen: 1000, minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: null, perMemberLimit: 5, audience: { kind: 'all' }, channels: ['admin'] }
+  const template = {
+    templateId: 'cmsg-tpl',
+    name: '第二杯半价券',
+    type: 'cash',
+    valueFen: 1000,
+    minSpendFen: 0,
+    validity: { kind: 'relative', days: 30 },
+    totalStock: null,
+    perMemberLimit: 5,
+    audience: { kind: 'all' },
+    channels: ['admin'],
+  }
   expect(await env.admin({ action: 'upsertCouponTemplate', template })).toMatchObject({ ok: true })
   expect(await env.admin({ action: 'saveSegment', segmentId: 'cmsg-all', name: '全部会员', rule: { all: [{ field: 'createdAt', op: 'exists', value: true }] } })).toMatchObject({ ok: true })
 }, 120_000)
@@ -99,7 +116,12 @@ test('message only: no coupons; in quiet hours it waits for the morning; after t
   expect(started).toMatchObject({ ok: true, data: { campaign: { status: 'running', templateId: null }, issued: 0, pending: 0 } })
   const rows = (await env.db.collection('campaign_members').where({ campaignId: 'cmsg-late' }).limit(1000).get()).data
   expect(rows).toHaveLength(MEMBERS.length)
-  expect(rows.filter((r: any) => r.outcome === 'no_coupon').map((r: any) => r.memberId).sort()).toEqual([...treated].sort())
+  expect(
+    rows
+      .filter((r: any) => r.outcome === 'no_coupon')
+      .map((r: any) => r.memberId)
+      .sort(),
+  ).toEqual([...treated].sort())
   expect(rows.every((r: any) => r.couponId === null)).toBe(true)
   const before = (await outbox()).length
   const quiet = await reminders({ action: 'run' })
@@ -120,7 +142,10 @@ test('message only: no coupons; in quiet hours it waits for the morning; after t
 test('a reminder config saved before the campaign kind existed still loads, with the kind off', async () => {
   const { campaign: _c, ...oldKinds } = DEFAULT_REMINDER_CONFIG.kinds
   const old = { ...DEFAULT_REMINDER_CONFIG, kinds: oldKinds, priority: DEFAULT_REMINDER_CONFIG.priority.filter(k => k !== 'campaign') }
-  await env.db.collection('settings').doc('reminderConfig').set({ data: { rules: old, updatedAt: new Date() } })
+  await env.db
+    .collection('settings')
+    .doc('reminderConfig')
+    .set({ data: { rules: old, updatedAt: new Date() } })
   const read = await env.admin({ action: 'getReminderConfig' })
   expect(read).toMatchObject({ ok: true, data: { rules: { kinds: { campaign: { enabled: false } } } } })
   expect(read.data.rules.priority.at(-1)).toBe('campaign')

@@ -1,6 +1,6 @@
 /** Campaigns with a holdout through the SDK on the emulator: start, resume, parallel starts, the lift report. */
 import { campaignGroup } from '../../domain/campaigns'
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, makeStaff, rid } from './support'
 
 const env = useEmulator()
@@ -8,7 +8,15 @@ const STAFF = 'o_cmp_staff'
 const MEMBERS = Array.from({ length: 60 }, (_x, i) => `o_cmp_${String(i).padStart(2, '0')}`)
 const DAY = 86_400_000
 
-const spec = (campaignId: string, overrides: Record<string, unknown> = {}) => ({ campaignId, name: '唤醒活动', segmentId: 'cmp-all', templateId: 'cmp-tpl', holdoutPercent: 20, windowDays: 14, ...overrides })
+const spec = (campaignId: string, overrides: Record<string, unknown> = {}) => ({
+  campaignId,
+  name: '唤醒活动',
+  segmentId: 'cmp-all',
+  templateId: 'cmp-tpl',
+  holdoutPercent: 20,
+  windowDays: 14,
+  ...overrides,
+})
 const start = (campaign: Record<string, unknown>, extra: Record<string, unknown> = {}, openid?: string) => env.admin({ action: 'startCampaign', campaign, ...extra }, openid)
 
 async function all(collection: string, where: Record<string, unknown>): Promise<any[]> {
@@ -32,7 +40,18 @@ beforeAll(async () => {
   for (const id of MEMBERS) await signUp(env, id)
   const tpl = await env.admin({
     action: 'upsertCouponTemplate',
-    template: { templateId: 'cmp-tpl', name: '回归礼 10 元', type: 'cash', valueFen: 1000, minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: 1000, perMemberLimit: 5, audience: { kind: 'all' }, channels: ['admin'] },
+    template: {
+      templateId: 'cmp-tpl',
+      name: '回归礼 10 元',
+      type: 'cash',
+      valueFen: 1000,
+      minSpendFen: 0,
+      validity: { kind: 'relative', days: 30 },
+      totalStock: 1000,
+      perMemberLimit: 5,
+      audience: { kind: 'all' },
+      channels: ['admin'],
+    },
   })
   expect(tpl.ok).toBe(true)
   const seg = await env.admin({ action: 'saveSegment', segmentId: 'cmp-all', name: '全部会员', rule: { all: [{ field: 'createdAt', op: 'exists', value: true }] } })
@@ -65,13 +84,21 @@ test('two parallel starts, then a third: the treated get one coupon each, the ho
   const [a, b] = await Promise.all([start(spec('cmp-main')), start(spec('cmp-main'))])
   expect([a, b].map(r => (r.ok ? 'ok' : `${r.code}: ${r.message}`))).toEqual(['ok', 'ok'])
   const again = await start(spec('cmp-main'))
-  expect(again).toMatchObject({ ok: true, data: { campaign: { status: 'running', audience: ids.length, treated: treated.length, holdout: holdout.length }, issued: treated.length, pending: 0, skipped: 0 } })
+  expect(again).toMatchObject({
+    ok: true,
+    data: { campaign: { status: 'running', audience: ids.length, treated: treated.length, holdout: holdout.length }, issued: treated.length, pending: 0, skipped: 0 },
+  })
 
   const coupons = await all('coupons', { templateId: 'cmp-tpl' })
   expect(coupons.map(c => c.memberId).sort()).toEqual([...treated].sort())
   const rows = await all('campaign_members', { campaignId: 'cmp-main' })
   expect(rows).toHaveLength(ids.length)
-  expect(rows.filter(r => r.group === 'holdout').map(r => r.memberId).sort()).toEqual([...holdout].sort())
+  expect(
+    rows
+      .filter(r => r.group === 'holdout')
+      .map(r => r.memberId)
+      .sort(),
+  ).toEqual([...holdout].sort())
   const audits = await all('audit_log', { action: 'startCampaign', target: 'cmp-main' })
   expect(audits).toHaveLength(1)
   expect(audits[0].after).toMatchObject({ segmentId: 'cmp-all', templateId: 'cmp-tpl', holdoutPercent: 20 })
@@ -125,7 +152,10 @@ test('a start killed half way (rows missing, coupons partly issued) resumes with
   // as if the first call died: half the rows never written, the campaign still starting
   const rows = await all('campaign_members', { campaignId: 'cmp-resume' })
   for (const r of rows.slice(0, Math.floor(rows.length / 2))) await env.db.collection('campaign_members').doc(r._id).remove()
-  await env.db.collection('campaigns').doc('cmp-resume').update({ data: { status: 'starting', snapshotDone: false } })
+  await env.db
+    .collection('campaigns')
+    .doc('cmp-resume')
+    .update({ data: { status: 'starting', snapshotDone: false } })
 
   const resumed = await start(spec('cmp-resume'))
   expect(resumed.data).toMatchObject({ campaign: { status: 'running', audience: ids.length, treated: treated.length }, issued: treated.length, pending: 0 })

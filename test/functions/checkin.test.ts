@@ -1,6 +1,6 @@
 /** Daily check-in, calendar and make-ups through the SDK on the emulator (rules: domain/checkin.ts). */
 import { DEFAULT_CHECKIN_RULES } from '../../types/checkin'
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, memberDoc, ledgerRows, rid } from './support'
 
 const env = useEmulator()
@@ -17,9 +17,26 @@ const giveCard = async (openid: string, id: string, validUntil: Date, status = '
   const { memberNo } = await memberDoc(env, openid)
   await env.db.collection('coupons').add({
     data: {
-      _id: id, code: String(Date.now()).slice(-12).padStart(12, '0'), templateId: 'makeup-card', memberId: openid, memberNo, name: '补签卡', type: 'makeup_card',
-      valueFen: null, percentOff: null, capFen: null, minSpendFen: 0, giftName: null, stackable: false,
-      validFrom: new Date('2020-01-01T00:00:00Z'), validUntil, channel: 'admin', status, issuedAt: new Date(), usedAt: null, writeOffId: null,
+      _id: id,
+      code: String(Date.now()).slice(-12).padStart(12, '0'),
+      templateId: 'makeup-card',
+      memberId: openid,
+      memberNo,
+      name: '补签卡',
+      type: 'makeup_card',
+      valueFen: null,
+      percentOff: null,
+      capFen: null,
+      minSpendFen: 0,
+      giftName: null,
+      stackable: false,
+      validFrom: new Date('2020-01-01T00:00:00Z'),
+      validUntil,
+      channel: 'admin',
+      status,
+      issuedAt: new Date(),
+      usedAt: null,
+      writeOffId: null,
     },
   })
 }
@@ -162,7 +179,13 @@ describe('check-in rules (admin)', () => {
   test('bad rules are refused; set rules apply to the next check-in', async () => {
     const bad = [
       { ...DEFAULT_CHECKIN_RULES, basePoints: -1 },
-      { ...DEFAULT_CHECKIN_RULES, streakBonuses: [{ day: 7, points: 1 }, { day: 7, points: 2 }] },
+      {
+        ...DEFAULT_CHECKIN_RULES,
+        streakBonuses: [
+          { day: 7, points: 1 },
+          { day: 7, points: 2 },
+        ],
+      },
       { ...DEFAULT_CHECKIN_RULES, cycleDays: 1 },
       { ...DEFAULT_CHECKIN_RULES, makeup: { enabled: true, perMonth: 2 } },
       { ...DEFAULT_CHECKIN_RULES, promotions: [{ name: 'x', start: '2026-12-02T00:00:00Z', end: '2026-12-01T00:00:00Z', multiplier: 2 }] },

@@ -4,7 +4,7 @@
  * date (login says so too), the audit rows, and who may read or set the guide.
  */
 import { DEFAULT_PRIVACY_POLICY } from '../../types/consent'
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { memberDoc, signUp, useEmulator } from './support'
 
 const env = useEmulator()
@@ -19,8 +19,7 @@ const ok = (res: any) => {
   if (!res.ok) throw new Error(JSON.stringify(res))
   return res.data
 }
-const audits = async (action: string, target: string) =>
-  (await env.db.collection('audit_log').where({ action, target }).orderBy('at', 'asc').get()).data
+const audits = async (action: string, target: string) => (await env.db.collection('audit_log').where({ action, target }).orderBy('at', 'asc').get()).data
 
 const NEW_POLICY = {
   version: '2026-03',
@@ -120,7 +119,10 @@ describe('a new version from an admin', () => {
 
     expect(ok(await env.member({ action: 'agreePrivacy', version: NEW_POLICY.version }, ALICE))).toMatchObject({ consent: { version: NEW_POLICY.version, agreedAt: T2 }, replayed: false })
     const consents = await audits('privacyConsent', ALICE)
-    expect(consents.map((r: any) => [r.before?.version ?? null, r.after.version])).toEqual([[null, DEFAULT_PRIVACY_POLICY.version], [DEFAULT_PRIVACY_POLICY.version, NEW_POLICY.version]])
+    expect(consents.map((r: any) => [r.before?.version ?? null, r.after.version])).toEqual([
+      [null, DEFAULT_PRIVACY_POLICY.version],
+      [DEFAULT_PRIVACY_POLICY.version, NEW_POLICY.version],
+    ])
   })
 
   test('the same version with edited text is not a new version (members are not asked again)', async () => {

@@ -32,7 +32,15 @@ const template = (templateId: string, overrides: Record<string, unknown> = {}) =
   ...overrides,
 })
 const upsert = (t: Record<string, unknown>) => env.admin({ action: 'upsertCouponTemplate', template: t })
-const spec = (campaignId: string, overrides: Record<string, unknown> = {}) => ({ campaignId, name: '控制台活动', segmentId: 'cc-all', templateId: 'cc-tpl', holdoutPercent: 25, windowDays: 14, ...overrides })
+const spec = (campaignId: string, overrides: Record<string, unknown> = {}) => ({
+  campaignId,
+  name: '控制台活动',
+  segmentId: 'cc-all',
+  templateId: 'cc-tpl',
+  holdoutPercent: 25,
+  windowDays: 14,
+  ...overrides,
+})
 const start = (campaign: Record<string, unknown>, dryRun = false) => env.admin({ action: 'startCampaign', campaign, dryRun })
 
 /** Everyone signed up is in the segment, split as the domain splits them. */
@@ -63,7 +71,18 @@ describe('券: listCouponTemplates and upsertCouponTemplate', () => {
 
     const all = ok(await env.admin({ action: 'listCouponTemplates' })).templates
     const byId = Object.fromEntries(all.map((t: any) => [t.templateId, t]))
-    expect(byId['cc-list']).toMatchObject({ name: '列表券', status: 'active', summary: '10元现金券', totalStock: 10, stock: 8, issued: 2, used: 1, perMemberLimit: 2, channels: ['admin'], validity: { kind: 'relative', days: 30 } })
+    expect(byId['cc-list']).toMatchObject({
+      name: '列表券',
+      status: 'active',
+      summary: '10元现金券',
+      totalStock: 10,
+      stock: 8,
+      issued: 2,
+      used: 1,
+      perMemberLimit: 2,
+      channels: ['admin'],
+      validity: { kind: 'relative', days: 30 },
+    })
     expect(byId['cc-paused']).toMatchObject({ status: 'paused', totalStock: null, stock: null, issued: 0, used: 0 })
     expect(typeof byId['cc-list'].createdAt).toBe('string')
     const paused = ok(await env.admin({ action: 'listCouponTemplates', status: 'paused' })).templates
@@ -91,7 +110,15 @@ describe('活动: startCampaign dry run', () => {
     ok(await env.admin({ action: 'issueCoupons', templateId: 'cc-scarce', openids: [limitHolder], requestId: rid('ccscarce') }))
     const dry = ok(await start(spec('cc-dry', { templateId: 'cc-scarce' }), true))
     // stock left: treated − 2; everyone but the limit holder is in line for it
-    expect(dry).toEqual({ dryRun: true, campaignId: 'cc-dry', continuing: false, audience: ids.length, treated: treated.length, holdout: holdout.length, coupons: { wouldIssue: treated.length - 2, alreadyIssued: 0, skipped: { 已达领取上限: 1, 已领完: 1 } } })
+    expect(dry).toEqual({
+      dryRun: true,
+      campaignId: 'cc-dry',
+      continuing: false,
+      audience: ids.length,
+      treated: treated.length,
+      holdout: holdout.length,
+      coupons: { wouldIssue: treated.length - 2, alreadyIssued: 0, skipped: { 已达领取上限: 1, 已领完: 1 } },
+    })
 
     // a tags audience: only the tagged treated members
     ok(await upsert(template('cc-vip-tpl', { audience: { kind: 'tags', tags: ['cc-vip'] } })))
@@ -110,7 +137,14 @@ describe('活动: startCampaign dry run', () => {
     const started = ok(await start(spec('cc-started', { templateId: 'cc-short' })))
     expect(started).toMatchObject({ campaign: { status: 'running' }, issued: treated.length - 1, skipped: 1, pending: 0 })
     const dry = ok(await start(spec('cc-started', { templateId: 'cc-short' }), true))
-    expect(dry).toMatchObject({ dryRun: true, continuing: true, issued: treated.length - 1, skipped: 1, pending: 0, coupons: { wouldIssue: 0, alreadyIssued: treated.length - 1, skipped: { 已领完: 1 } } })
+    expect(dry).toMatchObject({
+      dryRun: true,
+      continuing: true,
+      issued: treated.length - 1,
+      skipped: 1,
+      pending: 0,
+      coupons: { wouldIssue: 0, alreadyIssued: treated.length - 1, skipped: { 已领完: 1 } },
+    })
   })
 })
 
@@ -149,8 +183,20 @@ describe('domain: the dry run and the intervals', () => {
     const t = { ...template('x'), _id: 'x', status: 'active', stock: 2, issued: 0, stackable: false, createdAt: new Date(), updatedAt: new Date() } as unknown as CouponTemplate
     const treated = ['c', 'a', 'b', 'd'].map(_id => ({ _id }))
     const now = new Date('2026-03-01T00:00:00Z')
-    expect(forecastCampaignCoupons({ template: t, treated, atLimit: new Set(['a']), codesLeft: null, segment: null, now })).toEqual({ wouldIssue: 2, alreadyIssued: 0, skipped: { 已达领取上限: 1, 已领完: 1 } })
-    expect(forecastCampaignCoupons({ template: { ...t, stock: null }, treated, atLimit: new Set(), codesLeft: 1, segment: null, now })).toEqual({ wouldIssue: 1, alreadyIssued: 0, skipped: { 已领完: 3 } })
-    expect(forecastCampaignCoupons({ template: { ...t, status: 'paused' }, treated, atLimit: new Set(), codesLeft: null, segment: null, now })).toEqual({ wouldIssue: 0, alreadyIssued: 0, skipped: { 已暂停发放: 4 } })
+    expect(forecastCampaignCoupons({ template: t, treated, atLimit: new Set(['a']), codesLeft: null, segment: null, now })).toEqual({
+      wouldIssue: 2,
+      alreadyIssued: 0,
+      skipped: { 已达领取上限: 1, 已领完: 1 },
+    })
+    expect(forecastCampaignCoupons({ template: { ...t, stock: null }, treated, atLimit: new Set(), codesLeft: 1, segment: null, now })).toEqual({
+      wouldIssue: 1,
+      alreadyIssued: 0,
+      skipped: { 已领完: 3 },
+    })
+    expect(forecastCampaignCoupons({ template: { ...t, status: 'paused' }, treated, atLimit: new Set(), codesLeft: null, segment: null, now })).toEqual({
+      wouldIssue: 0,
+      alreadyIssued: 0,
+      skipped: { 已暂停发放: 4 },
+    })
   })
 })

@@ -4,7 +4,7 @@
  * store, computed from store A's rows only, on a small known data set with purchases, a coupon
  * write-off and NPS answers at both stores.
  */
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, makeStaff, rid } from './support'
 
 const env = useEmulator()
@@ -48,7 +48,23 @@ beforeAll(async () => {
   await makeStaff(env, SA, A, '甲店员')
   await makeStaff(env, SB, B, '乙店员')
   ok(await env.admin({ action: 'appointManager', openid: MGR, storeId: A, name: '甲店长' }))
-  ok(await env.admin({ action: 'upsertCouponTemplate', template: { templateId: 'crp-cash-5', name: '5元券', type: 'cash', valueFen: 500, minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: 100, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['admin'] } }))
+  ok(
+    await env.admin({
+      action: 'upsertCouponTemplate',
+      template: {
+        templateId: 'crp-cash-5',
+        name: '5元券',
+        type: 'cash',
+        valueFen: 500,
+        minSpendFen: 0,
+        validity: { kind: 'relative', days: 30 },
+        totalStock: 100,
+        perMemberLimit: 1,
+        audience: { kind: 'all' },
+        channels: ['admin'],
+      },
+    }),
+  )
 
   const p1 = await buy(M1, SA, 5000, [await couponOf(M1)]) // pays 4,500 at A
   const p2 = await buy(M2, SB, 3000, [await couponOf(M2)]) // pays 2,500 at B
@@ -85,7 +101,7 @@ describe('consoleReport', () => {
     }
   })
 
-  test('the manager of store A: store A\'s figures only, brand-wide sections left out', async () => {
+  test("the manager of store A: store A's figures only, brand-wide sections left out", async () => {
     const answer = ok(await env.admin({ action: 'consoleReport', ...RANGE }, MGR))
     const r = answer.report
     expect(answer.scope).toEqual({ kind: 'store', storeId: A, storeName: `门店 ${A}` })
@@ -94,13 +110,41 @@ describe('consoleReport', () => {
     expect(Object.keys(r).sort()).toEqual(['generatedAt', 'range', ...STORE_SECTIONS].sort())
 
     // M1 (two days), M4 (4,000 at A; their 6,000 at B is not counted); M3's refunded purchase does not count
-    expect(r.repurchase).toEqual({ purchases: 3, salesFen: 4500 + 4000 + 2000, avgOrderFen: 3500, buyers: 2, repeatBuyers: 1, rate: 0.5, distribution: [{ days: '1', buyers: 1 }, { days: '2', buyers: 1 }, { days: '3', buyers: 0 }, { days: '4', buyers: 0 }, { days: '5+', buyers: 0 }] })
+    expect(r.repurchase).toEqual({
+      purchases: 3,
+      salesFen: 4500 + 4000 + 2000,
+      avgOrderFen: 3500,
+      buyers: 2,
+      repeatBuyers: 1,
+      rate: 0.5,
+      distribution: [
+        { days: '1', buyers: 1 },
+        { days: '2', buyers: 1 },
+        { days: '3', buyers: 0 },
+        { days: '4', buyers: 0 },
+        { days: '5+', buyers: 0 },
+      ],
+    })
     // the store's customers: M1, M3, M4 (not M2, who bought at B only)
     expect(r.stageTier.total).toBe(3)
-    expect(r.ltv.total).toEqual({ tierId: 'all', name: '本店顾客', members: 3, buyers: 2, avgSpendFen: 3500, avgSpendPerBuyerFen: 5250, scored: 0, avgClvFen: null, avgPredictedLtvFen: null, avgRisk: null })
+    expect(r.ltv.total).toEqual({
+      tierId: 'all',
+      name: '本店顾客',
+      members: 3,
+      buyers: 2,
+      avgSpendFen: 3500,
+      avgSpendPerBuyerFen: 5250,
+      scored: 0,
+      avgClvFen: null,
+      avgPredictedLtvFen: null,
+      avgRisk: null,
+    })
     // joined in the range and bought at A in it: M1, M3, M4
     expect(r.newMembers.total).toBe(3)
-    expect(r.newMembers.byDay).toEqual([{ day: '2026-04-10', count: 3 }, { day: '2026-04-11', count: 0 }])
+    expect(r.newMembers.byDay).toEqual([
+      { day: '2026-04-10', count: 3 },
+      { day: '2026-04-11', count: 0 },
+    ])
     expect(r.cohorts).toEqual({ offsets: 1, rows: [{ month: '2026-04', size: 3, active: [2], rates: [2 / 3] }] })
     // M1's write-off at A; M4's at A was undone, M2's was at B
     expect(r.coupons).toEqual({ rows: [{ name: '5元券', redeemed: 1, discountFen: 500 }], redeemed: 1, discountFen: 500 })

@@ -3,7 +3,7 @@
  * (BOM, columns, quoting, masked or full phones), the audit row, the private file behind a signed,
  * short-lived link, who may export, an unknown segment, and the row cap.
  */
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { SEGMENT_EXPORT_LINK_SECONDS, SEGMENT_EXPORT_MAX_ROWS } from '../../types/segments'
 import { useEmulator, signUp, makeStaff, memberDoc, rid } from './support'
 

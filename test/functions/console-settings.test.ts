@@ -36,7 +36,11 @@ beforeAll(async () => {
 /** Every property of every object in the schema, with its path. */
 function properties(schema: JsonSchema, path = ''): Array<{ path: string; schema: JsonSchema }> {
   const kind = kindOf(schema)
-  if (kind === 'nullable') return properties(schema.anyOf!.find(s => s.type !== 'null')!, path)
+  if (kind === 'nullable')
+    return properties(
+      schema.anyOf!.find(s => s.type !== 'null')!,
+      path,
+    )
   if (kind === 'array') return properties(schema.items!, `${path}[]`)
   if (kind === 'record') return properties(schema.additionalProperties as JsonSchema, `${path}{}`)
   if (kind !== 'object') return []
@@ -68,7 +72,12 @@ describe('settingsForm', () => {
 
   test('how zod 4 represents records, defaults, nullable, enums with labels and patterns', async () => {
     const points = (await form('points')).schema
-    expect(points.properties.storeMultipliers).toMatchObject({ type: 'object', propertyNames: { type: 'string', minLength: 1, description: '门店编号' }, additionalProperties: { type: 'number', minimum: 0, maximum: 10 }, title: '门店倍数' })
+    expect(points.properties.storeMultipliers).toMatchObject({
+      type: 'object',
+      propertyNames: { type: 'string', minLength: 1, description: '门店编号' },
+      additionalProperties: { type: 'number', minimum: 0, maximum: 10 },
+      title: '门店倍数',
+    })
     expect(points.properties.storeMultipliers.properties).toBeUndefined()
     expect(points.properties.rounding).toMatchObject({ enum: ['floor', 'round', 'ceil'], enumLabels: { floor: '向下取整' } })
     expect(points.properties.promotions.items.properties.start).toMatchObject({ type: 'string', format: 'date-time', pattern: expect.any(String) })
@@ -96,13 +105,67 @@ describe('the set actions refuse what the schema refuses, with issues whose path
   const cases: Array<[string, string, string, unknown, string, string, RegExp | null]> = [
     // [name, section, action, value, issue path, where the form shows it, message (null: zod's own)]
     ['a record value over its maximum', 'points', 'setPointRules', { ...DEFAULT_POINT_RULES, storeMultipliers: { store_x: 20 } }, 'rules.storeMultipliers.store_x', 'storeMultipliers.store_x', null],
-    ['a promotion ending before it starts (refinement)', 'points', 'setPointRules', { ...DEFAULT_POINT_RULES, promotions: [{ name: '倒挂', start: '2026-11-12T00:00:00+08:00', end: '2026-11-11T00:00:00+08:00', multiplier: 2 }] }, 'rules.promotions.0', 'promotions.0', /结束时间必须晚于开始时间/],
-    ['a record key with a dot (function check)', 'points', 'setPointRules', { ...DEFAULT_POINT_RULES, categoryMultipliers: { 'a.b': 2 } }, 'rules.categoryMultipliers', 'categoryMultipliers', /键不能包含/],
+    [
+      'a promotion ending before it starts (refinement)',
+      'points',
+      'setPointRules',
+      { ...DEFAULT_POINT_RULES, promotions: [{ name: '倒挂', start: '2026-11-12T00:00:00+08:00', end: '2026-11-11T00:00:00+08:00', multiplier: 2 }] },
+      'rules.promotions.0',
+      'promotions.0',
+      /结束时间必须晚于开始时间/,
+    ],
+    [
+      'a record key with a dot (function check)',
+      'points',
+      'setPointRules',
+      { ...DEFAULT_POINT_RULES, categoryMultipliers: { 'a.b': 2 } },
+      'rules.categoryMultipliers',
+      'categoryMultipliers',
+      /键不能包含/,
+    ],
     ['a cycle of 1 day', 'checkin', 'setCheckinRules', { ...DEFAULT_CHECKIN_RULES, cycleDays: 1 }, 'rules.cycleDays', 'cycleDays', null],
-    ['a repeated bonus day (refinement)', 'checkin', 'setCheckinRules', { ...DEFAULT_CHECKIN_RULES, streakBonuses: [{ day: 7, points: 1 }, { day: 7, points: 2 }] }, 'rules.streakBonuses', 'streakBonuses', /天数不能重复/],
-    ['a repeated task (refinement on the document)', 'tasks', 'setTaskRules', { ...DEFAULT_TASK_RULES, tasks: [DEFAULT_TASK_RULES.tasks[0], DEFAULT_TASK_RULES.tasks[0]] }, 'rules.tasks', 'tasks', /任务不能重复/],
-    ['a negative reward', 'tasks', 'setTaskRules', { ...DEFAULT_TASK_RULES, referral: { ...DEFAULT_TASK_RULES.referral, inviter: { points: -1 } } }, 'rules.referral.inviter.points', 'referral.inviter.points', null],
-    ['thresholds not increasing (refinement)', 'tiers', 'setTierLadder', { ...tierLadder, tiers: [tierLadder.tiers[0], { ...tierLadder.tiers[1], threshold: 0 }] }, 'ladder.tiers', 'tiers', /严格递增/],
+    [
+      'a repeated bonus day (refinement)',
+      'checkin',
+      'setCheckinRules',
+      {
+        ...DEFAULT_CHECKIN_RULES,
+        streakBonuses: [
+          { day: 7, points: 1 },
+          { day: 7, points: 2 },
+        ],
+      },
+      'rules.streakBonuses',
+      'streakBonuses',
+      /天数不能重复/,
+    ],
+    [
+      'a repeated task (refinement on the document)',
+      'tasks',
+      'setTaskRules',
+      { ...DEFAULT_TASK_RULES, tasks: [DEFAULT_TASK_RULES.tasks[0], DEFAULT_TASK_RULES.tasks[0]] },
+      'rules.tasks',
+      'tasks',
+      /任务不能重复/,
+    ],
+    [
+      'a negative reward',
+      'tasks',
+      'setTaskRules',
+      { ...DEFAULT_TASK_RULES, referral: { ...DEFAULT_TASK_RULES.referral, inviter: { points: -1 } } },
+      'rules.referral.inviter.points',
+      'referral.inviter.points',
+      null,
+    ],
+    [
+      'thresholds not increasing (refinement)',
+      'tiers',
+      'setTierLadder',
+      { ...tierLadder, tiers: [tierLadder.tiers[0], { ...tierLadder.tiers[1], threshold: 0 }] },
+      'ladder.tiers',
+      'tiers',
+      /严格递增/,
+    ],
     ['a tier id with capitals', 'tiers', 'setTierLadder', { ...tierLadder, tiers: [{ ...tierLadder.tiers[0], tierId: 'Base' }] }, 'ladder.tiers.0.tierId', 'tiers.0.tierId', null],
     [
       'a reminder enabled without its template (superRefine)',
@@ -141,4 +204,3 @@ test('after a save it answers the saved value', async () => {
   expect(f).toMatchObject({ isDefault: false, updatedAt: expect.any(String), value: rules })
   ok(await env.admin({ action: 'setPointRules', rules: DEFAULT_POINT_RULES }, BOSS))
 })
-

@@ -69,7 +69,11 @@ test('appointStaff by member number, removeStaff; both audited with the store; a
   expect(ok(await env.staff({ action: 'me' }, NEW_B))).toMatchObject({ storeId: B })
 
   ok(await env.admin({ action: 'appointStaff', memberNo: no[NEW_A], storeId: A, name: '甲新人' }, BOSS))
-  expect(ok(await env.admin({ action: 'listStaff' }, MGR)).staff.map((s: any) => s.openid).sort()).toEqual([NEW_A, SA].sort())
+  expect(
+    ok(await env.admin({ action: 'listStaff' }, MGR))
+      .staff.map((s: any) => s.openid)
+      .sort(),
+  ).toEqual([NEW_A, SA].sort())
 
   // a store manager reads only
   expect(await env.admin({ action: 'appointStaff', memberNo: no[CONSUMER], storeId: A, name: '偷偷任命' }, MGR)).toMatchObject({ ok: false, code: 'PERMISSION_DENIED' })

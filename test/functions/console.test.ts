@@ -3,7 +3,7 @@
  * store A, staff, a consumer, the console without identity), member.login's roles, the 概览 numbers on
  * a small known data set (brand and store), search, the member 360, 显示 the phone (audited), the audit log.
  */
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, makeStaff, rid } from './support'
 
 const env = useEmulator()
@@ -31,7 +31,12 @@ const ok = (res: any) => {
 }
 
 async function buy(openid: string, staff: string, amountFen: number): Promise<string> {
-  return ok(await env.staff({ action: 'recordPurchase', requestId: rid('con'), member: { memberNo: no[openid] }, amountFen, lines: [{ productId: 'latte', title: '拿铁', quantity: 1, priceFen: amountFen }] }, staff)).purchase.purchaseId
+  return ok(
+    await env.staff(
+      { action: 'recordPurchase', requestId: rid('con'), member: { memberNo: no[openid] }, amountFen, lines: [{ productId: 'latte', title: '拿铁', quantity: 1, priceFen: amountFen }] },
+      staff,
+    ),
+  ).purchase.purchaseId
 }
 
 async function bindPhone(openid: string, phone: string) {
@@ -63,7 +68,23 @@ beforeAll(async () => {
   ok(await env.member({ action: 'submitNps', purchaseId: p1, score: 10, comment: '好' }, M1))
   ok(await env.member({ action: 'submitNps', purchaseId: p2, score: 3, comment: '慢' }, M2))
   // a coupon for M1 (issued in the range, not used) and an adjustment
-  ok(await env.admin({ action: 'upsertCouponTemplate', template: { templateId: 'con-cash-5', name: '5元券', type: 'cash', valueFen: 500, minSpendFen: 0, validity: { kind: 'relative', days: 30 }, totalStock: 100, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['admin'] } }))
+  ok(
+    await env.admin({
+      action: 'upsertCouponTemplate',
+      template: {
+        templateId: 'con-cash-5',
+        name: '5元券',
+        type: 'cash',
+        valueFen: 500,
+        minSpendFen: 0,
+        validity: { kind: 'relative', days: 30 },
+        totalStock: 100,
+        perMemberLimit: 1,
+        audience: { kind: 'all' },
+        channels: ['admin'],
+      },
+    }),
+  )
   ok(await env.admin({ action: 'issueCoupons', templateId: 'con-cash-5', memberNos: [no[M1]], requestId: rid('conissue') }))
   ok(await env.admin({ action: 'adjustPoints', openid: M1, delta: 100, reason: '客诉补偿', requestId: rid('conadj') }))
 }, 120_000)
@@ -72,59 +93,174 @@ describe('role matrix', () => {
   type Caller = 'brand' | 'console' | 'managerA' | 'staff' | 'consumer'
   const callers: Record<Caller, string | undefined> = { brand: BOSS, console: undefined, managerA: MGR, staff: SA, consumer: CONSUMER }
   const cases: Array<[string, () => Record<string, unknown>, Record<Caller, string>]> = [
-    ['appointManager', () => ({ action: 'appointManager', openid: MGR, storeId: A, name: '甲店长' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['removeManager', () => ({ action: 'removeManager', openid: 'o_con_nobody' }), { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'appointManager',
+      () => ({ action: 'appointManager', openid: MGR, storeId: A, name: '甲店长' }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'removeManager',
+      () => ({ action: 'removeManager', openid: 'o_con_nobody' }),
+      { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     ['listManagers', () => ({ action: 'listManagers' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
     ['consoleHome', () => ({ action: 'consoleHome', ...RANGE }), { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
     ['searchMembers', () => ({ action: 'searchMembers', query: no[M1] }), { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
     ['member360 (store A member)', () => ({ action: 'member360', memberNo: no[M1] }), { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
     ['member360 (store B member)', () => ({ action: 'member360', memberNo: no[M2] }), { brand: 'ok', console: 'ok', managerA: 'NOT_FOUND', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['revealPhone (store A member)', () => ({ action: 'revealPhone', memberNo: no[M1], reason: '回访核实' }), { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['revealPhone (store B member)', () => ({ action: 'revealPhone', memberNo: no[M2], reason: '回访核实' }), { brand: 'ok', console: 'ok', managerA: 'NOT_FOUND', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'revealPhone (store A member)',
+      () => ({ action: 'revealPhone', memberNo: no[M1], reason: '回访核实' }),
+      { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'revealPhone (store B member)',
+      () => ({ action: 'revealPhone', memberNo: no[M2], reason: '回访核实' }),
+      { brand: 'ok', console: 'ok', managerA: 'NOT_FOUND', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     ['auditLog', () => ({ action: 'auditLog' }), { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
     // 报表: a manager gets their store's subset (consoleReport); the brand's whole report stays brand-only
     ['consoleReport', () => ({ action: 'consoleReport', ...RANGE }), { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
     ['report', () => ({ action: 'report', ...RANGE }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
     // the 360's actions by member number: brand admins only (M3 bought at store A: its manager still may not)
-    ['adjustPoints (memberNo)', () => ({ action: 'adjustPoints', memberNo: no[M3], delta: 1, reason: '权限矩阵', requestId: rid('conrole') }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['adjustPoints (unknown memberNo)', () => ({ action: 'adjustPoints', memberNo: '9999999999', delta: 1, reason: '权限矩阵', requestId: rid('conrole') }), { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['tagMembers (memberNos)', () => ({ action: 'tagMembers', memberNos: [no[M3]], add: ['矩阵'] }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['setMemberTier (memberNo)', () => ({ action: 'setMemberTier', memberNo: no[M3], mode: 'clear', reason: '权限矩阵' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['setMemberTier (unknown memberNo)', () => ({ action: 'setMemberTier', memberNo: '9999999999', mode: 'clear', reason: '权限矩阵' }), { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'adjustPoints (memberNo)',
+      () => ({ action: 'adjustPoints', memberNo: no[M3], delta: 1, reason: '权限矩阵', requestId: rid('conrole') }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'adjustPoints (unknown memberNo)',
+      () => ({ action: 'adjustPoints', memberNo: '9999999999', delta: 1, reason: '权限矩阵', requestId: rid('conrole') }),
+      { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'tagMembers (memberNos)',
+      () => ({ action: 'tagMembers', memberNos: [no[M3]], add: ['矩阵'] }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'setMemberTier (memberNo)',
+      () => ({ action: 'setMemberTier', memberNo: no[M3], mode: 'clear', reason: '权限矩阵' }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'setMemberTier (unknown memberNo)',
+      () => ({ action: 'setMemberTier', memberNo: '9999999999', mode: 'clear', reason: '权限矩阵' }),
+      { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     // 门店与店员: a manager lists (their store only), everything else is brand admins only
     ['listStores', () => ({ action: 'listStores' }), { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
     ['listStaff (store B asked)', () => ({ action: 'listStaff', storeId: B }), { brand: 'ok', console: 'ok', managerA: 'ok', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['upsertStore (same name)', () => ({ action: 'upsertStore', storeId: A, name: `门店 ${A}` }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['appointStaff (already active)', () => ({ action: 'appointStaff', openid: SA, storeId: A, name: '甲店员' }), { brand: 'ALREADY_EXISTS', console: 'ALREADY_EXISTS', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['removeStaff (not staff)', () => ({ action: 'removeStaff', openid: 'o_con_nobody' }), { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'upsertStore (same name)',
+      () => ({ action: 'upsertStore', storeId: A, name: `门店 ${A}` }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'appointStaff (already active)',
+      () => ({ action: 'appointStaff', openid: SA, storeId: A, name: '甲店员' }),
+      { brand: 'ALREADY_EXISTS', console: 'ALREADY_EXISTS', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'removeStaff (not staff)',
+      () => ({ action: 'removeStaff', openid: 'o_con_nobody' }),
+      { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     // 设置: brand admins only (the set actions write the defaults back: nothing changes)
-    ['settingsForm', () => ({ action: 'settingsForm', section: 'reminders' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'settingsForm',
+      () => ({ action: 'settingsForm', section: 'reminders' }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     ['getPointRules', () => ({ action: 'getPointRules' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['setPointRules (defaults)', () => ({ action: 'setPointRules', rules: require('../../types/points').DEFAULT_POINT_RULES }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'setPointRules (defaults)',
+      () => ({ action: 'setPointRules', rules: require('../../types/points').DEFAULT_POINT_RULES }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     ['getCheckinRules', () => ({ action: 'getCheckinRules' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['setCheckinRules (defaults)', () => ({ action: 'setCheckinRules', rules: require('../../types/checkin').DEFAULT_CHECKIN_RULES }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'setCheckinRules (defaults)',
+      () => ({ action: 'setCheckinRules', rules: require('../../types/checkin').DEFAULT_CHECKIN_RULES }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     ['getTaskRules', () => ({ action: 'getTaskRules' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['setTaskRules (defaults)', () => ({ action: 'setTaskRules', rules: require('../../types/tasks').DEFAULT_TASK_RULES }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'setTaskRules (defaults)',
+      () => ({ action: 'setTaskRules', rules: require('../../types/tasks').DEFAULT_TASK_RULES }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     ['getTierLadder', () => ({ action: 'getTierLadder' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['setTierLadder (defaults)', () => ({ action: 'setTierLadder', ladder: require('../../types/tiers').DEFAULT_TIER_LADDER }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'setTierLadder (defaults)',
+      () => ({ action: 'setTierLadder', ladder: require('../../types/tiers').DEFAULT_TIER_LADDER }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     ['getReminderConfig', () => ({ action: 'getReminderConfig' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['setReminderConfig (defaults)', () => ({ action: 'setReminderConfig', config: require('../../types/reminders').DEFAULT_REMINDER_CONFIG }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'setReminderConfig (defaults)',
+      () => ({ action: 'setReminderConfig', config: require('../../types/reminders').DEFAULT_REMINDER_CONFIG }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     // 用户隐私保护指引: brand admins only; an invalid policy (nothing written) shows access is decided before validation
     ['getPrivacyPolicy', () => ({ action: 'getPrivacyPolicy' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['setPrivacyPolicy (invalid policy)', () => ({ action: 'setPrivacyPolicy', policy: { version: '' } }), { brand: 'INVALID_ARGUMENT', console: 'INVALID_ARGUMENT', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'setPrivacyPolicy (invalid policy)',
+      () => ({ action: 'setPrivacyPolicy', policy: { version: '' } }),
+      { brand: 'INVALID_ARGUMENT', console: 'INVALID_ARGUMENT', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     // 人群: brand admins only (saveSegment first, so the others find the segment)
-    ['saveSegment', () => ({ action: 'saveSegment', segmentId: 'con-matrix', name: '矩阵人群', rule: { all: [{ field: 'stage', op: 'eq', value: 'new' }] } }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['previewSegment (rule)', () => ({ action: 'previewSegment', rule: { any: [{ field: 'points', op: 'gte', value: 0 }] }, sample: 3 }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'saveSegment',
+      () => ({ action: 'saveSegment', segmentId: 'con-matrix', name: '矩阵人群', rule: { all: [{ field: 'stage', op: 'eq', value: 'new' }] } }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'previewSegment (rule)',
+      () => ({ action: 'previewSegment', rule: { any: [{ field: 'points', op: 'gte', value: 0 }] }, sample: 3 }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     ['listSegments', () => ({ action: 'listSegments' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['exportSegment', () => ({ action: 'exportSegment', segmentId: 'con-matrix', includePhones: true }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['exportSegment (unknown segment)', () => ({ action: 'exportSegment', segmentId: 'con-none' }), { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['deleteSegment (unknown segment)', () => ({ action: 'deleteSegment', segmentId: 'con-none' }), { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'exportSegment',
+      () => ({ action: 'exportSegment', segmentId: 'con-matrix', includePhones: true }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'exportSegment (unknown segment)',
+      () => ({ action: 'exportSegment', segmentId: 'con-none' }),
+      { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'deleteSegment (unknown segment)',
+      () => ({ action: 'deleteSegment', segmentId: 'con-none' }),
+      { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     // 券 and 活动: brand admins only (the dry run and the report reach the lookup: an unknown segment / campaign is NOT_FOUND)
-    ['upsertCouponTemplate', () => ({ action: 'upsertCouponTemplate', template: { templateId: 'con-matrix-tpl', name: '矩阵券', type: 'cash', valueFen: 100, validity: { kind: 'relative', days: 7 }, totalStock: 10, channels: ['admin'] } }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['setCouponTemplateStatus', () => ({ action: 'setCouponTemplateStatus', templateId: 'con-cash-5', status: 'active' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'upsertCouponTemplate',
+      () => ({
+        action: 'upsertCouponTemplate',
+        template: { templateId: 'con-matrix-tpl', name: '矩阵券', type: 'cash', valueFen: 100, validity: { kind: 'relative', days: 7 }, totalStock: 10, channels: ['admin'] },
+      }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'setCouponTemplateStatus',
+      () => ({ action: 'setCouponTemplateStatus', templateId: 'con-cash-5', status: 'active' }),
+      { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     ['listCouponTemplates', () => ({ action: 'listCouponTemplates' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['startCampaign (dryRun, unknown segment)', () => ({ action: 'startCampaign', dryRun: true, campaign: { campaignId: 'con-matrix', name: '矩阵活动', segmentId: 'con-none', templateId: 'con-cash-5' } }), { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
-    ['campaignReport (unknown campaign)', () => ({ action: 'campaignReport', campaignId: 'con-none' }), { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
+    [
+      'startCampaign (dryRun, unknown segment)',
+      () => ({ action: 'startCampaign', dryRun: true, campaign: { campaignId: 'con-matrix', name: '矩阵活动', segmentId: 'con-none', templateId: 'con-cash-5' } }),
+      { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
+    [
+      'campaignReport (unknown campaign)',
+      () => ({ action: 'campaignReport', campaignId: 'con-none' }),
+      { brand: 'NOT_FOUND', console: 'NOT_FOUND', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' },
+    ],
     ['listCampaigns', () => ({ action: 'listCampaigns' }), { brand: 'ok', console: 'ok', managerA: 'PERMISSION_DENIED', staff: 'PERMISSION_DENIED', consumer: 'PERMISSION_DENIED' }],
   ]
   test.each(cases)('%s', async (_name, event, expected) => {
@@ -336,7 +472,10 @@ describe('the 360 actions by member number (adjustPoints, tagMembers, setMemberT
     const tag = (e: Record<string, unknown>) => env.admin({ action: 'tagMembers', add: ['测试'], ...e }, BOSS)
     expect(await tag({})).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
     expect(await tag({ memberNos: ['12'] })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
-    expect(await tag({ memberNos: Array.from({ length: 600 }, (_x, i) => String(2000000000 + i)), openids: Array.from({ length: 600 }, (_x, i) => `o_x_${i}`) })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(await tag({ memberNos: Array.from({ length: 600 }, (_x, i) => String(2000000000 + i)), openids: Array.from({ length: 600 }, (_x, i) => `o_x_${i}`) })).toMatchObject({
+      ok: false,
+      code: 'INVALID_ARGUMENT',
+    })
     // bulk: an unknown or deleted number is listed in `missing`, the others are tagged
     expect(ok(await tag({ memberNos: ['9999999999', no[GONE]], dryRun: true }))).toEqual({ dryRun: true, updated: 0, unchanged: 0, missing: ['9999999999', no[GONE]] })
   })
@@ -361,7 +500,11 @@ describe('the 360 actions by member number (adjustPoints, tagMembers, setMemberT
     const { rules: ladder } = ok(await env.admin({ action: 'getTierLadder' }, BOSS))
     const top = ladder.tiers[ladder.tiers.length - 1]
     const until = '2099-12-31T23:59:59+08:00'
-    expect(ok(await env.admin({ action: 'setMemberTier', memberNo: no[M3], mode: 'floor', tierId: top.tierId, until, reason: '大客户协议' }, BOSS))).toMatchObject({ openid: M3, tierId: top.tierId, tierName: top.name })
+    expect(ok(await env.admin({ action: 'setMemberTier', memberNo: no[M3], mode: 'floor', tierId: top.tierId, until, reason: '大客户协议' }, BOSS))).toMatchObject({
+      openid: M3,
+      tierId: top.tierId,
+      tierName: top.name,
+    })
     let view = ok(await env.admin({ action: 'member360', memberNo: no[M3] }, BOSS))
     expect(view.tier.tierId).toBe(top.tierId)
     expect(view.tierManual).toEqual({ tierId: top.tierId, tierName: top.name, mode: 'floor', until: new Date(until).toISOString(), reason: '大客户协议' })

@@ -1,5 +1,5 @@
 /** Coupons end to end through the SDK on the emulator: templates, claims under load, mall, write-offs, expiry. */
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, makeStaff, codeOf, memberDoc, ledgerRows, rid } from './support'
 
 const env = useEmulator()
@@ -122,7 +122,10 @@ describe('claiming', () => {
     await upsert(template('tpl-vip', { audience: { kind: 'tags', tags: ['高价值会员'] } }))
     await signUp(env, 'o_cpn_vip')
     await signUp(env, 'o_cpn_plain')
-    await env.db.collection('members').doc('o_cpn_vip').update({ data: { tags: ['高价值会员'] } })
+    await env.db
+      .collection('members')
+      .doc('o_cpn_vip')
+      .update({ data: { tags: ['高价值会员'] } })
     const plain = await env.member({ action: 'claimCenter' }, 'o_cpn_plain')
     expect(plain.data.offers.map((o: any) => o.templateId)).not.toContain('tpl-vip')
     expect(await claim('o_cpn_plain', 'tpl-vip')).toMatchObject({ ok: false, code: 'PERMISSION_DENIED' })
@@ -232,10 +235,22 @@ describe('write-off at the till', () => {
     await signUp(env, 'o_cpn_stranger')
     const stranger = await codeOf(env, 'o_cpn_stranger')
     const owner = await codeOf(env, 'o_cpn_min')
-    expect(await env.staff({ action: 'writeOffCoupon', requestId: rid('wo'), member: { memberNo: stranger.memberNo }, couponCode: coupon.code }, STAFF_A)).toMatchObject({ ok: false, code: 'COUPON_NOT_APPLICABLE' })
-    expect(await env.staff({ action: 'writeOffCoupon', requestId: rid('wo'), member: { memberNo: owner.memberNo }, couponCode: coupon.code, orderFen: 9999 }, STAFF_A)).toMatchObject({ ok: false, code: 'COUPON_NOT_APPLICABLE' })
-    expect(await env.staff({ action: 'writeOffCoupon', requestId: rid('wo'), member: { memberNo: owner.memberNo }, couponCode: coupon.code }, STAFF_A)).toMatchObject({ ok: false, code: 'COUPON_NOT_APPLICABLE' })
-    expect(await env.staff({ action: 'writeOffCoupon', requestId: rid('wo'), member: { memberNo: owner.memberNo }, couponCode: coupon.code }, 'o_cpn_stranger')).toMatchObject({ ok: false, code: 'PERMISSION_DENIED' })
+    expect(await env.staff({ action: 'writeOffCoupon', requestId: rid('wo'), member: { memberNo: stranger.memberNo }, couponCode: coupon.code }, STAFF_A)).toMatchObject({
+      ok: false,
+      code: 'COUPON_NOT_APPLICABLE',
+    })
+    expect(await env.staff({ action: 'writeOffCoupon', requestId: rid('wo'), member: { memberNo: owner.memberNo }, couponCode: coupon.code, orderFen: 9999 }, STAFF_A)).toMatchObject({
+      ok: false,
+      code: 'COUPON_NOT_APPLICABLE',
+    })
+    expect(await env.staff({ action: 'writeOffCoupon', requestId: rid('wo'), member: { memberNo: owner.memberNo }, couponCode: coupon.code }, STAFF_A)).toMatchObject({
+      ok: false,
+      code: 'COUPON_NOT_APPLICABLE',
+    })
+    expect(await env.staff({ action: 'writeOffCoupon', requestId: rid('wo'), member: { memberNo: owner.memberNo }, couponCode: coupon.code }, 'o_cpn_stranger')).toMatchObject({
+      ok: false,
+      code: 'PERMISSION_DENIED',
+    })
     const ok = await env.staff({ action: 'writeOffCoupon', requestId: rid('wo'), member: { code: owner.code }, couponCode: coupon.code, orderFen: 10000 }, STAFF_A)
     expect(ok).toMatchObject({ ok: true, data: { writeOff: { discountFen: 2000, orderFen: 10000, storeId: 'store_a' }, replayed: false } })
   })

@@ -3,7 +3,7 @@
  * ranges are refused; a derived field (churn, RFM, tags, stage …) that is stored bad is dropped on
  * reading, so the member keeps using the app, and the next tiers run writes it afresh.
  */
-import { invoke } from '../helpers/emulator'
+import { invoke } from '../../scripts/emulator-process'
 import { useEmulator, signUp, makeStaff, memberDoc, codeOf, rid } from './support'
 
 const env = useEmulator()
@@ -40,14 +40,17 @@ test('gg.q = 0.5 (an infinite mean spend) and bg.a = 1 are refused', async () =>
 })
 
 test('a member with NaN churn (and other bad derived fields) still signs in, is served at the till, and a forced run repairs them', async () => {
-  await env.db.collection('members').doc(BUYER).update({
-    data: {
-      churn: { risk: NaN, pAlive: NaN, expectedPurchases: NaN, clvFen: -5, reasons: [], scoredAt: new Date() },
-      rfm: { r: 'x' },
-      tags: 'not-a-list',
-      stage: 'zombie',
-    },
-  })
+  await env.db
+    .collection('members')
+    .doc(BUYER)
+    .update({
+      data: {
+        churn: { risk: NaN, pAlive: NaN, expectedPurchases: NaN, clvFen: -5, reasons: [], scoredAt: new Date() },
+        rfm: { r: 'x' },
+        tags: 'not-a-list',
+        stage: 'zombie',
+      },
+    })
   const stored = await memberDoc(env, BUYER)
   expect(stored.stage).toBe('zombie')
 
@@ -77,7 +80,10 @@ test('a member with NaN churn (and other bad derived fields) still signs in, is 
 test('a bad core field is still refused, not silently dropped', async () => {
   const other = 'o_derived_core'
   await signUp(env, other)
-  await env.db.collection('members').doc(other).update({ data: { memberNo: 12345 } })
+  await env.db
+    .collection('members')
+    .doc(other)
+    .update({ data: { memberNo: 12345 } })
   expect(await env.member({ action: 'getProfile' }, other)).toMatchObject({ ok: false })
   await env.db.collection('members').doc(other).remove()
 })

@@ -11,7 +11,7 @@ import { MemberEvents } from '../../types/member'
 import { ERROR_CODES } from '../../types/result'
 import { StaffEvents } from '../../types/staff'
 import { seedDemoData, DEMO } from '../../scripts/seed'
-import { invoke } from '../helpers/emulator'
+import { invoke } from '../../scripts/emulator-process'
 import { useEmulator, rid } from './support'
 
 const env = useEmulator()
@@ -57,7 +57,16 @@ function events(fn: string): fc.Arbitrary<unknown> {
       const field = keys.length && key.length % 2 ? keys[key.length % keys.length] : key
       return { ...example, [field]: value }
     }),
-    fc.constantFrom<unknown>({}, { action: null }, { action: ['login'] }, { action: 'constructor' }, { action: '__proto__' }, { action: 'toString' }, { Type: 'Timer' }, { Type: 'Timer', TriggerName: 'hasOwnProperty' }),
+    fc.constantFrom<unknown>(
+      {},
+      { action: null },
+      { action: ['login'] },
+      { action: 'constructor' },
+      { action: '__proto__' },
+      { action: 'toString' },
+      { Type: 'Timer' },
+      { Type: 'Timer', TriggerName: 'hasOwnProperty' },
+    ),
     fc.dictionary(fc.string({ maxLength: 12 }), nasty, { maxKeys: 5 }),
   )
 }

@@ -11,7 +11,7 @@ import zlib from 'zlib'
 import { fakePhoneNumber } from '../../emulator/openapi/apis'
 import { statePaths, readCheckpoint } from '../../scripts/import-orders'
 import { ORDER_COLUMNS } from '../../scripts/order-file'
-import { ROOT } from '../helpers/emulator'
+import { ROOT } from '../../scripts/emulator-process'
 import { useEmulator, signUp, memberDoc, rid } from './support'
 
 const env = useEmulator()
@@ -20,7 +20,18 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 type Cells = Partial<Record<(typeof ORDER_COLUMNS)[number], string | number>>
 const csv = (rows: Cells[]) => [ORDER_COLUMNS.join(','), ...rows.map(r => ORDER_COLUMNS.map(c => r[c] ?? '').join(','))].join('\n') + '\n'
-const line = (orderId: string, member: Cells, extra: Cells = {}): Cells => ({ order_id: orderId, created_at: '2025-03-08 14:30', store_id: 'store_hist', sku: 'latte', title: '拿铁', category: 'coffee', quantity: 1, price_fen: 2900, ...member, ...extra })
+const line = (orderId: string, member: Cells, extra: Cells = {}): Cells => ({
+  order_id: orderId,
+  created_at: '2025-03-08 14:30',
+  store_id: 'store_hist',
+  sku: 'latte',
+  title: '拿铁',
+  category: 'coffee',
+  quantity: 1,
+  price_fen: 2900,
+  ...member,
+  ...extra,
+})
 
 const cliArgs = (...args: string[]) => ['--import', 'tsx', path.join(ROOT, 'scripts/import.ts'), 'orders', ...args, '--port', String(env.emu.port)]
 /** The CLI as a child process (node --import tsx: the pid is the importer itself, so kill -9 hits it). */
@@ -51,23 +62,35 @@ describe('npm run import -- orders', () => {
     const e2Code = rid('ord-e2')
     const p3Code = rid('ord-p3')
     const phone3 = fakePhoneNumber(p3Code)
-    expect(await env.admin({ action: 'importMembers', batchId: 'ord-members', rows: [{ externalId: 'OE1', phone: fakePhoneNumber(e1Code) }, { externalId: 'OE2', phone: fakePhoneNumber(e2Code) }] })).toMatchObject({ ok: true, data: { created: 2 } })
+    expect(
+      await env.admin({
+        action: 'importMembers',
+        batchId: 'ord-members',
+        rows: [
+          { externalId: 'OE1', phone: fakePhoneNumber(e1Code) },
+          { externalId: 'OE2', phone: fakePhoneNumber(e2Code) },
+        ],
+      }),
+    ).toMatchObject({ ok: true, data: { created: 2 } })
     await bindPhone('o_ord_e1', e1Code)
     const m2 = await signUp(env, 'o_ord_m2')
     const file = path.join(dir, 'small.csv')
-    fs.writeFileSync(file, csv([
-      line('S-1', { external_id: 'OE1' }, { quantity: 2, amount_fen: 5000 }), // line 2
-      line('S-1', { external_id: 'OE1' }, { sku: 'cake', title: '蛋糕', category: 'bakery', price_fen: 1200 }), // 3
-      line('S-2', { member_no: m2.memberNo }), // 4
-      line('S-3', { external_id: 'OE2' }), // 5: pending until OE2 is claimed
-      line('S-4', { phone: phone3 }), // 6: pending until the phone binds
-      line('S-5', { phone: phone3 }, { created_at: '2025-04-01T09:00:00+08:00', sku: 'tea', title: '乌龙', category: 'tea' }), // 7
-      line('S-6', { external_id: 'OE1' }, { quantity: 'two' }), // 8: malformed, rejected here
-      line('S-7', { member_no: '9999999999' }), // 9: the function: no such member
-      line('S-8', { external_id: 'OE1' }), // 10: split over the file
-      line('S-9', { external_id: 'OE1' }, { created_at: '2099-01-01 10:00' }), // 11: the function: in the future
-      line('S-8', { external_id: 'OE1' }, { sku: 'cake' }), // 12
-    ]))
+    fs.writeFileSync(
+      file,
+      csv([
+        line('S-1', { external_id: 'OE1' }, { quantity: 2, amount_fen: 5000 }), // line 2
+        line('S-1', { external_id: 'OE1' }, { sku: 'cake', title: '蛋糕', category: 'bakery', price_fen: 1200 }), // 3
+        line('S-2', { member_no: m2.memberNo }), // 4
+        line('S-3', { external_id: 'OE2' }), // 5: pending until OE2 is claimed
+        line('S-4', { phone: phone3 }), // 6: pending until the phone binds
+        line('S-5', { phone: phone3 }, { created_at: '2025-04-01T09:00:00+08:00', sku: 'tea', title: '乌龙', category: 'tea' }), // 7
+        line('S-6', { external_id: 'OE1' }, { quantity: 'two' }), // 8: malformed, rejected here
+        line('S-7', { member_no: '9999999999' }), // 9: the function: no such member
+        line('S-8', { external_id: 'OE1' }), // 10: split over the file
+        line('S-9', { external_id: 'OE1' }, { created_at: '2099-01-01 10:00' }), // 11: the function: in the future
+        line('S-8', { external_id: 'OE1' }, { sku: 'cake' }), // 12
+      ]),
+    )
     const collections = ['orders', 'purchases', 'points_ledger', 'audit_log', 'products', 'members']
     const snapshot = async () => Object.fromEntries(await Promise.all(collections.map(async c => [c, await count(c)] as const)))
     const before = await snapshot()
@@ -93,7 +116,16 @@ describe('npm run import -- orders', () => {
     // the credited orders are the members' purchases, with their lines, at the order's time, without points
     const e1 = await purchasesOf('o_ord_e1', 'history')
     expect(e1).toHaveLength(1)
-    expect(e1[0]).toMatchObject({ orderId: 'S-1', amountFen: 5000, pointsEarned: 0, storeId: 'store_hist', lines: [{ productId: 'latte', title: '拿铁', category: 'coffee', quantity: 2, priceFen: 2900 }, { productId: 'cake', quantity: 1, priceFen: 1200 }] })
+    expect(e1[0]).toMatchObject({
+      orderId: 'S-1',
+      amountFen: 5000,
+      pointsEarned: 0,
+      storeId: 'store_hist',
+      lines: [
+        { productId: 'latte', title: '拿铁', category: 'coffee', quantity: 2, priceFen: 2900 },
+        { productId: 'cake', quantity: 1, priceFen: 1200 },
+      ],
+    })
     expect(new Date(e1[0].createdAt).toISOString()).toBe('2025-03-08T06:30:00.000Z')
     expect(await purchasesOf('o_ord_m2', 'history')).toMatchObject([{ orderId: 'S-2', amountFen: 2900 }])
     expect((await memberDoc(env, 'o_ord_e1')).stats).toMatchObject({ purchases: 1, spendFen: 5000 })
@@ -108,7 +140,10 @@ describe('npm run import -- orders', () => {
 
     // the phone binds: its two orders become that member's purchases; claiming OE2 credits S-3
     await bindPhone('o_ord_p3', p3Code)
-    expect((await purchasesOf('o_ord_p3', 'history')).map(p => [p.orderId, p.amountFen, p.lines[0].productId])).toEqual([['S-4', 2900, 'latte'], ['S-5', 2900, 'tea']])
+    expect((await purchasesOf('o_ord_p3', 'history')).map(p => [p.orderId, p.amountFen, p.lines[0].productId])).toEqual([
+      ['S-4', 2900, 'latte'],
+      ['S-5', 2900, 'tea'],
+    ])
     expect((await memberDoc(env, 'o_ord_p3')).stats).toMatchObject({ purchases: 2, spendFen: 5800 })
     await bindPhone('o_ord_e2', e2Code)
     expect((await purchasesOf('o_ord_e2', 'history')).map(p => p.orderId)).toEqual(['S-3'])
@@ -118,7 +153,13 @@ describe('npm run import -- orders', () => {
 
   test('JSONL, gzip, --source and --award-points; exit 0 when every order is accepted', async () => {
     const m = await signUp(env, 'o_ord_jsonl')
-    const orders = [1, 2, 3].map(i => ({ orderId: `J-${i}`, createdAt: new Date(Date.now() - i * 86_400_000).toISOString(), member: { memberNo: m.memberNo }, amountFen: 10_000, lines: [{ sku: 'beans', title: '咖啡豆', category: 'coffee', quantity: 1, priceFen: 10_000 }] }))
+    const orders = [1, 2, 3].map(i => ({
+      orderId: `J-${i}`,
+      createdAt: new Date(Date.now() - i * 86_400_000).toISOString(),
+      member: { memberNo: m.memberNo },
+      amountFen: 10_000,
+      lines: [{ sku: 'beans', title: '咖啡豆', category: 'coffee', quantity: 1, priceFen: 10_000 }],
+    }))
     const file = path.join(dir, 'orders.jsonl.gz')
     fs.writeFileSync(file, zlib.gzipSync(orders.map(o => JSON.stringify(o)).join('\n')))
     const r = cli('--file', file, '--source', 'legacy-shop', '--award-points')

@@ -6,7 +6,7 @@ import path from 'path'
 import { fakePhoneNumber } from '../../emulator/openapi/apis'
 import { csvRows, importCodesFile, importMembersFile, parseImportArgs } from '../../scripts/import'
 import { erasedImportId } from '../../domain/import'
-import { ROOT } from '../helpers/emulator'
+import { ROOT } from '../../scripts/emulator-process'
 import { useEmulator, signUp, memberDoc, ledgerRows, rid } from './support'
 
 const env = useEmulator()
@@ -99,7 +99,10 @@ describe('importMembers', () => {
 
     // the same phone under another externalId, and the same externalId with another phone, in a later call
     const later = await importMembers([row('B099', '13700000101'), row('B011', '13700000199')])
-    expect(later.data.rowErrors.map((e: any) => [e.index, e.code])).toEqual([[0, 'PHONE_CONFLICT'], [1, 'EXTERNAL_ID_CONFLICT']])
+    expect(later.data.rowErrors.map((e: any) => [e.index, e.code])).toEqual([
+      [0, 'PHONE_CONFLICT'],
+      [1, 'EXTERNAL_ID_CONFLICT'],
+    ])
     expect(later.data).toMatchObject({ created: 0, errors: 2 })
     // a pending import with other cells is updated
     expect((await importMembers([row('B001', '13700000101', { openingPoints: 1500 })])).data).toMatchObject({ updated: 1, errors: 0 })
@@ -169,7 +172,26 @@ describe('importMembers', () => {
     // what the race leaves behind: a pending import of a phone that is bound already
     const now = new Date()
     await env.db.collection('member_imports').add({
-      data: { _id: phone, importId: 'imp_race_1', externalId: 'R001', name: null, birthday: null, joinDate: null, openingPoints: 77, gender: null, tierId: null, tags: [], rowHash: 'x', status: 'pending', memberId: null, claimedAt: null, claimedVia: null, batchId: 'race', createdAt: now, updatedAt: now },
+      data: {
+        _id: phone,
+        importId: 'imp_race_1',
+        externalId: 'R001',
+        name: null,
+        birthday: null,
+        joinDate: null,
+        openingPoints: 77,
+        gender: null,
+        tierId: null,
+        tags: [],
+        rowHash: 'x',
+        status: 'pending',
+        memberId: null,
+        claimedAt: null,
+        claimedVia: null,
+        batchId: 'race',
+        createdAt: now,
+        updatedAt: now,
+      },
     })
     expect(await env.member({ action: 'bindPhone', wxCode }, openid)).toMatchObject({ ok: true })
     expect((await memberDoc(env, openid)).points).toBe(77)
@@ -327,12 +349,20 @@ describe('importCouponCodes', () => {
 
     const first = await env.admin({ action: 'importCouponCodes', templateId: 'gift-codes-1', codes: ['ABCD-0001', 'ABCD-0002', 'ABCD-0001', 'x', 'ABCD-0003'], batchId: 'codes-1' })
     expect(first.data).toMatchObject({ imported: 3, errors: 2, pool: { imported: 3, assigned: 0, available: 3 } })
-    expect(first.data.codeErrors.map((e: any) => [e.index, e.error])).toEqual([[2, 'DUPLICATE_IN_BATCH'], [3, 'INVALID_CODE']])
+    expect(first.data.codeErrors.map((e: any) => [e.index, e.error])).toEqual([
+      [2, 'DUPLICATE_IN_BATCH'],
+      [3, 'INVALID_CODE'],
+    ])
     expect(first.data.stockWarning).toMatch(/不限/)
     const second = await env.admin({ action: 'importCouponCodes', templateId: 'gift-codes-1', codes: ['ABCD-0003', 'ABCD-0004'] })
     expect(second.data).toMatchObject({ imported: 1, errors: 1, codeErrors: [{ index: 0, error: 'ALREADY_EXISTS' }], pool: { imported: 4 } })
     // parallel imports of overlapping codes store each code once
-    const par = await Promise.all([['P-0001', 'P-0002', 'P-0003'], ['P-0002', 'P-0003', 'P-0004']].map(codes => env.admin({ action: 'importCouponCodes', templateId: 'gift-codes-1', codes })))
+    const par = await Promise.all(
+      [
+        ['P-0001', 'P-0002', 'P-0003'],
+        ['P-0002', 'P-0003', 'P-0004'],
+      ].map(codes => env.admin({ action: 'importCouponCodes', templateId: 'gift-codes-1', codes })),
+    )
     expect(par[0].data.imported + par[1].data.imported).toBe(4)
     const stored = (await env.db.collection('coupon_codes').where({ templateId: 'gift-codes-1', kind: 'code' }).limit(100).get()).data
     expect(stored).toHaveLength(8)
@@ -414,7 +444,14 @@ describe('the import CLI (scripts/import.ts)', () => {
   }
 
   test('arguments', () => {
-    expect(parseImportArgs(['members', '--file', 'm.csv', '--dry-run', '--port', '9100'])).toEqual({ kind: 'members', file: 'm.csv', templateId: undefined, batchId: undefined, dryRun: true, port: 9100 })
+    expect(parseImportArgs(['members', '--file', 'm.csv', '--dry-run', '--port', '9100'])).toEqual({
+      kind: 'members',
+      file: 'm.csv',
+      templateId: undefined,
+      batchId: undefined,
+      dryRun: true,
+      port: 9100,
+    })
     expect(() => parseImportArgs(['codes', '--file', 'c.txt'])).toThrow(/--template/)
     expect(() => parseImportArgs(['members'])).toThrow(/--file/)
     expect(() => parseImportArgs(['people', '--file', 'x'])).toThrow(/usage/)
@@ -448,7 +485,8 @@ describe('the import CLI (scripts/import.ts)', () => {
 
   test('npm run import: prints a summary and the failed lines; exit 1 when a row failed, 2 on bad arguments', () => {
     const file = write('cli.csv', '手机号,会员编号,期初积分\n13400000001,CLIP1,10\n13400000002,CLIP2,x\n')
-    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/import.ts'), ...args], { encoding: 'utf8', timeout: 60_000 })
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/import.ts'), ...args], { encoding: 'utf8', timeout: 60_000 })
     const r = run('members', '--file', file, '--batch-id', 'cli-run', '--port', String(env.emu.port))
     expect(r.status).toBe(1)
     expect(r.stdout).toContain('2 rows in 1 batches: created 1')
@@ -457,10 +495,18 @@ describe('the import CLI (scripts/import.ts)', () => {
   }, 60_000)
 
   test('codes from a text file', async () => {
-    expect(await env.admin({ action: 'upsertCouponTemplate', template: { templateId: 'gift-cli', name: '兑换礼', type: 'gift', giftName: '杯子', validity: { kind: 'relative', days: 30 }, totalStock: null, channels: ['claim_center'] } })).toMatchObject({ ok: true })
+    expect(
+      await env.admin({
+        action: 'upsertCouponTemplate',
+        template: { templateId: 'gift-cli', name: '兑换礼', type: 'gift', giftName: '杯子', validity: { kind: 'relative', days: 30 }, totalStock: null, channels: ['claim_center'] },
+      }),
+    ).toMatchObject({ ok: true })
     const file = write('codes.txt', 'CLI-0001\nCLI-0002\n\nCLI-0001\nno\n')
     const res = await importCodesFile({ kind: 'codes', file, templateId: 'gift-cli', dryRun: false, port: env.emu.port }, () => {})
     expect(res).toMatchObject({ received: 4, imported: 2, pool: { imported: 2, assigned: 0, available: 2 } })
-    expect(res.errors.map(e => [e.where, e.error])).toEqual([['line 4', 'DUPLICATE_IN_BATCH'], ['line 5', 'INVALID_CODE']])
+    expect(res.errors.map(e => [e.where, e.error])).toEqual([
+      ['line 4', 'DUPLICATE_IN_BATCH'],
+      ['line 5', 'INVALID_CODE'],
+    ])
   })
 })

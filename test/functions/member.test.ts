@@ -1,5 +1,5 @@
 /** The `member` function through the real runtime and the unmodified SDK on the emulator. */
-import { startEmulator, sdkFor, invoke, deployCollections, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, invoke, deployCollections, type RunningEmulator } from '../../scripts/emulator-process'
 import { expectLedgerInvariant, type Env } from './support'
 
 let emu: RunningEmulator
@@ -53,9 +53,12 @@ describe('login', () => {
 
   test('a member stored before member numbers existed gets one at the next sign-in', async () => {
     const now = new Date()
-    await sdkFor(emu).database().collection('members').add({
-      data: { _id: 'o_legacy', openid: 'o_legacy', nickname: '老会员', avatarFileId: null, birthday: null, gender: 'unknown', points: 0, createdAt: now, updatedAt: now, lastLoginAt: now },
-    })
+    await sdkFor(emu)
+      .database()
+      .collection('members')
+      .add({
+        data: { _id: 'o_legacy', openid: 'o_legacy', nickname: '老会员', avatarFileId: null, birthday: null, gender: 'unknown', points: 0, createdAt: now, updatedAt: now, lastLoginAt: now },
+      })
     const res = await call({ action: 'login' }, 'o_legacy')
     expect(res).toMatchObject({ ok: true, data: { created: false, member: { nickname: '老会员', phone: null } } })
     expect(res.data.member.memberNo).toMatch(/^\d{10}$/)
@@ -144,7 +147,10 @@ describe('admin', () => {
     expect(res.data.members.map((m: any) => m._id)).toContain('o_admin_list')
   })
   test('an OPENID on the admins list is allowed', async () => {
-    await sdkFor(emu).database().collection('admins').add({ data: { _id: 'o_boss', name: 'boss' } })
+    await sdkFor(emu)
+      .database()
+      .collection('admins')
+      .add({ data: { _id: 'o_boss', name: 'boss' } })
     expect(await invoke(emu, 'admin', { action: 'getMember', openid: 'o_admin_list' }, 'o_boss')).toMatchObject({ ok: true, data: { member: { _id: 'o_admin_list' } } })
   })
   test('getMember of a stranger is NOT_FOUND; a bad limit is INVALID_ARGUMENT', async () => {

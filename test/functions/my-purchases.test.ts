@@ -76,7 +76,12 @@ beforeAll(async () => {
   ).toMatchObject({ ok: true })
 
   // the first with a title from the till and a line without one; then a plain purchase; then a partial refund of the first
-  till.push(await buy(aliceNo, 9200, [{ productId: 'mp-latte', title: '拿铁 大杯', quantity: 2, priceFen: 3200 }, { productId: 'mp-cake', quantity: 1, priceFen: 2800 }]))
+  till.push(
+    await buy(aliceNo, 9200, [
+      { productId: 'mp-latte', title: '拿铁 大杯', quantity: 2, priceFen: 3200 },
+      { productId: 'mp-cake', quantity: 1, priceFen: 2800 },
+    ]),
+  )
   till.push(await buy(aliceNo, 1500, []))
   const res = await env.staff({ action: 'refundPurchase', requestId: rid('mprf'), purchaseId: till[0].purchaseId, amountFen: 2800, reason: '蛋糕退了' }, STAFF)
   if (!res.ok) throw new Error(JSON.stringify(res))
@@ -96,7 +101,20 @@ beforeAll(async () => {
   // Bob: one till purchase and one order from a POS through the API
   till.push(await buy(bobNo, 800, []))
   await env.db.collection('purchases').add({
-    data: orderDoc({ _id: 'api_mp_1', memberId: BOB, memberNo: bobNo, staffOpenid: 'api:ak_0123456789abcdef', storeId: 'pos-sh', source: 'pos-sh', orderId: 'A1', createdAt: new Date('2024-01-02T03:04:05.000Z'), amountFen: 2900, orderFen: 2900, discountFen: 0, lines: [{ productId: 'mp-latte', title: '拿铁', quantity: 1, priceFen: 2900 }] }),
+    data: orderDoc({
+      _id: 'api_mp_1',
+      memberId: BOB,
+      memberNo: bobNo,
+      staffOpenid: 'api:ak_0123456789abcdef',
+      storeId: 'pos-sh',
+      source: 'pos-sh',
+      orderId: 'A1',
+      createdAt: new Date('2024-01-02T03:04:05.000Z'),
+      amountFen: 2900,
+      orderFen: 2900,
+      discountFen: 0,
+      lines: [{ productId: 'mp-latte', title: '拿铁', quantity: 1, priceFen: 2900 }],
+    }),
   })
 }, 120_000)
 

@@ -1,5 +1,5 @@
 /** NPS through the SDK on the emulator: the question, answers and dismissals, the cooldown, follow-ups, the report. */
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, makeStaff, rid } from './support'
 
 const env = useEmulator()

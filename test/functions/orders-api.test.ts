@@ -3,7 +3,7 @@
  * signatures, idempotency, pending orders credited at binding, refunds, placeholder products.
  */
 import { signRequest } from '../../domain/orders'
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { memberDoc, signUp, useEmulator, type Env } from './support'
 
 const env = useEmulator()
@@ -176,7 +176,9 @@ describe('orders for members', () => {
     expect(again).toMatchObject({ status: 200, json: { data: { ...first.json.data, replayed: true } } })
     expect(await postOrder(key, { ...body, amountFen: 100 })).toMatchObject({ status: 409, json: { code: 'IDEMPOTENCY_MISMATCH' } })
 
-    const { data: [purchase] } = await env.db.collection('purchases').where({ _id: first.json.data.purchaseId }).get()
+    const {
+      data: [purchase],
+    } = await env.db.collection('purchases').where({ _id: first.json.data.purchaseId }).get()
     expect(purchase).toMatchObject({ memberNo: m.memberNo, source: 'pos-sh', orderId: body.orderId, storeId: 'store_api', amountFen: 12_800, pointsEarned: 128 })
     expect(new Date(purchase.createdAt).toISOString()).toBe('2026-11-20T02:00:00.000Z')
     expect(purchase.lines.map((l: any) => l.productId)).toEqual(['latte', expect.stringMatching(/^sku_[0-9a-f]{16}$/)])
@@ -191,7 +193,9 @@ describe('orders for members', () => {
     expect(beans).toMatchObject({ title: '咖啡豆 500g', category: 'beans', onSale: false, priceFen: 6_000 })
     const done = await env.admin({ action: 'upsertProduct', product: { productId: beans._id, title: '精品咖啡豆', category: 'beans', priceFen: 6_800 } })
     expect(done).toMatchObject({ ok: true, data: { outcome: 'updated' } })
-    const { data: [after] } = await env.db.collection('products').where({ _id: beans._id }).get()
+    const {
+      data: [after],
+    } = await env.db.collection('products').where({ _id: beans._id }).get()
     expect(after.placeholder).toBeUndefined()
     expect(after).toMatchObject({ title: '精品咖啡豆', onSale: true })
   })
@@ -238,7 +242,9 @@ describe('pending orders', () => {
     expect(bound).toMatchObject({ ok: true, data: { member: { points: 100 } } })
     const replay = await postOrder(key, order({ phone }, { orderId: first.json.data.orderId, createdAt: '2026-11-01T09:00:00+08:00' }))
     expect(replay).toMatchObject({ status: 200, json: { data: { status: 'credited', pointsEarned: 128, replayed: true } } })
-    const { data: [purchase] } = await env.db.collection('purchases').where({ memberId: 'o_api_late' }).get()
+    const {
+      data: [purchase],
+    } = await env.db.collection('purchases').where({ memberId: 'o_api_late' }).get()
     expect(purchase).toMatchObject({ refundedFen: 2_800, status: 'partially_refunded', pointsReversed: 28 })
     // the daily sweep looks at recent bindings again and credits nothing twice
     expect(await env.admin({ action: 'dailyJobs' })).toMatchObject({ ok: true, data: { orders: { credited: 0, left: 0 } } })
@@ -248,12 +254,7 @@ describe('pending orders', () => {
   test('racing the binding: every order is credited exactly once', async () => {
     const phones = Array.from({ length: 6 }, (_x, i) => `1390000020${i}`)
     await Promise.all(phones.map((_p, i) => signUp(env, `o_api_race_${i}`)))
-    await Promise.all(
-      phones.flatMap((phone, i) => [
-        bindBySms(env, `o_api_race_${i}`, phone),
-        ...Array.from({ length: 3 }, () => postOrder(key, order({ phone }))),
-      ]),
-    )
+    await Promise.all(phones.flatMap((phone, i) => [bindBySms(env, `o_api_race_${i}`, phone), ...Array.from({ length: 3 }, () => postOrder(key, order({ phone })))]))
     for (const [i] of phones.entries()) {
       expect(await count('purchases', { memberId: `o_api_race_${i}` })).toBe(3)
       expect((await memberDoc(env, `o_api_race_${i}`)).points).toBe(3 * 128)
@@ -309,7 +310,9 @@ describe('refunds', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, (_x, i) => postRefund(key, { source: 'pos-sh', orderId: placed.orderId, refundId: `P${i}`, amountFen: 3_000 })))
     expect(answers.filter(a => a.status === 201)).toHaveLength(4)
     expect(answers.filter(a => a.status !== 201).every(a => a.json.code === 'FAILED_PRECONDITION')).toBe(true)
-    const { data: [purchase] } = await env.db.collection('purchases').where({ _id: placed.purchaseId }).get()
+    const {
+      data: [purchase],
+    } = await env.db.collection('purchases').where({ _id: placed.purchaseId }).get()
     expect(purchase).toMatchObject({ refundedFen: 12_000, pointsReversed: 120 })
     expect((await memberDoc(env, 'o_api_prefund')).points).toBe(8)
   })
@@ -336,4 +339,3 @@ describe('privacy', () => {
     expect(await count('purchases', { _id: credited.purchaseId })).toBe(1)
   })
 })
-

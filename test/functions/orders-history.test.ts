@@ -65,12 +65,20 @@ test('history earns no points unless asked; it counts in stats, growth of months
   // only the recent order's month is in the growth window (the two-year-old one is not)
   expect(Object.values(after.growth as Record<string, number>).reduce((s, v) => s + v, 0)).toBe(80)
   const { data } = await env.db.collection('purchases').where({ memberId: 'o_hist_b' }).orderBy('createdAt', 'asc').get()
-  expect(data.map((p: any) => [p.orderId, p.pointsEarned, p.staffOpenid.startsWith('import:')])).toEqual([['B-1', 0, true], ['B-2', 0, true]])
+  expect(data.map((p: any) => [p.orderId, p.pointsEarned, p.staffOpenid.startsWith('import:')])).toEqual([
+    ['B-1', 0, true],
+    ['B-2', 0, true],
+  ])
 
   // with --award-points: points at the order's time, expiring from then (an old order's points expire at once)
   expect(await batch([history('B-3', { memberNo: m.memberNo }, old), history('B-4', { memberNo: m.memberNo }, recent)], { awardPoints: true })).toMatchObject({ ok: true, data: { imported: 2 } })
   const rows = await ledgerRows(env, 'o_hist_b')
-  expect(rows.filter(r => r.kind === 'earn').map(r => r.delta).sort()).toEqual([80, 80])
+  expect(
+    rows
+      .filter(r => r.kind === 'earn')
+      .map(r => r.delta)
+      .sort(),
+  ).toEqual([80, 80])
   expect(rows.filter(r => r.kind === 'expire').map(r => r.delta)).toEqual([-80])
   expect((await memberDoc(env, 'o_hist_b')).points).toBe(80)
 })
@@ -88,5 +96,8 @@ test('pending history is credited when the member binds the phone, without point
 
 test('only admins import', async () => {
   await signUp(env, 'o_hist_consumer')
-  expect(await env.admin({ action: 'importOrders', batchId: 'x', source: 'history', orders: [history('Z', { phone: '13600000099' })] }, 'o_hist_consumer')).toMatchObject({ ok: false, code: 'PERMISSION_DENIED' })
+  expect(await env.admin({ action: 'importOrders', batchId: 'x', source: 'history', orders: [history('Z', { phone: '13600000099' })] }, 'o_hist_consumer')).toMatchObject({
+    ok: false,
+    code: 'PERMISSION_DENIED',
+  })
 })

@@ -164,7 +164,10 @@ describe('purchase points follow the rules', () => {
     const M = 'o_rules_proto'
     await signUp(env, M)
     await env.admin({ action: 'setPointRules', rules: DEFAULT_POINT_RULES })
-    const lines = [{ productId: 'x', category: 'constructor', quantity: 1, priceFen: 1_000 }, { productId: 'y', category: '__proto__', quantity: 1, priceFen: 1_000 }]
+    const lines = [
+      { productId: 'x', category: 'constructor', quantity: 1, priceFen: 1_000 },
+      { productId: 'y', category: '__proto__', quantity: 1, priceFen: 1_000 },
+    ]
     expect((await buy(M, 2_000, lines)).pointsEarned).toBe(20)
   })
 

@@ -13,7 +13,7 @@ import { INDEXES } from '../../deploy/indexes'
 import { COLLECTIONS } from '../../types/collections'
 import { EXPORT_ROW_SECTIONS } from '../../types/member'
 import { DEFAULT_REMINDER_CONFIG } from '../../types/reminders'
-import { invoke, sdkFor, setClock } from '../helpers/emulator'
+import { invoke, sdkFor, setClock } from '../../scripts/emulator-process'
 import { codeOf, makeStaff, memberDoc, rid, signUp, useEmulator } from './support'
 
 describe('the declaration', () => {
@@ -72,16 +72,35 @@ const ok = (res: any) => {
 }
 const memberNoOf = async (openid: string) => (await memberDoc(env, openid)).memberNo as string
 const cloud = () => sdkFor(env.emu)
-const fileExists = (fileID: string) => cloud().downloadFile({ fileID }).then(() => true, () => false)
+const fileExists = (fileID: string) =>
+  cloud()
+    .downloadFile({ fileID })
+    .then(
+      () => true,
+      () => false,
+    )
 
 /** The relation's rows as the emulator holds them (the test's own reading of the key). */
 async function rowsFor(r: MemberRelation, who: { openid: string; memberNo: string }): Promise<any[]> {
   const coll = env.db.collection(r.collection)
   const key: RowKey = r.key
   if (key.by === 'id') return (await coll.where({ _id: who.openid }).get()).data
-  if (key.by === 'field') return (await coll.where({ [key.field]: env._.in(key.values.map(v => who[v])) }).limit(1000).get()).data
+  if (key.by === 'field')
+    return (
+      await coll
+        .where({ [key.field]: env._.in(key.values.map(v => who[v])) })
+        .limit(1000)
+        .get()
+    ).data
   const fill = (p: string) => p.replace('{openid}', who.openid).replace('{memberNo}', who.memberNo)
-  const all = await Promise.all(key.prefixes.map(p => coll.where({ _id: env.db.RegExp({ regexp: `^${fill(p)}` }) }).limit(1000).get()))
+  const all = await Promise.all(
+    key.prefixes.map(p =>
+      coll
+        .where({ _id: env.db.RegExp({ regexp: `^${fill(p)}` }) })
+        .limit(1000)
+        .get(),
+    ),
+  )
   return all.flatMap((r: any) => r.data)
 }
 
@@ -100,11 +119,26 @@ describe('a member with a row in every collection that names a member', () => {
     const config = structuredClone(DEFAULT_REMINDER_CONFIG)
     config.kinds.campaign = { ...config.kinds.campaign, enabled: true, templateId: T_CAMPAIGN }
     ok(await env.admin({ action: 'setReminderConfig', config }))
-    const template = (templateId: string, extra: object) => ({ templateId, name: '隐私测试券', validity: { kind: 'relative', days: 30 }, totalStock: null, perMemberLimit: 5, audience: { kind: 'all' }, channels: ['claim_center', 'admin'], ...extra })
+    const template = (templateId: string, extra: object) => ({
+      templateId,
+      name: '隐私测试券',
+      validity: { kind: 'relative', days: 30 },
+      totalStock: null,
+      perMemberLimit: 5,
+      audience: { kind: 'all' },
+      channels: ['claim_center', 'admin'],
+      ...extra,
+    })
     ok(await env.admin({ action: 'upsertCouponTemplate', template: template('pipl-cash', { type: 'cash', valueFen: 500, minSpendFen: 0 }) }))
     ok(await env.admin({ action: 'upsertCouponTemplate', template: template('pipl-gift', { type: 'gift', giftName: '联名帆布袋' }) }))
     ok(await env.admin({ action: 'importCouponCodes', templateId: 'pipl-gift', codes: ['PIPL-0001', 'PIPL-0002'] }))
-    ok(await env.admin({ action: 'importMembers', batchId: 'pipl-batch', rows: [{ externalId: 'PIPL-EXT-1', phone: PHONE, name: '迁移会员', birthday: '1988-08-08', joinDate: '2019-01-01', openingPoints: 300, tags: ['老会员'] }] }))
+    ok(
+      await env.admin({
+        action: 'importMembers',
+        batchId: 'pipl-batch',
+        rows: [{ externalId: 'PIPL-EXT-1', phone: PHONE, name: '迁移会员', birthday: '1988-08-08', joinDate: '2019-01-01', openingPoints: 300, tags: ['老会员'] }],
+      }),
+    )
 
     // sign-up through an invitation; the member invites someone too
     await signUp(env, INVITER)
@@ -117,17 +151,20 @@ describe('a member with a row in every collection that names a member', () => {
     ok(await env.member({ action: 'updateProfile', patch: { nickname: '隐私会员', birthday: '1990-01-02', gender: 'female', avatarFileId: avatar } }, M))
     ok(await env.member({ action: 'bindPhone', wxCode: WX_CODE }, M))
     // the daily job's scores (written as it writes them: a churn score needs fitted models)
-    await env.db.collection('members').doc(M).update({
-      data: {
-        rfm: { r: 2, f: 1, m: 3, score: 6, layer: 'mid' },
-        valueLayer: 'mid',
-        churn: { risk: 0.7, pAlive: 0.3, expectedPurchases: 0.4, clvFen: 1200, reasons: ['距上次消费 60 天'], scoredAt: new Date(NOON) },
-        ruleTags: ['高流失风险'],
-        tags: ['老会员', '高流失风险'],
-        // a field the member schema does not carry (the privacy consent record is stored like this)
-        privacyConsent: { version: '1.0', agreedAt: new Date(NOON) },
-      },
-    })
+    await env.db
+      .collection('members')
+      .doc(M)
+      .update({
+        data: {
+          rfm: { r: 2, f: 1, m: 3, score: 6, layer: 'mid' },
+          valueLayer: 'mid',
+          churn: { risk: 0.7, pAlive: 0.3, expectedPurchases: 0.4, clvFen: 1200, reasons: ['距上次消费 60 天'], scoredAt: new Date(NOON) },
+          ruleTags: ['高流失风险'],
+          tags: ['老会员', '高流失风险'],
+          // a field the member schema does not carry (the privacy consent record is stored like this)
+          privacyConsent: { version: '1.0', agreedAt: new Date(NOON) },
+        },
+      })
 
     ok(await env.member({ action: 'checkIn' }, M))
     const cash = ok(await env.member({ action: 'claimCoupon', templateId: 'pipl-cash', requestId: rid('claim') }, M)).coupon
@@ -148,14 +185,47 @@ describe('a member with a row in every collection that names a member', () => {
     ok(await env.staff({ action: 'closeFollowUp', followUpId: followUp.followUpId, note: '已电话致歉，会员说下周再来' }, STAFF))
 
     // history orders
-    ok(await env.admin({ action: 'importOrders', batchId: 'pipl-orders', source: 'history', awardPoints: true, orders: [{ orderId: 'PIPL-O-1', createdAt: '2026-11-20T10:00:00+08:00', member: { memberNo }, amountFen: 3_000, lines: [{ sku: 'latte', title: '拿铁', category: 'coffee', quantity: 1, priceFen: 3_000 }] }] }))
+    ok(
+      await env.admin({
+        action: 'importOrders',
+        batchId: 'pipl-orders',
+        source: 'history',
+        awardPoints: true,
+        orders: [
+          {
+            orderId: 'PIPL-O-1',
+            createdAt: '2026-11-20T10:00:00+08:00',
+            member: { memberNo },
+            amountFen: 3_000,
+            lines: [{ sku: 'latte', title: '拿铁', category: 'coffee', quantity: 1, priceFen: 3_000 }],
+          },
+        ],
+      }),
+    )
 
     // taps, a subscribe grant, a campaign (treated) and its message
-    ok(await env.member({ action: 'track', requestId: rid('trk'), events: [{ type: 'view', productId: 'latte' }, { type: 'click', productId: 'latte', source: 'home.recommend' }] }, M))
+    ok(
+      await env.member(
+        {
+          action: 'track',
+          requestId: rid('trk'),
+          events: [
+            { type: 'view', productId: 'latte' },
+            { type: 'click', productId: 'latte', source: 'home.recommend' },
+          ],
+        },
+        M,
+      ),
+    )
     ok(await env.member({ action: 'reportSubscribe', requestId: rid('sub'), result: { [T_CAMPAIGN]: 'accept' } }, M))
     ok(await env.admin({ action: 'saveSegment', segmentId: 'pipl-all', name: '全部会员', rule: { all: [{ field: 'createdAt', op: 'exists', value: true }] } }))
     const campaignId = Array.from({ length: 50 }, (_x, i) => `pipl-camp-${i}`).find(id => campaignGroup(id, M, 1) === 'treated')!
-    ok(await env.admin({ action: 'startCampaign', campaign: { campaignId, name: '隐私测试活动', segmentId: 'pipl-all', templateId: 'pipl-cash', holdoutPercent: 1, windowDays: 7, message: { text: '新品第二杯半价' } } }))
+    ok(
+      await env.admin({
+        action: 'startCampaign',
+        campaign: { campaignId, name: '隐私测试活动', segmentId: 'pipl-all', templateId: 'pipl-cash', holdoutPercent: 1, windowDays: 7, message: { text: '新品第二杯半价' } },
+      }),
+    )
     expect(ok(await invoke(env.emu, 'reminders', { action: 'run' })).sent).toBeGreaterThan(0)
 
     // roles: staff at the till (a failed code check of their own), store manager, brand admin with an export file
@@ -214,7 +284,11 @@ describe('a member with a row in every collection that names a member', () => {
       const problems: string[] = []
       for (const r of MEMBER_RELATIONS) {
         const ids = before.get(r)!.map(row => row._id)
-        const now = await env.db.collection(r.collection).where({ _id: env._.in(ids) }).limit(1000).get()
+        const now = await env.db
+          .collection(r.collection)
+          .where({ _id: env._.in(ids) })
+          .limit(1000)
+          .get()
         const byId = new Map(now.data.map((row: any) => [row._id, row]))
         if (r.erase.do === 'delete') {
           if (byId.size) problems.push(`${label(r)}: ${byId.size} rows not deleted`)
@@ -235,7 +309,17 @@ describe('a member with a row in every collection that names a member', () => {
 
     test('what anonymized and kept rows still hold says nothing personal', async () => {
       const doc = await memberDoc(env, M)
-      expect(doc).toMatchObject({ status: 'deleted', nickname: DELETED_NICKNAME, phone: null, avatarFileId: null, birthday: null, tags: [], churn: null, rfm: null, erasure: { finishedAt: expect.any(Date), files: [], orderKeys: [] } })
+      expect(doc).toMatchObject({
+        status: 'deleted',
+        nickname: DELETED_NICKNAME,
+        phone: null,
+        avatarFileId: null,
+        birthday: null,
+        tags: [],
+        churn: null,
+        rfm: null,
+        erasure: { finishedAt: expect.any(Date), files: [], orderKeys: [] },
+      })
       const personal = ['隐私会员', '兼职店员', '隐私店长', PHONE, '排队太久', '已电话致歉', '1990-01-02', 'PIPL-EXT-1', '迁移会员']
       for (const name of ['members', 'nps_responses', 'follow_ups', 'invites', 'reminders_log', 'orders', 'member_imports', 'staff', 'managers']) {
         const { data } = await env.db.collection(name).limit(1000).get()
@@ -266,12 +350,18 @@ describe('retry safety', () => {
   test('a crash after the transaction: the deletion stays pending, sign-in is refused, calling again finishes it', async () => {
     const C = 'o_pipl_crash'
     await signUp(env, C)
-    const upload = () => cloud().uploadFile({ cloudPath: `avatars/${C}/a.png`, fileContent: Buffer.from('x') }).then(r => r.fileID)
+    const upload = () =>
+      cloud()
+        .uploadFile({ cloudPath: `avatars/${C}/a.png`, fileContent: Buffer.from('x') })
+        .then(r => r.fileID)
     const file = await upload()
     ok(await env.member({ action: 'updateProfile', patch: { avatarFileId: file } }, C))
     ok(await env.member({ action: 'deleteMyAccount', confirm: true }, C))
     // what a crash right after the transaction leaves: the plan not finished, the rows and files of the second part still there
-    await env.db.collection('members').doc(C).update({ data: { erasure: env._.set({ startedAt: new Date(), files: [file], orderKeys: [], finishedAt: null }) } })
+    await env.db
+      .collection('members')
+      .doc(C)
+      .update({ data: { erasure: env._.set({ startedAt: new Date(), files: [file], orderKeys: [], finishedAt: null }) } })
     await env.db.collection('events').add({ data: { _id: `evt_crash_${C}`, memberId: C, events: [{ type: 'view', productId: 'latte' }], at: new Date() } })
     await env.db.collection('nps_responses').add({ data: { _id: `nps_crash_${C}`, memberId: C, storeId: STORE, score: 2, comment: '很失望', dismissed: false, at: new Date() } })
     expect(await upload()).toBe(file)

@@ -60,7 +60,14 @@ describe('bindPhone (weapp getPhoneNumber button)', () => {
     const results = await Promise.all(ids.map(id => env.member({ action: 'bindPhone', wxCode: 'race-code' }, id)))
     expect(results.filter(r => r.ok)).toHaveLength(1)
     expect(results.filter(r => !r.ok).map(r => r.code)).toEqual(Array(5).fill('ALREADY_EXISTS'))
-    expect((await env.db.collection('members').where({ phone: fakePhoneNumber('race-code') }).count()).total).toBe(1)
+    expect(
+      (
+        await env.db
+          .collection('members')
+          .where({ phone: fakePhoneNumber('race-code') })
+          .count()
+      ).total,
+    ).toBe(1)
   })
 })
 
@@ -78,7 +85,11 @@ describe('bindPhoneBySms (H5, local fake SMS)', () => {
     expect(await env.member({ action: 'bindPhoneBySms', phone: '13700001234', smsCode: res.data.devCode }, M)).toMatchObject({ ok: false, code: 'PHONE_CODE_INVALID' })
 
     // change to another number (the resend limit is per minute: clear the timestamp as a minute passing would)
-    await env.db.collection('phone_codes').doc(M).remove().catch(() => undefined)
+    await env.db
+      .collection('phone_codes')
+      .doc(M)
+      .remove()
+      .catch(() => undefined)
     const code2 = await smsCode(M, '13700005678')
     expect(await env.member({ action: 'bindPhoneBySms', phone: '13700005678', smsCode: code2 }, M)).toMatchObject({ ok: true, data: { member: { phone: '13700005678' } } })
     expect(await env.staff({ action: 'findMemberByPhone', phone: '13700001234' }, STAFF)).toMatchObject({ ok: false, code: 'NOT_FOUND' })
@@ -95,7 +106,10 @@ describe('bindPhoneBySms (H5, local fake SMS)', () => {
     const code = await smsCode(M, '13500001111')
     expect(await env.member({ action: 'bindPhoneBySms', phone: '13500001111', smsCode: wrong(code) }, M)).toMatchObject({ ok: false, code: 'PHONE_CODE_INVALID' })
     expect(await env.member({ action: 'bindPhoneBySms', phone: '13500002222', smsCode: code }, M)).toMatchObject({ ok: false, code: 'PHONE_CODE_INVALID' })
-    await env.db.collection('phone_codes').doc(M).update({ data: { expiresAt: new Date(Date.now() - 1000) } })
+    await env.db
+      .collection('phone_codes')
+      .doc(M)
+      .update({ data: { expiresAt: new Date(Date.now() - 1000) } })
     expect(await env.member({ action: 'bindPhoneBySms', phone: '13500001111', smsCode: code }, M)).toMatchObject({ ok: false, code: 'PHONE_CODE_INVALID' })
     expect((await memberDoc(env, M)).phone).toBeNull()
   })
@@ -142,7 +156,10 @@ describe('exportMyData', () => {
     await env.member({ action: 'updateProfile', patch: { nickname: '导出者', birthday: '1990-01-02', gender: 'female' } }, M)
     await env.member({ action: 'bindPhone', wxCode: 'export-code' }, M)
     const memberNo = (await memberDoc(env, M)).memberNo
-    const p = await env.staff({ action: 'recordPurchase', requestId: rid('exp'), member: { memberNo }, amountFen: 4_200, lines: [{ productId: 'tea', category: 'tea', quantity: 2, priceFen: 2_100 }] }, STAFF)
+    const p = await env.staff(
+      { action: 'recordPurchase', requestId: rid('exp'), member: { memberNo }, amountFen: 4_200, lines: [{ productId: 'tea', category: 'tea', quantity: 2, priceFen: 2_100 }] },
+      STAFF,
+    )
     await env.staff({ action: 'refundPurchase', requestId: rid('exp'), purchaseId: p.data.purchase.purchaseId, amountFen: 2_100 }, STAFF)
     await env.admin({ action: 'adjustPoints', openid: M, delta: 10, reason: '生日礼', requestId: rid('exp') })
     // someone else's data must not appear
@@ -154,8 +171,14 @@ describe('exportMyData', () => {
     const d = res.data
     expect(d.member).toMatchObject({ _id: M, memberNo, nickname: '导出者', birthday: '1990-01-02', gender: 'female', phone: fakePhoneNumber('export-code'), points: 42 - 21 + 10 })
     expect(new Date(d.exportedAt).getTime()).toBeGreaterThan(Date.now() - 60_000)
-    expect(d.ledger.map((l: any) => [l.kind, l.delta])).toEqual([['adjust', 10], ['reverse', -21], ['earn', 42]])
-    expect(d.purchases).toEqual([expect.objectContaining({ _id: p.data.purchase.purchaseId, amountFen: 4_200, refundedFen: 2_100, storeId: 'store_priv', lines: [expect.objectContaining({ productId: 'tea' })] })])
+    expect(d.ledger.map((l: any) => [l.kind, l.delta])).toEqual([
+      ['adjust', 10],
+      ['reverse', -21],
+      ['earn', 42],
+    ])
+    expect(d.purchases).toEqual([
+      expect.objectContaining({ _id: p.data.purchase.purchaseId, amountFen: 4_200, refundedFen: 2_100, storeId: 'store_priv', lines: [expect.objectContaining({ productId: 'tea' })] }),
+    ])
     expect(d.refunds).toEqual([expect.objectContaining({ amountFen: 2_100, pointsReversed: 21 })])
     expect(d.pointBatches.reduce((s: number, b: any) => s + b.remaining, 0)).toBe(31)
     expect(d.staff).toBeNull()

@@ -1,5 +1,5 @@
 /** 为你推荐 through the SDK: the daily job computes co-purchase neighbours; members get items with reasons. */
-import { invoke } from '../helpers/emulator'
+import { invoke } from '../../scripts/emulator-process'
 import { useEmulator, signUp, makeStaff, rid } from './support'
 
 const env = useEmulator()
@@ -66,7 +66,19 @@ test("a member who bought nothing but tapped 拿铁 gets what goes with it, said
   await signUp(env, 'o_rec_tapper')
   const before = await env.member({ action: 'recommendations', limit: 3 }, 'o_rec_tapper')
   expect(before.data.items[0].reason).not.toContain('看过')
-  expect(await env.member({ action: 'track', requestId: rid('tap'), events: [{ type: 'view', productId: 'tea' }, { type: 'click', productId: 'latte', source: 'home.recommend' }] }, 'o_rec_tapper')).toMatchObject({ ok: true })
+  expect(
+    await env.member(
+      {
+        action: 'track',
+        requestId: rid('tap'),
+        events: [
+          { type: 'view', productId: 'tea' },
+          { type: 'click', productId: 'latte', source: 'home.recommend' },
+        ],
+      },
+      'o_rec_tapper',
+    ),
+  ).toMatchObject({ ok: true })
   const after = await env.member({ action: 'recommendations', limit: 3 }, 'o_rec_tapper')
   expect(after.data.items[0]).toMatchObject({ productId: 'croissant', reason: '因为你看过「拿铁」' })
   // a view is not a tap: tea's neighbours do not come in through it; o_rec_new has no taps of its own

@@ -1,6 +1,6 @@
 /** Reminders through the SDK on the emulator: consent, the hourly run into the outbox, no second send, quiet hours, dry run. */
 import { DEFAULT_REMINDER_CONFIG } from '../../types/reminders'
-import { invoke, setClock } from '../helpers/emulator'
+import { invoke, setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, rid } from './support'
 
 const env = useEmulator()
@@ -20,7 +20,17 @@ beforeAll(async () => {
   await setClock(env.emu, NOON)
   expect(await env.admin({ action: 'setReminderConfig', config })).toMatchObject({ ok: true })
   // a coupon that ends in two Shanghai days
-  const template = { templateId: 'tpl-soon', name: '满100减20', type: 'threshold', valueFen: 2000, minSpendFen: 10000, validity: { kind: 'fixed', start: '2026-11-01T00:00:00+08:00', end: '2026-11-26T00:00:00+08:00' }, totalStock: null, perMemberLimit: 1, channels: ['claim_center'] }
+  const template = {
+    templateId: 'tpl-soon',
+    name: '满100减20',
+    type: 'threshold',
+    valueFen: 2000,
+    minSpendFen: 10000,
+    validity: { kind: 'fixed', start: '2026-11-01T00:00:00+08:00', end: '2026-11-26T00:00:00+08:00' },
+    totalStock: null,
+    perMemberLimit: 1,
+    channels: ['claim_center'],
+  }
   expect(await env.admin({ action: 'upsertCouponTemplate', template })).toMatchObject({ ok: true })
   for (const m of ['o_rmd_yes', 'o_rmd_none', 'o_rmd_off']) {
     await signUp(env, m)

@@ -3,7 +3,7 @@
  * pinned times (sign-ups, claims, purchases with a coupon, a refund, check-ins), a stored churn
  * score and two reminder sends; the report's figures are checked exactly.
  */
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, makeStaff, memberDoc, rid } from './support'
 
 const env = useEmulator()
@@ -29,7 +29,18 @@ beforeAll(async () => {
   await ok(
     env.admin({
       action: 'upsertCouponTemplate',
-      template: { templateId: 'rpt-full-100-20', name: '满100减20', type: 'threshold', valueFen: 2000, minSpendFen: 10000, validity: { kind: 'relative', days: 30 }, totalStock: 10, perMemberLimit: 1, audience: { kind: 'all' }, channels: ['claim_center'] },
+      template: {
+        templateId: 'rpt-full-100-20',
+        name: '满100减20',
+        type: 'threshold',
+        valueFen: 2000,
+        minSpendFen: 10000,
+        validity: { kind: 'relative', days: 30 },
+        totalStock: 10,
+        perMemberLimit: 1,
+        audience: { kind: 'all' },
+        channels: ['claim_center'],
+      },
     }),
   )
   try {
@@ -59,7 +70,10 @@ beforeAll(async () => {
     await setClock(env.emu, null)
   }
   // what the daily tiers job stores, and what the reminders run logs
-  await env.db.collection('members').doc(M1).update({ data: { churn: { risk: 0.2, pAlive: 0.9, expectedPurchases: 1.5, clvFen: 12_000, reasons: [], scoredAt: new Date() } } })
+  await env.db
+    .collection('members')
+    .doc(M1)
+    .update({ data: { churn: { risk: 0.2, pAlive: 0.9, expectedPurchases: 1.5, clvFen: 12_000, reasons: [], scoredAt: new Date() } } })
   const sent = (id: string, memberId: string, kind: string, when: string) =>
     env.db.collection('reminders_log').add({ data: { _id: id, memberId, kind, templateId: 'tpl', period: 'p', sentAt: new Date(at(when)), status: 'sent', reason: '', data: {}, basis: {} } })
   await sent('win_back:o_rpt_m3:2026-02', M3, 'win_back', '2026-02-01T10:00:00') // M3 buys two days later

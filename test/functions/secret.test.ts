@@ -1,7 +1,7 @@
 /** Without MEMBER_CODE_SECRET in the function environment, member codes fail closed (INTERNAL), with a clear log. */
 import fs from 'fs'
 import path from 'path'
-import { startEmulator, tempDataDir, deployCollections, invoke, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, tempDataDir, deployCollections, invoke, type RunningEmulator } from '../../scripts/emulator-process'
 
 let emu: RunningEmulator
 

@@ -21,7 +21,10 @@ test('seeds once, with consistent points for 林小夏 that the functions read b
   // the demo staff member can scan her code and find her by phone
   expect(await env.staff({ action: 'me' }, DEMO.staff.openid)).toEqual({ ok: true, data: { name: '店员小王', storeId: 'store_sh_001', storeName: '上海静安旗舰店' } })
   const { code } = await codeOf(env, lin.openid)
-  expect(await env.staff({ action: 'verifyCode', code }, DEMO.staff.openid)).toMatchObject({ ok: true, data: { member: { memberNo: '1000000001', maskedPhone: '138****8001', points: points.data.balance } } })
+  expect(await env.staff({ action: 'verifyCode', code }, DEMO.staff.openid)).toMatchObject({
+    ok: true,
+    data: { member: { memberNo: '1000000001', maskedPhone: '138****8001', points: points.data.balance } },
+  })
   expect(await env.staff({ action: 'findMemberByPhone', phone: lin.phone! }, DEMO.staff.openid)).toMatchObject({ ok: true, data: { member: { memberNo: '1000000001' } } })
   const bought = await env.staff({ action: 'recordPurchase', requestId: rid('demo'), member: { code }, amountFen: 3_200 }, DEMO.staff.openid)
   expect(bought).toMatchObject({ ok: true, data: { pointsEarned: 32, balance: points.data.balance + 32 } })

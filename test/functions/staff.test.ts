@@ -54,10 +54,19 @@ describe('bad input', () => {
     ['recordPurchase with a short requestId', { action: 'recordPurchase', requestId: 'x', member: { memberNo: '1234567890' }, amountFen: 100 }],
     ['recordPurchase with amount 0', { action: 'recordPurchase', requestId: 'req-bad-0001', member: { memberNo: '1234567890' }, amountFen: 0 }],
     ['recordPurchase with a fractional amount', { action: 'recordPurchase', requestId: 'req-bad-0002', member: { memberNo: '1234567890' }, amountFen: 10.5 }],
-    ['recordPurchase with a storeId (the store comes from the staff record)', { action: 'recordPurchase', requestId: 'req-bad-0003', member: { memberNo: '1234567890' }, amountFen: 100, storeId: 'store_b' }],
+    [
+      'recordPurchase with a storeId (the store comes from the staff record)',
+      { action: 'recordPurchase', requestId: 'req-bad-0003', member: { memberNo: '1234567890' }, amountFen: 100, storeId: 'store_b' },
+    ],
     ['recordPurchase with both code and memberNo', { action: 'recordPurchase', requestId: 'req-bad-0004', member: { memberNo: '1234567890', code: ANY_CODE }, amountFen: 100 }],
-    ['recordPurchase whose lines do not add up', { action: 'recordPurchase', requestId: 'req-bad-0005', member: { memberNo: '1234567890' }, amountFen: 100, lines: [{ productId: 'p1', quantity: 1, priceFen: 99 }] }],
-    ['recordPurchase with a negative line price', { action: 'recordPurchase', requestId: 'req-bad-0006', member: { memberNo: '1234567890' }, amountFen: 100, lines: [{ productId: 'p1', quantity: 1, priceFen: -100 }] }],
+    [
+      'recordPurchase whose lines do not add up',
+      { action: 'recordPurchase', requestId: 'req-bad-0005', member: { memberNo: '1234567890' }, amountFen: 100, lines: [{ productId: 'p1', quantity: 1, priceFen: 99 }] },
+    ],
+    [
+      'recordPurchase with a negative line price',
+      { action: 'recordPurchase', requestId: 'req-bad-0006', member: { memberNo: '1234567890' }, amountFen: 100, lines: [{ productId: 'p1', quantity: 1, priceFen: -100 }] },
+    ],
     ['refundPurchase without purchaseId', { action: 'refundPurchase', requestId: 'req-bad-0007' }],
     ['refundPurchase with a negative amount', { action: 'refundPurchase', requestId: 'req-bad-0008', purchaseId: 'p', amountFen: -1 }],
     ['today with extra fields', { action: 'today', storeId: 'store_b' }],
@@ -120,10 +129,29 @@ describe('recordPurchase', () => {
     const { code, memberNo } = await codeOf(env, M)
     const requestId = rid('buy')
     const res = await env.staff({ action: 'recordPurchase', requestId, member: { code }, amountFen: 12_999 }, STAFF)
-    expect(res).toMatchObject({ ok: true, data: { pointsEarned: 129, balance: 129, replayed: false, purchase: { memberNo, storeId: 'store_a', amountFen: 12_999, refundedFen: 0, pointsEarned: 129, pointsReversed: 0, status: 'completed' } } })
+    expect(res).toMatchObject({
+      ok: true,
+      data: {
+        pointsEarned: 129,
+        balance: 129,
+        replayed: false,
+        purchase: { memberNo, storeId: 'store_a', amountFen: 12_999, refundedFen: 0, pointsEarned: 129, pointsReversed: 0, status: 'completed' },
+      },
+    })
     const id = res.data.purchase.purchaseId
     const stored = (await env.db.collection('purchases').doc(id).get()).data
-    expect(stored).toMatchObject({ storeId: 'store_a', staffOpenid: STAFF, memberId: M, memberNo, amountFen: 12_999, pointsEarned: 129, refundedFen: 0, pointsReversed: 0, status: 'completed', batchId: id })
+    expect(stored).toMatchObject({
+      storeId: 'store_a',
+      staffOpenid: STAFF,
+      memberId: M,
+      memberNo,
+      amountFen: 12_999,
+      pointsEarned: 129,
+      refundedFen: 0,
+      pointsReversed: 0,
+      status: 'completed',
+      batchId: id,
+    })
     expect(stored.createdAt).toBeInstanceOf(Date)
     expect(await ledgerRows(env, M)).toEqual([expect.objectContaining({ delta: 129, kind: 'earn', sourceType: 'purchase', sourceId: id, batchId: id, balanceAfter: 129, operator: STAFF })])
     const member = await memberDoc(env, M)
@@ -232,7 +260,10 @@ describe('refundPurchase', () => {
     expect(p.pointsEarned).toBe(100)
     const id = p.purchase.purchaseId
     const part = await env.staff({ action: 'refundPurchase', requestId: rid('rf'), purchaseId: id, amountFen: 3_333, reason: '退一件' }, STAFF)
-    expect(part).toMatchObject({ ok: true, data: { pointsReversed: 33, shortfall: 0, balance: 67, replayed: false, purchase: { refundedFen: 3_333, pointsReversed: 33, status: 'partially_refunded' } } })
+    expect(part).toMatchObject({
+      ok: true,
+      data: { pointsReversed: 33, shortfall: 0, balance: 67, replayed: false, purchase: { refundedFen: 3_333, pointsReversed: 33, status: 'partially_refunded' } },
+    })
     const rest = await env.staff({ action: 'refundPurchase', requestId: rid('rf'), purchaseId: id }, STAFF)
     expect(rest).toMatchObject({ ok: true, data: { pointsReversed: 67, shortfall: 0, balance: 0, purchase: { refundedFen: 10_000, pointsReversed: 100, status: 'refunded' } } })
     const rows = await ledgerRows(env, M)

@@ -1,7 +1,7 @@
 /** Shared set-up for the function tests: an emulator per file, callers, members with codes, the ledger invariant. */
 import { memberCode } from '../../domain/member-code'
 import { expiryFor } from '../../domain/points'
-import { startEmulator, sdkFor, invoke, deployCollections, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, sdkFor, invoke, deployCollections, type RunningEmulator } from '../../scripts/emulator-process'
 
 export interface Env {
   emu: RunningEmulator
@@ -119,14 +119,39 @@ export async function writeMemberWithBatches(
   for (const b of batches) {
     balance += b.amount
     await env.db.collection('points_ledger').add({
-      data: { _id: `earn:import:${b.id}`, memberId: openid, delta: b.amount, kind: 'earn', sourceType: 'import', sourceId: b.id, batchId: b.id, balanceAfter: balance, seq: seqNo++, createdAt: b.earnedAt, operator: 'test' },
+      data: {
+        _id: `earn:import:${b.id}`,
+        memberId: openid,
+        delta: b.amount,
+        kind: 'earn',
+        sourceType: 'import',
+        sourceId: b.id,
+        batchId: b.id,
+        balanceAfter: balance,
+        seq: seqNo++,
+        createdAt: b.earnedAt,
+        operator: 'test',
+      },
     })
     const remaining = b.remaining ?? b.amount
     if (remaining < b.amount) {
       // what was used of the batch, as a spend row
       balance -= b.amount - remaining
       await env.db.collection('points_ledger').add({
-        data: { _id: `spend:exchange:${b.id}`, memberId: openid, delta: remaining - b.amount, kind: 'spend', sourceType: 'exchange', sourceId: b.id, batchId: null, consumed: [{ batchId: b.id, amount: b.amount - remaining }], balanceAfter: balance, seq: seqNo++, createdAt: b.earnedAt, operator: 'test' },
+        data: {
+          _id: `spend:exchange:${b.id}`,
+          memberId: openid,
+          delta: remaining - b.amount,
+          kind: 'spend',
+          sourceType: 'exchange',
+          sourceId: b.id,
+          batchId: null,
+          consumed: [{ batchId: b.id, amount: b.amount - remaining }],
+          balanceAfter: balance,
+          seq: seqNo++,
+          createdAt: b.earnedAt,
+          operator: 'test',
+        },
       })
     }
     if (remaining > 0) pointBatches.push({ batchId: b.id, earnedAt: b.earnedAt, expiresAt: expiryFor(b.earnedAt, b.expiryMonths ?? 12), remaining, sourceType: 'import', sourceId: b.id })

@@ -68,7 +68,10 @@ describe('tasks', () => {
   })
 
   test('a disabled task is hidden and cannot be claimed; a coupon reward is issued with the points, once', async () => {
-    await env.admin({ action: 'upsertCouponTemplate', template: { templateId: 'tpl-task', name: '完善资料礼', type: 'cash', valueFen: 500, validity: { kind: 'relative', days: 30 }, totalStock: 1, channels: ['admin'] } })
+    await env.admin({
+      action: 'upsertCouponTemplate',
+      template: { templateId: 'tpl-task', name: '完善资料礼', type: 'cash', valueFen: 500, validity: { kind: 'relative', days: 30 }, totalStock: 1, channels: ['admin'] },
+    })
     await setTaskRules({
       ...DEFAULT_TASK_RULES,
       tasks: [

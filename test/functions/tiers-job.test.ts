@@ -3,7 +3,7 @@ import { EMPTY_STATS, type MemberStats } from '../../types/analytics'
 import { DEFAULT_TIER_LADDER } from '../../types/tiers'
 import { newMember } from '../../domain/member'
 import { withPurchase } from '../../domain/lifecycle'
-import { invoke, setClock } from '../helpers/emulator'
+import { invoke, setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp } from './support'
 
 const env = useEmulator()
@@ -13,9 +13,7 @@ const ago = (days: number) => new Date(Date.parse(NOW) - days * DAY)
 const tiers = (event: unknown, openid?: string) => invoke(env.emu, 'tiers', event, openid)
 
 function history(daysAgo: number[]): MemberStats {
-  return daysAgo
-    .sort((a, b) => b - a)
-    .reduce((s, d) => withPurchase(s, { paidFen: 8_800, orderFen: 8_800, at: ago(d), usedCoupon: false }), EMPTY_STATS)
+  return daysAgo.sort((a, b) => b - a).reduce((s, d) => withPurchase(s, { paidFen: 8_800, orderFen: 8_800, at: ago(d), usedCoupon: false }), EMPTY_STATS)
 }
 
 /** A member as the purchase flow would have left it, with the stage stored when it last changed. */
@@ -43,7 +41,10 @@ beforeAll(async () => {
   for (let i = 0; i < population.churned; i++) await put(`o_job_churn_${i}`, 400, [300 + i, 200], 'active')
   for (let i = 0; i < population.loyal; i++) await put(`o_job_loyal_${i}`, 400, [330, 290, 250, 200, 150, 100, 50, 5 + i], 'active')
   // an engaged member and a quiet one with the same history: bought twice, the last 70 days ago
-  await put('o_job_engaged', 300, [120, 70], 'active', { lastLoginAt: ago(1), checkin: { month: '2026-11', days: [20, 21, 22, 23], makeupDays: [], streakBeforeMonth: 0, streak: 4, lastDay: '2026-11-23', total: 30 } })
+  await put('o_job_engaged', 300, [120, 70], 'active', {
+    lastLoginAt: ago(1),
+    checkin: { month: '2026-11', days: [20, 21, 22, 23], makeupDays: [], streakBeforeMonth: 0, streak: 4, lastDay: '2026-11-23', total: 30 },
+  })
   await put('o_job_quiet', 300, [120, 70], 'active')
   // a gold member whose review came 40 days ago with too little growth: past the 30-day grace
   await put('o_job_review', 500, [60], 'active', {
@@ -54,7 +55,12 @@ beforeAll(async () => {
 }, 120_000)
 
 const countBy = async (stage: string, prefix: string) =>
-  (await env.db.collection('members').where({ stage, _id: env.db.RegExp({ regexp: `^${prefix}` }) }).count()).total
+  (
+    await env.db
+      .collection('members')
+      .where({ stage, _id: env.db.RegExp({ regexp: `^${prefix}` }) })
+      .count()
+  ).total
 
 test('consumers cannot run the job', async () => {
   await signUp(env, 'o_job_consumer')
@@ -111,8 +117,14 @@ test('a run cut short resumes from its cursor and never applies a member twice',
   const run = await tiers({ action: 'status' })
   const shard = `${run.data.runId}:shard:0`
   // as if the worker had been killed half way: the shard is open again at an earlier cursor
-  await env.db.collection('jobs').doc(shard).update({ data: { done: false, cursor: 'o_job_l', written: 0 } })
-  await env.db.collection('jobs').doc(run.data.runId).update({ data: { status: 'scoring' } })
+  await env.db
+    .collection('jobs')
+    .doc(shard)
+    .update({ data: { done: false, cursor: 'o_job_l', written: 0 } })
+  await env.db
+    .collection('jobs')
+    .doc(run.data.runId)
+    .update({ data: { status: 'scoring' } })
   const resumed = await tiers({ action: 'run' })
   expect(resumed.data).toMatchObject({ status: 'done', written: 1 }) // only the late member changed
   expect((await env.db.collection('members').doc('o_job_late').get()).data.stage).toBe('sleeping')
@@ -122,8 +134,14 @@ test('a run cut short resumes from its cursor and never applies a member twice',
 test('a worker killed after its transitions but before recording them applies them again: they match nobody', async () => {
   const run = await tiers({ action: 'status' })
   const shard = `${run.data.runId}:shard:0`
-  await env.db.collection('jobs').doc(shard).update({ data: { done: false, cursor: null, transitions: env.db.command.set({}), scored: 0, written: 0 } })
-  await env.db.collection('jobs').doc(run.data.runId).update({ data: { status: 'scoring' } })
+  await env.db
+    .collection('jobs')
+    .doc(shard)
+    .update({ data: { done: false, cursor: null, transitions: env.db.command.set({}), scored: 0, written: 0 } })
+  await env.db
+    .collection('jobs')
+    .doc(run.data.runId)
+    .update({ data: { status: 'scoring' } })
   const resumed = await tiers({ action: 'run' })
   expect(resumed.data).toMatchObject({ status: 'done', written: 0 })
   expect(resumed.data.transitions).toEqual({ 'new|active|loyal|sleeping→churned': 0, 'new|active|loyal→sleeping': 0, 'new→active': 0 })
@@ -133,7 +151,10 @@ test('a worker killed after its transitions but before recording them applies th
 
 test('a run whose preparation was cut short finds its shard boundaries on the next call, then scores', async () => {
   const run = await tiers({ action: 'status' })
-  await env.db.collection('jobs').doc(run.data.runId).update({ data: { status: 'preparing', bounds: env.db.command.set([]), shards: 0 } })
+  await env.db
+    .collection('jobs')
+    .doc(run.data.runId)
+    .update({ data: { status: 'preparing', bounds: env.db.command.set([]), shards: 0 } })
   expect((await tiers({ action: 'status' })).data).toMatchObject({ status: 'preparing', shards: 0, scored: 0 })
   const resumed = await tiers({ action: 'run' })
   expect(resumed.data).toMatchObject({ status: 'done', shards: 1, shardsDone: 1, written: 0, now: run.data.now })

@@ -88,7 +88,19 @@ describe('tags and segments', () => {
     expect(preview).toMatchObject({ ok: true, data: { count: 1, sample: [{ openid: 'o_seg_1', tags: ['母婴偏好'] }] } })
     expect((await env.admin({ action: 'listSegments' })).data.segments.map((s: any) => s.segmentId)).toContain('moms')
 
-    await env.admin({ action: 'upsertCouponTemplate', template: { templateId: 'tpl-moms', name: '母婴券', type: 'cash', valueFen: 500, validity: { kind: 'relative', days: 7 }, totalStock: 10, audience: { kind: 'segment', segmentId: 'moms' }, channels: ['claim_center', 'admin'] } })
+    await env.admin({
+      action: 'upsertCouponTemplate',
+      template: {
+        templateId: 'tpl-moms',
+        name: '母婴券',
+        type: 'cash',
+        valueFen: 500,
+        validity: { kind: 'relative', days: 7 },
+        totalStock: 10,
+        audience: { kind: 'segment', segmentId: 'moms' },
+        channels: ['claim_center', 'admin'],
+      },
+    })
     expect(await env.member({ action: 'claimCoupon', templateId: 'tpl-moms', requestId: rid('c') }, 'o_seg_3')).toMatchObject({ ok: false, code: 'PERMISSION_DENIED' })
     const center = await env.member({ action: 'claimCenter' }, 'o_seg_1')
     expect(center.data.offers.map((o: any) => o.templateId)).toContain('tpl-moms')

@@ -3,7 +3,7 @@
  * barcodes, tillCatalog (name, code, category), tillQuickKeys (the store's own top sellers),
  * productByCode, and recordPurchase with lines and a discount at the till.
  */
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, makeStaff, memberDoc, ledgerRows, rid } from './support'
 
 const env = useEmulator()
@@ -53,11 +53,30 @@ describe('products with barcodes (admin)', () => {
 
     const taken = await env.admin({ action: 'upsertProduct', product: { ...product('beans'), barcode: '6901234567014' } })
     expect(taken).toMatchObject({ ok: false, code: 'ALREADY_EXISTS', message: expect.stringContaining('latte') })
-    const twice = await env.admin({ action: 'importProducts', products: [{ ...product('beans'), productId: 'beans-1kg', barcode: '1234567890' }, { ...product('beans'), productId: 'beans-2kg', barcode: '1234567890' }] })
+    const twice = await env.admin({
+      action: 'importProducts',
+      products: [
+        { ...product('beans'), productId: 'beans-1kg', barcode: '1234567890' },
+        { ...product('beans'), productId: 'beans-2kg', barcode: '1234567890' },
+      ],
+    })
     expect(twice).toMatchObject({ ok: false, code: 'ALREADY_EXISTS' })
-    expect((await env.db.collection('products').where({ _id: env._.in(['beans-1kg', 'beans-2kg']) }).get()).data).toEqual([])
+    expect(
+      (
+        await env.db
+          .collection('products')
+          .where({ _id: env._.in(['beans-1kg', 'beans-2kg']) })
+          .get()
+      ).data,
+    ).toEqual([])
     // a barcode moved from one product to another in the same import is fine
-    const moved = await env.admin({ action: 'importProducts', products: [{ ...product('tea'), barcode: 'TEA0002' }, { ...product('beans'), barcode: 'TEA0001' }] })
+    const moved = await env.admin({
+      action: 'importProducts',
+      products: [
+        { ...product('tea'), barcode: 'TEA0002' },
+        { ...product('beans'), barcode: 'TEA0001' },
+      ],
+    })
     expect(moved).toMatchObject({ ok: true, data: { updated: 2 } })
     expect(await env.admin({ action: 'importProducts', products: [product('tea'), product('beans')] })).toMatchObject({ ok: true, data: { updated: 2 } })
     expect((await env.db.collection('products').doc('tea').get()).data.barcode).toBe('TEA0001')
@@ -151,8 +170,14 @@ describe('tillQuickKeys', () => {
   })
 
   test("the store's own sales of the last 30 days, most sold first: other stores, older sales, refunded purchases and off-sale products do not count", async () => {
-    await buy(STAFF_A, BUYER_1, [['latte', 3], ['croissant', 1]])
-    await buy(STAFF_A, BUYER_2, [['croissant', 1], ['beans', 1]])
+    await buy(STAFF_A, BUYER_1, [
+      ['latte', 3],
+      ['croissant', 1],
+    ])
+    await buy(STAFF_A, BUYER_2, [
+      ['croissant', 1],
+      ['beans', 1],
+    ])
     await buy(STAFF_A, BUYER_2, [['mug', 5]])
     // another store sells a lot of tea
     await buy(STAFF_B, BUYER_1, [['tea', 10]])

@@ -1,5 +1,5 @@
 /** member.track: batched views and clicks, harmless resends, a per-minute rate limit, the caller's own data only. */
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, rid } from './support'
 
 const env = useEmulator()

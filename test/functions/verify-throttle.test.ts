@@ -4,7 +4,7 @@
  */
 import { memberCode } from '../../domain/member-code'
 import { CODE_FAILS_PER_MEMBER, CODE_FAILS_PER_STAFF } from '../../types/staff'
-import { setClock } from '../helpers/emulator'
+import { setClock } from '../../scripts/emulator-process'
 import { useEmulator, signUp, makeStaff, codeOf, rid } from './support'
 
 const env = useEmulator()

@@ -2,7 +2,7 @@
 import fs from 'fs'
 import path from 'path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { ROOT } from './emulator'
+import { ROOT } from '../../scripts/emulator-process'
 
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts/e2e')
 

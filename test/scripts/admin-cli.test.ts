@@ -1,7 +1,7 @@
 /** `npm run admin -- <action> '<json>'` against a running emulator. */
 import { spawnSync } from 'child_process'
 import path from 'path'
-import { startEmulator, deployCollections, ROOT, type RunningEmulator } from '../helpers/emulator'
+import { startEmulator, deployCollections, ROOT, type RunningEmulator } from '../../scripts/emulator-process'
 import { parseAdminArgs } from '../../scripts/admin'
 
 let emu: RunningEmulator

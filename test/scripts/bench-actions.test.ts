@@ -46,7 +46,9 @@ test('each measured action answered ok on every call, with database requests cou
     expect(r.dbMax).toBeGreaterThanOrEqual(r.dbMin)
     expect(r.p50Ms).toBeGreaterThan(0)
     expect(r.p95Ms).toBeGreaterThanOrEqual(r.p50Ms)
-    const db = Object.entries(r.perCall).filter(([k]) => k.startsWith('database.')).reduce((s, [, v]) => s + v, 0)
+    const db = Object.entries(r.perCall)
+      .filter(([k]) => k.startsWith('database.'))
+      .reduce((s, [, v]) => s + v, 0)
     expect(db).toBeCloseTo(r.dbPerCall)
   }
 })

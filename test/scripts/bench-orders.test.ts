@@ -72,7 +72,18 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 test('the conversion skips and counts cancellations, rows without customer and bad lines; a split invoice is one order', async () => {
   const h = history as HistoryResult
-  expect(h.conversion).toMatchObject({ rows: 73, cancellations: 3, cancellationRows: 4, noCustomerRows: 5, badLines: 3, overQuantityLines: 1, customers: 10, orders: 30, lines: 60, ordersOver200Lines: 0 })
+  expect(h.conversion).toMatchObject({
+    rows: 73,
+    cancellations: 3,
+    cancellationRows: 4,
+    noCustomerRows: 5,
+    badLines: 3,
+    overQuantityLines: 1,
+    customers: 10,
+    orders: 30,
+    lines: 60,
+    ordersOver200Lines: 0,
+  })
   const conv = await convertOnlineRetail(file)
   const split = conv.invoices.find(i => i.invoice === '536404')!
   expect(split.lines.map(l => l.sku)).toEqual(['22720', 'POST'])
@@ -106,7 +117,14 @@ test('half the customers bound before the import (credited), the other half pend
 test('a missing file skips the history part, saying so', async () => {
   const out = await benchHistory({ file: path.join(dir, 'nope.csv.gz'), log: () => undefined })
   expect(out).toEqual({ skipped: expect.stringMatching(/nope\.csv\.gz not found/), file: path.join(dir, 'nope.csv.gz') })
-  expect(ordersSummaryRows({ history: out, api: null, measuredAt: '', machine: '' })[0]).toEqual(['history import (Online Retail)', '–', '–', '–', '–', `not measured: ${(out as { skipped: string }).skipped}`])
+  expect(ordersSummaryRows({ history: out, api: null, measuredAt: '', machine: '' })[0]).toEqual([
+    'history import (Online Retail)',
+    '–',
+    '–',
+    '–',
+    '–',
+    `not measured: ${(out as { skipped: string }).skipped}`,
+  ])
 })
 
 test('the orders API: signed orders credited, unknown phones pending, refunds, each with its requests', () => {

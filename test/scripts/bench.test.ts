@@ -30,7 +30,7 @@ test('the first run scores every seeded member and the emulator counted its data
   expect(perThousand(first.stats, N).total).toBeCloseTo((first.stats.total * 1000) / N)
 })
 
-test('the forced rerun the same day scores at the run\'s instant again: no transition, no member written', () => {
+test("the forced rerun the same day scores at the run's instant again: no transition, no member written", () => {
   const { second, seed } = result
   expect(second.summary).toMatchObject({ status: 'done', scored: N })
   expect(Object.values(second.summary.transitions)).toEqual([0, 0, 0])
@@ -54,7 +54,7 @@ test('the temporary data dir is removed and the table has a row per run', () => 
   expect(log.some(l => l.includes('seeded'))).toBe(true)
 })
 
-test('the summary table has the job\'s throughput per run', () => {
+test("the summary table has the job's throughput per run", () => {
   const rows = formatSummaryTable([result], undefined).split('\n')
   expect(rows).toHaveLength(4)
   expect(rows[2]).toMatch(/^\| tiers job, 1,500 members, first run \| – \| – \| [\d,.]+ \/ 1,000 members \| – \| [\d,]+ members\/s \([\d,.]+ s\) \|$/)
@@ -74,7 +74,19 @@ test('--sizes, --seed, --only and the --actions-* and --report-* flags are parse
   })
   expect(parseBenchArgs(['--only=tiers', '--sizes', '500'])).toEqual({ sizes: [500], only: 'tiers' })
   expect(parseBenchArgs(['--only', 'report', '--report-sizes', '20_000,100000', '--report-reps=3'])).toEqual({ sizes: DEFAULT_SIZES, only: 'report', reportSizes: [20_000, 100_000], reportReps: 3 })
-  for (const bad of [['--sizes'], ['--sizes', '0'], ['--sizes', 'abc'], ['--n', '5'], ['--seed', '1.5'], ['--only', 'both'], ['--only'], ['--actions-members', '0'], ['--actions-reps', 'x'], ['--report-sizes', '1,x'], ['--report-reps', '0']]) {
+  for (const bad of [
+    ['--sizes'],
+    ['--sizes', '0'],
+    ['--sizes', 'abc'],
+    ['--n', '5'],
+    ['--seed', '1.5'],
+    ['--only', 'both'],
+    ['--only'],
+    ['--actions-members', '0'],
+    ['--actions-reps', 'x'],
+    ['--report-sizes', '1,x'],
+    ['--report-reps', '0'],
+  ]) {
     expect(() => parseBenchArgs(bad)).toThrow(UsageError)
   }
 })

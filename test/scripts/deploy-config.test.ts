@@ -50,7 +50,16 @@ interface Usage {
   unresolved: string[]
 }
 
-const COMPILER_OPTIONS: ts.CompilerOptions = { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true, types: [] }
+const COMPILER_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2020,
+  module: ts.ModuleKind.CommonJS,
+  moduleResolution: ts.ModuleResolutionKind.Node10,
+  strict: true,
+  esModuleInterop: true,
+  skipLibCheck: true,
+  noEmit: true,
+  types: [],
+}
 
 function functionNameOf(fn: ts.SignatureDeclaration): string | null {
   if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text
@@ -320,7 +329,15 @@ describe('database config', () => {
     const { purchases: _left, ...withoutOne } = INDEXES
     expect(() => databaseConfig(COLLECTIONS, withoutOne)).toThrow(/no entry for "purchases"/)
     expect(() => databaseConfig(COLLECTIONS, { ...INDEXES, members: [{ name: 'a', keys: {} }] })).toThrow(/no keys/)
-    expect(() => databaseConfig(COLLECTIONS, { ...INDEXES, members: [{ name: 'a', keys: { x: 1 } }, { name: 'a', keys: { y: 1 } }] })).toThrow(/declared twice/)
+    expect(() =>
+      databaseConfig(COLLECTIONS, {
+        ...INDEXES,
+        members: [
+          { name: 'a', keys: { x: 1 } },
+          { name: 'a', keys: { y: 1 } },
+        ],
+      }),
+    ).toThrow(/declared twice/)
     for (const c of db.collections) {
       for (const ix of c.CreateIndexes) {
         expect(ix.MgoKeySchema.MgoIndexKeys.length).toBeGreaterThan(0)
@@ -359,7 +376,11 @@ describe('deploy-database arguments', () => {
 
   test('without @cloudbase/manager-node it says how to install it and exits 1; --dry-run needs nothing', () => {
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/deploy-database.ts'), ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TENCENTCLOUD_SECRETID: '', TENCENTCLOUD_SECRETKEY: '' } })
+      spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'scripts/deploy-database.ts'), ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, TENCENTCLOUD_SECRETID: '', TENCENTCLOUD_SECRETKEY: '' },
+      })
     const dry = run('--env', 'prod-1a2b', '--dry-run')
     expect(dry.status).toBe(0)
     expect(dry.stdout).toContain('members: rule {"read":false,"write":false}; indexes memberNo_unique')

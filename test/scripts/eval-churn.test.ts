@@ -54,11 +54,11 @@ test('a generated customer_id,timestamp,amount CSV: same-day rows merge, holdout
   const file = path.join(dir, 'generic.csv')
   writeFileSync(file, lines.join('\n') + '\n')
   const e = evaluateChurn({ transactions: file, calibrationEnd: '2024-08-31', holdoutEnd: '2024-12-31' })
-  const calibration = [...days.values()].filter((d) => [...d].some((day) => day <= '2024-08-31'))
+  const calibration = [...days.values()].filter(d => [...d].some(day => day <= '2024-08-31'))
   expect(e.format).toBe('csv')
   expect(e.customers).toBe(calibration.length)
-  expect(e.holdout.actual).toBe(calibration.reduce((s, d) => s + [...d].filter((day) => day > '2024-08-31').length, 0))
-  expect(e.calibrationRepeat).toBe(calibration.reduce((s, d) => s + [...d].filter((day) => day <= '2024-08-31').length - 1, 0))
+  expect(e.holdout.actual).toBe(calibration.reduce((s, d) => s + [...d].filter(day => day > '2024-08-31').length, 0))
+  expect(e.calibrationRepeat).toBe(calibration.reduce((s, d) => s + [...d].filter(day => day <= '2024-08-31').length - 1, 0))
   expect(Number.isFinite(e.holdout.predicted) && e.holdout.predicted > 0).toBe(true)
   const r = cli('--transactions', file, '--calibration-end=2024-08-31', '--holdout-end', '2024-12-31', '--period-days', '1')
   expect(r.status).toBe(0)
@@ -88,7 +88,12 @@ test('bad arguments exit 2 with a one-line usage message', () => {
   expect(() => parseEvalArgs(['--transactions', 'x.csv', '--calibration-end', '2024-09-30', '--holdout-end', '2024-09-01'])).toThrow(/usage/)
   expect(() => parseEvalArgs(['--transactions', 'x.csv', '--calibration-end', '2024-13-01', '--holdout-end', '2025-01-01'])).toThrow(/usage/)
   expect(() => parseEvalArgs(['--transactions', 'x.csv', '--calibration-end', '2024-09-30', '--holdout-end', '2024-12-31', '--period-days', '0'])).toThrow(/usage/)
-  expect(parseEvalArgs(['--transactions=x.csv', '--calibration-end', '2024-09-30', '--holdout-end', '2024-12-31'])).toEqual({ transactions: 'x.csv', calibrationEnd: '2024-09-30', holdoutEnd: '2024-12-31', periodDays: 7 })
+  expect(parseEvalArgs(['--transactions=x.csv', '--calibration-end', '2024-09-30', '--holdout-end', '2024-12-31'])).toEqual({
+    transactions: 'x.csv',
+    calibrationEnd: '2024-09-30',
+    holdoutEnd: '2024-12-31',
+    periodDays: 7,
+  })
   const r = cli('--transactions', 'x.csv', '--bogus')
   expect(r.status).toBe(2)
   expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^usage: npm run eval:churn -- --transactions <file>/)])

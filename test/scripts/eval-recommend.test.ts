@@ -23,27 +23,35 @@ const inUnit = (x: number) => x > 0 && x <= 1
 
 describe('Online Retail', () => {
   // the file is parsed once (evaluateRecommendations keeps the last file) for both protocols
-  ;(hasRetail ? test : test.skip)('split 2011-09-01: popularity reproduces the README (0.322 on 1,947), the recommender beats it by 1.5×', () => {
-    const split = evaluateRecommendations({ transactions: RETAIL, split: '2011-09-01' })
-    expect(split).toMatchObject({ format: 'online-retail', protocol: 'split 2011-09-01', k: 10, customers: 1947 })
-    expect(split.popularity.hitRate.toFixed(3)).toBe('0.322')
-    // observed 0.5003 (1.55×), NDCG 0.114 vs 0.050; settings chosen on a pre-split validation (June–August)
-    expect(split.recommender.hitRate).toBeGreaterThanOrEqual(1.5 * split.popularity.hitRate)
-    expect(split.recommender.hitRate).toBeGreaterThan(0.49)
-    expect(split.recommender.ndcg).toBeGreaterThan(2 * split.popularity.ndcg)
-    for (const m of [split.recommender, split.popularity]) for (const x of [m.hitRate, m.ndcg, m.coverage]) expect(inUnit(x)).toBe(true)
-    // personalised lists cover a third of the catalog, the popularity lists a few dozen items
-    expect(split.recommender.coverage).toBeGreaterThan(10 * split.popularity.coverage)
-  }, 120_000)
+  ;(hasRetail ? test : test.skip)(
+    'split 2011-09-01: popularity reproduces the README (0.322 on 1,947), the recommender beats it by 1.5×',
+    () => {
+      const split = evaluateRecommendations({ transactions: RETAIL, split: '2011-09-01' })
+      expect(split).toMatchObject({ format: 'online-retail', protocol: 'split 2011-09-01', k: 10, customers: 1947 })
+      expect(split.popularity.hitRate.toFixed(3)).toBe('0.322')
+      // observed 0.5003 (1.55×), NDCG 0.114 vs 0.050; settings chosen on a pre-split validation (June–August)
+      expect(split.recommender.hitRate).toBeGreaterThanOrEqual(1.5 * split.popularity.hitRate)
+      expect(split.recommender.hitRate).toBeGreaterThan(0.49)
+      expect(split.recommender.ndcg).toBeGreaterThan(2 * split.popularity.ndcg)
+      for (const m of [split.recommender, split.popularity]) for (const x of [m.hitRate, m.ndcg, m.coverage]) expect(inUnit(x)).toBe(true)
+      // personalised lists cover a third of the catalog, the popularity lists a few dozen items
+      expect(split.recommender.coverage).toBeGreaterThan(10 * split.popularity.coverage)
+    },
+    120_000,
+  )
 
-  ;(hasRetail ? test : test.skip)('leave-last: the recommender also wins on each customer’s last basket', () => {
-    const e = evaluateRecommendations({ transactions: RETAIL, leaveLast: true })
-    expect(e).toMatchObject({ format: 'online-retail', protocol: 'leave-last' })
-    // observed: 2,825 customers with two or more visits, hit rate 0.336 vs 0.207 (1.62×)
-    expect(e.customers).toBe(2825)
-    expect(e.ratio.hitRate).toBeGreaterThan(1.5)
-    for (const m of [e.recommender, e.popularity]) for (const x of [m.hitRate, m.ndcg, m.coverage]) expect(inUnit(x)).toBe(true)
-  }, 120_000)
+  ;(hasRetail ? test : test.skip)(
+    'leave-last: the recommender also wins on each customer’s last basket',
+    () => {
+      const e = evaluateRecommendations({ transactions: RETAIL, leaveLast: true })
+      expect(e).toMatchObject({ format: 'online-retail', protocol: 'leave-last' })
+      // observed: 2,825 customers with two or more visits, hit rate 0.336 vs 0.207 (1.62×)
+      expect(e.customers).toBe(2825)
+      expect(e.ratio.hitRate).toBeGreaterThan(1.5)
+      for (const m of [e.recommender, e.popularity]) for (const x of [m.hitRate, m.ndcg, m.coverage]) expect(inUnit(x)).toBe(true)
+    },
+    120_000,
+  )
 })
 
 /**
@@ -85,12 +93,12 @@ test('a generated customer_id,item_id,timestamp CSV: split and leave-last', () =
   const { format, baskets } = loadTransactions(file)
   expect(format).toBe('csv')
   // rows at one timestamp form one basket; the return is dropped
-  expect(baskets.get('c,6')?.map((b) => [...b.items].sort())).toEqual([['g2-0', 'g2-1'], ['g2-2'], ['bag'], ['g2-3'], ['g2-4']])
-  const bought = rows.filter((r) => r.quantity > 0)
+  expect(baskets.get('c,6')?.map(b => [...b.items].sort())).toEqual([['g2-0', 'g2-1'], ['g2-2'], ['bag'], ['g2-3'], ['g2-4']])
+  const bought = rows.filter(r => r.quantity > 0)
   const splitAt = Date.UTC(2024, 6, 1)
-  const customers = (pred: (at: number) => boolean) => new Set(bought.filter((r) => pred(r.at)).map((r) => r.customer))
-  const before = customers((at) => at < splitAt)
-  const both = [...customers((at) => at >= splitAt)].filter((c) => before.has(c))
+  const customers = (pred: (at: number) => boolean) => new Set(bought.filter(r => pred(r.at)).map(r => r.customer))
+  const before = customers(at => at < splitAt)
+  const both = [...customers(at => at >= splitAt)].filter(c => before.has(c))
 
   const split = evaluateRecommendations({ transactions: file, split: '2024-07-01' })
   expect(split).toMatchObject({ format: 'csv', customers: both.length, catalogSize: 17 })
@@ -128,10 +136,15 @@ test('Online Retail rows: the README cleaning, one basket per invoice, category 
   writeFileSync(file, csv.join('\r\n'))
   const { format, baskets, items } = loadTransactions(file)
   expect(format).toBe('online-retail')
-  expect([...baskets]).toEqual([['17850', [
-    { at: Date.parse('2010-12-01T08:26:00Z'), items: ['85123A', '71053'] },
-    { at: Date.parse('2010-12-01T08:28:00Z'), items: ['22633'] },
-  ]]])
+  expect([...baskets]).toEqual([
+    [
+      '17850',
+      [
+        { at: Date.parse('2010-12-01T08:26:00Z'), items: ['85123A', '71053'] },
+        { at: Date.parse('2010-12-01T08:28:00Z'), items: ['22633'] },
+      ],
+    ],
+  ])
   expect(items.get('71053')).toEqual({ category: '710', title: 'LANTERN, WHITE METAL' })
 })
 

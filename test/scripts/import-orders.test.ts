@@ -5,10 +5,24 @@ import net from 'net'
 import os from 'os'
 import path from 'path'
 import zlib from 'zlib'
-import { batchesOf, duration, importOrdersFile, Progress, lineList, parseOrdersArgs, readCheckpoint, RunError, sendBatch, statePaths, formatSummary, type Batch, type CallAdmin } from '../../scripts/import-orders'
+import {
+  batchesOf,
+  duration,
+  importOrdersFile,
+  Progress,
+  lineList,
+  parseOrdersArgs,
+  readCheckpoint,
+  RunError,
+  sendBatch,
+  statePaths,
+  formatSummary,
+  type Batch,
+  type CallAdmin,
+} from '../../scripts/import-orders'
 import { csvHeader, FileError, orderTime, parseCsvLine, readOrders, scanOrderFile, ORDER_COLUMNS, type FileOrder } from '../../scripts/order-file'
 import type { OrderImportReport } from '../../types/orders'
-import { ROOT } from '../helpers/emulator'
+import { ROOT } from '../../scripts/emulator-process'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-orders-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -22,7 +36,17 @@ const write = (name: string, content: string | Buffer) => {
 const HEADER = ORDER_COLUMNS.join(',')
 type Cells = Partial<Record<(typeof ORDER_COLUMNS)[number], string | number>>
 const row = (c: Cells) => ORDER_COLUMNS.map(k => c[k] ?? '').join(',')
-const item = (orderId: string, extra: Cells = {}): Cells => ({ order_id: orderId, created_at: '2025-03-08 14:30', external_id: 'C1', sku: 'latte', title: '拿铁', category: 'coffee', quantity: 1, price_fen: 2900, ...extra })
+const item = (orderId: string, extra: Cells = {}): Cells => ({
+  order_id: orderId,
+  created_at: '2025-03-08 14:30',
+  external_id: 'C1',
+  sku: 'latte',
+  title: '拿铁',
+  category: 'coffee',
+  quantity: 1,
+  price_fen: 2900,
+  ...extra,
+})
 const csv = (...rows: Cells[]) => [HEADER, ...rows.map(row)].join('\n') + '\n'
 
 async function ordersOf(file: string, source = 'history'): Promise<FileOrder[]> {
@@ -51,7 +75,10 @@ describe('CSV cells, header and times', () => {
   })
 
   test('the header needs exactly the 12 columns, in any order and case; unknown, missing and repeated ones are named', () => {
-    const shuffled = [...ORDER_COLUMNS].reverse().map(c => c.toUpperCase()).join(',')
+    const shuffled = [...ORDER_COLUMNS]
+      .reverse()
+      .map(c => c.toUpperCase())
+      .join(',')
     expect(csvHeader(shuffled, 'f').order_id).toBe(11)
     expect(() => csvHeader(`${HEADER},shoe_size`, 'f')).toThrow(/unknown column "shoe_size"/)
     expect(() => csvHeader(HEADER.replace(',phone', ''), 'f')).toThrow(/missing column phone/)
@@ -75,21 +102,58 @@ describe('CSV cells, header and times', () => {
 
 describe('CSV files → orders', () => {
   test('rows of one order become one order; member is the first of member_no, phone, external_id; amount from the first row or the lines’ sum', async () => {
-    const file = write('orders.csv', csv(
-      item('A1', { member_no: '1000000001', phone: '13800000001', amount_fen: 5000, quantity: 2 }),
-      item('A1', { member_no: '1000000001', sku: 'cake', title: '蛋糕', price_fen: 1200 }),
-      item('A2', { phone: '+86 138-0000-0002', external_id: 'C2', store_id: 'store_sh_001' }),
-      item('A2', { quantity: 3, external_id: '' }), // order cells left empty on later rows
-      item('A3', { external_id: 'C3', title: '', category: '' }),
-    ))
+    const file = write(
+      'orders.csv',
+      csv(
+        item('A1', { member_no: '1000000001', phone: '13800000001', amount_fen: 5000, quantity: 2 }),
+        item('A1', { member_no: '1000000001', sku: 'cake', title: '蛋糕', price_fen: 1200 }),
+        item('A2', { phone: '+86 138-0000-0002', external_id: 'C2', store_id: 'store_sh_001' }),
+        item('A2', { quantity: 3, external_id: '' }), // order cells left empty on later rows
+        item('A3', { external_id: 'C3', title: '', category: '' }),
+      ),
+    )
     const scan = await scanOrderFile(file)
     expect(scan).toMatchObject({ lines: 5, orders: 3, groups: 3 })
     expect(scan.sha256).toMatch(/^[0-9a-f]{64}$/)
     const orders = await ordersOf(file)
     expect(orders).toEqual([
-      { kind: 'order', group: 0, lines: [2, 3], orderId: 'A1', order: { orderId: 'A1', createdAt: '2025-03-08T14:30:00+08:00', member: { memberNo: '1000000001' }, amountFen: 5000, lines: [{ sku: 'latte', title: '拿铁', category: 'coffee', quantity: 2, priceFen: 2900 }, { sku: 'cake', title: '蛋糕', category: 'coffee', quantity: 1, priceFen: 1200 }] } },
-      { kind: 'order', group: 1, lines: [4, 5], orderId: 'A2', order: { orderId: 'A2', createdAt: '2025-03-08T14:30:00+08:00', storeId: 'store_sh_001', member: { phone: '13800000002' }, amountFen: 2900 + 3 * 2900, lines: [expect.objectContaining({ quantity: 1 }), expect.objectContaining({ quantity: 3 })] } },
-      { kind: 'order', group: 2, lines: [6], orderId: 'A3', order: { orderId: 'A3', createdAt: '2025-03-08T14:30:00+08:00', member: { externalId: 'C3' }, amountFen: 2900, lines: [{ sku: 'latte', quantity: 1, priceFen: 2900 }] } },
+      {
+        kind: 'order',
+        group: 0,
+        lines: [2, 3],
+        orderId: 'A1',
+        order: {
+          orderId: 'A1',
+          createdAt: '2025-03-08T14:30:00+08:00',
+          member: { memberNo: '1000000001' },
+          amountFen: 5000,
+          lines: [
+            { sku: 'latte', title: '拿铁', category: 'coffee', quantity: 2, priceFen: 2900 },
+            { sku: 'cake', title: '蛋糕', category: 'coffee', quantity: 1, priceFen: 1200 },
+          ],
+        },
+      },
+      {
+        kind: 'order',
+        group: 1,
+        lines: [4, 5],
+        orderId: 'A2',
+        order: {
+          orderId: 'A2',
+          createdAt: '2025-03-08T14:30:00+08:00',
+          storeId: 'store_sh_001',
+          member: { phone: '13800000002' },
+          amountFen: 2900 + 3 * 2900,
+          lines: [expect.objectContaining({ quantity: 1 }), expect.objectContaining({ quantity: 3 })],
+        },
+      },
+      {
+        kind: 'order',
+        group: 2,
+        lines: [6],
+        orderId: 'A3',
+        order: { orderId: 'A3', createdAt: '2025-03-08T14:30:00+08:00', member: { externalId: 'C3' }, amountFen: 2900, lines: [{ sku: 'latte', quantity: 1, priceFen: 2900 }] },
+      },
     ])
   })
 
@@ -104,7 +168,10 @@ describe('CSV files → orders', () => {
     const file = write('split.csv', csv(item('S1'), item('S1', { sku: 'b' }), item('S2'), item('S1', { sku: 'c' }), item('S3'), item('S2')))
     const scan = await scanOrderFile(file)
     expect(scan).toMatchObject({ orders: 3, groups: 5 })
-    expect([...scan.split]).toEqual([['S1', [5]], ['S2', [7]]])
+    expect([...scan.split]).toEqual([
+      ['S1', [5]],
+      ['S2', [7]],
+    ])
     const orders = await ordersOf(file)
     expect(orders.map(o => [o.kind, o.orderId, o.lines])).toEqual([
       ['rejected', 'S1', [2, 3, 5]],
@@ -119,20 +186,26 @@ describe('CSV files → orders', () => {
   })
 
   test('bad rows reject their order with the line and column; the orders around them are kept', async () => {
-    const file = write('bad.csv', csv(
-      item('B1', { amount_fen: 100 }), item('B1', { amount_fen: 200 }), // amounts disagree
-      item('B2'), item('B2', { quantity: '1.5' }), // not a whole quantity
-      item('B3', { created_at: '2025-02-30 10:00' }),
-      item('B4', { external_id: '' }), // no member
-      item('B5', { member_no: '12345' }),
-      item('B6', { phone: '12345' }),
-      item('B7', { quantity: 0 }),
-      item('B8', { created_at: '2025-03-09 10:00' }), item('B8', { created_at: '2025-03-08 10:00' }),
-      item('B9', { sku: '' }),
-      item('B10', { title: 'x'.repeat(61) }),
-      item('', {}),
-      item('OK1'),
-    ) + 'B11,2025-03-08 10:00,,,C1,,,latte,,,1\n')
+    const file = write(
+      'bad.csv',
+      csv(
+        item('B1', { amount_fen: 100 }),
+        item('B1', { amount_fen: 200 }), // amounts disagree
+        item('B2'),
+        item('B2', { quantity: '1.5' }), // not a whole quantity
+        item('B3', { created_at: '2025-02-30 10:00' }),
+        item('B4', { external_id: '' }), // no member
+        item('B5', { member_no: '12345' }),
+        item('B6', { phone: '12345' }),
+        item('B7', { quantity: 0 }),
+        item('B8', { created_at: '2025-03-09 10:00' }),
+        item('B8', { created_at: '2025-03-08 10:00' }),
+        item('B9', { sku: '' }),
+        item('B10', { title: 'x'.repeat(61) }),
+        item('', {}),
+        item('OK1'),
+      ) + 'B11,2025-03-08 10:00,,,C1,,,latte,,,1\n',
+    )
     const orders = await ordersOf(file)
     const rejected = orders.filter((o): o is Extract<FileOrder, { kind: 'rejected' }> => o.kind === 'rejected')
     expect(orders.filter(o => o.kind === 'order').map(o => o.orderId)).toEqual(['OK1'])
@@ -156,7 +229,10 @@ describe('CSV files → orders', () => {
     const text = csv(item('G1'), item('G2'), item('G2', { sku: 'b' }))
     for (const name of ['orders.csv.gz', 'orders.gz']) {
       const orders = await ordersOf(write(name, zlib.gzipSync(text)))
-      expect(orders.map(o => [o.kind, o.orderId, o.lines])).toEqual([['order', 'G1', [2]], ['order', 'G2', [3, 4]]])
+      expect(orders.map(o => [o.kind, o.orderId, o.lines])).toEqual([
+        ['order', 'G1', [2]],
+        ['order', 'G2', [3, 4]],
+      ])
     }
   })
 })
@@ -164,17 +240,20 @@ describe('CSV files → orders', () => {
 describe('JSONL files → orders', () => {
   test('one order per line: validated like the function, createdAt and phones normalized, a repeated id rejected with both lines', async () => {
     const good = { orderId: 'J1', createdAt: '2025-03-08 14:30', member: { phone: '138 0000 0001' }, amountFen: 100, lines: [{ sku: 'a', quantity: 1, priceFen: 100 }] }
-    const file = write('orders.jsonl', [
-      JSON.stringify(good),
-      '',
-      JSON.stringify({ ...good, orderId: 'J2', source: 'history' }),
-      JSON.stringify({ ...good, orderId: 'J3', source: 'tmall' }),
-      '{not json',
-      JSON.stringify({ ...good, orderId: 'J5', lines: [{ sku: 'a', quantity: 0, priceFen: 1 }] }),
-      JSON.stringify({ ...good, orderId: 'J6', couponCodes: ['X'] }),
-      JSON.stringify({ ...good, orderId: 'J2' }),
-      JSON.stringify({ ...good, orderId: 'J8', member: { memberNo: 'nope' } }),
-    ].join('\n'))
+    const file = write(
+      'orders.jsonl',
+      [
+        JSON.stringify(good),
+        '',
+        JSON.stringify({ ...good, orderId: 'J2', source: 'history' }),
+        JSON.stringify({ ...good, orderId: 'J3', source: 'tmall' }),
+        '{not json',
+        JSON.stringify({ ...good, orderId: 'J5', lines: [{ sku: 'a', quantity: 0, priceFen: 1 }] }),
+        JSON.stringify({ ...good, orderId: 'J6', couponCodes: ['X'] }),
+        JSON.stringify({ ...good, orderId: 'J2' }),
+        JSON.stringify({ ...good, orderId: 'J8', member: { memberNo: 'nope' } }),
+      ].join('\n'),
+    )
     const scan = await scanOrderFile(file)
     expect(scan).toMatchObject({ lines: 8, orders: 7, groups: 8 })
     const orders = await ordersOf(file)
@@ -237,7 +316,17 @@ function fakeAdmin(opts: { unfinishedOnce?: Set<string>; conflictTimes?: Map<str
     const orders = event.orders as any[]
     calls.push({ batchId: event.batchId as string, orderIds: orders.map(o => o.orderId), dryRun: event.dryRun as boolean })
     if (opts.failAtCall === calls.length) throw new RunError('the emulator went away')
-    const report: OrderImportReport = { batchId: event.batchId as string, dryRun: event.dryRun as boolean, received: orders.length, imported: 0, pending: 0, unchanged: 0, rejected: 0, errors: [], unfinished: [] }
+    const report: OrderImportReport = {
+      batchId: event.batchId as string,
+      dryRun: event.dryRun as boolean,
+      received: orders.length,
+      imported: 0,
+      pending: 0,
+      unchanged: 0,
+      rejected: 0,
+      errors: [],
+      unfinished: [],
+    }
     orders.forEach((o, index) => {
       if (opts.unfinishedOnce?.delete(o.orderId)) return void report.unfinished.push(index)
       const left = opts.conflictTimes?.get(o.orderId) ?? 0
@@ -263,7 +352,13 @@ function fakeAdmin(opts: { unfinishedOnce?: Set<string>; conflictTimes?: Map<str
   return { call, calls, stored }
 }
 
-const order = (id: string, group: number, lines = [group + 2]): Extract<FileOrder, { kind: 'order' }> => ({ kind: 'order', group, lines, orderId: id, order: { orderId: id, createdAt: '2025-03-08T14:30:00+08:00', member: { externalId: 'C1' }, amountFen: 1, lines: [{ sku: 'a', quantity: 1, priceFen: 1 }] } })
+const order = (id: string, group: number, lines = [group + 2]): Extract<FileOrder, { kind: 'order' }> => ({
+  kind: 'order',
+  group,
+  lines,
+  orderId: id,
+  order: { orderId: id, createdAt: '2025-03-08T14:30:00+08:00', member: { externalId: 'C1' }, amountFen: 1, lines: [{ sku: 'a', quantity: 1, priceFen: 1 }] },
+})
 
 describe('batches and retries', () => {
   async function* items(list: FileOrder[]) {
@@ -275,7 +370,11 @@ describe('batches and retries', () => {
     for (let g = 0; g < 450; g++) list.push(g === 10 ? { kind: 'rejected', group: g, lines: [12], orderId: 'R', error: { code: 'INVALID_ORDER', message: 'bad' } } : order(`O${g}`, g))
     const all: Batch[] = []
     for await (const b of batchesOf(items(list), { skipGroups: 0, firstBatch: 1 })) all.push(b)
-    expect(all.map(b => [b.n, b.orders.length, b.local.length, b.groupsEnd])).toEqual([[1, 200, 1, 201], [2, 200, 0, 401], [3, 49, 0, 450]])
+    expect(all.map(b => [b.n, b.orders.length, b.local.length, b.groupsEnd])).toEqual([
+      [1, 200, 1, 201],
+      [2, 200, 0, 401],
+      [3, 49, 0, 450],
+    ])
     const resumed: Batch[] = []
     for await (const b of batchesOf(items(list), { skipGroups: 401, firstBatch: 3 })) resumed.push(b)
     expect(resumed.map(b => [b.n, b.orders[0].orderId, b.orders.length])).toEqual([[3, 'O401', 49]])
@@ -285,17 +384,28 @@ describe('batches and retries', () => {
   })
 
   test('unfinished and CONFLICT orders are sent again (only they, same batch id); errors map to file lines; 5 attempts at most', async () => {
-    const batch: Batch = { n: 7, groupsEnd: 4, orders: [order('A', 0, [2, 3]), order('B', 1, [4, 5, 6]), order('C', 2, [7])], local: [{ lines: [9], orderId: 'L', code: 'INVALID_ORDER', message: 'local' }] }
+    const batch: Batch = {
+      n: 7,
+      groupsEnd: 4,
+      orders: [order('A', 0, [2, 3]), order('B', 1, [4, 5, 6]), order('C', 2, [7])],
+      local: [{ lines: [9], orderId: 'L', code: 'INVALID_ORDER', message: 'local' }],
+    }
     const admin = fakeAdmin({ unfinishedOnce: new Set(['C']), conflictTimes: new Map([['A', 2]]), reject: o => (o.orderId === 'B' ? 'sku: bad' : null) })
     const out = await sendBatch(batch, { batchPrefix: 'ord-x', source: 'history', awardPoints: false, dryRun: false, call: admin.call, retryDelayMs: 1 })
-    expect(admin.calls.map(c => [c.batchId, c.orderIds])).toEqual([['ord-x-7', ['A', 'B', 'C']], ['ord-x-7', ['A', 'C']], ['ord-x-7', ['A']]])
+    expect(admin.calls.map(c => [c.batchId, c.orderIds])).toEqual([
+      ['ord-x-7', ['A', 'B', 'C']],
+      ['ord-x-7', ['A', 'C']],
+      ['ord-x-7', ['A']],
+    ])
     expect(out).toMatchObject({ imported: 2, pending: 0, unchanged: 0, rejected: 2, attempts: 3 })
     expect(out.errors).toEqual([
       { lines: [4, 5, 6], orderId: 'B', code: 'INVALID_ORDER', message: 'line 5: sku: bad', field: 'lines.1.sku' },
       { lines: [9], orderId: 'L', code: 'INVALID_ORDER', message: 'local' },
     ])
     const stuck = fakeAdmin({ conflictTimes: new Map([['A', 99]]) })
-    await expect(sendBatch(batch, { batchPrefix: 'ord-x', source: 'history', awardPoints: false, dryRun: false, call: stuck.call, retryDelayMs: 1 })).rejects.toThrow(/batch ord-x-7: 1 orders still unfinished or in contention after 5 attempts; run the same command again/)
+    await expect(sendBatch(batch, { batchPrefix: 'ord-x', source: 'history', awardPoints: false, dryRun: false, call: stuck.call, retryDelayMs: 1 })).rejects.toThrow(
+      /batch ord-x-7: 1 orders still unfinished or in contention after 5 attempts; run the same command again/,
+    )
     expect(stuck.calls).toHaveLength(5)
   })
 })
@@ -311,11 +421,16 @@ describe('a whole run with a stand-in function', () => {
   }
 
   test('a run that dies mid-file resumes at the checkpoint: every order counted once, the rejected ones of both runs listed, the state removed at the end', async () => {
-    const file = write('resume.csv', genCsv(1000, i => (i % 250 === 3 ? { quantity: 'x' } : i % 3 === 0 ? { external_id: '', phone: `1390000${String(i).padStart(4, '0')}` } : {})))
+    const file = write(
+      'resume.csv',
+      genCsv(1000, i => (i % 250 === 3 ? { quantity: 'x' } : i % 3 === 0 ? { external_id: '', phone: `1390000${String(i).padStart(4, '0')}` } : {})),
+    )
     const state = statePaths(file)
     const admin = fakeAdmin({ failAtCall: 3 })
     const logs: string[] = []
-    await expect(importOrdersFile({ file, source: 'history', awardPoints: false, dryRun: false, port: 1 }, { call: admin.call, progress: null, log: l => logs.push(l) })).rejects.toThrow(/emulator went away/)
+    await expect(importOrdersFile({ file, source: 'history', awardPoints: false, dryRun: false, port: 1 }, { call: admin.call, progress: null, log: l => logs.push(l) })).rejects.toThrow(
+      /emulator went away/,
+    )
     const cp = readCheckpoint(state.checkpoint)!
     // batch 1 was committed; batch 2 was in flight beside batch 3 (2 at a time), so it may or may not be
     expect(cp.batchesDone).toBeGreaterThanOrEqual(1)
@@ -325,15 +440,26 @@ describe('a whole run with a stand-in function', () => {
     expect(cp.counts).toEqual({ imported: expect.any(Number), pending: expect.any(Number), unchanged: 0, rejected: cp.batchesDone })
     expect(fs.readFileSync(state.errors, 'utf8')).toContain('"H3"')
 
-    const again = await importOrdersFile({ file, source: 'history', awardPoints: false, dryRun: false, port: 1, errorsFile: path.join(dir, 'errors.csv') }, { call: admin.call, progress: null, log: l => logs.push(l) })
+    const again = await importOrdersFile(
+      { file, source: 'history', awardPoints: false, dryRun: false, port: 1, errorsFile: path.join(dir, 'errors.csv') },
+      { call: admin.call, progress: null, log: l => logs.push(l) },
+    )
     expect(logs.join('\n')).toMatch(new RegExp(`resuming at order ${cp.groupsDone + 1} of 1,000 \\(batch ${cp.batchesDone + 1};`))
     expect(again).toMatchObject({ orders: 1000, lines: 2000, resumedAt: cp.groupsDone, rejected: 4, errorCount: 4 })
     expect(again.imported + again.pending + again.unchanged + again.rejected).toBe(1000)
     // what the dead run had sent beyond its checkpoint comes back unchanged (batch 2 and/or 3's orders)
     expect(again.imported + again.pending).toBe(admin.stored.size - again.unchanged)
     expect(admin.stored.size).toBe(996)
-    expect(again.errors.map(e => [e.orderId, lineList(e.lines)])).toEqual([['H3', 'lines 8–9'], ['H253', 'lines 508–509'], ['H503', 'lines 1008–1009'], ['H753', 'lines 1508–1509']])
-    expect(fs.readFileSync(path.join(dir, 'errors.csv'), 'utf8').split('\n').slice(0, 2)).toEqual(['lines,order_id,code,field,message', '8–9,H3,INVALID_ORDER,quantity,"line 8: quantity ""x"" is not a whole number ≥ 1"'])
+    expect(again.errors.map(e => [e.orderId, lineList(e.lines)])).toEqual([
+      ['H3', 'lines 8–9'],
+      ['H253', 'lines 508–509'],
+      ['H503', 'lines 1008–1009'],
+      ['H753', 'lines 1508–1509'],
+    ])
+    expect(fs.readFileSync(path.join(dir, 'errors.csv'), 'utf8').split('\n').slice(0, 2)).toEqual([
+      'lines,order_id,code,field,message',
+      '8–9,H3,INVALID_ORDER,quantity,"line 8: quantity ""x"" is not a whole number ≥ 1"',
+    ])
     expect(fs.existsSync(state.checkpoint)).toBe(false)
     expect(fs.existsSync(state.errors)).toBe(false)
     // batch ids are the file's: the same file again sends the same ids, and everything is unchanged
@@ -386,7 +512,21 @@ describe('a whole run with a stand-in function', () => {
 
   test('the summary lists at most 50 rejected orders, then a count', () => {
     const errors = Array.from({ length: 50 }, (_x, i) => ({ lines: [i + 2], orderId: `E${i}`, code: 'INVALID_ORDER', message: 'bad' }))
-    const text = formatSummary({ dryRun: false, file: 'f.csv', source: 'history', orders: 80, lines: 80, batches: 1, resumedAt: 0, imported: 10, pending: 5, unchanged: 5, rejected: 60, errors, errorCount: 60 })
+    const text = formatSummary({
+      dryRun: false,
+      file: 'f.csv',
+      source: 'history',
+      orders: 80,
+      lines: 80,
+      batches: 1,
+      resumedAt: 0,
+      imported: 10,
+      pending: 5,
+      unchanged: 5,
+      rejected: 60,
+      errors,
+      errorCount: 60,
+    })
     expect(text).toContain('rejected orders (the first 50 of 60):')
     expect(text).toContain('  line 2 (order E0): INVALID_ORDER bad')
     expect(text).toContain('… and 10 more (list them all with --errors <file.csv>)')
@@ -405,7 +545,13 @@ describe('arguments and the command', () => {
 
   test('defaults and checks', () => {
     expect(parseOrdersArgs(['orders', '--file', 'h.csv'])).toEqual({ file: 'h.csv', source: 'history', awardPoints: false, dryRun: false, port: Number(process.env.EMULATOR_PORT ?? 9000) })
-    expect(parseOrdersArgs(['--file', 'h.csv', '--source', 'pos.sh-1', '--award-points', '--dry-run', '--port', '9100', '--errors', 'e.csv'])).toMatchObject({ source: 'pos.sh-1', awardPoints: true, dryRun: true, port: 9100, errorsFile: 'e.csv' })
+    expect(parseOrdersArgs(['--file', 'h.csv', '--source', 'pos.sh-1', '--award-points', '--dry-run', '--port', '9100', '--errors', 'e.csv'])).toMatchObject({
+      source: 'pos.sh-1',
+      awardPoints: true,
+      dryRun: true,
+      port: 9100,
+      errorsFile: 'e.csv',
+    })
     expect(() => parseOrdersArgs(['orders'])).toThrow(/--file is required/)
     expect(() => parseOrdersArgs(['orders', '--file', 'x', '--source', 'a b'])).toThrow(/--source "a b"/)
     expect(() => parseOrdersArgs(['orders', '--file', 'x', '--source', 'x'.repeat(33)])).toThrow(/--source/)

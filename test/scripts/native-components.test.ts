@@ -167,7 +167,13 @@ describe('member-code (native custom component)', () => {
     const code = memberCode(KEY, MEMBER_NO, T0)
     expect(code).toMatch(/^1000000001\d{8}$/)
     const grouped = (c: string) => c.replace(/(\d{4})(?=\d)/g, '$1 ')
-    expect(await until(() => textOf(subject, '#member-code-digits'), t => t === grouped(code), 'the code digits')).toBe(grouped(code))
+    expect(
+      await until(
+        () => textOf(subject, '#member-code-digits'),
+        t => t === grouped(code),
+        'the code digits',
+      ),
+    ).toBe(grouped(code))
     expect(textOf(subject, '.code-title')).toBe('向店员出示会员码')
     expectCountdownNow(subject)
     expect(parseInt(textOf(subject, '#member-code-countdown')!, 10)).toBeLessThanOrEqual(20)
@@ -175,7 +181,11 @@ describe('member-code (native custom component)', () => {
     expect(find(subject, '#member-code-offline')).toBeNull()
 
     // the QR code of the same code, drawn on the Canvas 2D node (220 px × pixel ratio 2)
-    const qr = await until(() => canvases.get('#member-code-qr'), c => !!c && c.rects.some(r => r.fill === '#000000'), 'the QR code')
+    const qr = await until(
+      () => canvases.get('#member-code-qr'),
+      c => !!c && c.rects.some(r => r.fill === '#000000'),
+      'the QR code',
+    )
     expect(qr!.width).toBe(440)
     const dark = qr!.rects.filter(r => r.fill === '#000000')
     expect(dark.length).toBeGreaterThan(20)
@@ -189,25 +199,41 @@ describe('member-code (native custom component)', () => {
     jest.setSystemTime(later)
     const next = memberCode(KEY, MEMBER_NO, later)
     expect(next).not.toBe(code)
-    await until(() => textOf(subject, '#member-code-digits'), t => t === grouped(next), 'the next code')
+    await until(
+      () => textOf(subject, '#member-code-digits'),
+      t => t === grouped(next),
+      'the next code',
+    )
     expect(secondsUntilNextCode(later)).toBe(30)
     expectCountdownNow(subject)
 
     // tap 刷新会员码: the host hears `refresh` with the member number
     tap(subject, '#member-code-refresh')
-    await until(() => events.length, n => n === 1, 'the refresh event')
+    await until(
+      () => events.length,
+      n => n === 1,
+      'the refresh event',
+    )
     expect(events).toEqual([{ memberNo: MEMBER_NO }])
 
     // the host answers: refreshing (button waits, a tap does nothing), then the saved key with the reason
     host.setData({ props: { codeKey: KEY, memberNo: MEMBER_NO, refreshing: true } })
-    await until(() => textOf(subject, '#member-code-refresh'), t => t === '刷新中…', 'the busy button')
+    await until(
+      () => textOf(subject, '#member-code-refresh'),
+      t => t === '刷新中…',
+      'the busy button',
+    )
     tap(subject, '#member-code-refresh')
     await simulate.sleep(50)
     expect(events).toHaveLength(1)
 
     const rotated = 'b'.repeat(64)
     host.setData({ props: { codeKey: rotated, memberNo: MEMBER_NO, refreshing: false, offline: 'request:fail timeout' } })
-    await until(() => textOf(subject, '#member-code-digits'), t => t === grouped(memberCode(rotated, MEMBER_NO, later)), 'the code of the new key')
+    await until(
+      () => textOf(subject, '#member-code-digits'),
+      t => t === grouped(memberCode(rotated, MEMBER_NO, later)),
+      'the code of the new key',
+    )
     expect(textOf(subject, '#member-code-refresh')).toBe('刷新会员码')
     expect(textOf(subject, '#member-code-offline')).toBe('网络不可用，已使用保存在本机的会员码（request:fail timeout）')
     host.detach()
@@ -231,7 +257,11 @@ describe('coupon-card (native custom component)', () => {
   it('shows value, name, validity and the state badge; a tap emits `open` with the coupon id', async () => {
     const coupon = available
     const { host, subject, events } = mountInHost(couponCardId, 'coupon-card', 'open', { coupon })
-    await until(() => textOf(subject, '.coupon-summary'), t => t === '满100减20', 'the card')
+    await until(
+      () => textOf(subject, '.coupon-summary'),
+      t => t === '满100减20',
+      'the card',
+    )
     expect(textOf(subject, '.coupon-name')).toBe('春季满减券')
     expect(textOf(subject, '.coupon-validity')).toBe('有效期至 2024年3月10日')
     expect(textOf(subject, '.coupon-link')).toBe('出示券码 ›')
@@ -239,12 +269,20 @@ describe('coupon-card (native custom component)', () => {
     expect(find(subject, '.coupon-inactive')).toBeNull()
 
     tap(subject, `#coupon-${coupon.couponId}`)
-    await until(() => events.length, n => n === 1, 'the open event')
+    await until(
+      () => events.length,
+      n => n === 1,
+      'the open event',
+    )
     expect(events).toEqual([{ couponId: 'cp_1' }])
 
     // the host passes the coupon again once used: date used, 已使用 stamp, greyed card
     host.setData({ props: { coupon: { ...available, state: 'used', usedAt: '2024-03-06T04:00:00.000Z' } } })
-    await until(() => textOf(subject, '.coupon-stamp-small'), t => t === '已使用', 'the 已使用 stamp')
+    await until(
+      () => textOf(subject, '.coupon-stamp-small'),
+      t => t === '已使用',
+      'the 已使用 stamp',
+    )
     expect(textOf(subject, '.coupon-validity')).toBe('2024年3月6日 已使用')
     expect(find(subject, '.coupon-link')).toBeNull()
     expect(find(subject, '.coupon-inactive')).not.toBeNull()
@@ -259,10 +297,20 @@ describe('coupon-card (native custom component)', () => {
     const coupon = { ...available, couponId: 'cp_2', ...overrides }
     const { host, subject, events } = mountInHost(couponCardId, 'coupon-card', 'open', { coupon })
     const side = coupon.state === 'available' ? 'coupon-link' : 'coupon-stamp-small'
-    expect(await until(() => textOf(subject, `.${side}`), t => t === badge, `the ${badge} badge`)).toBe(badge)
+    expect(
+      await until(
+        () => textOf(subject, `.${side}`),
+        t => t === badge,
+        `the ${badge} badge`,
+      ),
+    ).toBe(badge)
     expect(textOf(subject, '.coupon-validity')).toBe(validity)
     tap(subject, `#coupon-${coupon.couponId}`)
-    await until(() => events.length, n => n === 1, 'the open event')
+    await until(
+      () => events.length,
+      n => n === 1,
+      'the open event',
+    )
     expect(events).toEqual([{ couponId: 'cp_2' }])
     host.detach()
   })

@@ -49,7 +49,10 @@ function sample(overrides: Partial<ReportInput> = {}): ReportInput {
     checkins: [{ day: '2026-01-05', kind: 'checkin', n: 4, points: 20 }],
     ledger: [{ month: '2026-01', kind: 'earn', sourceType: 'purchase', pos: 120, neg: 0 }],
     reminders: [{ _id: 'r1', memberId: 'a', kind: 'win_back', sentAt: sh('2026-02-01T10:00:00'), status: 'sent' }],
-    nps: [{ storeId: 's1', score: 10, at: sh('2026-01-04T12:00:00') }, { storeId: 's1', score: 3, at: sh('2026-01-06T12:00:00') }],
+    nps: [
+      { storeId: 's1', score: 10, at: sh('2026-01-04T12:00:00') },
+      { storeId: 's1', score: 3, at: sh('2026-01-06T12:00:00') },
+    ],
     stores: [{ storeId: 's1', name: '静安<店>' }],
     ...overrides,
   }
@@ -105,7 +108,9 @@ describe('renderReportHtml', () => {
   })
 
   test('an empty report renders too (no data in the range)', () => {
-    const empty = renderReportHtml(buildReport(sample({ stageTier: [], buyers: [], scored: [], joinedByDay: [], buyerDays: [], cohorts: [], followUps: [], templates: [], coupons: [], checkins: [], ledger: [], reminders: [] })))
+    const empty = renderReportHtml(
+      buildReport(sample({ stageTier: [], buyers: [], scored: [], joinedByDay: [], buyerDays: [], cohorts: [], followUps: [], templates: [], coupons: [], checkins: [], ledger: [], reminders: [] })),
+    )
     expect(empty).toContain('区间内没有发出的券。')
     expect(empty).toContain('<td>—</td>')
     expect((empty.match(/<svg /g) ?? []).length).toBe(9)

@@ -41,18 +41,11 @@ export default function CouponCard({ coupon: c, onOpen, $scope }: CouponCardProp
     else $scope?.triggerEvent('open', { couponId: c.couponId })
   }
   return (
-    <View
-      id={`coupon-${c.couponId}`}
-      className={usable ? 'card coupon-item' : 'card coupon-item coupon-inactive'}
-      data-state={c.state}
-      onClick={tap}
-    >
+    <View id={`coupon-${c.couponId}`} className={usable ? 'card coupon-item' : 'card coupon-item coupon-inactive'} data-state={c.state} onClick={tap}>
       <View className='coupon-item-main'>
         <Text className='coupon-summary'>{c.summary}</Text>
         <Text className='coupon-name'>{c.name}</Text>
-        <Text className='muted coupon-validity'>
-          {c.state === 'used' && c.usedAt ? `${shanghaiDateText(c.usedAt)} 已使用` : couponValidityShort(c)}
-        </Text>
+        <Text className='muted coupon-validity'>{c.state === 'used' && c.usedAt ? `${shanghaiDateText(c.usedAt)} 已使用` : couponValidityShort(c)}</Text>
       </View>
       <View className='coupon-item-side'>
         <Text className={usable ? 'coupon-link' : 'coupon-stamp-small'} data-state={c.state}>

@@ -88,7 +88,9 @@ export default function NpsCard({ signedInKey }: { signedInKey: number }) {
   if (card.status === 'thanks') {
     return (
       <View id='nps-card' className='nps-card card'>
-        <Text id='nps-thanks' className='nps-thanks'>{card.text}</Text>
+        <Text id='nps-thanks' className='nps-thanks'>
+          {card.text}
+        </Text>
       </View>
     )
   }
@@ -115,25 +117,37 @@ export default function NpsCard({ signedInKey }: { signedInKey: number }) {
 
   const submit = () => {
     if (score === null) return
-    void send('submit', () => memberApi.submitNps(ask.purchaseId, score, comment.trim()), data => {
-      askedAbout.current = null
-      setCard({ status: 'thanks', text: NPS_THANKS[data.category] })
-    })
+    void send(
+      'submit',
+      () => memberApi.submitNps(ask.purchaseId, score, comment.trim()),
+      data => {
+        askedAbout.current = null
+        setCard({ status: 'thanks', text: NPS_THANKS[data.category] })
+      },
+    )
   }
 
   const dismiss = () => {
-    void send('dismiss', () => memberApi.dismissNps(ask.purchaseId), () => {
-      askedAbout.current = null
-      setCard({ status: 'hidden' })
-    })
+    void send(
+      'dismiss',
+      () => memberApi.dismissNps(ask.purchaseId),
+      () => {
+        askedAbout.current = null
+        setCard({ status: 'hidden' })
+      },
+    )
   }
 
   const optOut = () => {
-    void send('optOut', () => memberApi.setNpsOptOut(true), () => {
-      askedAbout.current = null
-      setCard({ status: 'hidden' })
-      void Taro.showToast({ title: '以后不再询问', icon: 'none' })
-    })
+    void send(
+      'optOut',
+      () => memberApi.setNpsOptOut(true),
+      () => {
+        askedAbout.current = null
+        setCard({ status: 'hidden' })
+        void Taro.showToast({ title: '以后不再询问', icon: 'none' })
+      },
+    )
   }
 
   const busy = sending !== null

@@ -5,7 +5,9 @@ import Taro from '@tarojs/taro'
 export function PageLoading({ id, text = '加载中…' }: { id: string; text?: string }) {
   return (
     <View className='page'>
-      <View id={id} className='state muted'>{text}</View>
+      <View id={id} className='state muted'>
+        {text}
+      </View>
     </View>
   )
 }

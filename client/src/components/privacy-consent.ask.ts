@@ -100,4 +100,3 @@ export function disagree(): void {
   consentStore.settle(false)
   void Taro.showToast({ title: '未同意隐私保护指引，相关功能暂不可用', icon: 'none' })
 }
-

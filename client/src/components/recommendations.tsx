@@ -10,7 +10,12 @@ const SOURCE = 'home.recommend'
 
 /** Reports views and clicks; never in the way of the page (a lost report is only a lost signal). */
 function report(events: Array<{ type: 'view' | 'click'; productId: string }>): void {
-  void memberApi.track(newRequestId('trk'), events.map(e => ({ ...e, source: SOURCE }))).catch(() => undefined)
+  void memberApi
+    .track(
+      newRequestId('trk'),
+      events.map(e => ({ ...e, source: SOURCE })),
+    )
+    .catch(() => undefined)
 }
 
 /**

@@ -38,13 +38,25 @@ export default function TierCard({ load, onRetry }: { load: TierLoad; onRetry: (
   return (
     <View id='tier-card' className='tier-card card'>
       <View className='tier-head'>
-        <Text id='tier-name' className='tier-name'>{t.name}</Text>
-        {t.title ? <Text id='tier-title' className='tier-title'>{t.title}</Text> : null}
-        {multiplier ? <Text id='tier-multiplier' className='tier-multiplier'>{multiplier}</Text> : null}
+        <Text id='tier-name' className='tier-name'>
+          {t.name}
+        </Text>
+        {t.title ? (
+          <Text id='tier-title' className='tier-title'>
+            {t.title}
+          </Text>
+        ) : null}
+        {multiplier ? (
+          <Text id='tier-multiplier' className='tier-multiplier'>
+            {multiplier}
+          </Text>
+        ) : null}
       </View>
       <View className='tier-growth-row'>
         <Text className='muted'>成长值</Text>
-        <Text id='tier-growth' className='tier-growth'>{t.growth}</Text>
+        <Text id='tier-growth' className='tier-growth'>
+          {t.growth}
+        </Text>
         {t.next ? <Text className='muted'>/ {t.next.threshold}</Text> : null}
       </View>
       <View className='tier-bar'>
@@ -56,7 +68,9 @@ export default function TierCard({ load, onRetry }: { load: TierLoad; onRetry: (
       {perks.length > 0 ? (
         <View id='tier-perks' className='tier-perks'>
           {perks.map(p => (
-            <Text key={p} className='tier-perk'>{p}</Text>
+            <Text key={p} className='tier-perk'>
+              {p}
+            </Text>
           ))}
         </View>
       ) : null}

@@ -50,9 +50,7 @@ export function itemCount(lines: ReadonlyArray<Pick<BasketLine, 'quantity'>>): n
   return lines.reduce((sum, l) => sum + l.quantity, 0)
 }
 
-export type ChargeResult =
-  | { ok: true; totalFen: number; amountFen: number; discountFen: number }
-  | { ok: false; totalFen: number; message: string }
+export type ChargeResult = { ok: true; totalFen: number; amountFen: number; discountFen: number } | { ok: false; totalFen: number; message: string }
 
 /**
  * What the order comes to: the lines' total, or the amount typed in 改价/优惠 (`override`; null or

@@ -6,6 +6,9 @@
 export function newRequestId(prefix = 'r'): string {
   const time = Date.now().toString(36)
   let rand = ''
-  while (rand.length < 16) rand += Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0')
+  while (rand.length < 16)
+    rand += Math.floor(Math.random() * 36 ** 6)
+      .toString(36)
+      .padStart(6, '0')
   return `${prefix}-${time}-${rand.slice(0, 16)}`
 }

@@ -28,11 +28,7 @@ type Mode = 'more' | 'reset' | 'refresh'
  * again from the first page (a new tab: `keep` false shows the spinner; shown again: `keep` true keeps
  * the rows until the answer); an answer for a list left behind is dropped.
  */
-export function usePagedList<T, Page extends PagedAnswer<T> = PagedAnswer<T>>(
-  fetchPage: (offset: number) => Promise<Result<Page>>,
-  idOf: (item: T) => string,
-  options: PagedListOptions<Page> = {},
-) {
+export function usePagedList<T, Page extends PagedAnswer<T> = PagedAnswer<T>>(fetchPage: (offset: number) => Promise<Result<Page>>, idOf: (item: T) => string, options: PagedListOptions<Page> = {}) {
   const [items, setItems] = useState<T[]>([])
   const [total, setTotal] = useState<number | null>(null)
   const [hasMore, setHasMore] = useState(true)

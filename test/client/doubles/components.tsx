@@ -71,14 +71,7 @@ export function Button(props: Common & { disabled?: boolean; loading?: boolean; 
     props.onClick?.(taroEvent({}, 'tap'))
   }
   return (
-    <button
-      {...dom(props)}
-      type='button'
-      disabled={!!props.disabled}
-      data-open-type={props.openType}
-      data-loading={props.loading ? 'true' : undefined}
-      onClick={onClick}
-    >
+    <button {...dom(props)} type='button' disabled={!!props.disabled} data-open-type={props.openType} data-loading={props.loading ? 'true' : undefined} onClick={onClick}>
       {props.children}
     </button>
   )
@@ -114,14 +107,7 @@ export function Textarea(props: Common & { value?: string; maxlength?: number; p
 
 export function Switch(props: Common & { checked?: boolean; disabled?: boolean; onChange?: Handler }) {
   return (
-    <input
-      {...dom(props)}
-      type='checkbox'
-      role='switch'
-      checked={!!props.checked}
-      disabled={!!props.disabled}
-      onChange={e => props.onChange?.(taroEvent({ value: e.target.checked }, 'change'))}
-    />
+    <input {...dom(props)} type='checkbox' role='switch' checked={!!props.checked} disabled={!!props.disabled} onChange={e => props.onChange?.(taroEvent({ value: e.target.checked }, 'change'))} />
   )
 }
 
@@ -135,38 +121,21 @@ export function Picker(props: Common & { mode?: string; value?: unknown; range?:
   return (
     <div {...dom(props)} data-mode={mode} data-start={props.start} data-end={props.end}>
       {props.children}
-      <input
-        data-testid={`picker-${mode}`}
-        defaultValue={props.value == null ? '' : String(props.value)}
-        onChange={e => props.onChange?.(taroEvent({ value: e.target.value }, 'change'))}
-      />
+      <input data-testid={`picker-${mode}`} defaultValue={props.value == null ? '' : String(props.value)} onChange={e => props.onChange?.(taroEvent({ value: e.target.value }, 'change'))} />
     </div>
   )
 }
 
 export function RadioGroup(props: Common & { onChange?: Handler }) {
   return (
-    <div
-      {...dom(props)}
-      role='radiogroup'
-      onChange={e => props.onChange?.(taroEvent({ value: (e.target as HTMLInputElement).value }, 'change'))}
-    >
+    <div {...dom(props)} role='radiogroup' onChange={e => props.onChange?.(taroEvent({ value: (e.target as HTMLInputElement).value }, 'change'))}>
       {props.children}
     </div>
   )
 }
 
 export function Radio(props: Common & { value?: string; checked?: boolean; disabled?: boolean; color?: string }) {
-  return (
-    <input
-      {...dom(props)}
-      type='radio'
-      value={props.value}
-      checked={!!props.checked}
-      disabled={!!props.disabled}
-      onChange={() => {}}
-    />
-  )
+  return <input {...dom(props)} type='radio' value={props.value} checked={!!props.checked} disabled={!!props.disabled} onChange={() => {}} />
 }
 
 /** A <canvas> with the Canvas props as data attributes; `type='2d'` nodes come back from createSelectorQuery. */

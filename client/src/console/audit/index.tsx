@@ -14,10 +14,7 @@ export const AUDIT_PAGE_SIZE = 20
 
 type Filters = { actor: string; auditAction: string; target: string }
 type State =
-  | { status: 'loading' }
-  | { status: 'denied' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; rows: AuditRow[]; next: string | null; more: 'idle' | 'loading' | { error: string } }
+  { status: 'loading' } | { status: 'denied' } | { status: 'error'; message: string } | { status: 'ready'; rows: AuditRow[]; next: string | null; more: 'idle' | 'loading' | { error: string } }
 
 const EMPTY: Filters = { actor: '', auditAction: '', target: '' }
 const FIELDS: ReadonlyArray<{ key: keyof Filters; label: string; placeholder: string }> = [

@@ -66,7 +66,9 @@ export default function CampaignChoices(props: { choices: Choices; form: Campaig
       <Field id='campaigns-form-templateId' label='券' error={errors.templateId} hint='只列出启用中、可「后台发放」的券'>
         <View id='campaigns-form-templates' className='cp-options'>
           {option('campaigns-form-template-none', form.templateId === '', '不发券', '只发消息', () => props.onChange('templateId', ''))}
-          {choices.templates.map(t => option(`campaigns-form-template-${t.templateId}`, form.templateId === t.templateId, t.name, `${t.summary} · ${stockText(t)}`, () => props.onChange('templateId', t.templateId)))}
+          {choices.templates.map(t =>
+            option(`campaigns-form-template-${t.templateId}`, form.templateId === t.templateId, t.name, `${t.summary} · ${stockText(t)}`, () => props.onChange('templateId', t.templateId)),
+          )}
         </View>
       </Field>
     </View>

@@ -40,7 +40,11 @@ export default function DryRunView({ dry, hasMessage }: { dry: CampaignDryRun; h
           </View>
         ) : null}
       </View>
-      {dry.coupons && dry.continuing ? <Text id='campaigns-dry-issued' className='cp-line'>已发券 {dry.coupons.alreadyIssued} 张</Text> : null}
+      {dry.coupons && dry.continuing ? (
+        <Text id='campaigns-dry-issued' className='cp-line'>
+          已发券 {dry.coupons.alreadyIssued} 张
+        </Text>
+      ) : null}
       {skipped.length ? (
         <View id='campaigns-dry-skipped' className='cp-skipped'>
           <Text className='cp-line'>不发券的触达会员：</Text>

@@ -41,7 +41,12 @@ export default function CampaignReportView(props: { campaignId: string; onDenied
     void refresh(false)
   }, [refresh])
 
-  if (load.status === 'loading') return <View id='campaigns-report-loading' className='state muted'>加载效果…</View>
+  if (load.status === 'loading')
+    return (
+      <View id='campaigns-report-loading' className='state muted'>
+        加载效果…
+      </View>
+    )
   if (load.status === 'error')
     return (
       <View id='campaigns-report-error' className='card state'>
@@ -103,12 +108,29 @@ export default function CampaignReportView(props: { campaignId: string; onDenied
         ))}
       </View>
       <View id='campaigns-report-lift' className='cp-lift'>
-        <Text id='campaigns-report-diff' className='cp-line'>购买率差异：{points(lift.conversionDiff)}（95% 区间 {intervalText(lift.conversionDiff95, true)}）</Text>
-        <Text id='campaigns-report-relative' className='cp-line'>相对提升：{lift.relativeLift === null ? '—（对照组无人购买）' : `${lift.relativeLift >= 0 ? '+' : ''}${rate(lift.relativeLift)}`}</Text>
-        <Text id='campaigns-report-p' className='cp-line'>p 值：{lift.pValue === null ? '—' : lift.pValue < 0.001 ? '< 0.001' : lift.pValue.toFixed(3)}{lift.pValue !== null && lift.pValue < 0.05 ? '（显著）' : lift.pValue !== null ? '（不显著）' : ''}</Text>
-        <Text id='campaigns-report-incremental' className='cp-line'>增量：约 {Math.round(lift.incrementalBuyers)} 位购买者，{money(lift.incrementalSpendFen)}</Text>
-        {coupons ? <Text id='campaigns-report-coupons' className='cp-line'>券：发出 {coupons.issued} 张，已用 {coupons.used} 张，未发 {coupons.skipped} 人</Text> : null}
-        {messages ? <Text id='campaigns-report-messages' className='cp-line'>消息：已发送 {messages.sent}，失败 {messages.failed}，待发 {messages.pending}（触达组 {messages.treated} 人）</Text> : null}
+        <Text id='campaigns-report-diff' className='cp-line'>
+          购买率差异：{points(lift.conversionDiff)}（95% 区间 {intervalText(lift.conversionDiff95, true)}）
+        </Text>
+        <Text id='campaigns-report-relative' className='cp-line'>
+          相对提升：{lift.relativeLift === null ? '—（对照组无人购买）' : `${lift.relativeLift >= 0 ? '+' : ''}${rate(lift.relativeLift)}`}
+        </Text>
+        <Text id='campaigns-report-p' className='cp-line'>
+          p 值：{lift.pValue === null ? '—' : lift.pValue < 0.001 ? '< 0.001' : lift.pValue.toFixed(3)}
+          {lift.pValue !== null && lift.pValue < 0.05 ? '（显著）' : lift.pValue !== null ? '（不显著）' : ''}
+        </Text>
+        <Text id='campaigns-report-incremental' className='cp-line'>
+          增量：约 {Math.round(lift.incrementalBuyers)} 位购买者，{money(lift.incrementalSpendFen)}
+        </Text>
+        {coupons ? (
+          <Text id='campaigns-report-coupons' className='cp-line'>
+            券：发出 {coupons.issued} 张，已用 {coupons.used} 张，未发 {coupons.skipped} 人
+          </Text>
+        ) : null}
+        {messages ? (
+          <Text id='campaigns-report-messages' className='cp-line'>
+            消息：已发送 {messages.sent}，失败 {messages.failed}，待发 {messages.pending}（触达组 {messages.treated} 人）
+          </Text>
+        ) : null}
       </View>
     </View>
   )

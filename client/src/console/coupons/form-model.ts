@@ -47,20 +47,63 @@ export interface CouponForm {
 export type FormField = keyof CouponTemplateInput | ''
 export type FieldErrors = Partial<Record<FormField, string>>
 
-const FIELDS: ReadonlySet<string> = new Set(['templateId', 'name', 'description', 'type', 'valueFen', 'percentOff', 'capFen', 'minSpendFen', 'giftName', 'validity', 'totalStock', 'perMemberLimit', 'audience', 'channels', 'pointsPrice', 'stackable'])
+const FIELDS: ReadonlySet<string> = new Set([
+  'templateId',
+  'name',
+  'description',
+  'type',
+  'valueFen',
+  'percentOff',
+  'capFen',
+  'minSpendFen',
+  'giftName',
+  'validity',
+  'totalStock',
+  'perMemberLimit',
+  'audience',
+  'channels',
+  'pointsPrice',
+  'stackable',
+])
 
 export function emptyForm(): CouponForm {
-  return { templateId: '', name: '', description: '', type: 'cash', value: '', discount: '', cap: '', minSpend: '', giftName: '', validityKind: 'relative', days: '30', start: '', end: '', totalStock: '', perMemberLimit: '1', audienceKind: 'all', audienceValue: '', channels: ['claim_center'], pointsPrice: '', stackable: false }
+  return {
+    templateId: '',
+    name: '',
+    description: '',
+    type: 'cash',
+    value: '',
+    discount: '',
+    cap: '',
+    minSpend: '',
+    giftName: '',
+    validityKind: 'relative',
+    days: '30',
+    start: '',
+    end: '',
+    totalStock: '',
+    perMemberLimit: '1',
+    audienceKind: 'all',
+    audienceValue: '',
+    channels: ['claim_center'],
+    pointsPrice: '',
+    stackable: false,
+  }
 }
 
 const SHANGHAI = 8 * 60
 /** An ISO instant's Shanghai day (YYYY-MM-DD). */
 export const shanghaiDay = (iso: string) => dayjs(iso).utcOffset(SHANGHAI).format('YYYY-MM-DD')
-const list = (text: string) => text.split(/[,，\s]+/).map(s => s.trim()).filter(Boolean)
+const list = (text: string) =>
+  text
+    .split(/[,，\s]+/)
+    .map(s => s.trim())
+    .filter(Boolean)
 
 /** A listed template back into the form (编辑, 改库存). */
 export function formFromTemplate(t: CouponTemplateView): CouponForm {
-  const audienceValue = t.audience.kind === 'tiers' ? t.audience.tierIds.join(', ') : t.audience.kind === 'tags' ? t.audience.tags.join(', ') : t.audience.kind === 'segment' ? t.audience.segmentId : ''
+  const audienceValue =
+    t.audience.kind === 'tiers' ? t.audience.tierIds.join(', ') : t.audience.kind === 'tags' ? t.audience.tags.join(', ') : t.audience.kind === 'segment' ? t.audience.segmentId : ''
   return {
     templateId: t.templateId,
     name: t.name,

@@ -43,7 +43,16 @@ export default function StockForm(props: { template: CouponTemplateRow; onSaved:
       <View className='m360-field'>
         <Text className='m360-field-label'>总库存</Text>
         <View className='m360-field-input'>
-          <TextInput id={`${id}-total`} type='number' value={total} placeholder='不限' onChange={v => { setTotal(v); setError('') }} />
+          <TextInput
+            id={`${id}-total`}
+            type='number'
+            value={total}
+            placeholder='不限'
+            onChange={v => {
+              setTotal(v)
+              setError('')
+            }}
+          />
         </View>
       </View>
       <Text className='cf-hint'>已发放 {template.issued} 张：总库存不能少于它；留空为不限量。</Text>

@@ -39,9 +39,7 @@ export default function TemplateForm(props: { editing: CouponTemplateRow | null;
     }
   }
 
-  const stockHint = editing
-    ? `已发放 ${editing.issued} 张；留空为不限量。改后剩余 = 总库存 − 已发放，总库存不能少于 ${editing.issued}`
-    : '留空为不限量；剩余 = 总库存 − 已发放'
+  const stockHint = editing ? `已发放 ${editing.issued} 张；留空为不限量。改后剩余 = 总库存 − 已发放，总库存不能少于 ${editing.issued}` : '留空为不限量；剩余 = 总库存 − 已发放'
   return (
     <View id='coupons-form' className='card cf-form'>
       <Text className='m360-section-title'>{editing ? `编辑：${editing.name}` : '新建券模板'}</Text>
@@ -112,11 +110,22 @@ export default function TemplateForm(props: { editing: CouponTemplateRow | null;
       <Field id='coupons-form-audience' label='适用会员' error={errors.audience}>
         <Chips id='coupons-form-audience-kind' options={AUDIENCE_OPTIONS} selected={[form.audienceKind]} onToggle={v => set('audienceKind', v)} />
         {form.audienceKind !== 'all' ? (
-          <TextInput id='coupons-form-audience-value' value={form.audienceValue} maxlength={400} placeholder={AUDIENCE_OPTIONS.find(o => o.value === form.audienceKind)?.placeholder} onChange={v => set('audienceValue', v)} />
+          <TextInput
+            id='coupons-form-audience-value'
+            value={form.audienceValue}
+            maxlength={400}
+            placeholder={AUDIENCE_OPTIONS.find(o => o.value === form.audienceKind)?.placeholder}
+            onChange={v => set('audienceValue', v)}
+          />
         ) : null}
       </Field>
       <Field id='coupons-form-channels' label='发放渠道' error={errors.channels} hint='活动发券需要「后台发放」'>
-        <Chips id='coupons-form-channels' options={CHANNEL_OPTIONS} selected={form.channels} onToggle={v => set('channels', form.channels.includes(v) ? form.channels.filter(c => c !== v) : [...form.channels, v])} />
+        <Chips
+          id='coupons-form-channels'
+          options={CHANNEL_OPTIONS}
+          selected={form.channels}
+          onToggle={v => set('channels', form.channels.includes(v) ? form.channels.filter(c => c !== v) : [...form.channels, v])}
+        />
       </Field>
       {form.channels.includes('points_mall') ? (
         <Field id='coupons-form-pointsPrice' label='兑换积分' error={errors.pointsPrice}>

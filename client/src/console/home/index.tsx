@@ -10,11 +10,7 @@ import ConsoleSections from '../components/sections'
 import { RANGES, formatKpi, rangeDays, svgDataUri, type RangeId } from '../format'
 import '../console.css'
 
-type State =
-  | { status: 'loading' }
-  | { status: 'denied' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; home: ConsoleHome }
+type State = { status: 'loading' } | { status: 'denied' } | { status: 'error'; message: string } | { status: 'ready'; home: ConsoleHome }
 
 /** Nothing happened in the range: no KPI has a value other than 0. */
 function isEmpty(home: ConsoleHome): boolean {

@@ -21,7 +21,9 @@ export function reasonError(reason: string, what = '原因'): string | null {
 
 /** Today in Shanghai (YYYY-MM-DD). */
 export function shanghaiToday(now: Date = new Date()): string {
-  return dayjs(now).utcOffset(8 * 60).format('YYYY-MM-DD')
+  return dayjs(now)
+    .utcOffset(8 * 60)
+    .format('YYYY-MM-DD')
 }
 
 /** The end of a Shanghai day (YYYY-MM-DD) as the ISO instant `setMemberTier.until` takes. */

@@ -123,12 +123,7 @@ export default function ConsoleMemberPage() {
           {results.status === 'ready' && results.members.length > 0 ? (
             <View id='member-results'>
               {results.members.map(m => (
-                <View
-                  key={m.memberNo}
-                  id={`member-row-${m.memberNo}`}
-                  className={`member-row ${selected === m.memberNo ? 'member-row-on' : ''}`}
-                  onClick={() => void open(m.memberNo)}
-                >
+                <View key={m.memberNo} id={`member-row-${m.memberNo}`} className={`member-row ${selected === m.memberNo ? 'member-row-on' : ''}`} onClick={() => void open(m.memberNo)}>
                   <View className='member-row-top'>
                     <Text className='member-row-name'>{m.nickname || '未设置昵称'}</Text>
                     <Text className='muted'>{m.tierName}</Text>

@@ -21,9 +21,7 @@ function Section(props: { id: SectionId; title: string; count: number; open: boo
         </Text>
         <Text className='muted'>{props.open ? '收起 ▴' : '展开 ▾'}</Text>
       </View>
-      {props.open ? (
-        <View id={`m360-${props.id}-list`}>{props.count === 0 ? <Text className='muted'>{props.empty}</Text> : props.children}</View>
-      ) : null}
+      {props.open ? <View id={`m360-${props.id}-list`}>{props.count === 0 ? <Text className='muted'>{props.empty}</Text> : props.children}</View> : null}
     </View>
   )
 }
@@ -114,7 +112,10 @@ export default function Member360View({ view, onChanged }: { view: Member360; on
           <View>
             <View className='m360-line'>
               <Text>
-                流失风险 <Text id='m360-risk' className={`m360-risk-${risk.level}`}>{risk.label} {risk.percent}</Text>
+                流失风险{' '}
+                <Text id='m360-risk' className={`m360-risk-${risk.level}`}>
+                  {risk.label} {risk.percent}
+                </Text>
               </Text>
               <Text id='m360-predicted' className='muted'>
                 预测价值 {formatFen(churn.predictedValueFen)}
@@ -133,7 +134,9 @@ export default function Member360View({ view, onChanged }: { view: Member360; on
           </View>
         ) : (
           <View>
-            <Text id='m360-risk' className='muted'>尚未评估（每日任务运行后可见）</Text>
+            <Text id='m360-risk' className='muted'>
+              尚未评估（每日任务运行后可见）
+            </Text>
           </View>
         )}
       </View>
@@ -142,7 +145,9 @@ export default function Member360View({ view, onChanged }: { view: Member360; on
         <View className='m360-stats'>
           <View className='m360-stat'>
             <Text className='muted'>积分余额</Text>
-            <Text id='m360-balance' className='m360-stat-value'>{points.balance}</Text>
+            <Text id='m360-balance' className='m360-stat-value'>
+              {points.balance}
+            </Text>
           </View>
           <View className='m360-stat'>
             <Text className='muted'>消费次数</Text>

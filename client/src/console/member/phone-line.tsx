@@ -38,7 +38,9 @@ export default function PhoneLine({ view }: { view: Member360 }) {
   if (!member.hasPhone) {
     return (
       <View className='m360-phone'>
-        <Text id='m360-phone' className='muted'>未绑定手机号</Text>
+        <Text id='m360-phone' className='muted'>
+          未绑定手机号
+        </Text>
       </View>
     )
   }

@@ -28,7 +28,7 @@ export default function ConsoleReportsPage() {
       const { from, to } = reportDays(range)
       const res = await reportsApi.report(from, to)
       setDenied(!res.ok && (res.code === 'PERMISSION_DENIED' || res.code === 'UNAUTHENTICATED'))
-      setIssues(res.ok ? [] : res.issues ?? [])
+      setIssues(res.ok ? [] : (res.issues ?? []))
       return res
     },
     (answer: ConsoleReport) => ({ status: 'ready' as const, answer }),

@@ -14,7 +14,11 @@ export default function RangePicker({ range, issues, onChange }: { range: Report
   const [draft, setDraft] = useState(() => reportDays(range))
   const selected = customOpen ? 'custom' : range.id
   const today = reportDays({ id: '7d' }).to
-  const issueOf = (field: 'from' | 'to') => issues.filter(i => i.path === field).map(i => i.message).join('；')
+  const issueOf = (field: 'from' | 'to') =>
+    issues
+      .filter(i => i.path === field)
+      .map(i => i.message)
+      .join('；')
 
   const pick = (id: (typeof REPORT_RANGES)[number]['id']) => {
     if (id === 'custom') {
@@ -30,7 +34,14 @@ export default function RangePicker({ range, issues, onChange }: { range: Report
     <View>
       <View id='reports-ranges' className='console-chips' role='tablist'>
         {REPORT_RANGES.map(r => (
-          <View key={r.id} id={`reports-range-${r.id}`} className={`console-chip ${r.id === selected ? 'console-chip-on' : ''}`} role='tab' aria-selected={r.id === selected ? 'true' : 'false'} onClick={() => pick(r.id)}>
+          <View
+            key={r.id}
+            id={`reports-range-${r.id}`}
+            className={`console-chip ${r.id === selected ? 'console-chip-on' : ''}`}
+            role='tab'
+            aria-selected={r.id === selected ? 'true' : 'false'}
+            onClick={() => pick(r.id)}
+          >
             {r.label}
           </View>
         ))}
@@ -41,7 +52,14 @@ export default function RangePicker({ range, issues, onChange }: { range: Report
             <View key={field} className='report-custom-field'>
               <View className='m360-field'>
                 <Text className='m360-field-label'>{field === 'from' ? '开始日期' : '结束日期'}</Text>
-                <Picker id={`reports-custom-${field}`} className='m360-field-input' mode='date' value={draft[field]} end={today} onChange={e => setDraft(d => ({ ...d, [field]: String(e.detail.value) }))}>
+                <Picker
+                  id={`reports-custom-${field}`}
+                  className='m360-field-input'
+                  mode='date'
+                  value={draft[field]}
+                  end={today}
+                  onChange={e => setDraft(d => ({ ...d, [field]: String(e.detail.value) }))}
+                >
                   <Text id={`reports-custom-${field}-value`}>{draft[field]}</Text>
                 </Picker>
               </View>

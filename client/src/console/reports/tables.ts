@@ -100,7 +100,13 @@ function ltv(s: Sections['ltv'], store: boolean): SectionFigures {
   if (store) {
     return {
       stats: [stat('avgSpendPerBuyerFen', '人均本店消费', yuan(s.total.avgSpendPerBuyerFen))],
-      tables: [{ id: 'ltv', head: ['等级', '顾客数', '有消费顾客', '平均本店消费', '人均本店消费（有消费）'], rows: rows.map(({ t, total }) => row(t.tierId, [t.name, int(t.members), int(t.buyers), yuan(t.avgSpendFen), yuan(t.avgSpendPerBuyerFen)], total)) }],
+      tables: [
+        {
+          id: 'ltv',
+          head: ['等级', '顾客数', '有消费顾客', '平均本店消费', '人均本店消费（有消费）'],
+          rows: rows.map(({ t, total }) => row(t.tierId, [t.name, int(t.members), int(t.buyers), yuan(t.avgSpendFen), yuan(t.avgSpendPerBuyerFen)], total)),
+        },
+      ],
     }
   }
   return {
@@ -109,7 +115,9 @@ function ltv(s: Sections['ltv'], store: boolean): SectionFigures {
       {
         id: 'ltv',
         head: ['等级', '会员数', '平均累计消费', '有消费会员', '人均消费（有消费）', '已评分', '平均预测价值', '平均预测 LTV', '平均流失风险'],
-        rows: rows.map(({ t, total }) => row(t.tierId, [t.name, int(t.members), yuan(t.avgSpendFen), int(t.buyers), yuan(t.avgSpendPerBuyerFen), int(t.scored), yuan(t.avgClvFen), yuan(t.avgPredictedLtvFen), pct(t.avgRisk)], total)),
+        rows: rows.map(({ t, total }) =>
+          row(t.tierId, [t.name, int(t.members), yuan(t.avgSpendFen), int(t.buyers), yuan(t.avgSpendPerBuyerFen), int(t.scored), yuan(t.avgClvFen), yuan(t.avgPredictedLtvFen), pct(t.avgRisk)], total),
+        ),
       },
     ],
   }
@@ -119,7 +127,13 @@ function cohorts(s: Sections['cohorts']): SectionFigures {
   const offsets = Array.from({ length: s.offsets }, (_x, k) => (k === 0 ? '当月' : `第 ${k} 月`))
   return {
     stats: [],
-    tables: [{ id: 'cohorts', head: ['入会月份', '人数', ...offsets], rows: s.rows.map(c => row(c.month, [c.month, int(c.size), ...c.rates.map((rt, k) => (rt === null ? '' : `${pct(rt)}（${int(c.active[k])}）`))])) }],
+    tables: [
+      {
+        id: 'cohorts',
+        head: ['入会月份', '人数', ...offsets],
+        rows: s.rows.map(c => row(c.month, [c.month, int(c.size), ...c.rates.map((rt, k) => (rt === null ? '' : `${pct(rt)}（${int(c.active[k])}）`))])),
+      },
+    ],
   }
 }
 
@@ -131,7 +145,19 @@ function brandCoupons(s: ReportResult['coupons']): SectionFigures {
         id: 'coupons',
         head: ['券模板', '类型', '总库存', '发出', '已使用', '已过期', '未使用', '领取率', '核销率'],
         rows: [
-          ...s.templates.map(t => row(t.templateId, [t.name, COUPON_TYPES[t.type] ?? t.type, t.totalStock === null ? '不限' : int(t.totalStock), int(t.issued), int(t.redeemed), int(t.expired), int(t.available), pct(t.claimRate), pct(t.redemptionRate)])),
+          ...s.templates.map(t =>
+            row(t.templateId, [
+              t.name,
+              COUPON_TYPES[t.type] ?? t.type,
+              t.totalStock === null ? '不限' : int(t.totalStock),
+              int(t.issued),
+              int(t.redeemed),
+              int(t.expired),
+              int(t.available),
+              pct(t.claimRate),
+              pct(t.redemptionRate),
+            ]),
+          ),
           row('total', ['合计', '', '', int(s.issued), int(s.redeemed), '', '', '', pct(s.redemptionRate)], true),
         ],
       },
@@ -142,7 +168,13 @@ function brandCoupons(s: ReportResult['coupons']): SectionFigures {
 function storeCoupons(s: StoreReport['coupons']): SectionFigures {
   return {
     stats: [stat('redeemed', '本店核销', int(s.redeemed)), stat('discountFen', '优惠金额', yuan(s.discountFen))],
-    tables: [{ id: 'coupons', head: ['券名称', '核销张数', '优惠金额'], rows: [...s.rows.map(c => row(c.name, [c.name, int(c.redeemed), yuan(c.discountFen)])), row('total', ['合计', int(s.redeemed), yuan(s.discountFen)], true)] }],
+    tables: [
+      {
+        id: 'coupons',
+        head: ['券名称', '核销张数', '优惠金额'],
+        rows: [...s.rows.map(c => row(c.name, [c.name, int(c.redeemed), yuan(c.discountFen)])), row('total', ['合计', int(s.redeemed), yuan(s.discountFen)], true)],
+      },
+    ],
   }
 }
 
@@ -171,7 +203,10 @@ function points(s: ReportResult['points']): SectionFigures {
       {
         id: 'points',
         head: ['月份', '发放', '消耗', '过期', '退款扣回'],
-        rows: [...s.byMonth.map(m => row(m.month, [m.month, int(m.issued), int(m.spent), int(m.expired), int(m.reversed)])), row('total', ['合计', int(s.issued), int(s.spent), int(s.expired), int(s.reversed)], true)],
+        rows: [
+          ...s.byMonth.map(m => row(m.month, [m.month, int(m.issued), int(m.spent), int(m.expired), int(m.reversed)])),
+          row('total', ['合计', int(s.issued), int(s.spent), int(s.expired), int(s.reversed)], true),
+        ],
       },
       { id: 'points-sources', head: ['来源', '发放', '消耗'], rows: s.bySource.map(x => row(x.sourceType, [SOURCES[x.sourceType] ?? x.sourceType, int(x.issued), int(x.spent)])) },
     ],
@@ -179,10 +214,25 @@ function points(s: ReportResult['points']): SectionFigures {
 }
 
 function reminders(s: ReportResult['reminders']): SectionFigures {
-  const cells = (label: string, k: ReportResult['reminders']['total']) => [label, int(k.sent), int(k.failed), int(k.members), int(k.converted), pct(k.conversionRate), int(k.followUpPurchases), yuan(k.followUpFen)]
+  const cells = (label: string, k: ReportResult['reminders']['total']) => [
+    label,
+    int(k.sent),
+    int(k.failed),
+    int(k.members),
+    int(k.converted),
+    pct(k.conversionRate),
+    int(k.followUpPurchases),
+    yuan(k.followUpFen),
+  ]
   return {
     stats: [stat('conversionRate', '转化率', pct(s.total.conversionRate))],
-    tables: [{ id: 'reminders', head: ['提醒类型', '发送', '失败', '触达会员', '发送后有购买', '转化率', '后续购买笔数', '后续购买金额'], rows: [...s.byKind.map(k => row(k.kind, cells(k.label, k))), row('total', cells('合计', s.total), true)] }],
+    tables: [
+      {
+        id: 'reminders',
+        head: ['提醒类型', '发送', '失败', '触达会员', '发送后有购买', '转化率', '后续购买笔数', '后续购买金额'],
+        rows: [...s.byKind.map(k => row(k.kind, cells(k.label, k))), row('total', cells('合计', s.total), true)],
+      },
+    ],
   }
 }
 
@@ -190,7 +240,14 @@ function nps(s: Sections['nps']): SectionFigures {
   const cells = (x: Sections['nps']['total']) => [int(x.responses), int(x.promoters), int(x.passives), int(x.detractors), x.nps.toFixed(1)]
   return {
     stats: [stat('nps', 'NPS', s.total.nps.toFixed(1)), stat('responses', '回答', int(s.total.responses))],
-    tables: [{ id: 'nps', head: ['门店', '月份', '回答', '推荐者', '中立者', '贬损者', 'NPS'], rows: [...s.rows.map(x => row(`${x.storeId}-${x.month}`, [x.storeName, x.month, ...cells(x)])), row('total', ['合计', '', ...cells(s.total)], true)] }] }
+    tables: [
+      {
+        id: 'nps',
+        head: ['门店', '月份', '回答', '推荐者', '中立者', '贬损者', 'NPS'],
+        rows: [...s.rows.map(x => row(`${x.storeId}-${x.month}`, [x.storeName, x.month, ...cells(x)])), row('total', ['合计', '', ...cells(s.total)], true)],
+      },
+    ],
+  }
 }
 
 /** A section's stats and tables; null for a section this answer has no figures for (brand-wide only). */

@@ -75,7 +75,11 @@ export function validateDraft(schema: JsonSchema, draft: unknown, path = '', req
     case 'array': {
       const rows = (draft ?? []) as unknown[]
       const count =
-        schema.minItems !== undefined && rows.length < schema.minItems ? `至少 ${schema.minItems} 项` : schema.maxItems !== undefined && rows.length > schema.maxItems ? `最多 ${schema.maxItems} 项` : null
+        schema.minItems !== undefined && rows.length < schema.minItems
+          ? `至少 ${schema.minItems} 项`
+          : schema.maxItems !== undefined && rows.length > schema.maxItems
+            ? `最多 ${schema.maxItems} 项`
+            : null
       return [...at(count), ...rows.flatMap((d, i) => validateDraft(schema.items!, d, joinPath(path, i), true))]
     }
     case 'number':

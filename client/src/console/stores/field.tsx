@@ -1,7 +1,16 @@
 import { Input, Text, View } from '@tarojs/components'
 
 /** One labelled input of the 门店与店员 forms, its error under it (`<id>-error`). */
-export default function StoresField(props: { id: string; label: string; value: string; placeholder?: string; maxlength: number; error?: string; disabled?: boolean; onInput: (value: string) => void }) {
+export default function StoresField(props: {
+  id: string
+  label: string
+  value: string
+  placeholder?: string
+  maxlength: number
+  error?: string
+  disabled?: boolean
+  onInput: (value: string) => void
+}) {
   return (
     <View className='stores-field'>
       <View className='m360-field'>

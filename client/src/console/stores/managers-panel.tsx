@@ -16,7 +16,10 @@ type Ready = { status: 'ready'; managers: Manager[] }
  * A manager sees the store's members, purchases, follow-ups, reports and staff, read only.
  */
 export default function ManagersPanel(props: { storeId: string }) {
-  const { load, refresh } = usePageLoad<ConsoleOutputs['listManagers'], Ready>(() => storesApi.listManagers(props.storeId), data => ({ status: 'ready', managers: data.managers }))
+  const { load, refresh } = usePageLoad<ConsoleOutputs['listManagers'], Ready>(
+    () => storesApi.listManagers(props.storeId),
+    data => ({ status: 'ready', managers: data.managers }),
+  )
   const [openid, setOpenid] = useState('')
   const [name, setName] = useState('')
   const [errors, setErrors] = useState<FormErrors>({})
@@ -103,8 +106,30 @@ export default function ManagersPanel(props: { storeId: string }) {
       ) : null}
       <View id='stores-manager-form' className='stores-subform'>
         <Text className='stores-subtitle'>任命店长</Text>
-        <StoresField id='stores-manager-openid' label='OPENID' value={openid} maxlength={64} placeholder='已登录过的会员的 OPENID' error={errors.openid} onInput={v => { setOpenid(v); setErrors({}) }} />
-        <StoresField id='stores-manager-name' label='姓名' value={name} maxlength={PERSON_NAME_MAX} placeholder='如 王店长' error={errors.name} onInput={v => { setName(v); setErrors({}) }} />
+        <StoresField
+          id='stores-manager-openid'
+          label='OPENID'
+          value={openid}
+          maxlength={64}
+          placeholder='已登录过的会员的 OPENID'
+          error={errors.openid}
+          onInput={v => {
+            setOpenid(v)
+            setErrors({})
+          }}
+        />
+        <StoresField
+          id='stores-manager-name'
+          label='姓名'
+          value={name}
+          maxlength={PERSON_NAME_MAX}
+          placeholder='如 王店长'
+          error={errors.name}
+          onInput={v => {
+            setName(v)
+            setErrors({})
+          }}
+        />
         {errors[''] ? (
           <Text id='stores-manager-form-error' className='error-text'>
             {errors['']}

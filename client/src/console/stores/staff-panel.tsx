@@ -17,7 +17,10 @@ type Ready = { status: 'ready'; staff: StaffView[] }
  * number or OPENID), 停用 and 设为店长; a store manager reads only.
  */
 export default function StaffPanel(props: { storeId: string; brand: boolean; onManagersChanged: () => void }) {
-  const { load, refresh } = usePageLoad<{ staff: StaffView[] }, Ready>(() => storesApi.listStaff(props.storeId), data => ({ status: 'ready', staff: data.staff }))
+  const { load, refresh } = usePageLoad<{ staff: StaffView[] }, Ready>(
+    () => storesApi.listStaff(props.storeId),
+    data => ({ status: 'ready', staff: data.staff }),
+  )
   const [who, setWho] = useState('')
   const [name, setName] = useState('')
   const [errors, setErrors] = useState<FormErrors>({})
@@ -98,7 +101,18 @@ export default function StaffPanel(props: { storeId: string; brand: boolean; onM
                   >
                     设为店长
                   </Button>
-                  <Button id={`stores-staff-${s.openid}-remove`} className='m360-action settings-danger' size='mini' onClick={() => void act(`停用店员 ${s.name}？`, () => storesApi.removeStaff(s.openid), () => void refresh(true))}>
+                  <Button
+                    id={`stores-staff-${s.openid}-remove`}
+                    className='m360-action settings-danger'
+                    size='mini'
+                    onClick={() =>
+                      void act(
+                        `停用店员 ${s.name}？`,
+                        () => storesApi.removeStaff(s.openid),
+                        () => void refresh(true),
+                      )
+                    }
+                  >
                     停用
                   </Button>
                 </View>
@@ -115,8 +129,30 @@ export default function StaffPanel(props: { storeId: string; brand: boolean; onM
       {props.brand ? (
         <View id='stores-staff-form' className='stores-subform'>
           <Text className='stores-subtitle'>任命店员</Text>
-          <StoresField id='stores-staff-who' label='会员' value={who} maxlength={64} placeholder='10 位会员号或 OPENID' error={errors.who} onInput={v => { setWho(v); setErrors({}) }} />
-          <StoresField id='stores-staff-name' label='姓名' value={name} maxlength={PERSON_NAME_MAX} placeholder='如 陈一鸣' error={errors.name} onInput={v => { setName(v); setErrors({}) }} />
+          <StoresField
+            id='stores-staff-who'
+            label='会员'
+            value={who}
+            maxlength={64}
+            placeholder='10 位会员号或 OPENID'
+            error={errors.who}
+            onInput={v => {
+              setWho(v)
+              setErrors({})
+            }}
+          />
+          <StoresField
+            id='stores-staff-name'
+            label='姓名'
+            value={name}
+            maxlength={PERSON_NAME_MAX}
+            placeholder='如 陈一鸣'
+            error={errors.name}
+            onInput={v => {
+              setName(v)
+              setErrors({})
+            }}
+          />
           {errors[''] ? (
             <Text id='stores-staff-form-error' className='error-text'>
               {errors['']}

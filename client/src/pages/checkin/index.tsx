@@ -17,7 +17,15 @@ type Ready = { status: 'ready'; calendar: CheckinCalendar }
  * request however often it is tapped) and make-ups of missed days with points or a make-up card.
  */
 export default function CheckinPage() {
-  const { load, setLoad, refresh: fetchCalendar, seq } = usePageLoad(() => memberApi.checkinCalendar(), (calendar): Ready => ({ status: 'ready', calendar }))
+  const {
+    load,
+    setLoad,
+    refresh: fetchCalendar,
+    seq,
+  } = usePageLoad(
+    () => memberApi.checkinCalendar(),
+    (calendar): Ready => ({ status: 'ready', calendar }),
+  )
   const [checking, setChecking] = useState(false)
   const [error, setError] = useState('')
   const [balance, setBalance] = useState<number | null>(null)
@@ -120,16 +128,22 @@ export default function CheckinPage() {
     <View className='page'>
       <View id='checkin-summary' className='card checkin-summary'>
         <View className='checkin-stat'>
-          <Text id='checkin-streak' className='checkin-stat-value'>{c.streak}</Text>
+          <Text id='checkin-streak' className='checkin-stat-value'>
+            {c.streak}
+          </Text>
           <Text className='muted'>连续签到（天）</Text>
         </View>
         <View className='checkin-stat'>
-          <Text id='checkin-today-points' className='checkin-stat-value'>{c.todayPoints}</Text>
+          <Text id='checkin-today-points' className='checkin-stat-value'>
+            {c.todayPoints}
+          </Text>
           <Text className='muted'>{c.checkedInToday ? '今日已得积分' : '今日签到可得'}</Text>
         </View>
         {balance !== null ? (
           <View className='checkin-stat'>
-            <Text id='checkin-balance' className='checkin-stat-value'>{balance}</Text>
+            <Text id='checkin-balance' className='checkin-stat-value'>
+              {balance}
+            </Text>
             <Text className='muted'>当前积分</Text>
           </View>
         ) : null}
@@ -141,12 +155,7 @@ export default function CheckinPage() {
         </View>
       ) : null}
 
-      <Button
-        id='checkin-button'
-        className='btn-primary checkin-button'
-        disabled={c.checkedInToday || checking || undefined}
-        onClick={() => void checkIn()}
-      >
+      <Button id='checkin-button' className='btn-primary checkin-button' disabled={c.checkedInToday || checking || undefined} onClick={() => void checkIn()}>
         {c.checkedInToday ? '今日已签到' : checking ? '签到中…' : '签到'}
       </Button>
       {earned && c.checkedInToday ? (
@@ -220,20 +229,10 @@ export default function CheckinPage() {
         <View id='makeup-panel' className='card makeup-panel'>
           <Text className='makeup-title'>补签 {dayText(selected)}</Text>
           <Text className='muted makeup-desc'>补签不获得积分，但会接上连续签到天数。本月还可补签 {makeup.remainingThisMonth} 次。</Text>
-          <Button
-            id='makeup-with-points'
-            className='btn-primary makeup-option'
-            disabled={makingUp || undefined}
-            onClick={() => void makeUp('points')}
-          >
+          <Button id='makeup-with-points' className='btn-primary makeup-option' disabled={makingUp || undefined} onClick={() => void makeUp('points')}>
             用 {makeup.costPoints} 积分补签
           </Button>
-          <Button
-            id='makeup-with-card'
-            className='makeup-option'
-            disabled={makingUp || makeup.cards <= 0 || undefined}
-            onClick={() => void makeUp('card')}
-          >
+          <Button id='makeup-with-card' className='makeup-option' disabled={makingUp || makeup.cards <= 0 || undefined} onClick={() => void makeUp('card')}>
             {makeup.cards > 0 ? `用补签卡补签（剩 ${makeup.cards} 张）` : '没有补签卡（剩 0 张）'}
           </Button>
           {makeupError ? (

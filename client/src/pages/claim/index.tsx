@@ -23,7 +23,10 @@ type Outcome = { kind: 'error'; text: string; retry: boolean } | { kind: 'claime
  * is shown on the offer and the list is refreshed.
  */
 export default function ClaimPage() {
-  const { load, refresh: fetchOffers } = usePageLoad(() => memberApi.claimCenter(), (data): Ready => ({ status: 'ready', offers: data.offers }))
+  const { load, refresh: fetchOffers } = usePageLoad(
+    () => memberApi.claimCenter(),
+    (data): Ready => ({ status: 'ready', offers: data.offers }),
+  )
   const [busy, setBusy] = useState<Record<string, boolean>>({})
   const [outcomes, setOutcomes] = useState<Record<string, Outcome>>({})
   /** weapp: templates to offer in WeChat's subscribe dialog; `remindFor`: the offer just claimed */

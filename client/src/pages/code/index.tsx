@@ -48,13 +48,15 @@ async function fetchCodeKey(): Promise<Result<Shown>> {
  */
 export default function CodePage() {
   const [bright, setBright] = useState(false)
-  const { load: state, refresh, refreshing } = usePageLoad(
+  const {
+    load: state,
+    refresh,
+    refreshing,
+  } = usePageLoad(
     fetchCodeKey,
     (shown, s): Ready =>
       // the same key again: only the clock correction changes
-      s.status === 'ready' && !shown.offline && sameKey(s.key, shown.key)
-        ? { ...s, key: { ...s.key, clockOffsetMs: shown.key.clockOffsetMs }, offline: '' }
-        : { status: 'ready', ...shown },
+      s.status === 'ready' && !shown.offline && sameKey(s.key, shown.key) ? { ...s, key: { ...s.key, clockOffsetMs: shown.key.clockOffsetMs }, offline: '' } : { status: 'ready', ...shown },
     {
       initial: () => {
         const cached = loadCodeKey()
@@ -117,7 +119,9 @@ export default function CodePage() {
   if (state.status === 'loading') {
     return (
       <View className='page'>
-        <View id='member-code-loading' className='state muted'>会员码加载中…</View>
+        <View id='member-code-loading' className='state muted'>
+          会员码加载中…
+        </View>
       </View>
     )
   }
@@ -128,7 +132,9 @@ export default function CodePage() {
         <View id='member-code-error' className='state'>
           <Text className='error-text'>会员码加载失败</Text>
           <View>
-            <Text id='member-code-error-message' className='muted'>{state.message}</Text>
+            <Text id='member-code-error-message' className='muted'>
+              {state.message}
+            </Text>
           </View>
           <Button id='member-code-retry' className='btn-primary code-retry' onClick={() => void fetchKey(true)}>
             重试
@@ -140,14 +146,7 @@ export default function CodePage() {
 
   return (
     <View className='page'>
-      <MemberCode
-        codeKey={state.key.key}
-        memberNo={state.key.memberNo}
-        clockOffsetMs={state.key.clockOffsetMs}
-        offline={state.offline}
-        refreshing={refreshing}
-        onRefresh={() => void fetchKey(true)}
-      >
+      <MemberCode codeKey={state.key.key} memberNo={state.key.memberNo} clockOffsetMs={state.key.clockOffsetMs} offline={state.offline} refreshing={refreshing} onRefresh={() => void fetchKey(true)}>
         <View id='member-code-brightness-hint' className='code-hint muted'>
           {bright ? '已为你调高屏幕亮度，便于店员扫码' : '扫码时请调高屏幕亮度'}
         </View>

@@ -81,16 +81,7 @@ export default function QrCanvas({ id, text, size, scope }: Props) {
   }, [id, text, size, scope])
 
   if (process.env.TARO_ENV === 'h5') {
-    return (
-      <canvas
-        id={id}
-        ref={h5Canvas}
-        className='qr-canvas'
-        role='img'
-        aria-label='会员二维码'
-        style={{ width: `${size}px`, height: `${size}px`, display: 'block' }}
-      />
-    )
+    return <canvas id={id} ref={h5Canvas} className='qr-canvas' role='img' aria-label='会员二维码' style={{ width: `${size}px`, height: `${size}px`, display: 'block' }} />
   }
   return <Canvas id={id} type='2d' className='qr-canvas' style={`width:${size}px;height:${size}px;`} />
 }

@@ -32,10 +32,14 @@ function routerCouponId(): string {
  */
 export default function CouponPage() {
   const [couponId] = useState(routerCouponId)
-  const { load, refresh, refreshing } = usePageLoad(() => memberApi.couponDetail(couponId), (data): Ready => ({ status: 'ready', coupon: data.coupon }), {
-    initial: () => (couponId ? { status: 'loading' } : { status: 'error', message: '没有指定要查看的券' }),
-    errorText: f => (f.code === 'NOT_FOUND' ? '这张券不存在或不属于你' : failText(f)),
-  })
+  const { load, refresh, refreshing } = usePageLoad(
+    () => memberApi.couponDetail(couponId),
+    (data): Ready => ({ status: 'ready', coupon: data.coupon }),
+    {
+      initial: () => (couponId ? { status: 'loading' } : { status: 'error', message: '没有指定要查看的券' }),
+      errorText: f => (f.code === 'NOT_FOUND' ? '这张券不存在或不属于你' : failText(f)),
+    },
+  )
   const fetchCoupon = () => {
     if (couponId) void refresh(false)
   }

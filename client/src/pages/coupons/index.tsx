@@ -52,13 +52,7 @@ export default function CouponsPage() {
     <View className='page'>
       <View id='coupon-tabs' className='coupon-tabs card'>
         {TABS.map(t => (
-          <View
-            key={t}
-            id={`coupon-tab-${t}`}
-            className={t === tab ? 'coupon-tab coupon-tab-active' : 'coupon-tab'}
-            data-active={t === tab ? 'true' : 'false'}
-            onClick={() => switchTab(t)}
-          >
+          <View key={t} id={`coupon-tab-${t}`} className={t === tab ? 'coupon-tab coupon-tab-active' : 'coupon-tab'} data-active={t === tab ? 'true' : 'false'} onClick={() => switchTab(t)}>
             {COUPON_STATE_TEXT[t]}
             {counts ? `（${counts[t]}）` : ''}
           </View>

@@ -78,10 +78,16 @@ export default function IndexPage() {
   const [deleted, setDeleted] = useState(() => Taro.getCurrentInstance?.()?.router?.params?.deleted === '1')
 
   // the balance (the card shows the profile's until it answers, and keeps it when it fails)
-  const { load: points, refresh: loadPoints } = usePageLoad(() => memberApi.getPoints(), (summary): { status: 'ready'; summary: PointsSummary } => ({ status: 'ready', summary }))
+  const { load: points, refresh: loadPoints } = usePageLoad(
+    () => memberApi.getPoints(),
+    (summary): { status: 'ready'; summary: PointsSummary } => ({ status: 'ready', summary }),
+  )
   const summary = points.status === 'ready' ? points.summary : null
   /** A failure only shows a small retry on the tier card; a refresh that fails keeps the card shown. */
-  const { load: tier, refresh: loadTier } = usePageLoad(() => memberApi.myTier(), (progress): { status: 'ready'; tier: TierProgress } => ({ status: 'ready', tier: progress }))
+  const { load: tier, refresh: loadTier } = usePageLoad(
+    () => memberApi.myTier(),
+    (progress): { status: 'ready'; tier: TierProgress } => ({ status: 'ready', tier: progress }),
+  )
 
   /** Only staff get an answer from `staff.me`; anyone else (PERMISSION_DENIED, errors) sees no entry. Once per page. */
   const checkStaff = useCallback(async () => {
@@ -96,7 +102,11 @@ export default function IndexPage() {
   }, [])
 
   // Keep showing the card while refreshing (e.g. back from 编辑资料); spinner only when there is nothing yet, an error replaces it.
-  const { load: state, refresh, seq } = usePageLoad(signIn, (data): Ready => ({ status: 'ready', member: data.member, avatarUrl: data.avatarUrl }), {
+  const {
+    load: state,
+    refresh,
+    seq,
+  } = usePageLoad(signIn, (data): Ready => ({ status: 'ready', member: data.member, avatarUrl: data.avatarUrl }), {
     keepOnError: false,
     onLoaded: data => {
       // an older function answers no roles: no 管理
@@ -140,7 +150,9 @@ export default function IndexPage() {
   if (state.status === 'loading') {
     return (
       <View className='page'>
-        <View id='member-loading' className='member-loading state muted'>加载中…</View>
+        <View id='member-loading' className='member-loading state muted'>
+          加载中…
+        </View>
       </View>
     )
   }
@@ -151,7 +163,9 @@ export default function IndexPage() {
         <View id='member-error' className='member-error state'>
           <Text className='error-text member-error-title'>会员信息加载失败</Text>
           <View>
-            <Text id='member-error-message' className='member-error-message muted'>{state.message}</Text>
+            <Text id='member-error-message' className='member-error-message muted'>
+              {state.message}
+            </Text>
           </View>
           <Button id='member-retry' className='member-retry btn-primary' onClick={load}>
             重试
@@ -173,7 +187,9 @@ export default function IndexPage() {
           </View>
         )}
         <View className='member-info'>
-          <Text id='member-nickname' className='member-nickname'>{member.nickname}</Text>
+          <Text id='member-nickname' className='member-nickname'>
+            {member.nickname}
+          </Text>
           <Text id='member-since' className='member-since muted'>
             {shanghaiDateText(member.createdAt)} 成为会员
           </Text>
@@ -181,7 +197,9 @@ export default function IndexPage() {
       </View>
       <View className='member-points-card card'>
         <Text className='muted'>我的积分</Text>
-        <Text id='member-points' className='member-points'>{summary ? summary.balance : member.points}</Text>
+        <Text id='member-points' className='member-points'>
+          {summary ? summary.balance : member.points}
+        </Text>
         {summary?.expiring && summary.expiring.amount > 0 ? (
           <Text id='member-expiring' className='member-expiring'>
             {summary.expiring.amount} 积分将于 {shanghaiDateText(summary.expiring.date)} 过期
@@ -227,11 +245,7 @@ export default function IndexPage() {
         ))}
       </View>
       <Recommendations signedInKey={signedIn} />
-      <Button
-        id='member-edit'
-        className='member-edit btn-primary'
-        onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}
-      >
+      <Button id='member-edit' className='member-edit btn-primary' onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}>
         编辑资料
       </Button>
     </View>

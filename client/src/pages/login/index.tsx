@@ -57,19 +57,17 @@ export default function LoginPage() {
             </Button>
           </View>
         ) : users === null ? (
-          <Text id='login-loading' className='muted'>加载体验用户…</Text>
+          <Text id='login-loading' className='muted'>
+            加载体验用户…
+          </Text>
         ) : users.length === 0 ? (
-          <Text id='login-empty' className='muted'>还没有体验用户，请创建一个。</Text>
+          <Text id='login-empty' className='muted'>
+            还没有体验用户，请创建一个。
+          </Text>
         ) : (
           <View id='login-users' className='login-users'>
             {users.map(u => (
-              <Button
-                key={u.openid}
-                id={`login-user-${u.openid}`}
-                className='login-user'
-                disabled={busy || undefined}
-                onClick={() => void signIn(u.openid)}
-              >
+              <Button key={u.openid} id={`login-user-${u.openid}`} className='login-user' disabled={busy || undefined} onClick={() => void signIn(u.openid)}>
                 <Text className='login-user-name'>{u.nickname || '未命名用户'}</Text>
                 <Text className='login-user-openid muted'>{u.openid}</Text>
               </Button>

@@ -27,7 +27,15 @@ function exchangeErrorText(f: Fail, offer: OfferView, balance: number): string {
  * the one the exchange answers with.
  */
 export default function MallPage() {
-  const { load, setLoad, refresh: fetchMall, seq } = usePageLoad(() => memberApi.pointsMall(), (data): Ready => ({ status: 'ready', offers: data.offers, balance: data.balance }))
+  const {
+    load,
+    setLoad,
+    refresh: fetchMall,
+    seq,
+  } = usePageLoad(
+    () => memberApi.pointsMall(),
+    (data): Ready => ({ status: 'ready', offers: data.offers, balance: data.balance }),
+  )
   const [busyId, setBusyId] = useState<string | null>(null)
   const [outcomes, setOutcomes] = useState<Record<string, Outcome>>({})
   const busyRef = useRef(false)

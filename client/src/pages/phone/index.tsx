@@ -156,34 +156,12 @@ export default function PhonePage() {
         <View className='card'>
           <View className='phone-field'>
             <Text className='phone-label'>手机号</Text>
-            <Input
-              id='phone-input'
-              className='phone-input'
-              type='number'
-              maxlength={11}
-              placeholder='请输入 11 位手机号'
-              value={phone}
-              onInput={e => setPhone(e.detail.value)}
-            />
+            <Input id='phone-input' className='phone-input' type='number' maxlength={11} placeholder='请输入 11 位手机号' value={phone} onInput={e => setPhone(e.detail.value)} />
           </View>
           <View className='phone-field'>
             <Text className='phone-label'>验证码</Text>
-            <Input
-              id='phone-sms-input'
-              className='phone-input'
-              type='number'
-              maxlength={6}
-              placeholder='6 位验证码'
-              value={smsCode}
-              onInput={e => setSmsCode(e.detail.value)}
-            />
-            <Button
-              id='phone-send-code'
-              className='phone-send-code'
-              size='mini'
-              disabled={sending || cooldown > 0 || undefined}
-              onClick={() => void sendCode()}
-            >
+            <Input id='phone-sms-input' className='phone-input' type='number' maxlength={6} placeholder='6 位验证码' value={smsCode} onInput={e => setSmsCode(e.detail.value)} />
+            <Button id='phone-send-code' className='phone-send-code' size='mini' disabled={sending || cooldown > 0 || undefined} onClick={() => void sendCode()}>
               {sending ? '发送中…' : cooldown > 0 ? `${cooldown} 秒后重新获取` : '获取验证码'}
             </Button>
           </View>
@@ -207,13 +185,7 @@ export default function PhonePage() {
         </Button>
       ) : (
         <PrivacyGate id='phone-consent' onRefused={() => setError(CONSENT_NEEDED_TEXT)}>
-          <Button
-            id='phone-wx'
-            className='btn-primary'
-            openType='getPhoneNumber'
-            disabled={binding || done || undefined}
-            onGetPhoneNumber={onWxPhone}
-          >
+          <Button id='phone-wx' className='btn-primary' openType='getPhoneNumber' disabled={binding || done || undefined} onGetPhoneNumber={onWxPhone}>
             {binding ? '绑定中…' : '微信手机号快捷绑定'}
           </Button>
         </PrivacyGate>

@@ -21,7 +21,10 @@ function PurchasesEntry() {
 
 /** The member's points ledger, newest first, 20 at a time (加载更多 or scrolling to the bottom). */
 export default function PointsPage() {
-  const { items, hasMore, loaded, load, loadMore } = usePagedList(offset => memberApi.pointsHistory(offset, PAGE_SIZE), (i: LedgerItem) => i.id)
+  const { items, hasMore, loaded, load, loadMore } = usePagedList(
+    offset => memberApi.pointsHistory(offset, PAGE_SIZE),
+    (i: LedgerItem) => i.id,
+  )
 
   if (!loaded) {
     if (load.status === 'error') {
@@ -53,9 +56,7 @@ export default function PointsPage() {
               <Text className='points-time muted'>{shanghaiDateTimeText(item.createdAt)}</Text>
             </View>
             <View className='points-row-side'>
-              <Text className={item.delta > 0 ? 'points-delta points-delta-plus' : 'points-delta points-delta-minus'}>
-                {signedPoints(item.delta)}
-              </Text>
+              <Text className={item.delta > 0 ? 'points-delta points-delta-plus' : 'points-delta points-delta-minus'}>{signedPoints(item.delta)}</Text>
               <Text className='points-balance muted'>余额 {item.balanceAfter}</Text>
             </View>
           </View>
@@ -68,12 +69,7 @@ export default function PointsPage() {
         </View>
       ) : null}
       {hasMore ? (
-        <Button
-          id='points-load-more'
-          className='points-load-more'
-          disabled={load.status === 'loading' || undefined}
-          onClick={() => void loadMore()}
-        >
+        <Button id='points-load-more' className='points-load-more' disabled={load.status === 'loading' || undefined} onClick={() => void loadMore()}>
           {load.status === 'loading' ? '加载中…' : '加载更多'}
         </Button>
       ) : (

@@ -33,18 +33,18 @@ export default function PrivacyPolicyPage() {
   return (
     <View className={request ? 'page privacy-policy privacy-policy-asking' : 'page privacy-policy'}>
       <View className='card'>
-        <Text id='privacy-policy-title' className='privacy-policy-title'>{policy.title}</Text>
+        <Text id='privacy-policy-title' className='privacy-policy-title'>
+          {policy.title}
+        </Text>
         <Text id='privacy-policy-version' className='muted privacy-policy-meta'>
           版本 {policy.version}
           {guide.updatedAt ? ` · 更新于 ${shanghaiDateTimeText(guide.updatedAt)}` : ''}
         </Text>
-        <Text id='privacy-policy-summary' className='privacy-policy-summary'>{policy.summary}</Text>
+        <Text id='privacy-policy-summary' className='privacy-policy-summary'>
+          {policy.summary}
+        </Text>
         <Text id='privacy-policy-consent' className={upToDate ? 'privacy-policy-consent' : 'privacy-policy-consent privacy-policy-consent-missing'}>
-          {consent && upToDate
-            ? `你已于 ${shanghaiDateTimeText(consent.agreedAt)} 同意本版本`
-            : consent
-              ? `你同意过 ${consent.version} 版，本版本尚未同意`
-              : '你尚未同意本指引'}
+          {consent && upToDate ? `你已于 ${shanghaiDateTimeText(consent.agreedAt)} 同意本版本` : consent ? `你同意过 ${consent.version} 版，本版本尚未同意` : '你尚未同意本指引'}
         </Text>
       </View>
 

@@ -121,9 +121,7 @@ export default function PrivacyPage() {
 
       <View className='card'>
         <Text className='privacy-title'>导出我的数据</Text>
-        <Text className='muted privacy-desc'>
-          包括个人资料、积分记录和消费记录，以 JSON 格式提供。
-        </Text>
+        <Text className='muted privacy-desc'>包括个人资料、积分记录和消费记录，以 JSON 格式提供。</Text>
         <Button id='privacy-export' className='privacy-button' disabled={exporting || deleting || undefined} onClick={() => void exportData()}>
           {exporting ? '导出中…' : '导出我的数据'}
         </Button>
@@ -147,9 +145,7 @@ export default function PrivacyPage() {
 
       <View className='card'>
         <Text className='privacy-title'>注销账号</Text>
-        <Text className='muted privacy-desc'>
-          删除你的个人资料。为保证门店账目准确，匿名化的积分与消费流水会保留。
-        </Text>
+        <Text className='muted privacy-desc'>删除你的个人资料。为保证门店账目准确，匿名化的积分与消费流水会保留。</Text>
         <Button id='privacy-delete' className='privacy-delete' disabled={deleting || exporting || undefined} onClick={() => void deleteAccount()}>
           {deleting ? '注销中…' : '注销账号'}
         </Button>

@@ -146,21 +146,10 @@ export default function ProfilePage() {
             // chooseAvatar does not exist in browsers: a plain file input instead
             <label id='profile-avatar' className='profile-avatar-button'>
               {avatar}
-              <input
-                id='profile-avatar-file'
-                className='profile-avatar-file'
-                type='file'
-                accept='image/*'
-                onChange={onH5File}
-              />
+              <input id='profile-avatar-file' className='profile-avatar-file' type='file' accept='image/*' onChange={onH5File} />
             </label>
           ) : (
-            <Button
-              id='profile-avatar'
-              className='profile-avatar-button'
-              openType='chooseAvatar'
-              onChooseAvatar={e => void applyAvatar((e.detail as { avatarUrl?: string }).avatarUrl ?? '')}
-            >
+            <Button id='profile-avatar' className='profile-avatar-button' openType='chooseAvatar' onChooseAvatar={e => void applyAvatar((e.detail as { avatarUrl?: string }).avatarUrl ?? '')}>
               {avatar}
             </Button>
           )}
@@ -182,13 +171,7 @@ export default function ProfilePage() {
           />
         </View>
 
-        <Picker
-          mode='date'
-          value={draft.birthday ?? '2000-01-01'}
-          start='1900-01-01'
-          end={shanghaiToday()}
-          onChange={e => update({ birthday: e.detail.value })}
-        >
+        <Picker mode='date' value={draft.birthday ?? '2000-01-01'} start='1900-01-01' end={shanghaiToday()} onChange={e => update({ birthday: e.detail.value })}>
           <View className='profile-field'>
             <Text className='profile-label'>生日</Text>
             <Text id='profile-birthday' className={draft.birthday ? 'profile-value' : 'profile-value muted'}>
@@ -217,7 +200,9 @@ export default function ProfilePage() {
           <Text id='profile-phone' className={member?.phone ? 'profile-value' : 'profile-value muted'}>
             {member?.phone || '未绑定'}
           </Text>
-          <Text id='profile-phone-bind' className='profile-link'>{member?.phone ? '更换' : '去绑定'} ›</Text>
+          <Text id='profile-phone-bind' className='profile-link'>
+            {member?.phone ? '更换' : '去绑定'} ›
+          </Text>
         </View>
         <View id='profile-reminders-entry' className='profile-field' onClick={() => void Taro.navigateTo({ url: '/pages/reminders/index' })}>
           <Text className='profile-label'>提醒设置</Text>
@@ -243,11 +228,7 @@ export default function ProfilePage() {
         {saving ? '保存中…' : '保存'}
       </Button>
 
-      <View
-        id='profile-privacy-entry'
-        className='profile-privacy-entry muted'
-        onClick={() => void Taro.navigateTo({ url: '/pages/privacy/index' })}
-      >
+      <View id='profile-privacy-entry' className='profile-privacy-entry muted' onClick={() => void Taro.navigateTo({ url: '/pages/privacy/index' })}>
         隐私与账号（隐私指引 / 导出数据 / 注销账号）›
       </View>
 

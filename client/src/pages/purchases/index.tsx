@@ -59,10 +59,13 @@ function PurchaseCard({ p, expanded, onExpand }: { p: MyPurchaseView; expanded: 
 
 /** 消费记录: the member's purchases — at the till, online / POS, and the brand's past orders — newest first, 20 at a time. */
 export default function PurchasesPage() {
-  const { items, total, hasMore, loaded, load, loadMore } = usePagedList(async offset => {
-    const res = await memberApi.myPurchases(offset, PAGE_SIZE)
-    return res.ok ? { ok: true as const, data: { items: res.data.items, total: res.data.total, hasMore: offset + res.data.items.length < res.data.total } } : res
-  }, (p: MyPurchaseView) => p.purchaseId)
+  const { items, total, hasMore, loaded, load, loadMore } = usePagedList(
+    async offset => {
+      const res = await memberApi.myPurchases(offset, PAGE_SIZE)
+      return res.ok ? { ok: true as const, data: { items: res.data.items, total: res.data.total, hasMore: offset + res.data.items.length < res.data.total } } : res
+    },
+    (p: MyPurchaseView) => p.purchaseId,
+  )
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set())
 
   if (!loaded) {
@@ -100,12 +103,7 @@ export default function PurchasesPage() {
         </View>
       ) : null}
       {hasMore ? (
-        <Button
-          id='purchases-load-more'
-          className='purchases-load-more'
-          disabled={load.status === 'loading' || undefined}
-          onClick={() => void loadMore()}
-        >
+        <Button id='purchases-load-more' className='purchases-load-more' disabled={load.status === 'loading' || undefined} onClick={() => void loadMore()}>
           {load.status === 'loading' ? '加载中…' : '加载更多'}
         </Button>
       ) : (

@@ -93,9 +93,7 @@ export default function RemindersPage() {
 
   return (
     <View className='page'>
-      <View className='reminders-intro muted'>
-        提醒通过微信订阅消息发送：每次在微信弹窗中点“允许”，可收到一条对应的提醒，之后需要再次订阅。
-      </View>
+      <View className='reminders-intro muted'>提醒通过微信订阅消息发送：每次在微信弹窗中点“允许”，可收到一条对应的提醒，之后需要再次订阅。</View>
       <View className='card reminders-list'>
         {items.map(item => (
           <View key={item.kind} id={`reminder-${item.kind}`} className='reminder-item' data-on={item.on ? 'true' : 'false'}>
@@ -141,7 +139,12 @@ export default function RemindersPage() {
       ) : null}
       {items.some(i => i.marketing) ? (
         <View id='reminders-marketing-note' className='muted reminders-note'>
-          标有“营销消息”的是营销类提醒（{items.filter(i => i.marketing).map(i => i.label).join('、')}），可随时在这里关闭。
+          标有“营销消息”的是营销类提醒（
+          {items
+            .filter(i => i.marketing)
+            .map(i => i.label)
+            .join('、')}
+          ），可随时在这里关闭。
         </View>
       ) : null}
     </View>

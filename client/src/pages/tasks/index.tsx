@@ -51,10 +51,21 @@ function shareTitle(invites: InviteSummary | null): string {
 export default function TasksPage() {
   // each part shows as soon as it arrives; a failed refresh keeps what is on screen
   const invitesRef = useRef<InviteSummary | null>(null)
-  const { load: tasks, refresh: refreshTasks, update: updateTasks } = usePageLoad(() => memberApi.tasks(), (data): Ready<TaskView[]> => ({ status: 'ready', data: data.tasks }))
-  const { load: invites, refresh: refreshInvites } = usePageLoad(() => memberApi.myInvites(), (data): Ready<InviteSummary> => ({ status: 'ready', data }), {
-    onLoaded: data => (invitesRef.current = data),
-  })
+  const {
+    load: tasks,
+    refresh: refreshTasks,
+    update: updateTasks,
+  } = usePageLoad(
+    () => memberApi.tasks(),
+    (data): Ready<TaskView[]> => ({ status: 'ready', data: data.tasks }),
+  )
+  const { load: invites, refresh: refreshInvites } = usePageLoad(
+    () => memberApi.myInvites(),
+    (data): Ready<InviteSummary> => ({ status: 'ready', data }),
+    {
+      onLoaded: data => (invitesRef.current = data),
+    },
+  )
   const [claiming, setClaiming] = useState<TaskId | null>(null)
   const [outcomes, setOutcomes] = useState<Partial<Record<TaskId, Outcome>>>({})
   const claimingRef = useRef(false)
@@ -148,13 +159,7 @@ export default function TasksPage() {
                     {task.rewarded ? (
                       <Text className='muted task-state'>已领取</Text>
                     ) : task.done ? (
-                      <Button
-                        id={`task-claim-${task.taskId}`}
-                        className='btn-primary task-button'
-                        size='mini'
-                        disabled={claiming !== null || undefined}
-                        onClick={() => void claimReward(task)}
-                      >
+                      <Button id={`task-claim-${task.taskId}`} className='btn-primary task-button' size='mini' disabled={claiming !== null || undefined} onClick={() => void claimReward(task)}>
                         {claiming === task.taskId ? '领取中…' : '领取奖励'}
                       </Button>
                     ) : (
@@ -208,11 +213,7 @@ function InviteBody({ summary }: { summary: InviteSummary }) {
         <Text id='invite-code' className='invite-code'>
           {summary.inviteCode}
         </Text>
-        <Text
-          id='invite-copy'
-          className='invite-copy'
-          onClick={() => void Promise.resolve(Taro.setClipboardData({ data: summary.inviteCode })).catch(() => {})}
-        >
+        <Text id='invite-copy' className='invite-copy' onClick={() => void Promise.resolve(Taro.setClipboardData({ data: summary.inviteCode })).catch(() => {})}>
           复制
         </Text>
       </View>

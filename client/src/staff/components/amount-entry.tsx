@@ -17,15 +17,7 @@ export default function AmountEntry({ value, locked, showHint, onInput }: Props)
       <Text className='till-section-title'>订单金额</Text>
       <View className='till-field'>
         <Text className='till-big'>￥</Text>
-        <Input
-          id='purchase-amount'
-          className='till-input till-big'
-          type='digit'
-          placeholder='0.00'
-          disabled={locked || undefined}
-          value={value}
-          onInput={e => onInput(e.detail.value)}
-        />
+        <Input id='purchase-amount' className='till-input till-big' type='digit' placeholder='0.00' disabled={locked || undefined} value={value} onInput={e => onInput(e.detail.value)} />
       </View>
       {showHint ? (
         <Text id='purchase-amount-preview' className='muted'>

@@ -103,20 +103,16 @@ export default function MemberIdentify({ idPrefix, busy, acceptMemberNo = false,
         </Button>
       </View>
       <View className='till-field'>
-        <Input
-          id={`${idPrefix}-phone-input`}
-          className='till-input'
-          type='number'
-          maxlength={11}
-          placeholder='按手机号查找'
-          value={phone}
-          onInput={e => setPhone(e.detail.value)}
-        />
+        <Input id={`${idPrefix}-phone-input`} className='till-input' type='number' maxlength={11} placeholder='按手机号查找' value={phone} onInput={e => setPhone(e.detail.value)} />
         <Button id={`${idPrefix}-phone-submit`} className='till-field-button' size='mini' disabled={busy || undefined} onClick={submitPhone}>
           查找
         </Button>
       </View>
-      {busy ? <Text id={`${idPrefix}-busy`} className='muted'>查询中…</Text> : null}
+      {busy ? (
+        <Text id={`${idPrefix}-busy`} className='muted'>
+          查询中…
+        </Text>
+      ) : null}
     </View>
   )
 }

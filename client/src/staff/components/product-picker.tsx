@@ -206,7 +206,11 @@ export default function ProductPicker({ locked, onAdd, onDenied }: Props) {
         </Text>
       ) : null}
       {found.status === 'loading' ? <Text className='muted'>搜索中…</Text> : null}
-      {found.status === 'error' ? <Text id='basket-results-error' className='error-text'>{found.message}</Text> : null}
+      {found.status === 'error' ? (
+        <Text id='basket-results-error' className='error-text'>
+          {found.message}
+        </Text>
+      ) : null}
       {found.status === 'ready' ? (
         <View id='basket-results' className='basket-grid'>
           {found.products.length ? found.products.map(p => productButton(p, `basket-result-${idPart(p.productId)}`)) : <Text className='muted'>没有找到在售的商品</Text>}
@@ -214,7 +218,11 @@ export default function ProductPicker({ locked, onAdd, onDenied }: Props) {
       ) : null}
       <Text className='muted basket-subtitle'>常用商品</Text>
       {quick.status === 'loading' ? <Text className='muted'>加载中…</Text> : null}
-      {quick.status === 'error' ? <Text id='basket-quick-error' className='muted'>常用商品加载失败：{quick.message}</Text> : null}
+      {quick.status === 'error' ? (
+        <Text id='basket-quick-error' className='muted'>
+          常用商品加载失败：{quick.message}
+        </Text>
+      ) : null}
       {quick.status === 'ready' ? (
         <View id='basket-quick' className='basket-grid'>
           {quick.products.length ? quick.products.map(p => productButton(p, `basket-quick-${idPart(p.productId)}`)) : <Text className='muted'>商品库为空，可直接输入金额</Text>}

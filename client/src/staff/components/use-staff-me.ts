@@ -12,18 +12,26 @@ export type Me = PageLoad<Ready> | Denied
  * once, a consumer gets `denied`. `keepOnError`: a failed refresh keeps the card already shown.
  */
 export function useStaffMe({ keepOnError }: { keepOnError: boolean }) {
-  const { load: me, setLoad: setMe, refresh } = usePageLoad(() => staffApi.me(), (data): Ready => ({ status: 'ready', me: data }), {
-    denied: true,
-    keepOnError,
-    initial: (): Me => {
-      const cached = till.me()
-      return cached ? { status: 'ready', me: cached } : { status: 'loading' }
+  const {
+    load: me,
+    setLoad: setMe,
+    refresh,
+  } = usePageLoad(
+    () => staffApi.me(),
+    (data): Ready => ({ status: 'ready', me: data }),
+    {
+      denied: true,
+      keepOnError,
+      initial: (): Me => {
+        const cached = till.me()
+        return cached ? { status: 'ready', me: cached } : { status: 'loading' }
+      },
+      onLoaded: data => till.setMe(data),
+      onFailed: f => {
+        if (isDenied(f)) till.setMe(null)
+      },
     },
-    onLoaded: data => till.setMe(data),
-    onFailed: f => {
-      if (isDenied(f)) till.setMe(null)
-    },
-  })
+  )
 
   const loadMe = useCallback(() => refresh(false), [refresh])
 

@@ -157,7 +157,7 @@ export default function CouponWriteOffPage() {
   }
 
   const parsed = amount.trim() ? parseYuan(amount) : null
-  const orderFen = pending ? pending.orderFen ?? null : parsed?.ok ? parsed.fen : null
+  const orderFen = pending ? (pending.orderFen ?? null) : parsed?.ok ? parsed.fen : null
   const shownCode = pending ? pending.couponCode : code
 
   return (

@@ -7,7 +7,9 @@ export default function WriteOffMemberCard({ member, busy, onClear }: { member: 
   return (
     <View id='writeoff-member' className='card'>
       <View className='till-member-line'>
-        <Text id='writeoff-member-nickname' className='till-member-name'>{member.nickname}</Text>
+        <Text id='writeoff-member-nickname' className='till-member-name'>
+          {member.nickname}
+        </Text>
         <Button id='writeoff-clear' className='till-header-button' size='mini' disabled={busy || undefined} onClick={onClear}>
           换一位会员
         </Button>

@@ -49,7 +49,9 @@ export default function PickCoupon({ coupons, listed, code, amount, orderFen, lo
       <View id='writeoff-coupons' className='card'>
         <Text className='till-section-title'>选择要核销的券</Text>
         {coupons.length === 0 ? (
-          <Text id='writeoff-coupons-empty' className='muted'>该会员暂无可用的券，也可扫描或输入券码</Text>
+          <Text id='writeoff-coupons-empty' className='muted'>
+            该会员暂无可用的券，也可扫描或输入券码
+          </Text>
         ) : (
           <CouponList coupons={coupons} selected={listed ? [listed.code] : []} orderFen={orderFen} locked={locked} idPrefix='writeoff-coupon' onTap={onTap} />
         )}
@@ -81,15 +83,7 @@ export default function PickCoupon({ coupons, listed, code, amount, orderFen, lo
         <Text className='till-section-title'>消费金额（选填）</Text>
         <View className='till-field'>
           <Text>￥</Text>
-          <Input
-            id='writeoff-amount'
-            className='till-input'
-            type='digit'
-            placeholder='有使用门槛的券需填写'
-            disabled={locked || undefined}
-            value={amount}
-            onInput={e => onAmount(e.detail.value)}
-          />
+          <Input id='writeoff-amount' className='till-input' type='digit' placeholder='有使用门槛的券需填写' disabled={locked || undefined} value={amount} onInput={e => onAmount(e.detail.value)} />
         </View>
         <Text className='muted'>满减、折扣等有门槛的券按此金额判断是否可用并计算抵扣</Text>
       </View>

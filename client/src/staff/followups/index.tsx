@@ -207,9 +207,7 @@ export default function FollowUpsPage() {
       <View id='followups-store' className='card till-store'>
         <View>
           <Text className='till-section-title'>回访任务</Text>
-          <Text className='muted'>
-            {me.me.storeName} · 评分 0–6 分的会员，请尽快联系
-          </Text>
+          <Text className='muted'>{me.me.storeName} · 评分 0–6 分的会员，请尽快联系</Text>
         </View>
       </View>
 
@@ -230,7 +228,9 @@ export default function FollowUpsPage() {
 
       <View id='followups-list' className='card'>
         {list.status === 'loading' ? (
-          <Text id='followups-list-loading' className='muted'>加载中…</Text>
+          <Text id='followups-list-loading' className='muted'>
+            加载中…
+          </Text>
         ) : list.status === 'error' ? (
           <View id='followups-list-error' className='coupon-load-error'>
             <Text className='error-text'>{list.message}</Text>
@@ -239,7 +239,9 @@ export default function FollowUpsPage() {
             </Button>
           </View>
         ) : list.items.length === 0 ? (
-          <Text id='followups-empty' className='muted'>{tab === 'open' ? '暂无待回访的会员' : '还没有完成的回访'}</Text>
+          <Text id='followups-empty' className='muted'>
+            {tab === 'open' ? '暂无待回访的会员' : '还没有完成的回访'}
+          </Text>
         ) : (
           list.items.map(row)
         )}

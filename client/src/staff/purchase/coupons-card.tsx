@@ -26,12 +26,12 @@ export default function PurchaseCouponsCard({ coupons, chosenCodes, orderFen, lo
     <View id='purchase-coupons' className='card'>
       <View className='till-store'>
         <Text className='till-section-title'>优惠券</Text>
-        {coupons.status === 'ready' && list.length > 0 ? (
-          <Text className='muted'>{list.length} 张可用</Text>
-        ) : null}
+        {coupons.status === 'ready' && list.length > 0 ? <Text className='muted'>{list.length} 张可用</Text> : null}
       </View>
       {coupons.status === 'loading' ? (
-        <Text id='purchase-coupons-loading' className='muted'>正在加载会员的券…</Text>
+        <Text id='purchase-coupons-loading' className='muted'>
+          正在加载会员的券…
+        </Text>
       ) : coupons.status === 'error' ? (
         <View id='purchase-coupons-error' className='coupon-load-error'>
           <Text className='error-text'>券加载失败：{coupons.message}</Text>
@@ -40,19 +40,13 @@ export default function PurchaseCouponsCard({ coupons, chosenCodes, orderFen, lo
           </Button>
         </View>
       ) : list.length === 0 ? (
-        <Text id='purchase-coupons-empty' className='muted'>该会员暂无可用的券</Text>
+        <Text id='purchase-coupons-empty' className='muted'>
+          该会员暂无可用的券
+        </Text>
       ) : (
         <View>
           <Text className='muted coupon-rule'>不可叠加的券一次只能用一张；可叠加的券可同时使用多张</Text>
-          <CouponList
-            coupons={list}
-            selected={chosenCodes}
-            orderFen={orderFen}
-            locked={locked}
-            idPrefix='purchase-coupon'
-            discounts={discountByCode}
-            onTap={onTap}
-          />
+          <CouponList coupons={list} selected={chosenCodes} orderFen={orderFen} locked={locked} idPrefix='purchase-coupon' discounts={discountByCode} onTap={onTap} />
         </View>
       )}
       {hint ? (

@@ -68,7 +68,11 @@ export default function PurchasePage() {
     },
   )
   const list = coupons.status === 'ready' ? coupons.list : []
-  const draft = useOrderDraft(list, () => !!pendingRef.current || submittingRef.current, () => setError(''))
+  const draft = useOrderDraft(
+    list,
+    () => !!pendingRef.current || submittingRef.current,
+    () => setError(''),
+  )
 
   useEffect(() => {
     if (served) void loadCoupons(false)
@@ -167,9 +171,7 @@ export default function PurchasePage() {
       <ProductPicker locked={locked} onAdd={draft.onAdd} onDenied={() => setDenied(true)} />
       <Basket lines={lines} override={override} locked={locked} onLines={draft.onLines} onOverride={draft.onOverride} />
 
-      {lines.length ? null : (
-        <AmountEntry value={pending ? fenToYuanText(pending.amountFen) : amount} locked={locked} showHint={orderFen === null} onInput={draft.onAmount} />
-      )}
+      {lines.length ? null : <AmountEntry value={pending ? fenToYuanText(pending.amountFen) : amount} locked={locked} showHint={orderFen === null} onInput={draft.onAmount} />}
 
       <PurchaseCouponsCard
         coupons={coupons}
@@ -182,9 +184,7 @@ export default function PurchasePage() {
         onRetry={() => void loadCoupons(false)}
       />
 
-      {preview && orderFen !== null ? (
-        <PurchaseSummaryCard charge={charge} orderFen={orderFen} chosenCount={chosen.length} discountFen={preview.discountFen} paidFen={preview.paidFen} />
-      ) : null}
+      {preview && orderFen !== null ? <PurchaseSummaryCard charge={charge} orderFen={orderFen} chosenCount={chosen.length} discountFen={preview.discountFen} paidFen={preview.paidFen} /> : null}
 
       <PurchaseActions error={error} rescan={rescan} submitting={submitting} pending={!!pending} onSubmit={() => void submit()} />
     </View>

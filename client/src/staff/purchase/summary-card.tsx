@@ -36,7 +36,7 @@ export default function PurchaseSummaryCard({ charge, orderFen, chosenCount, dis
         </View>
       ) : null}
       <View id='purchase-amount-preview' className='till-member-line till-paid'>
-        <Text>实付{' '}</Text>
+        <Text>实付 </Text>
         <Text id='purchase-paid' className='till-big'>
           {formatFen(paidFen)}
         </Text>

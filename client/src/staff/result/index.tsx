@@ -94,7 +94,9 @@ export default function ResultPage() {
             {purchase.refundedFen > 0 ? `（已退 ${formatFen(purchase.refundedFen)}）` : ''}
           </Text>
         </View>
-        <Text className='muted'>{shanghaiDateTimeText(purchase.createdAt)} · 单号 {purchase.purchaseId}</Text>
+        <Text className='muted'>
+          {shanghaiDateTimeText(purchase.createdAt)} · 单号 {purchase.purchaseId}
+        </Text>
         {result.replayed ? (
           <View id='purchase-result-replayed' className='muted'>
             重复提交：这笔消费之前已经记录成功，没有重复积分。

@@ -10,7 +10,6 @@ import { useStaffMe } from '../components/use-staff-me'
 import { isDenied, till, tillErrorText, type ServedMember } from '../till'
 import '../staff.css'
 
-
 /** Scanning the member code, typing it, or finding the member by phone: who is being served. 核销券 from here too. */
 export default function ScanPage() {
   const { me, setMe, loadMe } = useStaffMe({ keepOnError: false })
@@ -22,18 +21,13 @@ export default function ScanPage() {
   /** counts the page being shown: the 回访任务 badge refreshes each time */
   const [shown, setShown] = useState(0)
 
-
   // back from the result page (继续收银): the till may have been cleared
   useDidShow(() => {
     setServed(till.served())
     setShown(n => n + 1)
   })
 
-  const identify = async (
-    call: () => ReturnType<typeof staffApi.verifyCode>,
-    via: ServedMember['via'],
-    refOf: (m: ServedMember['member']) => ServedMember['ref'],
-  ) => {
+  const identify = async (call: () => ReturnType<typeof staffApi.verifyCode>, via: ServedMember['via'], refOf: (m: ServedMember['member']) => ServedMember['ref']) => {
     if (busyRef.current) return
     busyRef.current = true
     setBusy(true)
@@ -59,9 +53,17 @@ export default function ScanPage() {
   const lookup = (l: MemberLookup) => {
     if ('code' in l) {
       // the purchase names the member by this code again: the server checks it once more and uses it up
-      void identify(() => staffApi.verifyCode(l.code), 'code', () => ({ code: l.code }))
+      void identify(
+        () => staffApi.verifyCode(l.code),
+        'code',
+        () => ({ code: l.code }),
+      )
     } else if ('phone' in l) {
-      void identify(() => staffApi.findMemberByPhone(l.phone), 'phone', m => ({ memberNo: m.memberNo }))
+      void identify(
+        () => staffApi.findMemberByPhone(l.phone),
+        'phone',
+        m => ({ memberNo: m.memberNo }),
+      )
     }
   }
 
@@ -94,7 +96,9 @@ export default function ScanPage() {
 
       {served ? (
         <View id='till-member' className='card'>
-          <Text id='till-member-nickname' className='till-member-name'>{served.member.nickname}</Text>
+          <Text id='till-member-nickname' className='till-member-name'>
+            {served.member.nickname}
+          </Text>
           <View className='till-member-line'>
             <Text className='muted'>会员号</Text>
             <Text id='till-member-no'>{served.member.memberNo}</Text>

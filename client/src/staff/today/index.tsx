@@ -16,7 +16,16 @@ type Ready = { status: 'ready'; today: StaffOutputs['today'] }
 
 /** The store's activity today (Shanghai day): totals and recent purchases, each refundable. */
 export default function TodayPage() {
-  const { load: state, setLoad: setState, refresh, refreshing } = usePageLoad(() => staffApi.today(), (today): Ready => ({ status: 'ready', today }), { denied: true })
+  const {
+    load: state,
+    setLoad: setState,
+    refresh,
+    refreshing,
+  } = usePageLoad(
+    () => staffApi.today(),
+    (today): Ready => ({ status: 'ready', today }),
+    { denied: true },
+  )
 
   useEffect(() => {
     void refresh(false)
@@ -52,15 +61,21 @@ export default function TodayPage() {
         <View className='today-stats'>
           <View className='today-stat'>
             <Text className='muted'>消费笔数</Text>
-            <Text id='today-purchases' className='today-stat-value'>{today.purchases}</Text>
+            <Text id='today-purchases' className='today-stat-value'>
+              {today.purchases}
+            </Text>
           </View>
           <View className='today-stat'>
             <Text className='muted'>销售额</Text>
-            <Text id='today-sales' className='today-stat-value'>{formatFen(today.salesFen)}</Text>
+            <Text id='today-sales' className='today-stat-value'>
+              {formatFen(today.salesFen)}
+            </Text>
           </View>
           <View className='today-stat'>
             <Text className='muted'>发放积分</Text>
-            <Text id='today-points' className='today-stat-value'>{today.pointsAwarded}</Text>
+            <Text id='today-points' className='today-stat-value'>
+              {today.pointsAwarded}
+            </Text>
           </View>
           <View className='today-stat'>
             <Text className='muted'>退款</Text>
@@ -74,7 +89,9 @@ export default function TodayPage() {
       <View id='today-recent' className='card'>
         <Text className='till-section-title'>最近消费</Text>
         {today.recent.length === 0 ? (
-          <Text id='today-empty' className='muted'>今天还没有消费记录</Text>
+          <Text id='today-empty' className='muted'>
+            今天还没有消费记录
+          </Text>
         ) : (
           today.recent.map(p => (
             <View key={p.purchaseId} id={`today-row-${idPart(p.purchaseId)}`} className='today-row'>
@@ -102,12 +119,7 @@ export default function TodayPage() {
                   {p.refundedFen > 0 ? `（已退 ${formatFen(p.refundedFen)}）` : ''}
                 </Text>
               </View>
-              <RefundForm
-                purchase={p}
-                idPrefix={`today-refund-${idPart(p.purchaseId)}`}
-                onDenied={() => setState({ status: 'denied' })}
-                onRefunded={() => void refresh(true)}
-              />
+              <RefundForm purchase={p} idPrefix={`today-refund-${idPart(p.purchaseId)}`} onDenied={() => setState({ status: 'denied' })} onRefunded={() => void refresh(true)} />
             </View>
           ))
         )}
