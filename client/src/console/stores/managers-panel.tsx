@@ -5,8 +5,8 @@ import type { ConsoleOutputs } from '../../../../types/console'
 import { storesApi } from '../../services/console-stores'
 import { failText } from '../../services/errors'
 import { usePageLoad } from '../../utils/use-page-load'
-import StoresField from './field'
-import { PERSON_NAME_MAX, errorOf, failErrors, personErrors, type FormErrors } from './forms'
+import AppointForm from './appoint-form'
+import { errorOf } from './forms'
 
 type Manager = ConsoleOutputs['listManagers']['managers'][number]
 type Ready = { status: 'ready'; managers: Manager[] }
@@ -20,34 +20,11 @@ export default function ManagersPanel(props: { storeId: string }) {
     () => storesApi.listManagers(props.storeId),
     data => ({ status: 'ready', managers: data.managers }),
   )
-  const [openid, setOpenid] = useState('')
-  const [name, setName] = useState('')
-  const [errors, setErrors] = useState<FormErrors>({})
-  const [busy, setBusy] = useState(false)
   const [actionError, setActionError] = useState('')
 
   useEffect(() => {
     void refresh(false)
   }, [refresh])
-
-  const appoint = async () => {
-    const found = personErrors({ who: openid, name }, 'openid', true)
-    if (Object.keys(found).length) return setErrors(found)
-    setBusy(true)
-    setErrors({})
-    try {
-      const res = await storesApi.appointManager({ openid: openid.trim(), storeId: props.storeId, name: name.trim() })
-      if (!res.ok) return setErrors(failErrors(res, ['openid', 'name']))
-      setOpenid('')
-      setName('')
-      void Taro.showToast({ title: '已任命店长', icon: 'success' })
-      void refresh(true)
-    } catch (err) {
-      setErrors({ '': errorOf(err) })
-    } finally {
-      setBusy(false)
-    }
-  }
 
   const remove = async (m: Manager) => {
     const answer = await Taro.showModal({ title: `撤销店长 ${m.name}？`, content: '撤销后不能再进入管理后台。此操作会记入审计日志。' })
@@ -104,41 +81,18 @@ export default function ManagersPanel(props: { storeId: string }) {
           {actionError}
         </Text>
       ) : null}
-      <View id='stores-manager-form' className='stores-subform'>
-        <Text className='stores-subtitle'>任命店长</Text>
-        <StoresField
-          id='stores-manager-openid'
-          label='OPENID'
-          value={openid}
-          maxlength={64}
-          placeholder='已登录过的会员的 OPENID'
-          error={errors.openid}
-          onInput={v => {
-            setOpenid(v)
-            setErrors({})
-          }}
-        />
-        <StoresField
-          id='stores-manager-name'
-          label='姓名'
-          value={name}
-          maxlength={PERSON_NAME_MAX}
-          placeholder='如 王店长'
-          error={errors.name}
-          onInput={v => {
-            setName(v)
-            setErrors({})
-          }}
-        />
-        {errors[''] ? (
-          <Text id='stores-manager-form-error' className='error-text'>
-            {errors['']}
-          </Text>
-        ) : null}
-        <Button id='stores-manager-submit' className='btn-primary' size='mini' disabled={busy || undefined} onClick={() => void appoint()}>
-          {busy ? '提交中' : '任命店长'}
-        </Button>
-      </View>
+      <AppointForm
+        id='stores-manager'
+        title='任命店长'
+        whoField='openid'
+        whoLabel='OPENID'
+        whoPlaceholder='已登录过的会员的 OPENID'
+        namePlaceholder='如 王店长'
+        submitText='任命店长'
+        doneToast='已任命店长'
+        submit={(openid, name) => storesApi.appointManager({ openid, storeId: props.storeId, name })}
+        onDone={() => void refresh(true)}
+      />
     </View>
   )
 }

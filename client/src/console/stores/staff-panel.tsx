@@ -7,8 +7,8 @@ import { storesApi } from '../../services/console-stores'
 import { failText } from '../../services/errors'
 import { shanghaiDateText } from '../../utils/format'
 import { usePageLoad } from '../../utils/use-page-load'
-import StoresField from './field'
-import { PERSON_NAME_MAX, errorOf, failErrors, memberRefOf, personErrors, type FormErrors } from './forms'
+import AppointForm from './appoint-form'
+import { errorOf, memberRefOf } from './forms'
 
 type Ready = { status: 'ready'; staff: StaffView[] }
 
@@ -21,34 +21,11 @@ export default function StaffPanel(props: { storeId: string; brand: boolean; onM
     () => storesApi.listStaff(props.storeId),
     data => ({ status: 'ready', staff: data.staff }),
   )
-  const [who, setWho] = useState('')
-  const [name, setName] = useState('')
-  const [errors, setErrors] = useState<FormErrors>({})
-  const [busy, setBusy] = useState(false)
   const [actionError, setActionError] = useState('')
 
   useEffect(() => {
     void refresh(false)
   }, [refresh])
-
-  const appoint = async () => {
-    const found = personErrors({ who, name }, 'who')
-    if (Object.keys(found).length) return setErrors(found)
-    setBusy(true)
-    setErrors({})
-    try {
-      const res = await storesApi.appointStaff({ who: memberRefOf(who)!, storeId: props.storeId, name: name.trim() })
-      if (!res.ok) return setErrors(failErrors(res, ['who', 'name'], { memberNo: 'who', openid: 'who' }))
-      setWho('')
-      setName('')
-      void Taro.showToast({ title: '已任命', icon: 'success' })
-      void refresh(true)
-    } catch (err) {
-      setErrors({ '': errorOf(err) })
-    } finally {
-      setBusy(false)
-    }
-  }
 
   /** 停用 or 设为店长: confirmed, then the list (and the managers) again. */
   const act = async (title: string, run: () => Promise<Result<unknown>>, after: () => void) => {
@@ -127,41 +104,19 @@ export default function StaffPanel(props: { storeId: string; brand: boolean; onM
         </Text>
       ) : null}
       {props.brand ? (
-        <View id='stores-staff-form' className='stores-subform'>
-          <Text className='stores-subtitle'>任命店员</Text>
-          <StoresField
-            id='stores-staff-who'
-            label='会员'
-            value={who}
-            maxlength={64}
-            placeholder='10 位会员号或 OPENID'
-            error={errors.who}
-            onInput={v => {
-              setWho(v)
-              setErrors({})
-            }}
-          />
-          <StoresField
-            id='stores-staff-name'
-            label='姓名'
-            value={name}
-            maxlength={PERSON_NAME_MAX}
-            placeholder='如 陈一鸣'
-            error={errors.name}
-            onInput={v => {
-              setName(v)
-              setErrors({})
-            }}
-          />
-          {errors[''] ? (
-            <Text id='stores-staff-form-error' className='error-text'>
-              {errors['']}
-            </Text>
-          ) : null}
-          <Button id='stores-staff-submit' className='btn-primary' size='mini' disabled={busy || undefined} onClick={() => void appoint()}>
-            {busy ? '提交中' : '任命'}
-          </Button>
-        </View>
+        <AppointForm
+          id='stores-staff'
+          title='任命店员'
+          whoField='who'
+          whoLabel='会员'
+          whoPlaceholder='10 位会员号或 OPENID'
+          namePlaceholder='如 陈一鸣'
+          submitText='任命'
+          doneToast='已任命'
+          submit={(who, name) => storesApi.appointStaff({ who: memberRefOf(who)!, storeId: props.storeId, name })}
+          aliases={{ memberNo: 'who', openid: 'who' }}
+          onDone={() => void refresh(true)}
+        />
       ) : (
         <Text id='stores-staff-readonly' className='muted stores-note'>
           店长只能查看本店店员；任命或停用店员请联系品牌管理员。
