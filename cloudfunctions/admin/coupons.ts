@@ -14,7 +14,6 @@ import { isDeleted, parseMember } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { segmentRule, segmentWhere } from '../shared/segments'
 import { getInTransaction, transact } from '../shared/transaction'
-import { requireAdmin } from '../shared/access'
 
 /** Issuing stops starting new members after this long (timeout 20 s); a rerun with the same requestId continues. */
 const ISSUE_TIME_BUDGET_MS = 14_000
@@ -80,7 +79,6 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
    * with. A new totalStock keeps what was issued: stock = totalStock − issued, never below zero.
    */
   async upsertCouponTemplate(event, ctx) {
-    await requireAdmin(ctx)
     const input = event.template
     return transact(async t => {
       const before = await getInTransaction<CouponTemplate>(t, 'coupon_templates', input.templateId)
@@ -106,7 +104,6 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
   },
 
   async setCouponTemplateStatus(event, ctx) {
-    await requireAdmin(ctx)
     return transact(async t => {
       const before = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
       if (!before) throw new AppError('NOT_FOUND', `券模板不存在：${event.templateId}`)
@@ -120,8 +117,7 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
   },
 
   /** Every template (or those of one status) with its stock, issued and — for the console's 券 list — used counts. */
-  async listCouponTemplates(event, ctx): Promise<{ templates: CouponTemplateRow[] }> {
-    await requireAdmin(ctx)
+  async listCouponTemplates(event): Promise<{ templates: CouponTemplateRow[] }> {
     const list = await readAll(templates.where(event.status ? { status: event.status } : {}).orderBy('_id', 'asc'))
     const used = await usedCounts(list.map(t => t._id))
     return { templates: list.map(t => ({ ...templateView(t), used: used.get(t._id) ?? 0 })) }
@@ -137,7 +133,6 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
    * within the time budget: the call succeeds and a rerun with the same requestId finishes them.
    */
   async issueCoupons(event, ctx) {
-    await requireAdmin(ctx)
     const template = (await templates.where({ _id: event.templateId }).limit(1).get()).data[0]
     if (!template) throw new AppError('NOT_FOUND', `券模板不存在：${event.templateId}`)
     if (!template.channels.includes('admin')) throw new AppError('FAILED_PRECONDITION', '该券模板不允许后台发放（channels 未包含 admin）')
@@ -238,7 +233,6 @@ export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate
 
   /** Marks coupons past validity `expired` in one set-based update (readers already treat them as expired). */
   async expireCoupons(event, ctx) {
-    await requireAdmin(ctx)
     const due = db.collection('coupons').where({ status: 'available', validUntil: _.lte(ctx.now) })
     if (event.dryRun) return { dryRun: true, marked: (await due.count()).total }
     const { stats } = await due.update({ data: { status: 'expired', expiredAt: ctx.now } })

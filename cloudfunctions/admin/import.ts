@@ -31,7 +31,6 @@ import { AppError } from '../../types/result'
 import { batchDuplicates, decideRow, erasedImportId, normalizeMemberRow, planClaim, recordCells } from '../../domain/import'
 import { wholeFields } from '../shared/activity'
 import { actorOf, audit } from '../shared/audit'
-import { requireAdmin } from '../shared/access'
 import { db, _ } from '../shared/cloud'
 import type { Actions, CallContext } from '../shared/handler'
 import { isDeleted, parseMember } from '../shared/members'
@@ -140,7 +139,6 @@ export async function eachWithin<T>(items: T[], n: number, budgetMs: number, fn:
 
 export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'importCouponCodes'> = {
   async importMembers(event, ctx) {
-    await requireAdmin(ctx)
     const [{ rules: pointRules }, { rules: ladder }] = await Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER)])
     const tierIds = ladder.tiers.map(t => t.tierId)
     const results: Array<RowResult | null> = event.rows.map(() => null)
@@ -241,7 +239,6 @@ export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'im
    * imports of one template. Issuing a coupon of the template then hands out one code each.
    */
   async importCouponCodes(event, ctx) {
-    await requireAdmin(ctx)
     const template = await findById<CouponTemplate>(db.collection('coupon_templates'), event.templateId)
     if (!template) throw new AppError('NOT_FOUND', `券模板不存在：${event.templateId}`)
     const codeErrors: ImportCouponCodesReport['codeErrors'] = []

@@ -4,19 +4,16 @@
  */
 import type { AdminEvent } from '../../types/admin'
 import { PRIVACY_POLICY_SETTING, type PrivacyAdminOutputs } from '../../types/consent'
-import { requireAdmin } from '../shared/access'
 import type { Actions } from '../shared/handler'
 import { loadRules, saveRules } from '../shared/rules'
 
 export const adminPrivacyActions: Pick<Actions<AdminEvent>, 'getPrivacyPolicy' | 'setPrivacyPolicy'> = {
-  async getPrivacyPolicy(_event, ctx): Promise<PrivacyAdminOutputs['getPrivacyPolicy']> {
-    await requireAdmin(ctx)
+  async getPrivacyPolicy(): Promise<PrivacyAdminOutputs['getPrivacyPolicy']> {
     const { rules: policy, isDefault, updatedAt } = await loadRules(PRIVACY_POLICY_SETTING)
     return { policy, isDefault, updatedAt }
   },
 
   async setPrivacyPolicy(event, ctx): Promise<PrivacyAdminOutputs['setPrivacyPolicy']> {
-    await requireAdmin(ctx)
     const before = await loadRules(PRIVACY_POLICY_SETTING)
     const { rules: policy } = await saveRules(PRIVACY_POLICY_SETTING, event.policy, ctx)
     return { policy, versionChanged: before.rules.version !== policy.version }

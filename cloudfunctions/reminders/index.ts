@@ -17,7 +17,6 @@ const CURSOR = 'reminders-cursor'
 
 const actions: Actions<RemindersEvent> = {
   async run(_event, ctx) {
-    await requireAdmin(ctx)
     const started = Date.now()
     const [{ rules: config }, { rules: ladder }] = await Promise.all([loadRules(REMINDER_CONFIG), loadRules(TIER_LADDER)])
     const summary: RemindersRunSummary = { now: ctx.now.toISOString(), read: 0, sent: 0, failed: 0, duplicate: 0, deferred: 0, skipped: {}, more: false }
