@@ -4,16 +4,16 @@ import { CouponTemplateInputSchema, templateId } from './coupons'
 import { clientRequestId, memberNo } from './member'
 import { PointRulesSchema } from './points'
 import { LifecycleConfigSchema, ModelParamsSchema } from './analytics'
-import { ExportSegmentEvent, SegmentRuleSchema, segmentId } from './segments'
+import { ExportSegmentEvent, SegmentRuleSchema, segmentId, type SegmentOutputs } from './segments'
 import { ProductInputSchema } from './products'
 import { ReminderAdminActions } from './reminders'
 import { ImportAdminActions } from './import'
 import { OrderAdminActions } from './orders'
-import { CampaignAdminActions } from './campaigns'
-import { NpsAdminActions } from './nps'
-import { ReportAdminActions } from './report'
-import { ConsoleAdminActions, SETTINGS_SECTIONS } from './console'
-import { ConsentAdminActions } from './consent'
+import { CampaignAdminActions, type CampaignDryRun, type CampaignReport, type CampaignStartAnswer } from './campaigns'
+import { NpsAdminActions, type NpsOutputs } from './nps'
+import { ReportAdminActions, type ConsoleReport, type ReportResult } from './report'
+import { ConsoleAdminActions, SETTINGS_SECTIONS, type ConsoleOutputs, type StoresOutputs } from './console'
+import { ConsentAdminActions, type PrivacyAdminOutputs } from './consent'
 import { TaskRulesSchema } from './tasks'
 import { TierLadderSchema } from './tiers'
 
@@ -159,6 +159,18 @@ export const AdminEvents = z.discriminatedUnion('action', [
   z.object({ action: z.literal('expireCoupons'), dryRun: z.boolean().default(false) }).strict(),
 ])
 export type AdminEvent = z.infer<typeof AdminEvents>
+
+/** The answers of the admin actions that have a contract (the compiler checks the handlers against it). */
+export type AdminOutputs = ConsoleOutputs &
+  StoresOutputs &
+  SegmentOutputs &
+  PrivacyAdminOutputs &
+  Pick<NpsOutputs, 'npsReport'> & {
+    report: ReportResult
+    consoleReport: ConsoleReport
+    startCampaign: CampaignStartAnswer | CampaignDryRun
+    campaignReport: CampaignReport
+  }
 
 /** One line and one example per action: the README's table and `npm run admin -- --help` come from here. */
 export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: string; example: Record<string, unknown> }> = {

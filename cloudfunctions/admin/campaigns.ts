@@ -8,7 +8,7 @@
  * `running`, the hourly reminders run sends the message (kind `campaign`, shared/reminders.ts) to
  * treated members who accepted its template, with the usual cap and quiet hours.
  */
-import type { AdminEvent } from '../../types/admin'
+import type { AdminActions } from './actions'
 import {
   MAX_CAMPAIGN_AUDIENCE,
   type CampaignCouponForecast,
@@ -29,7 +29,6 @@ import { actorOf, auditIn } from '../shared/audit'
 import { chartSvg } from '../shared/charts'
 import { db, _ } from '../shared/cloud'
 import { issueCouponIn } from '../shared/coupons'
-import type { Actions } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { isDeleted, parseMember } from '../shared/members'
 import { findById, readAll } from '../shared/query'
@@ -364,7 +363,7 @@ function liftChart(lift: LiftReport): ChartView {
   return { id: 'campaignLift', title: '购买率：触达组 vs 对照组（含 95% 区间）', svg: chartSvg(liftChartOption(lift), 720, 320) }
 }
 
-export const adminCampaignActions: Pick<Actions<AdminEvent>, 'startCampaign' | 'campaignReport' | 'listCampaigns'> = {
+export const adminCampaignActions: Pick<AdminActions, 'startCampaign' | 'campaignReport' | 'listCampaigns'> = {
   async startCampaign(event, ctx): Promise<CampaignDryRun | CampaignStartAnswer> {
     const spec = event.campaign
     let campaign = await findById<CampaignDoc>(campaigns, spec.campaignId)

@@ -4,7 +4,7 @@
  * other member is NOT_FOUND (never PERMISSION_DENIED: whether the member exists is not revealed), and
  * in the 360 the purchases, NPS answers, follow-ups and audit rows are their store's only.
  */
-import type { AdminEvent } from '../../types/admin'
+import type { AdminActions } from './actions'
 import type { AuditRow, Member360, MemberRow, OperatorScope } from '../../types/console'
 import type { CouponDoc } from '../../types/coupons'
 import type { Member } from '../../types/member'
@@ -17,7 +17,6 @@ import { effectiveTierId, growthInWindow, tierProgress } from '../../domain/tier
 import { requireOperator } from '../shared/access'
 import { actorOf, audit } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
-import type { Actions } from '../shared/handler'
 import { isDeleted, ledgerOf, memberById, memberByNo, members, parseMember, toLedgerItem } from '../shared/members'
 import { myPurchaseViews } from '../shared/purchase-views'
 import type { PurchaseDoc } from '../shared/purchases'
@@ -111,7 +110,7 @@ async function candidates(query: string): Promise<Member[]> {
   return data.map(parseMember)
 }
 
-export const consoleMemberActions: Pick<Actions<AdminEvent>, 'searchMembers' | 'member360' | 'revealPhone'> = {
+export const consoleMemberActions: Pick<AdminActions, 'searchMembers' | 'member360' | 'revealPhone'> = {
   async searchMembers(event, ctx) {
     const scope = await requireOperator(ctx)
     const [found, { rules: ladder }] = await Promise.all([candidates(event.query), loadRules(TIER_LADDER)])

@@ -4,7 +4,7 @@
  * client: managers are appointed by brand admins (requireAdmin); the console reads use
  * requireOperator — the brand sees every store, a manager their own store only.
  */
-import type { AdminEvent } from '../../types/admin'
+import type { AdminActions } from './actions'
 import { CONSOLE_RANGE_MAX_DAYS, type ChartView, type ConsoleHome, type Kpi, type OperatorScope } from '../../types/console'
 import { AppError } from '../../types/result'
 import { bar, category, legend, line, valueAxis } from '../../domain/charts'
@@ -15,7 +15,6 @@ import { requireOperator } from '../shared/access'
 import { actorOf, audit } from '../shared/audit'
 import { chartSvg } from '../shared/charts'
 import { db, _ } from '../shared/cloud'
-import type { Actions } from '../shared/handler'
 import { isDeleted, memberById } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { loadRules, TIER_LADDER } from '../shared/rules'
@@ -52,7 +51,7 @@ function dayChart(id: string, title: string, days: string[], name: string, data:
   return { id, title, svg: chartSvg({ xAxis: category(labels, days.length > 31 ? 45 : 0), yAxis: valueAxis(unit), series: [series] }, 720, 300) }
 }
 
-export const adminConsoleActions: Pick<Actions<AdminEvent>, 'appointManager' | 'removeManager' | 'listManagers' | 'consoleHome' | 'searchMembers' | 'member360' | 'revealPhone' | 'auditLog'> = {
+export const adminConsoleActions: Pick<AdminActions, 'appointManager' | 'removeManager' | 'listManagers' | 'consoleHome' | 'searchMembers' | 'member360' | 'revealPhone' | 'auditLog'> = {
   ...consoleMemberActions,
 
   async appointManager(event, ctx) {

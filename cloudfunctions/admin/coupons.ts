@@ -1,5 +1,5 @@
 /** Coupon templates and issuing, from the console. */
-import type { AdminEvent } from '../../types/admin'
+import type { AdminActions } from './actions'
 import type { CouponTemplate, CouponTemplateRow, CouponTemplateView } from '../../types/coupons'
 import { codePoolId, type CouponCodePoolDoc } from '../../types/import'
 import type { Member } from '../../types/member'
@@ -8,7 +8,6 @@ import { describeCoupon, offerBlocker } from '../../domain/coupons'
 import { actorOf, audit, auditIn } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
 import { issueCouponIn, templates } from '../shared/coupons'
-import type { Actions } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { isDeleted, parseMember } from '../shared/members'
 import { findById, readAll } from '../shared/query'
@@ -73,7 +72,7 @@ async function membersFor(openids: string[], memberNos: string[]): Promise<{ fou
   return { found: [...found.values()], missing: [...openids, ...memberNos].filter(x => !known.has(x)) }
 }
 
-export const adminCouponActions: Pick<Actions<AdminEvent>, 'upsertCouponTemplate' | 'setCouponTemplateStatus' | 'listCouponTemplates' | 'issueCoupons' | 'expireCoupons'> = {
+export const adminCouponActions: Pick<AdminActions, 'upsertCouponTemplate' | 'setCouponTemplateStatus' | 'listCouponTemplates' | 'issueCoupons' | 'expireCoupons'> = {
   /**
    * Creates or replaces a template's terms. Coupons already issued keep the terms they were issued
    * with. A new totalStock keeps what was issued: stock = totalStock − issued, never below zero.

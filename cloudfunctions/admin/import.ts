@@ -8,8 +8,8 @@
  * member now. A phone whose claimed import was erased with its member's account (a tombstone keyed by
  * a hash of the phone, see ErasedImportDoc) is ALREADY_CLAIMED. One audit row per call, with the counts.
  */
+import type { AdminActions } from './actions'
 import { randomBytes } from 'crypto'
-import type { AdminEvent } from '../../types/admin'
 import type { CouponTemplate } from '../../types/coupons'
 import {
   codeDocId,
@@ -32,7 +32,7 @@ import { batchDuplicates, decideRow, erasedImportId, normalizeMemberRow, planCla
 import { wholeFields } from '../shared/activity'
 import { actorOf, audit } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
-import type { Actions, CallContext } from '../shared/handler'
+import type { CallContext } from '../shared/handler'
 import { isDeleted, parseMember } from '../shared/members'
 import { docsByIds, findById } from '../shared/query'
 import { loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
@@ -137,7 +137,7 @@ export async function eachWithin<T>(items: T[], n: number, budgetMs: number, fn:
   return items.length - next
 }
 
-export const adminImportActions: Pick<Actions<AdminEvent>, 'importMembers' | 'importCouponCodes'> = {
+export const adminImportActions: Pick<AdminActions, 'importMembers' | 'importCouponCodes'> = {
   async importMembers(event, ctx) {
     const [{ rules: pointRules }, { rules: ladder }] = await Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER)])
     const tierIds = ladder.tiers.map(t => t.tierId)

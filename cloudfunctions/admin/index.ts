@@ -1,5 +1,6 @@
 /** `admin`: console, timers and other functions (no OPENID), or a mini-program user on the `admins` list. */
-import { AdminEvents, type AdminEvent } from '../../types/admin'
+import type { AdminActions } from './actions'
+import { AdminEvents } from '../../types/admin'
 import type { Member } from '../../types/member'
 import type { PointRules } from '../../types/points'
 import { AppError } from '../../types/result'
@@ -7,7 +8,7 @@ import { toProfile } from '../../domain/member'
 import { earnPoints, expireDue, spendPoints, type WalletChange } from '../../domain/points'
 import { actorOf, audit, auditIn } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
-import { defineFunction, type Actions } from '../shared/handler'
+import { defineFunction } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { isDeleted, memberById, members, parseMember } from '../shared/members'
 import { docsByIds, findById, readAll } from '../shared/query'
@@ -88,7 +89,7 @@ async function eachLimited<T>(items: T[], n: number, fn: (item: T) => Promise<vo
   )
 }
 
-const actions: Actions<AdminEvent> = {
+const actions: AdminActions = {
   ...adminOrderActions,
   ...adminCouponActions,
   ...adminTierActions,

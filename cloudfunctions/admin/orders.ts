@@ -2,8 +2,9 @@
  * Orders from outside the till, the admin side: API keys for POS systems and shops (the `orders`
  * function checks them), and history imports (`npm run import -- orders` sends batches here).
  */
-import { randomBytes } from 'crypto'
+import type { AdminActions } from './actions'
 import type { AdminEvent } from '../../types/admin'
+import { randomBytes } from 'crypto'
 import { OrderSchema, SIGNATURE_WINDOW_SECONDS, type Order, type OrderImportError, type OrderImportReport, type OrderResult } from '../../types/orders'
 import { AppError } from '../../types/result'
 import { keySecret, orderHash, secretHash } from '../../domain/orders'
@@ -11,7 +12,7 @@ import { apiKeys, apiKeyView, ordersKeySecret, type ApiKeyDoc } from '../shared/
 import { actorOf, audit } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
 import { nonces } from '../shared/api-keys'
-import type { Actions, CallContext } from '../shared/handler'
+import type { CallContext } from '../shared/handler'
 import { ensureProducts } from '../shared/products'
 import { checkOrderTime, creditPendingOrders, currentRules, memberFor, orderDocId, receiveOrder, skuLines, type OrderDoc } from '../shared/orders'
 import { docsByIds, findById, readAll } from '../shared/query'
@@ -198,7 +199,7 @@ export async function orderDailyJobs(now: Date, budgetMs: number): Promise<{ cre
   return { credited, left, noncesRemoved: stats?.removed ?? 0 }
 }
 
-export const adminOrderActions: Pick<Actions<AdminEvent>, 'createApiKey' | 'revokeApiKey' | 'listApiKeys' | 'importOrders'> = {
+export const adminOrderActions: Pick<AdminActions, 'createApiKey' | 'revokeApiKey' | 'listApiKeys' | 'importOrders'> = {
   /** The secret is in this answer only: the database keeps its hash. */
   async createApiKey(event, ctx) {
     const keyId = `ak_${randomBytes(8).toString('hex')}`

@@ -2,12 +2,11 @@
  * 用户隐私保护指引 (settings/privacyPolicy): brand admins read and replace it; the change is audited
  * by saveRules. A new version makes every member's consent out of date (member/consent.ts).
  */
-import type { AdminEvent } from '../../types/admin'
+import type { AdminActions } from './actions'
 import { PRIVACY_POLICY_SETTING, type PrivacyAdminOutputs } from '../../types/consent'
-import type { Actions } from '../shared/handler'
 import { loadRules, saveRules } from '../shared/rules'
 
-export const adminPrivacyActions: Pick<Actions<AdminEvent>, 'getPrivacyPolicy' | 'setPrivacyPolicy'> = {
+export const adminPrivacyActions: Pick<AdminActions, 'getPrivacyPolicy' | 'setPrivacyPolicy'> = {
   async getPrivacyPolicy(): Promise<PrivacyAdminOutputs['getPrivacyPolicy']> {
     const { rules: policy, isDefault, updatedAt } = await loadRules(PRIVACY_POLICY_SETTING)
     return { policy, isDefault, updatedAt }

@@ -1,10 +1,10 @@
 /** The product catalog recommendations are made from. */
-import type { AdminEvent } from '../../types/admin'
+import type { AdminActions } from './actions'
 import type { Product, ProductInput } from '../../types/products'
 import { AppError } from '../../types/result'
 import { actorOf, audit } from '../shared/audit'
 import { _ } from '../shared/cloud'
-import type { Actions, CallContext } from '../shared/handler'
+import type { CallContext } from '../shared/handler'
 import { findById } from '../shared/query'
 import { products } from '../shared/products'
 
@@ -52,7 +52,7 @@ async function checkBarcodes(input: ProductInput[]): Promise<void> {
   }
 }
 
-export const adminProductActions: Pick<Actions<AdminEvent>, 'upsertProduct' | 'importProducts' | 'listProducts'> = {
+export const adminProductActions: Pick<AdminActions, 'upsertProduct' | 'importProducts' | 'listProducts'> = {
   async upsertProduct(event, ctx) {
     await checkBarcodes([event.product])
     const outcome = await put(event.product, ctx)

@@ -1,14 +1,13 @@
 /** Reminder settings and the dry run of the next send, from the console. */
-import type { AdminEvent } from '../../types/admin'
+import type { AdminActions } from './actions'
 import type { ReminderPlan } from '../../types/reminders'
 import { summarizePlan } from '../../domain/reminders'
-import type { Actions } from '../shared/handler'
 import { loadPage, messageCampaigns, plan, templateNames } from '../shared/reminders'
 import { loadRules, REMINDER_CONFIG, saveRules, TIER_LADDER } from '../shared/rules'
 
 const DRY_RUN_BUDGET_MS = 15_000
 
-export const adminReminderActions: Pick<Actions<AdminEvent>, 'getReminderConfig' | 'setReminderConfig' | 'dryRunReminders'> = {
+export const adminReminderActions: Pick<AdminActions, 'getReminderConfig' | 'setReminderConfig' | 'dryRunReminders'> = {
   async getReminderConfig() {
     return loadRules(REMINDER_CONFIG)
   },

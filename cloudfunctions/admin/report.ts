@@ -8,7 +8,7 @@
  * `admin.consoleReport` (the console's 报表) answers the same report with its charts, or for a store
  * manager the sections that can be scoped to their store (loadStoreReport; console-report.ts).
  */
-import type { AdminEvent } from '../../types/admin'
+import type { AdminActions } from './actions'
 import type { ConsoleReport, ReportResult, StoreReport } from '../../types/report'
 import { AppError } from '../../types/result'
 import {
@@ -31,7 +31,6 @@ import { buyerDaysPipeline, cohortPipeline, joinedByDayPipeline, type Stage } fr
 import { storeCohortPipeline, storeCustomersPipeline, storeJoinedByDayPipeline } from '../../domain/report-store'
 import { requireOperator } from '../shared/access'
 import { db, _ } from '../shared/cloud'
-import type { Actions } from '../shared/handler'
 import { findById, PAGE, readAll } from '../shared/query'
 import { loadRules, TIER_LADDER } from '../shared/rules'
 import type { Doc } from '../shared/sdk-types'
@@ -252,7 +251,7 @@ export async function loadStoreReport(range: DayRange, storeId: string, now: Dat
   return { report, storeName }
 }
 
-export const adminReportActions: Pick<Actions<AdminEvent>, 'report' | 'consoleReport'> = {
+export const adminReportActions: Pick<AdminActions, 'report' | 'consoleReport'> = {
   async report(event, ctx) {
     return loadBrandReport({ from: event.from, to: event.to }, event.followUpDays, ctx.now)
   },

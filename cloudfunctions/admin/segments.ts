@@ -1,6 +1,6 @@
 /** Saved segments: save, preview (count + sample), list, delete, export as CSV. */
+import type { AdminActions } from './actions'
 import { randomBytes } from 'crypto'
-import type { AdminEvent } from '../../types/admin'
 import { AppError } from '../../types/result'
 import { SEGMENT_EXPORT_LINK_SECONDS, SEGMENT_EXPORT_MAX_ROWS, type SegmentOutputs } from '../../types/segments'
 import type { TierLadder } from '../../types/tiers'
@@ -8,7 +8,7 @@ import { segmentCsv, type SegmentCsvMember } from '../../domain/segment-csv'
 import { resolveRule } from '../../domain/segments'
 import { actorOf, audit } from '../shared/audit'
 import { cloud, db } from '../shared/cloud'
-import type { Actions, CallContext } from '../shared/handler'
+import type { CallContext } from '../shared/handler'
 import { findById, readAll } from '../shared/query'
 import { loadRules, TIER_LADDER } from '../shared/rules'
 import { segmentMembersById, segmentRule, segments, segmentWhere, type SegmentDoc } from '../shared/segments'
@@ -63,7 +63,7 @@ async function shortLivedUrl(fileID: string, seconds: number): Promise<string> {
   return link.tempFileURL
 }
 
-export const adminSegmentActions: Pick<Actions<AdminEvent>, 'saveSegment' | 'previewSegment' | 'listSegments' | 'deleteSegment' | 'exportSegment'> = {
+export const adminSegmentActions: Pick<AdminActions, 'saveSegment' | 'previewSegment' | 'listSegments' | 'deleteSegment' | 'exportSegment'> = {
   async saveSegment(event, ctx) {
     const before = await findById<SegmentDoc>(segments, event.segmentId)
     const after = { name: event.name, rule: event.rule, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now }

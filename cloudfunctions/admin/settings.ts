@@ -12,10 +12,9 @@
  * - refinements (`.refine`, `.superRefine`) are not representable and are left out: the set action
  *   checks them and its issue paths name the field (or the array) they concern.
  */
+import type { AdminActions } from './actions'
 import { z } from 'zod'
-import type { AdminEvent } from '../../types/admin'
 import type { SettingsForm, SettingsSection } from '../../types/console'
-import type { Actions } from '../shared/handler'
 import { CHECKIN_RULES, loadRules, POINT_RULES, REMINDER_CONFIG, TASK_RULES, TIER_LADDER } from '../shared/rules'
 
 type Save = SettingsForm['save']
@@ -44,7 +43,7 @@ export function settingsJsonSchema(section: SettingsSection): Record<string, unk
   return schema
 }
 
-export const adminSettingsActions: Pick<Actions<AdminEvent>, 'settingsForm'> = {
+export const adminSettingsActions: Pick<AdminActions, 'settingsForm'> = {
   async settingsForm(event): Promise<SettingsForm> {
     const { doc, save } = SECTIONS[event.section]
     const stored = await loadRules(doc)

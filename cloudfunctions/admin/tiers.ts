@@ -1,18 +1,17 @@
 /** Tier ladder, lifecycle settings, manual tiers and manual tags, from the console. */
-import type { AdminEvent } from '../../types/admin'
+import type { AdminActions } from './actions'
 import { AppError } from '../../types/result'
 import { effectiveTierId, tierDef } from '../../domain/tiers'
 import { actorOf, audit, auditIn } from '../shared/audit'
 import { db } from '../shared/cloud'
 import { findById } from '../shared/query'
 import { wholeFields } from '../shared/activity'
-import type { Actions } from '../shared/handler'
 import { memberIn } from '../shared/members'
 import { LIFECYCLE, loadRules, saveRules, TIER_LADDER } from '../shared/rules'
 import { transact } from '../shared/transaction'
 import { memberIdOf, memberIdsOf } from './member-ref'
 
-export const adminTierActions: Pick<Actions<AdminEvent>, 'getTierLadder' | 'setTierLadder' | 'getLifecycleConfig' | 'setLifecycleConfig' | 'setMemberTier' | 'tagMembers' | 'pinModelParams'> = {
+export const adminTierActions: Pick<AdminActions, 'getTierLadder' | 'setTierLadder' | 'getLifecycleConfig' | 'setLifecycleConfig' | 'setMemberTier' | 'tagMembers' | 'pinModelParams'> = {
   /** The daily tiers job reads `tiers_config/models`: pinned parameters replace the daily refit. */
   async pinModelParams(event, ctx) {
     const models = db.collection('tiers_config').doc('models')

@@ -14,9 +14,13 @@ export interface CallContext {
   now: Date
 }
 
-/** One handler per action of E; a module may implement a `Pick` of them (see member/index.ts). */
-export type Actions<E extends { action: string }> = {
-  [K in E['action']]: (event: Extract<E, { action: K }>, ctx: CallContext) => Promise<unknown>
+/**
+ * One handler per action of E; a module may implement a `Pick` of them (see member/index.ts). `O`
+ * maps actions to their answer contracts (`…Outputs` in types/): the compiler then checks each
+ * handler's answer against it (`npm run lint` runs tsc); actions not in `O` answer `unknown`.
+ */
+export type Actions<E extends { action: string }, O = object> = {
+  [K in E['action']]: (event: Extract<E, { action: K }>, ctx: CallContext) => Promise<K extends keyof O ? O[K] : unknown>
 }
 
 /**
