@@ -25,6 +25,8 @@ export const DEMO = {
   store: { _id: 'store_sh_001', name: '上海静安旗舰店', city: '上海' },
   staff: { openid: 'o_demo_staff', name: '店员小王', memberNo: '1000000004' },
   admin: { openid: 'o_demo_admin', name: '运营管理员', memberNo: '1000000005' },
+  /** 店长 of the demo store: the console scoped to one store */
+  manager: { openid: 'o_demo_manager', name: '静安店长', memberNo: '1000000006' },
   members: [
     { openid: 'o_demo_member_1', memberNo: '1000000001', nickname: '林小夏', gender: 'female' as const, birthday: '1995-06-18', phone: '13800138001' },
     { openid: 'o_demo_member_2', memberNo: '1000000002', nickname: '陈一鸣', gender: 'male' as const, birthday: '1988-11-02', phone: null },
@@ -288,12 +290,13 @@ export async function seedDemoData(baseUrl: string, db: Database = localCloud(`$
     return put('members', _id, { ...doc, ...fields })
   }
   for (const m of DEMO.members.slice(1)) await member(m.openid, m.memberNo, { nickname: m.nickname, gender: m.gender, birthday: m.birthday })
-  for (const who of [DEMO.staff, DEMO.admin]) await member(who.openid, who.memberNo, { nickname: who.name })
+  for (const who of [DEMO.staff, DEMO.admin, DEMO.manager]) await member(who.openid, who.memberNo, { nickname: who.name })
   await seedMemberHistory(put, now, DEMO.members[0], dayjs(now).subtract(13, 'month').toDate(), HISTORY)
   for (const r of REGULARS) await seedMemberHistory(put, now, r, dayjs(now).subtract(3, 'month').toDate(), r.history)
   for (const { productId, ...product } of DEMO_PRODUCTS) await put('products', productId, { ...product, createdAt: now, updatedAt: now })
   await put('staff', DEMO.staff.openid, { storeId: DEMO.store._id, name: DEMO.staff.name, active: true, createdAt: now })
   await put('admins', DEMO.admin.openid, { name: DEMO.admin.name, createdAt: now })
+  await put('managers', DEMO.manager.openid, { storeId: DEMO.store._id, name: DEMO.manager.name, active: true, createdAt: now, updatedAt: now, appointedBy: 'seed' })
   for (const { templateId, ...terms } of DEMO_TEMPLATES) {
     await put('coupon_templates', templateId, { ...terms, status: 'active', stock: terms.totalStock, issued: 0, createdAt: now, updatedAt: now })
   }
@@ -309,7 +312,7 @@ export async function seedDemoData(baseUrl: string, db: Database = localCloud(`$
     console.warn(`[seed] the daily tiers job did not finish (${JSON.stringify(ran).slice(0, 200)}); 为你推荐 fills in after its next timer run`)
 
   // make the demo identities selectable on the H5 local sign-in page
-  for (const who of [...DEMO.members.map(m => ({ openid: m.openid, name: m.nickname })), DEMO.staff, DEMO.admin]) {
+  for (const who of [...DEMO.members.map(m => ({ openid: m.openid, name: m.nickname })), DEMO.staff, DEMO.admin, DEMO.manager]) {
     await fetch(`${baseUrl}/gateway/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openid: who.openid, label: who.name }) })
   }
   return true

@@ -86,3 +86,17 @@ test('报表: every section of the report drawn as a chart; a desktop window sho
   )
   await settledScreenshot(demo.page, '49-console-reports-desktop')
 })
+
+test('静安店长 (a store manager): 概览 of their store only, only the screens they may use, a store report', async () => {
+  await demo.page.setViewportSize({ width: 390, height: 844 })
+  await signInAs('o_demo_manager')
+  await visible('#console-entry').click()
+  await visible('#console-kpis').waitFor({ timeout: UI_TIMEOUT })
+  expect(await visible('#console-scope').innerText()).toBe('上海静安旗舰店')
+  expect(await demo.page.locator('#console-sections > *').allInnerTexts()).toEqual(['会员', '报表', '门店与店员', '审计'])
+  await visible('#console-reports-entry').click()
+  await chartsDrawn(demo.page, '#reports-sections')
+  expect(await visible('#reports-scope').innerText()).toContain('上海静安旗舰店')
+  expect(await visible('#reports-sections').innerText()).toContain('仅品牌管理员可见')
+  await settledScreenshot(demo.page, '50-console-manager-reports')
+})
