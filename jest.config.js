@@ -1,4 +1,4 @@
-/** Node tests (emulator, functions, e2e) and jsdom tests (client components) in one run. */
+/** Node tests (emulator, functions, e2e), jsdom tests (client components) and the weapp build's pages in one run. */
 const tsJest = ['ts-jest', { tsconfig: { jsx: 'react-jsx', esModuleInterop: true, isolatedModules: true } }]
 module.exports = {
   // a shared 2-core machine: generous per-test limits; speed targets live in benchmarks
@@ -22,6 +22,14 @@ module.exports = {
         '^@tarojs/components$': '<rootDir>/test/client/doubles/components.tsx',
         '\\.(css)$': '<rootDir>/test/client/doubles/style.ts',
       },
+    },
+    {
+      // the weapp build (dist/weapp, rebuilt when stale) rendered by WeChat's template compiler and exparser
+      displayName: 'weapp',
+      testEnvironment: 'jsdom',
+      globalSetup: '<rootDir>/test/weapp/global-setup.ts',
+      testMatch: ['<rootDir>/test/weapp/**/*.test.ts'],
+      transform: { '^.+\\.tsx?$': tsJest },
     },
   ],
 }
