@@ -126,15 +126,18 @@ export class OpenedPage {
     return null
   }
 
-  /** One attribute by its real name (Taro sends short keys: base.wxml's template maps `src="{{i.p4}}"`). */
+  /**
+   * One attribute by its real name (Taro sends short keys: base.wxml's template maps `src="{{i.p4}}"`).
+   * An <Input>'s template only picks `<nn>_focus` or `<nn>_blur`; both map the same keys.
+   */
   attribute(selector: string, name: string): unknown {
     const node = this.attributes(selector)
     if (!node) return undefined
     const template = /<template name="tmpl_0_([^"]+)">\s*<[\w-]+([^>]*)>/g
     for (const [, nn, attrs] of BASE_WXML().matchAll(template)) {
-      if (nn !== node.nn) continue
+      if (nn !== String(node.nn) && nn !== `${String(node.nn)}_blur`) continue
       const key = new RegExp(`\\s${name}="\\{\\{i\\.(\\w+)`).exec(attrs)?.[1]
-      return key ? node[key] : undefined
+      if (key) return node[key]
     }
     return undefined
   }
