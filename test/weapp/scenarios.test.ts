@@ -35,7 +35,7 @@ test('会员首页: signs in, shows points, tier progress and the points about t
   )
 })
 
-test('会员码: the digits are the domain code for the key and the clock, the QR is drawn, brightness is raised', async () => {
+test('会员码: the digits are the domain code for the key and the clock, the QR is drawn, brightness is raised; 刷新会员码 fetches a new key', async () => {
   const now = new Date('2024-03-05T02:00:10.000Z')
   jest.useFakeTimers({ now, advanceTimers: true })
   weapp.backend.answer({ 'member.getCodeKey': () => ok(codeKey(new Date())) })
@@ -60,6 +60,14 @@ test('会员码: the digits are the domain code for the key and the clock, the Q
   expect(page.text('#member-code-brightness-hint')).toContain('已为你调高屏幕亮度')
   // the key is kept on the device for offline use
   expect((weapp.wx.getStorageSync as (k: string) => { key: string })('member.codeKey').key).toBe('a'.repeat(64))
+
+  // 刷新会员码: a new key from the function (e.g. after a device change), its code shown and saved
+  weapp.backend.answer({ 'member.getCodeKey': () => ok({ ...codeKey(new Date()), key: 'b'.repeat(64), keyVersion: 2 }) })
+  page.tap('#member-code-refresh')
+  const renewed = memberCode('b'.repeat(64), '1000000001', new Date()).replace(/(\d{4})(?=\d)/g, '$1 ')
+  expect(await page.waitForText('#member-code-digits', renewed)).toBe(renewed)
+  expect(weapp.backend.eventsFor('member.getCodeKey')).toHaveLength(2)
+  expect((weapp.wx.getStorageSync as (k: string) => { key: string })('member.codeKey').key).toBe('b'.repeat(64))
 })
 
 describe('绑定手机号', () => {
