@@ -197,7 +197,10 @@ export async function receiveOrder(order: Order, r: Receipt, prepared?: Prepared
     creditedAt: null,
     updatedAt: r.now,
   }
-  if (member) return orderResult(await creditNew(base, member, rules, r.now), false)
+  if (member) {
+    const { order: credited, replayed } = await creditNew(base, member, rules, r.now)
+    return orderResult(credited, replayed)
+  }
 
   if (base.couponCodes.length) throw new AppError('FAILED_PRECONDITION', '订单用了券，但下单人还不是会员：券只能由会员使用')
   const pending: OrderDoc = { ...base, pendingKey: pendingKeyOf(order.member), pointRules: rules.points }
@@ -215,14 +218,17 @@ export async function receiveOrder(order: Order, r: Receipt, prepared?: Prepared
   return orderResult(pending, false)
 }
 
-/** A new order for a known member: coupons, points, analytics, purchase and order in one transaction. */
-async function creditNew(base: OrderDoc, member: Member, rules: Rules, now: Date): Promise<OrderDoc> {
+/**
+ * A new order for a known member: coupons, points, analytics, purchase and order in one transaction.
+ * `replayed`: a parallel send of the same order committed first (its answer is a resend's, 200).
+ */
+async function creditNew(base: OrderDoc, member: Member, rules: Rules, now: Date): Promise<{ order: OrderDoc; replayed: boolean }> {
   const couponIds = (await couponsByCode(member._id, base.couponCodes)).map(c => c._id)
   return transact(async t => {
     const raced = await getInTransaction<OrderDoc>(t, 'orders', base._id)
     if (raced) {
       replay(raced, base.contentHash)
-      return raced
+      return { order: raced, replayed: true }
     }
     const fresh = await memberInTx(t, member._id)
     if (!fresh) throw new AppError('NOT_FOUND', '会员不存在')
@@ -241,7 +247,7 @@ async function creditNew(base: OrderDoc, member: Member, rules: Rules, now: Date
       : { discountFen: 0 }
     const credited = await credit(t, base, fresh, rules, discountFen, now)
     await t.collection('orders').add({ data: credited })
-    return credited
+    return { order: credited, replayed: false }
   })
 }
 
