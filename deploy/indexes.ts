@@ -82,18 +82,24 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin searchMembers / member360 for a store manager: where({ memberId, storeId }).limit(1) (did they buy here?)
     // and where({ memberId, storeId }).orderBy('createdAt', 'desc').limit(20) (their purchases in the store)
     { name: 'memberId_storeId_createdAt', keys: { memberId: 1, storeId: 1, createdAt: -1 } },
+    // admin campaigns (conversions) and report follow-ups: where({ memberId: _.in(…), createdAt: window (, status) })
+    // .orderBy('_id', 'asc') pages: the members bound the scan, `_id` serves the sort
+    { name: 'memberId_id', keys: { memberId: 1, _id: 1 } },
   ],
   code_uses: [], // by _id (`<memberNo>-<step>`) only; member exportMyData / deleteMyAccount: _id RegExp('^<memberNo>-') (the _id index)
   phone_codes: [], // member bindPhoneBySms: where({ _id, phone, attempts, expiresAt }) — the _id index serves it
   audit_log: [
     // admin auditLog: where({ [filter], at: _.lt(before) }).orderBy('at', 'desc').limit(n), one index per filter;
     // admin member360: where({ target: _.in([openid, memberNo]) }).orderBy('at', 'desc').limit(20)
-    { name: 'at', keys: { at: -1 } },
-    { name: 'actor_at', keys: { actor: 1, at: -1 } },
-    { name: 'action_at', keys: { action: 1, at: -1 } },
-    { name: 'target_at', keys: { target: 1, at: -1 } },
-    // a store manager's auditLog: where({ storeId, [filter] }).orderBy('at', 'desc')
-    { name: 'storeId_at', keys: { storeId: 1, at: -1 } },
+    // auditLog sorts by (at, _id) desc with the cursor _.or([{ at: _.lt(t) }, { at: t, _id: _.lt(id) }]):
+    // `_id` ends each index so the sort is served (the emulator's classification found the old
+    // at-only indexes left an in-memory sort)
+    { name: 'at_id', keys: { at: -1, _id: -1 } },
+    { name: 'actor_at_id', keys: { actor: 1, at: -1, _id: -1 } },
+    { name: 'action_at_id', keys: { action: 1, at: -1, _id: -1 } },
+    { name: 'target_at_id', keys: { target: 1, at: -1, _id: -1 } },
+    // a store manager's auditLog: where({ storeId, [filter] }).orderBy('at', 'desc').orderBy('_id', 'desc')
+    { name: 'storeId_at_id', keys: { storeId: 1, at: -1, _id: -1 } },
   ],
   refunds: [
     // member exportMyData: where({ memberId }).orderBy('createdAt', 'desc')
@@ -132,8 +138,10 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_status_usedAt', keys: { memberId: 1, status: 1, usedAt: -1 } },
     // member exportMyData: where({ memberId }).orderBy('issuedAt', 'desc')
     { name: 'memberId_issuedAt', keys: { memberId: 1, issuedAt: -1 } },
-    // staff coupons at the till: where({ memberId, code: _.in(codes) })
-    { name: 'memberId_code', keys: { memberId: 1, code: 1 } },
+    // staff coupons at the till (shared/coupons.ts): where({ memberId, code: _.in(codes) }).orderBy('_id', 'asc')
+    { name: 'memberId_code_id', keys: { memberId: 1, code: 1, _id: 1 } },
+    // shared/reminders.ts expiring coupons: where({ memberId: _.in(ids), status: 'available', validUntil: _.gt(now) }).orderBy('_id', 'asc')
+    { name: 'memberId_status_id', keys: { memberId: 1, status: 1, _id: 1 } },
     // member checkin usableCards: where({ memberId, type: 'makeup_card', status: 'available', validUntil }).orderBy('validUntil')
     { name: 'memberId_type_status_validUntil', keys: { memberId: 1, type: 1, status: 1, validUntil: 1 } },
     // admin expireCoupons: where({ status: 'available', validUntil: _.lte(now) })
@@ -168,6 +176,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin listProducts: where({ category?, onSale? }).orderBy('_id', 'asc');
     // staff tillCatalog with a category: where({ onSale, category, title: RegExp }).orderBy('_id', 'asc')
     { name: 'category_onSale_id', keys: { category: 1, onSale: 1, _id: 1 } },
+    // admin listProducts with a category only: where({ category }).orderBy('_id', 'asc')
+    { name: 'category_id', keys: { category: 1, _id: 1 } },
     // staff productByCode / tillCatalog: where(_.or([{ barcode }, { _id }])); admin upsert/importProducts:
     // where({ barcode: _.in(…) }) (one product per barcode, checked by the function: most have none)
     { name: 'barcode', keys: { barcode: 1 } },
@@ -184,8 +194,10 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // reminders run: orderBy('_id', 'asc') paging (members who ever answered a subscribe prompt); else by _id
   ],
   reminders_log: [
-    // shared/reminders.ts recent log: where({ memberId: _.in(…), sentAt: _.gte(…) })
+    // admin member360: where({ memberId }).orderBy('sentAt', 'desc')
     { name: 'memberId_sentAt', keys: { memberId: 1, sentAt: -1 } },
+    // shared/reminders.ts recent log: where({ memberId: _.in(…), sentAt: _.gte(…) }).orderBy('_id', 'asc')
+    { name: 'memberId_id', keys: { memberId: 1, _id: 1 } },
     // admin report: where({ sentAt: range, _id: _.gt(last) }).orderBy('_id', 'asc')
     { name: 'sentAt_id', keys: { sentAt: 1, _id: 1 } },
     // admin campaignReport: where({ kind: 'campaign', period: campaignId, status }).count()

@@ -63,7 +63,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       try {
         if (LOCAL_ROUTE.test(url.pathname)) guardLocalRoute(req, port)
         if (url.pathname === '/tcb' || url.pathname === '/admin') return await handleTcbRequest(req, res, services, counter)
-        if (await handleLoopbackRoutes(req, res, url, { functions, openapi, counter })) return
+        if (await handleLoopbackRoutes(req, res, url, { functions, openapi, counter, queries: database.queries })) return
         if (await handleHttpAccess(req, res, url, functions)) return
         for (const service of Object.values(services)) {
           if (service.route && (await service.route(req, res, url))) return

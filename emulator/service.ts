@@ -20,9 +20,14 @@ export class TcbError extends Error {
   }
 }
 
+/** Who sent a request (from the SDK's `X-TCB-Source`): `function` (an instance), `outside` (a test, a script). */
+export interface RequestCaller {
+  source: string
+}
+
 export interface TcbService {
   /** Answers one SDK action, e.g. `database.getDocument`. Throws TcbError for CloudBase errors. */
-  handle(action: string, params: TcbParams): Promise<TcbReply>
+  handle(action: string, params: TcbParams, caller?: RequestCaller): Promise<TcbReply>
   /** Optional extra HTTP routes (e.g. file downloads). Returns true when it answered. */
   route?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>
   close?(): Promise<void>

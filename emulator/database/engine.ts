@@ -12,12 +12,17 @@
  *   the callback into errCode/errMsg errors without `code`, which `runTransaction` would not retry;
  *   `commit()` throws the raw reply, `code` included.
  * - a transaction not committed or aborted within 30 s is dropped, as on CloudBase.
+ *
+ * Unique indexes (unique.ts) are checked on every change set before it reaches the journal: outside
+ * a transaction at write time, inside one at commit (like conflicts, for the same reason), where a
+ * duplicate answers DATABASE_DUPLICATE_WRITE, which `shared/transaction.ts` retries.
  */
 import { randomBytes } from 'crypto'
 import { TcbError } from '../service'
 import { idKey, type Doc } from './ejson'
 import { applyChanges, type Change, type Collections, type Journal, type StoredState } from './journal'
 import type { View, Written } from './ops'
+import type { UniqueIndexes } from './unique'
 
 interface Entry {
   c: string
@@ -50,6 +55,7 @@ export class Engine {
     private readonly journal: Journal,
     state: StoredState,
     private readonly txTimeoutMs = TX_TIMEOUT_MS,
+    private readonly unique?: UniqueIndexes,
   ) {
     this.collections = state.collections
     this.seq = state.seq
@@ -124,6 +130,7 @@ export class Engine {
 
   private commit(changes: Change[]): void {
     if (!changes.length) return
+    this.unique?.check(changes)
     this.journal.append(this.seq + 1, changes) // disk first: if it throws, nothing changed
     this.seq++
     for (const tx of this.txs.values()) {
@@ -135,6 +142,7 @@ export class Engine {
         if (!tx.pre.has(key)) tx.pre.set(key, { c: ch.c, k, id, doc: this.collections.get(ch.c)?.get(k) ?? null })
       }
     }
+    this.unique?.apply(changes, (c, k) => this.collections.get(c)?.get(k))
     applyChanges(this.collections, changes)
   }
 

@@ -4,10 +4,13 @@
  * calls and answers the reply fields the SDK reads.
  */
 import path from 'path'
-import { TcbError, type EmulatorInfo, type TcbParams, type TcbReply, type TcbService } from '../service'
+import { TcbError, type EmulatorInfo, type RequestCaller, type TcbParams, type TcbReply, type TcbService } from '../service'
 import { fromWire, isPlainObject, toWire, type Doc } from './ejson'
 import { Engine } from './engine'
+import { indexFileFromEnv, loadIndexCatalog } from './indexes'
 import { Journal } from './journal'
+import { planQuery, QueryStats, type QueryToPlan } from './plan'
+import { UniqueIndexes } from './unique'
 import { aggregateDocs, collectionMissing, countDocs, createCollection, getDocs, insertDocs, modifyDocs, removeDocs } from './ops'
 import { isOperatorUpdate } from './query'
 
@@ -18,18 +21,33 @@ const MAX_LIMIT = 1000
 export interface DatabaseOptions {
   /** Create a missing collection on insert/upsert instead of failing like CloudBase does. */
   autoCreateCollections?: boolean
+  /** deploy/database.json or another file in its shape; null: only `_id` (default: see indexFileFromEnv) */
+  indexFile?: string | null
 }
 
-export async function createDatabaseService(info: EmulatorInfo, options: DatabaseOptions = {}): Promise<TcbService> {
+export interface DatabaseService extends TcbService {
+  /** the unindexed queries seen, for `GET /stats` */
+  readonly queries: QueryStats
+}
+
+export async function createDatabaseService(info: EmulatorInfo, options: DatabaseOptions = {}): Promise<DatabaseService> {
+  const catalog = loadIndexCatalog(options.indexFile === undefined ? indexFileFromEnv() : options.indexFile)
   const { journal, state } = Journal.open(path.join(info.dataDir, 'database'))
-  const engine = new Engine(journal, state)
+  const unique = new UniqueIndexes(catalog)
+  for (const warning of unique.build(state.collections)) console.warn(`[database] ${warning}`)
+  const engine = new Engine(journal, state, undefined, unique)
   const autoCreate = options.autoCreateCollections ?? process.env.CLOUDBASE_EMULATOR_AUTOCREATE_COLLECTIONS === '1'
+  const queries = new QueryStats()
   let closed = false
   return {
-    async handle(action: string, params: TcbParams): Promise<TcbReply> {
+    queries,
+    async handle(action: string, params: TcbParams, caller?: RequestCaller): Promise<TcbReply> {
       if (closed) throw new TcbError('SYS_ERR', 'database is closed')
       try {
-        return dispatch(engine, action, params, autoCreate)
+        return dispatch(engine, action, params, autoCreate, plan => {
+          const { indexed, shape } = planQuery(catalog, plan.coll, plan)
+          if (!indexed) queries.record(plan.coll, shape, caller?.source || 'emulator')
+        })
       } catch (err) {
         if (err instanceof TcbError) throw err
         console.error('[database] unexpected error in', action, err)
@@ -44,8 +62,8 @@ export async function createDatabaseService(info: EmulatorInfo, options: Databas
   }
 }
 
-/** Synchronous on purpose: each action is atomic (see engine.ts). */
-function dispatch(engine: Engine, action: string, p: TcbParams, autoCreate: boolean): TcbReply {
+/** Synchronous on purpose: each action is atomic (see engine.ts). `classify` sees every query before it runs. */
+function dispatch(engine: Engine, action: string, p: TcbParams, autoCreate: boolean, classify: (q: QueryToPlan & { coll: string }) => void): TcbReply {
   // one server time per request, so every db.serverDate() in it agrees
   const now = Date.now()
   const coll = typeof p.collectionName === 'string' ? p.collectionName : ''
@@ -67,17 +85,20 @@ function dispatch(engine: Engine, action: string, p: TcbParams, autoCreate: bool
       const offset = Math.max(0, Number(p.offset) || 0)
       const order = p.order ? parseOrder(fromWire(p.order, now, 'order')) : undefined
       const projection = p.projection ? doc(p.projection, 'projection') : undefined
+      classify({ coll, op: 'get', filter: criteria, sort: order ? Object.entries(order).map(([f, d]) => [f, Number(d) < 0 ? -1 : 1] as const) : undefined })
       const docs = engine.read(txId, v => getDocs(v, coll, criteria, { order, offset, limit, projection }))
       return { data: { list: docs.map(toWire), limit, offset } }
     }
     case 'database.calculateDocument': {
       needColl()
+      classify({ coll, op: 'count', filter: criteria })
       return { data: { total: engine.read(txId, v => countDocs(v, coll, criteria)) } }
     }
     case 'database.aggregateDocuments': {
       needColl()
       const stages = Array.isArray(p.stages) ? p.stages : []
       const pipeline = stages.map((s: { stageKey?: string; stageValue?: unknown }) => ({ [String(s.stageKey)]: fromWire(s.stageValue, now, 'stageValue') }))
+      classify({ coll, op: 'aggregate', pipeline })
       const docs = engine.read(txId, v => aggregateDocs(v, coll, pipeline))
       return { data: { list: docs.map(toWire) } }
     }
@@ -94,18 +115,21 @@ function dispatch(engine: Engine, action: string, p: TcbParams, autoCreate: bool
       if (where && !hasKeys(criteria)) throw new TcbError('INVALID_PARAM', "param.query can't be empty")
       const merge = p.merge !== false && p.merge !== 'false'
       const params = { criteria, data: doc(p.data, 'data'), multi: isTrue(p.multi), merge, upsert: isTrue(p.upsert) }
+      classify({ coll, op: 'update', filter: criteria })
       const r = engine.write(txId, v => modifyDocs(v, coll, params, autoCreate))
       return { data: { updated: r.updated, matched: r.matched, ...(r.upsertId !== undefined ? { upsert_id: r.upsertId } : {}) } }
     }
     case 'database.modifyAndReturnDoc': {
       needColl()
       const params = { criteria, data: doc(p.data, 'data'), multi: false, merge: true, upsert: false }
+      classify({ coll, op: 'update', filter: criteria })
       const r = engine.write(txId, v => modifyDocs(v, coll, params, autoCreate))
       return { data: { updated: r.updated, doc: r.doc ? toWire(r.doc) : null } }
     }
     case 'database.removeDocument': {
       needColl()
       if (p.queryType !== 'DOC' && !hasKeys(criteria)) throw new TcbError('INVALID_PARAM', "param.query can't be empty")
+      classify({ coll, op: 'remove', filter: criteria })
       return { data: { deleted: engine.write(txId, v => removeDocs(v, coll, criteria, isTrue(p.multi))) } }
     }
     case 'database.addCollection': {

@@ -6,12 +6,13 @@ import { HttpError, isLoopback, readParams, sendJson } from './http-util'
 import type { InvokeOutcome } from '../functions/pool'
 import { TcbError } from '../service'
 import type { RequestCounter } from './tcb'
+import type { QueryStats } from '../database/plan'
 
 export async function handleLoopbackRoutes(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  deps: { functions: FunctionsService; openapi: OpenApiService; counter?: RequestCounter },
+  deps: { functions: FunctionsService; openapi: OpenApiService; counter?: RequestCounter; queries?: QueryStats },
 ): Promise<boolean> {
   const fn = /^\/functions\/([^/]+)$/.exec(url.pathname)
   if (fn && req.method === 'POST') {
@@ -40,10 +41,14 @@ export async function handleLoopbackRoutes(
     return true
   }
   if (url.pathname === '/stats' && deps.counter && (req.method === 'GET' || req.method === 'DELETE')) {
-    // SDK requests by action since the start or the last reset; DELETE answers the counts it clears
+    // SDK requests by action, and the unindexed queries by shape (docs/emulator.md), since the start
+    // or the last reset; DELETE answers what it clears
     requireLoopback(req)
-    const counts = deps.counter.snapshot()
-    if (req.method === 'DELETE') deps.counter.reset()
+    const counts = { ...deps.counter.snapshot(), unindexed: deps.queries?.unindexed() ?? [] }
+    if (req.method === 'DELETE') {
+      deps.counter.reset()
+      deps.queries?.reset()
+    }
     sendJson(res, 200, counts)
     return true
   }

@@ -24,6 +24,17 @@ export class RequestCounter {
   }
 }
 
+/**
+ * The SDK sends `X-TCB-Source: <source>,<run env>`; the run env is `scf` inside a function instance
+ * (the emulator sets SCF's variables) and something else in a test or script. The source part is
+ * empty here (the SDK reads it from SCF context keys), so a function's request is just `function`.
+ */
+function callerSource(req: IncomingMessage): string {
+  const header = req.headers['x-tcb-source']
+  const [source = '', runEnv = ''] = (Array.isArray(header) ? header[0] : (header ?? '')).split(',')
+  return runEnv.trim() === 'scf' ? source.trim() || 'function' : 'outside'
+}
+
 /** `database.getDocument` → services['database'], `wx.openApi` → services['wx'], … */
 export async function handleTcbRequest(req: IncomingMessage, res: ServerResponse, services: ServiceTable, counter?: RequestCounter): Promise<void> {
   const requestId = randomUUID()
@@ -33,7 +44,7 @@ export async function handleTcbRequest(req: IncomingMessage, res: ServerResponse
     counter?.add(action || '(none)')
     const service = services[action.split('.')[0]]
     if (!service) throw new TcbError('INVALID_ACTION', `action not supported by the local CloudBase: ${action || '(none)'}`)
-    const reply = await service.handle(action, params)
+    const reply = await service.handle(action, params, { source: callerSource(req) })
     if (Buffer.isBuffer(reply.__raw)) {
       // wx.openApi answers a protobuf buffer, not JSON
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': reply.__raw.length })
