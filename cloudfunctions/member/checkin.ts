@@ -18,11 +18,11 @@ import { db, _ } from '../shared/cloud'
 import { requireUser, type Actions } from '../shared/handler'
 import { loadMember, memberIn } from '../shared/members'
 import { findById } from '../shared/query'
-import { CHECKIN_RULES, loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
+import { CHECKIN_RULES, loadRulesCached, POINT_RULES, TIER_LADDER } from '../shared/rules'
 import { writeAnalytics } from '../shared/activity'
 import type { Transaction } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
-import { applyWalletChange } from '../shared/wallet'
+import { addLedgerRows, applyWalletChange, walletFields } from '../shared/wallet'
 
 interface CheckinDoc {
   _id: string
@@ -55,7 +55,7 @@ async function calendarFor(member: Member, rules: CheckinRules, now: Date, known
   const [cards, today, ladder] = await Promise.all([
     cardCount(member._id, now),
     known.today !== undefined ? known.today : todayDoc(member._id, now),
-    known.ladder ?? loadRules(TIER_LADDER).then(r => r.rules),
+    known.ladder ?? loadRulesCached(TIER_LADDER).then(r => r.rules),
   ])
   return calendarView(member.checkin, rules, now, { cards, joinedAt: member.createdAt, tierMultiplier: tierMultiplier(ladder, member.tier, now), ...(today ? { todayPoints: today.points } : {}) })
 }
@@ -73,7 +73,7 @@ type MakeUpPayment = { payWith: 'points' } | { payWith: 'card'; cardId: string }
 export const checkinActions: Pick<Actions<MemberEvent>, 'checkIn' | 'checkinCalendar' | 'makeUpCheckin'> = {
   async checkIn(_event, ctx) {
     const openid = requireUser(ctx)
-    const [{ rules }, { rules: pointRules }, { rules: ladder }] = await Promise.all([loadRules(CHECKIN_RULES), loadRules(POINT_RULES), loadRules(TIER_LADDER)])
+    const [{ rules }, { rules: pointRules }, { rules: ladder }] = await Promise.all([loadRulesCached(CHECKIN_RULES), loadRulesCached(POINT_RULES), loadRulesCached(TIER_LADDER)])
     const { member, outcome, balance, today } = await transact(async t => {
       const member = await memberIn(t, openid)
       const outcome = applyCheckIn(member.checkin, rules, ctx.now, tierMultiplier(ladder, member.tier, ctx.now))
@@ -81,12 +81,13 @@ export const checkinActions: Pick<Actions<MemberEvent>, 'checkIn' | 'checkinCale
       const id = checkinId(openid, outcome.day)
       const doc: CheckinDoc = { _id: id, memberId: openid, day: outcome.day, kind: 'checkin', points: outcome.points, bonus: outcome.bonus, streak: outcome.streak, createdAt: ctx.now }
       await t.collection('checkins').add({ data: doc })
-      await setState(t, member, outcome.state, ctx.now)
       const change = earnPoints(member, outcome.points, { now: ctx.now, expiryMonths: pointRules.expiryMonths, source: { type: 'checkin', id }, batchId: id })
-      if (change.entries.length) await applyWalletChange(t, member, change, { now: ctx.now, operator: openid })
       // a check-in day is growth too: it can lift the member to the next tier
       const grown = afterCheckin(member, ladder, ctx.now)
-      await writeAnalytics(t, member, grown.patch, grown.upgradedTo, ctx.now)
+      // one update of the member: the check-in state, the wallet and the growth together
+      const wallet = change.entries.length ? walletFields(change) : {}
+      await writeAnalytics(t, member, { ...grown.patch, ...wallet, checkin: outcome.state }, grown.upgradedTo, ctx.now)
+      await addLedgerRows(t, openid, change, { now: ctx.now, operator: openid })
       return { member: { ...member, ...change.wallet, ...grown.patch, checkin: outcome.state }, outcome, balance: change.wallet.points, today: doc }
     })
     // a repeat the same day answers what the first check-in gave: its doc is read once, here
@@ -100,7 +101,7 @@ export const checkinActions: Pick<Actions<MemberEvent>, 'checkIn' | 'checkinCale
 
   async checkinCalendar(_event, ctx) {
     const member = await loadMember(requireUser(ctx))
-    const { rules } = await loadRules(CHECKIN_RULES)
+    const { rules } = await loadRulesCached(CHECKIN_RULES)
     return calendarFor(member, rules, ctx.now)
   },
 
@@ -111,7 +112,7 @@ export const checkinActions: Pick<Actions<MemberEvent>, 'checkIn' | 'checkinCale
    */
   async makeUpCheckin(event, ctx) {
     const openid = requireUser(ctx)
-    const { rules } = await loadRules(CHECKIN_RULES)
+    const { rules } = await loadRulesCached(CHECKIN_RULES)
     const tried = new Set<string>()
     for (let attempt = 0; attempt < 5; attempt++) {
       let payment: MakeUpPayment = { payWith: 'points' }

@@ -76,21 +76,28 @@ export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCou
     return { offers: list.filter(o => o.reason !== '仅限指定会员' && o.reason !== '活动已结束') }
   },
 
-  /** Atomic against stock and the per-member limit; idempotent per requestId (a double tap claims once). */
+  /**
+   * Atomic against stock and the per-member limit; idempotent per requestId (a double tap claims once):
+   * the coupon id is derived from the requestId, and a repeat that fails on it, or on the stock or limit
+   * the first call used up, answers the first call's coupon.
+   */
   async claimCoupon(event, ctx) {
     const openid = requireUser(ctx)
     const couponId = derivedId('cpn', 'claim', openid, event.templateId, event.requestId)
-    return transact(async t => {
-      const existing = await getInTransaction<CouponDoc>(t, 'coupons', couponId)
-      if (existing) return { coupon: couponView(existing, ctx.now), replayed: true }
-      const member = await memberIn(t, openid)
-      const coupon = await issueCouponIn(t, { templateId: event.templateId, member, channel: 'claim_center', couponId, now: ctx.now })
-      await t
-        .collection('members')
-        .doc(openid)
-        .update({ data: { lastClaimAt: ctx.now } })
-      return { coupon: couponView(coupon, ctx.now), replayed: false }
-    })
+    try {
+      return await transact(async t => {
+        const member = await memberIn(t, openid)
+        const coupon = await issueCouponIn(t, { templateId: event.templateId, member, channel: 'claim_center', couponId, now: ctx.now, onDuplicate: alreadyIssued })
+        await t
+          .collection('members')
+          .doc(openid)
+          .update({ data: { lastClaimAt: ctx.now } })
+        return { coupon: couponView(coupon, ctx.now), replayed: false }
+      })
+    } catch (err) {
+      const existing = await issuedBefore(err, couponId)
+      return { coupon: couponView(existing, ctx.now), replayed: true }
+    }
   },
 
   async myCoupons(event, ctx) {
@@ -125,23 +132,34 @@ export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCou
     return { offers: list.filter(o => o.reason !== '仅限指定会员'), balance: member.points }
   },
 
-  /** Points spent, stock taken and the coupon issued in one transaction: all or nothing. Idempotent per requestId. */
+  /** Points spent, stock taken and the coupon issued in one transaction: all or nothing. Idempotent per requestId (as claimCoupon). */
   async exchangeCoupon(event, ctx) {
     const openid = requireUser(ctx)
     const couponId = derivedId('cpn', 'mall', openid, event.templateId, event.requestId)
-    return transact(async t => {
-      const member = await memberIn(t, openid)
-      const existing = await getInTransaction<CouponDoc>(t, 'coupons', couponId)
-      if (existing) {
+    try {
+      return await transact(async t => {
+        const member = await memberIn(t, openid)
         const template = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
-        return { coupon: couponView(existing, ctx.now), pointsSpent: template?.pointsPrice ?? 0, balance: member.points, replayed: true }
-      }
-      const template = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
-      if (!template || !template.channels.includes('points_mall') || !template.pointsPrice) throw new AppError('NOT_FOUND', '积分商城没有这件商品')
-      const coupon = await issueCouponIn(t, { templateId: template._id, member, channel: 'points_mall', couponId, now: ctx.now })
-      const change = spendPoints(member, template.pointsPrice, { now: ctx.now, source: { type: 'exchange', id: couponId }, reason: `兑换：${template.name}` })
-      await applyWalletChange(t, member, change, { now: ctx.now, operator: openid })
-      return { coupon: couponView(coupon, ctx.now), pointsSpent: template.pointsPrice, balance: change.wallet.points, replayed: false }
-    })
+        if (!template || !template.channels.includes('points_mall') || !template.pointsPrice) throw new AppError('NOT_FOUND', '积分商城没有这件商品')
+        const coupon = await issueCouponIn(t, { templateId: template._id, template, member, channel: 'points_mall', couponId, now: ctx.now, onDuplicate: alreadyIssued })
+        const change = spendPoints(member, template.pointsPrice, { now: ctx.now, source: { type: 'exchange', id: couponId }, reason: `兑换：${template.name}` })
+        await applyWalletChange(t, member, change, { now: ctx.now, operator: openid })
+        return { coupon: couponView(coupon, ctx.now), pointsSpent: template.pointsPrice, balance: change.wallet.points, replayed: false }
+      })
+    } catch (err) {
+      const existing = await issuedBefore(err, couponId)
+      const [template, member] = await Promise.all([findById<CouponTemplate>(templates, event.templateId), loadMember(openid)])
+      return { coupon: couponView(existing, ctx.now), pointsSpent: template?.pointsPrice ?? 0, balance: member.points, replayed: true }
+    }
   },
+}
+
+const alreadyIssued = () => new AppError('ALREADY_EXISTS', '该券已领取')
+
+/** The coupon a failed claim or exchange had issued before (a repeat of the same requestId); otherwise the failure as it was. */
+async function issuedBefore(err: unknown, couponId: string): Promise<CouponDoc> {
+  if (!(err instanceof AppError)) throw err
+  const existing = await findById<CouponDoc>(coupons, couponId)
+  if (!existing) throw err
+  return existing
 }

@@ -16,6 +16,7 @@ import { segmentRule } from './segments'
 import { auditIn } from './audit'
 import { readAll } from './query'
 import { getInTransaction } from './transaction'
+import { insertOnce } from './insert-once'
 
 export const templates = db.collection<CouponTemplate>('coupon_templates')
 export const coupons = db.collection<CouponDoc>('coupons')
@@ -27,11 +28,28 @@ export function couponCodeFor(couponId: string): string {
   return (BigInt(`0x${sha256(couponId).slice(0, 15)}`) % 1_000_000_000_000n).toString().padStart(12, '0')
 }
 
-export async function issueCouponIn(t: Transaction, args: { templateId: string; member: Member; channel: CouponChannel; couponId: string; now: Date }): Promise<CouponDoc> {
+export interface CouponToIssue {
+  templateId: string
+  member: Member
+  channel: CouponChannel
+  couponId: string
+  now: Date
+  /** the template as the caller read it in this transaction (saves reading it again) */
+  template?: CouponTemplate
+  /**
+   * With it, the coupon id is not looked up first: an existing coupon fails the insert with this
+   * error, and the caller answers the replay (one read less on every first call).
+   */
+  onDuplicate?: () => AppError
+}
+
+export async function issueCouponIn(t: Transaction, args: CouponToIssue): Promise<CouponDoc> {
   const { templateId, member, channel, couponId, now } = args
-  const existing = await getInTransaction<CouponDoc>(t, 'coupons', couponId)
-  if (existing) return existing
-  const template = await getInTransaction<CouponTemplate>(t, 'coupon_templates', templateId)
+  if (!args.onDuplicate) {
+    const existing = await getInTransaction<CouponDoc>(t, 'coupons', couponId)
+    if (existing) return existing
+  }
+  const template = args.template ?? (await getInTransaction<CouponTemplate>(t, 'coupon_templates', templateId))
   if (!template) throw new AppError('NOT_FOUND', `券模板不存在：${templateId}`)
   if (template.status !== 'active') throw new AppError('FAILED_PRECONDITION', '该券已暂停发放')
   if (!template.channels.includes(channel)) throw new AppError('FAILED_PRECONDITION', '该券不支持这种发放方式')
@@ -62,7 +80,8 @@ export async function issueCouponIn(t: Transaction, args: { templateId: string; 
     ...couponFromTemplate(template, now),
     ...(externalCode ? { externalCode } : {}),
   }
-  await t.collection('coupons').add({ data: coupon })
+  if (args.onDuplicate) await insertOnce(t, 'coupons', coupon, args.onDuplicate)
+  else await t.collection('coupons').add({ data: coupon })
   return coupon
 }
 

@@ -18,10 +18,11 @@ import { auditIn } from './audit'
 import { db } from './cloud'
 import { parseMember } from './members'
 import { rewardFirstPurchase } from './referrals'
-import { loadRules, TIER_LADDER } from './rules'
+import { loadRulesCached, TIER_LADDER } from './rules'
 import type { Doc, Transaction } from './sdk-types'
 import { getInTransaction } from './transaction'
-import { applyWalletChange } from './wallet'
+import { insertOnce } from './insert-once'
+import { addLedgerRows, walletFields } from './wallet'
 
 export interface PurchaseDoc {
   _id: string
@@ -110,6 +111,8 @@ export interface PurchaseToCredit {
   rules: { points: PointRules; ladder: TierLadder; lifecycle: LifecycleConfig }
   /** history imported without `--award-points` earns no points (stats, growth and tier still count) */
   awardPoints: boolean
+  /** the error for a purchase id already stored (the caller did not read it first); without it the insert's own error */
+  onDuplicate?: () => AppError
   /** imported history: no referral reward and no tier-upgrade coupons (nothing a member is told about) */
   history: boolean
   order?: { source: string; orderId: string }
@@ -139,9 +142,11 @@ export async function creditPurchaseIn(t: Transaction, p: PurchaseToCredit): Pro
   const referral = p.history || member.firstPurchaseAt ? null : await rewardFirstPurchase(t, member, p.purchaseId, now)
   const earned = earnPoints(member, points, { now: at, expiryMonths: rules.points.expiryMonths, source: { type: 'purchase', id: p.purchaseId }, batchId: p.purchaseId })
   const change = withExpiry(referral ? referral.addInviteeReward(earned) : earned, now)
-  if (change.entries.length) await applyWalletChange(t, member, change, { now, operator: p.actor })
   const { patch, upgradedTo } = afterPurchase(member, { paidFen, orderFen: p.orderFen, lines: p.lines, usedCoupon: p.couponCodes.length > 0, at }, rules.ladder, rules.lifecycle, now)
-  await writeAnalytics(t, member, patch, p.history ? null : upgradedTo, now)
+  // one update of the member: the wallet and the analytics together
+  const wallet = change.entries.length ? walletFields(change) : {}
+  await writeAnalytics(t, member, { ...patch, ...wallet }, p.history ? null : upgradedTo, now)
+  await addLedgerRows(t, member._id, change, { now, operator: p.actor })
   const purchase: PurchaseDoc = {
     _id: p.purchaseId,
     requestId: p.requestId,
@@ -165,7 +170,8 @@ export async function creditPurchaseIn(t: Transaction, p: PurchaseToCredit): Pro
     createdAt: at,
     updatedAt: now,
   }
-  await t.collection('purchases').add({ data: purchase })
+  if (p.onDuplicate) await insertOnce(t, 'purchases', purchase, p.onDuplicate)
+  else await t.collection('purchases').add({ data: purchase })
   return { purchase, pointsEarned: points, balance: change.wallet.points, upgradedTo: p.history ? null : upgradedTo }
 }
 
@@ -207,12 +213,14 @@ export async function refundPurchaseIn(t: Transaction, r: RefundToApply): Promis
   if (!doc) throw new AppError('INTERNAL', '消费记录对应的会员不存在')
   const member = parseMember(doc)
   const change = reversePoints(member, due, { now: r.now, batchId: p.batchId ?? p._id, source: { type: 'refund', id: r.refundId }, ...(r.reason ? { reason: r.reason } : {}) })
-  if (change.entries.length) await applyWalletChange(t, member, change, { now: r.now, operator: r.actor })
-  const { rules: ladder } = await loadRules(TIER_LADDER)
+  const { rules: ladder } = await loadRulesCached(TIER_LADDER)
+  // one update of the member: the wallet (when points go back) and the spend and growth together
+  const wallet = change.entries.length ? { ...walletFields(change), updatedAt: r.now } : {}
   await t
     .collection('members')
     .doc(member._id)
-    .update({ data: wholeFields(afterRefund(member, amount, new Date(p.createdAt), ladder, r.now)) })
+    .update({ data: wholeFields({ ...afterRefund(member, amount, new Date(p.createdAt), ladder, r.now), ...wallet }) })
+  await addLedgerRows(t, member._id, change, { now: r.now, operator: r.actor })
 
   const status: PurchaseView['status'] = refundedAfter >= p.amountFen ? 'refunded' : 'partially_refunded'
   // pointsReversed counts what the refunds were due to take back, shortfall included, so a later

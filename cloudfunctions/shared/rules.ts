@@ -1,7 +1,15 @@
 /**
  * Rule documents in `settings` (point, check-in and task rules) and `tiers_config` (tier ladder, lifecycle): the defaults apply until
  * an admin sets them. One loader and one writer for all of them.
+ *
+ * `loadRules` reads the stored doc (the console, the jobs, saveRules); `loadRulesCached` serves the
+ * member and till actions from a per-instance cache that is at most RULES_CACHE_MS old, so a warm
+ * instance applies a rule change within that time (see cacheIsFresh for how a save is seen sooner).
  */
+import { createHash } from 'crypto'
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
 import type { ZodType } from 'zod'
 import { DEFAULT_LIFECYCLE, LifecycleConfigSchema, type LifecycleConfig } from '../../types/analytics'
 import { DEFAULT_CHECKIN_RULES, CheckinRulesSchema, type CheckinRules } from '../../types/checkin'
@@ -12,7 +20,7 @@ import { DEFAULT_TASK_RULES, TaskRulesSchema, type TaskRules } from '../../types
 import { DEFAULT_TIER_LADDER, TierLadderSchema, type TierLadder } from '../../types/tiers'
 import { actorOf, audit } from './audit'
 import { db } from './cloud'
-import type { CallContext } from './handler'
+import { currentTime, type CallContext } from './handler'
 import { findById } from './query'
 
 interface RuleDoc<T> {
@@ -59,6 +67,7 @@ export interface StoredRules<T> {
   updatedAt: string | null
 }
 
+/** The rule doc as stored now (one read). */
 export async function loadRules<T>(doc: RuleDoc<T>): Promise<StoredRules<T>> {
   const stored = await findById<{ rules?: unknown; updatedAt?: Date }>(db.collection(doc.collection), doc.id)
   if (!stored) return { rules: doc.defaults, isDefault: true, updatedAt: null }
@@ -71,6 +80,49 @@ export async function loadRules<T>(doc: RuleDoc<T>): Promise<StoredRules<T>> {
   return { rules: parsed.data, isDefault: false, updatedAt: stored.updatedAt ? new Date(stored.updatedAt).toISOString() : null }
 }
 
+/** How long a warm instance applies a rule doc it read before reading it again. */
+export const RULES_CACHE_MS = 30_000
+
+interface CacheEntry {
+  value: Promise<StoredRules<unknown>>
+  /** the clock (ctx.now's) when it was read */
+  readAt: number
+  /** the emulator's save stamp when it was read (null on CloudBase) */
+  stamp: string | null
+}
+
+const cache = new Map<string, CacheEntry>()
+const keyOf = (doc: RuleDoc<unknown>) => `${doc.collection}/${doc.id}`
+
+/**
+ * The rule doc as read by this instance within the last RULES_CACHE_MS (by the clock the rules see:
+ * ctx.now, pinned on the emulator). Parallel callers share one read; a failed read is not kept.
+ */
+export function loadRulesCached<T>(doc: RuleDoc<T>): Promise<StoredRules<T>> {
+  const key = keyOf(doc as RuleDoc<unknown>)
+  const now = currentTime().getTime()
+  const stamp = localSaveStamp()
+  const hit = cache.get(key)
+  if (hit && cacheIsFresh(hit, now, stamp)) return hit.value as Promise<StoredRules<T>>
+  const value = loadRules(doc)
+  const entry: CacheEntry = { value, readAt: now, stamp }
+  cache.set(key, entry)
+  value.catch(() => {
+    if (cache.get(key) === entry) cache.delete(key)
+  })
+  return value
+}
+
+/**
+ * Fresh while younger than RULES_CACHE_MS (a clock moved back, as a test may pin it, is not fresh).
+ * On the emulator a save through saveRules also changes a stamp every instance reads (they share a
+ * host), so a test sees an admin's change at once; on CloudBase other instances see it within the TTL.
+ */
+function cacheIsFresh(entry: CacheEntry, now: number, stamp: string | null): boolean {
+  const age = now - entry.readAt
+  return age >= 0 && age < RULES_CACHE_MS && entry.stamp === stamp
+}
+
 /** Replaces the whole rule doc (set, not update: a map entry left out is gone) and audits before/after. */
 export async function saveRules<T>(doc: RuleDoc<T>, rules: T, ctx: CallContext): Promise<{ rules: T }> {
   const before = await loadRules(doc)
@@ -78,6 +130,34 @@ export async function saveRules<T>(doc: RuleDoc<T>, rules: T, ctx: CallContext):
     .collection(doc.collection)
     .doc(doc.id)
     .set({ data: { rules, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
+  // this instance reads the new rules at its next use
+  cache.delete(keyOf(doc as RuleDoc<unknown>))
+  bumpLocalSaveStamp()
   await audit({ actor: actorOf(ctx), action: doc.setAction, target: doc.id, before: before.isDefault ? null : before.rules, after: rules, at: ctx.now })
   return { rules }
+}
+
+/** Emulator only: a file per local CloudBase (by its endpoint) whose content changes with every save. */
+function localStampFile(): string | null {
+  if (process.env.CLOUDBASE_EMULATOR !== '1') return null
+  const endpoint = createHash('sha256')
+    .update(process.env.TCB_CONTEXT_CNFG ?? '')
+    .digest('hex')
+    .slice(0, 16)
+  return path.join(os.tmpdir(), `cloudbase-emulator-rules-${endpoint}`)
+}
+
+function localSaveStamp(): string | null {
+  const file = localStampFile()
+  if (!file) return null
+  try {
+    return fs.readFileSync(file, 'utf8')
+  } catch {
+    return '' // no save yet
+  }
+}
+
+function bumpLocalSaveStamp(): void {
+  const file = localStampFile()
+  if (file) fs.writeFileSync(file, `${Date.now()}-${Math.random().toString(36).slice(2)}`)
 }

@@ -16,11 +16,19 @@ export async function applyWalletChange(t: Transaction, member: Member, change: 
   await t
     .collection('members')
     .doc(member._id)
-    .update({
-      data: { points: change.wallet.points, pointBatches: change.wallet.pointBatches, updatedAt: meta.now },
-    })
+    .update({ data: { ...walletFields(change), updatedAt: meta.now } })
+  await addLedgerRows(t, member._id, change, meta)
+}
+
+/** The member fields a wallet change sets, for a caller that writes them with its own update of the member (one request). */
+export function walletFields(change: WalletChange): Pick<Member, 'points' | 'pointBatches'> {
+  return { points: change.wallet.points, pointBatches: change.wallet.pointBatches }
+}
+
+/** The ledger rows of a change whose member fields (walletFields) the caller writes in the same transaction. */
+export async function addLedgerRows(t: Transaction, memberId: string, change: WalletChange, meta: { now: Date; operator: string }): Promise<void> {
   // `seq` orders the rows of one change (they share createdAt): an expiry before the earn that caused it
   for (const [seq, entry] of change.entries.entries()) {
-    await t.collection('points_ledger').add({ data: { _id: ledgerId(entry), memberId: member._id, ...entry, seq, createdAt: meta.now, operator: meta.operator } })
+    await t.collection('points_ledger').add({ data: { _id: ledgerId(entry), memberId, ...entry, seq, createdAt: meta.now, operator: meta.operator } })
   }
 }

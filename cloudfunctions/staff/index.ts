@@ -13,13 +13,14 @@ import { defineFunction } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { isDeleted, memberById, memberByNo, parseMember } from '../shared/members'
 import { findById } from '../shared/query'
-import { LIFECYCLE, loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
+import { LIFECYCLE, loadRulesCached, POINT_RULES, TIER_LADDER } from '../shared/rules'
 import type { Doc } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
+import { insertOnce } from '../shared/insert-once'
 import { staffCouponActions } from './coupons'
 import { couponsByCode, writeOffIn } from '../shared/coupons'
 import { creditPurchaseIn, purchases, purchaseView, refundPurchaseIn, refunds, type PurchaseDoc, type RefundDoc } from '../shared/purchases'
-import { atTill, memberForCode, requireStaff } from './till'
+import { atTill, memberForCode, requireStaff, type StaffRow } from './till'
 import { staffNpsActions } from './nps'
 import { staffCatalogActions } from './catalog'
 
@@ -54,6 +55,73 @@ function refundReplay(r: RefundDoc, event: RefundEvent) {
     throw new AppError('FAILED_PRECONDITION', 'requestId 已用于另一笔退款，请换一个 requestId')
   }
   return { purchase: r.purchaseAfter, pointsReversed: r.pointsReversed, shortfall: r.shortfall, balance: r.balanceAfter, replayed: true }
+}
+
+/**
+ * One purchase, without looking for a replay first (the caller does, when this fails): the code use
+ * and the purchase are inserted under derived ids, so a repeat fails on them instead of costing a read.
+ */
+async function recordPurchaseOnce(event: PurchaseEvent, now: Date, staff: StaffRow, purchaseId: string) {
+  // the cashier waits: the member and the rules are read at once
+  const [{ member, codeUse }, [{ rules }, { rules: ladder }, { rules: lifecycle }]] = await Promise.all([
+    tillMember(event.member, now, staff._id),
+    Promise.all([loadRulesCached(POINT_RULES), loadRulesCached(TIER_LADDER), loadRulesCached(LIFECYCLE)]),
+  ])
+  if (member._id === staff._id) throw new AppError('PERMISSION_DENIED', '店员不能为自己记录消费')
+  const couponIds = (await couponsByCode(member._id, event.couponCodes ?? [])).map(c => c._id)
+
+  return transact(async t => {
+    if (codeUse) {
+      const use = { _id: codeUse.id, memberNo: member.memberNo, step: codeUse.step, purchaseId, staffOpenid: staff._id, storeId: staff.storeId, usedAt: now }
+      await insertOnce(t, 'code_uses', use, () => new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示'))
+    }
+    const doc = await getInTransaction<Doc>(t, 'members', member._id)
+    const fresh = doc ? parseMember(doc) : null
+    if (!fresh || isDeleted(fresh)) throw new AppError('NOT_FOUND', '会员不存在')
+    const { discountFen } = couponIds.length
+      ? await writeOffIn(t, {
+          couponIds,
+          memberId: fresh._id,
+          staff,
+          orderFen: event.amountFen,
+          purchaseId,
+          requestId: event.requestId,
+          now,
+          writeOffIdOf: id => derivedId('wo', purchaseId, id),
+        })
+      : { discountFen: 0 }
+    const {
+      purchase,
+      pointsEarned: points,
+      balance,
+      upgradedTo,
+    } = await creditPurchaseIn(t, {
+      purchaseId,
+      requestId: event.requestId,
+      storeId: staff.storeId,
+      actor: staff._id,
+      member: fresh,
+      orderFen: event.amountFen,
+      discountFen,
+      couponCodes: event.couponCodes ?? [],
+      lines: event.lines ?? [],
+      at: now,
+      now,
+      rules: { points: rules, ladder, lifecycle },
+      awardPoints: true,
+      history: false,
+      onDuplicate: () => new AppError('ALREADY_EXISTS', '该笔消费已记录'),
+    })
+    await auditIn(t, {
+      actor: staff._id,
+      action: 'recordPurchase',
+      target: purchaseId,
+      after: { memberNo: fresh.memberNo, orderFen: event.amountFen, discountFen, amountFen: purchase.amountFen, pointsEarned: points, via: codeUse ? 'code' : 'memberNo' },
+      storeId: staff.storeId,
+      at: now,
+    })
+    return { purchase: purchaseView(purchase), pointsEarned: points, balance, replayed: false, ...(upgradedTo ? { upgradedTo: { tierId: upgradedTo.tierId, name: upgradedTo.name } } : {}) }
+  })
 }
 
 export const main = defineFunction(
@@ -94,74 +162,16 @@ export const main = defineFunction(
     async recordPurchase(event, ctx) {
       const staff = await requireStaff(ctx)
       const purchaseId = derivedId('pur', staff._id, event.requestId)
-      // the cashier waits: the member and the rules are read while the replay check runs (a replay,
-      // rare, answers without them; their errors count only when they are used)
-      const memberLoad = tillMember(event.member, ctx.now, staff._id)
-      const rulesLoad = Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
-      for (const load of [memberLoad, rulesLoad]) load.catch(() => undefined)
-      const existing = await findById<PurchaseDoc>(purchases, purchaseId)
-      if (existing) return purchaseReplay(existing, event)
-
-      const { member, codeUse } = await memberLoad
-      if (member._id === staff._id) throw new AppError('PERMISSION_DENIED', '店员不能为自己记录消费')
-      const couponIds = (await couponsByCode(member._id, event.couponCodes ?? [])).map(c => c._id)
-      const [{ rules }, { rules: ladder }, { rules: lifecycle }] = await rulesLoad
-
-      return transact(async t => {
-        const raced = await getInTransaction<PurchaseDoc>(t, 'purchases', purchaseId)
-        if (raced) return purchaseReplay(raced, event)
-        if (codeUse) {
-          if (await getInTransaction(t, 'code_uses', codeUse.id)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
-          await t.collection('code_uses').add({
-            data: { _id: codeUse.id, memberNo: member.memberNo, step: codeUse.step, purchaseId, staffOpenid: staff._id, storeId: staff.storeId, usedAt: ctx.now },
-          })
-        }
-        const doc = await getInTransaction<Doc>(t, 'members', member._id)
-        const fresh = doc ? parseMember(doc) : null
-        if (!fresh || isDeleted(fresh)) throw new AppError('NOT_FOUND', '会员不存在')
-        const { discountFen } = couponIds.length
-          ? await writeOffIn(t, {
-              couponIds,
-              memberId: fresh._id,
-              staff,
-              orderFen: event.amountFen,
-              purchaseId,
-              requestId: event.requestId,
-              now: ctx.now,
-              writeOffIdOf: id => derivedId('wo', purchaseId, id),
-            })
-          : { discountFen: 0 }
-        const {
-          purchase,
-          pointsEarned: points,
-          balance,
-          upgradedTo,
-        } = await creditPurchaseIn(t, {
-          purchaseId,
-          requestId: event.requestId,
-          storeId: staff.storeId,
-          actor: staff._id,
-          member: fresh,
-          orderFen: event.amountFen,
-          discountFen,
-          couponCodes: event.couponCodes ?? [],
-          lines: event.lines ?? [],
-          at: ctx.now,
-          now: ctx.now,
-          rules: { points: rules, ladder, lifecycle },
-          awardPoints: true,
-          history: false,
-        })
-        await auditIn(t, {
-          actor: staff._id,
-          action: 'recordPurchase',
-          target: purchaseId,
-          after: { memberNo: fresh.memberNo, orderFen: event.amountFen, discountFen, amountFen: purchase.amountFen, pointsEarned: points, via: codeUse ? 'code' : 'memberNo' },
-          storeId: staff.storeId,
-          at: ctx.now,
-        })
-        return { purchase: purchaseView(purchase), pointsEarned: points, balance, replayed: false, ...(upgradedTo ? { upgradedTo: { tierId: upgradedTo.tierId, name: upgradedTo.name } } : {}) }
-      })
+      try {
+        return await recordPurchaseOnce(event, ctx.now, staff, purchaseId)
+      } catch (err) {
+        // a repeat (or the loser of a race with the same requestId) fails on what the first call used
+        // up (the code, the coupons, the purchase id): it answers the first call's result instead
+        if (!(err instanceof AppError)) throw err
+        const existing = await findById<PurchaseDoc>(purchases, purchaseId)
+        if (existing) return purchaseReplay(existing, event)
+        throw err
+      }
     },
 
     /** Full or partial refund (shared/purchases.ts), idempotent per (staff, requestId), only in the purchase's own store. */

@@ -6,7 +6,7 @@ import { maskPhone } from '../../domain/member'
 import { deriveMemberKey, parseMemberCode, verifyMemberCode } from '../../domain/member-code'
 import { availablePoints } from '../../domain/points'
 import { effectiveTierId, tierDef } from '../../domain/tiers'
-import { loadRules, TIER_LADDER } from '../shared/rules'
+import { loadRulesCached, TIER_LADDER } from '../shared/rules'
 import { db, _ } from '../shared/cloud'
 import { coupons } from '../shared/coupons'
 import { oncePerCall, requireUser, type CallContext } from '../shared/handler'
@@ -86,7 +86,7 @@ export function tillCoupons(memberId: string, now: Date) {
 }
 
 export async function atTill(member: Member, now: Date): Promise<MemberAtTill> {
-  const { rules: ladder } = await loadRules(TIER_LADDER)
+  const { rules: ladder } = await loadRulesCached(TIER_LADDER)
   return {
     memberNo: member.memberNo,
     nickname: member.nickname,
