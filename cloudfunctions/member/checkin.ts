@@ -4,10 +4,11 @@
  * the same transaction as the member's check-in state and the points, so a racing second check-in
  * fails its transaction and, retried, sees the day already checked.
  */
+import type { MemberActions } from './actions'
 import type { CheckinCalendar, CheckinRules } from '../../types/checkin'
 import type { TierLadder } from '../../types/tiers'
 import type { CouponDoc } from '../../types/coupons'
-import type { Member, MemberEvent } from '../../types/member'
+import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { applyCheckIn, applyMakeUp, calendarView, streakAt } from '../../domain/checkin'
 import { earnPoints, spendPoints } from '../../domain/points'
@@ -15,7 +16,7 @@ import { afterCheckin } from '../../domain/activity'
 import { tierMultiplier } from '../../domain/tiers'
 import { shanghaiDay } from '../../domain/time'
 import { db, _ } from '../shared/cloud'
-import { requireUser, type Actions } from '../shared/handler'
+import { requireUser } from '../shared/handler'
 import { loadMember, memberIn } from '../shared/members'
 import { findById } from '../shared/query'
 import { CHECKIN_RULES, loadRulesCached, POINT_RULES, TIER_LADDER } from '../shared/rules'
@@ -70,7 +71,7 @@ async function setState(t: Transaction, member: Member, checkin: Member['checkin
 
 type MakeUpPayment = { payWith: 'points' } | { payWith: 'card'; cardId: string }
 
-export const checkinActions: Pick<Actions<MemberEvent>, 'checkIn' | 'checkinCalendar' | 'makeUpCheckin'> = {
+export const checkinActions: Pick<MemberActions, 'checkIn' | 'checkinCalendar' | 'makeUpCheckin'> = {
   async checkIn(_event, ctx) {
     const openid = requireUser(ctx)
     const [{ rules }, { rules: pointRules }, { rules: ladder }] = await Promise.all([loadRulesCached(CHECKIN_RULES), loadRulesCached(POINT_RULES), loadRulesCached(TIER_LADDER)])

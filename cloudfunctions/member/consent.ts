@@ -4,12 +4,12 @@
  * doc (`privacyConsent: { version, agreedAt }`, `privacyWithdrawnAt`); each change is audited in the
  * same transaction.
  */
+import type { MemberActions } from './actions'
 import { PRIVACY_POLICY_SETTING, type ConsentOutputs, type PrivacyConsentView, type PrivacyPolicy, type PrivacyState, type StoredPrivacyConsent } from '../../types/consent'
-import type { MemberEvent } from '../../types/member'
 import { AppError } from '../../types/result'
 import { auditIn } from '../shared/audit'
 import { _ } from '../shared/cloud'
-import { requireUser, type Actions } from '../shared/handler'
+import { requireUser } from '../shared/handler'
 import { deletedError, isDeleted, members } from '../shared/members'
 import { findById } from '../shared/query'
 import { loadRules } from '../shared/rules'
@@ -57,7 +57,7 @@ function requireCurrent(policy: PrivacyPolicy, version: string): void {
   }
 }
 
-export const consentActions: Pick<Actions<MemberEvent>, 'privacyPolicy' | 'agreePrivacy' | 'withdrawPrivacy'> = {
+export const consentActions: Pick<MemberActions, 'privacyPolicy' | 'agreePrivacy' | 'withdrawPrivacy'> = {
   async privacyPolicy(_event, ctx): Promise<ConsentOutputs['privacyPolicy']> {
     const openid = requireUser(ctx)
     const [{ rules: policy, updatedAt }, doc] = await Promise.all([loadPrivacyPolicy(), findById<Doc>(members, openid)])

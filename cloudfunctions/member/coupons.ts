@@ -1,12 +1,13 @@
 /** The member's coupons: claim center, my coupons, detail, and the points mall. */
+import type { MemberActions } from './actions'
 import type { CouponChannel, CouponTemplate, CouponView, OfferView } from '../../types/coupons'
-import type { Member, MemberEvent } from '../../types/member'
+import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { describeCoupon, offerBlocker, toCouponView, validityText } from '../../domain/coupons'
 import { spendPoints } from '../../domain/points'
 import { db } from '../shared/cloud'
 import { couponsInState, coupons, issueCouponIn, templates } from '../shared/coupons'
-import { requireUser, type Actions } from '../shared/handler'
+import { requireUser } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { segmentRule } from '../shared/segments'
 import type { ResolvedRule } from '../../domain/segments'
@@ -68,7 +69,7 @@ export async function issueWelcomeCoupons(member: Member, now: Date): Promise<nu
   return issued
 }
 
-export const couponActions: Pick<Actions<MemberEvent>, 'claimCenter' | 'claimCoupon' | 'myCoupons' | 'couponDetail' | 'pointsMall' | 'exchangeCoupon'> = {
+export const couponActions: Pick<MemberActions, 'claimCenter' | 'claimCoupon' | 'myCoupons' | 'couponDetail' | 'pointsMall' | 'exchangeCoupon'> = {
   async claimCenter(_event, ctx) {
     const member = await loadMember(requireUser(ctx))
     // hidden: templates the member could never take here (not in the audience, or over)

@@ -1,7 +1,8 @@
 /** `member`: what a consumer does from the mini-program. Identity is the context OPENID, never the event. */
 import { randomInt } from 'crypto'
 import { sha256 } from 'js-sha256'
-import { MemberEvents, phoneNumber, type Member } from '../../types/member'
+import { MemberEvents, phoneNumber, type Member, type MemberEvent } from '../../types/member'
+import type { MemberFunctionOutputs } from './actions'
 import { AppError } from '../../types/result'
 import { memberNoFrom, newMember, profileChanges, toProfile } from '../../domain/member'
 import { CODE_STEP_SECONDS, deriveMemberKey } from '../../domain/member-code'
@@ -129,7 +130,7 @@ async function claimImportIn(t: Transaction, member: Member, phone: string, now:
   return { ...member, ...plan.memberPatch, ...plan.change.wallet, updatedAt: now }
 }
 
-export const main = defineFunction(
+export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
   MemberEvents,
   {
     ...checkinActions,

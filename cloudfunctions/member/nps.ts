@@ -3,12 +3,12 @@
  * dismissal (both count as asked, decided in one transaction on `nps_state/<openid>` so two answers
  * at once cannot both land), the opt-out, and a follow-up for the store when the member is a detractor.
  */
-import type { MemberEvent } from '../../types/member'
+import type { MemberActions } from './actions'
 import type { NpsState } from '../../types/nps'
 import { AppError } from '../../types/result'
 import { npsAsk, npsCategory } from '../../domain/nps'
 import { db } from '../shared/cloud'
-import { requireUser, type Actions } from '../shared/handler'
+import { requireUser } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { loadMember, memberIn } from '../shared/members'
 import { findById } from '../shared/query'
@@ -58,7 +58,7 @@ async function askable(t: Transaction, openid: string, purchaseId: string, now: 
   return { existing: null, purchase, state, stored }
 }
 
-export const npsActions: Pick<Actions<MemberEvent>, 'npsPrompt' | 'submitNps' | 'dismissNps' | 'setNpsOptOut'> = {
+export const npsActions: Pick<MemberActions, 'npsPrompt' | 'submitNps' | 'dismissNps' | 'setNpsOptOut'> = {
   async npsPrompt(_event, ctx) {
     const member = await loadMember(requireUser(ctx))
     const [state, purchase] = await Promise.all([findById<NpsState>(db.collection('nps_state'), member._id), latestPurchase(member._id)])

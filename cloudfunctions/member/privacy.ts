@@ -11,9 +11,10 @@
  * erasure pending: calling again finishes it (answer `{ deleted: true }`); once finished, calling again
  * is PERMISSION_DENIED like every other member action of a deleted account.
  */
+import type { MemberActions } from './actions'
 import type { CouponDoc } from '../../types/coupons'
 import type { ErasedImportDoc, MemberImportDoc } from '../../types/import'
-import { EXPORT_ROW_SECTIONS, type ExportRow, type ExportRowSection, type ExportSection, type MemberEvent, type MemberOutputs } from '../../types/member'
+import { EXPORT_ROW_SECTIONS, type ExportRow, type ExportRowSection, type ExportSection, type MemberOutputs } from '../../types/member'
 import { AppError } from '../../types/result'
 import { toCouponView } from '../../domain/coupons'
 import { erasedImportId } from '../../domain/import'
@@ -21,7 +22,7 @@ import { toProfile } from '../../domain/member'
 import { derivedOf, erasurePending, exportRow, memberErasureFields, withoutInviteeId, type ErasurePlan, type Subject } from '../../domain/privacy'
 import { auditIn } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
-import { requireUser, type Actions, type CallContext } from '../shared/handler'
+import { requireUser, type CallContext } from '../shared/handler'
 import { deletedError, isDeleted, members, parseMember, toLedgerItem } from '../shared/members'
 import { eraseOrderRefs } from '../shared/orders'
 import { deleteFiles, eraseByIdIn, eraseRows, memberFiles, memberRows } from '../shared/privacy'
@@ -160,7 +161,7 @@ async function finishErasure(who: Subject, plan: ErasurePlan, now: Date): Promis
   await members.doc(who.openid).update({ data: { erasure: _.set({ startedAt: plan.startedAt, files: [], orderKeys: [], finishedAt: now }) } })
 }
 
-export const privacyActions: Pick<Actions<MemberEvent>, 'exportMyData' | 'deleteMyAccount'> = {
+export const privacyActions: Pick<MemberActions, 'exportMyData' | 'deleteMyAccount'> = {
   async exportMyData(_event, ctx: CallContext): Promise<Export> {
     return exportOf(requireUser(ctx), ctx.now)
   },

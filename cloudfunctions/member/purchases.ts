@@ -5,16 +5,16 @@
  * page's stores and the products of lines sold without a title (in parallel; shared/purchase-views.ts,
  * also used by the console's member 360). Never the serving staff's identity.
  */
-import type { MemberEvent } from '../../types/member'
+import type { MemberActions } from './actions'
 import { db } from '../shared/cloud'
-import { requireUser, type Actions } from '../shared/handler'
+import { requireUser } from '../shared/handler'
 import { loadMember } from '../shared/members'
 import { myPurchaseViews } from '../shared/purchase-views'
 import type { PurchaseDoc } from '../shared/purchases'
 
 export { purchaseChannel } from '../shared/purchase-views'
 
-export const purchaseActions: Pick<Actions<MemberEvent>, 'myPurchases'> = {
+export const purchaseActions: Pick<MemberActions, 'myPurchases'> = {
   async myPurchases(event, ctx) {
     const member = await loadMember(requireUser(ctx))
     const mine = () => db.collection<PurchaseDoc>('purchases').where({ memberId: member._id })

@@ -4,11 +4,11 @@
  * purchases and event batches, the neighbour docs of those items, the popular doc, and the candidate
  * products.
  */
-import type { MemberEvent } from '../../types/member'
+import type { MemberActions } from './actions'
 import { POPULAR_DOC, type Product, type RecommendationView } from '../../types/products'
 import { recommend, type CatalogItem, type ItemNeighbors } from '../../domain/recommend'
 import { db, _ } from '../shared/cloud'
-import { requireUser, type Actions } from '../shared/handler'
+import { requireUser } from '../shared/handler'
 import { loadMember } from '../shared/members'
 import { findById } from '../shared/query'
 
@@ -16,7 +16,7 @@ const RECENT_PURCHASES = 30
 /** `member.track` batches (one doc each, at most 50 events) read for taps */
 const RECENT_EVENT_BATCHES = 10
 
-export const recommendActions: Pick<Actions<MemberEvent>, 'recommendations'> = {
+export const recommendActions: Pick<MemberActions, 'recommendations'> = {
   async recommendations(event, ctx) {
     const member = await loadMember(requireUser(ctx))
     const [{ data: bought }, { data: batches }, popular] = await Promise.all([

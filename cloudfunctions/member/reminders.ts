@@ -2,11 +2,11 @@
  * Consent for reminders: what Taro.requestSubscribeMessage answered (one grant per accept), and the
  * member's own on/off per kind. Only the caller's own subscription is ever read or written.
  */
-import type { MemberEvent } from '../../types/member'
+import type { MemberActions } from './actions'
 import { SubscriptionSchema, type ReminderConfig, type SubscribeResult } from '../../types/reminders'
 import { applySubscribeResult, emptySubscription, preferencesView, setPreference } from '../../domain/reminders'
 import { db } from '../shared/cloud'
-import { requireUser, type Actions } from '../shared/handler'
+import { requireUser } from '../shared/handler'
 import { loadMember, memberIn } from '../shared/members'
 import { findById } from '../shared/query'
 import { loadRules, REMINDER_CONFIG } from '../shared/rules'
@@ -44,7 +44,7 @@ async function writeSubscription(t: Transaction, exists: boolean, sub: ReturnTyp
   else await t.collection('subscriptions').add({ data: { _id, ...data, reportIds } })
 }
 
-export const reminderActions: Pick<Actions<MemberEvent>, 'reportSubscribe' | 'reminderPreferences' | 'setReminderPreference'> = {
+export const reminderActions: Pick<MemberActions, 'reportSubscribe' | 'reminderPreferences' | 'setReminderPreference'> = {
   async reportSubscribe(event, ctx) {
     const openid = requireUser(ctx)
     const { rules: config } = await loadRules(REMINDER_CONFIG)

@@ -4,8 +4,9 @@
  * and records `taskRewards.<taskId>` with the points (ledger id from `<openid>:<taskId>`) and the
  * coupon (id derived from the same), so a parallel second claim conflicts and, retried, is refused.
  */
+import type { MemberActions } from './actions'
 import type { CouponDoc } from '../../types/coupons'
-import type { Member, MemberEvent } from '../../types/member'
+import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import type { InviteeView } from '../../types/tasks'
 import { toCouponView } from '../../domain/coupons'
@@ -13,7 +14,7 @@ import { earnPoints } from '../../domain/points'
 import { inviteCounterId, maskNickname, sharePath, taskView, taskViews, type TaskFacts } from '../../domain/tasks'
 import { db, _ } from '../shared/cloud'
 import { issueCouponIn } from '../shared/coupons'
-import { requireUser, type Actions } from '../shared/handler'
+import { requireUser } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { loadMember, memberIn } from '../shared/members'
 import { findById } from '../shared/query'
@@ -31,7 +32,7 @@ async function factsFor(member: Member): Promise<TaskFacts> {
   return { hasPurchase: total > 0 }
 }
 
-export const taskActions: Pick<Actions<MemberEvent>, 'tasks' | 'claimTaskReward' | 'myInvites'> = {
+export const taskActions: Pick<MemberActions, 'tasks' | 'claimTaskReward' | 'myInvites'> = {
   async tasks(_event, ctx) {
     const member = await loadMember(requireUser(ctx))
     const [{ rules }, facts] = await Promise.all([loadRules(TASK_RULES), factsFor(member)])

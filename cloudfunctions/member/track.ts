@@ -3,15 +3,16 @@
  * derived from the requestId so a resend is harmless), rate-limited per member per minute through a
  * counter doc (`rate_limits/track:<openid>:<minute>`, shared/rate-limit.ts) updated in the same transaction.
  */
-import { TRACK_CALLS_PER_MINUTE, type MemberEvent } from '../../types/member'
+import type { MemberActions } from './actions'
+import { TRACK_CALLS_PER_MINUTE } from '../../types/member'
 import { AppError } from '../../types/result'
-import { requireUser, type Actions } from '../shared/handler'
+import { requireUser } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { memberIn } from '../shared/members'
 import { takeSlotIn } from '../shared/rate-limit'
 import { getInTransaction, transact } from '../shared/transaction'
 
-export const trackActions: Pick<Actions<MemberEvent>, 'track'> = {
+export const trackActions: Pick<MemberActions, 'track'> = {
   async track(event, ctx) {
     const openid = requireUser(ctx)
     const batchId = derivedId('evt', openid, event.requestId)

@@ -30,7 +30,7 @@ export type Actions<E extends { action: string }, O = object> = {
  */
 export type AccessPolicy = (action: string, ctx: CallContext) => Promise<unknown>
 
-export function defineFunction<E extends { action: string }>(schema: ZodType<E>, actions: Actions<E>, access: AccessPolicy) {
+export function defineFunction<E extends { action: string }, O = object>(schema: ZodType<E>, actions: Actions<E, O>, access: AccessPolicy) {
   return async function main(rawEvent: unknown): Promise<Result<unknown>> {
     try {
       const event = fromTimer(rawEvent)

@@ -2,11 +2,11 @@
  * The catalog at the till: search by name or code, the store's quick keys, a scanned product code.
  * Only products on sale are offered; a product is shown as ProductAtTill (types/staff.ts).
  */
+import type { StaffActions } from './actions'
 import type { Product } from '../../types/products'
 import { AppError } from '../../types/result'
-import { QUICK_KEY_DAYS, QUICK_KEYS, type ProductAtTill, type StaffEvent } from '../../types/staff'
+import { QUICK_KEY_DAYS, QUICK_KEYS, type ProductAtTill } from '../../types/staff'
 import { db, _ } from '../shared/cloud'
-import type { Actions } from '../shared/handler'
 import { requireStaff } from './till'
 
 const products = db.collection<Product>('products')
@@ -26,7 +26,7 @@ export function escapeRegExp(text: string): string {
 /** A code names a product by barcode first (what is scanned), then by productId. */
 const byCode = (code: string) => _.or([{ barcode: code }, { _id: code }])
 
-export const staffCatalogActions: Pick<Actions<StaffEvent>, 'tillCatalog' | 'tillQuickKeys' | 'productByCode'> = {
+export const staffCatalogActions: Pick<StaffActions, 'tillCatalog' | 'tillQuickKeys' | 'productByCode'> = {
   /**
    * On-sale products whose title contains the query (case-insensitive), plus an exact productId or
    * barcode match listed first; optionally of one category; `limit` of them, by productId. The

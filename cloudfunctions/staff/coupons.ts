@@ -3,6 +3,7 @@
  * transaction and marks it used, so of two cashiers writing off one coupon at once, one wins and the
  * other (its transaction conflicts, is retried and sees `used`) gets COUPON_USED.
  */
+import type { StaffActions } from './actions'
 import type { CouponDoc, WriteOffView } from '../../types/coupons'
 import { AppError } from '../../types/result'
 import type { StaffEvent } from '../../types/staff'
@@ -11,7 +12,6 @@ import { toCouponView } from '../../domain/coupons'
 import { auditIn } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
 import { couponsByCode, writeOffIn, type WriteOffDoc } from '../shared/coupons'
-import type { Actions } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { findById, readAll } from '../shared/query'
 import { getInTransaction, transact } from '../shared/transaction'
@@ -42,7 +42,7 @@ function writeOffReplay(w: WriteOffDoc, event: WriteOffEvent) {
   return { writeOff: writeOffView(w), replayed: true }
 }
 
-export const staffCouponActions: Pick<Actions<StaffEvent>, 'memberCoupons' | 'writeOffCoupon' | 'undoWriteOff'> = {
+export const staffCouponActions: Pick<StaffActions, 'memberCoupons' | 'writeOffCoupon' | 'undoWriteOff'> = {
   async memberCoupons(event, ctx) {
     const staff = await requireStaff(ctx)
     const member = await memberAtTillRef(event.member, ctx.now, staff._id)

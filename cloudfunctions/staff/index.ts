@@ -5,6 +5,7 @@
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { StaffEvents, type StaffEvent } from '../../types/staff'
+import type { StaffFunctionOutputs } from './actions'
 import { maskPhone } from '../../domain/member'
 import { shanghaiDay, shanghaiDayStart } from '../../domain/time'
 import { audit, auditIn } from '../shared/audit'
@@ -124,7 +125,7 @@ async function recordPurchaseOnce(event: PurchaseEvent, now: Date, staff: StaffR
   })
 }
 
-export const main = defineFunction(
+export const main = defineFunction<StaffEvent, StaffFunctionOutputs>(
   StaffEvents,
   {
     ...staffCouponActions,

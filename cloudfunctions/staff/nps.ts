@@ -1,10 +1,9 @@
 /** Follow-ups of detractors' NPS answers, for the staff of the store where they bought. */
-import type { StaffEvent } from '../../types/staff'
+import type { StaffActions } from './actions'
 import type { FollowUpView } from '../../types/nps'
 import { AppError } from '../../types/result'
 import { auditIn } from '../shared/audit'
 import { db } from '../shared/cloud'
-import type { Actions } from '../shared/handler'
 import type { Doc } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
 import { requireStaff } from './till'
@@ -27,7 +26,7 @@ function followUpView(d: Doc): FollowUpView {
   }
 }
 
-export const staffNpsActions: Pick<Actions<StaffEvent>, 'followUps' | 'closeFollowUp'> = {
+export const staffNpsActions: Pick<StaffActions, 'followUps' | 'closeFollowUp'> = {
   async followUps(event, ctx) {
     const staff = await requireStaff(ctx)
     const { data } = await db.collection('follow_ups').where({ storeId: staff.storeId, status: event.status }).orderBy('createdAt', 'desc').limit(event.limit).get()
