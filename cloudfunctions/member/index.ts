@@ -3,6 +3,8 @@ import { randomInt } from 'crypto'
 import { sha256 } from 'js-sha256'
 import { MemberEvents, phoneNumber, type Member, type MemberEvent } from '../../types/member'
 import type { MemberFunctionOutputs } from './actions'
+import { isOwnFile } from '../../domain/privacy'
+import { deleteFiles } from '../shared/privacy'
 import { AppError } from '../../types/result'
 import { memberNoFrom, newMember, profileChanges, toProfile } from '../../domain/member'
 import { CODE_STEP_SECONDS, deriveMemberKey } from '../../domain/member-code'
@@ -188,6 +190,11 @@ export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
       if (Object.keys(changes).length === 0) return { member: toProfile(member) }
       const updated = { ...member, ...changes, updatedAt: ctx.now }
       await members.doc(member._id).update({ data: { ...changes, updatedAt: ctx.now } })
+      // a replaced photo is personal data nobody uses any more (an account deletion could not find it later)
+      const replaced = member.avatarFileId
+      if (replaced && 'avatarFileId' in changes && changes.avatarFileId !== replaced && isOwnFile(replaced, member._id)) {
+        await deleteFiles([replaced]).catch(err => console.warn('[member] the replaced avatar was not deleted', replaced, err))
+      }
       return { member: toProfile(updated) }
     },
 

@@ -346,6 +346,29 @@ describe('a member with a row in every collection that names a member', () => {
   })
 })
 
+test("a replaced avatar is deleted from storage; a file outside the member's own folder is never touched", async () => {
+  const A = 'o_pipl_avatar'
+  await signUp(env, A)
+  const put = (cloudPath: string) =>
+    cloud()
+      .uploadFile({ cloudPath, fileContent: Buffer.from(cloudPath) })
+      .then(r => r.fileID)
+  const first = await put(`avatars/${A}/1.png`)
+  const second = await put(`avatars/${A}/2.png`)
+  const brand = await put('brand/logo.png')
+  ok(await env.member({ action: 'updateProfile', patch: { avatarFileId: first } }, A))
+  ok(await env.member({ action: 'updateProfile', patch: { avatarFileId: second } }, A))
+  expect(await fileExists(first)).toBe(false)
+  expect(await fileExists(second)).toBe(true)
+  // an avatar pointing at a shared file (set by hand) is replaced without deleting that file
+  await env.db
+    .collection('members')
+    .doc(A)
+    .update({ data: { avatarFileId: brand } })
+  ok(await env.member({ action: 'updateProfile', patch: { avatarFileId: second } }, A))
+  expect(await fileExists(brand)).toBe(true)
+})
+
 describe('retry safety', () => {
   test('a crash after the transaction: the deletion stays pending, sign-in is refused, calling again finishes it', async () => {
     const C = 'o_pipl_crash'
