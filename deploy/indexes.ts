@@ -189,7 +189,11 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // written per batch by member track (by _id); read by the recommender: where({ memberId }).orderBy('at', 'desc')
     { name: 'memberId_at', keys: { memberId: 1, at: -1 } },
   ],
-  rate_limits: [], // counters by _id (`track:<openid>:<minute>`); member exportMyData / deleteMyAccount: _id RegExp('^<scope>:<openid or memberNo>:') (the _id index)
+  // counters by _id (`track:<openid>:<minute>`); member exportMyData / deleteMyAccount: _id RegExp('^<scope>:<openid or memberNo>:') (the _id index)
+  rate_limits: [
+    // admin dailyJobs: where({ expiresAt: _.lt(now) }).remove() (counters whose window has passed)
+    { name: 'expiresAt', keys: { expiresAt: 1 } },
+  ],
   subscriptions: [
     // reminders run: orderBy('_id', 'asc') paging (members who ever answered a subscribe prompt); else by _id
   ],

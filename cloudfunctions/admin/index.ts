@@ -25,6 +25,7 @@ import { adminNpsActions } from './nps'
 import { adminCouponActions } from './coupons'
 import { adminImportActions } from './import'
 import { adminOrderActions, orderDailyJobs } from './orders'
+import { removeExpiredCounters } from '../shared/rate-limit'
 import { adminProductActions } from './products'
 import { adminReminderActions } from './reminders'
 import { adminReportActions } from './report'
@@ -294,7 +295,8 @@ const actions: AdminActions = {
     const coupons = await actions.expireCoupons({ action: 'expireCoupons', dryRun: false }, ctx)
     // what is left of the 20 s timeout, less a margin
     const orders = await orderDailyJobs(ctx.now, Math.max(0, 17_000 - (Date.now() - started)))
-    return { expirePoints: points, expireCoupons: coupons, orders }
+    const rateLimits = { removed: await removeExpiredCounters(ctx.now) }
+    return { expirePoints: points, expireCoupons: coupons, orders, rateLimits }
   },
 }
 

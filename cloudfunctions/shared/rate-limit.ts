@@ -77,6 +77,12 @@ export async function returnSlot(w: Window, now: Date): Promise<void> {
   await rateLimits.where({ _id: id, calls: _.gt(0) }).update({ data: { calls: _.inc(-1) } })
 }
 
+/** Deletes the counters whose window has passed (the daily job): the collection does not grow with use. */
+export async function removeExpiredCounters(now: Date): Promise<number> {
+  const { stats } = await rateLimits.where({ expiresAt: _.lt(now) }).remove()
+  return stats?.removed ?? 0
+}
+
 /** The first of the windows that is full, without taking a slot (one read), or null. */
 export async function fullWindow(windows: Window[], now: Date): Promise<Window | null> {
   const ids = windows.map(w => windowOf(w, now).id)

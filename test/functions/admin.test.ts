@@ -180,8 +180,20 @@ describe('expirePoints', () => {
   })
 
   test('writes expire rows only for what is left; a rerun writes nothing; the daily timer event runs it', async () => {
+    // rate-limit counters: one whose window has passed (removed by the daily job), one still running (kept)
+    await env.db.collection('rate_limits').add({ data: { _id: 'track:o_old:2020-01-01T00:00', calls: 3, expiresAt: new Date('2020-01-01T01:01:00Z') } })
+    await env.db.collection('rate_limits').add({ data: { _id: 'track:o_now:future', calls: 1, expiresAt: new Date(Date.now() + 3_600_000) } })
     const res = await env.admin({ Type: 'Timer', TriggerName: 'dailyJobs', Time: new Date().toISOString(), Message: '' })
     expect(res).toMatchObject({ ok: true, data: { expirePoints: { dryRun: false, members: 1, rows: 1, points: 40, more: false }, expireCoupons: { dryRun: false } } })
+    expect(res.data.rateLimits.removed).toBeGreaterThanOrEqual(1)
+    expect(
+      (
+        await env.db
+          .collection('rate_limits')
+          .where({ _id: env._.in(['track:o_old:2020-01-01T00:00', 'track:o_now:future']) })
+          .get()
+      ).data.map((r: any) => r._id),
+    ).toEqual(['track:o_now:future'])
     const rows = await ledgerRows(env, M)
     expect(rows.filter(r => r.kind === 'expire')).toEqual([
       expect.objectContaining({ _id: 'expire:imp_old_1', delta: -40, sourceType: 'expiry', batchId: 'imp_old_1', balanceAfter: 70, operator: 'system' }),
