@@ -12,7 +12,9 @@
  *
  * Every invocation is bounded whatever the number of members: a worker by its budget (inside the SDK's
  * 15 s call timeout) and the shard size, the coordinator by its budget (inside its 60 s timeout). More
- * members only mean more shards, so more worker invocations and more timer ticks.
+ * members only mean more shards, so more worker invocations and more timer ticks. The generic
+ * mechanics (budgets, boundaries, leases, the coordinator, page sizing) are in `shared/jobs.ts`; this
+ * file holds what is specific to scoring.
  */
 import { TiersEvents, type RunSummary, type TiersEvent } from '../../types/jobs'
 import { AppError } from '../../types/result'
@@ -24,27 +26,23 @@ import { requireAdmin } from '../shared/access'
 import { wholeFields } from '../shared/activity'
 import { cloud, db, _ } from '../shared/cloud'
 import { defineFunction, type Actions } from '../shared/handler'
+import { callFits, callWorker, claimLease, countOn, dispatchShards, findBoundaries, pagesWithinBudget, type CallBudget, type PageSizing } from '../shared/jobs'
 import { isDeleted, parseMemberDoc } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { LIFECYCLE, loadRules, TIER_LADDER } from '../shared/rules'
 import { applyTransition, idCondition, modelsAndCuts, nextBound, rangesOf, transitionsOf } from './prepare'
 import { refreshNeighbors } from './similarity'
 
-/** the coordinator's own budget, inside its 60 s timeout (config.json) */
-const RUN_BUDGET_MS = 50_000
-/** the SDK gives up on a `cloud.callFunction` after this long (the callee keeps running) */
-const CALL_TIMEOUT_MS = 15_000
-/** a worker stops starting pages after this long, so it answers well inside CALL_TIMEOUT_MS */
+/** the coordinator's own budget inside its 60 s timeout (config.json); the SDK's call timeout */
+const RUN_BUDGET: CallBudget = { runBudgetMs: 50_000, callTimeoutMs: 15_000 }
+/** a worker stops starting pages after this long, so it answers well inside the call timeout */
 const SHARD_BUDGET_MS = 10_000
 /** a worker holds its shard this long at most: a second worker never scores the same shard meanwhile */
 const LEASE_MS = 30_000
 /** the neighbours step runs once at a time (its own 60 s timeout, and a margin) */
 const NEIGHBORS_LEASE_MS = 75_000
-/** the most members one page reads; the first page of an invocation reads FIRST_PAGE to time the rest */
-const PAGE = 1000
-const FIRST_PAGE = 100
-/** pages smaller than this are not worth a query: the worker stops and the next invocation goes on */
-const MIN_PAGE = 25
+/** a worker's pages: at most 1000 members, a first page of 100 to time the rest, none under 25 */
+const PAGES: PageSizing = { budgetMs: SHARD_BUDGET_MS, maxPage: 1000, firstPage: 100, minPage: 25 }
 const WORKERS = 4
 const WRITE_CONCURRENCY = 8
 
@@ -149,27 +147,17 @@ async function startRun(runId: string, day: string, now: Date): Promise<RunDoc> 
 }
 
 /**
- * Finds the shard boundaries from where the last call stopped while the coordinator's budget lasts
- * (one bounded query each), then writes the shards and starts the scoring. Two calls at once find
- * the same boundaries, so an overlap only repeats work.
+ * Finds the shard boundaries from where the last call stopped while the coordinator's budget lasts,
+ * then writes the shards and starts the scoring.
  */
 async function findShards(run: RunDoc, started: number): Promise<RunDoc> {
   const t0 = Date.now()
-  const bounds = [...(run.bounds ?? [])]
-  let saved = bounds.length
-  let complete = false
-  while (Date.now() - started + CALL_TIMEOUT_MS <= RUN_BUDGET_MS) {
-    const next = await nextBound(bounds.length ? bounds[bounds.length - 1] : null)
-    if (next === null) {
-      complete = true
-      break
-    }
-    bounds.push(next)
-    if (bounds.length - saved >= 20) {
-      await jobs.doc(run._id).update({ data: { bounds: _.set(bounds) } })
-      saved = bounds.length
-    }
-  }
+  const { bounds, complete } = await findBoundaries({
+    found: run.bounds ?? [],
+    fits: () => callFits(RUN_BUDGET, started, Date.now()),
+    next: nextBound,
+    save: found => jobs.doc(run._id).update({ data: { bounds: _.set(found) } }),
+  })
   const prepareMs = (run.prepareMs ?? 0) + (Date.now() - t0)
   if (!complete) {
     await jobs.doc(run._id).update({ data: { bounds: _.set(bounds), prepareMs } })
@@ -222,51 +210,19 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
   return { last: data.length ? String(data[data.length - 1]._id) : shard.cursor, read: data.length, scored: docs.length, written, downgraded }
 }
 
-/**
- * Hands the open shards to workers, WORKERS at a time, while a worker call still fits in the
- * coordinator's budget. A shard whose worker fails, times out or finds it leased waits for the next call.
- */
+/** Hands the open shards to worker invocations while a worker call still fits in the coordinator's budget. */
 async function scoreShards(run: RunDoc, started: number): Promise<RunDoc> {
-  const skipped = new Set<number>()
-  const timeLeft = () => Date.now() - started + CALL_TIMEOUT_MS <= RUN_BUDGET_MS
-  for (;;) {
-    const open = (await shardsOf(run)).filter(s => !s.done)
-    if (!open.length) {
-      const finishedAt = new Date()
-      await jobs.doc(run._id).update({ data: { status: 'done', finishedAt } })
-      return { ...run, status: 'done', finishedAt }
-    }
-    const todo = open.filter(s => !skipped.has(s.index))
-    if (!todo.length || !timeLeft()) return run
-    let next = 0
-    await Promise.all(
-      Array.from({ length: Math.min(WORKERS, todo.length) }, async () => {
-        while (next < todo.length && timeLeft()) {
-          const shard = todo[next++]
-          try {
-            const { result } = await cloud.callFunction({ name: 'tiers', data: { action: 'shard', runId: run._id, shard: shard.index } })
-            if (result?.ok && !result.data?.busy) continue
-            skipped.add(shard.index)
-            if (!result?.ok) await countFailure(run)
-          } catch (err) {
-            // e.g. the SDK's call timeout: the worker may still be running (it holds its lease)
-            console.warn(`[tiers] shard ${shard.index} of ${run._id}: ${(err as Error).message}`)
-            skipped.add(shard.index)
-            await countFailure(run)
-          }
-        }
-      }),
-    )
-  }
-}
-
-/** Counts a failed worker call on the run (best effort: the count is for the report, not for correctness). */
-async function countFailure(run: RunDoc): Promise<void> {
-  try {
-    await jobs.doc(run._id).update({ data: { workerFailures: _.inc(1) } })
-  } catch (err) {
-    console.warn(`[tiers] counting a failed worker of ${run._id}: ${(err as Error).message}`)
-  }
+  const outcome = await dispatchShards({
+    open: async () => (await shardsOf(run)).filter(s => !s.done).map(s => s.index),
+    work: index => callWorker('tiers', { action: 'shard', runId: run._id, shard: index }, `shard ${index} of ${run._id}`),
+    workers: WORKERS,
+    fits: () => callFits(RUN_BUDGET, started, Date.now()),
+    onFailure: () => countOn(jobs, run._id, 'workerFailures', 'tiers'),
+  })
+  if (outcome === 'paused') return run
+  const finishedAt = new Date()
+  await jobs.doc(run._id).update({ data: { status: 'done', finishedAt } })
+  return { ...run, status: 'done', finishedAt }
 }
 
 /** Calls the `neighbors` step for a finished run (its own invocation); a timeout leaves it running. */
@@ -288,7 +244,7 @@ const actions: Actions<TiersEvent> = {
     if (!run || event.force) run = await startRun(runId, day, run ? new Date(run.now) : ctx.now)
     if (run.status === 'preparing') run = await findShards(run, started)
     if (run.status === 'scoring') run = await scoreShards(run, started)
-    if (run.status === 'done' && !run.neighbors && Date.now() - started + CALL_TIMEOUT_MS <= RUN_BUDGET_MS) {
+    if (run.status === 'done' && !run.neighbors && callFits(RUN_BUDGET, started, Date.now())) {
       await requestNeighbors(run)
       run = (await findById<RunDoc>(jobs, runId)) ?? run
     }
@@ -300,8 +256,7 @@ const actions: Actions<TiersEvent> = {
     const [run, found] = await Promise.all([findById<RunDoc>(jobs, event.runId), findById<ShardDoc>(jobs, shardId(event.runId, event.shard))])
     if (!run || !found) throw new AppError('NOT_FOUND', `没有这个任务分片：${event.runId} #${event.shard}`)
     if (found.done) return { done: true, scored: found.scored, written: found.written }
-    const lease = await jobs.where({ _id: found._id, done: false, claimedUntil: _.lt(new Date()).or(_.eq(null)) }).update({ data: { claimedUntil: new Date(Date.now() + LEASE_MS) } })
-    if (lease.stats.updated !== 1) return { done: false, scored: found.scored, written: found.written, busy: true }
+    if (!(await claimLease(jobs, found._id, 'claimedUntil', LEASE_MS, { done: false }))) return { done: false, scored: found.scored, written: found.written, busy: true }
     let shard: ShardDoc = { ...found, transitions: found.transitions ?? {} }
     const [{ rules: ladder }, { rules: lifecycle }] = await Promise.all([loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
     const now = new Date(run.now)
@@ -320,26 +275,24 @@ const actions: Actions<TiersEvent> = {
     }
     const pending = transitionsOf(lifecycle, now).some(t => !(t.key in shard.transitions!))
     const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now }
-    // pages sized to what is left of the budget at the slowest pace seen so far (ms per member): a
-    // loaded database means smaller pages, never a longer invocation
-    let msPerMember = 0
-    while (!pending && !shard.done) {
-      // (a fifth held back: a page's pace varies with what else the database is doing)
-      const limit = msPerMember ? Math.min(PAGE, Math.floor((0.8 * left()) / msPerMember)) : left() >= SHARD_BUDGET_MS / 2 ? FIRST_PAGE : 0
-      if (limit < MIN_PAGE) break
-      const pageStarted = Date.now()
-      const page = await scorePage(shard, scoring, limit)
-      msPerMember = Math.max(msPerMember, (Date.now() - pageStarted) / Math.max(1, page.read))
-      shard = {
-        ...shard,
-        cursor: page.last,
-        done: page.read < limit,
-        scored: shard.scored + page.scored,
-        written: shard.written + page.written,
-        downgraded: shard.downgraded + page.downgraded,
-      }
-      await jobs.doc(shard._id).update({ data: { cursor: shard.cursor, done: shard.done, scored: shard.scored, written: shard.written, downgraded: shard.downgraded } })
-    }
+    if (!pending)
+      await pagesWithinBudget({
+        sizing: PAGES,
+        leftMs: left,
+        page: limit => scorePage(shard, scoring, limit),
+        saved: async (page, limit) => {
+          shard = {
+            ...shard,
+            cursor: page.last,
+            done: page.read < limit,
+            scored: shard.scored + page.scored,
+            written: shard.written + page.written,
+            downgraded: shard.downgraded + page.downgraded,
+          }
+          await jobs.doc(shard._id).update({ data: { cursor: shard.cursor, done: shard.done, scored: shard.scored, written: shard.written, downgraded: shard.downgraded } })
+          return !shard.done
+        },
+      })
     const ms = Date.now() - started
     await jobs.doc(shard._id).update({ data: { claimedUntil: null, longestMs: Math.max(found.longestMs ?? 0, ms) } })
     return { done: shard.done, scored: shard.scored, written: shard.written, ms }
@@ -351,8 +304,7 @@ const actions: Actions<TiersEvent> = {
     if (!run) throw new AppError('NOT_FOUND', `没有这个任务：${event.runId}`)
     if (run.status !== 'done') throw new AppError('FAILED_PRECONDITION', '任务还没有给所有会员评分')
     if (run.neighbors && !event.force) return { ...run.neighbors, busy: false }
-    const claim = await jobs.where({ _id: run._id, neighborsClaimedUntil: _.lt(new Date()).or(_.eq(null)) }).update({ data: { neighborsClaimedUntil: new Date(Date.now() + NEIGHBORS_LEASE_MS) } })
-    if (claim.stats.updated !== 1) return { purchases: 0, items: 0, busy: true }
+    if (!(await claimLease(jobs, run._id, 'neighborsClaimedUntil', NEIGHBORS_LEASE_MS))) return { purchases: 0, items: 0, busy: true }
     const neighbors = await refreshNeighbors(new Date(run.now))
     await jobs.doc(run._id).update({ data: { neighbors: _.set(neighbors), neighborsClaimedUntil: null } })
     return { ...neighbors, busy: false }
