@@ -8,6 +8,8 @@ import { coupon, invitee, invites, task } from './coupon-fixtures'
 import { denied, eventsFor, failure, routeCalls, type Handlers } from './backend'
 import type { MemberOutputs } from '../../types/member'
 import type { Result } from '../../types/result'
+import { CONSENT_NEEDED_TEXT } from '../../client/src/components/privacy-consent'
+import { consentStore } from '../../client/src/components/privacy-consent.store'
 
 jest.mock('../../client/src/services/cloud', () => require('./doubles/cloud').cloudDouble())
 
@@ -36,6 +38,7 @@ function backend(more: Handlers = {}) {
 
 beforeEach(() => {
   call.mockReset()
+  consentStore.reset()
   ;(needsSignIn as jest.Mock).mockReturnValue(false)
 })
 
@@ -131,7 +134,24 @@ describe('邀请有礼', () => {
     expect(rows[2]).toHaveTextContent('超出本月上限')
 
     fireEvent.click(byId('invite-copy')!)
-    expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '1000000001' })
+    await waitFor(() => expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '1000000001' }))
+  })
+
+  it('复制 asks for consent first when the member has not agreed to the current guide; 拒绝 copies nothing', async () => {
+    process.env.TARO_ENV = 'h5'
+    try {
+      const policy = { version: '2026-03', title: '用户隐私保护指引', summary: '我们如何使用你的信息', sections: [{ heading: '我们收集的信息', body: '手机号' }] }
+      backend({ 'member.privacyPolicy': ok({ policy, updatedAt: null, consent: null, withdrawnAt: null, upToDate: false }) })
+      render(<TasksPage />)
+      await waitFor(() => expect(byId('invite-copy')).toBeInTheDocument())
+      fireEvent.click(byId('invite-copy')!)
+      await waitFor(() => expect(byId('privacy-consent')).toBeInTheDocument())
+      fireEvent.click(byId('privacy-consent-disagree')!)
+      await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: CONSENT_NEEDED_TEXT })))
+      expect(Taro.setClipboardData).not.toHaveBeenCalled()
+    } finally {
+      delete process.env.TARO_ENV
+    }
   })
 
   it('the share button shares a card whose path comes from myInvites', async () => {

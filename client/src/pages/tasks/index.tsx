@@ -8,6 +8,7 @@ import { memberApi } from '../../services/member'
 import { shanghaiDateText } from '../../utils/format'
 import { usePageLoad } from '../../utils/use-page-load'
 import { PageError, PageLoading } from '../../components/page-state'
+import { CONSENT_NEEDED_TEXT, PrivacyConsent, requirePrivacyConsent } from '../../components/privacy-consent'
 import './index.css'
 
 type Ready<T> = { status: 'ready'; data: T }
@@ -185,8 +186,18 @@ export default function TasksPage() {
         ) : null}
         {invites.status === 'ready' ? <InviteBody summary={invites.data} /> : null}
       </View>
+      <PrivacyConsent />
     </View>
   )
+}
+
+/** 复制 the invite code: the clipboard is a privacy API, so the member's consent comes first. */
+async function copyInviteCode(code: string): Promise<void> {
+  if (!(await requirePrivacyConsent())) {
+    void Taro.showToast({ title: CONSENT_NEEDED_TEXT, icon: 'none' })
+    return
+  }
+  await Promise.resolve(Taro.setClipboardData({ data: code })).catch(() => {})
 }
 
 function InviteBody({ summary }: { summary: InviteSummary }) {
@@ -213,7 +224,7 @@ function InviteBody({ summary }: { summary: InviteSummary }) {
         <Text id='invite-code' className='invite-code'>
           {summary.inviteCode}
         </Text>
-        <Text id='invite-copy' className='invite-copy' onClick={() => void Promise.resolve(Taro.setClipboardData({ data: summary.inviteCode })).catch(() => {})}>
+        <Text id='invite-copy' className='invite-copy' onClick={() => void copyInviteCode(summary.inviteCode)}>
           复制
         </Text>
       </View>
