@@ -1,12 +1,10 @@
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { Button, Text, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
 import type { ConsoleOutputs } from '../../../../types/console'
 import { storesApi } from '../../services/console-stores'
-import { failText } from '../../services/errors'
 import { usePageLoad } from '../../utils/use-page-load'
 import AppointForm from './appoint-form'
-import { errorOf } from './forms'
+import { ListStates, useConfirmedAction } from './panel-parts'
 
 type Manager = ConsoleOutputs['listManagers']['managers'][number]
 type Ready = { status: 'ready'; managers: Manager[] }
@@ -20,42 +18,16 @@ export default function ManagersPanel(props: { storeId: string }) {
     () => storesApi.listManagers(props.storeId),
     data => ({ status: 'ready', managers: data.managers }),
   )
-  const [actionError, setActionError] = useState('')
+  const { actionError, act } = useConfirmedAction()
 
   useEffect(() => {
     void refresh(false)
   }, [refresh])
 
-  const remove = async (m: Manager) => {
-    const answer = await Taro.showModal({ title: `撤销店长 ${m.name}？`, content: '撤销后不能再进入管理后台。此操作会记入审计日志。' })
-    if (!answer.confirm) return
-    setActionError('')
-    try {
-      const res = await storesApi.removeManager(m.openid)
-      if (!res.ok) return setActionError(failText(res))
-      void refresh(true)
-    } catch (err) {
-      setActionError(errorOf(err))
-    }
-  }
-
   return (
     <View id='stores-managers' className='card stores-card'>
       <Text className='m360-section-title'>店长</Text>
-      {load.status === 'loading' ? <View className='state muted'>加载中…</View> : null}
-      {load.status === 'error' ? (
-        <View id='stores-managers-error' className='state'>
-          <Text className='error-text'>{load.message}</Text>
-          <Button id='stores-managers-retry' size='mini' onClick={() => void refresh(false)}>
-            重试
-          </Button>
-        </View>
-      ) : null}
-      {load.status === 'ready' && load.managers.length === 0 ? (
-        <View id='stores-managers-empty' className='muted stores-empty'>
-          本店还没有店长
-        </View>
-      ) : null}
+      <ListStates id='stores-managers' load={load} count={load.status === 'ready' ? load.managers.length : 0} emptyText='本店还没有店长' onRetry={() => void refresh(false)} />
       {load.status === 'ready' && load.managers.length > 0 ? (
         <View id='stores-managers-list' className='stores-table'>
           {load.managers.map(m => (
@@ -67,7 +39,18 @@ export default function ManagersPanel(props: { storeId: string }) {
               </Text>
               {m.active ? (
                 <View className='stores-cell stores-buttons'>
-                  <Button id={`stores-manager-${m.openid}-remove`} className='m360-action settings-danger' size='mini' onClick={() => void remove(m)}>
+                  <Button
+                    id={`stores-manager-${m.openid}-remove`}
+                    className='m360-action settings-danger'
+                    size='mini'
+                    onClick={() =>
+                      void act(
+                        { title: `撤销店长 ${m.name}？`, content: '撤销后不能再进入管理后台。此操作会记入审计日志。' },
+                        () => storesApi.removeManager(m.openid),
+                        () => void refresh(true),
+                      )
+                    }
+                  >
                     撤销
                   </Button>
                 </View>

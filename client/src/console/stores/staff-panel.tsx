@@ -1,14 +1,14 @@
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
 import { Button, Text, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
 import type { StaffView } from '../../../../types/console'
-import type { Result } from '../../../../types/result'
 import { storesApi } from '../../services/console-stores'
-import { failText } from '../../services/errors'
 import { shanghaiDateText } from '../../utils/format'
 import { usePageLoad } from '../../utils/use-page-load'
 import AppointForm from './appoint-form'
-import { errorOf, memberRefOf } from './forms'
+import { memberRefOf } from './forms'
+import { ListStates, useConfirmedAction } from './panel-parts'
+
+const AUDITED = '此操作会记入审计日志。'
 
 type Ready = { status: 'ready'; staff: StaffView[] }
 
@@ -21,43 +21,16 @@ export default function StaffPanel(props: { storeId: string; brand: boolean; onM
     () => storesApi.listStaff(props.storeId),
     data => ({ status: 'ready', staff: data.staff }),
   )
-  const [actionError, setActionError] = useState('')
+  const { actionError, act } = useConfirmedAction()
 
   useEffect(() => {
     void refresh(false)
   }, [refresh])
 
-  /** 停用 or 设为店长: confirmed, then the list (and the managers) again. */
-  const act = async (title: string, run: () => Promise<Result<unknown>>, after: () => void) => {
-    const answer = await Taro.showModal({ title, content: '此操作会记入审计日志。' })
-    if (!answer.confirm) return
-    setActionError('')
-    try {
-      const res = await run()
-      if (!res.ok) return setActionError(failText(res))
-      after()
-    } catch (err) {
-      setActionError(errorOf(err))
-    }
-  }
-
   return (
     <View id='stores-staff' className='card stores-card'>
       <Text className='m360-section-title'>店员</Text>
-      {load.status === 'loading' ? <View className='state muted'>加载中…</View> : null}
-      {load.status === 'error' ? (
-        <View id='stores-staff-error' className='state'>
-          <Text className='error-text'>{load.message}</Text>
-          <Button id='stores-staff-retry' size='mini' onClick={() => void refresh(false)}>
-            重试
-          </Button>
-        </View>
-      ) : null}
-      {load.status === 'ready' && load.staff.length === 0 ? (
-        <View id='stores-staff-empty' className='muted stores-empty'>
-          本店还没有店员
-        </View>
-      ) : null}
+      <ListStates id='stores-staff' load={load} count={load.status === 'ready' ? load.staff.length : 0} emptyText='本店还没有店员' onRetry={() => void refresh(false)} />
       {load.status === 'ready' && load.staff.length > 0 ? (
         <View id='stores-staff-list' className='stores-table'>
           {load.staff.map(s => (
@@ -74,7 +47,13 @@ export default function StaffPanel(props: { storeId: string; brand: boolean; onM
                     id={`stores-staff-${s.openid}-manager`}
                     className='m360-action'
                     size='mini'
-                    onClick={() => void act(`设 ${s.name} 为店长？`, () => storesApi.appointManager({ openid: s.openid, storeId: props.storeId, name: s.name }), props.onManagersChanged)}
+                    onClick={() =>
+                      void act(
+                        { title: `设 ${s.name} 为店长？`, content: AUDITED },
+                        () => storesApi.appointManager({ openid: s.openid, storeId: props.storeId, name: s.name }),
+                        props.onManagersChanged,
+                      )
+                    }
                   >
                     设为店长
                   </Button>
@@ -84,7 +63,7 @@ export default function StaffPanel(props: { storeId: string; brand: boolean; onM
                     size='mini'
                     onClick={() =>
                       void act(
-                        `停用店员 ${s.name}？`,
+                        { title: `停用店员 ${s.name}？`, content: AUDITED },
                         () => storesApi.removeStaff(s.openid),
                         () => void refresh(true),
                       )
