@@ -12,7 +12,7 @@ import { _ } from '../shared/cloud'
 import { requireUser } from '../shared/handler'
 import { deletedError, isDeleted, members } from '../shared/members'
 import { findById } from '../shared/query'
-import { loadRules } from '../shared/rules'
+import { loadRules, loadRulesCached } from '../shared/rules'
 import type { Doc, Transaction } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
 
@@ -31,11 +31,12 @@ const isoOrNull = (value: unknown) => (value ? new Date(value as string | Date).
 /**
  * For `login`: the guide's version and whether the member agreed to it. A guide that cannot be read
  * (a hand edit in the console) answers null rather than failing the sign-in; the client then asks
- * `privacyPolicy` when it needs to know.
+ * `privacyPolicy` when it needs to know. Read through the warm instance's rule cache (sign-in is the
+ * hottest call): it only says whether to ask; agreePrivacy checks the version against a fresh read.
  */
 export async function loginPrivacyState(): Promise<(doc: Doc | null) => PrivacyState | null> {
   try {
-    const { rules: policy } = await loadPrivacyPolicy()
+    const { rules: policy } = await loadRulesCached(PRIVACY_POLICY_SETTING)
     return doc => ({ version: policy.version, upToDate: consentOf(doc)?.version === policy.version })
   } catch (err) {
     console.error('[member] privacy policy unreadable at login', err)
