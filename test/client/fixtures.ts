@@ -1,5 +1,6 @@
 import type { MemberProfile } from '../../types/member'
 import type { Result } from '../../types/result'
+import type { TierProgress } from '../../types/tiers'
 
 export function member(overrides: Partial<MemberProfile> = {}): MemberProfile {
   return {
@@ -33,4 +34,22 @@ export function deferred<T>() {
     reject = rej
   })
   return { promise, resolve, reject }
+}
+
+/** 银卡会员 with 1200 growth, 1800 short of 金卡会员, no downgrade pending. */
+export function tierProgress(overrides: Partial<TierProgress> = {}): TierProgress {
+  return {
+    tierId: 'silver',
+    name: '银卡会员',
+    threshold: 1000,
+    title: null,
+    perks: ['生日礼', '积分 1.2 倍'],
+    pointsMultiplier: 1.2,
+    growth: 1200,
+    next: { tierId: 'gold', name: '金卡会员', threshold: 3000, missing: 1800 },
+    ratio: 0.1,
+    reviewAt: '2025-03-05T06:00:00.000Z',
+    downgradeAt: null,
+    ...overrides,
+  }
 }

@@ -2,7 +2,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import Taro, { setRouterParams, triggerDidShow } from './doubles/taro'
 import { callFunction, fileUrl, needsSignIn, redirectToSignIn } from '../../client/src/services/cloud'
 import IndexPage from '../../client/src/pages/index/index'
-import { deferred, member, ok } from './fixtures'
+import { deferred, member, ok, tierProgress } from './fixtures'
 import { denied, eventsFor, failure, routeCalls, staffMe, type Handlers } from './backend'
 import type { MemberOutputs } from '../../types/member'
 import type { Result } from '../../types/result'
@@ -15,24 +15,6 @@ const call = callFunction as jest.MockedFunction<typeof callFunction>
 
 /** What member.login answers for a consumer: no roles. */
 const NO_ROLES: CallerRoles = { admin: false, manager: null, staff: null }
-
-/** 银卡会员 with 1200 growth, 1800 short of 金卡会员, no downgrade pending. */
-function tierProgress(overrides: Partial<TierProgress> = {}): TierProgress {
-  return {
-    tierId: 'silver',
-    name: '银卡会员',
-    threshold: 1000,
-    title: null,
-    perks: ['生日礼', '积分 1.2 倍'],
-    pointsMultiplier: 1.2,
-    growth: 1200,
-    next: { tierId: 'gold', name: '金卡会员', threshold: 3000, missing: 1800 },
-    ratio: 0.1,
-    reviewAt: '2025-03-05T06:00:00.000Z',
-    downgradeAt: null,
-    ...overrides,
-  }
-}
 
 const TOP_TIER: Partial<TierProgress> = {
   tierId: 'black',

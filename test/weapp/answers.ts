@@ -4,7 +4,7 @@
  * for every action a page calls when it opens, so each page shows real content.
  */
 import { z } from 'zod'
-import { member, ok } from '../client/fixtures'
+import { member, ok, tierProgress } from '../client/fixtures'
 import { calendar, coupon, invites, mallOffer, offer, task } from '../client/coupon-fixtures'
 import { consoleHome } from '../client/console-fixtures'
 import { purchaseView, staffMe, type Handlers } from '../client/backend'
@@ -25,23 +25,6 @@ export const STORE_MANAGER: CallerRoles = { admin: false, manager: { storeId: 's
 /** The member code key (member.getCodeKey), as the function answers it at `serverTime`. */
 export function codeKey(serverTime: Date): MemberOutputs['getCodeKey'] {
   return { memberNo: '1000000001', key: 'a'.repeat(64), keyVersion: 1, stepSeconds: 30, serverTime: serverTime.toISOString() }
-}
-
-/** 银卡会员, 1800 growth short of 金卡会员. */
-export function tierProgress(): MemberOutputs['myTier'] {
-  return {
-    tierId: 'silver',
-    name: '银卡会员',
-    threshold: 1000,
-    title: null,
-    perks: ['生日礼', '积分 1.2 倍'],
-    pointsMultiplier: 1.2,
-    growth: 1200,
-    next: { tierId: 'gold', name: '金卡会员', threshold: 3000, missing: 1800 },
-    ratio: 0.1,
-    reviewAt: '2025-03-05T06:00:00.000Z',
-    downgradeAt: null,
-  }
 }
 
 function reminderPreferences(): MemberOutputs['reminderPreferences'] {
