@@ -29,6 +29,16 @@ const nodeBuiltins = {
   paths: NODE_BUILTINS.map(name => ({ name, message: 'domain/ is pure: no Node APIs (it runs in cloud functions, scripts and the mini-program)' })),
   patterns: [{ group: ['node:*'], message: 'domain/ is pure: no Node APIs' }],
 }
+// One home per collection (docs/architecture.md): a collection's name appears only in its home,
+// cloudfunctions/shared/collections/<name>.ts, which makes its handle; function code uses the handle.
+const HOME = 'use the handle from cloudfunctions/shared/collections/<name>.ts (its home), not the name'
+const NAME = '/^(Literal|TemplateLiteral)$/'
+const collectionNames = [
+  { selector: `CallExpression[callee.property.name='collection'][arguments.0.type=${NAME}]`, message: HOME },
+  { selector: `CallExpression[callee.name=/^(getInTransaction|insertOnce)$/][arguments.1.type=${NAME}]`, message: HOME },
+  { selector: `CallExpression[callee.name='docsByIds'][arguments.0.type=${NAME}]`, message: HOME },
+  { selector: "CallExpression[callee.name='collectionHandle']", message: 'a collection handle is made only in its home, cloudfunctions/shared/collections/<name>.ts' },
+]
 const layer = (dirs, why) => ({ group: dirs.flatMap(d => [`../${d}/*`, `../../${d}/*`, `../../../${d}/*`, `../../../../${d}/*`, `../${d}`, `../../${d}`]), message: why })
 
 export default tseslint.config(
@@ -84,6 +94,11 @@ export default tseslint.config(
   {
     files: ['cloudfunctions/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [layer(['emulator', 'scripts', 'client', 'test'], 'a cloud function ships alone: only domain/, types/ and cloudfunctions/shared')] }] },
+  },
+  {
+    files: ['cloudfunctions/**/*.ts'],
+    ignores: ['cloudfunctions/shared/collections/**'],
+    rules: { 'no-restricted-syntax': ['error', ...collectionNames] },
   },
   {
     files: ['scripts/**/*.ts'],

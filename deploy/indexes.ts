@@ -32,18 +32,24 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin listMembers: orderBy('createdAt', 'desc').skip().limit();
     // admin report: aggregate().match({ createdAt: range }).group(Shanghai day) (members who joined)
     { name: 'createdAt_desc', keys: { createdAt: -1 } },
-    // admin expirePoints: where({ 'pointBatches.expiresAt': _.lte(now) }).orderBy('_id', 'asc') (multikey)
-    { name: 'pointBatches_expiresAt', keys: { 'pointBatches.expiresAt': 1 } },
+    // admin rollupReports (report-rollup.ts): where({ createdAt: day }) paged in (createdAt, _id) order (who joined);
+    // the first member: where({ createdAt: _.gt(0) }).orderBy('createdAt').orderBy('_id').limit(1)
+    { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
+    // admin expirePoints: where({ 'pointBatches.expiresAt': _.lte(now) }).orderBy('pointBatches.expiresAt').orderBy('_id')
+    // .limit(page) (multikey; expired members drop out, so each call starts again from the first still due);
+    // its dryRun: aggregate().match({ 'pointBatches.expiresAt': _.lte(now) }).unwind().group()
+    { name: 'pointBatches_expiresAt_id', keys: { 'pointBatches.expiresAt': 1, _id: 1 } },
     // tiers applyTimeTransitions: where({ stage: _.in(…), recencyAt | createdAt: _.lt(cutoff), status }).update()
     { name: 'stage_recencyAt', keys: { stage: 1, recencyAt: 1 } },
     { name: 'stage_createdAt', keys: { stage: 1, createdAt: 1 } },
-    // tiers modelsAndCuts: where({ 'stats.purchaseDays': _.gte(1) }).orderBy('_id', 'asc')
-    { name: 'stats_purchaseDays_id', keys: { 'stats.purchaseDays': 1, _id: 1 } },
+    // tiers modelsAndCuts sample: where({ _id: _.gt(last), 'stats.purchaseDays': _.gte(1) }).orderBy('_id').limit(1000)
+    // pages: the built-in _id index (a (purchaseDays, _id) order would sample the rarest buyers first)
     // admin searchMembers: where({ nickname: RegExp('^' + prefix), status }).limit(20) (a prefix match uses the index)
     { name: 'nickname', keys: { nickname: 1 } },
+    // shared/wecom-link.ts memberIdByUnionid (wecom callback): where({ unionid }).limit(1) — the WeCom link by UNIONID
+    { name: 'unionid', keys: { unionid: 1 } },
     // admin consoleHome: members.where({ createdAt: range }).count() (createdAt_desc above)
-    // Not indexed: admin consoleHome's brand snapshot (members, points liability, stage × tier), one aggregate group like the report's.
-    // Not indexed: admin report's member snapshot (one aggregate group by stage, tier over all members).
+    // admin rollupReports' member snapshot (report, consoleHome): orderBy('_id') pages with a few fields (the _id index).
     // admin report cohorts: $lookup from purchases by _id (the built-in index).
     // Not indexed: segments (admin segments.ts, coupon issuing to a segment) filter on any mix of
     // SEGMENT_FIELDS ordered by _id, an admin-time scan; index the fields your segments use most.
@@ -54,6 +60,10 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
   staff: [
     // admin listStaff: where({ storeId }).orderBy('_id', 'asc') (requireStaff and exports use _id)
     { name: 'storeId_id', keys: { storeId: 1, _id: 1 } },
+    // shared/wecom-link.ts staffByWecomUser (wecom callback): where({ wecomUserId }).limit(1)
+    { name: 'wecomUserId', keys: { wecomUserId: 1 } },
+    // shared/wecom-link.ts staffByState (wecom callback): where({ 'contactWay.state': state }).limit(1)
+    { name: 'contactWay_state', keys: { 'contactWay.state': 1 } },
   ],
   stores: [], // by _id only (admin listStores: orderBy('_id', 'asc'), served by the _id index)
   settings: [], // rule documents by _id (shared/rules.ts)
@@ -63,6 +73,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_createdAt_seq_id', keys: { memberId: 1, createdAt: -1, seq: -1, _id: -1 } },
     // admin report: aggregate().match({ createdAt: month of the range }).group(kind, sourceType)
     { name: 'createdAt', keys: { createdAt: 1 } },
+    // admin rollupReports: where({ createdAt: day }) paged in (createdAt, _id) order
+    { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
   ],
   purchases: [
     // tiers similarity: where({ createdAt: _.gte(a year ago) }).orderBy('_id', 'asc');
@@ -108,6 +120,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'storeId_createdAt', keys: { storeId: 1, createdAt: -1 } },
     // admin consoleHome (brand): aggregate().match({ createdAt: range }).group(null)
     { name: 'createdAt', keys: { createdAt: 1 } },
+    // admin rollupReports: where({ createdAt: day }) paged in (createdAt, _id) order
+    { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
   ],
   member_phones: [
     // admin dailyJobs' pending-order sweep: where({ boundAt: _.gte(7 days ago) }).orderBy('boundAt', 'asc')
@@ -121,6 +135,10 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_day', keys: { memberId: 1, day: -1 } },
     // admin report: aggregate().match({ day: range }).group(day, kind)
     { name: 'day_kind', keys: { day: 1, kind: 1 } },
+    // admin rollupReports: where({ day: range }) paged in (day, _id) order; make-ups done on a day:
+    // where({ kind: 'makeup', createdAt: day }) in (createdAt, _id) order
+    { name: 'day_id', keys: { day: 1, _id: 1 } },
+    { name: 'kind_createdAt_id', keys: { kind: 1, createdAt: 1, _id: 1 } },
   ],
   coupon_templates: [
     // admin listCouponTemplates: where({ status }).orderBy('_id', 'asc')
@@ -148,6 +166,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'status_validUntil', keys: { status: 1, validUntil: 1 } },
     // admin report: aggregate().match({ issuedAt: range[, status: 'available', validUntil] }).group(templateId, status)
     { name: 'issuedAt', keys: { issuedAt: 1 } },
+    // admin rollupReports: where({ issuedAt: day }) paged in (issuedAt, _id) order
+    { name: 'issuedAt_id', keys: { issuedAt: 1, _id: 1 } },
     // admin listCouponTemplates (console 券): where({ templateId, status: 'used' }).count() per template
     { name: 'templateId_status', keys: { templateId: 1, status: 1 } },
   ],
@@ -163,6 +183,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'storeId_at', keys: { storeId: 1, at: 1 } },
     // member exportMyData: where({ memberId }).orderBy('at', 'desc')
     { name: 'memberId_at', keys: { memberId: 1, at: -1 } },
+    // admin rollupReports: where({ at: day }) paged in (at, _id) order
+    { name: 'at_id', keys: { at: 1, _id: 1 } },
   ],
   invites: [
     // member tasks: where({ inviterId }).orderBy('joinedAt', 'desc').limit(…) (monthly counters are read by _id)
@@ -202,7 +224,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_sentAt', keys: { memberId: 1, sentAt: -1 } },
     // shared/reminders.ts recent log: where({ memberId: _.in(…), sentAt: _.gte(…) }).orderBy('_id', 'asc')
     { name: 'memberId_id', keys: { memberId: 1, _id: 1 } },
-    // admin report: where({ sentAt: range, _id: _.gt(last) }).orderBy('_id', 'asc')
+    // admin rollupReports: where({ sentAt: day }) paged in (sentAt, _id) order; the sends to a day's
+    // buyers in the 30 days before: where({ memberId: _.in(…), sentAt }).orderBy('_id') (memberId_id above)
     { name: 'sentAt_id', keys: { sentAt: 1, _id: 1 } },
     // admin campaignReport: where({ kind: 'campaign', period: campaignId, status }).count()
     { name: 'kind_period_status', keys: { kind: 1, period: 1, status: 1 } },
@@ -217,6 +240,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'storeId_at', keys: { storeId: 1, at: 1 } },
     // admin member360: where({ memberId }).orderBy('at', 'desc').limit(20)
     { name: 'memberId_at', keys: { memberId: 1, at: -1 } },
+    // admin rollupReports: where({ at: day }) paged in (at, _id) order
+    { name: 'at_id', keys: { at: 1, _id: 1 } },
   ],
   follow_ups: [
     // staff followUps: where({ storeId, status }).orderBy('createdAt', 'desc')
@@ -282,5 +307,53 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
   managers: [
     // admin listManagers: where({ storeId? }).orderBy('_id', 'asc') (access and member.login read by _id)
     { name: 'storeId_id', keys: { storeId: 1, _id: 1 } },
+  ],
+  wecom_contacts: [
+    // shared/wecom-link.ts linkPendingContacts (member login): where({ unionid, memberId: null, status: 'active' })
+    { name: 'unionid_memberId', keys: { unionid: 1, memberId: 1 } },
+    // member exportMyData / deleteMyAccount (domain/privacy.ts): where({ memberId }).orderBy('addedAt', 'desc');
+    // admin member360: the same, limit 20
+    { name: 'memberId_addedAt', keys: { memberId: 1, addedAt: -1 } },
+    // wecom syncTags: where({ status: 'active', _id: _.gt(cursor) }).orderBy('_id', 'asc').limit(100)
+    { name: 'status_id', keys: { status: 1, _id: 1 } },
+  ],
+  channels: [
+    // admin listChannels: orderBy('createdAt', 'desc') (createChannelCode and member.login read by _id)
+    { name: 'createdAt', keys: { createdAt: -1 } },
+    // member exportMyData / deleteMyAccount (domain/privacy.ts): where({ staffOpenid }).orderBy('createdAt', 'desc')
+    { name: 'staffOpenid_createdAt', keys: { staffOpenid: 1, createdAt: -1 } },
+  ],
+  signups: [
+    // admin attributionReport: where({ at: range }).orderBy('at', 'asc').orderBy('_id', 'asc') pages
+    // (member.login writes by _id = OPENID; exportMyData reads by _id)
+    { name: 'at_id', keys: { at: 1, _id: 1 } },
+  ],
+  birthday_gifts: [
+    // member exportMyData / deleteMyAccount: where({ memberId }).orderBy('claimedAt', 'desc')
+    // (claimBirthdayGift inserts and birthdayGift reads by the derived _id)
+    { name: 'memberId_claimedAt', keys: { memberId: 1, claimedAt: -1 } },
+  ],
+  care_tasks: [
+    // member exportMyData / deleteMyAccount: where({ memberId }).orderBy('createdAt', 'desc');
+    // care step (reminders/care.ts): where({ memberId: _.in(page), createdAt: _.gte(a week ago) })
+    { name: 'memberId_createdAt', keys: { memberId: 1, createdAt: -1 } },
+    // staff myCareTasks: where({ assigneeId, status: _.in(…) }).orderBy('createdAt', 'desc')
+    { name: 'assigneeId_status_createdAt', keys: { assigneeId: 1, status: 1, createdAt: -1 } },
+    // staff myCareTasks (the store's pool): where({ storeId, assigneeId: null, status: _.in(…) }).orderBy('createdAt', 'desc')
+    { name: 'storeId_assigneeId_status_createdAt', keys: { storeId: 1, assigneeId: 1, status: 1, createdAt: -1 } },
+    // wecom pushCareTemplates: where({ templateStatus: 'queued', templateNotBefore: _.lte(now) }).orderBy('templateNotBefore', 'asc')
+    { name: 'templateStatus_templateNotBefore', keys: { templateStatus: 1, templateNotBefore: 1 } },
+    // care step outcomes: where({ outcomeOpen: true, _id: _.gt(cursor) }).orderBy('_id', 'asc')
+    { name: 'outcomeOpen_id', keys: { outcomeOpen: 1, _id: 1 } },
+    // admin careReport: where({ createdAt: range }).orderBy('createdAt', 'asc')
+    { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
+  ],
+  report_daily: [
+    // admin report / consoleReport (report-rollup.ts rollupsOf): where({ kind: 'day', day: range }) and
+    // where({ kind: 'day', storeId, day: range }) paged in (day, _id) order; rollupReports: where({ kind, day, storeId: _.nin(…) }).remove()
+    { name: 'kind_day_id', keys: { kind: 1, day: 1, _id: 1 } },
+    { name: 'kind_storeId_day_id', keys: { kind: 1, storeId: 1, day: 1, _id: 1 } },
+    // the latest member snapshot: where({ kind: 'snapshot' }).orderBy('snapshotDay', 'desc').limit(1)
+    { name: 'kind_snapshotDay', keys: { kind: 1, snapshotDay: -1 } },
   ],
 }

@@ -15,6 +15,14 @@ import type { CollectionName } from '../types/collections'
 import { DERIVED_EXPORT_FIELDS, type ExportRow, type ExportSection, type Member, type MemberDerivedExport } from '../types/member'
 
 export const DELETED_NICKNAME = '已注销用户'
+/** Why a 回访 task closed without the staff: the member deleted the account. */
+export const MEMBER_DELETED_REASON = '会员已注销'
+
+/**
+ * The member's consent to the 用户隐私保护指引 as the member doc records it (cloudfunctions/member/consent.ts):
+ * `privacyConsent: { version, agreedAt }` and the last `privacyWithdrawnAt`.
+ */
+export const CONSENT_RECORD_FIELDS = ['privacyConsent', 'privacyWithdrawnAt'] as const
 
 /** Whose data: the OPENID (members' `_id`) and the member number. */
 export interface Subject {
@@ -32,10 +40,23 @@ type SubjectKey = keyof Subject
 export type RowKey =
   { readonly by: 'id' } | { readonly by: 'field'; readonly field: string; readonly values: readonly SubjectKey[] } | { readonly by: 'idPrefix'; readonly prefixes: readonly string[] }
 
+/**
+ * Rows that still ask somebody to act on the member (an open 回访 task) are settled too: a row that
+ * matches `where` gets `set`, and `stamp` the deletion time (`erasure.startedAt`: the same on a
+ * retry, so a second run writes nothing new and finds nothing left to settle).
+ */
+export interface Settle {
+  readonly where: Readonly<Record<string, unknown>>
+  readonly set: Readonly<Record<string, unknown>>
+  readonly stamp: string
+  readonly why: string
+}
+
 export type Erasure =
   | { readonly do: 'delete'; readonly why: string }
-  | { readonly do: 'anonymize'; readonly fields: Readonly<Record<string, unknown>>; readonly why: string }
-  | { readonly do: 'keep'; readonly why: string }
+  | { readonly do: 'anonymize'; readonly fields: Readonly<Record<string, unknown>>; readonly settle?: Settle; readonly why: string }
+  /** `fields`: when the relation is part of a doc another relation erases, the fields it keeps */
+  | { readonly do: 'keep'; readonly fields?: readonly string[]; readonly why: string }
 
 export interface Relation {
   readonly key: RowKey
@@ -79,8 +100,8 @@ export const PRIVACY = {
         export: { section: 'derived' },
         erase: {
           do: 'anonymize',
-          fields: { tags: [], manualTags: [], ruleTags: [], rfm: null, valueLayer: 'none', churn: null },
-          why: 'profiling (tags, RFM, churn and CLV with their reasons) goes; tier, growth, stats and stage stay because a refund of an old purchase still reverses them (the tiers job skips deleted members)',
+          fields: { tags: [], manualTags: [], ruleTags: [], rfm: null, valueLayer: 'none', churn: null, unionid: null, advisor: null },
+          why: 'profiling (tags, RFM, churn and CLV with their reasons) and the WeCom link (UNIONID, advisor) go; tier, growth, stats and stage stay because a refund of an old purchase still reverses them (the tiers job skips deleted members)',
         },
         erasedBy: 'the deletion transaction',
       },
@@ -90,6 +111,22 @@ export const PRIVACY = {
         export: { section: 'pointBatches' },
         erase: { do: 'keep', why: 'the wallet: points == sum(ledger) == sum(batches), and refunds of old purchases still reverse points' },
         erasedBy: 'nothing to erase',
+      },
+      {
+        // the consent record: exported in `derived` (derivedOf shows every stored field)
+        key: byId,
+        order: [],
+        export: { section: 'derived' },
+        erase: {
+          do: 'keep',
+          fields: CONSENT_RECORD_FIELDS,
+          why:
+            'proof of consent: the brand must be able to show that what it processed before the deletion was consented to (PIPL art. 14; ' +
+            'the processor bears the burden of proof, art. 69) — which guide version, when agreed, when withdrawn. It is a version label ' +
+            'and two times under the pseudonymous id, no profile data, and nothing is processed on it after the deletion (art. 47: kept, ' +
+            'not used). The audit rows privacyConsent / privacyConsentWithdrawn keep the history the same way.',
+        },
+        erasedBy: 'nothing to erase: the deletion transaction leaves these fields as they are',
       },
     ],
   },
@@ -313,7 +350,34 @@ export const PRIVACY = {
         erase: {
           do: 'anonymize',
           fields: { nickname: DELETED_NICKNAME, comment: '', note: null },
+          settle: {
+            where: { status: 'open' },
+            set: { status: 'closed', closedBy: 'system', closedReason: MEMBER_DELETED_REASON },
+            stamp: 'closedAt',
+            why: 'an open 回访 task would send staff after a member who no longer exists: it closes, with the reason, and still counts',
+          },
           why: 'the store’s follow-up counts; the comment, the nickname and the staff’s note about the member go',
+        },
+      },
+    ],
+  },
+  care_tasks: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['createdAt', 'desc']],
+        export: { section: 'careTasks', omit: ['memberId', 'assigneeId', 'markedBy', 'sender'] },
+        erase: {
+          do: 'anonymize',
+          fields: { nickname: DELETED_NICKNAME, message: '', reason: '', note: null, externalUserId: null },
+          settle: {
+            where: { status: 'open' },
+            set: { status: 'closed', templateStatus: 'none', closedReason: MEMBER_DELETED_REASON },
+            stamp: 'closedAt',
+            why: 'an open 关怀 task would send staff (and a WeCom template) after a member who no longer exists: it closes, with the reason',
+          },
+          why: 'the care counts per store and staff stay; the message, the nickname, the note and the WeCom contact id go',
         },
       },
     ],
@@ -368,6 +432,54 @@ export const PRIVACY = {
       },
     ],
   },
+  wecom_contacts: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['addedAt', 'desc']],
+        export: { section: 'wecomContacts', pick: ['externalUserId', 'wecomUserId', 'storeId', 'status', 'addedAt', 'linkedAt', 'removedAt'] },
+        erase: { do: 'delete', why: 'the link of the member’s WeCom contact (UNIONID, external id): a contact WeCom reports again waits unlinked, as for a stranger' },
+      },
+    ],
+  },
+  channels: {
+    names: 'member',
+    relations: [
+      {
+        key: { by: 'field', field: 'staffOpenid', values: ['openid'] },
+        order: [['createdAt', 'desc']],
+        export: { section: 'roles', role: 'channelCode', pick: ['kind', 'storeId', 'name', 'createdAt'] },
+        erase: {
+          do: 'anonymize',
+          fields: { name: DELETED_NICKNAME },
+          why: 'a staff member’s 渠道码: sign-ups and the attribution report name the channel; the name printed on it (often the staff member’s) goes',
+        },
+      },
+    ],
+  },
+  signups: {
+    names: 'member',
+    relations: [
+      {
+        key: byId,
+        order: [],
+        export: { section: 'signup', omit: ['_id', 'memberId', 'staffOpenid'] },
+        erase: { do: 'keep', why: 'new members per channel, store and staff stay true in the attribution report; the row holds no personal data (the staff member is not exported)' },
+      },
+    ],
+  },
+  birthday_gifts: {
+    names: 'member',
+    relations: [
+      {
+        key: memberIdField,
+        order: [['claimedAt', 'desc']],
+        export: { section: 'birthdayGifts', pick: ['year', 'day', 'points', 'couponId', 'claimedAt'] },
+        erase: { do: 'delete', why: 'the claim shows the birthday; its points stay in the ledger and its coupon in coupons, and nobody claims for a deleted member' },
+      },
+    ],
+  },
   audit_log: {
     names: 'member',
     relations: [
@@ -395,6 +507,10 @@ export const PRIVACY = {
   jobs: { names: 'none', why: 'tiers runs and shards; the reminders cursor is a paging position (an id), overwritten every hour' },
   products: { names: 'none', why: 'the catalog' },
   item_neighbors: { names: 'none', why: 'co-purchase neighbours per product: aggregate counts, no member' },
+  report_daily: {
+    names: 'none',
+    why: 'daily report rollups and member snapshots: counters, reminder send ids and 53-bit hashes of member ids (domain/report-rollup.ts memberKey) for distinct counts — no OPENID, member number or profile field',
+  },
   api_keys: { names: 'none', why: 'keys of POS and shops (createdBy names the operator: the audit trail)' },
   api_nonces: { names: 'none', why: 'accepted API signatures per key: no member' },
 } as const satisfies { readonly [C in CollectionName]: Declaration }
@@ -477,13 +593,18 @@ const NOT_DERIVED = new Set([
   'erasure',
 ])
 
+/** Member-doc objects that name a staff member by OPENID (the WeCom advisor): exported without it. */
+const NAMES_STAFF = new Set(['advisor'])
+
 /**
  * The `derived` section: every other field the member doc holds, as stored — the validated ones
  * (DERIVED_EXPORT_FIELDS, defaults filled in from `member`) and any the schema does not know (a
  * consent record, a field added later), so a new field on the doc is exported without a change here.
  */
 export function derivedOf(member: Member, doc: Record<string, unknown>): MemberDerivedExport {
-  const stored = Object.entries(doc).filter(([k]) => !NOT_DERIVED.has(k))
+  const stored = Object.entries(doc)
+    .filter(([k]) => !NOT_DERIVED.has(k))
+    .map(([k, v]) => [k, NAMES_STAFF.has(k) && v && typeof v === 'object' ? withoutPath(v as Record<string, unknown>, ['staffId']) : v] as const)
   const known = DERIVED_EXPORT_FIELDS.map(f => [f, member[f] ?? null] as const)
   return Object.fromEntries([...stored, ...known]) as unknown as MemberDerivedExport
 }

@@ -10,6 +10,7 @@ import { createStorageService } from './storage'
 import { handleTcbRequest, RequestCounter } from './gateway/tcb'
 import { handleLoopbackRoutes } from './gateway/loopback'
 import { handleHttpAccess } from './gateway/http-access'
+import { createWecomService, WECOM_LOCAL_ROUTE } from './wecom'
 
 /** Routes for tools, tests and the SDK on this machine (not the H5 gateway, its files, or the HTTP access paths). */
 const LOCAL_ROUTE = /^\/(tcb|admin|functions\/[^/]+|clock|outbox|stats)$/
@@ -52,7 +53,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const database = await createDatabaseService(info)
   const openapi = await createOpenApiService(info)
   const storage = await createStorageService(info)
-  const functions = await createFunctionsService(info, { functionsDir: opts.functionsDir, timers: opts.timers })
+  // the fake WeCom (企业微信): functions get its address and the corp's keys in their environment
+  const wecom = await createWecomService(info)
+  const functions = await createFunctionsService(info, { functionsDir: opts.functionsDir, timers: opts.timers, env: wecom.env() })
   const services: Record<string, TcbService> = { database, functions, wx: openapi, storage }
   const counter = new RequestCounter()
   const h5 = createH5Gateway(info, { functions, storage, database, h5Dir: opts.h5Dir })
@@ -61,9 +64,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const url = new URL(req.url || '/', info.baseUrl)
     void (async () => {
       try {
-        if (LOCAL_ROUTE.test(url.pathname)) guardLocalRoute(req, port)
+        if (LOCAL_ROUTE.test(url.pathname) || WECOM_LOCAL_ROUTE.test(url.pathname)) guardLocalRoute(req, port)
         if (url.pathname === '/tcb' || url.pathname === '/admin') return await handleTcbRequest(req, res, services, counter)
         if (await handleLoopbackRoutes(req, res, url, { functions, openapi, counter, queries: database.queries })) return
+        if (await wecom.route(req, res, url)) return
         if (await handleHttpAccess(req, res, url, functions)) return
         for (const service of Object.values(services)) {
           if (service.route && (await service.route(req, res, url))) return
@@ -90,7 +94,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       const closed = new Promise<void>(resolve => server.close(() => resolve()))
       server.closeAllConnections()
       await closed
-      for (const s of [database, openapi, storage]) await s.close?.()
+      for (const s of [database, openapi, storage, wecom]) await s.close?.()
     },
   }
 }

@@ -42,6 +42,7 @@ import readline from 'readline'
 import zlib from 'zlib'
 import { performance } from 'perf_hooks'
 import { signRequest } from '../domain/orders'
+import { DEFAULT_PRIVACY_POLICY } from '../types/consent'
 import type { RunSummary } from '../types/jobs'
 import { deployCollections, ROOT, sdkFor, setClock, startEmulator, type RunningEmulator } from './emulator-process'
 import { percentile } from './bench-actions'
@@ -550,6 +551,8 @@ export async function benchHistory(opts: HistoryOptions = {}): Promise<HistoryOu
     const after = ids.filter((_id, i) => i % 2 === 1)
     const bind = async (id: string) => {
       await must(emu, 'member', { action: 'login' }, openidOf(id))
+      // binding a phone needs the member's consent to the privacy guide (the app asks first)
+      await must(emu, 'member', { action: 'agreePrivacy', version: DEFAULT_PRIVACY_POLICY.version }, openidOf(id))
       const sms = await must(emu, 'member', { action: 'requestPhoneCode', phone: phoneOf(id) }, openidOf(id))
       return callFunction(emu, 'member', { action: 'bindPhoneBySms', phone: phoneOf(id), smsCode: sms.devCode }, openidOf(id))
     }
@@ -619,6 +622,8 @@ export async function benchHistory(opts: HistoryOptions = {}): Promise<HistoryOu
     t = performance.now()
     for (const [k, id] of after.entries()) {
       await must(emu, 'member', { action: 'login' }, openidOf(id))
+      // binding a phone needs the member's consent to the privacy guide (the app asks first)
+      await must(emu, 'member', { action: 'agreePrivacy', version: DEFAULT_PRIVACY_POLICY.version }, openidOf(id))
       const sms = await must(emu, 'member', { action: 'requestPhoneCode', phone: phoneOf(id) }, openidOf(id))
       const r = await counted(emu, () => callFunction(emu, 'member', { action: 'bindPhoneBySms', phone: phoneOf(id), smsCode: sms.devCode }, openidOf(id)))
       const ok = r.value.status === 200 && r.value.body?.ok === true

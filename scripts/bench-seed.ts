@@ -16,6 +16,7 @@ import path from 'path'
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads'
 import { DEFAULT_LIFECYCLE } from '../types/analytics'
 import { COLLECTIONS } from '../types/collections'
+import { DEFAULT_PRIVACY_POLICY } from '../types/consent'
 import { MemberSchema, type Member } from '../types/member'
 import type { PurchaseLine } from '../types/points'
 import { DEFAULT_TIER_LADDER } from '../types/tiers'
@@ -214,7 +215,9 @@ export async function seedSnapshot(dataDir: string, opts: SeedOptions): Promise<
   for (const member of members) {
     // what the SDK would have stored: valid for the schema the functions parse with
     MemberSchema.parse(member)
-    stored.set(idKey(member._id), member as unknown as Doc)
+    // members agreed to the privacy guide when they joined (phone binding, avatar and nickname need it)
+    const privacyConsent = { version: DEFAULT_PRIVACY_POLICY.version, agreedAt: member.createdAt }
+    stored.set(idKey(member._id), { ...member, privacyConsent } as unknown as Doc)
   }
   const { journal, state } = Journal.open(path.join(dataDir, 'database'))
   try {

@@ -417,11 +417,18 @@ export function parseDotenv(text: string): Record<string, string> {
   return out
 }
 
+/** May stay unset: the function has a default or works without it (docs/wecom.md). */
+const OPTIONAL_ENV = new Set(['WECOM_API_BASE', 'WECOM_MINIPROGRAM_APPID', 'WECOM_WELCOME_PIC_MEDIA_ID'])
+/** All or none: a brand without WeCom leaves the group unset (the wecom function then answers 企业微信未配置). */
+const ALL_OR_NONE_ENV = [['WECOM_CORP_ID', 'WECOM_CORP_SECRET', 'WECOM_CALLBACK_TOKEN', 'WECOM_ENCODING_AES_KEY']]
+
 /** Problems with the deploy-time variables: missing or empty, or a *_SECRET shorter than 32 characters. */
 export function checkDeployEnv(rcText: string, env: Record<string, string>): string[] {
   const needed = [...new Set([...rcText.matchAll(/\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map(m => m[1]))].sort()
+  const unusedGroup = (name: string) => ALL_OR_NONE_ENV.some(group => group.includes(name) && group.every(n => !env[n]))
   return needed.flatMap(name => {
     const value = env[name]
+    if (!value && (OPTIONAL_ENV.has(name) || unusedGroup(name))) return []
     if (!value) return [`${name} is not set`]
     if (/SECRET$/.test(name) && value.length < 32) return [`${name} is shorter than 32 characters (use e.g. openssl rand -hex 32)`]
     return []

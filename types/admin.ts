@@ -14,6 +14,10 @@ import { NpsAdminActions, type NpsOutputs } from './nps'
 import { ReportAdminActions, type ConsoleReport, type ReportResult } from './report'
 import { ConsoleAdminActions, SETTINGS_SECTIONS, type ConsoleOutputs, type StoresOutputs } from './console'
 import { ConsentAdminActions, type PrivacyAdminOutputs } from './consent'
+import { AttributionAdminActions, type AttributionOutputs } from './attribution'
+import { WecomAdminActions, type WecomOutputs } from './wecom'
+import { CareAdminActions, type CareOutputs } from './care-tasks'
+import { BirthdayAdminActions } from './birthday'
 import { TaskRulesSchema } from './tasks'
 import { TierLadderSchema } from './tiers'
 
@@ -69,7 +73,8 @@ export const AdminEvents = z.discriminatedUnion('action', [
     .strict()
     .refine(exactlyOneMember, ONE_MEMBER),
   /** writes `expire` rows for what is left of each expired batch (run daily by dailyJobs) */
-  z.object({ action: z.literal('expirePoints'), dryRun: z.boolean().default(false) }).strict(),
+  // limit: at most this many members expired in this call (default and cap in admin/index.ts); `more` says a next call goes on
+  z.object({ action: z.literal('expirePoints'), dryRun: z.boolean().default(false), limit: z.number().int().min(1).max(5000).optional() }).strict(),
   z.object({ action: z.literal('getCheckinRules') }).strict(),
   z.object({ action: z.literal('setCheckinRules'), rules: CheckinRulesSchema }).strict(),
   z.object({ action: z.literal('getTaskRules') }).strict(),
@@ -142,6 +147,10 @@ export const AdminEvents = z.discriminatedUnion('action', [
   ...Object.values(ReportAdminActions),
   ...Object.values(ConsoleAdminActions),
   ...Object.values(ConsentAdminActions),
+  ...Object.values(AttributionAdminActions),
+  ...Object.values(BirthdayAdminActions),
+  ...Object.values(WecomAdminActions),
+  ...Object.values(CareAdminActions),
   /** pins the churn/CLV model parameters the daily job uses instead of refitting (null: refit daily again) */
   z.object({ action: z.literal('pinModelParams'), params: ModelParamsSchema.nullable() }).strict(),
   z.object({ action: z.literal('saveSegment'), segmentId, name: z.string().min(1).max(30), rule: SegmentRuleSchema }).strict(),
@@ -156,7 +165,8 @@ export const AdminEvents = z.discriminatedUnion('action', [
   /** the daily timer trigger: expirePoints then expireCoupons */
   z.object({ action: z.literal('dailyJobs') }).strict(),
   /** marks coupons past validity `expired` for reports (run daily by dailyJobs) */
-  z.object({ action: z.literal('expireCoupons'), dryRun: z.boolean().default(false) }).strict(),
+  // limit: at most this many coupons marked in this call; `more` says a next call goes on
+  z.object({ action: z.literal('expireCoupons'), dryRun: z.boolean().default(false), limit: z.number().int().min(1).max(20_000).optional() }).strict(),
 ])
 export type AdminEvent = z.infer<typeof AdminEvents>
 
@@ -165,7 +175,10 @@ export type AdminOutputs = ConsoleOutputs &
   StoresOutputs &
   SegmentOutputs &
   PrivacyAdminOutputs &
-  Pick<NpsOutputs, 'npsReport'> & {
+  AttributionOutputs &
+  Pick<WecomOutputs, 'setStaffWecomUser' | 'setWecomTagSegments'> &
+  Pick<NpsOutputs, 'npsReport'> &
+  Pick<CareOutputs, 'careReport'> & {
     report: ReportResult
     consoleReport: ConsoleReport
     startCampaign: CampaignStartAnswer | CampaignDryRun
@@ -185,7 +198,7 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   listStaff: { description: '列出店员（含会员号），可按门店筛选；店长只看本店', example: { action: 'listStaff', storeId: 'store_sh_001' } },
   listStores: { description: '列出门店；店长只看本店', example: { action: 'listStores' } },
   settingsForm: {
-    description: '设置表单：积分、签到、任务、等级或提醒规则的 JSON Schema（由 zod 生成）与当前值，管理后台据此生成表单',
+    description: '设置表单：积分、签到、任务、等级、提醒或生日礼规则的 JSON Schema（由 zod 生成）与当前值，管理后台据此生成表单',
     example: { action: 'settingsForm', section: 'points' },
   },
   getPointRules: { description: '查看积分规则', example: { action: 'getPointRules' } },
@@ -371,6 +384,11 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
     description: '管理后台报表：经营报表的各部分及服务端渲染的 SVG 图表；店长只看本店能按门店统计的部分（签到、积分、提醒仅品牌管理员可见）',
     example: { action: 'consoleReport', from: '2026-11-01', to: '2026-11-30', followUpDays: 7 },
   },
+  rollupReports: {
+    description:
+      '报表日汇总：按天汇总到昨天（含前两天重算）、重算有退款/补签/核销的日子、每日会员快照，每次限时一步（dailyJobs 每晚运行；more 为 true 时再调用）；from/to 重算这些天（如导入历史订单后）',
+    example: { action: 'rollupReports' },
+  },
   dryRunReminders: { description: '预演下一次提醒：谁会收到什么，谁因何被跳过或延后', example: { action: 'dryRunReminders', limit: 200 } },
   pinModelParams: {
     description: '固定流失/CLV 模型参数（BG/NBD r, alpha, a, b；Gamma-Gamma p, q, gamma，单位：周）；null 恢复每日重新拟合',
@@ -464,6 +482,33 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
         sections: [{ heading: '你的权利', body: '你可以在「隐私与账号」中导出数据、注销账号或撤回同意。' }],
       },
     },
+  },
+  createChannelCode: {
+    description:
+      '生成渠道码（门店码、店员码或活动码）：小程序码（wxacode.getUnlimited，scene c=<channelId>）存入云存储私有目录 exports/，返回 10 分钟内有效的图片链接供打印；同一门店/店员/活动再次调用得到同一渠道（可改名，图片只生成一次）；记入审计',
+    example: { action: 'createChannelCode', kind: 'staff', staffOpenid: 'o_demo_staff', name: '静安店 · 店员小王' },
+  },
+  listChannels: { description: '列出渠道码（门店、店员姓名、scene、打开的页面）及 10 分钟内有效的图片链接', example: { action: 'listChannels' } },
+  setStaffWecomUser: {
+    description: '店员绑定企业微信账号（UserID，null 解绑）：专属顾问的「联系我」码和客户回调按它找到店员；记入审计',
+    example: { action: 'setStaffWecomUser', openid: 'o_demo_member_2', wecomUserId: 'ChenYiMing' },
+  },
+  careReport: {
+    description: '关怀任务（上海自然日，含首尾）：区间内创建的任务按类型、门店、店员统计创建、已发送、已回复、跳过、7 天内购买数和购买率（购买 / 已发送）',
+    example: { action: 'careReport', from: '2026-11-01', to: '2026-11-30' },
+  },
+  setWecomTagSegments: {
+    description: '选择同步到企业微信的人群：每个人群作为企业客户标签（与人群同名）打在已关联的客户上，每天评分任务后同步',
+    example: { action: 'setWecomTagSegments', segmentIds: ['high-value'] },
+  },
+  attributionReport: {
+    description: '拉新归因（上海自然日，含首尾，最多 366 天）：区间内入会的会员按渠道、门店、店员分组，及其入会后 90 天内的实付金额（扣除退款）',
+    example: { action: 'attributionReport', from: '2026-11-01', to: '2026-11-30' },
+  },
+  getBirthdayGiftRules: { description: '查看生日礼设置（生日周可领的积分与生日券）', example: { action: 'getBirthdayGiftRules' } },
+  setBirthdayGiftRules: {
+    description: '设置生日礼：会员在生日周（生日前后各 3 天）于首页领取一次的积分和/或生日券（券模板渠道须含 birthday）；记入审计',
+    example: { action: 'setBirthdayGiftRules', rules: { enabled: true, points: 200, couponTemplateId: 'birthday-20' } },
   },
   importCouponCodes: {
     description: '给券模板导入合作方兑换码（模板内唯一，重复的逐个拒绝；发券时每张券原子地分到一个码）',

@@ -41,5 +41,11 @@ export const COLLECTIONS = [
   'api_keys',
   'api_nonces',
   'managers',
+  'wecom_contacts',
+  'channels',
+  'signups',
+  'birthday_gifts',
+  'report_daily',
+  'care_tasks',
 ] as const
 export type CollectionName = (typeof COLLECTIONS)[number]

@@ -5,6 +5,7 @@
  * the members who bought in their store, and that store's staff, purchases, follow-ups and reports.
  * Every rule is enforced in the `admin` function (shared/access.ts), never by the client.
  */
+import type { WecomLinkView } from './wecom'
 import { z } from 'zod'
 import type { CouponView } from './coupons'
 import { isoDate, memberNo, type MyPurchaseView } from './member'
@@ -157,6 +158,8 @@ export interface Member360 {
   audit: AuditRow[]
   /** what the caller may do here (a store manager: read only) */
   can: { adjustPoints: boolean; tag: boolean; tierFloor: boolean; issueCoupon: boolean; revealPhone: boolean }
+  /** 专属顾问: the WeCom advisor and contacts (docs/wecom.md) */
+  wecom: WecomLinkView
 }
 
 export interface ConsoleOutputs {
@@ -171,7 +174,7 @@ export interface ConsoleOutputs {
 }
 
 /** 设置: the rule documents the console edits, each through a form generated from its zod schema (admin `settingsForm`). */
-export const SETTINGS_SECTIONS = ['points', 'checkin', 'tasks', 'tiers', 'reminders'] as const
+export const SETTINGS_SECTIONS = ['points', 'checkin', 'tasks', 'tiers', 'reminders', 'birthday'] as const
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number]
 
 /** What `admin.settingsForm` answers: the section's JSON Schema (zod 4 `z.toJSONSchema`, input side) and its current value. */
@@ -179,7 +182,7 @@ export interface SettingsForm {
   section: SettingsSection
   title: string
   /** the admin action that saves the value, and the event field it goes in (issue paths start with that field) */
-  save: { action: 'setPointRules' | 'setCheckinRules' | 'setTaskRules' | 'setTierLadder' | 'setReminderConfig'; field: 'rules' | 'ladder' | 'config' }
+  save: { action: 'setPointRules' | 'setCheckinRules' | 'setTaskRules' | 'setTierLadder' | 'setReminderConfig' | 'setBirthdayGiftRules'; field: 'rules' | 'ladder' | 'config' }
   /** JSON Schema (draft 2020-12); refinements are not in it: the set action checks them and answers issues by path */
   schema: Record<string, unknown>
   value: unknown

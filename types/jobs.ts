@@ -1,3 +1,4 @@
+import type { CareStepSummary } from './care-tasks'
 import { z } from 'zod'
 
 /** The `tiers` function: the daily scoring job and its workers (console, timer, or itself). */
@@ -11,11 +12,23 @@ export const TiersEvents = z.discriminatedUnion('action', [
   z.object({ action: z.literal('shard'), runId: z.string().min(1).max(64), shard: z.number().int().min(0).max(10_000) }).strict(),
   z.object({ action: z.literal('status'), runId: z.string().min(1).max(64).optional() }).strict(),
   /**
-   * The recommendations' item neighbours for a finished run (co-purchases of the last 12 months): its
-   * own invocation, which the run calls once everyone is scored, so reading the purchases never
-   * counts against a `run` call's time. A run's neighbours are computed once (`force`: again).
+   * The recommendations' item neighbours for a finished run (co-purchases of the last 12 months), in
+   * bounded steps (tiers/similarity.ts) that the run calls once everyone is scored: with `shard`, one
+   * worker counting that shard's purchases; without, whatever is left within one invocation's budget
+   * (preparing, counting the open shards, merging) — `more` until done. A run's neighbours are computed
+   * once (`force`: again, with `buckets` buckets of items if given). `limit` caps the work of this call
+   * (purchases per counting step, pages or buckets merged): small steps for tests.
    */
-  z.object({ action: z.literal('neighbors'), runId: z.string().min(1).max(64), force: z.boolean().default(false) }).strict(),
+  z
+    .object({
+      action: z.literal('neighbors'),
+      runId: z.string().min(1).max(64),
+      force: z.boolean().default(false),
+      shard: z.number().int().min(0).max(10_000).optional(),
+      limit: z.number().int().min(1).max(100_000).optional(),
+      buckets: z.number().int().min(1).max(1024).optional(),
+    })
+    .strict(),
 ])
 export type TiersEvent = z.infer<typeof TiersEvents>
 
@@ -39,7 +52,11 @@ export interface RunSummary {
 }
 
 /** The `reminders` function: the hourly send (timer `run`), callable from the console too. */
-export const RemindersEvents = z.discriminatedUnion('action', [z.object({ action: z.literal('run') }).strict()])
+export const RemindersEvents = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('run') }).strict(),
+  /** the daily care step alone (关怀任务, reminders/care.ts); `run` also runs it with what is left of its budget */
+  z.object({ action: z.literal('care') }).strict(),
+])
 export type RemindersEvent = z.infer<typeof RemindersEvents>
 
 export interface RemindersRunSummary {
@@ -53,4 +70,6 @@ export interface RemindersRunSummary {
   skipped: Record<string, number>
   /** stopped at its time budget: the next run continues from the saved cursor */
   more: boolean
+  /** the daily care step's progress (types/care-tasks.ts) */
+  care?: CareStepSummary
 }

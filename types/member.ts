@@ -11,6 +11,8 @@ import { ReminderMemberActions, type ReminderPreferencesView } from './reminders
 import { TASK_IDS, type InviteSummary, type TaskView } from './tasks'
 import type { CallerRoles } from './console'
 import { ConsentMemberActions, type ConsentOutputs, type PrivacyState } from './consent'
+import { BirthdayMemberActions, type BirthdayOutputs } from './birthday'
+import { WecomMemberActions, type WecomOutputs } from './wecom'
 
 export const GENDERS = ['male', 'female', 'unknown'] as const
 
@@ -52,7 +54,7 @@ const PointBatchSchema = z.object({
   earnedAt: z.date(),
   expiresAt: z.date(),
   remaining: z.number().int(),
-  sourceType: z.enum(['purchase', 'refund', 'admin', 'expiry', 'checkin', 'task', 'exchange', 'import']),
+  sourceType: z.enum(['purchase', 'refund', 'admin', 'expiry', 'checkin', 'task', 'exchange', 'import', 'birthday']),
   sourceId: z.string(),
 })
 
@@ -172,7 +174,11 @@ export type ProfilePatch = z.infer<typeof ProfilePatchSchema>
 /** The `member` function's actions: `{ action, ...input }` → output. */
 export const MemberEvents = z.discriminatedUnion('action', [
   /** `inviteCode`: the inviter's member number from a shared card; it links only a member created by this call */
-  z.object({ action: z.literal('login'), inviteCode: memberNo.optional() }).strict(),
+  /**
+   * `scene`: a channel code's scene from the launch options (decoded or not); it attributes only a member
+   * created by this call, and one that names no channel is ignored (domain/attribution.ts parseScene)
+   */
+  z.object({ action: z.literal('login'), inviteCode: memberNo.optional(), scene: z.string().max(128).optional() }).strict(),
   z.object({ action: z.literal('getProfile') }).strict(),
   z.object({ action: z.literal('updateProfile'), patch: ProfilePatchSchema }).strict(),
   z.object({ action: z.literal('getPoints') }).strict(),
@@ -210,6 +216,8 @@ export const MemberEvents = z.discriminatedUnion('action', [
   ...Object.values(ReminderMemberActions),
   ...Object.values(NpsMemberActions),
   ...Object.values(ConsentMemberActions),
+  ...Object.values(BirthdayMemberActions),
+  ...Object.values(WecomMemberActions),
   z.object({ action: z.literal('recommendations'), limit: z.number().int().min(1).max(20).default(10) }).strict(),
 ])
 export type MemberEvent = z.infer<typeof MemberEvents>
@@ -265,6 +273,10 @@ export const EXPORT_ROW_SECTIONS = [
   'rateLimits',
   'campaigns',
   'audit',
+  'wecomContacts',
+  'signup',
+  'birthdayGifts',
+  'careTasks',
 ] as const
 export type ExportRowSection = (typeof EXPORT_ROW_SECTIONS)[number]
 
@@ -367,4 +379,7 @@ export interface MemberOutputs {
   privacyPolicy: ConsentOutputs['privacyPolicy']
   agreePrivacy: ConsentOutputs['agreePrivacy']
   withdrawPrivacy: ConsentOutputs['withdrawPrivacy']
+  birthdayGift: BirthdayOutputs['birthdayGift']
+  claimBirthdayGift: BirthdayOutputs['claimBirthdayGift']
+  myAdvisor: WecomOutputs['myAdvisor']
 }

@@ -4,7 +4,7 @@ import { z } from 'zod'
 export const LEDGER_KINDS = ['earn', 'spend', 'expire', 'adjust', 'reverse'] as const
 export type LedgerKind = (typeof LEDGER_KINDS)[number]
 
-export const SOURCE_TYPES = ['purchase', 'refund', 'admin', 'expiry', 'checkin', 'task', 'exchange', 'import'] as const
+export const SOURCE_TYPES = ['purchase', 'refund', 'admin', 'expiry', 'checkin', 'task', 'exchange', 'import', 'birthday'] as const
 export type SourceType = (typeof SOURCE_TYPES)[number]
 
 /** Points earned together expire together; spending takes from the oldest unexpired batch first. */

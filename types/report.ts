@@ -42,9 +42,29 @@ export type ReportEvent = z.infer<typeof ReportEventSchema>
  */
 export const ConsoleReportEventSchema = reportRangeEvent('consoleReport')
 
+/**
+ * `admin.rollupReports { from?, to? }`: one bounded step of the reports' daily rollup job (dailyJobs
+ * runs it every night; call it again while `more`); `from`/`to` roll those days up again.
+ */
+export const RollupReportsEventSchema = z
+  .object({ action: z.literal('rollupReports'), from: isoDate.optional(), to: isoDate.optional() })
+  .strict()
+  .refine(e => !e.from === !e.to && (!e.from || e.from <= e.to!), { message: 'from 与 to 须同时给出，且 from 不晚于 to', path: ['to'] })
+
 export const ReportAdminActions = {
   report: ReportEventSchema,
   consoleReport: ConsoleReportEventSchema,
+  rollupReports: RollupReportsEventSchema,
+}
+
+/** Where the report's figures came from (admin.report, consoleReport). */
+export interface ReportRollupInfo {
+  /** when the member snapshot (stage × tier, LTV) was summed by the daily job; null: none yet (sections empty) */
+  snapshotAt: string | null
+  /** days of the range with no rollup yet and too many rows to read now: their figures are left out */
+  missingDays: string[]
+  /** days without a rollup read from rows for this answer */
+  computedDays: string[]
 }
 
 /** A share in [0, 1], or null when there is nothing to divide by. */
@@ -204,6 +224,8 @@ export interface ReportResult {
   points: PointsSection
   reminders: ReminderSection
   nps: NpsSection
+  /** set by the functions: rollups behind the figures */
+  rollups?: ReportRollupInfo
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,6 +260,7 @@ export interface StoreReport {
   cohorts: CohortSection
   coupons: StoreCouponSection
   nps: NpsSection
+  rollups?: ReportRollupInfo
 }
 
 /** A section as the screen lists it: its title and what its figures count. */

@@ -19,7 +19,9 @@ export const ERROR_CODES = [
   'COUPON_NOT_APPLICABLE', // a coupon that cannot be used here: another member's, not yet valid, minimum spend not met, not stackable
   'IDEMPOTENCY_MISMATCH', // an id (an order's source + orderId, a refundId) already used for different content
   'RATE_LIMITED', // too many requests in the last minute: wait and send again
+  'NOT_BIRTHDAY_WEEK', // a birthday gift claimed outside the member's birthday week (domain/birthday.ts)
   'FAILED_PRECONDITION', // the request is valid but the state does not allow it (e.g. refunding more than was paid)
+  'PRIVACY_CONSENT_REQUIRED', // phone binding, a new avatar or nickname without a consent to the current 用户隐私保护指引: ask, agreePrivacy, send again
   'INTERNAL', // a bug or an outage: nothing was half-written
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

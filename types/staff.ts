@@ -5,6 +5,8 @@ import { clientRequestId as requestId, memberNo, phoneNumber } from './member'
 import { PurchaseLineSchema } from './points'
 import { productCode } from './products'
 import { NpsStaffActions, type NpsOutputs } from './nps'
+import { WecomStaffActions, type WecomOutputs } from './wecom'
+import { CareStaffActions, type CareOutputs } from './care-tasks'
 
 /** At most this many products per tillCatalog answer. */
 export const TILL_CATALOG_MAX = 50
@@ -77,6 +79,8 @@ export const StaffEvents = z.discriminatedUnion('action', [
   /** undoes a stand-alone write-off of this store within UNDO_WINDOW_MINUTES (domain/coupon-math.ts); audited */
   z.object({ action: z.literal('undoWriteOff'), writeOffId: z.string().min(1).max(64), reason: z.string().min(2, '请写明撤销原因').max(100) }).strict(),
   ...Object.values(NpsStaffActions),
+  ...Object.values(WecomStaffActions),
+  ...Object.values(CareStaffActions),
   /** the catalog at the till: on-sale products by name (part of the title) or exact productId / barcode, optionally of one category; and the categories */
   z
     .object({
@@ -156,4 +160,7 @@ export interface StaffOutputs {
   productByCode: { product: ProductAtTill }
   followUps: NpsOutputs['followUps']
   closeFollowUp: NpsOutputs['closeFollowUp']
+  myContactWay: WecomOutputs['myContactWay']
+  myCareTasks: CareOutputs['myCareTasks']
+  markCareTask: CareOutputs['markCareTask']
 }

@@ -21,11 +21,11 @@ if (process.env.TARO_ENV === 'h5') pages.push('pages/login/index')
 
 export default defineAppConfig({
   pages,
-  // the till (scan, purchase, result, today, coupons, followups) is for staff only: a sub-package members never download
+  // the till (scan, purchase, result, today, coupons, followups, care) is for staff only: a sub-package members never download
   subPackages: [
     {
       root: 'staff',
-      pages: ['scan/index', 'purchase/index', 'result/index', 'today/index', 'coupons/index', 'followups/index'],
+      pages: ['scan/index', 'purchase/index', 'result/index', 'today/index', 'coupons/index', 'followups/index', 'care/index'],
     },
     // 管理 (operator console) for brand admins and store managers only: members never download it
     {

@@ -21,15 +21,22 @@ import {
 } from '../../types/campaigns'
 import type { ChartView } from '../../types/console'
 import type { CouponTemplate } from '../../types/coupons'
-import { codePoolId, type CouponCodePoolDoc } from '../../types/import'
-import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { campaignGroup, forecastCampaignCoupons, liftChartOption, liftReport, type CampaignGroup, type ForecastMember, type GroupOutcome, type LiftReport } from '../../domain/campaigns'
 import { actorOf, auditIn } from '../shared/audit'
 import { chartSvg } from '../shared/charts'
-import { db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import { campaignMemberId as rowId, campaignMembers, type CampaignMemberDoc } from '../shared/collections/campaign_members'
+import { campaigns, type CampaignDoc } from '../shared/collections/campaigns'
+import { couponClaims } from '../shared/collections/coupon_claims'
+import { codePoolId, codePools } from '../shared/collections/coupon_codes'
+import { couponTemplates } from '../shared/collections/coupon_templates'
+import { couponIdFor, coupons } from '../shared/collections/coupons'
+import { members } from '../shared/collections/members'
+import { purchases as purchaseRows } from '../shared/collections/purchases'
+import { remindersLog } from '../shared/collections/reminders_log'
+import { subscriptions } from '../shared/collections/subscriptions'
 import { issueCouponIn } from '../shared/coupons'
-import { derivedId } from '../shared/ids'
 import { isDeleted, parseMember } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { segmentRule, segmentWhere } from '../shared/segments'
@@ -45,40 +52,7 @@ const INSERT_BATCH = 500
 /** `_.in` lists per query when joining purchases and coupons to the audience */
 const JOIN_CHUNK = 100
 
-interface CampaignDoc extends Omit<CampaignSpec, 'campaignId' | 'templateId' | 'message'> {
-  _id: string
-  /** null: no coupon (campaigns before messages existed always have one) */
-  templateId: string | null
-  /** absent on campaigns from before messages existed */
-  message?: NonNullable<CampaignSpec['message']> | null
-  status: Exclude<CampaignStatus, 'finished'>
-  /** every audience row is written (a start killed half way leaves this false; the next call completes it) */
-  snapshotDone: boolean
-  audience: number
-  treated: number
-  holdout: number
-  startedAt: Date
-  endsAt: Date
-  createdBy: string
-  updatedAt: Date
-}
-
-interface CampaignMemberDoc {
-  _id: string
-  campaignId: string
-  memberId: string
-  group: CampaignGroup
-  /** treated rows: pending until the coupon is issued or the member is skipped; no_coupon: a message-only campaign */
-  outcome: 'pending' | 'issued' | 'skipped' | 'holdout' | 'no_coupon'
-  couponId: string | null
-  reason: string | null
-}
-
-const campaigns = db.collection<CampaignDoc>('campaigns')
-const campaignMembers = db.collection<CampaignMemberDoc>('campaign_members')
-
-const rowId = (campaignId: string, memberId: string) => derivedId('cmm', campaignId, memberId)
-const couponIdOf = (campaignId: string, memberId: string) => derivedId('cpn', 'campaign', campaignId, memberId)
+const couponIdOf = couponIdFor.campaign
 const chunks = <T>(xs: T[], n: number) => Array.from({ length: Math.ceil(xs.length / n) }, (_x, i) => xs.slice(i * n, i * n + n))
 /** What a second start with the same campaignId must agree on (message compared as JSON, absent = null). */
 const specFields = (c: { segmentId: string; templateId?: string | null; holdoutPercent: number; windowDays: number; message?: CampaignSpec['message'] | null }) => ({
@@ -129,24 +103,14 @@ async function withGrant(memberIds: string[], templateId: string): Promise<numbe
   const parts = chunks(memberIds, JOIN_CHUNK)
   let total = 0
   for (let i = 0; i < parts.length; i += ISSUE_CONCURRENCY) {
-    const counts = await Promise.all(
-      parts.slice(i, i + ISSUE_CONCURRENCY).map(
-        async ids =>
-          (
-            await db
-              .collection('subscriptions')
-              .where({ _id: _.in(ids), [`quota.${templateId}`]: _.gt(0) })
-              .count()
-          ).total,
-      ),
-    )
+    const counts = await Promise.all(parts.slice(i, i + ISSUE_CONCURRENCY).map(async ids => (await subscriptions.where({ _id: _.in(ids), [`quota.${templateId}`]: _.gt(0) }).count()).total))
     total += counts.reduce((a, b) => a + b, 0)
   }
   return total
 }
 
 async function checkTemplate(templateId: string): Promise<CouponTemplate> {
-  const template = await findById<CouponTemplate>(db.collection('coupon_templates'), templateId)
+  const template = await findById(couponTemplates, templateId)
   if (!template) throw new AppError('NOT_FOUND', `券模板不存在：${templateId}`)
   if (!template.channels.includes('admin')) throw new AppError('FAILED_PRECONDITION', '该券模板不允许后台发放（channels 未包含 admin）')
   if (template.status !== 'active') throw new AppError('FAILED_PRECONDITION', '该券模板已暂停')
@@ -162,7 +126,7 @@ type AudienceRow = { memberId: string; group: CampaignGroup; doc: ForecastMember
 async function audienceOf(spec: CampaignSpec, now: Date, withDocs = false): Promise<AudienceRow[]> {
   const rule = await segmentRule(spec.segmentId, now)
   if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${spec.segmentId}`)
-  const query = db.collection('members').where(segmentWhere(rule)).orderBy('_id', 'asc')
+  const query = members.where(segmentWhere(rule)).orderBy('_id', 'asc')
   const docs = await readAll(withDocs ? query : query.field({ _id: true }), MAX_CAMPAIGN_AUDIENCE + 1)
   if (docs.length > MAX_CAMPAIGN_AUDIENCE) throw new AppError('FAILED_PRECONDITION', `人群超过 ${MAX_CAMPAIGN_AUDIENCE} 人，请缩小人群`)
   if (!docs.length) throw new AppError('FAILED_PRECONDITION', '人群当前没有会员')
@@ -176,13 +140,12 @@ async function audienceOf(spec: CampaignSpec, now: Date, withDocs = false): Prom
  */
 async function couponForecast(template: CouponTemplate, treated: AudienceRow[], now: Date): Promise<CampaignCouponForecast> {
   const atLimit = await readAll(
-    db
-      .collection('coupon_claims')
+    couponClaims
       .where({ templateId: template._id, count: _.gte(template.perMemberLimit) })
       .orderBy('memberId', 'asc')
       .field({ memberId: true }),
   )
-  const pool = await findById<CouponCodePoolDoc>(db.collection('coupon_codes'), codePoolId(template._id))
+  const pool = await findById(codePools, codePoolId(template._id))
   const segment = template.audience.kind === 'segment' ? await segmentRule(template.audience.segmentId, now) : null
   return forecastCampaignCoupons({
     template,
@@ -276,19 +239,19 @@ async function issueOne(campaign: CampaignDoc, row: CampaignMemberDoc, now: Date
   const couponId = couponIdOf(campaign._id, row.memberId)
   try {
     await transact(async t => {
-      const current = await getInTransaction<CampaignMemberDoc>(t, 'campaign_members', row._id)
+      const current = await getInTransaction(t, campaignMembers, row._id)
       if (current?.outcome !== 'pending') return
-      const doc = await getInTransaction<Member>(t, 'members', row.memberId)
+      const doc = await getInTransaction(t, members, row.memberId)
       if (!doc || isDeleted(doc)) {
-        await t
-          .collection('campaign_members')
+        await campaignMembers
+          .in(t)
           .doc(row._id)
           .update({ data: { outcome: 'skipped', reason: doc ? '账号已注销' : '不是会员' } })
         return
       }
       await issueCouponIn(t, { templateId, member: parseMember(doc), channel: 'admin', couponId, now })
-      await t
-        .collection('campaign_members')
+      await campaignMembers
+        .in(t)
         .doc(row._id)
         .update({ data: { outcome: 'issued', couponId } })
     })
@@ -319,8 +282,7 @@ async function groupOutcomes(campaign: CampaignDoc, rows: CampaignMemberDoc[]): 
     JOIN_CHUNK,
   )) {
     const purchases = await readAll(
-      db
-        .collection('purchases')
+      purchaseRows
         .where({ memberId: _.in(ids), createdAt: window, status: _.neq('refunded') })
         .orderBy('_id', 'asc')
         .field({ memberId: true, amountFen: true, refundedFen: true }),
@@ -338,7 +300,7 @@ async function groupOutcomes(campaign: CampaignDoc, rows: CampaignMemberDoc[]): 
 
 /** The campaign's message sends (reminders_log, kind `campaign`, period = campaign id) by status. */
 async function messageCounts(campaignId: string): Promise<Record<'sent' | 'failed' | 'pending', number>> {
-  const count = async (status: string) => (await db.collection('reminders_log').where({ kind: 'campaign', period: campaignId, status }).count()).total
+  const count = async (status: string) => (await remindersLog.where({ kind: 'campaign', period: campaignId, status }).count()).total
   const [sent, failed, pending] = await Promise.all([count('sent'), count('failed'), count('pending')])
   return { sent, failed, pending }
 }
@@ -349,12 +311,7 @@ async function couponsUsed(rows: CampaignMemberDoc[]): Promise<number> {
     rows.flatMap(r => (r.couponId ? [r.couponId] : [])),
     JOIN_CHUNK,
   ))
-    used += (
-      await db
-        .collection('coupons')
-        .where({ _id: _.in(ids), status: 'used' })
-        .count()
-    ).total
+    used += (await coupons.where({ _id: _.in(ids), status: 'used' }).count()).total
   return used
 }
 
@@ -366,7 +323,7 @@ function liftChart(lift: LiftReport): ChartView {
 export const adminCampaignActions: Pick<AdminActions, 'startCampaign' | 'campaignReport' | 'listCampaigns'> = {
   async startCampaign(event, ctx): Promise<CampaignDryRun | CampaignStartAnswer> {
     const spec = event.campaign
-    let campaign = await findById<CampaignDoc>(campaigns, spec.campaignId)
+    let campaign = await findById(campaigns, spec.campaignId)
     if (campaign) {
       const [stored, given] = [specFields(campaign), specFields(spec)]
       const changed = (Object.keys(given) as Array<keyof typeof given>).filter(f => stored[f] !== given[f])
@@ -407,9 +364,9 @@ export const adminCampaignActions: Pick<AdminActions, 'startCampaign' | 'campaig
       }
       // two parallel starts: one creates the campaign, the other continues it
       campaign = await transact(async t => {
-        const existing = await getInTransaction<CampaignDoc>(t, 'campaigns', campaignId)
+        const existing = await getInTransaction(t, campaigns, campaignId)
         if (existing) return existing
-        await t.collection('campaigns').add({ data: doc })
+        await campaigns.in(t).add({ data: doc })
         await auditIn(t, { actor: actorOf(ctx), action: 'startCampaign', target: campaignId, before: null, after: { ...rest, audience: doc.audience, treated: doc.treated, holdout }, at: ctx.now })
         return doc
       })
@@ -429,7 +386,7 @@ export const adminCampaignActions: Pick<AdminActions, 'startCampaign' | 'campaig
   },
 
   async campaignReport(event, ctx): Promise<CampaignReport> {
-    const campaign = await findById<CampaignDoc>(campaigns, event.campaignId)
+    const campaign = await findById(campaigns, event.campaignId)
     if (!campaign) throw new AppError('NOT_FOUND', `活动不存在：${event.campaignId}`)
     const rows = await readAll(campaignMembers.where({ campaignId: campaign._id }).orderBy('_id', 'asc'), MAX_CAMPAIGN_AUDIENCE)
     const outcomes = await groupOutcomes(campaign, rows)

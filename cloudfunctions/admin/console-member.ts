@@ -4,9 +4,9 @@
  * other member is NOT_FOUND (never PERMISSION_DENIED: whether the member exists is not revealed), and
  * in the 360 the purchases, NPS answers, follow-ups and audit rows are their store's only.
  */
+import { wecomLinkOf } from './wecom'
 import type { AdminActions } from './actions'
-import type { AuditRow, Member360, MemberRow, OperatorScope } from '../../types/console'
-import type { CouponDoc } from '../../types/coupons'
+import type { Member360, MemberRow, OperatorScope } from '../../types/console'
 import type { Member } from '../../types/member'
 import type { TierLadder } from '../../types/tiers'
 import { AppError } from '../../types/result'
@@ -17,12 +17,17 @@ import { effectiveTierId, growthInWindow, tierProgress } from '../../domain/tier
 import { requireOperator } from '../shared/access'
 import { actorOf, audit } from '../shared/audit'
 import { db, _ } from '../shared/cloud'
+import { auditLog, auditRow } from '../shared/collections/audit_log'
+import { coupons as couponRows } from '../shared/collections/coupons'
+import { followUps as followUpRows } from '../shared/collections/follow_ups'
+import { memberPhones } from '../shared/collections/member_phones'
+import { npsResponses } from '../shared/collections/nps_responses'
+import { purchases as purchaseRows } from '../shared/collections/purchases'
+import { remindersLog } from '../shared/collections/reminders_log'
 import { isDeleted, ledgerOf, memberById, memberByNo, members, parseMember, toLedgerItem } from '../shared/members'
 import { myPurchaseViews } from '../shared/purchase-views'
-import type { PurchaseDoc } from '../shared/purchases'
 import { findById } from '../shared/query'
 import { loadRules, TIER_LADDER } from '../shared/rules'
-import type { Doc } from '../shared/sdk-types'
 
 const SEARCH_MAX = 20
 const LIST_MAX = 20
@@ -37,7 +42,7 @@ function escapeRegExp(text: string): string {
 
 /** Did the member buy in the store at least once (index memberId_storeId_createdAt)? */
 async function boughtIn(memberId: string, storeId: string): Promise<boolean> {
-  const { data } = await db.collection('purchases').where({ memberId, storeId }).limit(1).field({ _id: true }).get()
+  const { data } = await purchaseRows.where({ memberId, storeId }).limit(1).field({ _id: true }).get()
   return data.length > 0
 }
 
@@ -78,24 +83,12 @@ function memberRow(member: Member, ladder: TierLadder, now: Date): MemberRow {
   }
 }
 
-export function auditRow(r: Doc): AuditRow {
-  return {
-    id: String(r._id),
-    actor: String(r.actor ?? ''),
-    action: String(r.action ?? ''),
-    target: String(r.target ?? ''),
-    before: r.before ?? null,
-    after: r.after ?? null,
-    storeId: typeof r.storeId === 'string' ? r.storeId : null,
-    reason: typeof r.reason === 'string' ? r.reason : typeof r.after?.reason === 'string' ? r.after.reason : null,
-    at: new Date(r.at).toISOString(),
-  }
-}
+export { auditRow }
 
 /** Candidates for a query: an 11-digit phone (exact), a 10-digit member number (exact), else a nickname prefix. */
 async function candidates(query: string): Promise<Member[]> {
   if (/^\d{11}$/.test(query)) {
-    const claim = await findById<{ memberId: string }>(db.collection('member_phones'), query)
+    const claim = await findById(memberPhones, query)
     const m = claim ? await memberById(claim.memberId) : null
     return m ? [m] : []
   }
@@ -127,28 +120,24 @@ export const consoleMemberActions: Pick<AdminActions, 'searchMembers' | 'member3
     const [{ rules: ladder }, ledger, coupons, purchases, reminders, nps, followUps, auditRows] = await Promise.all([
       loadRules(TIER_LADDER),
       ledgerOf(member._id).limit(LIST_MAX).get(),
-      db.collection('coupons').where({ memberId: member._id }).orderBy('issuedAt', 'desc').limit(LIST_MAX).get(),
-      db
-        .collection('purchases')
+      couponRows.where({ memberId: member._id }).orderBy('issuedAt', 'desc').limit(LIST_MAX).get(),
+      purchaseRows
         .where({ memberId: member._id, ...inStore })
         .orderBy('createdAt', 'desc')
         .limit(LIST_MAX)
         .get(),
-      db.collection('reminders_log').where({ memberId: member._id }).orderBy('sentAt', 'desc').limit(LIST_MAX).get(),
-      db
-        .collection('nps_responses')
+      remindersLog.where({ memberId: member._id }).orderBy('sentAt', 'desc').limit(LIST_MAX).get(),
+      npsResponses
         .where({ memberId: member._id, dismissed: false, ...inStore })
         .orderBy('at', 'desc')
         .limit(LIST_MAX)
         .get(),
-      db
-        .collection('follow_ups')
+      followUpRows
         .where({ memberId: member._id, ...inStore })
         .orderBy('createdAt', 'desc')
         .limit(LIST_MAX)
         .get(),
-      db
-        .collection('audit_log')
+      auditLog
         .where({ target: _.in([member._id, member.memberNo]), ...inStore })
         .orderBy('at', 'desc')
         .limit(LIST_MAX)
@@ -183,14 +172,15 @@ export const consoleMemberActions: Pick<AdminActions, 'searchMembers' | 'member3
       stats: { purchases: stats.purchases, spendFen: stats.spendFen, firstPurchaseAt: iso(stats.firstPurchaseAt), lastPurchaseAt: iso(stats.lastPurchaseAt) },
       points: { balance: availablePoints(member, ctx.now), expiring: expiringSoon(member, ctx.now) },
       ledger: ledger.data.map(toLedgerItem),
-      coupons: coupons.data.map(c => toCouponView(c as CouponDoc, ctx.now)),
-      purchases: await myPurchaseViews(purchases.data as PurchaseDoc[]),
+      coupons: coupons.data.map(c => toCouponView(c, ctx.now)),
+      purchases: await myPurchaseViews(purchases.data),
       reminders: reminders.data.map(r => ({ kind: String(r.kind), status: String(r.status), at: new Date(r.sentAt).toISOString() })),
       nps: nps.data.map(r => ({ score: Number(r.score), comment: r.comment ? String(r.comment) : null, storeId: r.storeId ? String(r.storeId) : null, at: new Date(r.at).toISOString() })),
       followUps: followUps.data.map(r => ({ status: String(r.status), note: r.note ? String(r.note) : null, storeId: r.storeId ? String(r.storeId) : null, at: new Date(r.createdAt).toISOString() })),
       audit: auditRows.data.map(auditRow),
       // a store manager reads, and may 显示 the phone of their store's members (audited) to call them back
       can: { adjustPoints: brand, tag: brand, tierFloor: brand, issueCoupon: brand, revealPhone: true },
+      wecom: await wecomLinkOf(member._id),
     }
   },
 

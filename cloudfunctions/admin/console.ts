@@ -14,16 +14,28 @@ import { buyerDaysPipeline, dailySalesPipeline, joinedByDayPipeline, storeBuyers
 import { requireOperator } from '../shared/access'
 import { actorOf, audit } from '../shared/audit'
 import { chartSvg } from '../shared/charts'
-import { db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import { auditLog, auditRow } from '../shared/collections/audit_log'
+import { coupons as couponRows } from '../shared/collections/coupons'
+import { managers } from '../shared/collections/managers'
+import { members } from '../shared/collections/members'
+import { npsResponses as npsRows } from '../shared/collections/nps_responses'
+import { purchases } from '../shared/collections/purchases'
+import { refunds } from '../shared/collections/refunds'
+import { stores } from '../shared/collections/stores'
 import { isDeleted, memberById } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { loadRules, TIER_LADDER } from '../shared/rules'
 import type { Doc } from '../shared/sdk-types'
-import { consoleMemberActions, auditRow } from './console-member'
+import { consoleMemberActions } from './console-member'
 import { grouped, pipeline } from './report'
+import { latestSnapshot } from './report-rollup'
 
-const managers = db.collection('managers')
-const stores = db.collection('stores')
+/** The member snapshot's rows per stage × tier (n, points), none before the daily job's first. */
+async function brandSnapshot(now: Date): Promise<Doc[]> {
+  const snap = await latestSnapshot(now)
+  return (snap?.rows ?? []) as unknown as Doc[]
+}
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
 const sumOf = (rows: Doc[], f: string) => rows.reduce((s, r) => s + num(r[f]), 0)
@@ -98,17 +110,17 @@ export const adminConsoleActions: Pick<AdminActions, 'appointManager' | 'removeM
     const [store, { rules: ladder }, snapshot, joined, storeMembers, storeNew, buyerDays, sales, paid, refunded, coupons, nps] = await Promise.all([
       storeId ? findById(stores, storeId) : Promise.resolve(null),
       loadRules(TIER_LADDER),
-      // the brand: one pass over the members (not deleted) per stage × tier — the total, the points held, the chart
-      storeId ? none() : grouped('members', { status: _.neq('deleted') }, { _id: { stage: '$stage', tierId: '$tierId' }, n: $.sum(1), points: $.sum('$points') }),
-      storeId ? none() : pipeline('members', joinedByDayPipeline(range)),
-      storeId ? pipeline('purchases', storeBuyersPipeline(storeId)) : none(),
-      storeId ? pipeline('purchases', storeNewMembersPipeline(range, storeId)) : none(),
-      pipeline('purchases', buyerDaysPipeline(range, byStore)),
-      pipeline('purchases', dailySalesPipeline(range, byStore)),
-      grouped('purchases', { ...byStore, createdAt: inRange() }, { _id: null, fen: $.sum('$amountFen') }),
-      grouped('refunds', { ...byStore, createdAt: inRange() }, { _id: null, fen: $.sum('$amountFen') }),
-      storeId ? none() : grouped('coupons', { issuedAt: inRange() }, { _id: '$status', n: $.sum(1) }),
-      grouped('nps_responses', { ...byStore, at: inRange(), dismissed: false }, { _id: '$category', n: $.sum(1) }),
+      // the brand: the daily job's member snapshot per stage × tier (report-rollup.ts) — the total, the points held, the chart
+      storeId ? none() : brandSnapshot(ctx.now),
+      storeId ? none() : pipeline(members, joinedByDayPipeline(range)),
+      storeId ? pipeline(purchases, storeBuyersPipeline(storeId)) : none(),
+      storeId ? pipeline(purchases, storeNewMembersPipeline(range, storeId)) : none(),
+      pipeline(purchases, buyerDaysPipeline(range, byStore)),
+      pipeline(purchases, dailySalesPipeline(range, byStore)),
+      grouped(purchases, { ...byStore, createdAt: inRange() }, { _id: null, fen: $.sum('$amountFen') }),
+      grouped(refunds, { ...byStore, createdAt: inRange() }, { _id: null, fen: $.sum('$amountFen') }),
+      storeId ? none() : grouped(couponRows, { issuedAt: inRange() }, { _id: '$status', n: $.sum(1) }),
+      grouped(npsRows, { ...byStore, at: inRange(), dismissed: false }, { _id: '$category', n: $.sum(1) }),
     ])
 
     const repurchase = repurchaseSection(buyerDays.map(r => ({ days: num(r.days), buyers: num(r.buyers), purchases: num(r.purchases), salesFen: num(r.salesFen) })))
@@ -123,7 +135,7 @@ export const adminConsoleActions: Pick<AdminActions, 'appointManager' | 'removeM
           { id: 'newMembers', label: '新增会员', value: num(storeNew[0]?.n), unit: 'count', hint: '区间内注册且在本店消费过的会员' },
         ]
       : [
-          { id: 'members', label: '会员总数', value: sumOf(snapshot, 'n'), unit: 'count', hint: '当前会员，不含已注销' },
+          { id: 'members', label: '会员总数', value: sumOf(snapshot, 'n'), unit: 'count', hint: '不含已注销（每日任务汇总的会员快照；尚无快照且会员不多时即时统计）' },
           { id: 'newMembers', label: '新增会员', value: sumOf(joined, 'n'), unit: 'count', hint: '区间内注册的会员' },
         ]
     kpis.push(
@@ -132,7 +144,7 @@ export const adminConsoleActions: Pick<AdminActions, 'appointManager' | 'removeM
       { id: 'salesFen', label: '实收金额', value: num(paid[0]?.fen) - num(refunded[0]?.fen), unit: 'fen', hint: '区间内消费实付 − 区间内退款' },
       storeId
         ? { id: 'pointsLiability', label: '积分负债', value: null, unit: 'points', hint: '积分全品牌通用，不按门店统计' }
-        : { id: 'pointsLiability', label: '积分负债', value: sumOf(snapshot, 'points'), unit: 'points', hint: '会员当前持有的积分合计' },
+        : { id: 'pointsLiability', label: '积分负债', value: sumOf(snapshot, 'points'), unit: 'points', hint: '会员持有的积分合计（每日会员快照）' },
       storeId
         ? { id: 'couponRedemption', label: '券核销率', value: null, unit: 'rate', hint: '券由品牌发放，不按门店统计' }
         : { id: 'couponRedemption', label: '券核销率', value: rate(redeemed, issued), unit: 'rate', hint: `区间内发出 ${issued} 张，已使用 ${redeemed} 张` },
@@ -160,7 +172,7 @@ export const adminConsoleActions: Pick<AdminActions, 'appointManager' | 'removeM
     ]
     if (!storeId) {
       const st = stageTierSection(
-        snapshot.map(r => ({ stage: typeof r._id?.stage === 'string' ? r._id.stage : null, tierId: typeof r._id?.tierId === 'string' ? r._id.tierId : null, n: num(r.n), spendFen: 0 })),
+        snapshot.map(r => ({ stage: typeof r.stage === 'string' ? r.stage : null, tierId: typeof r.tierId === 'string' ? r.tierId : null, n: num(r.n), spendFen: 0 })),
         ladder.tiers.map(t => ({ tierId: t.tierId, name: t.name })),
       )
       charts.push({
@@ -206,7 +218,7 @@ export const adminConsoleActions: Pick<AdminActions, 'appointManager' | 'removeM
             { ...where, at: cursor.at, _id: _.lt(cursor.id) },
           ])
         : { ...where, at: _.lt(cursor.at) }
-    const { data } = await db.collection('audit_log').where(query).orderBy('at', 'desc').orderBy('_id', 'desc').limit(event.limit).get()
+    const { data } = await auditLog.where(query).orderBy('at', 'desc').orderBy('_id', 'desc').limit(event.limit).get()
     const rows = data.map(auditRow)
     const last = rows[rows.length - 1]
     return { rows, next: rows.length === event.limit ? auditCursor(last) : null }

@@ -1,18 +1,22 @@
 /** Coupon templates and issuing, from the console. */
 import type { AdminActions } from './actions'
 import type { CouponTemplate, CouponTemplateRow, CouponTemplateView } from '../../types/coupons'
-import { codePoolId, type CouponCodePoolDoc } from '../../types/import'
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { describeCoupon, offerBlocker } from '../../domain/coupons'
 import { actorOf, audit, auditIn } from '../shared/audit'
-import { db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import { couponClaims } from '../shared/collections/coupon_claims'
+import { codePoolId, codePools } from '../shared/collections/coupon_codes'
+import { couponTemplates } from '../shared/collections/coupon_templates'
+import { members } from '../shared/collections/members'
 import { issueCouponIn, templates } from '../shared/coupons'
-import { derivedId } from '../shared/ids'
 import { isDeleted, parseMember } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { segmentRule, segmentWhere } from '../shared/segments'
 import { getInTransaction, transact } from '../shared/transaction'
+import type { CallContext } from '../shared/handler'
+import { couponIdFor, coupons } from '../shared/collections/coupons'
 
 /** Issuing stops starting new members after this long (timeout 20 s); a rerun with the same requestId continues. */
 const ISSUE_TIME_BUDGET_MS = 14_000
@@ -32,7 +36,7 @@ async function usedCounts(templateIds: string[]): Promise<Map<string, number>> {
   for (let i = 0; i < templateIds.length; i += COUNT_CONCURRENCY) {
     await Promise.all(
       templateIds.slice(i, i + COUNT_CONCURRENCY).map(async id => {
-        used.set(id, (await db.collection('coupons').where({ templateId: id, status: 'used' }).count()).total)
+        used.set(id, (await coupons.where({ templateId: id, status: 'used' }).count()).total)
       }),
     )
   }
@@ -52,8 +56,7 @@ async function membersFor(openids: string[], memberNos: string[]): Promise<{ fou
   const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / 100) }, (_x, i) => xs.slice(i * 100, i * 100 + 100))
   for (const ids of chunks(openids))
     for (const doc of (
-      await db
-        .collection('members')
+      await members
         .where({ _id: _.in(ids) })
         .limit(100)
         .get()
@@ -61,8 +64,7 @@ async function membersFor(openids: string[], memberNos: string[]): Promise<{ fou
       found.set(doc._id, parseMember(doc))
   for (const nos of chunks(memberNos))
     for (const doc of (
-      await db
-        .collection('members')
+      await members
         .where({ memberNo: _.in(nos) })
         .limit(100)
         .get()
@@ -80,7 +82,7 @@ export const adminCouponActions: Pick<AdminActions, 'upsertCouponTemplate' | 'se
   async upsertCouponTemplate(event, ctx) {
     const input = event.template
     return transact(async t => {
-      const before = await getInTransaction<CouponTemplate>(t, 'coupon_templates', input.templateId)
+      const before = await getInTransaction(t, couponTemplates, input.templateId)
       const issued = before?.issued ?? 0
       if (input.totalStock !== null && input.totalStock < issued) {
         const message = `总库存不能少于已发放的 ${issued} 张`
@@ -96,7 +98,7 @@ export const adminCouponActions: Pick<AdminActions, 'upsertCouponTemplate' | 'se
         createdAt: before?.createdAt ?? ctx.now,
         updatedAt: ctx.now,
       }
-      await t.collection('coupon_templates').doc(templateId).set({ data: after })
+      await couponTemplates.in(t).doc(templateId).set({ data: after })
       await auditIn(t, { actor: actorOf(ctx), action: 'upsertCouponTemplate', target: templateId, before, after, at: ctx.now })
       return { template: templateView({ _id: templateId, ...after } as CouponTemplate), created: !before }
     })
@@ -104,10 +106,10 @@ export const adminCouponActions: Pick<AdminActions, 'upsertCouponTemplate' | 'se
 
   async setCouponTemplateStatus(event, ctx) {
     return transact(async t => {
-      const before = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
+      const before = await getInTransaction(t, couponTemplates, event.templateId)
       if (!before) throw new AppError('NOT_FOUND', `券模板不存在：${event.templateId}`)
-      await t
-        .collection('coupon_templates')
+      await couponTemplates
+        .in(t)
         .doc(event.templateId)
         .update({ data: { status: event.status, updatedAt: ctx.now } })
       await auditIn(t, { actor: actorOf(ctx), action: 'setCouponTemplateStatus', target: event.templateId, before: { status: before.status }, after: { status: event.status }, at: ctx.now })
@@ -141,34 +143,20 @@ export const adminCouponActions: Pick<AdminActions, 'upsertCouponTemplate' | 'se
     if (event.segmentId) {
       const rule = await segmentRule(event.segmentId, ctx.now)
       if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${event.segmentId}`)
-      const inSegment = await readAll(db.collection('members').where(segmentWhere(rule)).orderBy('_id', 'asc'), 1000)
+      const inSegment = await readAll(members.where(segmentWhere(rule)).orderBy('_id', 'asc'), 1000)
       const have = new Set(found.map(m => m._id))
       for (const doc of inSegment) if (!have.has(doc._id)) found.push(parseMember(doc))
     }
     const audienceRule = template.audience.kind === 'segment' ? await segmentRule(template.audience.segmentId, ctx.now) : null
     const results: IssueOutcome[] = missing.map(m => ({ member: m, outcome: 'skipped', reason: '不是会员' }))
-    const couponIdOf = (m: Member) => derivedId('cpn', 'admin', event.templateId, event.requestId, m._id)
+    const couponIdOf = (m: Member) => couponIdFor.admin(event.templateId, event.requestId, m._id)
 
     if (event.dryRun) {
-      const claims = await readAll(
-        db
-          .collection('coupon_claims')
-          .where({ templateId: event.templateId, memberId: _.in(found.map(m => m._id)) })
-          .orderBy('_id', 'asc'),
-      )
-      const already = new Set(
-        (
-          await readAll(
-            db
-              .collection('coupons')
-              .where({ _id: _.in(found.map(couponIdOf)) })
-              .orderBy('_id', 'asc'),
-          )
-        ).map(c => String(c._id)),
-      )
+      const claims = await readAll(couponClaims.where({ templateId: event.templateId, memberId: _.in(found.map(m => m._id)) }).orderBy('_id', 'asc'))
+      const already = new Set((await readAll(coupons.where({ _id: _.in(found.map(couponIdOf)) }).orderBy('_id', 'asc'))).map(c => String(c._id)))
       const held = new Map(claims.map(c => [String(c.memberId), Number(c.count)]))
       // a template with partner codes hands out one code per coupon: none left is 已领完 (OUT_OF_STOCK in the real run)
-      const pool = await findById<CouponCodePoolDoc>(db.collection('coupon_codes'), codePoolId(event.templateId))
+      const pool = await findById(codePools, codePoolId(event.templateId))
       let codesLeft = pool ? Math.max(0, pool.imported - pool.assigned) : null
       let stock = template.stock
       for (const m of found) {
@@ -200,8 +188,8 @@ export const adminCouponActions: Pick<AdminActions, 'upsertCouponTemplate' | 'se
           }
           try {
             const outcome = await transact(async t => {
-              if (await getInTransaction(t, 'coupons', couponIdOf(m))) return 'already_issued' as const
-              const doc = await getInTransaction<Member>(t, 'members', m._id)
+              if (await getInTransaction(t, coupons, couponIdOf(m))) return 'already_issued' as const
+              const doc = await getInTransaction(t, members, m._id)
               await issueCouponIn(t, { templateId: event.templateId, member: parseMember(doc!), channel: 'admin', couponId: couponIdOf(m), now: ctx.now })
               return 'issued' as const
             })
@@ -230,14 +218,46 @@ export const adminCouponActions: Pick<AdminActions, 'upsertCouponTemplate' | 'se
     return out
   },
 
-  /** Marks coupons past validity `expired` in one set-based update (readers already treat them as expired). */
+  /** Marks coupons past validity `expired` (readers already treat them as expired), bounded per call: see expireDueCoupons. */
   async expireCoupons(event, ctx) {
-    const due = db.collection('coupons').where({ status: 'available', validUntil: _.lte(ctx.now) })
-    if (event.dryRun) return { dryRun: true, marked: (await due.count()).total }
-    const { stats } = await due.update({ data: { status: 'expired', expiredAt: ctx.now } })
-    if (stats.updated) await audit({ actor: actorOf(ctx), action: 'expireCoupons', target: 'coupons', after: { marked: stats.updated }, at: ctx.now })
-    return { dryRun: false, marked: stats.updated }
+    if (event.dryRun) return { dryRun: true, marked: (await coupons.where(dueCoupons(ctx.now)).count()).total, more: false }
+    return expireDueCoupons(ctx, { limit: event.limit })
   },
+}
+
+/** coupons marked per call at most, in pages of EXPIRE_PAGE (one read of ids, one update each) */
+const EXPIRE_STEP = 20_000
+const EXPIRE_PAGE = 100
+const EXPIRE_BUDGET_MS = 14_000
+const dueCoupons = (now: Date) => ({ status: 'available', validUntil: _.lte(now) })
+
+/**
+ * Marks due coupons `expired` page by page in index order (`status`, `validUntil`), at most `limit`
+ * within `budgetMs`: a marked coupon no longer matches, so the next call goes on from the first still
+ * due (`more`). Each update repeats the due condition, so two runs at once mark (and count) a coupon once.
+ */
+export async function expireDueCoupons(ctx: CallContext, opts: { limit?: number; budgetMs?: number }): Promise<{ dryRun: false; marked: number; more: boolean }> {
+  const started = Date.now()
+  const limit = Math.min(opts.limit ?? EXPIRE_STEP, EXPIRE_STEP)
+  const budgetMs = opts.budgetMs ?? EXPIRE_BUDGET_MS
+  let marked = 0
+  let seen = 0
+  let more = true
+  while (seen < limit && Date.now() - started < budgetMs) {
+    const want = Math.min(EXPIRE_PAGE, limit - seen)
+    const { data } = await coupons.where(dueCoupons(ctx.now)).orderBy('validUntil', 'asc').limit(want).field({ _id: true }).get()
+    seen += data.length
+    if (data.length) {
+      const { stats } = await coupons.where({ _id: _.in(data.map(d => String(d._id))), ...dueCoupons(ctx.now) }).update({ data: { status: 'expired', expiredAt: ctx.now } })
+      marked += stats.updated
+    }
+    if (data.length < want) {
+      more = false
+      break
+    }
+  }
+  if (marked) await audit({ actor: actorOf(ctx), action: 'expireCoupons', target: 'coupons', after: { marked, more }, at: ctx.now })
+  return { dryRun: false, marked, more }
 }
 
 /** `notStarted`: members not reached within the time budget (they have no entry in `results`). */

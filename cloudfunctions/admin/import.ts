@@ -10,7 +10,6 @@
  */
 import type { AdminActions } from './actions'
 import { randomBytes } from 'crypto'
-import type { CouponTemplate } from '../../types/coupons'
 import {
   codeDocId,
   codePoolId,
@@ -18,7 +17,6 @@ import {
   type CodeErrorCode,
   type CouponCodeDoc,
   type CouponCodePoolDoc,
-  type ErasedImportDoc,
   type ImportCouponCodesReport,
   type ImportMembersReport,
   type ImportRowError,
@@ -31,18 +29,19 @@ import { AppError } from '../../types/result'
 import { batchDuplicates, decideRow, erasedImportId, normalizeMemberRow, planClaim, recordCells } from '../../domain/import'
 import { wholeFields } from '../shared/activity'
 import { actorOf, audit } from '../shared/audit'
-import { db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import { codePools, couponCodes as codes } from '../shared/collections/coupon_codes'
+import { couponTemplates } from '../shared/collections/coupon_templates'
+import { erasedImports, memberImports as imports } from '../shared/collections/member_imports'
+import { memberPhones } from '../shared/collections/member_phones'
+import { findMemberIn, members } from '../shared/collections/members'
 import type { CallContext } from '../shared/handler'
-import { isDeleted, parseMember } from '../shared/members'
+import { isDeleted } from '../shared/members'
 import { docsByIds, findById } from '../shared/query'
 import { loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
-import type { Doc } from '../shared/sdk-types'
 import { creditPendingOrders } from '../shared/orders'
 import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
-
-const imports = db.collection<MemberImportDoc>('member_imports')
-const codes = db.collection('coupon_codes')
 
 /** A call stops starting new rows after this long (the function's timeout is 20 s); sending the batch again continues. */
 const IMPORT_TIME_BUDGET_MS = 14_000
@@ -69,20 +68,18 @@ type RowResult = { ok: true; outcome: ImportRowOutcome; claimedBy?: string } | {
 
 /** The live member a phone is bound to, inside the transaction (a deleted member's phone claim is removed with the account). */
 async function boundMemberIn(t: Parameters<Parameters<typeof transact>[0]>[0], phone: string) {
-  const claim = await getInTransaction<{ memberId: string }>(t, 'member_phones', phone)
+  const claim = await getInTransaction(t, memberPhones, phone)
   if (!claim?.memberId) return null
-  const doc = await getInTransaction<Doc>(t, 'members', claim.memberId)
-  if (!doc) return null
-  const member = parseMember(doc)
-  return isDeleted(member) ? null : member
+  const member = await findMemberIn(t, claim.memberId)
+  return !member || isDeleted(member) ? null : member
 }
 
 async function importRow(row: MemberImportRow, batchId: string, ctx: CallContext, rules: { expiryMonths: number; ladder: TierLadder }): Promise<RowResult> {
   const now = ctx.now
   return transact<RowResult>(async t => {
-    const existing = await getInTransaction<MemberImportDoc>(t, 'member_imports', row.phone)
+    const existing = await getInTransaction(t, imports, row.phone)
     // claimed and then erased with the member's account (member.deleteMyAccount): never claimable again
-    const erased = await getInTransaction<ErasedImportDoc>(t, 'member_imports', erasedImportId(row.phone))
+    const erased = await getInTransaction(t, erasedImports, erasedImportId(row.phone))
     const member = await boundMemberIn(t, row.phone)
     const decision = decideRow(existing, row, member?._id ?? null, erased !== null)
     if (!decision.ok) return decision
@@ -107,8 +104,8 @@ async function importRow(row: MemberImportRow, batchId: string, ctx: CallContext
       const plan = planClaim(member, record, { now, expiryMonths: rules.expiryMonths, ladder: rules.ladder, via: 'import' })
       // always written (at least updatedAt): a racing deleteMyAccount, which writes the member too, then conflicts
       // with this claim, so the deletion erases the claimed record or this row sees the account gone
-      await t
-        .collection('members')
+      await members
+        .in(t)
         .doc(member._id)
         .update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
       if (plan.change.entries.length) await applyWalletChange(t, member, plan.change, { now, operator: actorOf(ctx) })
@@ -117,9 +114,9 @@ async function importRow(row: MemberImportRow, batchId: string, ctx: CallContext
     }
     if (decision.write === 'create') {
       const { _id, ...data } = record
-      await t.collection('member_imports').add({ data: { _id, ...data } })
+      await imports.in(t).add({ data: { _id, ...data } })
     } else if (Object.keys(patch).length) {
-      await t.collection('member_imports').doc(row.phone).update({ data: patch })
+      await imports.in(t).doc(row.phone).update({ data: patch })
     }
     return { ok: true, outcome: decision.outcome, ...(decision.claimNow && member ? { claimedBy: member._id } : {}) }
   })
@@ -173,16 +170,16 @@ export const adminImportActions: Pick<AdminActions, 'importMembers' | 'importCou
     let unfinished = 0
     if (event.dryRun) {
       const [stored, erased, bound] = await Promise.all([
-        docsByIds<MemberImportDoc>(
-          'member_imports',
+        docsByIds(
+          imports,
           todo.map(l => l.row.phone),
         ),
-        docsByIds<ErasedImportDoc>(
-          'member_imports',
+        docsByIds(
+          erasedImports,
           todo.map(l => erasedImportId(l.row.phone)),
         ),
-        docsByIds<{ memberId: string }>(
-          'member_phones',
+        docsByIds(
+          memberPhones,
           todo.map(l => l.row.phone),
         ),
       ])
@@ -239,7 +236,7 @@ export const adminImportActions: Pick<AdminActions, 'importMembers' | 'importCou
    * imports of one template. Issuing a coupon of the template then hands out one code each.
    */
   async importCouponCodes(event, ctx) {
-    const template = await findById<CouponTemplate>(db.collection('coupon_templates'), event.templateId)
+    const template = await findById(couponTemplates, event.templateId)
     if (!template) throw new AppError('NOT_FOUND', `券模板不存在：${event.templateId}`)
     const codeErrors: ImportCouponCodesReport['codeErrors'] = []
     const fail = (index: number, code: string, error: CodeErrorCode, message: string) => codeErrors.push({ index, code: code.slice(0, 64), error, message })
@@ -260,26 +257,26 @@ export const adminImportActions: Pick<AdminActions, 'importMembers' | 'importCou
 
     if (event.dryRun) {
       const stored = await docsByIds(
-        'coupon_codes',
+        codes,
         good.map(g => codeDocId(event.templateId, g.code)),
       )
       for (const g of good) {
         if (stored.has(codeDocId(event.templateId, g.code))) fail(g.index, g.code, 'ALREADY_EXISTS', '该兑换码已导入过')
         else imported++
       }
-      const current = await findById<CouponCodePoolDoc>(codes, poolId)
+      const current = await findById(codePools, poolId)
       pool = { imported: (current?.imported ?? 0) + imported, assigned: current?.assigned ?? 0 }
     } else {
-      const current = await findById<CouponCodePoolDoc>(codes, poolId)
+      const current = await findById(codePools, poolId)
       pool = { imported: current?.imported ?? 0, assigned: current?.assigned ?? 0 }
       for (const part of chunks(good, CODE_CHUNK)) {
         const done = await transact(async t => {
-          const p = await getInTransaction<CouponCodePoolDoc>(t, 'coupon_codes', poolId)
+          const p = await getInTransaction(t, codePools, poolId)
           let next = p?.imported ?? 0
           const dups: typeof part = []
           for (const g of part) {
             const id = codeDocId(event.templateId, g.code)
-            if (await getInTransaction(t, 'coupon_codes', id)) {
+            if (await getInTransaction(t, codes, id)) {
               dups.push(g)
               continue
             }
@@ -295,16 +292,15 @@ export const adminImportActions: Pick<AdminActions, 'importMembers' | 'importCou
               batchId: event.batchId ?? null,
               importedAt: ctx.now,
             }
-            await t.collection('coupon_codes').add({ data: doc })
+            await codes.in(t).add({ data: doc })
           }
           if (next !== (p?.imported ?? 0)) {
             if (p)
-              await t
-                .collection('coupon_codes')
+              await codePools
+                .in(t)
                 .doc(poolId)
                 .update({ data: { imported: next, updatedAt: ctx.now } })
-            else
-              await t.collection('coupon_codes').add({ data: { _id: poolId, kind: 'pool', templateId: event.templateId, imported: next, assigned: 0, updatedAt: ctx.now } satisfies CouponCodePoolDoc })
+            else await codePools.in(t).add({ data: { _id: poolId, kind: 'pool', templateId: event.templateId, imported: next, assigned: 0, updatedAt: ctx.now } satisfies CouponCodePoolDoc })
           }
           return { dups, added: part.length - dups.length, pool: { imported: next, assigned: p?.assigned ?? 0 } }
         })

@@ -7,7 +7,10 @@ import { AppError } from '../../types/result'
 import { toProfile } from '../../domain/member'
 import { earnPoints, expireDue, spendPoints, type WalletChange } from '../../domain/points'
 import { actorOf, audit, auditIn } from '../shared/audit'
-import { db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import { ledger } from '../shared/collections/points_ledger'
+import { staffRows as staffColl, staffView, type StaffRow } from '../shared/collections/staff'
+import { stores, storeView } from '../shared/collections/stores'
 import { defineFunction } from '../shared/handler'
 import { derivedId } from '../shared/ids'
 import { isDeleted, memberById, members, parseMember } from '../shared/members'
@@ -18,44 +21,115 @@ import { getInTransaction, transact } from '../shared/transaction'
 import { applyWalletChange, ledgerId } from '../shared/wallet'
 
 import { requireAdmin, requireOperator } from '../shared/access'
-import { OPERATOR_ACTIONS, type StaffView, type StoreView } from '../../types/console'
+import { OPERATOR_ACTIONS, type StaffView } from '../../types/console'
 import { adminCampaignActions } from './campaigns'
 import { adminConsoleActions } from './console'
 import { adminNpsActions } from './nps'
-import { adminCouponActions } from './coupons'
+import { adminCouponActions, expireDueCoupons } from './coupons'
 import { adminImportActions } from './import'
 import { adminOrderActions, orderDailyJobs } from './orders'
 import { removeExpiredCounters } from '../shared/rate-limit'
 import { adminProductActions } from './products'
 import { adminReminderActions } from './reminders'
 import { adminReportActions } from './report'
+import { rollupStep } from './report-rollup'
 import { adminSettingsActions } from './settings'
 import { adminSegmentActions } from './segments'
 import { adminTierActions } from './tiers'
 import { memberIdOf } from './member-ref'
 import { adminPrivacyActions } from './privacy'
-
-const staffColl = db.collection('staff')
-const stores = db.collection('stores')
+import { adminAttributionActions } from './attribution'
+import { adminBirthdayActions } from './birthday'
+import { adminWecomActions } from './wecom'
+import { adminCareActions } from './care'
 
 /** The expiry job stops starting new members after this long (the function's timeout is 20 s); the next run continues. */
 const EXPIRY_TIME_BUDGET_MS = 14_000
 const EXPIRY_CONCURRENCY = 4
+/** members expired per call at most (a call's work never grows with the brand), read in pages of EXPIRY_PAGE */
+const EXPIRY_STEP = 2000
+const EXPIRY_PAGE = 200
+/** a call that saw this many members fail stops (they stay due: the next call retries them) */
+const EXPIRY_MAX_FAILED = 20
+/** dailyJobs' shares of its 20 s timeout: expiring points, then coupons; the order sweep gets the rest */
+const DAILY_POINTS_BUDGET_MS = 8_000
+const DAILY_COUPONS_BUDGET_MS = 3_000
 
-const isoOrNull = (v: unknown) => (v ? new Date(v as string).toISOString() : null)
-
-function staffView(row: Doc, memberNo: string | null): StaffView {
-  return { openid: String(row._id), memberNo, storeId: String(row.storeId), name: String(row.name ?? ''), active: row.active === true, createdAt: isoOrNull(row.createdAt) }
+interface ExpiryTotals {
+  members: number
+  rows: number
+  points: number
 }
 
-function storeView(row: Doc): StoreView {
-  return { storeId: String(row._id), name: String(row.name ?? row._id), city: typeof row.city === 'string' && row.city ? row.city : null, updatedAt: isoOrNull(row.updatedAt) }
+/** What a dry run would expire now: one aggregate whose leading $match the `pointBatches.expiresAt` index bounds. */
+async function dueExpiryTotals(now: Date): Promise<ExpiryTotals> {
+  const $ = _.aggregate
+  const { list } = await members
+    .aggregate()
+    .match({ 'pointBatches.expiresAt': _.lte(now) })
+    .project({ pointBatches: true })
+    .unwind('$pointBatches')
+    // expireDue books a row for each due batch with points left
+    .match({ 'pointBatches.expiresAt': _.lte(now), 'pointBatches.remaining': _.gt(0) })
+    .group({ _id: '$_id', rows: $.sum(1), points: $.sum('$pointBatches.remaining') })
+    .group({ _id: null, members: $.sum(1), rows: $.sum('$rows'), points: $.sum('$points') })
+    .end()
+  const [t] = list as ExpiryTotals[]
+  return { members: t?.members ?? 0, rows: t?.rows ?? 0, points: t?.points ?? 0 }
+}
+
+/**
+ * Expires at most `limit` members within `budgetMs`, in index order (`pointBatches.expiresAt`, `_id`).
+ * An expired member no longer matches (its due batches are dropped), so no cursor is needed: the next
+ * call starts again from the first still due. Each member in its own transaction that re-reads it, so
+ * of two runs at once only one books (and counts) a member.
+ */
+async function expireDuePoints(now: Date, limit: number, budgetMs: number): Promise<{ totals: ExpiryTotals; failed: number; more: boolean }> {
+  const started = Date.now()
+  const totals: ExpiryTotals = { members: 0, rows: 0, points: 0 }
+  const failedIds = new Set<string>()
+  let handled = 0
+  for (;;) {
+    const want = Math.min(EXPIRY_PAGE, limit - handled)
+    if (want <= 0 || failedIds.size >= EXPIRY_MAX_FAILED || Date.now() - started > budgetMs) return { totals, failed: failedIds.size, more: true }
+    // members that failed in this call are left for the next (they would head every page)
+    const where = { 'pointBatches.expiresAt': _.lte(now), ...(failedIds.size ? { _id: _.nin([...failedIds]) } : {}) }
+    const { data } = await members.where(where).orderBy('pointBatches.expiresAt', 'asc').orderBy('_id', 'asc').limit(want).field({ _id: true }).get()
+    let cut = false
+    await eachLimited(data, EXPIRY_CONCURRENCY, async ({ _id }) => {
+      if (Date.now() - started > budgetMs) {
+        cut = true
+        return
+      }
+      handled++
+      try {
+        const change = await transact(async t => {
+          const doc = await getInTransaction<Doc>(t, members, String(_id))
+          if (!doc) return null
+          const member = parseMember(doc)
+          const c = expireDue(member, now)
+          // a due batch with nothing left is dropped too, or the member would match every run
+          if (c.entries.length || c.wallet.pointBatches.length !== member.pointBatches.length) await applyWalletChange(t, member, c, { now, operator: 'system' })
+          return c
+        })
+        if (!change?.entries.length) return
+        totals.members++
+        totals.rows += change.entries.length
+        totals.points -= change.entries.reduce((s, e) => s + e.delta, 0)
+      } catch (err) {
+        failedIds.add(String(_id))
+        console.error('[admin] expirePoints: member', _id, 'failed; the next run retries', err)
+      }
+    })
+    if (cut) return { totals, failed: failedIds.size, more: true }
+    if (data.length < want) return { totals, failed: failedIds.size, more: failedIds.size > 0 }
+  }
 }
 
 /** Staff rows with their member numbers (the console shows numbers, not OPENIDs): one `_id in` read per 100 rows. */
-async function staffViews(rows: Doc[]): Promise<StaffView[]> {
-  const byId = await docsByIds<Doc>(
-    'members',
+async function staffViews(rows: StaffRow[]): Promise<StaffView[]> {
+  const byId = await docsByIds(
+    members,
     rows.map(r => String(r._id)),
     { memberNo: true, status: true },
   )
@@ -104,6 +178,10 @@ const actions: AdminActions = {
   ...adminConsoleActions,
   ...adminSettingsActions,
   ...adminPrivacyActions,
+  ...adminAttributionActions,
+  ...adminBirthdayActions,
+  ...adminWecomActions,
+  ...adminCareActions,
 
   async listMembers(event) {
     const [{ total }, { data }] = await Promise.all([members.count(), members.orderBy('createdAt', 'desc').skip(event.offset).limit(event.limit).get()])
@@ -146,7 +224,9 @@ const actions: AdminActions = {
     if (!(await findById(stores, event.storeId))) throw new AppError('NOT_FOUND', `门店不存在：${event.storeId}（先用 upsertStore 创建）`)
     const before = await findById(staffColl, openid)
     if (before?.active === true) throw new AppError('ALREADY_EXISTS', `已是在岗店员（门店 ${before.storeId}）；要调店请先 removeStaff`)
-    const after = { storeId: event.storeId, name: event.name, active: true, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now, appointedBy: actorOf(ctx) }
+    // the WeCom account stays with the person (their contact-me code is made again for the new store)
+    const wecom = before?.wecomUserId ? { wecomUserId: before.wecomUserId } : {}
+    const after = { storeId: event.storeId, name: event.name, active: true, ...wecom, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now, appointedBy: actorOf(ctx) }
     await staffColl.doc(openid).set({ data: after })
     await audit({ actor: actorOf(ctx), action: 'appointStaff', target: openid, before, after, storeId: event.storeId, at: ctx.now })
     return { staff: staffView({ _id: openid, ...after }, member.memberNo) }
@@ -208,12 +288,12 @@ const actions: AdminActions = {
     const source = { type: 'admin' as const, id: event.requestId }
     const rowId = ledgerId({ kind: 'adjust', sourceType: 'admin', sourceId: event.requestId, delta: event.delta, batchId: null, balanceAfter: 0 })
     return transact(async t => {
-      const prior = await getInTransaction<Doc>(t, 'points_ledger', rowId)
+      const prior = await getInTransaction(t, ledger, rowId)
       if (prior) {
         if (prior.memberId !== openid || prior.delta !== event.delta) throw new AppError('FAILED_PRECONDITION', 'requestId 已用于另一次调整，请换一个 requestId')
         return { openid, delta: prior.delta, balance: prior.balanceAfter as number, replayed: true }
       }
-      const doc = await getInTransaction<Doc>(t, 'members', openid)
+      const doc = await getInTransaction(t, members, openid)
       if (!doc) throw new AppError('NOT_FOUND', `会员不存在：${openid}`)
       const member: Member = parseMember(doc)
       const change: WalletChange =
@@ -236,67 +316,36 @@ const actions: AdminActions = {
   },
 
   /**
-   * The daily job (timer trigger `expirePoints`). Set-based: finds the members holding a batch past
-   * its expiry (`pointBatches.expiresAt <= now`) and expires each in its own transaction, writing an
-   * `expire` row for what is left of each batch (ids `expire:<batchId>`: a rerun never books twice).
+   * The daily expiry (run by dailyJobs): members holding a batch past its expiry get an `expire` row
+   * for what is left of each such batch (ids `expire:<batchId>`: a rerun never books twice). Bounded:
+   * at most `limit` members (EXPIRY_STEP) within the time budget per call; `more` says a next call goes
+   * on. dryRun counts everything due in one aggregate and writes nothing.
    */
   async expirePoints(event, ctx) {
-    const started = Date.now()
-    const due = members.where({ 'pointBatches.expiresAt': _.lte(ctx.now) }).orderBy('_id', 'asc')
-    const found = await readAll(event.dryRun ? due : due.field({ _id: true }))
-    const totals = { members: 0, rows: 0, points: 0 }
-    if (event.dryRun) {
-      for (const doc of found) {
-        const change = expireDue(parseMember(doc), ctx.now)
-        if (!change.entries.length) continue
-        totals.members++
-        totals.rows += change.entries.length
-        totals.points -= change.entries.reduce((s, e) => s + e.delta, 0)
-      }
-      return { dryRun: true, ...totals, more: false }
-    }
-    let more = false
-    let failed = 0
-    await eachLimited(found, EXPIRY_CONCURRENCY, async ({ _id }) => {
-      if (Date.now() - started > EXPIRY_TIME_BUDGET_MS) {
-        more = true
-        return
-      }
-      try {
-        const change = await transact(async t => {
-          const doc = await getInTransaction<Doc>(t, 'members', String(_id))
-          if (!doc) return null
-          const member = parseMember(doc)
-          const c = expireDue(member, ctx.now)
-          if (c.entries.length) await applyWalletChange(t, member, c, { now: ctx.now, operator: 'system' })
-          return c
-        })
-        if (!change?.entries.length) return
-        totals.members++
-        totals.rows += change.entries.length
-        totals.points -= change.entries.reduce((s, e) => s + e.delta, 0)
-      } catch (err) {
-        failed++
-        more = true
-        console.error('[admin] expirePoints: member', _id, 'failed; the next run retries', err)
-      }
-    })
+    if (event.dryRun) return { dryRun: true, ...(await dueExpiryTotals(ctx.now)), more: false }
+    const { totals, failed, more } = await expireDuePoints(ctx.now, Math.min(event.limit ?? EXPIRY_STEP, EXPIRY_STEP), EXPIRY_TIME_BUDGET_MS)
     await audit({ actor: actorOf(ctx), action: 'expirePoints', target: 'members', after: { ...totals, failed, more }, at: ctx.now })
     return { dryRun: false, ...totals, more }
   },
 
   /**
    * The daily timer (`dailyJobs`, 03:30 Beijing time): a function may have only one timer trigger on
-   * CloudBase, so the daily clean-ups run from here, one after the other.
+   * CloudBase, so the daily clean-ups run from here, one after the other. Each expiry has its share of
+   * the timeout; what does not fit (`more`) is taken up by the next call (the next day's tick, or a
+   * caller that repeats `dailyJobs` / `expirePoints` / `expireCoupons` while `more`).
    */
   async dailyJobs(_event, ctx) {
     const started = Date.now()
-    const points = await actions.expirePoints({ action: 'expirePoints', dryRun: false }, ctx)
-    const coupons = await actions.expireCoupons({ action: 'expireCoupons', dryRun: false }, ctx)
+    const expired = await expireDuePoints(ctx.now, EXPIRY_STEP, DAILY_POINTS_BUDGET_MS)
+    await audit({ actor: actorOf(ctx), action: 'expirePoints', target: 'members', after: { ...expired.totals, failed: expired.failed, more: expired.more }, at: ctx.now })
+    const points = { dryRun: false, ...expired.totals, more: expired.more }
+    const coupons = await expireDueCoupons(ctx, { budgetMs: DAILY_COUPONS_BUDGET_MS })
     // what is left of the 20 s timeout, less a margin
     const orders = await orderDailyJobs(ctx.now, Math.max(0, 17_000 - (Date.now() - started)))
     const rateLimits = { removed: await removeExpiredCounters(ctx.now) }
-    return { expirePoints: points, expireCoupons: coupons, orders, rateLimits }
+    // the reports' daily rollups in what is left (admin.rollupReports goes on where this stops)
+    const reports = await rollupStep(ctx.now, Math.max(0, 18_500 - (Date.now() - started)))
+    return { expirePoints: points, expireCoupons: coupons, orders, rateLimits, reports, more: points.more || coupons.more }
   },
 }
 

@@ -3,7 +3,8 @@
  * number, never the OPENID), by `memberNo`. An unknown or deleted member number is NOT_FOUND.
  */
 import { AppError } from '../../types/result'
-import { db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import { members } from '../shared/collections/members'
 import { isDeleted, memberByNo } from '../shared/members'
 
 const CHUNK = 100
@@ -24,8 +25,7 @@ export async function memberIdsOf(openids: string[], memberNos: string[]): Promi
   const byNo = new Map<string, string>()
   for (let i = 0; i < memberNos.length; i += CHUNK) {
     const nos = memberNos.slice(i, i + CHUNK)
-    const { data } = await db
-      .collection('members')
+    const { data } = await members
       .where({ memberNo: _.in(nos) })
       .field({ _id: true, memberNo: true, status: true })
       .limit(CHUNK)

@@ -8,13 +8,17 @@ import { randomBytes } from 'crypto'
 import { OrderSchema, SIGNATURE_WINDOW_SECONDS, type Order, type OrderImportError, type OrderImportReport, type OrderResult } from '../../types/orders'
 import { AppError } from '../../types/result'
 import { keySecret, orderHash, secretHash } from '../../domain/orders'
-import { apiKeys, apiKeyView, ordersKeySecret, type ApiKeyDoc } from '../shared/api-keys'
+import { ordersKeySecret } from '../shared/api-keys'
 import { actorOf, audit } from '../shared/audit'
-import { db, _ } from '../shared/cloud'
-import { nonces } from '../shared/api-keys'
+import { _ } from '../shared/cloud'
+import { apiKeys, apiKeyView, type ApiKeyDoc } from '../shared/collections/api_keys'
+import { nonces } from '../shared/collections/api_nonces'
+import { memberImports } from '../shared/collections/member_imports'
+import { memberPhones } from '../shared/collections/member_phones'
+import { orders, orderDocId } from '../shared/collections/orders'
 import type { CallContext } from '../shared/handler'
 import { ensureProducts } from '../shared/products'
-import { checkOrderTime, creditPendingOrders, currentRules, memberFor, orderDocId, receiveOrder, skuLines, type OrderDoc } from '../shared/orders'
+import { checkOrderTime, creditPendingOrders, currentRules, memberFor, receiveOrder, skuLines } from '../shared/orders'
 import { docsByIds, findById, readAll } from '../shared/query'
 import { eachWithin } from './import'
 
@@ -77,8 +81,8 @@ async function importOrders(event: Extract<AdminEvent, { action: 'importOrders' 
     valid.push({ order: parsed.data, index })
   }
 
-  const existing = await docsByIds<OrderDoc>(
-    'orders',
+  const existing = await docsByIds(
+    orders,
     valid.map(v => orderDocId(v.order.source, v.order.orderId)),
   )
   const fresh = valid.filter(({ order, index }) => {
@@ -167,20 +171,8 @@ export async function orderDailyJobs(now: Date, budgetMs: number): Promise<{ cre
   const started = Date.now()
   const since = new Date(now.getTime() - SWEEP_DAYS * 86_400_000)
   const [bound, claimed] = await Promise.all([
-    readAll(
-      db
-        .collection('member_phones')
-        .where({ boundAt: _.gte(since) })
-        .orderBy('boundAt', 'asc'),
-      10_000,
-    ),
-    readAll(
-      db
-        .collection('member_imports')
-        .where({ claimedAt: _.gte(since) })
-        .orderBy('claimedAt', 'asc'),
-      10_000,
-    ),
+    readAll(memberPhones.where({ boundAt: _.gte(since) }).orderBy('boundAt', 'asc'), 10_000),
+    readAll(memberImports.where({ claimedAt: _.gte(since) }).orderBy('claimedAt', 'asc'), 10_000),
   ])
   const keysOf = new Map<string, string[]>()
   const add = (memberId: unknown, key: string) => typeof memberId === 'string' && keysOf.set(memberId, [...(keysOf.get(memberId) ?? []), key])
@@ -220,7 +212,7 @@ export const adminOrderActions: Pick<AdminActions, 'createApiKey' | 'revokeApiKe
   },
 
   async revokeApiKey(event, ctx) {
-    const key = await findById<ApiKeyDoc>(apiKeys, event.keyId)
+    const key = await findById(apiKeys, event.keyId)
     if (!key) throw new AppError('NOT_FOUND', `密钥不存在：${event.keyId}`)
     if (key.status === 'revoked') return apiKeyView(key)
     await apiKeys.doc(key._id).update({ data: { status: 'revoked', revokedAt: ctx.now } })

@@ -1,12 +1,12 @@
 /** The product catalog recommendations are made from. */
 import type { AdminActions } from './actions'
-import type { Product, ProductInput } from '../../types/products'
+import type { ProductInput } from '../../types/products'
 import { AppError } from '../../types/result'
 import { actorOf, audit } from '../shared/audit'
 import { _ } from '../shared/cloud'
 import type { CallContext } from '../shared/handler'
 import { findById } from '../shared/query'
-import { products } from '../shared/products'
+import { products } from '../shared/collections/products'
 
 /** Fields that may be absent from an input: a product written without one loses it, so they are compared too. */
 const OPTIONAL_FIELDS = ['barcode'] as const
@@ -14,7 +14,7 @@ const OPTIONAL_FIELDS = ['barcode'] as const
 /** Writes one product; unchanged rows are not rewritten (an import rerun changes nothing). */
 async function put(input: ProductInput, ctx: CallContext): Promise<'created' | 'updated' | 'unchanged'> {
   const { productId, ...terms } = input
-  const before = await findById<Product>(products, productId)
+  const before = await findById(products, productId)
   const fields = [...new Set([...Object.keys(terms), ...OPTIONAL_FIELDS])] as Array<keyof typeof terms>
   // completing a placeholder (made from an order's unknown SKU) always rewrites it, dropping the mark
   if (before && !before.placeholder && JSON.stringify(fields.map(k => before[k] ?? null)) === JSON.stringify(fields.map(k => terms[k] ?? null))) return 'unchanged'

@@ -7,11 +7,14 @@ import type { TierLadder } from '../../types/tiers'
 import { segmentCsv, type SegmentCsvMember } from '../../domain/segment-csv'
 import { resolveRule } from '../../domain/segments'
 import { actorOf, audit } from '../shared/audit'
-import { cloud, db } from '../shared/cloud'
+import { cloud } from '../shared/cloud'
+import { couponTemplates } from '../shared/collections/coupon_templates'
+import { members } from '../shared/collections/members'
+import { segments } from '../shared/collections/segments'
 import type { CallContext } from '../shared/handler'
 import { findById, readAll } from '../shared/query'
 import { loadRules, TIER_LADDER } from '../shared/rules'
-import { segmentMembersById, segmentRule, segments, segmentWhere, type SegmentDoc } from '../shared/segments'
+import { segmentMembersById, segmentRule, segmentWhere } from '../shared/segments'
 
 /** What an export reads of each member (the CSV's columns). */
 interface ExportedMemberDoc {
@@ -65,7 +68,7 @@ async function shortLivedUrl(fileID: string, seconds: number): Promise<string> {
 
 export const adminSegmentActions: Pick<AdminActions, 'saveSegment' | 'previewSegment' | 'listSegments' | 'deleteSegment' | 'exportSegment'> = {
   async saveSegment(event, ctx) {
-    const before = await findById<SegmentDoc>(segments, event.segmentId)
+    const before = await findById(segments, event.segmentId)
     const after = { name: event.name, rule: event.rule, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now }
     await segments.doc(event.segmentId).set({ data: after })
     await audit({
@@ -83,7 +86,7 @@ export const adminSegmentActions: Pick<AdminActions, 'saveSegment' | 'previewSeg
   async previewSegment(event, ctx) {
     const rule = event.rule ? resolveRule(event.rule, ctx.now) : await segmentRule(event.segmentId!, ctx.now)
     if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${event.segmentId}`)
-    const query = db.collection('members').where(segmentWhere(rule))
+    const query = members.where(segmentWhere(rule))
     const [{ total }, sample] = await Promise.all([query.count(), event.sample ? query.orderBy('_id', 'asc').limit(event.sample).get() : Promise.resolve({ data: [] })])
     return {
       count: total,
@@ -97,9 +100,9 @@ export const adminSegmentActions: Pick<AdminActions, 'saveSegment' | 'previewSeg
   },
 
   async deleteSegment(event, ctx) {
-    const before = await findById<SegmentDoc>(segments, event.segmentId)
+    const before = await findById(segments, event.segmentId)
     if (!before) throw new AppError('NOT_FOUND', `人群不存在：${event.segmentId}`)
-    const inUse = await db.collection('coupon_templates').where({ 'audience.segmentId': event.segmentId, status: 'active' }).count()
+    const inUse = await couponTemplates.where({ 'audience.segmentId': event.segmentId, status: 'active' }).count()
     if (inUse.total) throw new AppError('FAILED_PRECONDITION', `有 ${inUse.total} 个启用中的券模板用到这个人群，请先修改或暂停`)
     await segments.doc(event.segmentId).remove()
     await audit({ actor: actorOf(ctx), action: 'deleteSegment', target: event.segmentId, before: { name: before.name, rule: before.rule }, after: null, at: ctx.now })
@@ -115,7 +118,7 @@ export const adminSegmentActions: Pick<AdminActions, 'saveSegment' | 'previewSeg
   async exportSegment(event, ctx): Promise<SegmentOutputs['exportSegment']> {
     const rule = await segmentRule(event.segmentId, ctx.now)
     if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${event.segmentId}`)
-    const { total } = await db.collection('members').where(segmentWhere(rule)).count()
+    const { total } = await members.where(segmentWhere(rule)).count()
     if (total > SEGMENT_EXPORT_MAX_ROWS) throw tooMany(`人群有 ${total.toLocaleString('en-US')} 人`)
     const [{ rules: ladder }, docs] = await Promise.all([
       loadRules(TIER_LADDER),

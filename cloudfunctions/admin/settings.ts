@@ -15,7 +15,7 @@
 import type { AdminActions } from './actions'
 import { z } from 'zod'
 import type { SettingsForm, SettingsSection } from '../../types/console'
-import { CHECKIN_RULES, loadRules, POINT_RULES, REMINDER_CONFIG, TASK_RULES, TIER_LADDER } from '../shared/rules'
+import { BIRTHDAY_GIFT, CHECKIN_RULES, loadRules, POINT_RULES, REMINDER_CONFIG, TASK_RULES, TIER_LADDER } from '../shared/rules'
 
 type Save = SettingsForm['save']
 
@@ -28,6 +28,7 @@ const SECTIONS: Record<SettingsSection, { doc: RuleDoc; save: Save }> = {
   tasks: { doc: TASK_RULES, save: { action: 'setTaskRules', field: 'rules' } },
   tiers: { doc: TIER_LADDER, save: { action: 'setTierLadder', field: 'ladder' } },
   reminders: { doc: REMINDER_CONFIG, save: { action: 'setReminderConfig', field: 'config' } },
+  birthday: { doc: BIRTHDAY_GIFT, save: { action: 'setBirthdayGiftRules', field: 'rules' } },
 }
 
 const jsonSchemas = new Map<SettingsSection, Record<string, unknown>>()

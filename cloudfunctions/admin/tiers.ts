@@ -3,7 +3,8 @@ import type { AdminActions } from './actions'
 import { AppError } from '../../types/result'
 import { effectiveTierId, tierDef } from '../../domain/tiers'
 import { actorOf, audit, auditIn } from '../shared/audit'
-import { db } from '../shared/cloud'
+import { members } from '../shared/collections/members'
+import { tiersConfig } from '../shared/collections/tiers_config'
 import { findById } from '../shared/query'
 import { wholeFields } from '../shared/activity'
 import { memberIn } from '../shared/members'
@@ -14,8 +15,8 @@ import { memberIdOf, memberIdsOf } from './member-ref'
 export const adminTierActions: Pick<AdminActions, 'getTierLadder' | 'setTierLadder' | 'getLifecycleConfig' | 'setLifecycleConfig' | 'setMemberTier' | 'tagMembers' | 'pinModelParams'> = {
   /** The daily tiers job reads `tiers_config/models`: pinned parameters replace the daily refit. */
   async pinModelParams(event, ctx) {
-    const models = db.collection('tiers_config').doc('models')
-    const before = await findById(db.collection('tiers_config'), 'models')
+    const models = tiersConfig.doc('models')
+    const before = await findById(tiersConfig, 'models')
     await models.set({ data: { pinned: event.params !== null, params: event.params, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
     await audit({
       actor: actorOf(ctx),
@@ -59,8 +60,8 @@ export const adminTierActions: Pick<AdminActions, 'getTierLadder' | 'setTierLadd
       const manual = event.mode === 'clear' ? null : { tierId: event.tierId!, mode: event.mode, until: event.until ? new Date(event.until) : null, reason: event.reason, by: actorOf(ctx), at: ctx.now }
       const tier = { ...base, manual }
       const tierId = effectiveTierId(tier, ladder, ctx.now)
-      await t
-        .collection('members')
+      await members
+        .in(t)
         .doc(member._id)
         .update({ data: wholeFields({ tier, tierId, updatedAt: ctx.now }) })
       await auditIn(t, {
@@ -88,8 +89,8 @@ export const adminTierActions: Pick<AdminActions, 'getTierLadder' | 'setTierLadd
           if (manualTags.length === member.manualTags.length && manualTags.every(tag => member.manualTags.includes(tag))) return false
           if (event.dryRun) return true
           const tags = [...new Set([...manualTags, ...member.ruleTags])]
-          await t
-            .collection('members')
+          await members
+            .in(t)
             .doc(openid)
             .update({ data: { manualTags, tags, updatedAt: ctx.now } })
           await auditIn(t, { actor: actorOf(ctx), action: 'tagMembers', target: openid, before: { manualTags: member.manualTags }, after: { manualTags }, at: ctx.now })

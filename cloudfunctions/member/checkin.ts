@@ -7,7 +7,6 @@
 import type { MemberActions } from './actions'
 import type { CheckinCalendar, CheckinRules } from '../../types/checkin'
 import type { TierLadder } from '../../types/tiers'
-import type { CouponDoc } from '../../types/coupons'
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { applyCheckIn, applyMakeUp, calendarView, streakAt } from '../../domain/checkin'
@@ -15,7 +14,10 @@ import { earnPoints, spendPoints } from '../../domain/points'
 import { afterCheckin } from '../../domain/activity'
 import { tierMultiplier } from '../../domain/tiers'
 import { shanghaiDay } from '../../domain/time'
-import { db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import { checkinId, checkins, type CheckinDoc } from '../shared/collections/checkins'
+import { coupons } from '../shared/collections/coupons'
+import { members } from '../shared/collections/members'
 import { requireUser } from '../shared/handler'
 import { loadMember, memberIn } from '../shared/members'
 import { findById } from '../shared/query'
@@ -25,28 +27,15 @@ import type { Transaction } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
 import { addLedgerRows, applyWalletChange, walletFields } from '../shared/wallet'
 
-interface CheckinDoc {
-  _id: string
-  memberId: string
-  day: string
-  kind: 'checkin' | 'makeup'
-  points: number
-  bonus: number
-  streak: number
-  createdAt: Date
-}
-
-const checkinId = (openid: string, day: string) => `${openid}:${day}`
-
 /** The member's make-up cards usable now, soonest to expire first. */
-const usableCards = (memberId: string, now: Date) => db.collection<CouponDoc>('coupons').where({ memberId, type: 'makeup_card', status: 'available', validUntil: _.gt(now) })
+const usableCards = (memberId: string, now: Date) => coupons.where({ memberId, type: 'makeup_card', status: 'available', validUntil: _.gt(now) })
 
 async function cardCount(memberId: string, now: Date): Promise<number> {
   // a card not yet valid is rare (cards come from tasks and the points mall): counted, refused at use
   return (await usableCards(memberId, now).count()).total
 }
 
-const todayDoc = (memberId: string, now: Date) => findById<CheckinDoc>(db.collection('checkins'), checkinId(memberId, shanghaiDay(now)))
+const todayDoc = (memberId: string, now: Date) => findById(checkins, checkinId(memberId, shanghaiDay(now)))
 
 /**
  * The calendar for `member` as stored now; what today's check-in paid comes from its doc. A caller
@@ -63,8 +52,8 @@ async function calendarFor(member: Member, rules: CheckinRules, now: Date, known
 
 async function setState(t: Transaction, member: Member, checkin: Member['checkin'], now: Date): Promise<void> {
   // _.set replaces the whole object (a plain object would be flattened to dot paths, which fails on a null field)
-  await t
-    .collection('members')
+  await members
+    .in(t)
     .doc(member._id)
     .update({ data: { checkin: _.set(checkin), updatedAt: now } })
 }
@@ -81,7 +70,7 @@ export const checkinActions: Pick<MemberActions, 'checkIn' | 'checkinCalendar' |
       if (!outcome.credited) return { member, outcome, balance: member.points, today: undefined }
       const id = checkinId(openid, outcome.day)
       const doc: CheckinDoc = { _id: id, memberId: openid, day: outcome.day, kind: 'checkin', points: outcome.points, bonus: outcome.bonus, streak: outcome.streak, createdAt: ctx.now }
-      await t.collection('checkins').add({ data: doc })
+      await checkins.in(t).add({ data: doc })
       const change = earnPoints(member, outcome.points, { now: ctx.now, expiryMonths: pointRules.expiryMonths, source: { type: 'checkin', id }, batchId: id })
       // a check-in day is growth too: it can lift the member to the next tier
       const grown = afterCheckin(member, ladder, ctx.now)
@@ -144,10 +133,10 @@ async function makeUpIn(openid: string, day: string, payment: MakeUpPayment, rul
     const state = applyMakeUp(member.checkin, rules, day, now, member.createdAt)
     let wallet = { points: member.points, pointBatches: member.pointBatches }
     if (payment.payWith === 'card') {
-      const card = await getInTransaction<CouponDoc>(t, 'coupons', payment.cardId)
+      const card = await getInTransaction(t, coupons, payment.cardId)
       if (!card || card.memberId !== openid || card.type !== 'makeup_card' || card.status !== 'available' || new Date(card.validUntil) <= now) return null
-      await t
-        .collection('coupons')
+      await coupons
+        .in(t)
         .doc(card._id)
         .update({ data: { status: 'used', usedAt: now } })
     } else {
@@ -155,7 +144,7 @@ async function makeUpIn(openid: string, day: string, payment: MakeUpPayment, rul
       await applyWalletChange(t, member, change, { now, operator: openid })
       wallet = change.wallet
     }
-    const doc: CheckinDoc & { paidWith: string; couponId: string | null } = {
+    const doc: CheckinDoc = {
       _id: checkinId(openid, day),
       memberId: openid,
       day,
@@ -167,7 +156,7 @@ async function makeUpIn(openid: string, day: string, payment: MakeUpPayment, rul
       couponId: payment.payWith === 'card' ? payment.cardId : null,
       createdAt: now,
     }
-    await t.collection('checkins').add({ data: doc })
+    await checkins.in(t).add({ data: doc })
     await setState(t, member, state, now)
     return { ...member, ...wallet, checkin: state }
   })

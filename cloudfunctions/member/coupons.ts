@@ -5,10 +5,12 @@ import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { describeCoupon, offerBlocker, toCouponView, validityText } from '../../domain/coupons'
 import { spendPoints } from '../../domain/points'
-import { db } from '../shared/cloud'
-import { couponsInState, coupons, issueCouponIn, templates } from '../shared/coupons'
+import { couponClaims } from '../shared/collections/coupon_claims'
+import { couponTemplates } from '../shared/collections/coupon_templates'
+import { couponIdFor, coupons, couponsInState } from '../shared/collections/coupons'
+import { members } from '../shared/collections/members'
+import { issueCouponIn } from '../shared/coupons'
 import { requireUser } from '../shared/handler'
-import { derivedId } from '../shared/ids'
 import { segmentRule } from '../shared/segments'
 import type { ResolvedRule } from '../../domain/segments'
 import { loadMember, memberIn } from '../shared/members'
@@ -26,8 +28,8 @@ function couponView(c: CouponDoc, now: Date): CouponView {
 /** Active templates offered on a channel, with what this member holds of each. */
 async function offers(member: Member, channel: CouponChannel, now: Date): Promise<OfferView[]> {
   const [list, claims] = await Promise.all([
-    readAll(templates.where({ channels: channel, status: 'active' }).orderBy('_id', 'asc')),
-    readAll(db.collection('coupon_claims').where({ memberId: member._id }).orderBy('_id', 'asc')),
+    readAll(couponTemplates.where({ channels: channel, status: 'active' }).orderBy('_id', 'asc')),
+    readAll(couponClaims.where({ memberId: member._id }).orderBy('_id', 'asc')),
   ])
   const held = new Map(claims.map(c => [String(c.templateId), Number(c.count)]))
   const segmentIds = [...new Set(list.flatMap(t => (t.audience.kind === 'segment' ? [t.audience.segmentId] : [])))]
@@ -55,11 +57,11 @@ function offerView(t: CouponTemplate, held: number, member: Member, now: Date, s
 
 /** A new member gets one coupon of every active template offered on the `welcome` channel (out of stock: none, logged). */
 export async function issueWelcomeCoupons(member: Member, now: Date): Promise<number> {
-  const list = await readAll(templates.where({ channels: 'welcome', status: 'active' }).orderBy('_id', 'asc'), 50)
+  const list = await readAll(couponTemplates.where({ channels: 'welcome', status: 'active' }).orderBy('_id', 'asc'), 50)
   let issued = 0
   for (const template of list) {
     try {
-      await transact(t => issueCouponIn(t, { templateId: template._id, member, channel: 'welcome', couponId: derivedId('cpn', 'welcome', member._id, template._id), now }))
+      await transact(t => issueCouponIn(t, { templateId: template._id, member, channel: 'welcome', couponId: couponIdFor.welcome(member._id, template._id), now }))
       issued++
     } catch (err) {
       if (!(err instanceof AppError)) throw err
@@ -84,13 +86,13 @@ export const couponActions: Pick<MemberActions, 'claimCenter' | 'claimCoupon' | 
    */
   async claimCoupon(event, ctx) {
     const openid = requireUser(ctx)
-    const couponId = derivedId('cpn', 'claim', openid, event.templateId, event.requestId)
+    const couponId = couponIdFor.claim(openid, event.templateId, event.requestId)
     try {
       return await transact(async t => {
         const member = await memberIn(t, openid)
         const coupon = await issueCouponIn(t, { templateId: event.templateId, member, channel: 'claim_center', couponId, now: ctx.now, onDuplicate: alreadyIssued })
-        await t
-          .collection('members')
+        await members
+          .in(t)
           .doc(openid)
           .update({ data: { lastClaimAt: ctx.now } })
         return { coupon: couponView(coupon, ctx.now), replayed: false }
@@ -121,7 +123,7 @@ export const couponActions: Pick<MemberActions, 'claimCenter' | 'claimCoupon' | 
 
   async couponDetail(event, ctx) {
     const member = await loadMember(requireUser(ctx))
-    const coupon = await findById<CouponDoc>(coupons, event.couponId)
+    const coupon = await findById(coupons, event.couponId)
     // another member's coupon is "not found": ids and codes of others are never confirmed
     if (!coupon || coupon.memberId !== member._id) throw new AppError('NOT_FOUND', '券不存在')
     return { coupon: couponView(coupon, ctx.now) }
@@ -136,11 +138,11 @@ export const couponActions: Pick<MemberActions, 'claimCenter' | 'claimCoupon' | 
   /** Points spent, stock taken and the coupon issued in one transaction: all or nothing. Idempotent per requestId (as claimCoupon). */
   async exchangeCoupon(event, ctx) {
     const openid = requireUser(ctx)
-    const couponId = derivedId('cpn', 'mall', openid, event.templateId, event.requestId)
+    const couponId = couponIdFor.mall(openid, event.templateId, event.requestId)
     try {
       return await transact(async t => {
         const member = await memberIn(t, openid)
-        const template = await getInTransaction<CouponTemplate>(t, 'coupon_templates', event.templateId)
+        const template = await getInTransaction(t, couponTemplates, event.templateId)
         if (!template || !template.channels.includes('points_mall') || !template.pointsPrice) throw new AppError('NOT_FOUND', '积分商城没有这件商品')
         const coupon = await issueCouponIn(t, { templateId: template._id, template, member, channel: 'points_mall', couponId, now: ctx.now, onDuplicate: alreadyIssued })
         const change = spendPoints(member, template.pointsPrice, { now: ctx.now, source: { type: 'exchange', id: couponId }, reason: `兑换：${template.name}` })
@@ -149,7 +151,7 @@ export const couponActions: Pick<MemberActions, 'claimCenter' | 'claimCoupon' | 
       })
     } catch (err) {
       const existing = await issuedBefore(err, couponId)
-      const [template, member] = await Promise.all([findById<CouponTemplate>(templates, event.templateId), loadMember(openid)])
+      const [template, member] = await Promise.all([findById(couponTemplates, event.templateId), loadMember(openid)])
       return { coupon: couponView(existing, ctx.now), pointsSpent: template?.pointsPrice ?? 0, balance: member.points, replayed: true }
     }
   },
@@ -160,7 +162,7 @@ const alreadyIssued = () => new AppError('ALREADY_EXISTS', '该券已领取')
 /** The coupon a failed claim or exchange had issued before (a repeat of the same requestId); otherwise the failure as it was. */
 async function issuedBefore(err: unknown, couponId: string): Promise<CouponDoc> {
   if (!(err instanceof AppError)) throw err
-  const existing = await findById<CouponDoc>(coupons, couponId)
+  const existing = await findById(coupons, couponId)
   if (!existing) throw err
   return existing
 }

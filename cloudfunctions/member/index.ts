@@ -11,18 +11,21 @@ import { CODE_STEP_SECONDS, deriveMemberKey } from '../../domain/member-code'
 import { expireDue, expiringSoon } from '../../domain/points'
 import { growthInWindow, tierProgress } from '../../domain/tiers'
 import { linkInviter } from '../shared/referrals'
+import { recordSignup } from '../shared/signups'
 import { loadRules, POINT_RULES, TIER_LADDER } from '../shared/rules'
-import type { MemberImportDoc } from '../../types/import'
 import { planClaim } from '../../domain/import'
 import { callerRoles } from '../shared/access'
 import { wholeFields } from '../shared/activity'
 import { auditIn } from '../shared/audit'
-import { cloud, db, _ } from '../shared/cloud'
+import { cloud, _ } from '../shared/cloud'
+import { memberImports } from '../shared/collections/member_imports'
+import { memberPhones } from '../shared/collections/member_phones'
+import { phoneCodes } from '../shared/collections/phone_codes'
 import { defineFunction, requireUser } from '../shared/handler'
 import { deletedError, isDeleted, ledgerOf, loadMember, memberById, members, parseMember, toLedgerItem } from '../shared/members'
 import { creditPendingOrders, pendingKeysOf } from '../shared/orders'
 import { findById } from '../shared/query'
-import type { Doc, Transaction } from '../shared/sdk-types'
+import type { Transaction } from '../shared/sdk-types'
 import { getInTransaction, isDuplicateKey, transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
 
@@ -35,9 +38,10 @@ import { npsActions } from './nps'
 import { trackActions } from './track'
 import { purchaseActions } from './purchases'
 import { privacyActions } from './privacy'
-import { consentActions, loginPrivacyState } from './consent'
-
-const phoneCodes = db.collection('phone_codes')
+import { birthdayActions } from './birthday'
+import { linkWecomOnSignIn, wecomMemberActions } from './wecom'
+import { consentActions, consentingMember, loginPrivacyState, memberAndDoc, requirePrivacyConsent } from './consent'
+import { profileChangeNeedsConsent } from '../../domain/consent'
 
 export const PHONE_CODE_TTL_SECONDS = 5 * 60
 export const PHONE_CODE_RESEND_SECONDS = 60
@@ -66,21 +70,21 @@ function codeHash(openid: string, phone: string, code: string): string {
  */
 async function bindPhoneTo(openid: string, phone: string, now: Date, consumeSmsCode: boolean): Promise<Member> {
   return transact(async t => {
-    const doc = await getInTransaction<Doc>(t, 'members', openid)
+    const doc = await getInTransaction(t, members, openid)
     if (!doc) throw new AppError('NOT_FOUND', '会员不存在，请先登录')
     const member = parseMember(doc)
     if (isDeleted(member)) throw deletedError()
-    const claim = await getInTransaction<{ memberId: string }>(t, 'member_phones', phone)
+    const claim = await getInTransaction(t, memberPhones, phone)
     if (claim && claim.memberId !== openid) throw new AppError('ALREADY_EXISTS', '该手机号已绑定其他会员')
-    if (consumeSmsCode) await t.collection('phone_codes').doc(openid).remove()
+    if (consumeSmsCode) await phoneCodes.in(t).doc(openid).remove()
     if (member.phone === phone && claim) return claimImportIn(t, member, phone, now)
     if (member.phone && member.phone !== phone) {
-      const old = await getInTransaction<{ memberId: string }>(t, 'member_phones', member.phone)
-      if (old?.memberId === openid) await t.collection('member_phones').doc(member.phone).remove()
+      const old = await getInTransaction(t, memberPhones, member.phone)
+      if (old?.memberId === openid) await memberPhones.in(t).doc(member.phone).remove()
     }
-    if (!claim) await t.collection('member_phones').add({ data: { _id: phone, memberId: openid, boundAt: now } })
-    await t
-      .collection('members')
+    if (!claim) await memberPhones.in(t).add({ data: { _id: phone, memberId: openid, boundAt: now } })
+    await members
+      .in(t)
       .doc(openid)
       .update({ data: { phone, updatedAt: now } })
     return claimImportIn(t, { ...member, phone, updatedAt: now }, phone, now)
@@ -109,18 +113,18 @@ async function withPendingOrders(member: Member, now: Date): Promise<Member> {
  * ledger row's id (`adjust:import:<importId>`) could not be booked twice anyway.
  */
 async function claimImportIn(t: Transaction, member: Member, phone: string, now: Date): Promise<Member> {
-  const record = await getInTransaction<MemberImportDoc>(t, 'member_imports', phone)
+  const record = await getInTransaction(t, memberImports, phone)
   if (!record || record.status !== 'pending') return member
   const [{ rules: pointRules }, { rules: ladder }] = await Promise.all([loadRules(POINT_RULES), loadRules(TIER_LADDER)])
   const plan = planClaim(member, record, { now, expiryMonths: pointRules.expiryMonths, ladder, via: 'bind' })
   // always written (at least updatedAt): a racing deleteMyAccount, which writes the member too, then conflicts
   // with this claim, so the deletion finds the claimed record when it runs again (or the bind sees the account gone)
-  await t
-    .collection('members')
+  await members
+    .in(t)
     .doc(member._id)
     .update({ data: wholeFields({ ...plan.memberPatch, updatedAt: now }) })
   if (plan.change.entries.length) await applyWalletChange(t, member, plan.change, { now, operator: member._id })
-  await t.collection('member_imports').doc(phone).update({ data: plan.recordPatch })
+  await memberImports.in(t).doc(phone).update({ data: plan.recordPatch })
   await auditIn(t, {
     actor: member._id,
     action: 'claimImportedMember',
@@ -146,6 +150,8 @@ export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
     // 导出我的数据 / 注销账号 (PIPL), by the declaration in domain/privacy.ts
     ...privacyActions,
     ...consentActions,
+    ...birthdayActions,
+    ...wecomMemberActions,
 
     async login(event, ctx) {
       const openid = requireUser(ctx)
@@ -158,6 +164,7 @@ export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
         // members signed up before member numbers existed get one now
         if (!existing.memberNo) patch.memberNo = await freeMemberNo()
         await members.doc(openid).update({ data: patch })
+        await linkWecomOnSignIn(existing, ctx.now)
         return { member: toProfile(parseMember({ ...existing, ...patch })), created: false, roles, privacy: privacyOf(existing) }
       }
       const member = newMember(openid, await freeMemberNo(), ctx.now)
@@ -166,6 +173,10 @@ export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
         await members.add({ data: member })
         // only a member created by this call can be linked to an inviter
         if (event.inviteCode) await linkInviter(null, member, event.inviteCode, ctx.now)
+        // and attributed to the channel code it came through (first touch); attribution never fails a sign-in
+        if (event.scene) await recordSignup(openid, event.scene, ctx.now).catch(err => console.error('[member] sign-up attribution not recorded', err))
+        // WeCom contacts added before this first sign-in are linked now, by UNIONID (after the scene's attribution, which comes first)
+        await linkWecomOnSignIn(member, ctx.now)
         await issueWelcomeCoupons(member, ctx.now)
         return { member: toProfile(member), created: true, roles, privacy: privacyOf(null) }
       } catch (err) {
@@ -185,9 +196,11 @@ export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
     },
 
     async updateProfile(event, ctx) {
-      const member = await loadMember(requireUser(ctx))
+      const { doc, member } = await memberAndDoc(requireUser(ctx))
       const changes = profileChanges(member, event.patch, ctx.now)
       if (Object.keys(changes).length === 0) return { member: toProfile(member) }
+      // a new avatar or nickname is what WeChat's privacy APIs hand over: consent first (birthday, gender: see domain/consent.ts)
+      if (profileChangeNeedsConsent(changes)) await requirePrivacyConsent(doc)
       const updated = { ...member, ...changes, updatedAt: ctx.now }
       await members.doc(member._id).update({ data: { ...changes, updatedAt: ctx.now } })
       // a replaced photo is personal data nobody uses any more (an account deletion could not find it later)
@@ -204,7 +217,7 @@ export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
       // does the same; ledger ids make the two agree)
       if (member.pointBatches.some(b => b.expiresAt <= ctx.now)) {
         member = await transact(async t => {
-          const doc = await getInTransaction<Doc>(t, 'members', member._id)
+          const doc = await getInTransaction(t, members, member._id)
           const fresh = parseMember(doc!)
           const change = expireDue(fresh, ctx.now)
           if (!change.entries.length) return fresh
@@ -242,7 +255,8 @@ export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
 
     async requestPhoneCode(event, ctx) {
       const openid = requireUser(ctx)
-      const member = await loadMember(openid)
+      // the number goes to the server: consent to the guide first
+      const member = await consentingMember(openid)
       if (!onEmulator()) {
         // no SMS provider is wired up: on WeChat the phone comes from the getPhoneNumber button (bindPhone)
         throw new AppError('FAILED_PRECONDITION', '短信验证码仅在本地演示环境可用，请使用微信手机号快速验证')
@@ -250,11 +264,11 @@ export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
       if (member.phone === event.phone) throw new AppError('FAILED_PRECONDITION', '已绑定该手机号')
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
       await transact(async t => {
-        const prev = await getInTransaction<{ sentAt: Date }>(t, 'phone_codes', openid)
+        const prev = await getInTransaction(t, phoneCodes, openid)
         const wait = prev ? Math.ceil(PHONE_CODE_RESEND_SECONDS - (ctx.now.getTime() - new Date(prev.sentAt).getTime()) / 1000) : 0
         if (wait > 0) throw new AppError('FAILED_PRECONDITION', `验证码发送太频繁，请 ${wait} 秒后再试`)
-        await t
-          .collection('phone_codes')
+        await phoneCodes
+          .in(t)
           .doc(openid)
           .set({
             data: {
@@ -272,7 +286,8 @@ export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
 
     async bindPhone(event, ctx) {
       const openid = requireUser(ctx)
-      await loadMember(openid)
+      // before the code is exchanged: refused, the same code can be sent again after agreeing
+      await consentingMember(openid)
       let res: { phoneInfo?: { purePhoneNumber?: string; phoneNumber?: string; countryCode?: string } }
       try {
         res = await cloud.openapi.phonenumber.getPhoneNumber({ code: event.wxCode })
@@ -292,7 +307,8 @@ export const main = defineFunction<MemberEvent, MemberFunctionOutputs>(
 
     async bindPhoneBySms(event, ctx) {
       const openid = requireUser(ctx)
-      await loadMember(openid)
+      // before an attempt is used up: refused, the same code can be sent again after agreeing
+      await consentingMember(openid)
       const invalid = () => new AppError('PHONE_CODE_INVALID', '验证码错误或已过期，请重新获取')
       // every check uses up one attempt, atomically: at most PHONE_CODE_MAX_ATTEMPTS guesses per code
       const { stats } = await phoneCodes.where({ _id: openid, phone: event.phone, attempts: _.lt(PHONE_CODE_MAX_ATTEMPTS), expiresAt: _.gt(ctx.now) }).update({ data: { attempts: _.inc(1) } })

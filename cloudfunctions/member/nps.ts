@@ -7,30 +7,31 @@ import type { MemberActions } from './actions'
 import type { NpsState } from '../../types/nps'
 import { AppError } from '../../types/result'
 import { npsAsk, npsCategory } from '../../domain/nps'
-import { db } from '../shared/cloud'
+import { careForDetractor } from '../shared/care'
+import { followUpIdOf, followUps } from '../shared/collections/follow_ups'
+import { npsResponseId as responseIdOf, npsResponses } from '../shared/collections/nps_responses'
+import { npsState } from '../shared/collections/nps_state'
+import { purchases, purchasesOf, type PurchaseDoc } from '../shared/collections/purchases'
+import { stores } from '../shared/collections/stores'
 import { requireUser } from '../shared/handler'
-import { derivedId } from '../shared/ids'
 import { loadMember, memberIn } from '../shared/members'
 import { findById } from '../shared/query'
-import type { Doc, Transaction } from '../shared/sdk-types'
+import type { Transaction } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
 
-const responseIdOf = (purchaseId: string) => derivedId('nps', purchaseId)
-export const followUpIdOf = (responseId: string) => derivedId('fup', responseId)
-
 async function stateIn(t: Transaction, openid: string): Promise<{ state: NpsState; stored: boolean }> {
-  const stored = await getInTransaction<NpsState>(t, 'nps_state', openid)
+  const stored = await getInTransaction(t, npsState, openid)
   return { state: stored ?? { _id: openid, askedAt: null, optOut: false, updatedAt: new Date(0) }, stored: !!stored }
 }
 
 async function writeState(t: Transaction, stored: boolean, state: NpsState): Promise<void> {
   const { _id, ...data } = state
-  if (stored) await t.collection('nps_state').doc(_id).update({ data })
-  else await t.collection('nps_state').add({ data: state })
+  if (stored) await npsState.in(t).doc(_id).update({ data })
+  else await npsState.in(t).add({ data: state })
 }
 
-async function latestPurchase(memberId: string): Promise<Doc | null> {
-  const { data } = await db.collection('purchases').where({ memberId }).orderBy('createdAt', 'desc').limit(1).get()
+async function latestPurchase(memberId: string): Promise<PurchaseDoc | null> {
+  const { data } = await purchasesOf(memberId).orderBy('createdAt', 'desc').limit(1).get()
   return data[0] ?? null
 }
 
@@ -40,12 +41,12 @@ async function latestPurchase(memberId: string): Promise<Doc | null> {
  */
 async function askable(t: Transaction, openid: string, purchaseId: string, now: Date) {
   await memberIn(t, openid)
-  const existing = await getInTransaction<Doc>(t, 'nps_responses', responseIdOf(purchaseId))
+  const existing = await getInTransaction(t, npsResponses, responseIdOf(purchaseId))
   if (existing) {
     if (existing.memberId !== openid) throw new AppError('NOT_FOUND', '没有这笔消费')
     return { existing, purchase: null, state: null, stored: false }
   }
-  const purchase = await getInTransaction<Doc>(t, 'purchases', purchaseId)
+  const purchase = await getInTransaction(t, purchases, purchaseId)
   if (!purchase || purchase.memberId !== openid) throw new AppError('NOT_FOUND', '没有这笔消费')
   const { state, stored } = await stateIn(t, openid)
   const ask = npsAsk({
@@ -61,7 +62,7 @@ async function askable(t: Transaction, openid: string, purchaseId: string, now: 
 export const npsActions: Pick<MemberActions, 'npsPrompt' | 'submitNps' | 'dismissNps' | 'setNpsOptOut'> = {
   async npsPrompt(_event, ctx) {
     const member = await loadMember(requireUser(ctx))
-    const [state, purchase] = await Promise.all([findById<NpsState>(db.collection('nps_state'), member._id), latestPurchase(member._id)])
+    const [state, purchase] = await Promise.all([findById(npsState, member._id), latestPurchase(member._id)])
     const ask = npsAsk({
       optOut: state?.optOut ?? false,
       askedAt: state?.askedAt ? new Date(state.askedAt) : null,
@@ -69,14 +70,16 @@ export const npsActions: Pick<MemberActions, 'npsPrompt' | 'submitNps' | 'dismis
       now: ctx.now,
     })
     if (!ask.ask) return ask
-    const store = await findById<Doc>(db.collection('stores'), ask.storeId)
+    const store = await findById(stores, ask.storeId)
     return { ...ask, storeName: store ? String(store.name) : null, purchasedAt: new Date(purchase!.createdAt).toISOString() }
   },
 
   async submitNps(event, ctx) {
     const openid = requireUser(ctx)
     const category = npsCategory(event.score)
-    return transact(async t => {
+    let detractorStore: string | null = null
+    const answer = await transact(async t => {
+      detractorStore = null
       const { existing, purchase, state, stored } = await askable(t, openid, event.purchaseId, ctx.now)
       if (existing) {
         if (existing.dismissed) throw new AppError('FAILED_PRECONDITION', '这笔消费的评价已跳过')
@@ -84,7 +87,7 @@ export const npsActions: Pick<MemberActions, 'npsPrompt' | 'submitNps' | 'dismis
       }
       const member = await memberIn(t, openid)
       const responseId = responseIdOf(event.purchaseId)
-      await t.collection('nps_responses').add({
+      await npsResponses.in(t).add({
         data: {
           _id: responseId,
           memberId: openid,
@@ -100,7 +103,7 @@ export const npsActions: Pick<MemberActions, 'npsPrompt' | 'submitNps' | 'dismis
       })
       await writeState(t, stored, { ...state!, askedAt: ctx.now, updatedAt: ctx.now })
       if (category === 'detractor') {
-        await t.collection('follow_ups').add({
+        await followUps.in(t).add({
           data: {
             _id: followUpIdOf(responseId),
             storeId: purchase!.storeId,
@@ -119,9 +122,16 @@ export const npsActions: Pick<MemberActions, 'npsPrompt' | 'submitNps' | 'dismis
             note: null,
           },
         })
+        detractorStore = purchase!.storeId
       }
       return { category, followUp: category === 'detractor', replayed: false }
     })
+    // the advisor's 关怀 task (shared/care.ts), after the answer is stored: a failure only loses the task
+    if (detractorStore) {
+      const care = { memberId: openid, responseId: responseIdOf(event.purchaseId), score: event.score, comment: event.comment, storeId: detractorStore, now: ctx.now }
+      await careForDetractor(care).catch(err => console.error('[member] care task for a detractor not created', openid, err))
+    }
+    return answer
   },
 
   async dismissNps(event, ctx) {
@@ -129,7 +139,7 @@ export const npsActions: Pick<MemberActions, 'npsPrompt' | 'submitNps' | 'dismis
     return transact(async t => {
       const { existing, purchase, state, stored } = await askable(t, openid, event.purchaseId, ctx.now)
       if (existing) return { dismissed: true as const }
-      await t.collection('nps_responses').add({
+      await npsResponses.in(t).add({
         data: {
           _id: responseIdOf(event.purchaseId),
           memberId: openid,

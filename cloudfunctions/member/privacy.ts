@@ -13,7 +13,7 @@
  */
 import type { MemberActions } from './actions'
 import type { CouponDoc } from '../../types/coupons'
-import type { ErasedImportDoc, MemberImportDoc } from '../../types/import'
+import type { ErasedImportDoc } from '../../types/import'
 import { EXPORT_ROW_SECTIONS, type ExportRow, type ExportRowSection, type ExportSection, type MemberOutputs } from '../../types/member'
 import { AppError } from '../../types/result'
 import { toCouponView } from '../../domain/coupons'
@@ -21,7 +21,10 @@ import { erasedImportId } from '../../domain/import'
 import { toProfile } from '../../domain/member'
 import { derivedOf, erasurePending, exportRow, memberErasureFields, withoutInviteeId, type ErasurePlan, type Subject } from '../../domain/privacy'
 import { auditIn } from '../shared/audit'
-import { db, _ } from '../shared/cloud'
+import { erasedImports, memberImports } from '../shared/collections/member_imports'
+import { memberPhones } from '../shared/collections/member_phones'
+import type { LedgerDoc } from '../shared/collections/points_ledger'
+import { _ } from '../shared/cloud'
 import { requireUser, type CallContext } from '../shared/handler'
 import { deletedError, isDeleted, members, parseMember, toLedgerItem } from '../shared/members'
 import { eraseOrderRefs } from '../shared/orders'
@@ -37,7 +40,7 @@ type Export = MemberOutputs['exportMyData']
 /** Sections with their own view of a row (the others show the row's declared fields). */
 const VIEWS: Partial<Record<ExportSection, (row: Doc, now: Date) => unknown>> = {
   ledger: row => {
-    const item = toLedgerItem(row)
+    const item = toLedgerItem(row as LedgerDoc)
     return { ...item, id: withoutInviteeId(item.id) }
   },
   coupons: (row, now) => toCouponView(row as CouponDoc, now),
@@ -91,15 +94,15 @@ async function exportOf(openid: string, now: Date): Promise<Export> {
  * included. Each becomes a tombstone without personal data; returns their external ids' order keys.
  */
 async function tombstoneImportsIn(t: Transaction, openid: string, now: Date): Promise<{ erased: number; orderKeys: string[] }> {
-  const { data: claimedRefs } = await db.collection('member_imports').where({ memberId: openid }).field({ _id: true }).limit(100).get()
+  const { data: claimedRefs } = await memberImports.where({ memberId: openid }).field({ _id: true }).limit(100).get()
   const orderKeys: string[] = []
   let erased = 0
   for (const phone of new Set(claimedRefs.map(r => String(r._id)))) {
-    const record = await getInTransaction<MemberImportDoc>(t, 'member_imports', phone)
+    const record = await getInTransaction(t, memberImports, phone)
     if (record?.status !== 'claimed' || record.memberId !== openid) continue
-    await t.collection('member_imports').doc(phone).remove()
+    await memberImports.in(t).doc(phone).remove()
     const tombstone: Omit<ErasedImportDoc, '_id'> = { status: 'erased', claimed: true, erasedAt: now }
-    await t.collection('member_imports').doc(erasedImportId(phone)).set({ data: tombstone })
+    await erasedImports.in(t).doc(erasedImportId(phone)).set({ data: tombstone })
     erased++
     if (record.externalId) orderKeys.push(`ext:${record.externalId}`)
   }
@@ -112,7 +115,7 @@ async function tombstoneImportsIn(t: Transaction, openid: string, now: Date): Pr
  */
 async function beginErasure(openid: string, now: Date): Promise<{ who: Subject; plan: ErasurePlan }> {
   return transact(async t => {
-    const doc = await getInTransaction<Doc>(t, 'members', openid)
+    const doc = await getInTransaction(t, members, openid)
     if (!doc) throw new AppError('NOT_FOUND', '会员不存在')
     if (isDeleted(doc)) {
       if (erasurePending(doc)) return { who: { openid, memberNo: String(doc.memberNo) }, plan: doc.erasure as ErasurePlan }
@@ -126,8 +129,8 @@ async function beginErasure(openid: string, now: Date): Promise<{ who: Subject; 
       orderKeys: [...(member.phone ? [`phone:${member.phone}`] : []), ...imports.orderKeys],
       finishedAt: null,
     }
-    await t
-      .collection('members')
+    await members
+      .in(t)
       .doc(openid)
       .update({
         data: {
@@ -141,8 +144,8 @@ async function beginErasure(openid: string, now: Date): Promise<{ who: Subject; 
         },
       })
     if (member.phone) {
-      const claim = await getInTransaction<{ memberId: string }>(t, 'member_phones', member.phone)
-      if (claim?.memberId === openid) await t.collection('member_phones').doc(member.phone).remove()
+      const claim = await getInTransaction(t, memberPhones, member.phone)
+      if (claim?.memberId === openid) await memberPhones.in(t).doc(member.phone).remove()
     }
     const who = { openid, memberNo: member.memberNo }
     // roles end here, with the account: a staff or manager role, admin access, NPS state, grants, the invitee's row
@@ -156,7 +159,8 @@ async function beginErasure(openid: string, now: Date): Promise<{ who: Subject; 
 async function finishErasure(who: Subject, plan: ErasurePlan, now: Date): Promise<void> {
   // orders forget who they were for (also those still waiting under the phone or external id)
   await eraseOrderRefs(who.openid, plan.orderKeys, now)
-  await eraseRows(who)
+  // stamped with the deletion's start: a retry writes the same closing time
+  await eraseRows(who, new Date(plan.startedAt))
   await deleteFiles(await memberFiles(who, plan.files))
   await members.doc(who.openid).update({ data: { erasure: _.set({ startedAt: plan.startedAt, files: [], orderKeys: [], finishedAt: now }) } })
 }

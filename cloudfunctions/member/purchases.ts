@@ -6,19 +6,18 @@
  * also used by the console's member 360). Never the serving staff's identity.
  */
 import type { MemberActions } from './actions'
-import { db } from '../shared/cloud'
+import { purchasesOf } from '../shared/collections/purchases'
 import { requireUser } from '../shared/handler'
 import { loadMember } from '../shared/members'
 import { myPurchaseViews } from '../shared/purchase-views'
-import type { PurchaseDoc } from '../shared/purchases'
 
 export { purchaseChannel } from '../shared/purchase-views'
 
 export const purchaseActions: Pick<MemberActions, 'myPurchases'> = {
   async myPurchases(event, ctx) {
     const member = await loadMember(requireUser(ctx))
-    const mine = () => db.collection<PurchaseDoc>('purchases').where({ memberId: member._id })
+    const mine = () => purchasesOf(member._id)
     const [{ data }, { total }] = await Promise.all([mine().orderBy('createdAt', 'desc').skip(event.offset).limit(event.limit).get(), mine().count()])
-    return { total, items: await myPurchaseViews(data as PurchaseDoc[]) }
+    return { total, items: await myPurchaseViews(data) }
   },
 }

@@ -7,7 +7,11 @@
 import type { MemberActions } from './actions'
 import { POPULAR_DOC, type Product, type RecommendationView } from '../../types/products'
 import { recommend, type CatalogItem, type ItemNeighbors } from '../../domain/recommend'
-import { db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import { events } from '../shared/collections/events'
+import { itemNeighbors, popularItems } from '../shared/collections/item_neighbors'
+import { products as catalogRows } from '../shared/collections/products'
+import { purchasesOf } from '../shared/collections/purchases'
 import { requireUser } from '../shared/handler'
 import { loadMember } from '../shared/members'
 import { findById } from '../shared/query'
@@ -20,9 +24,9 @@ export const recommendActions: Pick<MemberActions, 'recommendations'> = {
   async recommendations(event, ctx) {
     const member = await loadMember(requireUser(ctx))
     const [{ data: bought }, { data: batches }, popular] = await Promise.all([
-      db.collection('purchases').where({ memberId: member._id }).orderBy('createdAt', 'desc').limit(RECENT_PURCHASES).get(),
-      db.collection('events').where({ memberId: member._id }).orderBy('at', 'desc').limit(RECENT_EVENT_BATCHES).get(),
-      findById<{ popularity: Record<string, number> }>(db.collection('item_neighbors'), POPULAR_DOC),
+      purchasesOf(member._id).orderBy('createdAt', 'desc').limit(RECENT_PURCHASES).get(),
+      events.where({ memberId: member._id }).orderBy('at', 'desc').limit(RECENT_EVENT_BATCHES).get(),
+      findById(popularItems, POPULAR_DOC),
     ])
     const history = bought.flatMap(p => (p.lines ?? []).map((l: { productId: string }) => ({ itemId: l.productId, at: new Date(p.createdAt) })))
     // taps at the server's receive time (the client's own clock is not trusted)
@@ -30,8 +34,7 @@ export const recommendActions: Pick<MemberActions, 'recommendations'> = {
     const historyIds = [...new Set([...history, ...clicks].map(h => h.itemId))]
     const neighbors: ItemNeighbors = {}
     if (historyIds.length) {
-      const { data } = await db
-        .collection('item_neighbors')
+      const { data } = await itemNeighbors
         .where({ _id: _.in(historyIds) })
         .limit(100)
         .get()
@@ -51,8 +54,7 @@ export const recommendActions: Pick<MemberActions, 'recommendations'> = {
     const chunks = Array.from({ length: Math.ceil(candidates.length / 100) }, (_x, i) => candidates.slice(i * 100, i * 100 + 100))
     const pages = await Promise.all(
       chunks.map(ids =>
-        db
-          .collection<Product>('products')
+        catalogRows
           .where({ _id: _.in(ids) })
           .limit(100)
           .get(),

@@ -5,7 +5,7 @@
 import type { MemberActions } from './actions'
 import { SubscriptionSchema, type ReminderConfig, type SubscribeResult } from '../../types/reminders'
 import { applySubscribeResult, emptySubscription, preferencesView, setPreference } from '../../domain/reminders'
-import { db } from '../shared/cloud'
+import { subscriptions } from '../shared/collections/subscriptions'
 import { requireUser } from '../shared/handler'
 import { loadMember, memberIn } from '../shared/members'
 import { findById } from '../shared/query'
@@ -15,8 +15,6 @@ import { getInTransaction, transact } from '../shared/transaction'
 
 /** Reports already counted (their requestIds), so a resent report adds no grant. */
 const REPORTS_KEPT = 20
-
-type Stored = { reportIds?: string[] } & Record<string, unknown>
 
 /** Answers only for templates the brand configured: anything else is not ours to count. */
 function configured(result: SubscribeResult, config: ReminderConfig): SubscribeResult {
@@ -29,7 +27,7 @@ function configured(result: SubscribeResult, config: ReminderConfig): SubscribeR
 }
 
 async function readSubscription(t: Transaction, openid: string, now: Date) {
-  const stored = await getInTransaction<Stored>(t, 'subscriptions', openid)
+  const stored = await getInTransaction(t, subscriptions, openid)
   return { stored, sub: stored ? SubscriptionSchema.parse(stored) : emptySubscription(openid, now) }
 }
 
@@ -37,11 +35,11 @@ async function writeSubscription(t: Transaction, exists: boolean, sub: ReturnTyp
   const { _id, ...data } = sub
   // quota, acceptedAt and preferences only ever gain keys: a merging update keeps them whole
   if (exists)
-    await t
-      .collection('subscriptions')
+    await subscriptions
+      .in(t)
       .doc(_id)
       .update({ data: { ...data, reportIds } })
-  else await t.collection('subscriptions').add({ data: { _id, ...data, reportIds } })
+  else await subscriptions.in(t).add({ data: { _id, ...data, reportIds } })
 }
 
 export const reminderActions: Pick<MemberActions, 'reportSubscribe' | 'reminderPreferences' | 'setReminderPreference'> = {
@@ -63,7 +61,7 @@ export const reminderActions: Pick<MemberActions, 'reportSubscribe' | 'reminderP
   async reminderPreferences(_event, ctx) {
     const member = await loadMember(requireUser(ctx))
     const { rules: config } = await loadRules(REMINDER_CONFIG)
-    const sub = await findById<Stored>(db.collection('subscriptions'), member._id)
+    const sub = await findById(subscriptions, member._id)
     return preferencesView(sub ? SubscriptionSchema.parse(sub) : null, config)
   },
 

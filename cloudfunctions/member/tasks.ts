@@ -12,23 +12,24 @@ import type { InviteeView } from '../../types/tasks'
 import { toCouponView } from '../../domain/coupons'
 import { earnPoints } from '../../domain/points'
 import { inviteCounterId, maskNickname, sharePath, taskView, taskViews, type TaskFacts } from '../../domain/tasks'
-import { db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import { couponIdFor } from '../shared/collections/coupons'
+import { inviteCounters, invites } from '../shared/collections/invites'
+import { members } from '../shared/collections/members'
+import { purchasesOf } from '../shared/collections/purchases'
 import { issueCouponIn } from '../shared/coupons'
 import { requireUser } from '../shared/handler'
-import { derivedId } from '../shared/ids'
 import { loadMember, memberIn } from '../shared/members'
 import { findById } from '../shared/query'
-import type { InviteDoc } from '../shared/referrals'
 import { loadRules, POINT_RULES, TASK_RULES } from '../shared/rules'
 import { transact } from '../shared/transaction'
 import { applyWalletChange } from '../shared/wallet'
 
-const invites = db.collection<InviteDoc>('invites')
 const MAX_INVITEES_SHOWN = 100
 
 async function factsFor(member: Member): Promise<TaskFacts> {
   if (member.firstPurchaseAt) return { hasPurchase: true }
-  const { total } = await db.collection('purchases').where({ memberId: member._id }).count()
+  const { total } = await purchasesOf(member._id).count()
   return { hasPurchase: total > 0 }
 }
 
@@ -55,12 +56,12 @@ export const taskActions: Pick<MemberActions, 'tasks' | 'claimTaskReward' | 'myI
       const change = earnPoints(fresh, task.reward.points, { now: ctx.now, expiryMonths: pointRules.expiryMonths, source: { type: 'task', id }, batchId: id })
       let coupon: CouponDoc | null = null
       if (task.reward.couponTemplateId) {
-        coupon = await issueCouponIn(t, { templateId: task.reward.couponTemplateId, member: fresh, channel: 'admin', couponId: derivedId('cpn', 'task', openid, task.taskId), now: ctx.now })
+        coupon = await issueCouponIn(t, { templateId: task.reward.couponTemplateId, member: fresh, channel: 'admin', couponId: couponIdFor.task(openid, task.taskId), now: ctx.now })
       }
       const taskRewards = { ...fresh.taskRewards, [task.taskId]: ctx.now }
       // _.set replaces the map: a plain object would be flattened into dot paths
-      await t
-        .collection('members')
+      await members
+        .in(t)
         .doc(openid)
         .update({ data: { taskRewards: _.set(taskRewards), updatedAt: ctx.now } })
       if (change.entries.length) await applyWalletChange(t, fresh, change, { now: ctx.now, operator: openid })
@@ -78,13 +79,12 @@ export const taskActions: Pick<MemberActions, 'tasks' | 'claimTaskReward' | 'myI
     const [{ rules }, list, counter] = await Promise.all([
       loadRules(TASK_RULES),
       invites.where({ inviterId: member._id }).orderBy('joinedAt', 'desc').limit(MAX_INVITEES_SHOWN).get(),
-      findById<{ rewarded: number }>(invites, inviteCounterId(member._id, ctx.now)),
+      findById(inviteCounters, inviteCounterId(member._id, ctx.now)),
     ])
     // today's nickname (masked), not the one at sign-up; a deleted account shows as such
     const ids = list.data.map(i => i.inviteeId)
     const { data: people } = ids.length
-      ? await db
-          .collection('members')
+      ? await members
           .where({ _id: _.in(ids) })
           .field({ nickname: true })
           .limit(MAX_INVITEES_SHOWN)

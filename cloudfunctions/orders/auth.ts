@@ -7,7 +7,9 @@
 import { AppError } from '../../types/result'
 import { checkSignature, keySecret, secretHash } from '../../domain/orders'
 import { SIGNATURE_WINDOW_SECONDS } from '../../types/orders'
-import { apiKeys, nonceId, nonces, ordersKeySecret, type ApiKeyDoc } from '../shared/api-keys'
+import { ordersKeySecret } from '../shared/api-keys'
+import { apiKeys, type ApiKeyDoc } from '../shared/collections/api_keys'
+import { nonceId, nonces } from '../shared/collections/api_nonces'
 import { findById } from '../shared/query'
 import { returnSlot, takeSlot, type Window } from '../shared/rate-limit'
 import { isDuplicateKey } from '../shared/transaction'
@@ -29,7 +31,7 @@ export async function authenticate(event: HttpEvent, rawBody: string, now: Date)
   const signature = event.headers['x-api-signature'] ?? ''
   if (!keyId || !timestamp || !signature) throw unauthenticated('缺少 x-api-key-id、x-api-timestamp 或 x-api-signature')
   if (!/^ak_[0-9a-f]{16}$/.test(keyId)) throw unauthenticated('密钥不存在或已吊销')
-  const key = await findById<ApiKeyDoc>(apiKeys, keyId)
+  const key = await findById(apiKeys, keyId)
   const secret = keySecret(ordersKeySecret(), keyId)
   // a key made under another master secret (it was rotated) no longer signs
   if (!key || key.status !== 'active' || key.secretHash !== secretHash(secret)) throw unauthenticated('密钥不存在或已吊销')

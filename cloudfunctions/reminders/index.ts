@@ -6,23 +6,25 @@
  */
 import { RemindersEvents, type RemindersEvent, type RemindersRunSummary } from '../../types/jobs'
 import { requireAdmin } from '../shared/access'
-import { db } from '../shared/cloud'
+import { jobs, REMINDERS_CURSOR as CURSOR } from '../shared/collections/jobs'
 import { defineFunction, type Actions } from '../shared/handler'
 import { findById } from '../shared/query'
+import { careStep } from './care'
 import { loadPage, messageCampaigns, plan, send, templateNames } from '../shared/reminders'
 import { loadRules, REMINDER_CONFIG, TIER_LADDER } from '../shared/rules'
 
 const BUDGET_MS = 45_000
-const CURSOR = 'reminders-cursor'
+/** the care step's budget when run alone; after the reminders it gets what is left of this */
+const CARE_BUDGET_MS = 50_000
 
 const actions: Actions<RemindersEvent> = {
   async run(_event, ctx) {
     const started = Date.now()
     const [{ rules: config }, { rules: ladder }] = await Promise.all([loadRules(REMINDER_CONFIG), loadRules(TIER_LADDER)])
     const summary: RemindersRunSummary = { now: ctx.now.toISOString(), read: 0, sent: 0, failed: 0, duplicate: 0, deferred: 0, skipped: {}, more: false }
-    if (!Object.values(config.kinds).some(k => k.enabled)) return summary
+    if (!Object.values(config.kinds).some(k => k.enabled)) return { ...summary, care: await careStep(ctx.now, CARE_BUDGET_MS) }
     const [names, campaigns] = await Promise.all([templateNames(config), messageCampaigns(ctx.now)])
-    let cursor = (await findById<{ cursor: string | null }>(db.collection('jobs'), CURSOR))?.cursor ?? null
+    let cursor: string | null = (await findById(jobs, CURSOR))?.cursor ?? null
     for (;;) {
       if (Date.now() - started > BUDGET_MS) {
         summary.more = true
@@ -41,11 +43,14 @@ const actions: Actions<RemindersEvent> = {
       for (const message of planned.messages) summary[await send(message, members.get(message.memberId)!, config, ctx.now)]++
       cursor = page.last
     }
-    await db
-      .collection('jobs')
-      .doc(CURSOR)
-      .set({ data: { cursor, updatedAt: ctx.now } })
+    await jobs.doc(CURSOR).set({ data: { cursor, updatedAt: ctx.now } })
+    // the care step gets what is left of the function's 60 s (at least a few seconds: it resumes next hour)
+    summary.care = await careStep(ctx.now, Math.max(5_000, CARE_BUDGET_MS - (Date.now() - started)))
     return summary
+  },
+
+  async care(_event, ctx) {
+    return careStep(ctx.now, CARE_BUDGET_MS)
   },
 }
 

@@ -3,8 +3,9 @@ import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import type { TierDef } from '../../types/tiers'
 import { _ } from './cloud'
+import { couponIdFor } from './collections/coupons'
+import { members } from './collections/members'
 import { issueCouponIn } from './coupons'
-import { derivedId } from './ids'
 import type { Transaction } from './sdk-types'
 
 /**
@@ -18,8 +19,8 @@ export function wholeFields(patch: Record<string, unknown>): Record<string, unkn
 }
 
 export async function writeAnalytics(t: Transaction, member: Member, patch: Partial<Member>, upgradedTo: TierDef | null, now: Date): Promise<void> {
-  await t
-    .collection('members')
+  await members
+    .in(t)
     .doc(member._id)
     .update({ data: wholeFields({ ...patch, updatedAt: now }) })
   if (!upgradedTo) return
@@ -27,7 +28,7 @@ export async function writeAnalytics(t: Transaction, member: Member, patch: Part
   for (const templateId of upgradedTo.benefits.upgradeCouponTemplateIds) {
     try {
       // one coupon per reaching the tier (a member who drops and climbs again earns it again)
-      const couponId = derivedId('cpn', 'tier', member._id, upgradedTo.tierId, (patch.tier?.since ?? now).toISOString(), templateId)
+      const couponId = couponIdFor.tier(member._id, upgradedTo.tierId, (patch.tier?.since ?? now).toISOString(), templateId)
       await issueCouponIn(t, { templateId, member: upgraded, channel: 'admin', couponId, now })
     } catch (err) {
       // issueCouponIn checks before it writes: a missing or exhausted template costs the member the coupon, not the purchase

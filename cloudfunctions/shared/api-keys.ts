@@ -4,42 +4,10 @@
  * stored only as a hash. `api_nonces/<signature>` remembers each accepted signature for the signature
  * window (a replayed request is refused) and counts a key's requests for its rate limit.
  */
-import type { ApiKeyView } from '../../types/orders'
 import { AppError } from '../../types/result'
-import { db } from './cloud'
 
-export interface ApiKeyDoc {
-  _id: string
-  name: string
-  status: 'active' | 'revoked'
-  ratePerMinute: number
-  /** domain/orders.ts secretHash(secret) */
-  secretHash: string
-  createdAt: Date
-  createdBy: string
-  revokedAt: Date | null
-}
-
-export interface NonceDoc {
-  _id: string
-  keyId: string
-  at: Date
-}
-
-export const apiKeys = db.collection<ApiKeyDoc>('api_keys')
-export const nonces = db.collection<NonceDoc>('api_nonces')
-export const nonceId = (signature: string) => `sig_${signature.toLowerCase()}`
-
-export function apiKeyView(k: ApiKeyDoc): ApiKeyView {
-  return {
-    keyId: k._id,
-    name: k.name,
-    status: k.status,
-    ratePerMinute: k.ratePerMinute,
-    createdAt: new Date(k.createdAt).toISOString(),
-    revokedAt: k.revokedAt ? new Date(k.revokedAt).toISOString() : null,
-  }
-}
+export { apiKeys, apiKeyView, type ApiKeyDoc } from './collections/api_keys'
+export { nonces, nonceId, type NonceDoc } from './collections/api_nonces'
 
 /** The server's master secret for API keys (set on the admin and orders functions). */
 export function ordersKeySecret(): string {

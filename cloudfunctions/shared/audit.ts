@@ -1,6 +1,6 @@
 /** The `audit_log`: who changed what, before and after. Written in the same transaction as the change where there is one. */
 import type { CallContext } from './handler'
-import { db } from './cloud'
+import { auditLog } from './collections/audit_log'
 import type { Transaction } from './sdk-types'
 
 export interface AuditEntry {
@@ -23,9 +23,9 @@ function row(entry: AuditEntry): Record<string, unknown> {
 }
 
 export async function audit(entry: AuditEntry): Promise<void> {
-  await db.collection('audit_log').add({ data: row(entry) })
+  await auditLog.add({ data: row(entry) })
 }
 
 export async function auditIn(t: Transaction, entry: AuditEntry): Promise<void> {
-  await t.collection('audit_log').add({ data: row(entry) })
+  await auditLog.in(t).add({ data: row(entry) })
 }

@@ -4,13 +4,16 @@
  * the template's stock, the member's count for the template (`coupon_claims/<templateId>:<openid>`)
  * and the coupon itself, whose `_id` the caller derives from what caused it, so a retry finds it.
  */
-import { sha256 } from 'js-sha256'
 import type { CouponChannel, CouponDoc, CouponTemplate } from '../../types/coupons'
-import { codePoolId, type CouponCodeDoc, type CouponCodePoolDoc } from '../../types/import'
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { applyCoupons, couponFromTemplate, inAudience, templateOver } from '../../domain/coupons'
-import { db, _ } from './cloud'
+import { _ } from './cloud'
+import { codePoolId, codePools, couponCodes } from './collections/coupon_codes'
+import { claimId, couponClaims } from './collections/coupon_claims'
+import { couponTemplates } from './collections/coupon_templates'
+import { couponCodeFor, coupons } from './collections/coupons'
+import { writeOffs, type WriteOffDoc } from './collections/coupon_writeoffs'
 import type { Transaction } from './sdk-types'
 import { segmentRule } from './segments'
 import { auditIn } from './audit'
@@ -18,15 +21,10 @@ import { readAll } from './query'
 import { getInTransaction } from './transaction'
 import { insertOnce } from './insert-once'
 
-export const templates = db.collection<CouponTemplate>('coupon_templates')
-export const coupons = db.collection<CouponDoc>('coupons')
-
-export const claimId = (templateId: string, memberId: string) => `${templateId}:${memberId}`
-
-/** The 12-digit code shown on the coupon: derived from its id, unique enough within one member's coupons (the till looks codes up per member). */
-export function couponCodeFor(couponId: string): string {
-  return (BigInt(`0x${sha256(couponId).slice(0, 15)}`) % 1_000_000_000_000n).toString().padStart(12, '0')
-}
+export { couponTemplates as templates } from './collections/coupon_templates'
+export { claimId } from './collections/coupon_claims'
+export { couponCodeFor, coupons, couponsInState } from './collections/coupons'
+export type { WriteOffDoc } from './collections/coupon_writeoffs'
 
 export interface CouponToIssue {
   templateId: string
@@ -46,10 +44,10 @@ export interface CouponToIssue {
 export async function issueCouponIn(t: Transaction, args: CouponToIssue): Promise<CouponDoc> {
   const { templateId, member, channel, couponId, now } = args
   if (!args.onDuplicate) {
-    const existing = await getInTransaction<CouponDoc>(t, 'coupons', couponId)
+    const existing = await getInTransaction(t, coupons, couponId)
     if (existing) return existing
   }
-  const template = args.template ?? (await getInTransaction<CouponTemplate>(t, 'coupon_templates', templateId))
+  const template = args.template ?? (await getInTransaction(t, couponTemplates, templateId))
   if (!template) throw new AppError('NOT_FOUND', `券模板不存在：${templateId}`)
   if (template.status !== 'active') throw new AppError('FAILED_PRECONDITION', '该券已暂停发放')
   if (!template.channels.includes(channel)) throw new AppError('FAILED_PRECONDITION', '该券不支持这种发放方式')
@@ -57,20 +55,20 @@ export async function issueCouponIn(t: Transaction, args: CouponToIssue): Promis
   const segment = template.audience.kind === 'segment' ? await segmentRule(template.audience.segmentId, now, t) : null
   if (!inAudience(template.audience, member, segment)) throw new AppError('PERMISSION_DENIED', '该券仅限指定会员')
   if (template.stock !== null && template.stock <= 0) throw new AppError('OUT_OF_STOCK', '券已领完')
-  const claim = await getInTransaction<{ count: number }>(t, 'coupon_claims', claimId(templateId, member._id))
+  const claim = await getInTransaction(t, couponClaims, claimId(templateId, member._id))
   const held = claim?.count ?? 0
   if (held >= template.perMemberLimit) throw new AppError('LIMIT_REACHED', `每人限领 ${template.perMemberLimit} 张，已达上限`)
 
   const externalCode = await takeExternalCodeIn(t, { templateId, couponId, memberId: member._id, now })
-  await t
-    .collection('coupon_templates')
+  await couponTemplates
+    .in(t)
     .doc(templateId)
     .update({
       data: { issued: template.issued + 1, ...(template.stock !== null ? { stock: template.stock - 1 } : {}), updatedAt: now },
     })
   const claimDoc = { templateId, memberId: member._id, count: held + 1, updatedAt: now }
-  if (claim) await t.collection('coupon_claims').doc(claimId(templateId, member._id)).update({ data: claimDoc })
-  else await t.collection('coupon_claims').add({ data: { _id: claimId(templateId, member._id), ...claimDoc } })
+  if (claim) await couponClaims.in(t).doc(claimId(templateId, member._id)).update({ data: claimDoc })
+  else await couponClaims.in(t).add({ data: { _id: claimId(templateId, member._id), ...claimDoc } })
   const coupon: CouponDoc = {
     _id: couponId,
     code: couponCodeFor(couponId),
@@ -80,8 +78,8 @@ export async function issueCouponIn(t: Transaction, args: CouponToIssue): Promis
     ...couponFromTemplate(template, now),
     ...(externalCode ? { externalCode } : {}),
   }
-  if (args.onDuplicate) await insertOnce(t, 'coupons', coupon, args.onDuplicate)
-  else await t.collection('coupons').add({ data: coupon })
+  if (args.onDuplicate) await insertOnce(t, coupons, coupon, args.onDuplicate)
+  else await coupons.in(t).add({ data: coupon })
   return coupon
 }
 
@@ -92,56 +90,25 @@ export async function issueCouponIn(t: Transaction, args: CouponToIssue): Promis
  * Templates without a pool answer null (one extra read).
  */
 async function takeExternalCodeIn(t: Transaction, args: { templateId: string; couponId: string; memberId: string; now: Date }): Promise<string | null> {
-  const pool = await getInTransaction<CouponCodePoolDoc>(t, 'coupon_codes', codePoolId(args.templateId))
+  const pool = await getInTransaction(t, codePools, codePoolId(args.templateId))
   if (!pool) return null
   if (pool.assigned >= pool.imported) throw new AppError('OUT_OF_STOCK', '兑换码已发完')
   // seq → code never changes after the import, so this lookup outside the transaction is safe
-  const { data } = await db.collection('coupon_codes').where({ templateId: args.templateId, seq: pool.assigned }).limit(1).get()
-  const slot = data[0] ? await getInTransaction<CouponCodeDoc>(t, 'coupon_codes', String(data[0]._id)) : null
+  const { data } = await couponCodes.where({ templateId: args.templateId, seq: pool.assigned }).limit(1).get()
+  const slot = data[0] ? await getInTransaction(t, couponCodes, String(data[0]._id)) : null
   if (!slot || slot.couponId) {
     console.error(`[coupons] code pool of ${args.templateId} is inconsistent at seq ${pool.assigned}`)
     throw new AppError('FAILED_PRECONDITION', '兑换码库存异常，请联系管理员')
   }
-  await t
-    .collection('coupon_codes')
+  await couponCodes
+    .in(t)
     .doc(slot._id)
     .update({ data: { couponId: args.couponId, memberId: args.memberId, assignedAt: args.now } })
-  await t
-    .collection('coupon_codes')
+  await codePools
+    .in(t)
     .doc(pool._id)
     .update({ data: { assigned: pool.assigned + 1, updatedAt: args.now } })
   return slot.code
-}
-
-/** Readers decide `expired` from validUntil; these are the coupons of one state, for lists and counts. */
-export function couponsInState(memberId: string, state: 'available' | 'used' | 'expired', now: Date) {
-  if (state === 'available') return coupons.where({ memberId, status: 'available', validUntil: _.gt(now) }).orderBy('validUntil', 'asc')
-  if (state === 'used') return coupons.where({ memberId, status: 'used' }).orderBy('usedAt', 'desc')
-  return coupons
-    .where(
-      _.or([
-        { memberId, status: 'expired' },
-        { memberId, status: 'available', validUntil: _.lte(now) },
-      ]),
-    )
-    .orderBy('validUntil', 'desc')
-}
-
-export interface WriteOffDoc {
-  _id: string
-  requestId: string | null
-  couponId: string
-  code: string
-  name: string
-  memberId: string
-  memberNo: string
-  staffOpenid: string
-  storeId: string
-  purchaseId: string | null
-  orderFen: number | null
-  discountFen: number
-  at: Date
-  undone: { at: Date; by: string; reason: string } | null
 }
 
 /** The member's coupons with these codes (outside the transaction; they are re-read inside it). */
@@ -175,7 +142,7 @@ export async function writeOffIn(
 ): Promise<{ discountFen: number; paidFen: number; rows: WriteOffDoc[] }> {
   const fresh: CouponDoc[] = []
   for (const id of args.couponIds) {
-    const c = await getInTransaction<CouponDoc>(t, 'coupons', id)
+    const c = await getInTransaction(t, coupons, id)
     if (!c) throw new AppError('COUPON_NOT_APPLICABLE', '券不存在')
     fresh.push(c)
   }
@@ -198,11 +165,11 @@ export async function writeOffIn(
       at: args.now,
       undone: null,
     }
-    await t
-      .collection('coupons')
+    await coupons
+      .in(t)
       .doc(c._id)
       .update({ data: { status: 'used', usedAt: args.now, writeOffId: row._id } })
-    await t.collection('coupon_writeoffs').add({ data: row })
+    await writeOffs.in(t).add({ data: row })
     await auditIn(t, {
       actor: args.staff._id,
       action: 'writeOffCoupon',

@@ -5,12 +5,13 @@
  * the retry lands here.
  */
 import type { AppError } from '../../types/result'
-import type { Doc, Transaction } from './sdk-types'
+import type { CollectionHandle } from './collection'
+import type { Transaction } from './sdk-types'
 import { isDuplicateKey } from './transaction'
 
-export async function insertOnce(t: Transaction, collection: string, doc: Doc & { _id: string }, onDuplicate: () => AppError): Promise<void> {
+export async function insertOnce<T extends { _id: string }>(t: Transaction, collection: CollectionHandle<T>, doc: T, onDuplicate: () => AppError): Promise<void> {
   try {
-    await t.collection(collection).add({ data: doc })
+    await collection.in(t).add({ data: doc })
   } catch (err) {
     // an AppError ends the transaction (rolled back) instead of being retried like a conflict
     if (isDuplicateKey(err)) throw onDuplicate()

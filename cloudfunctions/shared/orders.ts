@@ -13,69 +13,29 @@
 import type { LifecycleConfig } from '../../types/analytics'
 import type { Member } from '../../types/member'
 import { ORDER_CLOCK_SKEW_MS, type Order, type OrderMember, type OrderRefund, type OrderRefundResult, type OrderResult } from '../../types/orders'
-import type { PointRules, PurchaseLine } from '../../types/points'
+import type { PointRules } from '../../types/points'
 import { AppError } from '../../types/result'
 import type { TierLadder } from '../../types/tiers'
 import { orderHash, orderLines, pendingKeyOf } from '../../domain/orders'
-import { db, _ } from './cloud'
+import { _ } from './cloud'
+import { memberImports } from './collections/member_imports'
+import { memberPhones } from './collections/member_phones'
+import { orders, orderDocId, type OrderDoc, type PendingRefund } from './collections/orders'
+import { orderPurchaseId } from './collections/purchases'
+import { orderRefundId, refunds, type RefundDoc } from './collections/refunds'
+import { writeOffIdIn } from './collections/coupon_writeoffs'
 import { couponsByCode, writeOffIn } from './coupons'
-import { derivedId } from './ids'
-import { isDeleted, memberById, memberByNo, parseMember } from './members'
+import { findMemberIn, isDeleted, memberById, memberByNo } from './collections/members'
 import { ensureProducts } from './products'
-import { creditPurchaseIn, refundPurchaseIn, type PurchaseDoc, type RefundDoc } from './purchases'
+import { creditPurchaseIn, refundPurchaseIn, type PurchaseDoc } from './purchases'
 import { findById, readAll } from './query'
 import { LIFECYCLE, loadRules, POINT_RULES, TIER_LADDER } from './rules'
-import type { Doc, Transaction } from './sdk-types'
+import type { Transaction } from './sdk-types'
 import { getInTransaction, isDuplicateKey, transact } from './transaction'
 
-export interface PendingRefund {
-  refundId: string
-  amountFen: number
-  reason: string | null
-  at: Date
-}
-
-export interface OrderDoc {
-  _id: string
-  source: string
-  orderId: string
-  contentHash: string
-  via: 'api' | 'import'
-  /** `api:<keyId>` or `import:<batchId>`: the ledger's operator */
-  actor: string
-  /** history: no referral reward, no tier-upgrade coupons, points only when awardPoints */
-  history: boolean
-  awardPoints: boolean
-  /** when it was bought */
-  orderedAt: Date
-  storeId: string
-  /** who it was for, as sent; `{ erased: true }` once that member deleted the account (PIPL) */
-  member: OrderMember | { erased: true }
-  /** `phone:<phone>` or `ext:<externalId>` while pending, else null */
-  pendingKey: string | null
-  amountFen: number
-  lines: PurchaseLine[]
-  couponCodes: string[]
-  /** the point rules when it arrived, applied when a pending order is credited later */
-  pointRules: PointRules | null
-  status: 'pending' | 'credited'
-  memberId: string | null
-  memberNo: string | null
-  purchaseId: string | null
-  pointsEarned: number
-  balance: number | null
-  /** refunds received while pending: applied right after the crediting */
-  pendingRefunds: PendingRefund[]
-  receivedAt: Date
-  creditedAt: Date | null
-  updatedAt: Date
-}
-
-export const orders = db.collection<OrderDoc>('orders')
-
-export const orderDocId = (source: string, orderId: string) => derivedId('ord', source, orderId)
-export const orderPurchaseId = (source: string, orderId: string) => derivedId('pur', 'order', source, orderId)
-export const orderRefundId = (source: string, refundId: string) => derivedId('ref', 'order', source, refundId)
+export { orders, orderDocId, type OrderDoc, type PendingRefund } from './collections/orders'
+export { orderPurchaseId } from './collections/purchases'
+export { orderRefundId } from './collections/refunds'
 
 /** Orders without a store (an online shop) count for a store named after their source. */
 const storeOf = (order: Pick<Order, 'storeId' | 'source'>) => order.storeId ?? order.source
@@ -102,14 +62,13 @@ function replay(doc: OrderDoc, hash: string): OrderResult {
 /** The member behind a pending key now: a bound phone, or a claimed import. */
 export async function memberForKey(key: string): Promise<Member | null> {
   let memberId: string | null = null
-  if (key.startsWith('phone:')) memberId = (await findById<{ memberId: string }>(db.collection('member_phones'), key.slice(6)))?.memberId ?? null
+  if (key.startsWith('phone:')) memberId = (await findById(memberPhones, key.slice(6)))?.memberId ?? null
   else if (key.startsWith('ext:')) {
-    const { data } = await db
-      .collection('member_imports')
+    const { data } = await memberImports
       .where({ externalId: key.slice(4) })
       .limit(1)
       .get()
-    memberId = data[0]?.status === 'claimed' ? (data[0].memberId as string) : null
+    memberId = data[0]?.status === 'claimed' ? data[0].memberId : null
   }
   const member = memberId ? await memberById(memberId) : null
   return member && !isDeleted(member) ? member : null
@@ -225,7 +184,7 @@ export async function receiveOrder(order: Order, r: Receipt, prepared?: Prepared
 async function creditNew(base: OrderDoc, member: Member, rules: Rules, now: Date): Promise<{ order: OrderDoc; replayed: boolean }> {
   const couponIds = (await couponsByCode(member._id, base.couponCodes)).map(c => c._id)
   return transact(async t => {
-    const raced = await getInTransaction<OrderDoc>(t, 'orders', base._id)
+    const raced = await getInTransaction(t, orders, base._id)
     if (raced) {
       replay(raced, base.contentHash)
       return { order: raced, replayed: true }
@@ -242,18 +201,17 @@ async function creditNew(base: OrderDoc, member: Member, rules: Rules, now: Date
           purchaseId,
           requestId: base.orderId,
           now,
-          writeOffIdOf: id => derivedId('wo', purchaseId, id),
+          writeOffIdOf: id => writeOffIdIn(purchaseId, id),
         })
       : { discountFen: 0 }
     const credited = await credit(t, base, fresh, rules, discountFen, now)
-    await t.collection('orders').add({ data: credited })
+    await orders.in(t).add({ data: credited })
     return { order: credited, replayed: false }
   })
 }
 
 async function memberInTx(t: Transaction, memberId: string): Promise<Member | null> {
-  const doc = await getInTransaction<Doc>(t, 'members', memberId)
-  const member = doc ? parseMember(doc) : null
+  const member = await findMemberIn(t, memberId)
   return member && !isDeleted(member) ? member : null
 }
 
@@ -298,15 +256,15 @@ async function credit(t: Transaction, order: OrderDoc, member: Member, rules: Ru
 export async function creditPending(orderId: string, memberId: string, now: Date, loaded?: Pick<Rules, 'ladder' | 'lifecycle'>): Promise<OrderDoc | null> {
   const { ladder, lifecycle } = loaded ?? (await currentRules())
   return transact(async t => {
-    const order = await getInTransaction<OrderDoc>(t, 'orders', orderId)
+    const order = await getInTransaction(t, orders, orderId)
     if (!order || order.status !== 'pending') return order
     const member = await memberInTx(t, memberId)
     if (!member) return order
     const points = order.pointRules ?? (await loadRules(POINT_RULES)).rules
     const credited = await credit(t, order, member, { points, ladder, lifecycle }, 0, now)
     const { status, memberId: creditedTo, memberNo, purchaseId, pointsEarned, balance, creditedAt } = credited
-    await t
-      .collection('orders')
+    await orders
+      .in(t)
       .doc(order._id)
       .update({ data: { status, memberId: creditedTo, memberNo, purchaseId, pointsEarned, balance, creditedAt, pointRules: null, updatedAt: now } })
     return credited
@@ -343,7 +301,7 @@ export async function creditPendingOrders(memberId: string, keys: string[], now:
 export async function pendingKeysOf(member: Member): Promise<string[]> {
   if (!member.phone) return []
   const keys = [`phone:${member.phone}`]
-  const record = await findById<{ externalId?: string; status: string; memberId: string | null }>(db.collection('member_imports'), member.phone)
+  const record = await findById(memberImports, member.phone)
   if (record?.status === 'claimed' && record.memberId === member._id && record.externalId) keys.push(`ext:${record.externalId}`)
   return keys
 }
@@ -389,10 +347,10 @@ export async function refundOrder(event: OrderRefund, actor: string, now: Date):
   const id = orderDocId(event.source, event.orderId)
   const refundId = orderRefundId(event.source, event.refundId)
   return transact(async t => {
-    const order = await getInTransaction<OrderDoc>(t, 'orders', id)
+    const order = await getInTransaction(t, orders, id)
     if (!order) throw new AppError('NOT_FOUND', `订单不存在：${event.orderId}`)
     if (order.status === 'credited') {
-      const prior = await getInTransaction<RefundDoc>(t, 'refunds', refundId)
+      const prior = await getInTransaction(t, refunds, refundId)
       if (prior) return refundReplay(prior, order, event)
       const { refund } = await refundPurchaseIn(t, {
         refundId,
@@ -424,8 +382,8 @@ export async function refundOrder(event: OrderRefund, actor: string, now: Date):
     const amountFen = event.amountFen ?? left
     if (amountFen > left) throw new AppError('FAILED_PRECONDITION', `退款金额超出可退金额：最多可退 ${left} 分`)
     const pendingRefunds = [...order.pendingRefunds, { refundId: event.refundId, amountFen, reason: event.reason ?? null, at: now }]
-    await t
-      .collection('orders')
+    await orders
+      .in(t)
       .doc(id)
       .update({ data: { pendingRefunds, updatedAt: now } })
     return { source: order.source, orderId: order.orderId, refundId: event.refundId, amountFen, pointsReversed: 0, shortfall: 0, status: 'pending', replayed: false }

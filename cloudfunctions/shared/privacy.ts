@@ -5,6 +5,8 @@
  */
 import { isOwnFile, MEMBER_RELATIONS, fillPrefix, keyValues, type MemberRelation, type RowKey, type Subject } from '../../domain/privacy'
 import { cloud, db, _ } from './cloud'
+import { auditLog } from './collections/audit_log'
+import { handleOf } from './collections'
 import { findById, readAll } from './query'
 import type { Doc, Transaction } from './sdk-types'
 import { getInTransaction } from './transaction'
@@ -24,7 +26,7 @@ function conditionOf(key: Exclude<RowKey, { by: 'id' }>, who: Subject): object {
 
 /** The member's rows of one relation, in the declared order. */
 export async function rowsOf(relation: MemberRelation, who: Subject): Promise<Doc[]> {
-  const collection = db.collection(relation.collection)
+  const collection = handleOf(relation.collection)
   if (relation.key.by === 'id') {
     const doc = await findById(collection, who.openid)
     return doc ? [doc] : []
@@ -52,11 +54,12 @@ const generic = (r: MemberRelation) => !r.erasedBy && r.erase.do !== 'keep'
 export async function eraseByIdIn(t: Transaction, who: Subject): Promise<void> {
   for (const relation of MEMBER_RELATIONS.filter(r => generic(r) && r.key.by === 'id')) {
     const erase = relation.erase
-    if (!(await getInTransaction<Doc>(t, relation.collection, who.openid))) continue
-    if (erase.do === 'delete') await t.collection(relation.collection).doc(who.openid).remove()
+    const collection = handleOf(relation.collection)
+    if (!(await getInTransaction(t, collection, who.openid))) continue
+    if (erase.do === 'delete') await collection.in(t).doc(who.openid).remove()
     else if (erase.do === 'anonymize')
-      await t
-        .collection(relation.collection)
+      await collection
+        .in(t)
         .doc(who.openid)
         .update({ data: replacing(erase.fields) })
   }
@@ -64,15 +67,24 @@ export async function eraseByIdIn(t: Transaction, who: Subject): Promise<void> {
 
 /**
  * After the transaction: the rows found by a field or an id prefix, deleted or anonymized by one
- * query each. Repeatable: a second run finds nothing left to delete and writes the same values again.
+ * query each (and the open ones settled by a second: `settle`, stamped `erasedAt`, the deletion's
+ * start). Repeatable: a second run finds nothing left to delete or settle and writes the same values again.
  */
-export async function eraseRows(who: Subject): Promise<void> {
+export async function eraseRows(who: Subject, erasedAt: Date): Promise<void> {
   await Promise.all(
     MEMBER_RELATIONS.filter(r => generic(r) && r.key.by !== 'id').map(async relation => {
       const erase = relation.erase
-      const rows = db.collection(relation.collection).where(conditionOf(relation.key as Exclude<RowKey, { by: 'id' }>, who))
+      const condition = conditionOf(relation.key as Exclude<RowKey, { by: 'id' }>, who)
+      const rows = handleOf(relation.collection).where(condition)
       if (erase.do === 'delete') await rows.remove()
-      else if (erase.do === 'anonymize') await rows.update({ data: replacing(erase.fields) })
+      else if (erase.do === 'anonymize') {
+        await rows.update({ data: replacing(erase.fields) })
+        const settle = erase.settle
+        if (settle)
+          await handleOf(relation.collection)
+            .where({ ...condition, ...settle.where })
+            .update({ data: { ...replacing(settle.set), [settle.stamp]: erasedAt } })
+      }
     }),
   )
 }
@@ -85,8 +97,7 @@ export async function eraseRows(who: Subject): Promise<void> {
  */
 export async function memberFiles(who: Subject, recorded: string[]): Promise<string[]> {
   const audited = await readAll(
-    db
-      .collection('audit_log')
+    auditLog
       .where({ actor: who.openid, fileId: _.exists(true) })
       .orderBy('at', 'desc')
       .field({ fileId: true }),

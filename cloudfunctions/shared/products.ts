@@ -1,11 +1,11 @@
 /** `products`: the catalog, and the placeholders an order's unknown SKUs become. */
 import type { Product } from '../../types/products'
 import type { PurchaseLine } from '../../types/points'
-import { db } from './cloud'
+import { products } from './collections/products'
 import { docsByIds } from './query'
 import { isDuplicateKey } from './transaction'
 
-export const products = db.collection<Product>('products')
+export { products }
 
 /**
  * Lines naming products the catalog does not have become off-sale placeholders (title and category
@@ -42,7 +42,7 @@ async function addPlaceholder(productId: string, line: PurchaseLine & { sku?: st
 export async function ensureProducts(lines: Array<PurchaseLine & { sku?: string }>, now: Date): Promise<number> {
   const wanted = new Map<string, PurchaseLine & { sku?: string }>()
   for (const line of lines) if (!wanted.has(line.productId)) wanted.set(line.productId, line)
-  const known = await docsByIds('products', [...wanted.keys()], { _id: true })
+  const known = await docsByIds(products, [...wanted.keys()], { _id: true })
   let created = 0
   const missing = [...wanted].filter(([productId]) => !known.has(productId))
   // a first history batch can name a thousand new SKUs: insert them a few at a time, not one by one

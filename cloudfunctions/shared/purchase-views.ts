@@ -4,8 +4,11 @@
  * page itself: the page's stores and the products of lines sold without a title, in parallel.
  */
 import type { MyPurchaseView, PurchaseChannel } from '../../types/member'
+import type { CollectionHandle } from './collection'
+import { products as productRows } from './collections/products'
+import type { PurchaseDoc } from './collections/purchases'
+import { stores as storeRows } from './collections/stores'
 import { docsByIds } from './query'
-import type { PurchaseDoc } from './purchases'
 
 /** Who recorded it says where it came from: `api:<keyId>` the orders API, `import:<batchId>` history, else a cashier. */
 export function purchaseChannel(staffOpenid: string | undefined): PurchaseChannel {
@@ -15,8 +18,8 @@ export function purchaseChannel(staffOpenid: string | undefined): PurchaseChanne
 }
 
 /** `field` of the docs whose `_id` is in `ids`, as a map (docs without it left out). */
-export async function namesById(collection: string, ids: string[], field: string): Promise<Map<string, string>> {
-  const docs = await docsByIds<Record<string, unknown>>(collection, ids, { [field]: true })
+export async function namesById<T extends object>(collection: CollectionHandle<T>, ids: string[], field: keyof T & string): Promise<Map<string, string>> {
+  const docs = await docsByIds(collection, ids, { [field]: true })
   const out = new Map<string, string>()
   for (const [id, d] of docs) if (typeof d[field] === 'string' && d[field]) out.set(id, d[field] as string)
   return out
@@ -28,12 +31,12 @@ export async function myPurchaseViews(page: PurchaseDoc[]): Promise<MyPurchaseVi
   const [stores, products] = await Promise.all([
     page.length
       ? namesById(
-          'stores',
+          storeRows,
           page.map(p => p.storeId),
           'name',
         )
       : new Map<string, string>(),
-    untitled.length ? namesById('products', untitled, 'title') : new Map<string, string>(),
+    untitled.length ? namesById(productRows, untitled, 'title') : new Map<string, string>(),
   ])
   return page.map(p => ({
     purchaseId: p._id,

@@ -15,83 +15,18 @@ import { earnPoints, expireDue, pointsToReverse, reversePoints, type WalletChang
 import { tierMultiplier } from '../../domain/tiers'
 import { wholeFields, writeAnalytics } from './activity'
 import { auditIn } from './audit'
-import { db } from './cloud'
-import { parseMember } from './members'
+import { members, parseMember } from './collections/members'
+import { purchases, purchaseView, type PurchaseDoc } from './collections/purchases'
+import { refunds, type RefundDoc } from './collections/refunds'
 import { rewardFirstPurchase } from './referrals'
 import { loadRulesCached, TIER_LADDER } from './rules'
-import type { Doc, Transaction } from './sdk-types'
+import type { Transaction } from './sdk-types'
 import { getInTransaction } from './transaction'
 import { insertOnce } from './insert-once'
 import { addLedgerRows, walletFields } from './wallet'
 
-export interface PurchaseDoc {
-  _id: string
-  /** the till's requestId; for an order, its orderId */
-  requestId: string
-  storeId: string
-  /** who recorded it: a staff OPENID, `api:<keyId>` for the orders API, `import:<batchId>` for history */
-  staffOpenid: string
-  memberId: string
-  memberNo: string
-  /** what was paid, after coupons: points and refunds are based on it */
-  amountFen: number
-  /** the order total before coupons (absent on purchases recorded before coupons existed) */
-  orderFen?: number
-  discountFen?: number
-  couponCodes?: string[]
-  lines: PurchaseLine[]
-  pointsEarned: number
-  batchId: string | null
-  refundedFen: number
-  pointsReversed: number
-  pointsShortfall: number
-  status: PurchaseView['status']
-  balanceAfter: number
-  /** for orders from a POS, a shop or an import: where it came from and its id there */
-  source?: string
-  orderId?: string
-  /** when it was bought (for an order sent late or imported: the order's time, not the receipt's) */
-  createdAt: Date
-  updatedAt: Date
-}
-
-export interface RefundDoc {
-  _id: string
-  requestId: string
-  purchaseId: string
-  storeId: string
-  staffOpenid: string
-  memberId: string
-  memberNo: string
-  amountFen: number
-  pointsReversed: number
-  shortfall: number
-  reason: string | null
-  balanceAfter: number
-  /** the purchase as this refund left it: a replay answers exactly what the first call did */
-  purchaseAfter: PurchaseView
-  createdAt: Date
-}
-
-export const purchases = db.collection<PurchaseDoc>('purchases')
-export const refunds = db.collection<RefundDoc>('refunds')
-
-export function purchaseView(p: PurchaseDoc): PurchaseView {
-  return {
-    purchaseId: p._id,
-    memberNo: p.memberNo,
-    storeId: p.storeId,
-    amountFen: p.amountFen,
-    orderFen: p.orderFen ?? p.amountFen,
-    discountFen: p.discountFen ?? 0,
-    couponCodes: p.couponCodes ?? [],
-    refundedFen: p.refundedFen,
-    pointsEarned: p.pointsEarned,
-    pointsReversed: p.pointsReversed,
-    status: p.status,
-    createdAt: new Date(p.createdAt).toISOString(),
-  }
-}
+export { purchases, purchaseView, type PurchaseDoc } from './collections/purchases'
+export { refunds, type RefundDoc } from './collections/refunds'
 
 export interface PurchaseToCredit {
   purchaseId: string
@@ -170,8 +105,8 @@ export async function creditPurchaseIn(t: Transaction, p: PurchaseToCredit): Pro
     createdAt: at,
     updatedAt: now,
   }
-  if (p.onDuplicate) await insertOnce(t, 'purchases', purchase, p.onDuplicate)
-  else await t.collection('purchases').add({ data: purchase })
+  if (p.onDuplicate) await insertOnce(t, purchases, purchase, p.onDuplicate)
+  else await purchases.in(t).add({ data: purchase })
   return { purchase, pointsEarned: points, balance: change.wallet.points, upgradedTo: p.history ? null : upgradedTo }
 }
 
@@ -199,7 +134,7 @@ export interface RefundToApply {
  * never below zero, the shortfall is recorded on the ledger row, the refund and the purchase).
  */
 export async function refundPurchaseIn(t: Transaction, r: RefundToApply): Promise<{ refund: RefundDoc; purchase: PurchaseDoc }> {
-  const p = await getInTransaction<PurchaseDoc>(t, 'purchases', r.purchaseId)
+  const p = await getInTransaction(t, purchases, r.purchaseId)
   if (!p) throw new AppError('NOT_FOUND', `消费记录不存在：${r.purchaseId}`)
   r.mayRefund(p)
   const left = p.amountFen - p.refundedFen
@@ -209,15 +144,15 @@ export async function refundPurchaseIn(t: Transaction, r: RefundToApply): Promis
   const refundedAfter = p.refundedFen + amount
   const due = pointsToReverse(p, refundedAfter)
 
-  const doc = await getInTransaction<Doc>(t, 'members', p.memberId)
+  const doc = await getInTransaction(t, members, p.memberId)
   if (!doc) throw new AppError('INTERNAL', '消费记录对应的会员不存在')
   const member = parseMember(doc)
   const change = reversePoints(member, due, { now: r.now, batchId: p.batchId ?? p._id, source: { type: 'refund', id: r.refundId }, ...(r.reason ? { reason: r.reason } : {}) })
   const { rules: ladder } = await loadRulesCached(TIER_LADDER)
   // one update of the member: the wallet (when points go back) and the spend and growth together
   const wallet = change.entries.length ? { ...walletFields(change), updatedAt: r.now } : {}
-  await t
-    .collection('members')
+  await members
+    .in(t)
     .doc(member._id)
     .update({ data: wholeFields({ ...afterRefund(member, amount, new Date(p.createdAt), ladder, r.now), ...wallet }) })
   await addLedgerRows(t, member._id, change, { now: r.now, operator: r.actor })
@@ -226,8 +161,8 @@ export async function refundPurchaseIn(t: Transaction, r: RefundToApply): Promis
   // pointsReversed counts what the refunds were due to take back, shortfall included, so a later
   // refund never tries to collect an earlier shortfall
   const updated: PurchaseDoc = { ...p, refundedFen: refundedAfter, pointsReversed: p.pointsReversed + due, pointsShortfall: (p.pointsShortfall ?? 0) + change.shortfall, status, updatedAt: r.now }
-  await t
-    .collection('purchases')
+  await purchases
+    .in(t)
     .doc(p._id)
     .update({
       data: { refundedFen: updated.refundedFen, pointsReversed: updated.pointsReversed, pointsShortfall: updated.pointsShortfall, status, updatedAt: r.now },
@@ -248,7 +183,7 @@ export async function refundPurchaseIn(t: Transaction, r: RefundToApply): Promis
     purchaseAfter: purchaseView(updated),
     createdAt: r.now,
   }
-  await t.collection('refunds').add({ data: refund })
+  await refunds.in(t).add({ data: refund })
   await auditIn(t, {
     actor: r.actor,
     action: 'refundPurchase',

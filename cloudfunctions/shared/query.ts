@@ -1,6 +1,6 @@
 /** Reading more than one page: CloudBase answers at most 1000 docs per get (100 without a limit). */
-import { db, _ } from './cloud'
-import type { Doc, Query } from './sdk-types'
+import { _ } from './cloud'
+import type { Collection, Doc, Query } from './sdk-types'
 
 export const PAGE = 1000
 
@@ -16,7 +16,7 @@ export async function readAll<T = Doc>(query: Query<T>, max = 50_000): Promise<T
 }
 
 /** A doc by `_id`, or null (doc().get() throws for a missing doc outside transactions). */
-export async function findById<T = Doc>(collection: { where(c: object): Query<any> }, id: string): Promise<T | null> {
+export async function findById<T = Doc>(collection: { where(c: object): Query<T> }, id: string): Promise<T | null> {
   const { data } = await collection.where({ _id: id }).limit(1).get()
   return data.length ? (data[0] as T) : null
 }
@@ -25,14 +25,14 @@ export async function findById<T = Doc>(collection: { where(c: object): Query<an
 const IN_CHUNK = 100
 
 /** The docs whose `_id` is in `ids`, by id: one query per 100 ids, in parallel (usually one); `fields` limits what is read. */
-export async function docsByIds<T = Doc>(collection: string, ids: string[], fields?: Record<string, true>): Promise<Map<string, T>> {
+export async function docsByIds<T = Doc>(collection: Collection<T>, ids: string[], fields?: Record<string, true>): Promise<Map<string, T>> {
   const unique = [...new Set(ids)]
   const chunks = Array.from({ length: Math.ceil(unique.length / IN_CHUNK) }, (_x, i) => unique.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK))
   const pages = await Promise.all(
     chunks.map(chunk => {
-      const query = db.collection(collection).where({ _id: _.in(chunk) })
+      const query = collection.where({ _id: _.in(chunk) })
       return (fields ? query.field({ _id: true, ...fields }) : query).limit(IN_CHUNK).get()
     }),
   )
-  return new Map(pages.flatMap(({ data }) => data.map(d => [String(d._id), d as T] as const)))
+  return new Map(pages.flatMap(({ data }) => data.map(d => [String((d as { _id?: unknown })._id), d] as const)))
 }

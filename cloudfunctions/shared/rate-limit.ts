@@ -5,11 +5,10 @@
  * by a conditional update of the counter (`takeSlot`: `calls < limit` → `calls + 1`), so parallel
  * calls never get more slots than the limit.
  */
-import { db, _ } from './cloud'
+import { _ } from './cloud'
+import { rateLimits } from './collections/rate_limits'
 import type { Transaction } from './sdk-types'
 import { getInTransaction, isDuplicateKey } from './transaction'
-
-const rateLimits = db.collection('rate_limits')
 
 export interface Window {
   /** what is limited, e.g. `track`, `verify-staff` */
@@ -31,15 +30,15 @@ export function windowOf(w: Window, now: Date): { id: string; expiresAt: Date } 
 /** Takes a slot inside a transaction; false when the window is full (nothing written). */
 export async function takeSlotIn(t: Transaction, w: Window, now: Date): Promise<boolean> {
   const { id, expiresAt } = windowOf(w, now)
-  const counter = await getInTransaction<{ calls: number }>(t, 'rate_limits', id)
+  const counter = await getInTransaction(t, rateLimits, id)
   const calls = counter?.calls ?? 0
   if (calls >= w.limit) return false
   if (counter)
-    await t
-      .collection('rate_limits')
+    await rateLimits
+      .in(t)
       .doc(id)
       .update({ data: { calls: calls + 1 } })
-  else await t.collection('rate_limits').add({ data: { _id: id, calls: 1, expiresAt } })
+  else await rateLimits.in(t).add({ data: { _id: id, calls: 1, expiresAt } })
   return true
 }
 

@@ -13,25 +13,15 @@ import type { Reward } from '../../types/tasks'
 import { earnPoints, type WalletChange } from '../../domain/points'
 import { inviteCounterId, inviteMonth } from '../../domain/tasks'
 import { issueCouponIn } from './coupons'
-import { derivedId } from './ids'
-import { isDeleted, memberByNo, parseMember } from './members'
+import { couponIdFor } from './collections/coupons'
+import { inviteCounters, invites, type InviteDoc, type InviteStatus } from './collections/invites'
+import { findMemberIn, isDeleted, memberByNo, members } from './collections/members'
 import { loadRules, POINT_RULES, TASK_RULES } from './rules'
-import type { Doc, Transaction } from './sdk-types'
+import type { Transaction } from './sdk-types'
 import { getInTransaction, transact } from './transaction'
 import { applyWalletChange } from './wallet'
 
-export type InviteStatus = 'joined' | 'rewarded' | 'over_cap'
-
-export interface InviteDoc {
-  _id: string
-  inviterId: string
-  inviteeId: string
-  inviteeNickname: string
-  joinedAt: Date
-  status: InviteStatus
-  rewardedAt?: Date | null
-  purchaseId?: string | null
-}
+export type { InviteDoc, InviteStatus } from './collections/invites'
 
 /**
  * Links `invitee` to the member whose member number is `inviteCode`: sets `invitee.invitedBy`
@@ -48,17 +38,17 @@ export async function linkInviter(t: Transaction | null, invitee: Member, invite
   const inviter = await memberByNo(inviteCode)
   if (!inviter || isDeleted(inviter) || inviter._id === invitee._id) return null
   const link = async (tx: Transaction): Promise<string | null> => {
-    if (await getInTransaction(tx, 'invites', invitee._id)) return null
-    const doc = await getInTransaction<Doc>(tx, 'members', invitee._id)
+    if (await getInTransaction(tx, invites, invitee._id)) return null
+    const doc = await getInTransaction(tx, members, invitee._id)
     if (doc) {
       if (doc.invitedBy) return null
-      await tx
-        .collection('members')
+      await members
+        .in(tx)
         .doc(invitee._id)
         .update({ data: { invitedBy: inviter._id } })
     } else if (!t) return null // on its own, the invitee must exist already
     const invite: InviteDoc = { _id: invitee._id, inviterId: inviter._id, inviteeId: invitee._id, inviteeNickname: invitee.nickname, joinedAt: now, status: 'joined' }
-    await tx.collection('invites').add({ data: invite })
+    await invites.in(tx).add({ data: invite })
     return inviter._id
   }
   const linked = t ? await link(t) : await transact(link)
@@ -93,21 +83,20 @@ export async function rewardFirstPurchase(t: Transaction, invitee: Member, purch
   const { rules } = await loadRules(TASK_RULES)
   const referral = rules.referral
   if (!referral.enabled) return nothing('none')
-  const invite = await getInTransaction<InviteDoc>(t, 'invites', invitee._id)
+  const invite = await getInTransaction(t, invites, invitee._id)
   if (!invite || invite.status !== 'joined') return nothing('none')
   const counterId = inviteCounterId(invite.inviterId, now)
-  const counter = await getInTransaction<{ rewarded: number }>(t, 'invites', counterId)
+  const counter = await getInTransaction(t, inviteCounters, counterId)
   const rewarded = counter?.rewarded ?? 0
   if (rewarded >= referral.monthlyCap) {
-    await t
-      .collection('invites')
+    await invites
+      .in(t)
       .doc(invitee._id)
       .update({ data: { status: 'over_cap', purchaseId, rewardedAt: null } })
     return nothing('over_cap')
   }
   const { rules: pointRules } = await loadRules(POINT_RULES)
-  const inviterDoc = await getInTransaction<Doc>(t, 'members', invite.inviterId)
-  const inviter = inviterDoc ? parseMember(inviterDoc) : null
+  const inviter = await findMemberIn(t, invite.inviterId)
   if (inviter && !isDeleted(inviter)) {
     const id = `invite:${invitee._id}`
     const change = earnPoints(inviter, referral.inviter.points, { now, expiryMonths: pointRules.expiryMonths, source: { type: 'task', id }, batchId: id })
@@ -116,13 +105,13 @@ export async function rewardFirstPurchase(t: Transaction, invitee: Member, purch
   }
   await couponReward(t, referral.invitee, invitee, 'invited', invitee._id, now)
   if (counter)
-    await t
-      .collection('invites')
+    await inviteCounters
+      .in(t)
       .doc(counterId)
       .update({ data: { rewarded: rewarded + 1, updatedAt: now } })
-  else await t.collection('invites').add({ data: { _id: counterId, ownerId: invite.inviterId, month: inviteMonth(now), rewarded: 1, updatedAt: now } })
-  await t
-    .collection('invites')
+  else await inviteCounters.in(t).add({ data: { _id: counterId, ownerId: invite.inviterId, month: inviteMonth(now), rewarded: 1, updatedAt: now } })
+  await invites
+    .in(t)
     .doc(invitee._id)
     .update({ data: { status: 'rewarded', purchaseId, rewardedAt: now } })
 
@@ -141,7 +130,7 @@ export async function rewardFirstPurchase(t: Transaction, invitee: Member, purch
 async function couponReward(t: Transaction, reward: Reward, member: Member, role: string, inviteeId: string, now: Date): Promise<void> {
   if (!reward.couponTemplateId) return
   try {
-    await issueCouponIn(t, { templateId: reward.couponTemplateId, member, channel: 'admin', couponId: derivedId('cpn', role, inviteeId), now })
+    await issueCouponIn(t, { templateId: reward.couponTemplateId, member, channel: 'admin', couponId: couponIdFor.referral(role, inviteeId), now })
   } catch (err) {
     // issueCouponIn refuses before it writes anything, so the transaction can go on without the coupon
     if (!(err instanceof AppError)) throw err

@@ -8,16 +8,20 @@
  * 3. issue the message's coupon, if any (idempotent per its requestId);
  * 4. `cloud.openapi.subscribeMessage.send`, then mark the log `sent` or `failed`.
  */
-import type { CouponDoc } from '../../types/coupons'
 import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { LOG_LOOKBACK_DAYS, SubscriptionSchema, type CampaignMessage, type PlannedReminder, type ReminderConfig, type ReminderLogDoc, type ReminderPlan } from '../../types/reminders'
 import type { TierLadder } from '../../types/tiers'
 import { planReminders, type ReminderMemberInput } from '../../domain/reminders'
-import { cloud, db, _ } from './cloud'
+import { cloud, _ } from './cloud'
+import { campaignMembers } from './collections/campaign_members'
+import { campaigns as campaignRows, type CampaignDoc } from './collections/campaigns'
+import { couponTemplates } from './collections/coupon_templates'
+import { couponIdFor, coupons as couponRows } from './collections/coupons'
+import { isDeleted, members as memberRows, parseMember } from './collections/members'
+import { remindersLog } from './collections/reminders_log'
+import { subscriptions } from './collections/subscriptions'
 import { issueCouponIn } from './coupons'
-import { derivedId } from './ids'
-import { isDeleted, parseMember } from './members'
 import { readAll } from './query'
 import { isDuplicateKey, transact } from './transaction'
 
@@ -26,18 +30,12 @@ const DAY_MS = 86_400_000
 
 /** The running campaigns (every coupon issued, window not over) with a message at `now`: few at a time, read once per run. */
 export async function messageCampaigns(now: Date): Promise<CampaignMessage[]> {
-  const running = await readAll(
-    db
-      .collection('campaigns')
-      .where({ status: 'running', endsAt: _.gt(now) })
-      .orderBy('_id', 'asc'),
-  )
-  const withMessage = running.filter(c => c.message && typeof c.message.text === 'string')
+  const running = await readAll(campaignRows.where({ status: 'running', endsAt: _.gt(now) }).orderBy('_id', 'asc'))
+  const withMessage = running.filter((c): c is CampaignDoc & { message: NonNullable<CampaignDoc['message']> } => !!c.message && typeof c.message.text === 'string')
   const templateIds = [...new Set(withMessage.map(c => c.templateId).filter((t): t is string => typeof t === 'string'))]
   const names = templateIds.length
     ? (
-        await db
-          .collection('coupon_templates')
+        await couponTemplates
           .where({ _id: _.in(templateIds) })
           .field({ _id: true, name: true })
           .get()
@@ -60,8 +58,7 @@ async function campaignsOf(memberIds: string[], campaigns: CampaignMessage[]): P
   if (!campaigns.length) return out
   const byId = new Map(campaigns.map(c => [c.campaignId, c]))
   const rows = await readAll(
-    db
-      .collection('campaign_members')
+    campaignMembers
       .where({ campaignId: _.in([...byId.keys()]), memberId: _.in(memberIds), outcome: _.in(['issued', 'no_coupon']) })
       .orderBy('_id', 'asc')
       .field({ campaignId: true, memberId: true }),
@@ -77,8 +74,7 @@ async function campaignsOf(memberIds: string[], campaigns: CampaignMessage[]): P
 /** One page of subscribers after `cursor` (by `_id`), with their members, coupons, recent log and due campaign messages. */
 export async function loadPage(cursor: string | null, now: Date, campaigns: CampaignMessage[], limit = PLAN_PAGE): Promise<{ inputs: ReminderMemberInput[]; last: string | null; read: number }> {
   const subs = (
-    await db
-      .collection('subscriptions')
+    await subscriptions
       .where(cursor ? { _id: _.gt(cursor) } : {})
       .orderBy('_id', 'asc')
       .limit(limit)
@@ -87,26 +83,9 @@ export async function loadPage(cursor: string | null, now: Date, campaigns: Camp
   if (!subs.length) return { inputs: [], last: cursor, read: 0 }
   const ids = subs.map(s => String(s._id))
   const [members, coupons, log, treated] = await Promise.all([
-    readAll(
-      db
-        .collection('members')
-        .where({ _id: _.in(ids) })
-        .orderBy('_id', 'asc'),
-    ),
-    readAll(
-      db
-        .collection('coupons')
-        .where({ memberId: _.in(ids), status: 'available', validUntil: _.gt(now) })
-        .orderBy('_id', 'asc'),
-      10_000,
-    ),
-    readAll(
-      db
-        .collection('reminders_log')
-        .where({ memberId: _.in(ids), sentAt: _.gte(new Date(now.getTime() - LOG_LOOKBACK_DAYS * DAY_MS)) })
-        .orderBy('_id', 'asc'),
-      10_000,
-    ),
+    readAll(memberRows.where({ _id: _.in(ids) }).orderBy('_id', 'asc')),
+    readAll(couponRows.where({ memberId: _.in(ids), status: 'available', validUntil: _.gt(now) }).orderBy('_id', 'asc'), 10_000),
+    readAll(remindersLog.where({ memberId: _.in(ids), sentAt: _.gte(new Date(now.getTime() - LOG_LOOKBACK_DAYS * DAY_MS)) }).orderBy('_id', 'asc'), 10_000),
     campaignsOf(ids, campaigns),
   ])
   const byId = new Map(members.map(m => [String(m._id), m]))
@@ -116,9 +95,9 @@ export async function loadPage(cursor: string | null, now: Date, campaigns: Camp
     if (!doc || isDeleted(doc)) continue
     inputs.push({
       member: parseMember(doc),
-      coupons: coupons.filter(c => c.memberId === sub._id) as CouponDoc[],
+      coupons: coupons.filter(c => c.memberId === sub._id),
       subscription: SubscriptionSchema.parse(sub),
-      recentLog: log.filter(l => l.memberId === sub._id) as ReminderLogDoc[],
+      recentLog: log.filter(l => l.memberId === sub._id),
       campaigns: treated.get(String(sub._id)) ?? [],
     })
   }
@@ -129,10 +108,7 @@ export async function loadPage(cursor: string | null, now: Date, campaigns: Camp
 export async function templateNames(config: ReminderConfig): Promise<Record<string, string>> {
   const ids = [config.kinds.birthday.couponTemplateId, config.kinds.win_back.couponTemplateId, ...config.kinds.win_back.couponRules.map(r => r.couponTemplateId)].filter((x): x is string => !!x)
   if (!ids.length) return {}
-  const { data } = await db
-    .collection('coupon_templates')
-    .where({ _id: _.in(ids) })
-    .get()
+  const { data } = await couponTemplates.where({ _id: _.in(ids) }).get()
   return Object.fromEntries(data.map(t => [String(t._id), String(t.name)]))
 }
 
@@ -143,7 +119,7 @@ export function plan(inputs: ReminderMemberInput[], config: ReminderConfig, ladd
 type Outcome = 'sent' | 'failed' | 'duplicate'
 
 export async function send(message: PlannedReminder, member: Member, config: ReminderConfig, now: Date): Promise<Outcome> {
-  const log = db.collection('reminders_log')
+  const log = remindersLog
   const entry: ReminderLogDoc = {
     _id: message.dedupeKey,
     memberId: message.memberId,
@@ -167,15 +143,12 @@ export async function send(message: PlannedReminder, member: Member, config: Rem
     await log.doc(message.dedupeKey).update({ data: { status: 'failed', error } })
     return 'failed' as const
   }
-  const grant = await db
-    .collection('subscriptions')
-    .where({ _id: message.memberId, [`quota.${message.templateId}`]: _.gt(0) })
-    .update({ data: { [`quota.${message.templateId}`]: _.inc(-1), updatedAt: now } })
+  const grant = await subscriptions.where({ _id: message.memberId, [`quota.${message.templateId}`]: _.gt(0) }).update({ data: { [`quota.${message.templateId}`]: _.inc(-1), updatedAt: now } })
   if (grant.stats.updated !== 1) return fail({ errcode: -1, errmsg: 'no subscribe grant left' })
   if (message.issueCoupon) {
     const { templateId, channel, requestId } = message.issueCoupon
     try {
-      await transact(t => issueCouponIn(t, { templateId, member, channel, couponId: derivedId('cpn', 'reminder', member._id, requestId), now }))
+      await transact(t => issueCouponIn(t, { templateId, member, channel, couponId: couponIdFor.reminder(member._id, requestId), now }))
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       return fail({ errcode: -2, errmsg: `coupon ${templateId}: ${err.code}` })
@@ -187,11 +160,7 @@ export async function send(message: PlannedReminder, member: Member, config: Rem
     const e = err as { errCode?: number; errcode?: number; errMsg?: string; message?: string }
     const errcode = Number(e.errCode ?? e.errcode ?? -3)
     // 43101: the member has no grant left at WeChat (refused, or we counted wrong): ours goes to 0 too
-    if (errcode === 43101)
-      await db
-        .collection('subscriptions')
-        .doc(message.memberId)
-        .update({ data: { [`quota.${message.templateId}`]: 0 } })
+    if (errcode === 43101) await subscriptions.doc(message.memberId).update({ data: { [`quota.${message.templateId}`]: 0 } })
     return fail({ errcode, errmsg: String(e.errMsg ?? e.message ?? 'send failed').slice(0, 200) })
   }
   await log.doc(message.dedupeKey).update({ data: { status: 'sent' } })

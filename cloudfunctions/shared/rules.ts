@@ -12,19 +12,23 @@ import os from 'os'
 import path from 'path'
 import type { ZodType } from 'zod'
 import { DEFAULT_LIFECYCLE, LifecycleConfigSchema, type LifecycleConfig } from '../../types/analytics'
+import { DEFAULT_BIRTHDAY_GIFT, BirthdayGiftRulesSchema, type BirthdayGiftRules } from '../../types/birthday'
 import { DEFAULT_CHECKIN_RULES, CheckinRulesSchema, type CheckinRules } from '../../types/checkin'
+import { PRIVACY_POLICY_SETTING, type PrivacyPolicy } from '../../types/consent'
 import { DEFAULT_POINT_RULES, PointRulesSchema, type PointRules } from '../../types/points'
 import { AppError } from '../../types/result'
 import { DEFAULT_REMINDER_CONFIG, ReminderConfigSchema, type ReminderConfig } from '../../types/reminders'
 import { DEFAULT_TASK_RULES, TaskRulesSchema, type TaskRules } from '../../types/tasks'
 import { DEFAULT_TIER_LADDER, TierLadderSchema, type TierLadder } from '../../types/tiers'
 import { actorOf, audit } from './audit'
-import { db } from './cloud'
+import type { CollectionHandle } from './collection'
+import { settings, type RuleDocRow } from './collections/settings'
+import { tiersConfig } from './collections/tiers_config'
 import { currentTime, type CallContext } from './handler'
 import { findById } from './query'
 
 interface RuleDoc<T> {
-  collection: 'settings' | 'tiers_config'
+  collection: CollectionHandle<RuleDocRow>
   id: string
   /** the admin action that sets it (the audit row's action) */
   setAction: string
@@ -33,27 +37,37 @@ interface RuleDoc<T> {
   defaults: T
 }
 
-export const POINT_RULES: RuleDoc<PointRules> = { collection: 'settings', id: 'pointRules', setAction: 'setPointRules', label: '积分规则', schema: PointRulesSchema, defaults: DEFAULT_POINT_RULES }
+export const POINT_RULES: RuleDoc<PointRules> = { collection: settings, id: 'pointRules', setAction: 'setPointRules', label: '积分规则', schema: PointRulesSchema, defaults: DEFAULT_POINT_RULES }
 export const CHECKIN_RULES: RuleDoc<CheckinRules> = {
-  collection: 'settings',
+  collection: settings,
   id: 'checkinRules',
   setAction: 'setCheckinRules',
   label: '签到规则',
   schema: CheckinRulesSchema,
   defaults: DEFAULT_CHECKIN_RULES,
 }
-export const TASK_RULES: RuleDoc<TaskRules> = { collection: 'settings', id: 'taskRules', setAction: 'setTaskRules', label: '任务规则', schema: TaskRulesSchema, defaults: DEFAULT_TASK_RULES }
-export const TIER_LADDER: RuleDoc<TierLadder> = { collection: 'tiers_config', id: 'ladder', setAction: 'setTierLadder', label: '会员等级', schema: TierLadderSchema, defaults: DEFAULT_TIER_LADDER }
+export const TASK_RULES: RuleDoc<TaskRules> = { collection: settings, id: 'taskRules', setAction: 'setTaskRules', label: '任务规则', schema: TaskRulesSchema, defaults: DEFAULT_TASK_RULES }
+export const TIER_LADDER: RuleDoc<TierLadder> = { collection: tiersConfig, id: 'ladder', setAction: 'setTierLadder', label: '会员等级', schema: TierLadderSchema, defaults: DEFAULT_TIER_LADDER }
 export const REMINDER_CONFIG: RuleDoc<ReminderConfig> = {
-  collection: 'settings',
+  collection: settings,
   id: 'reminderConfig',
   setAction: 'setReminderConfig',
   label: '提醒设置',
   schema: ReminderConfigSchema,
   defaults: DEFAULT_REMINDER_CONFIG,
 }
+export const BIRTHDAY_GIFT: RuleDoc<BirthdayGiftRules> = {
+  collection: settings,
+  id: 'birthdayGift',
+  setAction: 'setBirthdayGiftRules',
+  label: '生日礼',
+  schema: BirthdayGiftRulesSchema,
+  defaults: DEFAULT_BIRTHDAY_GIFT,
+}
+/** settings/privacyPolicy: the 用户隐私保护指引 (schema, default and labels in types/consent.ts) */
+export const PRIVACY_POLICY: RuleDoc<PrivacyPolicy> = { ...PRIVACY_POLICY_SETTING, collection: settings }
 export const LIFECYCLE: RuleDoc<LifecycleConfig> = {
-  collection: 'tiers_config',
+  collection: tiersConfig,
   id: 'lifecycle',
   setAction: 'setLifecycleConfig',
   label: '生命周期',
@@ -69,12 +83,12 @@ export interface StoredRules<T> {
 
 /** The rule doc as stored now (one read). */
 export async function loadRules<T>(doc: RuleDoc<T>): Promise<StoredRules<T>> {
-  const stored = await findById<{ rules?: unknown; updatedAt?: Date }>(db.collection(doc.collection), doc.id)
+  const stored = await findById(doc.collection, doc.id)
   if (!stored) return { rules: doc.defaults, isDefault: true, updatedAt: null }
   const parsed = doc.schema.safeParse(stored.rules)
   if (!parsed.success) {
     // the set actions validate, so this is a hand edit in the console: refuse rather than award wrong points
-    console.error(`[rules] ${doc.collection}/${doc.id} is not valid`, parsed.error.issues)
+    console.error(`[rules] ${doc.collection.name}/${doc.id} is not valid`, parsed.error.issues)
     throw new AppError('INTERNAL', `${doc.label}配置有误，请联系管理员`)
   }
   return { rules: parsed.data, isDefault: false, updatedAt: stored.updatedAt ? new Date(stored.updatedAt).toISOString() : null }
@@ -92,7 +106,7 @@ interface CacheEntry {
 }
 
 const cache = new Map<string, CacheEntry>()
-const keyOf = (doc: RuleDoc<unknown>) => `${doc.collection}/${doc.id}`
+const keyOf = (doc: RuleDoc<unknown>) => `${doc.collection.name}/${doc.id}`
 
 /**
  * The rule doc as read by this instance within the last RULES_CACHE_MS (by the clock the rules see:
@@ -126,10 +140,7 @@ function cacheIsFresh(entry: CacheEntry, now: number, stamp: string | null): boo
 /** Replaces the whole rule doc (set, not update: a map entry left out is gone) and audits before/after. */
 export async function saveRules<T>(doc: RuleDoc<T>, rules: T, ctx: CallContext): Promise<{ rules: T }> {
   const before = await loadRules(doc)
-  await db
-    .collection(doc.collection)
-    .doc(doc.id)
-    .set({ data: { rules, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
+  await doc.collection.doc(doc.id).set({ data: { rules, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
   // this instance reads the new rules at its next use
   cache.delete(keyOf(doc as RuleDoc<unknown>))
   bumpLocalSaveStamp()

@@ -34,8 +34,14 @@ export interface Collection<T = Doc> extends Query<T> {
   aggregate(): any
 }
 
+/** A collection inside a transaction: by id only (no queries). */
+export interface TxCollection<T = Doc> {
+  doc(id: string): DocRef<T>
+  add(options: { data: object }): Promise<{ _id: string }>
+}
+
 export interface Transaction {
-  collection<T = Doc>(name: string): { doc(id: string): DocRef<T>; add(options: { data: object }): Promise<{ _id: string }> }
+  collection<T = Doc>(name: string): TxCollection<T>
   commit(): Promise<unknown>
   rollback(reason?: unknown): Promise<unknown>
 }

@@ -1,24 +1,18 @@
 /** Saved segments (`segments`): loading a rule and asking the database who is in it. */
-import { SegmentRuleSchema, type SegmentRule } from '../../types/segments'
+import { SegmentRuleSchema } from '../../types/segments'
 import { resolveRule, type Resolved, type ResolvedRule } from '../../domain/segments'
-import { db, _ } from './cloud'
+import { _ } from './cloud'
+import { members } from './collections/members'
+import { segments } from './collections/segments'
 import { findById, PAGE } from './query'
 import type { Doc, Transaction } from './sdk-types'
 import { getInTransaction } from './transaction'
 
-export interface SegmentDoc {
-  _id: string
-  name: string
-  rule: SegmentRule
-  createdAt: Date
-  updatedAt: Date
-}
-
-export const segments = db.collection<SegmentDoc>('segments')
+export { segments, type SegmentDoc } from './collections/segments'
 
 /** The segment's rule resolved at `now`, or null when there is no such segment. */
 export async function segmentRule(segmentId: string, now: Date, t?: Transaction): Promise<ResolvedRule | null> {
-  const doc = t ? await getInTransaction<SegmentDoc>(t, 'segments', segmentId) : await findById<SegmentDoc>(segments, segmentId)
+  const doc = t ? await getInTransaction(t, segments, segmentId) : await findById(segments, segmentId)
   return doc ? resolveRule(SegmentRuleSchema.parse(doc.rule), now) : null
 }
 
@@ -64,8 +58,7 @@ export async function segmentMembersById<T extends { _id: string }>(rule: Resolv
   let last: string | null = null
   for (;;) {
     const where: object = last === null ? segmentWhere(rule) : segmentWhere(rule, { _id: _.gt(last) })
-    const { data }: { data: Doc[] } = await db
-      .collection('members')
+    const { data }: { data: Doc[] } = await members
       .where(where)
       .orderBy('_id', 'asc')
       .limit(PAGE)

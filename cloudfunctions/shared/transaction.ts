@@ -6,6 +6,7 @@
  */
 import { AppError } from '../../types/result'
 import { db } from './cloud'
+import type { CollectionHandle } from './collection'
 import type { Transaction } from './sdk-types'
 
 const MAX_ATTEMPTS = 12
@@ -38,9 +39,9 @@ export async function transact<R>(body: (t: Transaction) => Promise<R>): Promise
 }
 
 /** A doc read inside a transaction, or null when it does not exist (the SDK throws for that). */
-export async function getInTransaction<T>(t: Transaction, collection: string, id: string): Promise<T | null> {
+export async function getInTransaction<T>(t: Transaction, collection: CollectionHandle<T>, id: string): Promise<T | null> {
   try {
-    const { data } = await t.collection<T>(collection).doc(id).get()
+    const { data } = await collection.in(t).doc(id).get()
     return data ?? null
   } catch (err) {
     if (/not ?exist|does not exist|不存在/i.test(`${(err as Error).message ?? ''} ${(err as { errMsg?: string }).errMsg ?? ''}`)) return null

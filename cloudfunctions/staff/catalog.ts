@@ -7,9 +7,9 @@ import type { Product } from '../../types/products'
 import { AppError } from '../../types/result'
 import { QUICK_KEY_DAYS, QUICK_KEYS, type ProductAtTill } from '../../types/staff'
 import { db, _ } from '../shared/cloud'
+import { products } from '../shared/collections/products'
+import { purchases } from '../shared/collections/purchases'
 import { requireStaff } from './till'
-
-const products = db.collection<Product>('products')
 
 /** Categories listed at most (a brand's menu has a handful). */
 const MAX_CATEGORIES = 100
@@ -70,8 +70,7 @@ export const staffCatalogActions: Pick<StaffActions, 'tillCatalog' | 'tillQuickK
     const staff = await requireStaff(ctx)
     const since = new Date(ctx.now.getTime() - QUICK_KEY_DAYS * 86_400_000)
     const $ = _.aggregate
-    const { list } = await db
-      .collection('purchases')
+    const { list } = await purchases
       .aggregate()
       .match({ storeId: staff.storeId, createdAt: _.gte(since), status: _.neq('refunded') })
       .unwind('$lines')

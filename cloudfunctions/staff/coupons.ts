@@ -4,20 +4,19 @@
  * other (its transaction conflicts, is retried and sees `used`) gets COUPON_USED.
  */
 import type { StaffActions } from './actions'
-import type { CouponDoc, WriteOffView } from '../../types/coupons'
+import type { WriteOffView } from '../../types/coupons'
 import { AppError } from '../../types/result'
 import type { StaffEvent } from '../../types/staff'
 import { UNDO_WINDOW_MINUTES } from '../../domain/coupon-math'
 import { toCouponView } from '../../domain/coupons'
 import { auditIn } from '../shared/audit'
-import { db, _ } from '../shared/cloud'
-import { couponsByCode, writeOffIn, type WriteOffDoc } from '../shared/coupons'
-import { derivedId } from '../shared/ids'
+import { _ } from '../shared/cloud'
+import { coupons } from '../shared/collections/coupons'
+import { tillWriteOffId, writeOffs, type WriteOffDoc } from '../shared/collections/coupon_writeoffs'
+import { couponsByCode, writeOffIn } from '../shared/coupons'
 import { findById, readAll } from '../shared/query'
 import { getInTransaction, transact } from '../shared/transaction'
 import { atTill, memberAtTillRef, requireStaff, tillCoupons } from './till'
-
-const writeOffs = db.collection<WriteOffDoc>('coupon_writeoffs')
 
 function writeOffView(w: WriteOffDoc): WriteOffView {
   return {
@@ -53,13 +52,13 @@ export const staffCouponActions: Pick<StaffActions, 'memberCoupons' | 'writeOffC
   /** A stand-alone write-off, idempotent per (staff, requestId). */
   async writeOffCoupon(event, ctx) {
     const staff = await requireStaff(ctx)
-    const writeOffId = derivedId('wo', staff._id, event.requestId)
-    const prior = await findById<WriteOffDoc>(writeOffs, writeOffId)
+    const writeOffId = tillWriteOffId(staff._id, event.requestId)
+    const prior = await findById(writeOffs, writeOffId)
     if (prior) return writeOffReplay(prior, event)
     const member = await memberAtTillRef(event.member, ctx.now, staff._id)
     const [coupon] = await couponsByCode(member._id, [event.couponCode])
     return transact(async t => {
-      const raced = await getInTransaction<WriteOffDoc>(t, 'coupon_writeoffs', writeOffId)
+      const raced = await getInTransaction(t, writeOffs, writeOffId)
       if (raced) return writeOffReplay(raced, event)
       const { rows } = await writeOffIn(t, {
         couponIds: [coupon._id],
@@ -79,7 +78,7 @@ export const staffCouponActions: Pick<StaffActions, 'memberCoupons' | 'writeOffC
   async undoWriteOff(event, ctx) {
     const staff = await requireStaff(ctx)
     return transact(async t => {
-      const w = await getInTransaction<WriteOffDoc>(t, 'coupon_writeoffs', event.writeOffId)
+      const w = await getInTransaction(t, writeOffs, event.writeOffId)
       if (!w) throw new AppError('NOT_FOUND', '核销记录不存在')
       if (w.storeId !== staff.storeId) throw new AppError('PERMISSION_DENIED', '只能撤销本门店的核销')
       if (w.purchaseId) throw new AppError('FAILED_PRECONDITION', '随消费核销的券不能单独撤销')
@@ -87,14 +86,14 @@ export const staffCouponActions: Pick<StaffActions, 'memberCoupons' | 'writeOffC
       if (ctx.now.getTime() - new Date(w.at).getTime() > UNDO_WINDOW_MINUTES * 60_000) {
         throw new AppError('FAILED_PRECONDITION', `核销超过 ${UNDO_WINDOW_MINUTES} 分钟，不能撤销`)
       }
-      const coupon = await getInTransaction<CouponDoc>(t, 'coupons', w.couponId)
+      const coupon = await getInTransaction(t, coupons, w.couponId)
       if (!coupon || coupon.writeOffId !== w._id) throw new AppError('INTERNAL', '券与核销记录不一致')
       const undone = { at: ctx.now, by: staff._id, reason: event.reason }
-      await t
-        .collection('coupons')
+      await coupons
+        .in(t)
         .doc(coupon._id)
         .update({ data: { status: 'available', usedAt: null, writeOffId: null } })
-      await t.collection('coupon_writeoffs').doc(w._id).update({ data: { undone } })
+      await writeOffs.in(t).doc(w._id).update({ data: { undone } })
       await auditIn(t, {
         actor: staff._id,
         action: 'undoWriteOff',

@@ -9,21 +9,29 @@ import type { StaffFunctionOutputs } from './actions'
 import { maskPhone } from '../../domain/member'
 import { shanghaiDay, shanghaiDayStart } from '../../domain/time'
 import { audit, auditIn } from '../shared/audit'
-import { db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import type { CollectionHandle } from '../shared/collection'
+import { codeUses } from '../shared/collections/code_uses'
+import { writeOffIdIn } from '../shared/collections/coupon_writeoffs'
+import { memberPhones } from '../shared/collections/member_phones'
+import { findMemberIn } from '../shared/collections/members'
+import { purchases, purchaseView, tillPurchaseId, type PurchaseDoc } from '../shared/collections/purchases'
+import { refunds, tillRefundId, type RefundDoc } from '../shared/collections/refunds'
+import { stores } from '../shared/collections/stores'
 import { defineFunction } from '../shared/handler'
-import { derivedId } from '../shared/ids'
-import { isDeleted, memberById, memberByNo, parseMember } from '../shared/members'
+import { isDeleted, memberById, memberByNo } from '../shared/members'
 import { findById } from '../shared/query'
 import { LIFECYCLE, loadRulesCached, POINT_RULES, TIER_LADDER } from '../shared/rules'
-import type { Doc } from '../shared/sdk-types'
 import { getInTransaction, transact } from '../shared/transaction'
 import { insertOnce } from '../shared/insert-once'
 import { staffCouponActions } from './coupons'
 import { couponsByCode, writeOffIn } from '../shared/coupons'
-import { creditPurchaseIn, purchases, purchaseView, refundPurchaseIn, refunds, type PurchaseDoc, type RefundDoc } from '../shared/purchases'
+import { creditPurchaseIn, refundPurchaseIn } from '../shared/purchases'
 import { atTill, memberForCode, requireStaff, type StaffRow } from './till'
 import { staffNpsActions } from './nps'
 import { staffCatalogActions } from './catalog'
+import { staffWecomActions } from './wecom'
+import { staffCareActions } from './care'
 
 type PurchaseEvent = Extract<StaffEvent, { action: 'recordPurchase' }>
 
@@ -74,10 +82,9 @@ async function recordPurchaseOnce(event: PurchaseEvent, now: Date, staff: StaffR
   return transact(async t => {
     if (codeUse) {
       const use = { _id: codeUse.id, memberNo: member.memberNo, step: codeUse.step, purchaseId, staffOpenid: staff._id, storeId: staff.storeId, usedAt: now }
-      await insertOnce(t, 'code_uses', use, () => new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示'))
+      await insertOnce(t, codeUses, use, () => new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示'))
     }
-    const doc = await getInTransaction<Doc>(t, 'members', member._id)
-    const fresh = doc ? parseMember(doc) : null
+    const fresh = await findMemberIn(t, member._id)
     if (!fresh || isDeleted(fresh)) throw new AppError('NOT_FOUND', '会员不存在')
     const { discountFen } = couponIds.length
       ? await writeOffIn(t, {
@@ -88,7 +95,7 @@ async function recordPurchaseOnce(event: PurchaseEvent, now: Date, staff: StaffR
           purchaseId,
           requestId: event.requestId,
           now,
-          writeOffIdOf: id => derivedId('wo', purchaseId, id),
+          writeOffIdOf: id => writeOffIdIn(purchaseId, id),
         })
       : { discountFen: 0 }
     const {
@@ -131,23 +138,25 @@ export const main = defineFunction<StaffEvent, StaffFunctionOutputs>(
     ...staffCouponActions,
     ...staffNpsActions,
     ...staffCatalogActions,
+    ...staffWecomActions,
+    ...staffCareActions,
 
     async me(_event, ctx) {
       const staff = await requireStaff(ctx)
-      const store = await findById<{ name?: string }>(db.collection('stores'), staff.storeId)
+      const store = await findById(stores, staff.storeId)
       return { name: staff.name, storeId: staff.storeId, storeName: store?.name ?? staff.storeId }
     },
 
     async verifyCode(event, ctx) {
       const staff = await requireStaff(ctx)
       const { member, useId } = await memberForCode(event.code, ctx.now, staff._id)
-      if (await findById(db.collection('code_uses'), useId)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
+      if (await findById(codeUses, useId)) throw new AppError('MEMBER_CODE_USED', '该会员码已使用，请顾客刷新后重新出示')
       return { member: await atTill(member, ctx.now) }
     },
 
     async findMemberByPhone(event, ctx) {
       const staff = await requireStaff(ctx)
-      const claim = await findById<{ memberId: string }>(db.collection('member_phones'), event.phone)
+      const claim = await findById(memberPhones, event.phone)
       const member = claim ? await memberById(claim.memberId) : null
       if (!member || isDeleted(member)) throw new AppError('NOT_FOUND', '没有绑定该手机号的会员')
       // looking people up by phone is recorded: who looked up whom, when
@@ -162,14 +171,14 @@ export const main = defineFunction<StaffEvent, StaffFunctionOutputs>(
      */
     async recordPurchase(event, ctx) {
       const staff = await requireStaff(ctx)
-      const purchaseId = derivedId('pur', staff._id, event.requestId)
+      const purchaseId = tillPurchaseId(staff._id, event.requestId)
       try {
         return await recordPurchaseOnce(event, ctx.now, staff, purchaseId)
       } catch (err) {
         // a repeat (or the loser of a race with the same requestId) fails on what the first call used
         // up (the code, the coupons, the purchase id): it answers the first call's result instead
         if (!(err instanceof AppError)) throw err
-        const existing = await findById<PurchaseDoc>(purchases, purchaseId)
+        const existing = await findById(purchases, purchaseId)
         if (existing) return purchaseReplay(existing, event)
         throw err
       }
@@ -178,12 +187,12 @@ export const main = defineFunction<StaffEvent, StaffFunctionOutputs>(
     /** Full or partial refund (shared/purchases.ts), idempotent per (staff, requestId), only in the purchase's own store. */
     async refundPurchase(event, ctx) {
       const staff = await requireStaff(ctx)
-      const refundId = derivedId('ref', staff._id, event.requestId)
-      const prior = await findById<RefundDoc>(refunds, refundId)
+      const refundId = tillRefundId(staff._id, event.requestId)
+      const prior = await findById(refunds, refundId)
       if (prior) return refundReplay(prior, event)
 
       return transact(async t => {
-        const raced = await getInTransaction<RefundDoc>(t, 'refunds', refundId)
+        const raced = await getInTransaction(t, refunds, refundId)
         if (raced) return refundReplay(raced, event)
         const { refund } = await refundPurchaseIn(t, {
           refundId,
@@ -207,9 +216,8 @@ export const main = defineFunction<StaffEvent, StaffFunctionOutputs>(
       const start = shanghaiDayStart(ctx.now)
       const inDay = _.gte(start).and(_.lt(new Date(start.getTime() + 86_400_000)))
       const $ = _.aggregate
-      const sums = async (collection: string, fields: Record<string, unknown>) => {
-        const { list } = await db
-          .collection(collection)
+      const sums = async (collection: CollectionHandle<PurchaseDoc | RefundDoc>, fields: Record<string, unknown>) => {
+        const { list } = await collection
           .aggregate()
           .match({ storeId: staff.storeId, createdAt: inDay })
           .group({ _id: null, n: $.sum(1), ...fields })
@@ -217,8 +225,8 @@ export const main = defineFunction<StaffEvent, StaffFunctionOutputs>(
         return (list[0] ?? {}) as Record<string, number>
       }
       const [bought, refunded, recent] = await Promise.all([
-        sums('purchases', { sales: $.sum('$amountFen'), points: $.sum('$pointsEarned') }),
-        sums('refunds', { amount: $.sum('$amountFen') }),
+        sums(purchases, { sales: $.sum('$amountFen'), points: $.sum('$pointsEarned') }),
+        sums(refunds, { amount: $.sum('$amountFen') }),
         purchases.where({ storeId: staff.storeId, createdAt: inDay }).orderBy('createdAt', 'desc').limit(20).get(),
       ])
       return {

@@ -7,25 +7,22 @@ import { deriveMemberKey, parseMemberCode, verifyMemberCode } from '../../domain
 import { availablePoints } from '../../domain/points'
 import { effectiveTierId, tierDef } from '../../domain/tiers'
 import { loadRulesCached, TIER_LADDER } from '../shared/rules'
-import { db, _ } from '../shared/cloud'
-import { coupons } from '../shared/coupons'
+import { _ } from '../shared/cloud'
+import { codeUseId } from '../shared/collections/code_uses'
+import { coupons } from '../shared/collections/coupons'
+import { staffRows, type StaffRow } from '../shared/collections/staff'
 import { oncePerCall, requireUser, type CallContext } from '../shared/handler'
 import { isDeleted, memberByNo } from '../shared/members'
 import { findById } from '../shared/query'
 import { fullWindow, takeSlots, type Window } from '../shared/rate-limit'
 
-export interface StaffRow {
-  _id: string
-  storeId: string
-  name: string
-  active: boolean
-}
+export type { StaffRow }
 
 export type TillMemberRef = Extract<StaffEvent, { action: 'recordPurchase' }>['member']
 
 export async function requireStaff(ctx: CallContext): Promise<StaffRow> {
   const openid = requireUser(ctx)
-  const row = await oncePerCall(ctx, 'staff', () => findById<StaffRow>(db.collection('staff'), openid))
+  const row = await oncePerCall(ctx, 'staff', () => findById(staffRows, openid))
   if (!row || row.active !== true) throw new AppError('PERMISSION_DENIED', '仅在岗店员可使用收银功能')
   return row
 }
@@ -38,8 +35,6 @@ function codeSecret(): string {
   }
   return secret
 }
-
-const codeUseId = (memberNo: string, step: number) => `${memberNo}-${step}`
 
 const CODE_WINDOW_MS = CODE_FAILS_WINDOW_MINUTES * 60_000
 const staffCodeWindow = (staffId: string): Window => ({ scope: 'code-staff', subject: staffId, limit: CODE_FAILS_PER_STAFF, windowMs: CODE_WINDOW_MS })

@@ -24,14 +24,17 @@ import { scoreMember } from '../../domain/scoring'
 import { shanghaiDay } from '../../domain/time'
 import { requireAdmin } from '../shared/access'
 import { wholeFields } from '../shared/activity'
-import { cloud, db, _ } from '../shared/cloud'
+import { _ } from '../shared/cloud'
+import type { CollectionHandle } from '../shared/collection'
+import { jobs as jobsHandle } from '../shared/collections/jobs'
+import { members } from '../shared/collections/members'
 import { defineFunction, type Actions } from '../shared/handler'
 import { callFits, callWorker, claimLease, countOn, dispatchShards, findBoundaries, pagesWithinBudget, type CallBudget, type PageSizing } from '../shared/jobs'
 import { isDeleted, parseMemberDoc } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { LIFECYCLE, loadRules, TIER_LADDER } from '../shared/rules'
 import { applyTransition, idCondition, modelsAndCuts, nextBound, rangesOf, transitionsOf } from './prepare'
-import { refreshNeighbors } from './similarity'
+import { countStep, mergeNeighbors, neighborShardId, neighborShards, prepareNeighbors, type NeighborShard, type NeighborsState } from './similarity'
 
 /** the coordinator's own budget inside its 60 s timeout (config.json); the SDK's call timeout */
 const RUN_BUDGET: CallBudget = { runBudgetMs: 50_000, callTimeoutMs: 15_000 }
@@ -39,8 +42,8 @@ const RUN_BUDGET: CallBudget = { runBudgetMs: 50_000, callTimeoutMs: 15_000 }
 const SHARD_BUDGET_MS = 10_000
 /** a worker holds its shard this long at most: a second worker never scores the same shard meanwhile */
 const LEASE_MS = 30_000
-/** the neighbours step runs once at a time (its own 60 s timeout, and a margin) */
-const NEIGHBORS_LEASE_MS = 75_000
+/** one neighbours invocation (prepare, count, merge) at a time on a run: its budget and a margin */
+const NEIGHBORS_LEASE_MS = 30_000
 /** a worker's pages: at most 1000 members, a first page of 100 to time the rest, none under 25 */
 const PAGES: PageSizing = { budgetMs: SHARD_BUDGET_MS, maxPage: 1000, firstPage: 100, minPage: 25 }
 const WORKERS = 4
@@ -64,6 +67,8 @@ interface RunDoc {
   /** worker calls that failed or timed out (their shards were taken up again) */
   workerFailures?: number
   neighbors?: { purchases: number; items: number } | null
+  /** the neighbours' steps (tiers/similarity.ts), once the scoring is done */
+  nb?: NeighborsState | null
   neighborsClaimedUntil?: Date | null
   createdAt: Date
   finishedAt: Date | null
@@ -87,8 +92,8 @@ interface ShardDoc {
   longestMs?: number
 }
 
-const jobs = db.collection<any>('jobs')
-const members = db.collection('members')
+// documents of several shapes (runs, shards, the neighbours' steps): typed where read
+const jobs = jobsHandle as unknown as CollectionHandle<any>
 const shardId = (runId: string, index: number) => `${runId}:shard:${index}`
 
 async function shardsOf(run: RunDoc): Promise<ShardDoc[]> {
@@ -225,13 +230,53 @@ async function scoreShards(run: RunDoc, started: number): Promise<RunDoc> {
   return { ...run, status: 'done', finishedAt }
 }
 
-/** Calls the `neighbors` step for a finished run (its own invocation); a timeout leaves it running. */
-async function requestNeighbors(run: RunDoc): Promise<void> {
-  try {
-    await cloud.callFunction({ name: 'tiers', data: { action: 'neighbors', runId: run._id } })
-  } catch (err) {
-    console.warn(`[tiers] neighbours of ${run._id}: ${(err as Error).message}`)
+/**
+ * The neighbours of a finished run: the first `neighbors` call prepares them (and does it all for a
+ * small brand), open counting shards go to workers like the scoring's, then `neighbors` calls merge
+ * while a call still fits and each makes progress.
+ */
+async function neighborsOf(run: RunDoc, started: number): Promise<RunDoc> {
+  const fits = () => callFits(RUN_BUDGET, started, Date.now())
+  const reload = async () => (await findById<RunDoc>(jobs, run._id)) ?? run
+  const call = () => callWorker('tiers', { action: 'neighbors', runId: run._id }, `neighbours of ${run._id}`)
+  if (!run.nb && fits()) {
+    await call()
+    run = await reload()
   }
+  if (run.nb?.phase === 'counting' && fits()) {
+    const nb = run.nb
+    const outcome = await dispatchShards({
+      open: async () => (await neighborShards(run._id, nb)).filter(s => !s.done).map(s => s.index),
+      work: index => callWorker('tiers', { action: 'neighbors', runId: run._id, shard: index }, `neighbours shard ${index} of ${run._id}`),
+      workers: WORKERS,
+      fits,
+      onFailure: () => countOn(jobs, run._id, 'workerFailures', 'tiers'),
+    })
+    if (outcome === 'paused') return run
+  }
+  while (run.nb && !run.neighbors && fits()) {
+    const before = JSON.stringify(run.nb)
+    const outcome = await call()
+    run = await reload()
+    if (outcome !== 'ok' || JSON.stringify(run.nb) === before) break
+  }
+  return run
+}
+
+/** Counts a shard's steps while at least half the budget is left (the caller holds the shard's lease). */
+async function countShard(run: RunDoc, nb: NeighborsState, shard: NeighborShard, left: () => number, limit?: number): Promise<NeighborShard> {
+  const started = Date.now()
+  let s: NeighborShard & { lost?: boolean } = shard
+  do s = await countStep(run._id, nb, s, { now: new Date(run.now), leftMs: left, budgetMs: SHARD_BUDGET_MS, limit })
+  while (!s.done && !s.lost && !limit && left() >= SHARD_BUDGET_MS / 2)
+  // a worker that lost its step to another leaves the lease (now the other's) alone
+  if (!s.lost) await jobs.where({ _id: s._id, gen: nb.gen }).update({ data: { claimedUntil: null, longestMs: Math.max(s.longestMs ?? 0, Date.now() - started) } })
+  return s
+}
+
+/** The answer of a `neighbors` call: what the run's neighbours came to, or how far they are. */
+function neighborsAnswer(run: RunDoc, busy: boolean) {
+  return { purchases: run.neighbors?.purchases ?? run.nb?.purchases ?? 0, items: run.neighbors?.items ?? run.nb?.items ?? 0, busy, more: !run.neighbors }
 }
 
 const actions: Actions<TiersEvent> = {
@@ -244,10 +289,7 @@ const actions: Actions<TiersEvent> = {
     if (!run || event.force) run = await startRun(runId, day, run ? new Date(run.now) : ctx.now)
     if (run.status === 'preparing') run = await findShards(run, started)
     if (run.status === 'scoring') run = await scoreShards(run, started)
-    if (run.status === 'done' && !run.neighbors && callFits(RUN_BUDGET, started, Date.now())) {
-      await requestNeighbors(run)
-      run = (await findById<RunDoc>(jobs, runId)) ?? run
-    }
+    if (run.status === 'done' && !run.neighbors) run = await neighborsOf(run, started)
     return summary(run)
   },
 
@@ -298,16 +340,51 @@ const actions: Actions<TiersEvent> = {
     return { done: shard.done, scored: shard.scored, written: shard.written, ms }
   },
 
-  /** The item neighbours of a finished run, once (a second caller meanwhile answers `busy`). */
+  /**
+   * The item neighbours of a finished run, in steps (tiers/similarity.ts). With `shard`: one counting
+   * worker on that shard. Without: under the run's neighbours lease (a second caller meanwhile answers
+   * `busy`), prepares them if need be, counts the open shards itself, then merges, within the budget;
+   * `more` until they are written.
+   */
   async neighbors(event) {
-    const run = await findById<RunDoc>(jobs, event.runId)
+    const started = Date.now()
+    const left = () => SHARD_BUDGET_MS - (Date.now() - started)
+    let run = await findById<RunDoc>(jobs, event.runId)
     if (!run) throw new AppError('NOT_FOUND', `没有这个任务：${event.runId}`)
     if (run.status !== 'done') throw new AppError('FAILED_PRECONDITION', '任务还没有给所有会员评分')
-    if (run.neighbors && !event.force) return { ...run.neighbors, busy: false }
-    if (!(await claimLease(jobs, run._id, 'neighborsClaimedUntil', NEIGHBORS_LEASE_MS))) return { purchases: 0, items: 0, busy: true }
-    const neighbors = await refreshNeighbors(new Date(run.now))
-    await jobs.doc(run._id).update({ data: { neighbors: _.set(neighbors), neighborsClaimedUntil: null } })
-    return { ...neighbors, busy: false }
+    if (event.shard !== undefined) {
+      const nb = run.nb
+      const shard = nb && (await findById<NeighborShard>(jobs, neighborShardId(run._id, event.shard)))
+      if (!nb || !shard || shard.gen !== nb.gen || event.shard >= nb.shards) throw new AppError('NOT_FOUND', `没有这个任务分片：${event.runId} #${event.shard}`)
+      if (shard.done) return { ...neighborsAnswer(run, false), shard: { done: true, purchases: shard.purchases } }
+      if (!(await claimLease(jobs, shard._id, 'claimedUntil', LEASE_MS, { done: false, gen: nb.gen }))) return { ...neighborsAnswer(run, true), shard: { done: false, purchases: shard.purchases } }
+      const counted = await countShard(run, nb, shard, left, event.limit)
+      return { ...neighborsAnswer(run, false), shard: { done: counted.done, purchases: counted.purchases } }
+    }
+    if (run.neighbors && !event.force) return neighborsAnswer(run, false)
+    if (!(await claimLease(jobs, run._id, 'neighborsClaimedUntil', NEIGHBORS_LEASE_MS))) return neighborsAnswer(run, true)
+    const save = async (nb: NeighborsState, extra: Partial<RunDoc> = {}) => {
+      await jobs.doc(run!._id).update({ data: { nb: _.set(nb), ...extra } })
+      run = { ...run!, nb, ...extra }
+      return nb
+    }
+    let nb = run.nb && !event.force ? run.nb : await save(await prepareNeighbors(run._id, new Date(run.now), run.bounds ?? [], event.buckets), { neighbors: null })
+    if (nb.phase === 'counting') {
+      for (const shard of await neighborShards(run._id, nb)) {
+        if (shard.done || left() < SHARD_BUDGET_MS / 2) continue
+        if (!(await claimLease(jobs, shard._id, 'claimedUntil', LEASE_MS, { done: false, gen: nb.gen }))) continue
+        await countShard(run, nb, shard, left, event.limit)
+        if (event.limit) break
+      }
+      const shards = await neighborShards(run._id, nb)
+      if (shards.every(s => s.done)) nb = await save({ ...nb, phase: 'merging', purchases: shards.reduce((n, s) => n + s.purchases, 0) })
+    }
+    if (nb.phase === 'merging' && left() > 0) {
+      nb = await save(await mergeNeighbors(run._id, nb, { now: new Date(run.now), fits: slowest => left() >= 2 * slowest && left() > 0, limit: event.limit, save }))
+      if (nb.phase === 'done') await save(nb, { neighbors: { purchases: nb.purchases, items: nb.items } })
+    }
+    await jobs.doc(run._id).update({ data: { neighborsClaimedUntil: null } })
+    return neighborsAnswer(run, false)
   },
 
   async status(event, ctx) {

@@ -9,13 +9,13 @@ import { ModelParamsSchema, type LifecycleConfig, type ModelParams } from '../..
 import { modelCustomer, fitModels } from '../../domain/churn'
 import { cutPoints, rfmInputs, timeTransitions, type RfmCuts } from '../../domain/lifecycle'
 import { MemberStatsSchema } from '../../types/analytics'
-import { db, _ } from '../shared/cloud'
-import { findById, readAll } from '../shared/query'
+import { _ } from '../shared/cloud'
+import { members } from '../shared/collections/members'
+import { tiersConfig } from '../shared/collections/tiers_config'
+import { findById } from '../shared/query'
 
 export const SHARD_SIZE = 5000
 const SAMPLE_SIZE = 5000
-
-const members = db.collection('members')
 
 export interface IdRange {
   from: string | null
@@ -47,20 +47,35 @@ export async function applyTransition(t: ReturnType<typeof transitionsOf>[number
   return stats.updated
 }
 
-/** Members with purchases, in `_id` order (OPENIDs: effectively random), as the fitting sample. */
+/** members read per page of the sample */
+const SAMPLE_PAGE = 1000
+
+/**
+ * Members with purchases, in `_id` order (OPENIDs: effectively random), as the fitting sample: pages
+ * walk the `_id` index from a cursor (`_id > last`), filtering on `stats.purchaseDays`, so each page
+ * reads a bounded stretch of members and stops at its limit. (The `stats.purchaseDays` index would
+ * hand out the members with the fewest purchase days first: a biased sample.)
+ */
 async function sample(now: Date) {
-  const docs = await readAll(
-    members
-      .where({ 'stats.purchaseDays': _.gte(1) })
+  const docs: Array<{ _id: string; stats: unknown }> = []
+  let last = ''
+  while (docs.length < SAMPLE_SIZE) {
+    const limit = Math.min(SAMPLE_PAGE, SAMPLE_SIZE - docs.length)
+    const { data } = await members
+      .where({ _id: _.gt(last), 'stats.purchaseDays': _.gte(1) })
       .orderBy('_id', 'asc')
-      .field({ stats: true }),
-    SAMPLE_SIZE,
-  )
+      .limit(limit)
+      .field({ stats: true })
+      .get()
+    docs.push(...(data as Array<{ _id: string; stats: unknown }>))
+    if (data.length < limit) break
+    last = String(data[data.length - 1]._id)
+  }
   return docs.map(d => MemberStatsSchema.parse(d.stats)).map(stats => ({ stats, customer: modelCustomer(stats, now) }))
 }
 
 export async function modelsAndCuts(lifecycle: LifecycleConfig, now: Date): Promise<{ models: ModelParams | null; source: 'fitted' | 'pinned' | 'none'; sampled: number; cuts: RfmCuts }> {
-  const [pinnedDoc, rows] = await Promise.all([findById<{ pinned?: boolean; params?: unknown }>(db.collection('tiers_config'), 'models'), sample(now)])
+  const [pinnedDoc, rows] = await Promise.all([findById(tiersConfig, 'models') as Promise<{ pinned?: boolean; params?: unknown } | null>, sample(now)])
   const pinned = pinnedDoc?.pinned ? ModelParamsSchema.safeParse(pinnedDoc.params) : null
   const fitted = pinned?.success ? null : fitModels(rows.flatMap(r => (r.customer ? [r.customer] : [])))
   const inputs = rows.flatMap(r => {

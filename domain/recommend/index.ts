@@ -11,6 +11,24 @@ export {
   type PopularityOptions,
   type SimilarityOptions,
 } from './similarity'
+export {
+  FIXED_ONE,
+  addCustomer,
+  addStoredItems,
+  addStoredRows,
+  bucketOf,
+  countCoPurchases,
+  emptyCounts,
+  encodeCounts,
+  mergeCounts,
+  neighborsFromCounts,
+  pairCells,
+  popularityFromCounts,
+  type CoCounts,
+  type CountOptions,
+  type PairSum,
+  type StoredCounts,
+} from './cooccurrence'
 export { RECOMMEND_DEFAULTS, createRecommender, recommend, type CatalogItem, type Recommendation, type RecommendContext, type RecommendInput, type RecommendOptions } from './recommend'
 export {
   catalogCoverage,

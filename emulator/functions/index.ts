@@ -30,7 +30,8 @@ export interface FunctionsService extends TcbService {
   close(): Promise<void>
 }
 
-export async function createFunctionsService(info: EmulatorInfo, opts: { functionsDir: string; timers: boolean }): Promise<FunctionsService> {
+/** `env`: variables every function gets, as if set in the CloudBase console (the fake WeCom's address and keys). */
+export async function createFunctionsService(info: EmulatorInfo, opts: { functionsDir: string; timers: boolean; env?: Record<string, string> }): Promise<FunctionsService> {
   const pools = new Map<string, InstancePool>()
   let pinnedNow: Date | null = null
   const secrets = localSecrets(info.dataDir)
@@ -70,6 +71,7 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
     wx.WX_API_TOKEN = JSON.stringify({ appid: wx.WX_APPID, openid: wx.WX_OPENID, function: name })
     const env = {
       ...config.envVariables,
+      ...opts.env,
       ...secrets,
       ...wx,
       WX_CONTEXT_KEYS: Object.keys(wx).join(','),

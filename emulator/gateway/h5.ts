@@ -19,6 +19,9 @@ import { parseFileId, type StorageService } from '../storage'
 import { HttpError, readMultipart, readParams, sendJson } from './http-util'
 import { invokeAndSend } from './loopback'
 
+/** A demo identity's UNIONID, as WeChat gives one when the mini-program is bound to an open platform account (WeCom links by it: docs/wecom.md). */
+export const demoUnionid = (openid: string) => `uni_${openid}`
+
 interface Identity {
   openid: string
   label: string
@@ -162,7 +165,7 @@ export function createH5Gateway(info: EmulatorInfo, deps: { functions: Functions
         // sessions signed in before the cookie existed get it on their next call
         if (cookieOpenid(req) !== openid) res.setHeader('set-cookie', sessionCookie(tokenFor(openid)))
         const event = await readParams(req)
-        await invokeAndSend(res, deps.functions, decodeURIComponent(fn[1]), event, { openid, source: 'wx_client' })
+        await invokeAndSend(res, deps.functions, decodeURIComponent(fn[1]), event, { openid, unionid: demoUnionid(openid), source: 'wx_client' })
         return true
       }
       if (p === '/gateway/upload' && req.method === 'POST') {

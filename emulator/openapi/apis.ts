@@ -4,6 +4,7 @@
  * leaves the machine, phone numbers and open data are derived from the code / cloudID.
  */
 import { createHash } from 'crypto'
+import QRCode from 'qrcode'
 import type { Outbox } from './outbox'
 
 export const DEFAULT_APPID = 'wx0000000000local'
@@ -18,7 +19,15 @@ export interface CallContext {
   outbox: Outbox
 }
 
-type Handler = (data: Record<string, unknown>, ctx: CallContext) => Promise<WxJson>
+/** A binary answer (an image): sent with its content type, which the SDK hands back as `{ contentType, buffer }`. */
+export class WxBinary {
+  constructor(
+    readonly contentType: string,
+    readonly buffer: Buffer,
+  ) {}
+}
+
+type Handler = (data: Record<string, unknown>, ctx: CallContext) => Promise<WxJson | WxBinary>
 
 /** WeChat error codes used below. */
 export const WX_ERR = {
@@ -26,6 +35,9 @@ export const WX_ERR = {
   INVALID_CODE: 40029,
   INVALID_TEMPLATE_ID: 40037,
   ARGUMENT_INVALID: 47003,
+  INVALID_SCENE: 40169,
+  INVALID_PAGE: 41030,
+  INVALID_ARGS: 40097,
   RISKY_CONTENT: 87014,
   /** functions: "function has no permission to call this API" (what an unlisted API gets on CloudBase) */
   NO_PERMISSION: -604101,
@@ -137,8 +149,28 @@ const msgSecCheck: Handler = async data => {
   return ok({ result, detail: [{ strategy: 'content_model', errcode: 0, ...result, prob: 90 }], trace_id: traceId })
 }
 
+/** getUnlimited's scene: at most 32 visible characters of these (WeChat's documented set). */
+const SCENE_CHARS = /^[\w!#$&'()*+,/:;=?@.~-]{1,32}$/
+
+/**
+ * 小程序码 without a limit (`wxacode.getUnlimited`): a real PNG — a QR code of `<page>?scene=<scene>`,
+ * not WeChat's round code, but a scanner (or a test) reads back what it encodes. Checked like WeChat:
+ * the scene (40169), the page (41030: no leading slash; `check_path` is not emulated, any page is
+ * accepted) and the width (280–1280).
+ */
+const getUnlimited: Handler = async data => {
+  const { scene, page, width } = data
+  if (typeof scene !== 'string' || !SCENE_CHARS.test(scene)) return fail(WX_ERR.INVALID_SCENE, 'invalid length for scene, or the data is not json string')
+  if (page !== undefined && (typeof page !== 'string' || !/^[\w-]+(\/[\w-]+)*$/.test(page))) return fail(WX_ERR.INVALID_PAGE, 'invalid page')
+  if (width !== undefined && (typeof width !== 'number' || width < 280 || width > 1280)) return fail(WX_ERR.INVALID_ARGS, 'invalid args: width')
+  const text = `${typeof page === 'string' ? page : 'pages/index/index'}?scene=${encodeURIComponent(scene)}`
+  const png = await QRCode.toBuffer(text, { type: 'png', width: typeof width === 'number' ? width : 430, margin: 2, errorCorrectionLevel: 'M' })
+  return new WxBinary('image/png', png)
+}
+
 export const OPEN_APIS: Record<string, Handler> = {
   'subscribeMessage.send': subscribeMessageSend,
+  'wxacode.getUnlimited': getUnlimited,
   'phonenumber.getPhoneNumber': getPhoneNumber,
   'security.msgSecCheck': msgSecCheck,
 }
@@ -147,7 +179,7 @@ export function notEmulated(api: string): WxJson {
   return fail(WX_ERR.NO_PERMISSION, `function has no permission to call this API: openapi.${api} is not emulated by the local CloudBase (emulated: ${Object.keys(OPEN_APIS).join(', ')}, getOpenData)`)
 }
 
-export async function callOpenApi(api: string, data: Record<string, unknown>, ctx: CallContext): Promise<WxJson> {
+export async function callOpenApi(api: string, data: Record<string, unknown>, ctx: CallContext): Promise<WxJson | WxBinary> {
   const handler = Object.prototype.hasOwnProperty.call(OPEN_APIS, api) ? OPEN_APIS[api] : undefined
   return handler ? handler(data, ctx) : notEmulated(api)
 }

@@ -16,7 +16,7 @@
  */
 import path from 'path'
 import { TcbError, type EmulatorInfo, type TcbParams, type TcbReply, type TcbService } from '../service'
-import { callOpenApi, DEFAULT_APPID, openDataFor, WX_ERR, type CallContext } from './apis'
+import { callOpenApi, DEFAULT_APPID, openDataFor, WX_ERR, WxBinary, type CallContext } from './apis'
 import { Outbox, type OutboxMessage } from './outbox'
 import { API_TYPE, decodeCommApiData, decodeGetOpenDataReq, encodeCommOpenApiResp, encodeGetOpenDataResp, ProtobufError, type KeyValuePair } from './protobuf'
 
@@ -95,7 +95,10 @@ export async function createOpenApiService(info: EmulatorInfo): Promise<OpenApiS
     if (req.apiType === API_TYPE.OPEN_API) {
       const data: Record<string, unknown> = {}
       for (const pair of req.openapiData?.pairs ?? []) data[pair.key] = pairValue(pair)
-      return jsonAnswer(await callOpenApi(apiName, data, ctx))
+      const answer = await callOpenApi(apiName, data, ctx)
+      // an image (wxacode.*) goes back as it is, with its content type: the SDK answers { contentType, buffer }
+      if (answer instanceof WxBinary) return encodeCommOpenApiResp({ respData: answer.buffer, contentType: answer.contentType, httpCode: 200 })
+      return jsonAnswer(answer)
     }
     if (req.apiType === API_TYPE.SVRKIT_API && req.svrkitData?.apiName === 'ApiGetOpenDataByCloudId') {
       let list
@@ -134,7 +137,9 @@ export async function createOpenApiService(info: EmulatorInfo): Promise<OpenApiS
           }
           const record = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {}
           const result = await callOpenApi(apiName, record, context(params))
-          return { data: { responseData: JSON.stringify(result) } }
+          // the deprecated path answers JSON only: an image travels as base64
+          const json = result instanceof WxBinary ? { errcode: 0, errmsg: 'ok', contentType: result.contentType, buffer: result.buffer.toString('base64') } : result
+          return { data: { responseData: JSON.stringify(json) } }
         }
         default:
           throw new TcbError('INVALID_ACTION', `${action} is not emulated by the local CloudBase (wx.openApi and wx.api are)`)

@@ -105,6 +105,7 @@ export function member360(overrides: Partial<Member360> = {}): Member360 {
     followUps: [{ status: 'closed', note: '已致电感谢', storeId: 'store_jingan', at: '2024-03-04T09:00:00.000Z' }],
     audit: [{ id: 'a1', actor: 'o_admin', action: 'adjustPoints', target: 'o_alice', before: null, after: { delta: -100 }, storeId: null, reason: '重复积分扣回', at: '2024-03-01T02:00:00.000Z' }],
     can: { adjustPoints: true, tag: true, tierFloor: true, issueCoupon: true, revealPhone: true },
+    wecom: { advisor: { staffId: 'o_staff_chen', staffName: '陈一鸣', wecomUserId: 'ChenYiMing', storeId: 'store_jingan', since: '2024-03-04T06:10:00.000Z' }, contacts: [] },
     ...overrides,
   }
 }

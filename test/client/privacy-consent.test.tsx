@@ -16,6 +16,7 @@ import ProfilePage from '../../client/src/pages/profile/index'
 import PrivacyPage from '../../client/src/pages/privacy/index'
 import PrivacyPolicyPage from '../../client/src/pages/privacy-policy/index'
 import type { ConsentOutputs, PrivacyPolicy } from '../../types/consent'
+import type { Result } from '../../types/result'
 import { member, ok } from './fixtures'
 import { eventsFor, failure, routeCalls, type Handlers } from './backend'
 
@@ -220,6 +221,141 @@ describe('the member’s own record (both platforms)', () => {
     await memberApi.login()
     await expect(requirePrivacyConsent()).resolves.toBe(true)
     expect(eventsFor(call, 'member.privacyPolicy')).toHaveLength(0)
+  })
+})
+
+describe('the nickname field (a WeChat privacy API: <input type="nickname">)', () => {
+  const nickname = () => byId('profile-nickname') as HTMLInputElement
+
+  it('H5: a missing consent covers the field; a tap asks, and after 同意 the cursor is in the field', async () => {
+    process.env.TARO_ENV = 'h5'
+    backend()
+    render(<ProfilePage />)
+    await waitFor(() => expect(byId('profile-nickname-consent')).toBeInTheDocument())
+    expect(nickname()).toHaveAttribute('data-type', 'text')
+    fireEvent.click(byId('profile-nickname-consent')!)
+    await waitFor(() => expect(byId('privacy-consent')).toBeInTheDocument())
+    expect(document.activeElement).not.toBe(nickname())
+    fireEvent.click(byId('privacy-consent-agree')!)
+    await waitFor(() => expect(byId('profile-nickname-consent')).toBeNull())
+    expect(eventsFor(call, 'member.agreePrivacy')).toEqual([{ action: 'agreePrivacy', version: POLICY.version }])
+    expect(document.activeElement).toBe(nickname())
+  })
+
+  it('weapp: the same cover over the nickname input; 拒绝 explains and leaves the field covered', async () => {
+    backend()
+    render(<ProfilePage />)
+    await waitFor(() => expect(byId('profile-nickname-consent')).toBeInTheDocument())
+    expect(nickname()).toHaveAttribute('data-type', 'nickname')
+    fireEvent.click(byId('profile-nickname-consent')!)
+    await waitFor(() => expect(byId('privacy-consent')).toBeInTheDocument())
+    fireEvent.click(byId('privacy-consent-disagree')!)
+    expect(await screen.findByText(CONSENT_NEEDED_TEXT)).toHaveAttribute('id', 'profile-error')
+    expect(byId('profile-nickname-consent')).toBeInTheDocument()
+    expect(eventsFor(call, 'member.agreePrivacy')).toHaveLength(0)
+  })
+
+  it('weapp: WeChat’s own request from the nickname input is answered by the profile page’s dialog', async () => {
+    backend({ 'member.privacyPolicy': ok(agreed) })
+    render(<ProfilePage />)
+    await waitFor(() => expect(nickname()).toBeInTheDocument())
+    expect(byId('profile-nickname-consent')).toBeNull() // the member's record is up to date: no cover
+    const resolve = wechatAsks('input.nickname')
+    expect(byId('privacy-consent')).toBeInTheDocument()
+    fireEvent.click(byId('privacy-consent-agree')!)
+    await waitFor(() => expect(resolve).toHaveBeenLastCalledWith({ event: 'agree', buttonId: 'privacy-consent-agree' }))
+  })
+})
+
+describe('the server refuses without the member’s consent (PRIVACY_CONSENT_REQUIRED)', () => {
+  const refusal = failure('PRIVACY_CONSENT_REQUIRED', '请先阅读并同意《会员隐私指引》，再使用头像、昵称和手机号功能')
+  /** The server's side: `gate(answer)` answers the refusal until the member agreed through agreePrivacy, then `answer`. */
+  const serverRecord = () => {
+    let agreedYet = false
+    return {
+      consent: {
+        'member.privacyPolicy': () => ok(agreedYet ? agreed : guide()),
+        'member.agreePrivacy': () => {
+          agreedYet = true
+          return agreeAnswer
+        },
+      },
+      gate: (answer: () => Result<unknown>) => () => (agreedYet ? answer() : refusal),
+    }
+  }
+
+  it('profile: the save is refused (the app thought the consent was current), the dialog asks, after 同意 the same patch is sent again and saved', async () => {
+    routeCalls(call, { 'member.login': ok({ member: member(), created: false, roles: { admin: false, manager: null, staff: null }, privacy: { version: POLICY.version, upToDate: true } }) })
+    await memberApi.login() // e.g. withdrawn on another device since: the app does not know
+    const g = serverRecord()
+    backend({
+      ...g.consent,
+      'member.updateProfile': g.gate(() => ok({ member: member({ nickname: '小爱同学' }) })),
+    })
+    render(<ProfilePage />)
+    await waitFor(() => expect(byId('profile-nickname')).toBeInTheDocument())
+    expect(byId('profile-nickname-consent')).toBeNull()
+    fireEvent.change(byId('profile-nickname')!, { target: { value: '小爱同学' } })
+    fireEvent.click(byId('profile-save')!)
+    await waitFor(() => expect(byId('privacy-consent')).toBeInTheDocument())
+    expect(eventsFor(call, 'member.updateProfile')).toHaveLength(1)
+    fireEvent.click(byId('privacy-consent-agree')!)
+    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已保存' })))
+    expect(eventsFor(call, 'member.updateProfile')).toEqual([
+      { action: 'updateProfile', patch: { nickname: '小爱同学' } },
+      { action: 'updateProfile', patch: { nickname: '小爱同学' } },
+    ])
+  })
+
+  it('profile: 拒绝 shows the server’s reason and sends nothing more', async () => {
+    const g = serverRecord()
+    backend({ ...g.consent, 'member.updateProfile': g.gate(() => ok({ member: member() })) })
+    consentStore.setState({ version: POLICY.version, upToDate: true })
+    render(<ProfilePage />)
+    await waitFor(() => expect(byId('profile-nickname')).toBeInTheDocument())
+    fireEvent.change(byId('profile-nickname')!, { target: { value: '新昵称' } })
+    fireEvent.click(byId('profile-save')!)
+    await waitFor(() => expect(byId('privacy-consent')).toBeInTheDocument())
+    fireEvent.click(byId('privacy-consent-disagree')!)
+    expect(await screen.findByText(refusal.message)).toHaveAttribute('id', 'profile-error')
+    expect(eventsFor(call, 'member.updateProfile')).toHaveLength(1)
+  })
+
+  it('weapp phone: bindPhone refused, the dialog asks, after 同意 the same button code is sent again', async () => {
+    const g = serverRecord()
+    backend({
+      ...g.consent,
+      'member.bindPhone': g.gate(() => ok({ member: member({ phone: '13812345678' }) })),
+    })
+    consentStore.setState({ version: POLICY.version, upToDate: true })
+    render(<PhonePage />)
+    await waitFor(() => expect(byId('phone-current')).toHaveTextContent('未绑定'))
+    fireEvent.click(byId('phone-wx')!)
+    await waitFor(() => expect(byId('privacy-consent')).toBeInTheDocument())
+    fireEvent.click(byId('privacy-consent-agree')!)
+    await waitFor(() => expect(byId('phone-current')).toHaveTextContent('13812345678'))
+    expect(eventsFor(call, 'member.bindPhone')).toEqual([
+      { action: 'bindPhone', wxCode: 'wx-phone-code' },
+      { action: 'bindPhone', wxCode: 'wx-phone-code' },
+    ])
+  })
+
+  it('H5 phone: the SMS binding refused, agreed, sent again with the same code', async () => {
+    process.env.TARO_ENV = 'h5'
+    const g = serverRecord()
+    backend({
+      ...g.consent,
+      'member.bindPhoneBySms': g.gate(() => ok({ member: member({ phone: '13800138000' }) })),
+    })
+    consentStore.setState({ version: POLICY.version, upToDate: true })
+    render(<PhonePage />)
+    fireEvent.change(byId('phone-input')!, { target: { value: '13800138000' } })
+    fireEvent.change(byId('phone-sms-input')!, { target: { value: '246810' } })
+    fireEvent.click(byId('phone-submit')!)
+    await waitFor(() => expect(byId('privacy-consent')).toBeInTheDocument())
+    fireEvent.click(byId('privacy-consent-agree')!)
+    await waitFor(() => expect(byId('phone-current')).toHaveTextContent('13800138000'))
+    expect(eventsFor(call, 'member.bindPhoneBySms').map(e => e.smsCode)).toEqual(['246810', '246810'])
   })
 })
 

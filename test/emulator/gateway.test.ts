@@ -1,5 +1,6 @@
 /** The H5 gateway (local sign-in, functions as that user, uploads) and the loopback outbox route. */
 import { startEmulator, deployCollections, type RunningEmulator } from '../../scripts/emulator-process'
+import { DEFAULT_PRIVACY_POLICY } from '../../types/consent'
 
 let emu: RunningEmulator
 const post = (path: string, body: unknown, token?: string) =>
@@ -33,6 +34,8 @@ test('demo identities are listed with their current nicknames', async () => {
   let users = (await (await fetch(`${emu.baseUrl}/gateway/users`)).json()).data
   expect(users).toContainEqual({ openid: 'o_gateway_listed', nickname: '演示用户' })
   await post('/gateway/functions/member', { action: 'login' }, s.token)
+  // a new nickname needs the member's consent to the privacy guide (the app asks first)
+  await post('/gateway/functions/member', { action: 'agreePrivacy', version: DEFAULT_PRIVACY_POLICY.version }, s.token)
   await post('/gateway/functions/member', { action: 'updateProfile', patch: { nickname: '新昵称' } }, s.token)
   users = (await (await fetch(`${emu.baseUrl}/gateway/users`)).json()).data
   expect(users).toContainEqual({ openid: 'o_gateway_listed', nickname: '新昵称' })

@@ -171,9 +171,9 @@ describe('getOpenData', () => {
 
 describe('not emulated', () => {
   test('an unknown openapi name is a structured -604101 error, and the emulator keeps serving', async () => {
-    const err = await errorOf(cloud.openapi.wxacode.getUnlimited({ scene: 'a=1' }))
+    const err = await errorOf(cloud.openapi.urlscheme.generate({ isExpire: false }))
     expect(err.errCode).toBe(-604101)
-    expect(err.errMsg).toMatch(/^openapi\.wxacode\.getUnlimited:fail function has no permission to call this API: openapi\.wxacode\.getUnlimited is not emulated/)
+    expect(err.errMsg).toMatch(/^openapi\.urlscheme\.generate:fail function has no permission to call this API: openapi\.urlscheme\.generate is not emulated/)
 
     const voip = await errorOf(cloud.getVoIPSign({ groupId: 'g', timestamp: 1, nonce: 'n' }))
     expect(voip.errCode).toBe(-604101)

@@ -107,7 +107,7 @@ describe('consoleReport', () => {
     expect(answer.scope).toEqual({ kind: 'store', storeId: A, storeName: `门店 ${A}` })
     expect(answer.brandOnly).toEqual(['checkins', 'points', 'reminders'])
     expect(answer.sections.map((s: any) => s.id)).toEqual(ALL_SECTIONS)
-    expect(Object.keys(r).sort()).toEqual(['generatedAt', 'range', ...STORE_SECTIONS].sort())
+    expect(Object.keys(r).sort()).toEqual(['generatedAt', 'range', 'rollups', ...STORE_SECTIONS].sort())
 
     // M1 (two days), M4 (4,000 at A; their 6,000 at B is not counted); M3's refunded purchase does not count
     expect(r.repurchase).toEqual({

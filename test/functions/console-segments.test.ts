@@ -5,7 +5,7 @@
  */
 import { setClock } from '../../scripts/emulator-process'
 import { SEGMENT_EXPORT_LINK_SECONDS, SEGMENT_EXPORT_MAX_ROWS } from '../../types/segments'
-import { useEmulator, signUp, makeStaff, memberDoc, rid } from './support'
+import { useEmulator, signUp, makeStaff, memberDoc, rid, agreePrivacy } from './support'
 
 const env = useEmulator()
 const STORE = 'store_seg'
@@ -49,6 +49,8 @@ beforeAll(async () => {
   for (const id of [BOSS, MGR, CONSUMER, M1, M2, M3]) no[id] = (await signUp(env, id)).memberNo
   await makeStaff(env, SA, STORE, '店员')
   ok(await env.admin({ action: 'appointManager', openid: MGR, storeId: STORE, name: '店长' }))
+  // nickname and phone need the member's consent to the privacy guide, as the app asks first
+  for (const id of [M1, M2]) await agreePrivacy(env, id)
   ok(await env.member({ action: 'updateProfile', patch: { nickname: '小明, "阿明"' } }, M1))
   ok(await env.member({ action: 'updateProfile', patch: { nickname: '=1+2' } }, M2))
   const sms = ok(await env.member({ action: 'requestPhoneCode', phone: PHONE1 }, M1))

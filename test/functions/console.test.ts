@@ -4,7 +4,7 @@
  * a small known data set (brand and store), search, the member 360, 显示 the phone (audited), the audit log.
  */
 import { setClock } from '../../scripts/emulator-process'
-import { useEmulator, signUp, makeStaff, rid } from './support'
+import { useEmulator, signUp, makeStaff, rid, agreePrivacy } from './support'
 
 const env = useEmulator()
 const A = 'store_ca'
@@ -50,6 +50,8 @@ beforeAll(async () => {
   for (const id of [BOSS, MGR, CONSUMER, M1, M2, M3, GONE]) no[id] = (await signUp(env, id)).memberNo
   await makeStaff(env, SA, A, '甲店员')
   await makeStaff(env, SB, B, '乙店员')
+  // nickname and phone need the member's consent to the privacy guide, as the app asks first
+  for (const id of [M1, M2, GONE]) await agreePrivacy(env, id)
   ok(await env.member({ action: 'updateProfile', patch: { nickname: '小明甲' } }, M1))
   ok(await env.member({ action: 'updateProfile', patch: { nickname: '小明乙' } }, M2))
   ok(await env.member({ action: 'updateProfile', patch: { nickname: '小明丙' } }, GONE))

@@ -10,6 +10,7 @@ import { RemindersEvents, TiersEvents } from '../../types/jobs'
 import { MemberEvents } from '../../types/member'
 import { ERROR_CODES } from '../../types/result'
 import { StaffEvents } from '../../types/staff'
+import { WecomEvents } from '../../types/wecom'
 import { seedDemoData, DEMO } from '../../scripts/seed'
 import { invoke } from '../../scripts/emulator-process'
 import { useEmulator, rid } from './support'
@@ -28,6 +29,7 @@ const FUNCTIONS: Record<string, string[]> = {
   admin: actionsOf(AdminEvents),
   tiers: actionsOf(TiersEvents),
   reminders: actionsOf(RemindersEvents),
+  wecom: actionsOf(WecomEvents),
 }
 
 const callers = [undefined, DEMO.members[0].openid, DEMO.members[1].openid, DEMO.staff.openid, DEMO.admin.openid, 'o_fuzz_stranger']

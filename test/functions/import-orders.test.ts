@@ -12,7 +12,7 @@ import { fakePhoneNumber } from '../../emulator/openapi/apis'
 import { statePaths, readCheckpoint } from '../../scripts/import-orders'
 import { ORDER_COLUMNS } from '../../scripts/order-file'
 import { ROOT } from '../../scripts/emulator-process'
-import { useEmulator, signUp, memberDoc, rid } from './support'
+import { useEmulator, signUp, memberDoc, rid, agreePrivacy } from './support'
 
 const env = useEmulator()
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-orders-emu-'))
@@ -46,6 +46,8 @@ async function purchasesOf(memberId: string, source: string) {
 /** Signs in and binds the phone the emulator derives from `wxCode` (claiming an import of that phone). */
 async function bindPhone(openid: string, wxCode: string) {
   await signUp(env, openid)
+  // binding a phone needs the member's consent to the privacy guide (the app asks first)
+  await agreePrivacy(env, openid)
   const res = await env.member({ action: 'bindPhone', wxCode }, openid)
   if (!res.ok) throw new Error(JSON.stringify(res))
   return res.data.member

@@ -7,7 +7,10 @@ import { fakePhoneNumber } from '../../emulator/openapi/apis'
 import { csvRows, importCodesFile, importMembersFile, parseImportArgs } from '../../scripts/import'
 import { erasedImportId } from '../../domain/import'
 import { ROOT } from '../../scripts/emulator-process'
-import { useEmulator, signUp, memberDoc, ledgerRows, rid } from './support'
+import { useEmulator, signUpAgreeing, memberDoc, ledgerRows, rid } from './support'
+
+/** The members here bind phones and set avatars: they agreed to the privacy guide at sign-up, as the app asks first. */
+const signUp = signUpAgreeing
 
 const env = useEmulator()
 

@@ -1,6 +1,6 @@
 /** The `member` function through the real runtime and the unmodified SDK on the emulator. */
 import { startEmulator, sdkFor, invoke, deployCollections, type RunningEmulator } from '../../scripts/emulator-process'
-import { expectLedgerInvariant, type Env } from './support'
+import { agreePrivacy, expectLedgerInvariant, type Env } from './support'
 
 let emu: RunningEmulator
 const call = (event: unknown, openid?: string) => invoke(emu, 'member', event, openid)
@@ -84,6 +84,8 @@ describe('updateProfile', () => {
   const user = 'o_editor'
   beforeAll(async () => {
     await call({ action: 'login' }, user)
+    // a new nickname or avatar needs the member's consent to the privacy guide (the app asks first; test/functions/consent-gate.test.ts)
+    await agreePrivacy({ member: call }, user)
   })
 
   test('saves nickname, avatar, birthday and gender, and they persist', async () => {

@@ -4,7 +4,7 @@
  */
 import { signRequest } from '../../domain/orders'
 import { setClock } from '../../scripts/emulator-process'
-import { memberDoc, signUp, useEmulator, type Env } from './support'
+import { agreePrivacy, memberDoc, signUp, useEmulator, type Env } from './support'
 
 const env = useEmulator()
 
@@ -67,6 +67,8 @@ async function count(collection: string, where: object = {}): Promise<number> {
 }
 
 async function bindBySms(e: Env, openid: string, phone: string) {
+  // binding a phone needs the member's consent to the privacy guide (the app asks first)
+  await agreePrivacy(e, openid)
   const sms = await e.member({ action: 'requestPhoneCode', phone }, openid)
   if (!sms.ok) throw new Error(JSON.stringify(sms))
   return e.member({ action: 'bindPhoneBySms', phone, smsCode: sms.data.devCode }, openid)

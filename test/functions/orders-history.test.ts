@@ -1,5 +1,5 @@
 /** `admin.importOrders`: a brand's order history, order by order, idempotent, with or without points. */
-import { ledgerRows, memberDoc, signUp, useEmulator } from './support'
+import { agreePrivacy, ledgerRows, memberDoc, signUp, useEmulator } from './support'
 
 const env = useEmulator()
 
@@ -86,6 +86,8 @@ test('history earns no points unless asked; it counts in stats, growth of months
 test('pending history is credited when the member binds the phone, without points unless the batch asked', async () => {
   expect(await batch([history('P-1', { phone: '13600000077' }), history('P-2', { phone: '13600000077' }, '2025-05-01T10:00:00+08:00')])).toMatchObject({ ok: true, data: { pending: 2 } })
   await signUp(env, 'o_hist_c')
+  // binding a phone needs the member's consent to the privacy guide (the app asks first)
+  await agreePrivacy(env, 'o_hist_c')
   const sms = await env.member({ action: 'requestPhoneCode', phone: '13600000077' }, 'o_hist_c')
   expect(await env.member({ action: 'bindPhoneBySms', phone: '13600000077', smsCode: sms.data.devCode }, 'o_hist_c')).toMatchObject({ ok: true, data: { member: { points: 0 } } })
   const mine = await env.member({ action: 'myPurchases' }, 'o_hist_c')

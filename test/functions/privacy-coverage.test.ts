@@ -7,14 +7,14 @@
  * operator's export file), then exported, deleted and checked collection by collection.
  */
 import { campaignGroup } from '../../domain/campaigns'
-import { DELETED_NICKNAME, MEMBER_RELATIONS, PRIVACY, type MemberRelation, type RowKey } from '../../domain/privacy'
+import { CONSENT_RECORD_FIELDS, DELETED_NICKNAME, MEMBER_DELETED_REASON, MEMBER_RELATIONS, PRIVACY, memberErasureFields, type MemberRelation, type RowKey } from '../../domain/privacy'
 import { fakePhoneNumber } from '../../emulator/openapi/apis'
 import { INDEXES } from '../../deploy/indexes'
 import { COLLECTIONS } from '../../types/collections'
 import { EXPORT_ROW_SECTIONS } from '../../types/member'
 import { DEFAULT_REMINDER_CONFIG } from '../../types/reminders'
 import { invoke, sdkFor, setClock } from '../../scripts/emulator-process'
-import { codeOf, makeStaff, memberDoc, rid, signUp, useEmulator } from './support'
+import { agreePrivacy, codeOf, makeStaff, memberDoc, rid, signUp, useEmulator } from './support'
 
 describe('the declaration', () => {
   test('every collection in COLLECTIONS has one, and nothing else does', () => {
@@ -47,6 +47,23 @@ describe('the declaration', () => {
       if (!served) unindexed.push(`${r.collection}: ${wanted.join(', ')}`)
     }
     expect(unindexed).toEqual([])
+  })
+
+  test('consent records are declared: kept on deletion as proof of consent, and no erasure touches them', () => {
+    const keeping = PRIVACY.members.relations.map(r => r.erase).find(e => e.do === 'keep' && 'fields' in e)
+    expect(keeping).toMatchObject({ do: 'keep', fields: [...CONSENT_RECORD_FIELDS] })
+    expect(keeping!.why).toMatch(/proof of consent/)
+    const erased = Object.keys(memberErasureFields())
+    for (const field of CONSENT_RECORD_FIELDS) expect({ field, erased: erased.includes(field) }).toEqual({ field, erased: false })
+  })
+
+  test('a settle makes the row stop matching its condition (a retry finds nothing left to settle) and stamps a time', () => {
+    const settles = MEMBER_RELATIONS.flatMap(r => (r.erase.do === 'anonymize' && r.erase.settle ? [{ at: r.collection, settle: r.erase.settle }] : []))
+    expect(settles.map(s => s.at)).toEqual(['follow_ups', 'care_tasks'])
+    for (const { at, settle } of settles) {
+      const stillMatches = Object.entries(settle.where).every(([k, v]) => (k in settle.set ? settle.set[k] : v) === v)
+      expect({ at, stillMatches, stamp: settle.stamp.length > 0, stampNotSet: !(settle.stamp in settle.set) }).toEqual({ at, stillMatches: false, stamp: true, stampNotSet: true })
+    }
   })
 
   test('export sections: the row sections are the answer’s, each fed by a relation', () => {
@@ -116,6 +133,9 @@ describe('a member with a row in every collection that names a member', () => {
     await setClock(env.emu, NOON)
     // roles and rules
     await makeStaff(env, STAFF, STORE, '隐私店员')
+    // a staff 渠道码 the member signs up through (signups), and a 生日礼 to claim (birthday_gifts)
+    const staffCode = ok(await env.admin({ action: 'createChannelCode', kind: 'staff', staffOpenid: STAFF, name: '隐私店员' }))
+    ok(await env.admin({ action: 'setBirthdayGiftRules', rules: { enabled: true, points: 20, couponTemplateId: null } }))
     const config = structuredClone(DEFAULT_REMINDER_CONFIG)
     config.kinds.campaign = { ...config.kinds.campaign, enabled: true, templateId: T_CAMPAIGN }
     ok(await env.admin({ action: 'setReminderConfig', config }))
@@ -142,14 +162,23 @@ describe('a member with a row in every collection that names a member', () => {
 
     // sign-up through an invitation; the member invites someone too
     await signUp(env, INVITER)
-    ok(await env.member({ action: 'login', inviteCode: await memberNoOf(INVITER) }, M))
+    ok(await env.member({ action: 'login', inviteCode: await memberNoOf(INVITER), scene: staffCode.channel.scene }, M))
     memberNo = await memberNoOf(M)
     ok(await env.member({ action: 'login', inviteCode: memberNo }, INVITEE))
 
-    // profile with an avatar in the member's own folder; the phone claims the import
+    // the consent the app asks for first (a new avatar, nickname and the phone need it), then
+    // a profile with an avatar in the member's own folder; the phone claims the import
+    await agreePrivacy(env, M)
+    // withdrawn and given again: the consent record has both fields (and three audit rows)
+    ok(await env.member({ action: 'withdrawPrivacy' }, M))
+    await agreePrivacy(env, M)
     avatar = (await cloud().uploadFile({ cloudPath: `avatars/${M}/me.png`, fileContent: Buffer.from('png bytes') })).fileID
     ok(await env.member({ action: 'updateProfile', patch: { nickname: '隐私会员', birthday: '1990-01-02', gender: 'female', avatarFileId: avatar } }, M))
     ok(await env.member({ action: 'bindPhone', wxCode: WX_CODE }, M))
+    // the birthday week of 2 January
+    await setClock(env.emu, '2027-01-02T04:00:00.000Z')
+    ok(await env.member({ action: 'claimBirthdayGift' }, M))
+    await setClock(env.emu, NOON)
     // the daily job's scores (written as it writes them: a churn score needs fitted models)
     await env.db
       .collection('members')
@@ -161,8 +190,6 @@ describe('a member with a row in every collection that names a member', () => {
           churn: { risk: 0.7, pAlive: 0.3, expectedPurchases: 0.4, clvFen: 1200, reasons: ['距上次消费 60 天'], scoredAt: new Date(NOON) },
           ruleTags: ['高流失风险'],
           tags: ['老会员', '高流失风险'],
-          // a field the member schema does not carry (the privacy consent record is stored like this)
-          privacyConsent: { version: '1.0', agreedAt: new Date(NOON) },
         },
       })
 
@@ -230,6 +257,7 @@ describe('a member with a row in every collection that names a member', () => {
 
     // roles: staff at the till (a failed code check of their own), store manager, brand admin with an export file
     ok(await env.admin({ action: 'appointStaff', openid: M, storeId: STORE, name: '兼职店员' }))
+    ok(await env.admin({ action: 'createChannelCode', kind: 'staff', staffOpenid: M, name: '兼职店员的渠道码' }))
     expect(await env.staff({ action: 'verifyCode', code: wrongCode }, M)).toMatchObject({ ok: false })
     ok(await env.admin({ action: 'appointManager', openid: M, storeId: STORE, name: '隐私店长' }))
     await env.db.collection('admins').add({ data: { _id: M, name: '隐私管理员', createdAt: new Date(NOON) } })
@@ -237,6 +265,17 @@ describe('a member with a row in every collection that names a member', () => {
 
     // a pending SMS code for another number (local fake SMS)
     ok(await env.member({ action: 'requestPhoneCode', phone: '13900009999' }, M))
+
+    // a WeCom contact (docs/wecom.md): the member signs in with a UNIONID and adds the staff member on WeCom
+    ok(await env.admin({ action: 'setStaffWecomUser', openid: STAFF, wecomUserId: 'pipl_advisor' }))
+    const headers = { 'content-type': 'application/json', 'x-wx-openid': M, 'x-wx-unionid': 'u_pipl_member' }
+    ok(await (await fetch(`${env.emu.baseUrl}/functions/member`, { method: 'POST', headers, body: JSON.stringify({ action: 'login' }) })).json())
+    const added = await fetch(`${env.emu.baseUrl}/wecom/simulate/add-contact`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'pipl_advisor', externalUserId: 'wm_pipl_member', unionid: 'u_pipl_member' }),
+    })
+    expect((await added.json()).callback.status).toBe(200)
 
     for (const r of MEMBER_RELATIONS) before.set(r, await rowsFor(r, { openid: M, memberNo }))
   }, 240_000)
@@ -261,7 +300,7 @@ describe('a member with a row in every collection that names a member', () => {
     expect(typeof d.derived.stage).toBe('string')
     expect(d.derived.privacyConsent).toEqual({ version: '1.0', agreedAt: NOON })
     expect(d.derived).not.toHaveProperty('invitedBy')
-    expect(d.roles.map((r: any) => r.role).sort()).toEqual(['admin', 'manager', 'staff'])
+    expect(d.roles.map((r: any) => r.role).sort()).toEqual(['admin', 'channelCode', 'manager', 'staff'])
     expect(d.invites.map((r: any) => r.role).sort()).toEqual(['invitee', 'inviter'])
     expect(d.npsAnswers).toEqual([expect.objectContaining({ score: 3, comment: '排队太久，店员态度差' })])
     expect(d.followUps).toEqual([expect.objectContaining({ note: '已电话致歉，会员说下周再来', status: 'closed' })])
@@ -295,6 +334,26 @@ describe('a member with a row in every collection that names a member', () => {
           if ((await rowsFor(r, { openid: M, memberNo })).length) problems.push(`${label(r)}: rows still found by the key`)
         } else {
           if (byId.size !== ids.length) problems.push(`${label(r)}: ${ids.length - byId.size} kept rows gone`)
+          const erase = r.erase
+          // part of a doc another relation erases: these fields stay as they were
+          if (erase.do === 'keep' && erase.fields) {
+            for (const row of before.get(r)!) {
+              for (const field of erase.fields) {
+                if (JSON.stringify(row[field]) !== JSON.stringify((byId.get(row._id) as any)?.[field])) problems.push(`${label(r)} ${row._id}: kept ${field} changed`)
+              }
+            }
+          }
+          // rows that still asked somebody to act are settled, stamped with the deletion's time
+          if (erase.do === 'anonymize' && erase.settle) {
+            const { where, set, stamp } = erase.settle
+            const matches = (row: any) => Object.entries(where).every(([k, v]) => row[k] === v)
+            for (const row of byId.values()) if (matches(row)) problems.push(`${label(r)} ${(row as any)._id}: still ${JSON.stringify(where)}`)
+            for (const old of before.get(r)!.filter(matches)) {
+              const row: any = byId.get(old._id)
+              for (const [field, value] of Object.entries(set)) if (row?.[field] !== value) problems.push(`${label(r)} ${old._id}: ${field} = ${JSON.stringify(row?.[field])}`)
+              if (!(row?.[stamp] instanceof Date)) problems.push(`${label(r)} ${old._id}: ${stamp} not stamped`)
+            }
+          }
           if (r.erase.do === 'anonymize') {
             for (const row of byId.values()) {
               for (const [field, value] of Object.entries(r.erase.fields)) {
@@ -326,6 +385,11 @@ describe('a member with a row in every collection that names a member', () => {
         const text = JSON.stringify(data)
         for (const p of personal) expect({ name, leaks: text.includes(p) ? p : null }).toEqual({ name, leaks: null })
       }
+      // the consent record stays as proof of consent (withdrawn once, given again), and its audit rows
+      expect(doc.privacyConsent).toEqual({ version: '1.0', agreedAt: new Date(NOON) })
+      expect(doc.privacyWithdrawnAt).toEqual(new Date(NOON))
+      const consentAudits = async (action: string) => (await env.db.collection('audit_log').where({ action, target: M }).count()).total
+      expect([await consentAudits('privacyConsent'), await consentAudits('privacyConsentWithdrawn')]).toEqual([2, 1])
       // the claimed import left a tombstone, the invitation shows the inviter 已注销用户
       expect((await env.db.collection('member_imports').where({ status: 'erased' }).count()).total).toBe(1)
       expect((await env.db.collection('invites').doc(M).get()).data).toMatchObject({ inviteeNickname: DELETED_NICKNAME, inviterId: INVITER })
@@ -349,6 +413,7 @@ describe('a member with a row in every collection that names a member', () => {
 test("a replaced avatar is deleted from storage; a file outside the member's own folder is never touched", async () => {
   const A = 'o_pipl_avatar'
   await signUp(env, A)
+  await agreePrivacy(env, A)
   const put = (cloudPath: string) =>
     cloud()
       .uploadFile({ cloudPath, fileContent: Buffer.from(cloudPath) })
@@ -369,10 +434,62 @@ test("a replaced avatar is deleted from storage; a file outside the member's own
   expect(await fileExists(brand)).toBe(true)
 })
 
+describe('open follow-ups (回访) of a deleted member', () => {
+  const F = 'o_pipl_followup'
+  const openOnes = async () => ok(await env.staff({ action: 'followUps', status: 'open' }, STAFF)).items.filter((f: any) => f.memberNo === memberNo)
+  let memberNo: string
+
+  /** A detractor's answer about a till purchase: an open follow-up for the store. */
+  beforeAll(async () => {
+    await setClock(env.emu, NOON)
+    await makeStaff(env, STAFF, STORE, '隐私店员')
+    memberNo = (await signUp(env, F)).memberNo
+    const { code } = await codeOf(env, F, new Date(NOON))
+    const bought = ok(await env.staff({ action: 'recordPurchase', requestId: rid('buy'), member: { code }, amountFen: 3_000 }, STAFF))
+    ok(await env.member({ action: 'submitNps', purchaseId: bought.purchase.purchaseId, score: 1, comment: '咖啡是凉的' }, F))
+    expect(await openOnes()).toHaveLength(1)
+  }, 60_000)
+
+  test('deletion closes them with the reason 会员已注销 and the deletion time; the staff’s list no longer shows them open', async () => {
+    const [task] = await openOnes()
+    ok(await env.member({ action: 'deleteMyAccount', confirm: true }, F))
+    const deletedAt = (await memberDoc(env, F)).deletedAt
+    const row = (await env.db.collection('follow_ups').doc(task.followUpId).get()).data
+    expect(row).toMatchObject({ status: 'closed', closedReason: MEMBER_DELETED_REASON, closedBy: 'system', closedAt: deletedAt, comment: '', nickname: DELETED_NICKNAME, note: null, score: 1 })
+    expect(await openOnes()).toEqual([])
+    // the 关怀任务 of the same answer closes too, without the message
+    const [care] = (await env.db.collection('care_tasks').where({ memberId: F }).get()).data
+    expect(care).toMatchObject({ kind: 'nps_detractor', status: 'closed', closedReason: MEMBER_DELETED_REASON, closedAt: deletedAt, nickname: DELETED_NICKNAME, message: '', reason: '' })
+    const closed = ok(await env.staff({ action: 'followUps', status: 'closed' }, STAFF)).items.find((f: any) => f.followUpId === task.followUpId)
+    expect(closed).toMatchObject({ status: 'closed', note: MEMBER_DELETED_REASON, comment: '' })
+    // the store cannot close it again
+    expect(await env.staff({ action: 'closeFollowUp', followUpId: task.followUpId, note: '回访' }, STAFF)).toMatchObject({ ok: false, code: 'FAILED_PRECONDITION' })
+  })
+
+  test('a crash before the rows were erased: the retry closes the task, stamped with the time the deletion began', async () => {
+    const [task] = ok(await env.staff({ action: 'followUps', status: 'closed' }, STAFF)).items.filter((f: any) => f.memberNo === memberNo)
+    const startedAt = new Date('2026-11-23T03:59:00.000Z')
+    // what a crash right after the transaction leaves: the plan not finished, the task still open
+    await env.db
+      .collection('follow_ups')
+      .doc(task.followUpId)
+      .update({ data: { status: 'open', closedAt: null, closedBy: null, closedReason: env._.remove() } })
+    await env.db
+      .collection('members')
+      .doc(F)
+      .update({ data: { erasure: env._.set({ startedAt, files: [], orderKeys: [], finishedAt: null }) } })
+    expect(await openOnes()).toHaveLength(1)
+    expect(await env.member({ action: 'deleteMyAccount', confirm: true }, F)).toEqual({ ok: true, data: { deleted: true } })
+    expect((await env.db.collection('follow_ups').doc(task.followUpId).get()).data).toMatchObject({ status: 'closed', closedReason: MEMBER_DELETED_REASON, closedAt: startedAt })
+    expect(await openOnes()).toEqual([])
+  })
+})
+
 describe('retry safety', () => {
   test('a crash after the transaction: the deletion stays pending, sign-in is refused, calling again finishes it', async () => {
     const C = 'o_pipl_crash'
     await signUp(env, C)
+    await agreePrivacy(env, C)
     const upload = () =>
       cloud()
         .uploadFile({ cloudPath: `avatars/${C}/a.png`, fileContent: Buffer.from('x') })

@@ -1,6 +1,6 @@
 /** The `staff` function (the till) through the real runtime and the unmodified SDK on the emulator. */
 import { memberCode } from '../../domain/member-code'
-import { useEmulator, signUp, makeStaff, codeOf, memberDoc, ledgerRows, rid } from './support'
+import { useEmulator, signUp, makeStaff, codeOf, memberDoc, ledgerRows, rid, agreePrivacy } from './support'
 
 const env = useEmulator()
 const STAFF = 'o_staff_a'
@@ -85,6 +85,8 @@ describe('verifyCode', () => {
   })
 
   test('a current code shows the member: masked phone, tier, points, no OPENID', async () => {
+    // binding a phone needs the member's consent to the privacy guide (the app asks first)
+    await agreePrivacy(env, M)
     const sms = await env.member({ action: 'requestPhoneCode', phone: '13912345678' }, M)
     expect(await env.member({ action: 'bindPhoneBySms', phone: '13912345678', smsCode: sms.data.devCode }, M)).toMatchObject({ ok: true })
     const { code, memberNo } = await codeOf(env, M)
@@ -234,6 +236,8 @@ describe('findMemberByPhone', () => {
   test('finds the member who bound the phone, masked; an unbound phone is NOT_FOUND; the look-up is audited', async () => {
     const M = 'o_phone_find'
     const profile = await signUp(env, M)
+    // binding a phone needs the member's consent to the privacy guide (the app asks first)
+    await agreePrivacy(env, M)
     const sms = await env.member({ action: 'requestPhoneCode', phone: '13600001111' }, M)
     await env.member({ action: 'bindPhoneBySms', phone: '13600001111', smsCode: sms.data.devCode }, M)
     const res = await env.staff({ action: 'findMemberByPhone', phone: '13600001111' }, STAFF)

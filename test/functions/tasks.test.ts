@@ -1,6 +1,6 @@
 /** One-time tasks and invitations through the SDK on the emulator (rules: domain/tasks.ts, shared/referrals.ts). */
 import { DEFAULT_TASK_RULES, type TaskRules } from '../../types/tasks'
-import { useEmulator, signUp, makeStaff, memberDoc, ledgerRows, rid } from './support'
+import { useEmulator, signUp, makeStaff, memberDoc, ledgerRows, rid, agreePrivacy } from './support'
 
 const env = useEmulator()
 const STAFF = 'o_task_staff'
@@ -22,6 +22,7 @@ const login = (openid: string, inviteCode?: string) => env.member({ action: 'log
 const inviteOf = async (openid: string) => (await env.db.collection('invites').where({ _id: openid }).get()).data[0]
 const completeProfile = async (openid: string) => {
   const patch = { nickname: '小林', birthday: '1990-05-01', gender: 'female', avatarFileId: `cloud://env.bucket/avatars/${openid}/a.png` }
+  await agreePrivacy(env, openid)
   expect(await env.member({ action: 'updateProfile', patch }, openid)).toMatchObject({ ok: true })
 }
 
@@ -39,6 +40,8 @@ describe('tasks', () => {
     expect(before.complete_profile).toMatchObject({ done: false, rewarded: false, progress: '还差：昵称、头像、生日、性别', reward: { points: 20 } })
     for (const taskId of Object.keys(before)) expect(await claim(M, taskId)).toMatchObject({ ok: false, code: 'FAILED_PRECONDITION' })
 
+    // nickname, avatar and phone need the member's consent to the privacy guide (the app asks first)
+    await agreePrivacy(env, M)
     expect(await env.member({ action: 'updateProfile', patch: { nickname: '小林', gender: 'female' } }, M)).toMatchObject({ ok: true })
     expect((await tasksOf(M)).complete_profile).toMatchObject({ done: false, progress: '还差：头像、生日' })
     await completeProfile(M)
@@ -154,6 +157,7 @@ describe('invitations', () => {
   })
 
   test('invitees are masked; a member sees only their own invitations', async () => {
+    await agreePrivacy(env, 'o_inv_2')
     expect(await env.member({ action: 'updateProfile', patch: { nickname: '王小明' } }, 'o_inv_2')).toMatchObject({ ok: true })
     const mine = await env.member({ action: 'myInvites' }, INVITER)
     expect(mine.data.invitees.map((i: any) => i.nickname)).toContain('王*')

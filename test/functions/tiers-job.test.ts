@@ -167,7 +167,7 @@ test('the item neighbours are their own step, run once the members are scored; t
   expect(run.timing).toEqual({ prepareMs: expect.any(Number), longestShardMs: expect.any(Number), workerFailures: 0 })
   expect(run.timing.longestShardMs).toBeGreaterThan(0)
   // computed once: asked again, it answers what it stored
-  expect(await tiers({ action: 'neighbors', runId: run.runId })).toEqual({ ok: true, data: { ...run.neighbors, busy: false } })
+  expect(await tiers({ action: 'neighbors', runId: run.runId })).toEqual({ ok: true, data: { ...run.neighbors, busy: false, more: false } })
   expect(await tiers({ action: 'neighbors', runId: 'tiers-2000-01-01' })).toMatchObject({ ok: false, code: 'NOT_FOUND' })
   expect(await tiers({ action: 'neighbors', runId: run.runId }, 'o_job_consumer')).toMatchObject({ ok: false, code: 'PERMISSION_DENIED' })
 })

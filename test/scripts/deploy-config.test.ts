@@ -113,7 +113,10 @@ function scanCollections(files: string[], opts: { inMemory?: Record<string, stri
         }
       }
     }
-    const names = literalsOf(checker.getTypeAtLocation(expr))
+    const type = checker.getTypeAtLocation(expr)
+    // a collection handle (cloudfunctions/shared/collection.ts) was counted where its home made it: collectionHandle('<name>')
+    if (type.getSymbol()?.getName() === 'CollectionHandle') return false
+    const names = literalsOf(type)
     const tooBroad = names && opts.declared && names.length > 1 && opts.declared.every(d => names.includes(d))
     if (names && names.length && !tooBroad) {
       for (const name of names) used.set(name, [...(used.get(name) ?? []), where(sf, site)])
@@ -168,12 +171,14 @@ describe('the collection scanner', () => {
     const file = path.join(ROOT, '__scanner_fixture__.ts')
     const text = `
       declare const db: any, t: any, flag: boolean, names: string[], someCall: () => string, rule: { collection: 'settings' | 'tiers_config' }, anyName: 'a1' | 'a2' | 'coupons'
+      interface CollectionHandle<T> { name: string; in(t: any): T }
+      declare const handle: CollectionHandle<unknown>
       const COUPONS = 'coupons'
       export async function getIn<T>(t: any, collection: string, id: string) { return t.collection<T>(collection).doc(id).get() }
       const viaHelper = (name: string) => getIn(null, name, 'x')
       db.collection('members'); db.collection<unknown>("staff"); t.collection(COUPONS)
       db.collection(flag ? 'a1' : 'a2'); db.collection(rule.collection)
-      getIn(t, 'points_ledger', 'pointRules'); viaHelper('nested')
+      getIn(t, 'points_ledger', 'pointRules'); viaHelper('nested'); getIn(t, handle as any as string, 'x'); getIn(t, handle, 'y')
       db.collection('purchases').aggregate().lookup({ from: 'refunds', localField: '_id', foreignField: 'purchaseId', as: 'r' })
       db.collection(someCall())
       names.map(n => db.collection(n))
@@ -194,7 +199,8 @@ describe('collections', () => {
   const scan = scanCollections(sourcesUnder(path.join(ROOT, 'cloudfunctions')), { declared: COLLECTIONS })
 
   test('the scanner finds the known helpers', () => {
-    expect(scan.helpers.get('getInTransaction')).toEqual(new Set([1]))
+    // function code names a collection only in its home: collectionHandle('<name>') (cloudfunctions/shared/collection.ts)
+    expect(scan.helpers.get('collectionHandle')).toEqual(new Set([0]))
   })
 
   test('every collection name given to the database is a literal (or a helper parameter fed literals)', () => {
@@ -309,6 +315,15 @@ describe('generated files', () => {
     expect(checkDeployEnv(rc, {})).toEqual(['ENV_ID is not set', 'MEMBER_CODE_SECRET is not set'])
     expect(checkDeployEnv(rc, { ENV_ID: 'prod-1a2b', MEMBER_CODE_SECRET: 'short' })).toEqual([expect.stringMatching(/MEMBER_CODE_SECRET is shorter/)])
     expect(checkDeployEnv(rc, { ENV_ID: 'prod-1a2b', MEMBER_CODE_SECRET: 'f'.repeat(64) })).toEqual([])
+  })
+
+  test('--check-env lets a brand without WeCom leave its variables unset, but not half of them', () => {
+    const names = ['WECOM_API_BASE', 'WECOM_CORP_ID', 'WECOM_CORP_SECRET', 'WECOM_CALLBACK_TOKEN', 'WECOM_ENCODING_AES_KEY', 'WECOM_WELCOME_PIC_MEDIA_ID']
+    const rc = JSON.stringify({ functions: [{ envVariables: Object.fromEntries(names.map(n => [n, `{{env.${n}}}`])) }] })
+    expect(checkDeployEnv(rc, {})).toEqual([])
+    expect(checkDeployEnv(rc, { WECOM_CORP_ID: 'ww1234' })).toEqual(['WECOM_CALLBACK_TOKEN is not set', 'WECOM_CORP_SECRET is not set', 'WECOM_ENCODING_AES_KEY is not set'])
+    const all = { WECOM_CORP_ID: 'ww1234', WECOM_CORP_SECRET: 's'.repeat(43), WECOM_CALLBACK_TOKEN: 'tok', WECOM_ENCODING_AES_KEY: 'k'.repeat(43) }
+    expect(checkDeployEnv(rc, all)).toEqual([])
     expect(parseDotenv('# c\nENV_ID=prod-1\nexport A="q v"\nB = \'x\'\n\n')).toEqual({ ENV_ID: 'prod-1', A: 'q v', B: 'x' })
   })
 })

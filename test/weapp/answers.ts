@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { member, ok, tierProgress } from '../client/fixtures'
 import { calendar, coupon, invites, mallOffer, offer, task } from '../client/coupon-fixtures'
 import { consoleHome } from '../client/console-fixtures'
-import { purchaseView, staffMe, type Handlers } from '../client/backend'
+import { failure, purchaseView, staffMe, type Handlers } from '../client/backend'
 import { buildStoreReport, consoleReportSections } from '../../domain/report'
 import { DEFAULT_PRIVACY_POLICY } from '../../types/consent'
 import { DEFAULT_POINT_RULES, PointRulesSchema } from '../../types/points'
@@ -61,6 +61,8 @@ export function defaultAnswers(roles: CallerRoles = CONSUMER): Handlers {
     'member.getPoints': ok({ balance: 120, expiring: { amount: 30, date: '2024-03-31T15:59:59.999Z' } }),
     'member.myTier': ok(tierProgress()),
     'member.npsPrompt': ok({ ask: false, reason: 'no_recent_purchase' }),
+    'member.myAdvisor': ok({ linked: false, advisor: null }),
+    'member.birthdayGift': ok({ enabled: false, hasBirthday: false, week: null, open: false, claimedAt: null, gift: { points: 0, couponName: null } } satisfies MemberOutputs['birthdayGift']),
     'member.recommendations': ok({ items: [] }),
     'member.track': ok({ accepted: 1, replayed: false }),
     'member.getCodeKey': () => ok(codeKey(new Date())),
@@ -96,6 +98,7 @@ export function defaultAnswers(roles: CallerRoles = CONSUMER): Handlers {
   }
   const staff: Record<string, unknown> = {
     'staff.me': ok(staffMe()),
+    'staff.myContactWay': failure('FAILED_PRECONDITION', '该店员还没有绑定企业微信账号'),
     'staff.today': ok({
       storeId: 'store_jingan',
       date: '2024-03-05',
@@ -120,6 +123,26 @@ export function defaultAnswers(roles: CallerRoles = CONSUMER): Handlers {
           createdAt: '2024-03-04T08:00:00.000Z',
           closedAt: null,
           note: null,
+        },
+      ],
+    }),
+    'staff.myCareTasks': ok({
+      items: [
+        {
+          taskId: 'care_1',
+          kind: 'birthday',
+          kindLabel: '生日关怀',
+          memberNo: '1000000001',
+          nickname: '小爱',
+          reason: '今天生日',
+          message: '小爱，生日快乐！',
+          status: 'open',
+          assigned: 'mine',
+          template: 'created',
+          createdAt: '2024-03-04T08:00:00.000Z',
+          sentAt: null,
+          repliedAt: null,
+          bought: false,
         },
       ],
     }),

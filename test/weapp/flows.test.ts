@@ -188,6 +188,28 @@ test('今日流水 → 核销券: the day is shown; a coupon is written off only
   expect(page.text('#writeoff-done-code')).toBe('2000 0000 0001')
 })
 
+// before the flow below, which answers that the consent is given (the app keeps what it learnt)
+test('资料: without a consent on record the nickname field is covered; a tap asks, 同意 records it and the field is there', async () => {
+  weapp.backend.answer({
+    'member.agreePrivacy': ok({ consent: { version: DEFAULT_PRIVACY_POLICY.version, agreedAt: '2024-03-01T02:00:00.000Z' }, upToDate: true as const, replayed: false }),
+  })
+  const page = await weapp.open('pages/profile/index')
+  await page.waitForText('#profile-birthday', '1990-05-01')
+  await page.waitFor('#profile-nickname-consent')
+  expect(page.attribute('#profile-nickname', 'type')).toBe('nickname')
+  page.tap('#profile-nickname-consent')
+  await page.waitFor('#privacy-consent')
+  // WeChat delivers the agreePrivacyAuthorization button's own event
+  page.fire('#privacy-consent-agree', 'agreeprivacyauthorization', {})
+  await page.until(
+    () => page.find('#profile-nickname-consent'),
+    cover => cover === null,
+    'the cover gone after 同意',
+  )
+  expect(weapp.backend.eventsFor('member.agreePrivacy')).toEqual([{ action: 'agreePrivacy', version: DEFAULT_PRIVACY_POLICY.version }])
+  expect(page.find('#privacy-consent')).toBeNull()
+})
+
 test('资料: chooseavatar uploads the picture, the nickname is typed, updateProfile saves both with the file id', async () => {
   weapp.backend.answer({
     // consent given: no privacy cover over the avatar button

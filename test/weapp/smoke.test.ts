@@ -31,6 +31,7 @@ const READY_TEXT: Record<string, string> = {
   'staff/today/index': '销售额￥12.30',
   'staff/coupons/index': '上海静安旗舰店 · 店员：王店员',
   'staff/followups/index': '排队太久',
+  'staff/care/index': '小爱，生日快乐！',
   'console/home/index': '会员总数12,345',
   'console/member/index': '查找会员',
   'console/segments/index': '还没有保存的人群',

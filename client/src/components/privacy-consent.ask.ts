@@ -70,6 +70,21 @@ export async function requirePrivacyConsent(): Promise<boolean> {
   return new Promise<boolean>(resolve => ask({ waiter: resolve }))
 }
 
+/**
+ * A personal-data call (phone binding, a new avatar or nickname) that the server refused with
+ * PRIVACY_CONSENT_REQUIRED — its record says no: never agreed, withdrawn, or an older guide than what
+ * the app knew — asks with the same dialog and, after 同意, sends the same request once more. Declined
+ * (or refused again), the answer is the server's refusal, which says why.
+ */
+export async function withPrivacyConsent<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
+  const first = await call()
+  if (first.ok || first.code !== 'PRIVACY_CONSENT_REQUIRED') return first
+  // what the app knew was stale: read the member's record again (the gates cover their controls again)
+  await loadPrivacyGuide()
+  const agreed = await new Promise<boolean>(resolve => ask({ waiter: resolve }))
+  return agreed ? call() : first
+}
+
 /** The dialog's 同意: WeChat first (right after the tap, as it requires), then the member's record. */
 export async function agree(): Promise<string | null> {
   consentStore.agreeWithWechat(AGREE_BUTTON_ID)

@@ -1,5 +1,5 @@
 /**
- * Consent to the 用户隐私保护指引 before personal-data APIs (avatar, phone number, clipboard).
+ * Consent to the 用户隐私保护指引 before personal-data APIs (avatar, nickname, phone number, clipboard).
  *
  * weapp: WeChat calls the listener registered once in app.ts (`Taro.onNeedPrivacyAuthorization`)
  * when a privacy API needs consent; the `PrivacyConsent` dialog of the page showing answers it — its
@@ -7,7 +7,9 @@
  * 拒绝 answers `disagree` and the API fails. WeChat keeps its own record, which a withdrawal here
  * cannot reset, so on both platforms `requirePrivacyConsent()` (and `PrivacyGate`) also ask when the
  * member's own record (member.privacyPolicy / login) is missing or names an older guide. A request
- * made where no dialog is showing opens the guide page, whose bottom bar answers it.
+ * made where no dialog is showing opens the guide page, whose bottom bar answers it. The server refuses
+ * phone binding and a new avatar or nickname without the member's record (PRIVACY_CONSENT_REQUIRED):
+ * `withPrivacyConsent(call)` then asks and sends the request again.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { Button, Text, View } from '@tarojs/components'
@@ -16,12 +18,21 @@ import { consentStore } from './privacy-consent.store'
 import { AGREE_BUTTON_ID, PRIVACY_POLICY_URL, agree, disagree, loadPrivacyGuide, requirePrivacyConsent, useConsentSnapshot } from './privacy-consent.ask'
 import './privacy-consent.css'
 
-export { AGREE_BUTTON_ID, CONSENT_NEEDED_TEXT, PRIVACY_POLICY_URL, loadPrivacyGuide, registerPrivacyAuthorization, requirePrivacyConsent, useConsentSnapshot } from './privacy-consent.ask'
+export {
+  AGREE_BUTTON_ID,
+  CONSENT_NEEDED_TEXT,
+  PRIVACY_POLICY_URL,
+  loadPrivacyGuide,
+  registerPrivacyAuthorization,
+  requirePrivacyConsent,
+  useConsentSnapshot,
+  withPrivacyConsent,
+} from './privacy-consent.ask'
 
 const isH5 = () => process.env.TARO_ENV === 'h5'
 
 /**
- * The consent dialog; put one on every page that uses avatar, phone or clipboard. `variant='bar'`:
+ * The consent dialog; put one on every page that uses avatar, nickname, phone or clipboard. `variant='bar'`:
  * the guide page's bottom bar (the text is the page). `onSettled`: after this dialog answered.
  */
 export function PrivacyConsent({ variant = 'modal', onSettled }: { variant?: 'modal' | 'bar'; onSettled?: (agreed: boolean) => void }) {
@@ -90,7 +101,7 @@ export function PrivacyConsent({ variant = 'modal', onSettled }: { variant?: 'mo
           阅读完整的《{policy?.title ?? '用户隐私保护指引'}》›
         </Text>
       ) : (
-        <Text className='privacy-consent-summary muted'>请阅读以上指引，同意后才能使用头像、手机号、剪贴板等功能。</Text>
+        <Text className='privacy-consent-summary muted'>请阅读以上指引，同意后才能使用头像、昵称、手机号、剪贴板等功能。</Text>
       )}
       {error ? (
         <Text id='privacy-consent-error' className='error-text privacy-consent-error'>
@@ -109,7 +120,7 @@ export function PrivacyConsent({ variant = 'modal', onSettled }: { variant?: 'mo
 }
 
 /**
- * Covers `children` (a chooseAvatar / getPhoneNumber button, an avatar file input) while the member's
+ * Covers `children` (a chooseAvatar / getPhoneNumber button, an avatar file input, the nickname field) while the member's
  * consent is known to be missing or out of date: a tap asks first. After 同意 the real control is
  * there; `onAllowed` may continue (default: a hint to tap again), `onRefused` explain.
  */

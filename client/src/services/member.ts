@@ -10,9 +10,13 @@ type Out<K extends keyof MemberOutputs> = Promise<Result<MemberOutputs[K]>>
 
 /** The `member` cloud function's actions (contracts in types/member.ts). */
 export const memberApi = {
-  /** `inviteCode`: the inviter's member number from a shared card (links only a member this call creates). */
-  async login(inviteCode?: string): Out<'login'> {
-    const res = await callFunction<MemberOutputs['login']>('member', inviteCode ? { action: 'login', inviteCode } : { action: 'login' })
+  /**
+   * `inviteCode`: the inviter's member number from a shared card; `scene`: a 渠道码's launch scene
+   * (both count only for a member this call creates).
+   */
+  async login(inviteCode?: string, scene?: string): Out<'login'> {
+    const event = { action: 'login', ...(inviteCode ? { inviteCode } : {}), ...(scene ? { scene } : {}) }
+    const res = await callFunction<MemberOutputs['login']>('member', event)
     // whether to ask for consent before avatar / phone / clipboard (components/privacy-consent.tsx)
     if (res.ok && res.data.privacy) consentStore.setState(res.data.privacy)
     return res
@@ -134,6 +138,14 @@ export const memberApi = {
   },
 
   /** 净推荐值: whether to ask now, and about which recent purchase (`ask: false` with the reason otherwise). */
+  /** 生日礼: the birthday week (open or next), whether this year's gift is claimed, what it is. */
+  birthdayGift(): Out<'birthdayGift'> {
+    return callFunction('member', { action: 'birthdayGift' })
+  },
+  /** Once per birthday year, during the birthday week (else NOT_BIRTHDAY_WEEK). */
+  claimBirthdayGift(): Out<'claimBirthdayGift'> {
+    return callFunction('member', { action: 'claimBirthdayGift' })
+  },
   npsPrompt(): Out<'npsPrompt'> {
     return callFunction('member', { action: 'npsPrompt' })
   },
@@ -148,5 +160,10 @@ export const memberApi = {
   /** 不再询问 (`true`), until turned back on (`false`). */
   setNpsOptOut(optOut: boolean): Out<'setNpsOptOut'> {
     return callFunction('member', { action: 'setNpsOptOut', optOut })
+  },
+
+  /** 添加专属顾问 (WeCom): the advisor's contact-me code, or the store's staff's (`advisor` null: none on WeCom). */
+  myAdvisor(): Out<'myAdvisor'> {
+    return callFunction('member', { action: 'myAdvisor' })
   },
 }

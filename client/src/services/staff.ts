@@ -13,6 +13,10 @@ export const staffApi = {
   me(): Out<'me'> {
     return callFunction('staff', { action: 'me' })
   },
+  /** The staff member's own WeCom 「联系我」 code (made on first use; FAILED_PRECONDITION without a WeCom account). */
+  myContactWay(): Out<'myContactWay'> {
+    return callFunction('staff', { action: 'myContactWay' })
+  },
   verifyCode(code: string): Out<'verifyCode'> {
     return callFunction('staff', { action: 'verifyCode', code })
   },

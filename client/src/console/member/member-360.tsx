@@ -81,6 +81,16 @@ export default function Member360View({ view, onChanged }: { view: Member360; on
             </Text>
           ))}
         </View>
+        {/* 专属顾问 (WeCom): an older function answers no wecom field */}
+        {view.wecom ? (
+          <Text id='m360-advisor' className='muted'>
+            {view.wecom.advisor
+              ? `专属顾问：${view.wecom.advisor.staffName ?? view.wecom.advisor.wecomUserId}（企业微信 ${view.wecom.advisor.wecomUserId}${view.wecom.advisor.storeId ? ` · ${view.wecom.advisor.storeId}` : ''}）`
+              : view.wecom.contacts.length
+                ? '企业微信：已删除好友，暂无专属顾问'
+                : '暂无专属顾问（未添加企业微信）'}
+          </Text>
+        ) : null}
       </View>
 
       <View id='m360-tier' className='card'>

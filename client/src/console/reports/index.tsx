@@ -9,6 +9,7 @@ import ConsoleHeader from '../components/header'
 import RangePicker from './range-picker'
 import { reportDays, type ReportRange } from './range'
 import ReportSection from './report-section'
+import AttributionSection from './attribution-section'
 import '../console.css'
 import './reports.css'
 
@@ -76,6 +77,7 @@ export default function ConsoleReportsPage() {
           {answer.sections.map(s => (
             <ReportSection key={s.id} section={s} answer={answer} chart={answer.charts.find(c => c.id === s.id)} />
           ))}
+          {answer.scope.kind === 'brand' ? <AttributionSection from={answer.from} to={answer.to} /> : null}
         </View>
       ) : null}
     </View>

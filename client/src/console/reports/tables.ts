@@ -24,7 +24,17 @@ const stat = (id: string, label: string, value: string) => ({ id, label, value }
 const row = (key: string, cells: string[], total = false) => ({ key, cells, ...(total ? { total } : {}) })
 
 const COUPON_TYPES: Record<string, string> = { cash: '现金券', percent: '折扣券', threshold: '满减券', gift: '礼品券', makeup_card: '补签卡' }
-const SOURCES: Record<string, string> = { purchase: '消费', refund: '退款', admin: '人工调整', expiry: '过期', checkin: '签到', task: '任务奖励', exchange: '积分兑换', import: '导入' }
+const SOURCES: Record<string, string> = {
+  purchase: '消费',
+  refund: '退款',
+  admin: '人工调整',
+  expiry: '过期',
+  checkin: '签到',
+  task: '任务奖励',
+  exchange: '积分兑换',
+  import: '导入',
+  birthday: '生日礼',
+}
 
 type Sections = ReportResult & StoreReport
 type StoreAnswer = Extract<ConsoleReport, { report: StoreReport }>

@@ -21,6 +21,7 @@ export const SETTINGS_TABS: ReadonlyArray<{ id: SettingsSection; label: string }
   { id: 'tasks', label: '任务与邀请' },
   { id: 'tiers', label: '会员等级' },
   { id: 'reminders', label: '提醒设置' },
+  { id: 'birthday', label: '生日礼' },
 ]
 
 const DENIED = { denied: true } as const

@@ -5,6 +5,7 @@ import type { CouponState, CouponView } from '../../../../types/coupons'
 import type { MemberOutputs } from '../../../../types/member'
 import { memberApi } from '../../services/member'
 import CouponCard from '../../components/coupon-card'
+import ContactButton from '../../components/contact-button'
 import { usePagedList } from '../../utils/use-paged-list'
 import { COUPON_STATE_TEXT } from './coupon-text'
 import './coupon.css'
@@ -101,6 +102,7 @@ export default function CouponsPage() {
           没有更多了
         </View>
       ) : null}
+      <ContactButton id='coupons-contact' />
     </View>
   )
 }

@@ -12,7 +12,11 @@ import { memberApi } from '../../services/member'
 import { staffApi } from '../../services/staff'
 import Recommendations from '../../components/recommendations'
 import NpsCard from '../../components/nps-card'
+import AdvisorCard from '../../components/advisor-card'
 import TierCard from '../../components/tier-card'
+import BirthdayGiftCard from '../../components/birthday-gift-card'
+import ContactButton from '../../components/contact-button'
+import { clearLaunchScene, launchScene } from '../../utils/launch-scene'
 import { shanghaiDateText } from '../../utils/format'
 import { usePageLoad } from '../../utils/use-page-load'
 import './index.css'
@@ -43,17 +47,20 @@ function launchInviteCode(): string | null {
   return pendingInvite
 }
 
-/** member.login (with the share card's invite code, if any) and the avatar's URL. */
+/** member.login (with the share card's invite code and the 渠道码's scene, if any) and the avatar's URL. */
 async function signIn(): Promise<Result<SignedIn>> {
   const invite = launchInviteCode()
-  let res = await memberApi.login(invite ?? undefined)
-  if (!res.ok && invite && res.code === 'INVALID_ARGUMENT') {
-    // a bad share card never keeps a member out: sign in without it
+  const scene = launchScene()
+  let res = await memberApi.login(invite ?? undefined, scene ?? undefined)
+  if (!res.ok && (invite || scene) && res.code === 'INVALID_ARGUMENT') {
+    // a bad share card or code never keeps a member out: sign in without it
     pendingInvite = null
+    clearLaunchScene()
     res = await memberApi.login()
   }
   if (!res.ok) return res
   pendingInvite = null
+  clearLaunchScene()
   const avatarFileId = res.data.member.avatarFileId
   const avatarUrl = avatarFileId ? await fileUrl(avatarFileId) : ''
   return { ok: true, data: { ...res.data, avatarUrl } }
@@ -208,6 +215,8 @@ export default function IndexPage() {
       </View>
       <TierCard load={tier} onRetry={() => void loadTier(false)} />
       <NpsCard signedInKey={signedIn} />
+      <BirthdayGiftCard signedInKey={signedIn} onClaimed={() => void loadPoints(true)} />
+      <AdvisorCard signedInKey={signedIn} />
       <View className='member-entries card'>
         <View id='member-code-entry' className='member-entry' onClick={go('/pages/code/index')}>
           <Text className='member-entry-icon'>▦</Text>
@@ -245,6 +254,7 @@ export default function IndexPage() {
         ))}
       </View>
       <Recommendations signedInKey={signedIn} />
+      <ContactButton id='home-contact' />
       <Button id='member-edit' className='member-edit btn-primary' onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}>
         编辑资料
       </Button>

@@ -3,7 +3,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { failText } from '../../services/errors'
 import { memberApi } from '../../services/member'
-import { CONSENT_NEEDED_TEXT, PrivacyConsent, PrivacyGate, requirePrivacyConsent } from '../../components/privacy-consent'
+import { CONSENT_NEEDED_TEXT, PrivacyConsent, PrivacyGate, requirePrivacyConsent, withPrivacyConsent } from '../../components/privacy-consent'
 import './index.css'
 
 /** Seconds before 获取验证码 may be pressed again. */
@@ -63,7 +63,8 @@ export default function PhonePage() {
     setBinding(true)
     setError('')
     try {
-      const res = await call()
+      // the server's consent record says no (withdrawn elsewhere, a new guide): ask, then the same code again
+      const res = await withPrivacyConsent(call)
       if (!res.ok) {
         setError(failText(res))
         return
@@ -107,7 +108,7 @@ export default function PhonePage() {
         setError(CONSENT_NEEDED_TEXT)
         return
       }
-      const res = await memberApi.requestPhoneCode(p)
+      const res = await withPrivacyConsent(() => memberApi.requestPhoneCode(p))
       if (!res.ok) {
         setError(failText(res))
         return

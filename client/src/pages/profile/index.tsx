@@ -9,7 +9,7 @@ import { memberApi } from '../../services/member'
 import { GENDER_OPTIONS, avatarCloudPath, imageExt, shanghaiToday, type Gender } from '../../utils/format'
 import { changedFields, draftOf, type ProfileDraft } from '../../utils/profile'
 import { PageError, PageLoading } from '../../components/page-state'
-import { CONSENT_NEEDED_TEXT, PrivacyConsent, PrivacyGate } from '../../components/privacy-consent'
+import { CONSENT_NEEDED_TEXT, PrivacyConsent, PrivacyGate, withPrivacyConsent } from '../../components/privacy-consent'
 import './index.css'
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready' }
@@ -91,6 +91,19 @@ export default function ProfilePage() {
     if (file) void applyAvatar(URL.createObjectURL(file), file.type)
   }
 
+  /**
+   * H5, right after 同意: put the cursor in the nickname field the tap was for (Taro's H5 Input wraps an
+   * <input>), once the cover is gone (the field is rendered anew without it).
+   */
+  const focusNickname = () => {
+    setError('')
+    setTimeout(() => {
+      const field = document.getElementById('profile-nickname')
+      const input = field instanceof HTMLInputElement ? field : field?.querySelector('input')
+      input?.focus()
+    }, 0)
+  }
+
   /** H5, right after 同意: open the file picker the tap was for (the agree tap still counts as a user gesture). */
   const openFilePicker = () => {
     setError('')
@@ -109,7 +122,8 @@ export default function ProfilePage() {
     setSaving(true)
     setError('')
     try {
-      const res = await memberApi.updateProfile(patch)
+      // a new avatar or nickname without the member's consent on record: the server refuses, we ask and send again
+      const res = await withPrivacyConsent(() => memberApi.updateProfile(patch))
       if (!res.ok) {
         setError(failText(res))
         return
@@ -160,15 +174,19 @@ export default function ProfilePage() {
       <View className='card'>
         <View className='profile-field'>
           <Text className='profile-label'>昵称</Text>
-          <Input
-            id='profile-nickname'
-            className='profile-input'
-            type={process.env.TARO_ENV === 'h5' ? 'text' : 'nickname'}
-            placeholder='请输入昵称'
-            value={draft.nickname}
-            onInput={e => update({ nickname: e.detail.value })}
-            onBlur={e => update({ nickname: e.detail.value })}
-          />
+          {/* the WeChat nickname (type='nickname' offers it) is personal data like the avatar: asked for consent first
+              when the member's record is missing or out of date; on weapp WeChat's own check asks through onNeedPrivacyAuthorization */}
+          <PrivacyGate id='profile-nickname-consent' onAllowed={process.env.TARO_ENV === 'h5' ? focusNickname : undefined} onRefused={() => setError(CONSENT_NEEDED_TEXT)}>
+            <Input
+              id='profile-nickname'
+              className='profile-input'
+              type={process.env.TARO_ENV === 'h5' ? 'text' : 'nickname'}
+              placeholder='请输入昵称'
+              value={draft.nickname}
+              onInput={e => update({ nickname: e.detail.value })}
+              onBlur={e => update({ nickname: e.detail.value })}
+            />
+          </PrivacyGate>
         </View>
 
         <Picker mode='date' value={draft.birthday ?? '2000-01-01'} start='1900-01-01' end={shanghaiToday()} onChange={e => update({ birthday: e.detail.value })}>

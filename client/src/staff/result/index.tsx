@@ -6,6 +6,7 @@ import { shanghaiDateTimeText } from '../../utils/format'
 import { couponLabel } from '../components/coupon-rules'
 import RefundForm from '../components/refund-form'
 import StaffDenied from '../components/denied'
+import ContactWayCard from '../components/contact-way'
 import { PURCHASE_STATUS_TEXT, till } from '../till'
 import '../staff.css'
 
@@ -113,6 +114,8 @@ export default function ResultPage() {
           }}
         />
       </View>
+
+      <ContactWayCard />
 
       <View className='till-actions'>
         <Button id='result-next' className='btn-primary' onClick={backToScan}>

@@ -53,6 +53,9 @@ export default function TodayPage() {
             <Button id='today-coupons-entry' className='till-header-button' size='mini' onClick={() => void Taro.navigateTo({ url: '/staff/coupons/index' })}>
               核销券
             </Button>
+            <Button id='today-care-entry' className='till-header-button' size='mini' onClick={() => void Taro.navigateTo({ url: '/staff/care/index' })}>
+              关怀任务
+            </Button>
             <Button id='today-refresh' className='till-header-button' size='mini' disabled={refreshing || undefined} onClick={() => void refresh(false)}>
               {refreshing ? '刷新中' : '刷新'}
             </Button>

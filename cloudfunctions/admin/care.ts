@@ -1,0 +1,26 @@
+/** 关怀任务 report: the tasks created in a date range (Shanghai days) by kind, store and staff, with the 7-day buy rate. */
+import type { AdminActions } from './actions'
+import { careReport } from '../../domain/care-tasks'
+import { _ } from '../shared/cloud'
+import { careTasks } from '../shared/collections/care_tasks'
+import { staffRows } from '../shared/collections/staff'
+import { docsByIds, readAll } from '../shared/query'
+
+const DAY_MS = 86_400_000
+/** 00:00 Shanghai of a YYYY-MM-DD day (Shanghai has kept +08:00 all year since 1991) */
+const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
+
+export const adminCareActions: Pick<AdminActions, 'careReport'> = {
+  async careReport(event) {
+    const range = _.gte(dayStart(event.from)).and(_.lt(new Date(dayStart(event.to).getTime() + DAY_MS)))
+    const rows = await readAll(careTasks.where({ createdAt: range }).orderBy('createdAt', 'asc').field({ kind: true, storeId: true, assigneeId: true, status: true, sentAt: true, boughtAt: true }))
+    const staffIds = [...new Set(rows.map(r => r.assigneeId).filter((x): x is string => !!x))]
+    const staff = await docsByIds(staffRows, staffIds, { name: true })
+    const names = Object.fromEntries([...staff].map(([id, s]) => [id, String(s.name)]))
+    return careReport(
+      rows.map(r => ({ ...r, storeId: r.storeId ?? null, assigneeId: r.assigneeId ?? null, sentAt: r.sentAt ? new Date(r.sentAt) : null, boughtAt: r.boughtAt ? new Date(r.boughtAt) : null })),
+      { from: event.from, to: event.to },
+      names,
+    )
+  },
+}
