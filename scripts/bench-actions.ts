@@ -252,7 +252,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
     const now = new Date()
     await seedSnapshot(dataDir, { n, now, seed })
     const products = benchProducts(productCount, seed)
-    const seeded = seedPurchases(dataDir, { products, now, seed })
+    const seeded = await seedPurchases(dataDir, { products, now, seed })
     const seedSeconds = seconds(t)
     log(
       `  seeded in ${seedSeconds.toFixed(1)} s: ${seeded.purchases.toLocaleString('en-US')} purchases (${seeded.lastYear.toLocaleString('en-US')} in the last 12 months), ${seeded.callers.length.toLocaleString('en-US')} members with 2+ purchases`,

@@ -47,11 +47,10 @@ import type { RunSummary } from '../types/jobs'
 import { deployCollections, ROOT, sdkFor, setClock, startEmulator, type RunningEmulator } from './emulator-process'
 import { percentile } from './bench-actions'
 import { callFunction, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
-import { benchProducts, seededRandom, seedSnapshot } from './bench-seed'
+import { benchProducts, docPages, openBenchStore, seededRandom, seedSnapshot } from './bench-seed'
 import { ensureFunctionsBuilt } from './builds'
 import { importOrdersFile, type OrdersSummary, type Progress } from './import-orders'
 import { ORDER_COLUMNS, parseCsvLine } from './order-file'
-import { Journal } from '../emulator/database/journal'
 
 export const DEFAULT_HISTORY_FILE = path.resolve(ROOT, 'test/fixtures/data/online_retail/online_retail_2010-12_2011-12.csv.gz')
 /** The functions' clock during part A: the day after the data set's last invoice (2011-12-09). */
@@ -760,10 +759,11 @@ export async function benchOrdersApi(opts: ApiOptions = {}): Promise<ApiResult> 
     log(`orders API: N = ${fmt(n)} members; seeding ${dataDir}`)
     let t = performance.now()
     await seedSnapshot(dataDir, { n, now: new Date(), seed })
-    // the member numbers, read back from the snapshot just written
-    const { journal, state } = Journal.open(path.join(dataDir, 'database'))
-    const memberNos = [...(state.collections.get('members')?.values() ?? [])].map(d => String(d.memberNo))
-    journal.close()
+    // the member numbers, read back from the store just written
+    const store = openBenchStore(dataDir)
+    const memberNos: string[] = []
+    for (const page of docPages(store, 'members')) for (const d of page) memberNos.push(String(d.memberNo))
+    await store.close()
     const seedSeconds = seconds(t)
     t = performance.now()
     const emu = (current.emu = await startEmulator({ dataDir, args: ['--no-timers', '--functions-dir', functions.dir], startTimeoutMs: START_TIMEOUT_MS }))

@@ -76,7 +76,7 @@ export async function benchReport(opts: ReportBenchOptions = {}): Promise<Report
     const from = shanghaiDay(new Date(new Date(`${to}T12:00:00+08:00`).getTime() - (RANGE_DAYS - 1) * 86_400_000))
     const range = { from, to }
     await seedSnapshot(dataDir, { n, now, seed })
-    const seeded = seedPurchases(dataDir, { products: benchProducts(500, seed), now, seed })
+    const seeded = await seedPurchases(dataDir, { products: benchProducts(500, seed), now, seed })
     const seedSeconds = seconds(t)
     t = performance.now()
     const emu = (current.emu = await startEmulator({ dataDir, args: ['--no-timers'], startTimeoutMs: START_TIMEOUT_MS }))

@@ -1,7 +1,8 @@
 /**
  * A fast seeder for benchmarks: writes N members straight into an emulator data dir's database
- * snapshot (before the emulator starts), through the database journal's own snapshot writer: no
- * SDK round trip and no journal line per member, only the CPU to build the histories.
+ * (before the emulator starts), through the store's bulk loader (large lmdb write transactions, the
+ * indexes of deploy/database.json maintained): no SDK round trip per member, only the CPU to build
+ * the histories.
  *
  * Members are what the product would have stored: `newMember` at sign-up, then each purchase of a
  * random but seeded history applied in time order by the purchase flow's own rule (`afterPurchase`:
@@ -22,8 +23,10 @@ import type { PurchaseLine } from '../types/points'
 import { DEFAULT_TIER_LADDER } from '../types/tiers'
 import { afterPurchase } from '../domain/activity'
 import { memberNoFrom, newMember } from '../domain/member'
-import { idKey, type Doc } from '../emulator/database/ejson'
-import { Journal, type Collections } from '../emulator/database/journal'
+import type { Doc } from '../emulator/database/ejson'
+import { indexFileFromEnv, loadIndexCatalog } from '../emulator/database/indexes'
+import { collPrefix, FF } from '../emulator/database/keys'
+import { Store } from '../emulator/database/store'
 
 const DAY = 86_400_000
 const JOIN_SPAN_DAYS = 730
@@ -204,27 +207,50 @@ export async function benchMembers(opts: SeedOptions): Promise<{ members: Member
   return { members, summary }
 }
 
+/** The emulator's store under a data dir, with the index catalog the emulator will open it with. */
+export function openBenchStore(dataDir: string): Store {
+  return Store.open(path.join(dataDir, 'database'), loadIndexCatalog(indexFileFromEnv()), () => {})
+}
+
+/** Every doc of a collection, a page at a time (no write transaction overlaps a read). */
+export function* docPages(store: Store, coll: string, size = 5_000): Generator<Doc[]> {
+  let start = collPrefix(coll)
+  const end = Buffer.concat([start, FF])
+  for (;;) {
+    const page: Doc[] = []
+    let last: Buffer | undefined
+    for (const { pk, doc } of store.primaryRange(coll, start, end)) {
+      page.push(doc)
+      last = pk
+      if (page.length >= size) break
+    }
+    if (!last) return
+    start = Buffer.concat([collPrefix(coll), last, Buffer.from([0])])
+    yield page
+  }
+}
+
 /**
  * Writes every declared collection (types/collections.ts) and the members into `<dataDir>/database`
- * as the emulator's own snapshot. The data dir must not hold a database yet.
+ * through the store's bulk loader. The data dir must not hold a database yet.
  */
 export async function seedSnapshot(dataDir: string, opts: SeedOptions): Promise<SeedSummary> {
   const { members, summary } = await benchMembers(opts)
-  const collections: Collections = new Map(COLLECTIONS.map(name => [name, new Map<string, Doc>()]))
-  const stored = collections.get('members')!
-  for (const member of members) {
-    // what the SDK would have stored: valid for the schema the functions parse with
-    MemberSchema.parse(member)
-    // members agreed to the privacy guide when they joined (phone binding, avatar and nickname need it)
-    const privacyConsent = { version: DEFAULT_PRIVACY_POLICY.version, agreedAt: member.createdAt }
-    stored.set(idKey(member._id), { ...member, privacyConsent } as unknown as Doc)
-  }
-  const { journal, state } = Journal.open(path.join(dataDir, 'database'))
+  const store = openBenchStore(dataDir)
   try {
-    if (state.collections.size || state.seq) throw new Error(`${dataDir} already holds a database: seed an empty data dir`)
-    journal.compact({ seq: 0, collections })
+    if (store.collections().length) throw new Error(`${dataDir} already holds a database: seed an empty data dir`)
+    const bulk = store.bulk()
+    for (const name of COLLECTIONS) bulk.create(name)
+    for (const member of members) {
+      // what the SDK would have stored: valid for the schema the functions parse with
+      MemberSchema.parse(member)
+      // members agreed to the privacy guide when they joined (phone binding, avatar and nickname need it)
+      const privacyConsent = { version: DEFAULT_PRIVACY_POLICY.version, agreedAt: member.createdAt }
+      bulk.put('members', { ...member, privacyConsent } as unknown as Doc)
+    }
+    bulk.flush()
   } finally {
-    journal.close()
+    await store.close()
   }
   return summary
 }
@@ -292,7 +318,7 @@ export interface PurchaseSeedSummary {
  * more often (Zipf-like). Amounts are the lines' total; the members themselves are not touched.
  * Call after `seedSnapshot`, before the emulator starts.
  */
-export function seedPurchases(dataDir: string, opts: PurchaseSeedOptions): PurchaseSeedSummary {
+export async function seedPurchases(dataDir: string, opts: PurchaseSeedOptions & { ledger?: boolean }): Promise<PurchaseSeedSummary> {
   const random = seededRandom(chunkSeed(opts.seed ?? 20_240_601, -4))
   const byCategory = new Map<string, BenchProduct[]>()
   for (const p of opts.products) byCategory.set(p.category, [...(byCategory.get(p.category) ?? []), p])
@@ -300,69 +326,76 @@ export function seedPurchases(dataDir: string, opts: PurchaseSeedOptions): Purch
   // Zipf-like: index ⌊n · u^3⌋ favours the first products of a list
   const pick = (list: BenchProduct[]) => list[Math.min(list.length - 1, Math.floor(list.length * random() ** 3))]
   const yearAgo = opts.now.getTime() - 365 * DAY
-  const { journal, state } = Journal.open(path.join(dataDir, 'database'))
+  const store = openBenchStore(dataDir)
   const summary: PurchaseSeedSummary = { purchases: 0, lines: 0, lastYear: 0, callers: [], nonBuyers: [] }
   try {
-    const membersColl = state.collections.get('members')
-    if (!membersColl?.size) throw new Error(`${dataDir} holds no members: call seedSnapshot first`)
-    let purchases = state.collections.get('purchases')
-    if (!purchases) state.collections.set('purchases', (purchases = new Map()))
-    const members = [...membersColl.values()] as unknown as Member[]
-    for (const m of members) {
-      const n = m.stats.purchases
-      if (!n || !m.stats.firstPurchaseAt || !m.stats.lastPurchaseAt) {
-        summary.nonBuyers.push({ openid: m._id, memberNo: m.memberNo, joinedAt: m.createdAt })
-        continue
+    if (!store.count('members')) throw new Error(`${dataDir} holds no members: call seedSnapshot first`)
+    const bulk = store.bulk()
+    bulk.create('purchases')
+    if (opts.ledger) bulk.create('points_ledger')
+    for (const page of docPages(store, 'members'))
+      for (const m of page as unknown as Member[]) {
+        const n = m.stats.purchases
+        if (!n || !m.stats.firstPurchaseAt || !m.stats.lastPurchaseAt) {
+          summary.nonBuyers.push({ openid: m._id, memberNo: m.memberNo, joinedAt: m.createdAt })
+          continue
+        }
+        if (n >= 2) summary.callers.push({ openid: m._id, memberNo: m.memberNo, purchases: n, joinedAt: m.createdAt })
+        const favourite = Object.entries(m.stats.categoryFen).sort((a, b) => b[1] - a[1])[0]?.[0]
+        const first = new Date(m.stats.firstPurchaseAt).getTime()
+        const last = new Date(m.stats.lastPurchaseAt).getTime()
+        const times = n === 1 ? [last] : [first, last, ...Array.from({ length: n - 2 }, () => first + random() * (last - first))].sort((a, b) => a - b)
+        times.forEach((t, k) => {
+          const count = 1 + Math.floor(random() * random() * 3)
+          const chosen = new Map<string, BenchProduct>()
+          for (let i = 0; i < count; i++) {
+            const p = favourite && byCategory.has(favourite) && random() < 0.6 ? pick(byCategory.get(favourite)!) : pick(all)
+            chosen.set(p.productId, p)
+          }
+          const lines = [...chosen.values()].map(p => ({ productId: p.productId, category: p.category, quantity: 1, priceFen: p.priceFen }))
+          const amountFen = lines.reduce((s, l) => s + l.priceFen, 0)
+          const at = new Date(t)
+          const _id = `bench-pur-${m.memberNo}-${k}`
+          const doc = {
+            _id,
+            requestId: _id,
+            storeId: BENCH_STORES[Math.floor(random() * BENCH_STORES.length)],
+            staffOpenid: 'o_bench_history',
+            memberId: m._id,
+            memberNo: m.memberNo,
+            amountFen,
+            orderFen: amountFen,
+            discountFen: 0,
+            couponCodes: [],
+            lines,
+            pointsEarned: 0,
+            batchId: null,
+            refundedFen: 0,
+            pointsReversed: 0,
+            pointsShortfall: 0,
+            status: 'completed',
+            balanceAfter: 0,
+            createdAt: at,
+            updatedAt: at,
+          }
+          bulk.put('purchases', doc as unknown as Doc)
+          if (opts.ledger) bulk.put('points_ledger', ledgerRow(m, _id, k, amountFen, at))
+          summary.purchases++
+          summary.lines += lines.length
+          if (t >= yearAgo) summary.lastYear++
+        })
       }
-      if (n >= 2) summary.callers.push({ openid: m._id, memberNo: m.memberNo, purchases: n, joinedAt: m.createdAt })
-      const favourite = Object.entries(m.stats.categoryFen).sort((a, b) => b[1] - a[1])[0]?.[0]
-      const first = new Date(m.stats.firstPurchaseAt).getTime()
-      const last = new Date(m.stats.lastPurchaseAt).getTime()
-      const times = n === 1 ? [last] : [first, last, ...Array.from({ length: n - 2 }, () => first + random() * (last - first))].sort((a, b) => a - b)
-      times.forEach((t, k) => {
-        const count = 1 + Math.floor(random() * random() * 3)
-        const chosen = new Map<string, BenchProduct>()
-        for (let i = 0; i < count; i++) {
-          const p = favourite && byCategory.has(favourite) && random() < 0.6 ? pick(byCategory.get(favourite)!) : pick(all)
-          chosen.set(p.productId, p)
-        }
-        const lines = [...chosen.values()].map(p => ({ productId: p.productId, category: p.category, quantity: 1, priceFen: p.priceFen }))
-        const amountFen = lines.reduce((s, l) => s + l.priceFen, 0)
-        const at = new Date(t)
-        const _id = `bench-pur-${m.memberNo}-${k}`
-        const doc = {
-          _id,
-          requestId: _id,
-          storeId: BENCH_STORES[Math.floor(random() * BENCH_STORES.length)],
-          staffOpenid: 'o_bench_history',
-          memberId: m._id,
-          memberNo: m.memberNo,
-          amountFen,
-          orderFen: amountFen,
-          discountFen: 0,
-          couponCodes: [],
-          lines,
-          pointsEarned: 0,
-          batchId: null,
-          refundedFen: 0,
-          pointsReversed: 0,
-          pointsShortfall: 0,
-          status: 'completed',
-          balanceAfter: 0,
-          createdAt: at,
-          updatedAt: at,
-        }
-        purchases!.set(idKey(_id), doc as unknown as Doc)
-        summary.purchases++
-        summary.lines += lines.length
-        if (t >= yearAgo) summary.lastYear++
-      })
-    }
+    bulk.flush()
     summary.callers.sort((a, b) => (a.openid < b.openid ? -1 : 1))
     if (opts.callers !== undefined) summary.callers = summary.callers.slice(0, opts.callers)
-    journal.compact({ seq: state.seq, collections: state.collections })
   } finally {
-    journal.close()
+    await store.close()
   }
   return summary
+}
+
+/** The points ledger row a purchase leaves (the storage bench's third collection). */
+function ledgerRow(m: Member, purchaseId: string, k: number, amountFen: number, at: Date): Doc {
+  const points = Math.floor(amountFen / 100)
+  return { _id: `bench-led-${m.memberNo}-${k}`, memberId: m._id, seq: k + 1, delta: points, balanceAfter: points * (k + 1), reason: 'purchase', refId: purchaseId, createdAt: at }
 }

@@ -2,7 +2,7 @@
  * `npm run bench [-- --sizes 10000,100000] [--seed <n>]`: the daily `tiers` job at scale.
  *
  * For each N: a temporary data dir seeded with N members (scripts/bench-seed.ts writes the
- * emulator's snapshot directly), the emulator started on it without timers, then `tiers`
+ * emulator's store directly, in bulk), the emulator started on it without timers, then `tiers`
  * `{ action: 'run' }` called through the loopback interface until the run is done (a call that runs
  * out of its time budget answers `scoring` and the next call resumes), timed, with the database
  * requests the functions sent counted by the emulator (`/stats`). Then a forced rerun the same day.
@@ -11,7 +11,8 @@
  * read back after each run to check the job's own counters. Then every member and staff action
  * (scripts/bench-actions.ts), `admin.report` (scripts/bench-report.ts), and the orders part
  * (scripts/bench-orders.ts: the Online Retail history import when the file is there, the orders API
- * at 100,000 members); `--only` runs one part.
+ * at 100,000 members); `--only` runs one part. `--only storage` (scripts/bench-storage.ts, at
+ * `--sizes`) measures the database alone: seed, disk, start-up, memory and indexed query latencies.
  * Prints one table on stdout; progress goes to stderr. Speed targets belong here, not in unit tests.
  */
 import fs from 'fs'
@@ -26,10 +27,11 @@ import { callFunction, cleanUpRuns, requestStats, seconds, stderr, trackRun, typ
 import { benchReport, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows, type ReportBenchResult } from './bench-report'
 import { benchOrders, formatOrdersTables, ordersSummaryRows, type OrdersBenchResult } from './bench-orders'
 import { ensureFunctionsBuilt } from './builds'
+import { benchStorage, formatStorageTable, type StorageBenchResult } from './bench-storage'
 
 export const DEFAULT_SIZES = [10_000, 100_000]
 const USAGE =
-  'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>] [--only tiers|actions|report|orders] [--actions-members <n>] [--actions-products <n>] [--actions-reps <n>] [--report-sizes 20000,100000] [--report-reps <n>] [--history-file <path>] [--history-limit <orders>] [--orders-members <n>] [--orders-reps <n>]'
+  'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>] [--only tiers|actions|report|orders|storage] [--actions-members <n>] [--actions-products <n>] [--actions-reps <n>] [--report-sizes 20000,100000] [--report-reps <n>] [--history-file <path>] [--history-limit <orders>] [--orders-members <n>] [--orders-reps <n>]'
 /** A run that needs more calls than this (or fails this many times in a row) is reported as stuck. */
 const MAX_CALLS = 500
 const MAX_FAILURES_IN_A_ROW = 25
@@ -81,7 +83,7 @@ export interface BenchArgs {
   sizes: number[]
   seed?: number
   /** run only one part (default: all four, the tiers job first, then the actions, the report, the orders) */
-  only?: 'tiers' | 'actions' | 'report' | 'orders'
+  only?: 'tiers' | 'actions' | 'report' | 'orders' | 'storage'
   /** the actions bench (scripts/bench-actions.ts): members, products, calls per action */
   actionsMembers?: number
   actionsProducts?: number
@@ -125,7 +127,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       seed = Number(value)
       if (!Number.isInteger(seed)) throw new UsageError(USAGE)
     } else if (flag === '--only') {
-      if (value !== 'tiers' && value !== 'actions' && value !== 'report' && value !== 'orders') throw new UsageError(USAGE)
+      if (value !== 'tiers' && value !== 'actions' && value !== 'report' && value !== 'orders' && value !== 'storage') throw new UsageError(USAGE)
       only = value
     } else if (flag === '--actions-members') actionsMembers = count(value)
     else if (flag === '--actions-products') actionsProducts = count(value)
@@ -399,6 +401,21 @@ async function main(): Promise<void> {
   let actions: ActionsResult | undefined
   const reports: ReportBenchResult[] = []
   let orders: OrdersBenchResult | undefined
+  // the database alone (bench-storage.ts), at --sizes: only when asked, its seeds are large
+  const storage: StorageBenchResult[] = []
+  if (args.only === 'storage') {
+    try {
+      for (const n of args.sizes) {
+        storage.push(await benchStorage(n, { seed: args.seed }))
+        stderr(formatStorageTable(storage.slice(-1)))
+      }
+    } catch (err) {
+      console.error(err)
+      process.exitCode = 1
+    }
+    if (storage.length) console.log(formatStorageTable(storage))
+    return
+  }
   try {
     await ensureFunctionsBuilt()
     if (args.only === undefined || args.only === 'tiers') {

@@ -1,11 +1,13 @@
 /**
- * The in-memory database and its transactions. Every action runs synchronously from view to commit
- * (no await in between), so each action is atomic with respect to concurrent requests.
+ * The database and its transactions, over the lmdb store (store.ts). Every action runs synchronously
+ * from view to commit (no await in between), so each action is atomic with respect to concurrent
+ * requests.
  *
  * Transactions (snapshot isolation, first committer wins):
  * - reads see the data as of the transaction's start: whenever anyone commits a change to a doc, each
- *   open transaction that has not seen that doc change yet keeps its pre-image;
- * - writes are buffered and applied at commit as ONE journal line;
+ *   open transaction that has not seen that doc change yet keeps its pre-image (in memory: only the
+ *   docs changed while it is open);
+ * - writes are buffered and applied at commit as ONE store transaction;
  * - at commit, a buffered doc that someone else committed since the start (it has a pre-image) is a
  *   write conflict → DATABASE_TRANSACTION_CONFLICT, the code `runTransaction` retries on. Conflicts are
  *   reported at commit, not at write time, because wx-server-sdk turns errors of operations inside
@@ -13,16 +15,15 @@
  *   `commit()` throws the raw reply, `code` included.
  * - a transaction not committed or aborted within 30 s is dropped, as on CloudBase.
  *
- * Unique indexes (unique.ts) are checked on every change set before it reaches the journal: outside
- * a transaction at write time, inside one at commit (like conflicts, for the same reason), where a
+ * Unique indexes (unique.ts) are checked on every change set before it is written: outside a
+ * transaction at write time, inside one at commit (like conflicts, for the same reason), where a
  * duplicate answers DATABASE_DUPLICATE_WRITE, which `shared/transaction.ts` retries.
  */
 import { randomBytes } from 'crypto'
 import { TcbError } from '../service'
-import { idKey, type Doc } from './ejson'
-import { applyChanges, type Change, type Collections, type Journal, type StoredState } from './journal'
+import type { Doc } from './ejson'
 import type { View, Written } from './ops'
-import type { UniqueIndexes } from './unique'
+import { pkString, type Change, type Store } from './store'
 
 interface Entry {
   c: string
@@ -47,23 +48,13 @@ export const TX_TIMEOUT_MS = 30_000
 
 export class Engine {
   readonly live: View
-  private readonly collections: Collections
-  private seq: number
   private readonly txs = new Map<string, Tx>()
 
   constructor(
-    private readonly journal: Journal,
-    state: StoredState,
+    private readonly store: Store,
     private readonly txTimeoutMs = TX_TIMEOUT_MS,
-    private readonly unique?: UniqueIndexes,
   ) {
-    this.collections = state.collections
-    this.seq = state.seq
-    this.live = {
-      has: c => this.collections.has(c),
-      docs: c => [...(this.collections.get(c)?.values() ?? [])],
-      get: (c, id) => this.collections.get(c)?.get(idKey(id)),
-    }
+    this.live = { store, has: c => store.has(c), get: (c, id) => store.get(c, id), overlay: () => undefined }
   }
 
   read<T>(txId: string | undefined, fn: (view: View) => T): T {
@@ -79,7 +70,7 @@ export class Engine {
         if (ch.op === 'create') tx.creates.add(ch.c)
         else {
           const id = ch.op === 'put' ? ch.doc._id : ch.id
-          const k = idKey(id)
+          const k = pkString(id)
           tx.writes.set(entryKey(ch.c, k), { c: ch.c, k, id, doc: ch.op === 'put' ? ch.doc : null })
         }
       }
@@ -120,30 +111,35 @@ export class Engine {
     this.end(this.tx(id))
   }
 
-  /** Compacts the journal into a snapshot and closes files. */
+  /** Drops open transactions (the service closes the store). */
   close(): void {
     for (const tx of this.txs.values()) clearTimeout(tx.timer)
     this.txs.clear()
-    this.journal.compact({ seq: this.seq, collections: this.collections })
-    this.journal.close()
   }
 
   private commit(changes: Change[]): void {
     if (!changes.length) return
-    this.unique?.check(changes)
-    this.journal.append(this.seq + 1, changes) // disk first: if it throws, nothing changed
-    this.seq++
-    for (const tx of this.txs.values()) {
+    // the open transactions' pre-images: read before, kept only once the commit succeeded
+    const pre: Entry[] = []
+    if (this.txs.size) {
+      const seen = new Set<string>()
       for (const ch of changes) {
         if (ch.op === 'create') continue
         const id = ch.op === 'put' ? ch.doc._id : ch.id
-        const k = idKey(id)
+        const k = pkString(id)
         const key = entryKey(ch.c, k)
-        if (!tx.pre.has(key)) tx.pre.set(key, { c: ch.c, k, id, doc: this.collections.get(ch.c)?.get(k) ?? null })
+        if (seen.has(key) || [...this.txs.values()].every(tx => tx.pre.has(key))) continue
+        seen.add(key)
+        pre.push({ c: ch.c, k, id, doc: this.store.get(ch.c, id) ?? null })
       }
     }
-    this.unique?.apply(changes, (c, k) => this.collections.get(c)?.get(k))
-    applyChanges(this.collections, changes)
+    this.store.commit(changes) // unique indexes checked, then one durable write: if it throws, nothing changed
+    for (const tx of this.txs.values()) {
+      for (const e of pre) {
+        const key = entryKey(e.c, e.k)
+        if (!tx.pre.has(key)) tx.pre.set(key, e)
+      }
+    }
   }
 
   private tx(id: string): Tx {
@@ -166,21 +162,16 @@ export class Engine {
   private txView(tx: Tx): View {
     const layers = (c: string, k: string) => tx.writes.get(entryKey(c, k)) ?? tx.pre.get(entryKey(c, k))
     return {
-      has: c => this.collections.has(c) || tx.creates.has(c),
+      store: this.store,
+      has: c => this.store.has(c) || tx.creates.has(c),
       get: (c, id) => {
-        const e = layers(c, idKey(id))
-        return e ? (e.doc ?? undefined) : this.collections.get(c)?.get(idKey(id))
+        const e = layers(c, pkString(id))
+        return e ? (e.doc ?? undefined) : this.store.get(c, id)
       },
-      docs: c => {
-        const out = new Map(this.collections.get(c) ?? [])
-        for (const layer of [tx.pre, tx.writes]) {
-          for (const e of layer.values()) {
-            if (e.c !== c) continue
-            if (e.doc) out.set(e.k, e.doc)
-            else out.delete(e.k)
-          }
-        }
-        return [...out.values()]
+      overlay: c => {
+        const out = new Map<string, Doc | null>()
+        for (const layer of [tx.pre, tx.writes]) for (const e of layer.values()) if (e.c === c) out.set(e.k, e.doc)
+        return out
       },
     }
   }

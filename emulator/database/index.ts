@@ -8,9 +8,9 @@ import { TcbError, type EmulatorInfo, type RequestCaller, type TcbParams, type T
 import { fromWire, isPlainObject, toWire, type Doc } from './ejson'
 import { Engine } from './engine'
 import { indexFileFromEnv, loadIndexCatalog } from './indexes'
-import { Journal } from './journal'
+import { importLegacy } from './legacy'
 import { planQuery, QueryStats, type QueryToPlan } from './plan'
-import { UniqueIndexes } from './unique'
+import { Store } from './store'
 import { aggregateDocs, collectionMissing, countDocs, createCollection, getDocs, insertDocs, modifyDocs, removeDocs } from './ops'
 import { isOperatorUpdate } from './query'
 
@@ -32,10 +32,11 @@ export interface DatabaseService extends TcbService {
 
 export async function createDatabaseService(info: EmulatorInfo, options: DatabaseOptions = {}): Promise<DatabaseService> {
   const catalog = loadIndexCatalog(options.indexFile === undefined ? indexFileFromEnv() : options.indexFile)
-  const { journal, state } = Journal.open(path.join(info.dataDir, 'database'))
-  const unique = new UniqueIndexes(catalog)
-  for (const warning of unique.build(state.collections)) console.warn(`[database] ${warning}`)
-  const engine = new Engine(journal, state, undefined, unique)
+  const dir = path.join(info.dataDir, 'database')
+  const log = (msg: string) => console.log(`[database] ${msg}`)
+  const store = Store.open(dir, catalog, log)
+  importLegacy(dir, store, log)
+  const engine = new Engine(store)
   const autoCreate = options.autoCreateCollections ?? process.env.CLOUDBASE_EMULATOR_AUTOCREATE_COLLECTIONS === '1'
   const queries = new QueryStats()
   let closed = false
@@ -58,6 +59,7 @@ export async function createDatabaseService(info: EmulatorInfo, options: Databas
       if (closed) return
       closed = true
       engine.close()
+      await store.close()
     },
   }
 }

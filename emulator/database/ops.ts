@@ -5,14 +5,15 @@
  */
 import { randomBytes } from 'crypto'
 import { TcbError } from '../service'
-import { idKey, type Doc } from './ejson'
-import type { Change } from './journal'
+import { idKey, isPlainObject, type Doc } from './ejson'
+import { select, type Source } from './executor'
+import type { SortSpec } from './plan'
+import type { Change } from './store'
 import { aggregate, applyUpdate, find, isOperatorUpdate, matcher, replaceDoc, upsertSeed, type FindOptions } from './query'
 
-export interface View {
+/** The live store, or a transaction's snapshot of it (see engine.ts). */
+export interface View extends Source {
   has(coll: string): boolean
-  /** All docs of a collection in natural order. */
-  docs(coll: string): Doc[]
   get(coll: string, id: unknown): Doc | undefined
 }
 
@@ -40,29 +41,56 @@ function requireCollection(view: View, coll: string, changes: Change[], autoCrea
   changes.push({ op: 'create', c: coll })
 }
 
-/** Docs a query can match: a plain `_id` equality (every doc(id) call) is a direct lookup. */
-function candidates(view: View, coll: string, criteria: Doc | undefined): Doc[] {
+/**
+ * The docs matching `criteria`, in natural (`_id`) order, read through the indexes (executor.ts);
+ * with `need`, at least the first `need` in `sort` order. A plain `_id` equality is a direct lookup.
+ */
+function candidates(view: View, coll: string, criteria: Doc | undefined, sort: SortSpec = [], need?: number): Doc[] {
   const id = criteria?._id
   if (typeof id === 'string' || typeof id === 'number') {
     const doc = view.get(coll, id)
     return doc ? [doc] : []
   }
-  return view.docs(coll)
+  return select(view, coll, criteria, sort, need)
 }
+
+const sortSpec = (order: Doc | undefined): SortSpec => Object.entries(order ?? {}).map(([f, d]) => [f, Number(d) < 0 ? -1 : 1] as const)
 
 export function getDocs(view: View, coll: string, criteria: Doc | undefined, opts: FindOptions): Doc[] {
   requireCollection(view, coll, [])
-  return find(candidates(view, coll, criteria), criteria, opts)
+  const need = opts.limit === undefined ? undefined : (opts.offset ?? 0) + opts.limit
+  return find(candidates(view, coll, criteria, sortSpec(opts.order), need), criteria, opts)
 }
 
 export function countDocs(view: View, coll: string, criteria: Doc | undefined): number {
   requireCollection(view, coll, [])
+  if (!criteria || !Object.keys(criteria).length) {
+    const overlay = view.overlay(coll)
+    if (!overlay?.size) return view.store.count(coll)
+  }
   return candidates(view, coll, criteria).filter(matcher(criteria)).length
 }
 
+/** A leading `$match`, the `$sort` after it and the `$skip`/`$limit` after that read through the indexes. */
 export function aggregateDocs(view: View, coll: string, pipeline: Doc[]): Doc[] {
   requireCollection(view, coll, [])
-  return aggregate(view.docs(coll), pipeline, name => (view.has(name) ? view.docs(name) : []))
+  let i = 0
+  const filter = pipeline[0] && isPlainObject(pipeline[0].$match) ? (pipeline[i++].$match as Doc) : undefined
+  const order = pipeline[i] && isPlainObject(pipeline[i].$sort) ? (pipeline[i++].$sort as Doc) : undefined
+  let need: number | undefined
+  if (order) {
+    let skip = 0
+    for (; i < pipeline.length; i++) {
+      const stage = pipeline[i]
+      if (typeof stage.$skip === 'number') skip += stage.$skip
+      else {
+        if (typeof stage.$limit === 'number') need = skip + stage.$limit
+        break
+      }
+    }
+  }
+  const docs = filter || need !== undefined ? candidates(view, coll, filter, sortSpec(order), need) : select(view, coll, undefined, [])
+  return aggregate(docs, pipeline, name => (view.has(name) ? select(view, name, undefined, []) : []))
 }
 
 /** All-or-nothing: one duplicate `_id` rejects the whole batch. */
@@ -106,7 +134,7 @@ export function modifyDocs(view: View, coll: string, p: ModifyParams, autoCreate
   const changes: Change[] = []
   requireCollection(view, coll, changes, autoCreate && p.upsert)
   if (!p.merge && isOperatorUpdate(p.data)) throw new TcbError('INVALID_PARAM', 'a replacement document cannot contain update operators')
-  let targets = view.has(coll) ? candidates(view, coll, p.criteria).filter(matcher(p.criteria)) : []
+  let targets = view.has(coll) ? candidates(view, coll, p.criteria, [], p.multi ? undefined : 1).filter(matcher(p.criteria)) : []
   if (!p.multi) targets = targets.slice(0, 1)
   const result: ModifyResult = { matched: targets.length, updated: 0 }
   for (const doc of targets) {
@@ -129,7 +157,7 @@ export function modifyDocs(view: View, coll: string, p: ModifyParams, autoCreate
 
 export function removeDocs(view: View, coll: string, criteria: Doc | undefined, multi: boolean): Written<number> {
   requireCollection(view, coll, [])
-  let targets = candidates(view, coll, criteria).filter(matcher(criteria))
+  let targets = candidates(view, coll, criteria, [], multi ? undefined : 1).filter(matcher(criteria))
   if (!multi) targets = targets.slice(0, 1)
   return { changes: targets.map(d => ({ op: 'del' as const, c: coll, id: d._id })), result: targets.length }
 }

@@ -1,4 +1,4 @@
-/** Concurrency, limits and durability (kill -9, torn journal line, restart) of the database service. */
+/** Concurrency, limits and durability (kill -9, restart) of the database service; more in database-storage.test.ts. */
 import fs from 'fs'
 import path from 'path'
 import { startEmulator, sdkFor, type RunningEmulator } from '../../scripts/emulator-process'
@@ -114,38 +114,19 @@ describe('durability', () => {
     expect((await db.collection('counter').doc('c').get()).data.n).toBe(100)
   }, 60_000)
 
-  test('a torn last journal line (a write cut by a crash) is ignored on restart', async () => {
+  test('a graceful stop and a restart keep everything; the store is lmdb files, no journal', async () => {
     const dataDir = emu.dataDir
-    await db.createCollection('torn')
-    await db.collection('torn').add({ data: { _id: 'ok', v: 1 } })
-    await emu.kill9()
-    const journal = path.join(dataDir, 'database', 'journal.jsonl')
-    expect(fs.readFileSync(journal, 'utf8')).toContain('"ok"')
-    fs.appendFileSync(journal, '{"seq":999999,"ch":[{"op":"put","c":"torn","doc":{"_id":"half')
-
-    emu = await startEmulator({ dataDir })
-    connect(emu)
-    const { data } = await db.collection('torn').get()
-    expect(data).toEqual([{ _id: 'ok', v: 1 }])
-    // and the service keeps working and persisting after it
-    await db.collection('torn').add({ data: { _id: 'after', v: 2 } })
-    await emu.stop()
-    emu = await startEmulator({ dataDir })
-    connect(emu)
-    expect((await db.collection('torn').count()).total).toBe(2)
-  }, 60_000)
-
-  test('a graceful stop compacts the journal into the snapshot', async () => {
-    const dataDir = emu.dataDir
+    await db.createCollection('kept')
+    await db.collection('kept').add({ data: { _id: 'ok', v: 1 } })
     await db
-      .collection('torn')
+      .collection('kept')
       .doc('ok')
       .update({ data: { v: 5 } })
     await emu.stop()
-    expect(fs.readFileSync(path.join(dataDir, 'database', 'journal.jsonl'), 'utf8')).toBe('')
-    expect(fs.readFileSync(path.join(dataDir, 'database', 'snapshot.jsonl'), 'utf8')).toContain('"torn"')
+    expect(fs.readdirSync(path.join(dataDir, 'database')).sort()).toEqual(['data.mdb', 'data.mdb-lock'])
     emu = await startEmulator({ dataDir })
     connect(emu)
-    expect((await db.collection('torn').doc('ok').get()).data.v).toBe(5)
+    expect((await db.collection('kept').doc('ok').get()).data.v).toBe(5)
+    expect((await db.collection('durable').count()).total).toBe(3)
   }, 60_000)
 })

@@ -4,7 +4,7 @@ import os from 'os'
 import path from 'path'
 import { startEmulator, sdkFor, type RunningEmulator } from '../../scripts/emulator-process'
 import { Engine } from '../../emulator/database/engine'
-import { Journal } from '../../emulator/database/journal'
+import { Store } from '../../emulator/database/store'
 import { createCollection, getDocs, modifyDocs } from '../../emulator/database/ops'
 
 let emu: RunningEmulator
@@ -217,8 +217,8 @@ test('the older transaction API (getInTransaction / updateDocInTransaction / del
 
 test('a transaction not finished within its timeout is dropped with DATABASE_TRANSACTION_FAIL (in-process, 50 ms)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'db-tx-'))
-  const { journal, state } = Journal.open(dir)
-  const engine = new Engine(journal, state, 50)
+  const store = Store.open(dir, new Map(), () => {})
+  const engine = new Engine(store, 50)
   engine.write(undefined, v => createCollection(v, 'c'))
   const tx = engine.startTransaction()
   engine.write(tx, v => modifyDocs(v, 'c', { criteria: { _id: 'a' }, data: { v: 1 }, multi: false, merge: false, upsert: true }, false))
@@ -226,4 +226,5 @@ test('a transaction not finished within its timeout is dropped with DATABASE_TRA
   expect(() => engine.commitTransaction(tx)).toThrow(expect.objectContaining({ code: 'DATABASE_TRANSACTION_FAIL' }))
   expect(engine.read(undefined, v => getDocs(v, 'c', undefined, {}))).toEqual([])
   engine.close()
+  await store.close()
 })
