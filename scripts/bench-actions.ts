@@ -295,6 +295,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
       purchase: fresh('recordPurchase'),
       writeOff: fresh('writeOffCoupon'),
       deleted: fresh('deleteMyAccount'),
+      birthday: fresh('claimBirthdayGift'),
       // a purchase at the bench store today (recorded below): what the NPS question is about
       nps: fresh('npsPrompt/submitNps'),
       npsDismiss: fresh('dismissNps'),
@@ -302,6 +303,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
 
     await must(emu, 'admin', { action: 'upsertStore', storeId: STORE, name: '基准测试门店', city: '上海' })
     await must(emu, 'admin', { action: 'appointStaff', openid: STAFF, storeId: STORE, name: '基准店员' })
+    await must(emu, 'admin', { action: 'setStaffWecomUser', openid: STAFF, wecomUserId: 'bench_staff' })
     const templates = [
       {
         templateId: 'bench-claim',
@@ -345,6 +347,9 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
       },
     ]
     for (const template of templates) await must(emu, 'admin', { action: 'upsertCouponTemplate', template })
+    // a birthday gift of points, and the claimers born today (1992, a leap year, so 29 February works too): their birthday week is open
+    await must(emu, 'admin', { action: 'setBirthdayGiftRules', rules: { enabled: true, points: 88, couponTemplateId: null } })
+    for (const c of role.birthday) await must(emu, 'member', { action: 'updateProfile', patch: { birthday: `1992-${today.slice(5)}` } }, c.openid)
     // points to spend (exchange, make-ups), gift coupons to hand over (write-offs) and to list (readers)
     for (const [i, c] of [...role.exchange, ...makeUppers].entries())
       await must(emu, 'admin', { action: 'adjustPoints', openid: c.openid, delta: 1000, reason: '基准测试', requestId: `bench-adj-${i}-${seed}` })
@@ -437,6 +442,7 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
     const purchaseIds: string[] = []
     const writeOffIds: string[] = []
     const followUpIds = new Set<string>()
+    const careTaskIds = new Set<string>()
     const codeFor = (c: Caller) => memberCode(keys.get(c.openid)!, c.memberNo, new Date())
     const phoneOf = (k: number) => `139${String(10_000_000 + ((seed + k * 7919) % 90_000_000)).padStart(8, '0')}`
     const lines = (i: number, count: number): { lines: Array<{ productId: string; category: string; quantity: number; priceFen: number }>; amountFen: number } => {
@@ -558,6 +564,14 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
         prepare: i => ({ event: { purchaseId: npsPurchase.get(role.npsDismiss[i].openid) }, openid: role.npsDismiss[i].openid }),
       },
       { fn: 'member', action: 'setNpsOptOut', caller: 'a seeded buyer', prepare: i => ({ event: { optOut: i % 2 === 0 }, openid: reader(i).openid }) },
+      readerSpec('birthdayGift'),
+      {
+        fn: 'member',
+        action: 'claimBirthdayGift',
+        caller: 'a fresh buyer each call, born today, a gift of 88 points',
+        prepare: i => ({ event: {}, openid: role.birthday[i].openid }),
+      },
+      readerSpec('myAdvisor', {}, 'a seeded buyer without a WeCom advisor (their store’s staff)'),
       readerSpec('recommendations', { limit: 10 }, `a seeded buyer (2+ purchases), ${productCount.toLocaleString('en-US')} products`),
       { fn: 'member', action: 'deleteMyAccount', caller: 'a fresh buyer each call', prepare: i => ({ event: { confirm: true }, openid: role.deleted[i].openid }) },
 
@@ -607,6 +621,15 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
         caller: 'staff, an open follow-up, with a note',
         prepare: i => ({ event: { followUpId: [...followUpIds][i] ?? 'none', note: '已电话回访，顾客接受致歉' }, openid: STAFF }),
       },
+      {
+        fn: 'staff',
+        action: 'myCareTasks',
+        caller: 'staff, their own and their store’s open care tasks (the detractors above)',
+        prepare: () => ({ event: { status: 'todo', limit: 50 }, openid: STAFF }),
+        after: data => data.items.forEach((t: { taskId: string }) => careTaskIds.add(t.taskId)),
+      },
+      { fn: 'staff', action: 'markCareTask', caller: 'staff, a care task above, 已发送', prepare: i => ({ event: { taskId: [...careTaskIds][i] ?? 'none', mark: 'sent' }, openid: STAFF }) },
+      { fn: 'staff', action: 'myContactWay', caller: 'the store’s staff member, their 联系我 code (the fake WeCom)', prepare: () => ({ event: {}, openid: STAFF }) },
       { fn: 'staff', action: 'undoWriteOff', caller: 'staff, a write-off above', prepare: i => ({ event: { writeOffId: writeOffIds[i] ?? 'none', reason: '顾客要求撤销' }, openid: STAFF }) },
       {
         fn: 'staff',

@@ -42,6 +42,10 @@ test('editing the profile saves nickname, avatar and gender', async () => {
   await page.locator('#member-edit').click()
   const nickname = page.locator('#profile-nickname input, input#profile-nickname').first()
   await nickname.waitFor({ timeout: 20_000 })
+  // the nickname is a privacy API: tapping it asks for consent to the 用户隐私保护指引 first
+  await page.locator('#profile-nickname-consent').click()
+  await page.locator('#privacy-consent-agree').click()
+  await page.locator('#privacy-consent').waitFor({ state: 'detached', timeout: 20_000 })
   await nickname.fill('林小夏·改')
   await page.locator('#profile-avatar-file, #profile-avatar-file input').first().setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: PNG })
   await page.locator('#profile-avatar-image').waitFor({ timeout: 20_000 })

@@ -274,7 +274,9 @@ describe('refundPurchase', () => {
     expect(rows.filter(r => r.kind === 'reverse').reduce((s, r) => s + r.delta, 0)).toBe(-100)
     expect((await memberDoc(env, M)).points).toBe(0)
     expect(await env.staff({ action: 'refundPurchase', requestId: rid('rf'), purchaseId: id, amountFen: 1 }, STAFF)).toMatchObject({ ok: false, code: 'FAILED_PRECONDITION' })
-    const { data: audit } = await env.db.collection('audit_log').where({ action: 'refundPurchase', target: id }).get()
+    const { data } = await env.db.collection('audit_log').where({ action: 'refundPurchase', target: id }).get()
+    // an unsorted get has no defined order (the emulator answers in _id order): order the two by what they did
+    const audit = [...data].sort((a, b) => a.after.refundedFen - b.after.refundedFen)
     expect(audit).toHaveLength(2)
     expect(audit[0]).toMatchObject({ actor: STAFF, before: { refundedFen: 0 }, after: { refundedFen: 3_333 } })
   })
