@@ -22,9 +22,19 @@ export interface Written<R> {
   result: R
 }
 
-/** CloudBase `_id`s are 32 hex chars. */
+let lastIdMs = 0
+let idSeq = 0
+
+/**
+ * CloudBase `_id`s are 32 hex chars. Time-ordered (milliseconds, a counter, then random bytes), so
+ * the store's `_id` order is insertion order and an unsorted get answers docs in the order they were
+ * added, as MongoDB's natural order does (code and tests written against CloudBase lean on it).
+ */
 export function newId(): string {
-  return randomBytes(16).toString('hex')
+  const ms = Date.now()
+  idSeq = ms === lastIdMs ? idSeq + 1 : 0
+  lastIdMs = ms
+  return ms.toString(16).padStart(12, '0') + (idSeq & 0xffff).toString(16).padStart(4, '0') + randomBytes(8).toString('hex')
 }
 
 export function collectionMissing(coll: string): TcbError {
