@@ -11,6 +11,10 @@ export const CHANNEL_KINDS = ['store', 'staff', 'campaign'] as const
 export type ChannelKind = (typeof CHANNEL_KINDS)[number]
 export const CHANNEL_KIND_LABELS: Record<ChannelKind, string> = { store: '门店码', staff: '店员码', campaign: '活动码' }
 
+/** The `signups.channelId` of members whose first touch was a staff member's WeCom contact-me code (no `channels` doc). */
+export const WECOM_CHANNEL_ID = 'wecom'
+export const WECOM_CHANNEL_NAME = '企业微信「联系我」'
+
 /** `c` + 12 hex (domain/attribution.ts channelIdFor): the scene `c=<id>` stays far below WeChat's 32 characters. */
 export const channelId = z.string().regex(/^c[0-9a-f]{12}$/, 'channelId 为 c 加 12 位十六进制')
 

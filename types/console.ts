@@ -5,6 +5,7 @@
  * the members who bought in their store, and that store's staff, purchases, follow-ups and reports.
  * Every rule is enforced in the `admin` function (shared/access.ts), never by the client.
  */
+import type { CareStatus, TemplateStatus } from './care-tasks'
 import type { WecomLinkView } from './wecom'
 import { z } from 'zod'
 import type { CouponView } from './coupons'
@@ -160,6 +161,31 @@ export interface Member360 {
   can: { adjustPoints: boolean; tag: boolean; tierFloor: boolean; issueCoupon: boolean; revealPhone: boolean }
   /** 专属顾问: the WeCom advisor and contacts (docs/wecom.md) */
   wecom: WecomLinkView
+  /** 来源: the channel, store and staff the member signed up through (first touch), null when unknown */
+  signup: Member360Signup | null
+  /** 关怀任务 about the member, newest first (a manager: their store's) */
+  careTasks: Member360CareTask[]
+}
+
+export interface Member360Signup {
+  /** 门店码 / 店员码 / 活动码 / 企业微信 */
+  kindLabel: string
+  /** the channel code's name; null for a WeCom contact-me code */
+  channelName: string | null
+  storeId: string | null
+  storeName: string | null
+  staffName: string | null
+  at: string
+}
+
+export interface Member360CareTask {
+  kindLabel: string
+  status: CareStatus
+  /** the assignee's name; null: the store's pool */
+  assigneeName: string | null
+  reason: string
+  template: TemplateStatus
+  createdAt: string
 }
 
 export interface ConsoleOutputs {

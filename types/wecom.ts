@@ -127,5 +127,6 @@ export interface WecomOutputs {
 /** What member 360 shows of the WeCom link. */
 export interface WecomLinkView {
   advisor: { staffId: string; staffName: string | null; wecomUserId: string; storeId: string | null; since: string } | null
-  contacts: Array<{ externalUserId: string; wecomUserId: string; status: 'active' | 'removed'; linkedAt: string | null; removedAt: string | null }>
+  /** `tags`: the corporate tags last synced to the contact (syncTags), `tagsSyncedAt` when */
+  contacts: Array<{ externalUserId: string; wecomUserId: string; status: 'active' | 'removed'; linkedAt: string | null; removedAt: string | null; tags: string[]; tagsSyncedAt: string | null }>
 }

@@ -7,7 +7,8 @@
  * with what they paid in their first 90 days. Every read is indexed and bounded.
  */
 import type { AdminActions } from './actions'
-import { CHANNEL_LINK_SECONDS, type AttributionReport, type ChannelDoc, type ChannelView } from '../../types/attribution'
+import { CHANNEL_KIND_LABELS, CHANNEL_LINK_SECONDS, WECOM_CHANNEL_ID, WECOM_CHANNEL_NAME, type AttributionReport, type ChannelDoc, type ChannelView } from '../../types/attribution'
+import type { Member360Signup } from '../../types/console'
 import { AppError } from '../../types/result'
 import { attributionRows, channelIdFor, FIRST_VALUE_DAYS, sceneFor, type SignupRow, type ValuePurchase } from '../../domain/attribution'
 import { rangeBounds } from '../../domain/report'
@@ -213,8 +214,8 @@ export const adminAttributionActions: Pick<AdminActions, 'createChannelCode' | '
         byMember,
         ctx.now,
         s => s.channelId,
-        id => channelById.get(id)?.name ?? id,
-      ).map(r => ({ ...r, kind: channelById.get(r.key)?.kind ?? 'store' })),
+        id => channelById.get(id)?.name ?? (id === WECOM_CHANNEL_ID ? WECOM_CHANNEL_NAME : id),
+      ).map(r => ({ ...r, kind: channelById.get(r.key)?.kind ?? (r.key === WECOM_CHANNEL_ID ? 'staff' : 'store') })),
       byStore: attributionRows(
         list,
         byMember,
@@ -233,4 +234,24 @@ export const adminAttributionActions: Pick<AdminActions, 'createChannelCode' | '
     }
     return report
   },
+}
+
+/** 来源 in member 360: the member's first touch with its channel, store and staff named (reads by `_id` only). */
+export async function signupOf(memberId: string): Promise<Member360Signup | null> {
+  const signup = await findById(signups, memberId)
+  if (!signup) return null
+  const wecom = signup.channelId === WECOM_CHANNEL_ID
+  const [channel, store, staff] = await Promise.all([
+    wecom ? null : findById(channels, signup.channelId),
+    signup.storeId ? findById(stores, signup.storeId) : null,
+    signup.staffOpenid ? findById(staffRows, signup.staffOpenid) : null,
+  ])
+  return {
+    kindLabel: wecom ? '企业微信' : CHANNEL_KIND_LABELS[signup.kind],
+    channelName: wecom ? WECOM_CHANNEL_NAME : (channel?.name ?? null),
+    storeId: signup.storeId,
+    storeName: store?.name ?? null,
+    staffName: staff?.name ?? null,
+    at: new Date(signup.at).toISOString(),
+  }
 }

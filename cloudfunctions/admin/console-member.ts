@@ -4,6 +4,8 @@
  * other member is NOT_FOUND (never PERMISSION_DENIED: whether the member exists is not revealed), and
  * in the 360 the purchases, NPS answers, follow-ups and audit rows are their store's only.
  */
+import { signupOf } from './attribution'
+import { careTasksOf } from './care'
 import { wecomLinkOf } from './wecom'
 import type { AdminActions } from './actions'
 import type { Member360, MemberRow, OperatorScope } from '../../types/console'
@@ -117,7 +119,7 @@ export const consoleMemberActions: Pick<AdminActions, 'searchMembers' | 'member3
     const storeId = storeOf(scope)
     // a manager: their store's purchases, answers, follow-ups and audit rows only
     const inStore = storeId ? { storeId } : {}
-    const [{ rules: ladder }, ledger, coupons, purchases, reminders, nps, followUps, auditRows] = await Promise.all([
+    const [{ rules: ladder }, ledger, coupons, purchases, reminders, nps, followUps, auditRows, wecom, signup, careTasks] = await Promise.all([
       loadRules(TIER_LADDER),
       ledgerOf(member._id).limit(LIST_MAX).get(),
       couponRows.where({ memberId: member._id }).orderBy('issuedAt', 'desc').limit(LIST_MAX).get(),
@@ -142,6 +144,9 @@ export const consoleMemberActions: Pick<AdminActions, 'searchMembers' | 'member3
         .orderBy('at', 'desc')
         .limit(LIST_MAX)
         .get(),
+      wecomLinkOf(member._id),
+      signupOf(member._id),
+      careTasksOf(member._id, storeId, LIST_MAX),
     ])
     const brand = scope.kind === 'brand'
     const stats = member.stats
@@ -180,7 +185,9 @@ export const consoleMemberActions: Pick<AdminActions, 'searchMembers' | 'member3
       audit: auditRows.data.map(auditRow),
       // a store manager reads, and may 显示 the phone of their store's members (audited) to call them back
       can: { adjustPoints: brand, tag: brand, tierFloor: brand, issueCoupon: brand, revealPhone: true },
-      wecom: await wecomLinkOf(member._id),
+      wecom,
+      signup,
+      careTasks,
     }
   },
 

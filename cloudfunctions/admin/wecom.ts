@@ -61,6 +61,14 @@ export async function wecomLinkOf(memberId: string): Promise<WecomLinkView> {
   const staff = advisor ? await findById(staffRows, advisor.staffId) : null
   return {
     advisor: advisor ? { staffId: advisor.staffId, staffName: staff?.name ?? null, wecomUserId: advisor.wecomUserId, storeId: advisor.storeId, since: iso(advisor.since)! } : null,
-    contacts: data.map(c => ({ externalUserId: c.externalUserId, wecomUserId: c.wecomUserId, status: c.status, linkedAt: iso(c.linkedAt), removedAt: iso(c.removedAt) })),
+    contacts: data.map(c => ({
+      externalUserId: c.externalUserId,
+      wecomUserId: c.wecomUserId,
+      status: c.status,
+      linkedAt: iso(c.linkedAt),
+      removedAt: iso(c.removedAt),
+      tags: c.wecomTags ?? [],
+      tagsSyncedAt: iso(c.wecomTagsAt),
+    })),
   }
 }

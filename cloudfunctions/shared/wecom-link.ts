@@ -5,6 +5,7 @@
  * advisor (`members.advisor`) and their store as the sign-up source (`signups`) when the member has none.
  * See docs/wecom.md.
  */
+import { WECOM_CHANNEL_ID } from '../../types/attribution'
 import type { ContactWayView, MemberAdvisor, WecomContactDoc, WecomOutputs } from '../../types/wecom'
 import { AppError, type Result } from '../../types/result'
 import { advisorOf, removalEndsAdvisor } from '../../domain/wecom'
@@ -20,9 +21,6 @@ import { getInTransaction, transact } from './transaction'
 /** The staff fields the WeCom link reads (`staff/<OPENID>`). */
 export type WecomStaffDoc = StaffRow
 export { staffRows }
-
-/** The `signups.channelId` of members whose first touch was a staff member's WeCom contact-me code. */
-export const WECOM_CHANNEL_ID = 'wecom'
 
 /** Who the audit rows of WeCom events name as actor. */
 export const WECOM_ACTOR = 'wecom'

@@ -68,6 +68,23 @@ export async function createWecomService(info: EmulatorInfo): Promise<WecomServi
       .map(([k, v]) => `<${k}>${typeof v === 'number' ? v : `<![CDATA[${v}]]>`}</${k}>`)
       .join('')}</xml>`
 
+  /** A 客户变更 (change_external_contact) event through the callback, recorded in the outbox first. */
+  async function sendChange(changeType: string, userId: string, externalUserId: string, createTime: number, extra: Record<string, string>) {
+    const plain = eventXml({
+      ToUserName: corp.corpId,
+      FromUserName: 'sys',
+      CreateTime: createTime,
+      MsgType: 'event',
+      Event: 'change_external_contact',
+      ChangeType: changeType,
+      UserID: userId,
+      ExternalUserID: externalUserId,
+      ...extra,
+    })
+    await outbox.append({ api: `callback/${changeType}`, payload: { event: plain } })
+    return { event: plain, callback: await sendCallback(plain, 'POST') }
+  }
+
   async function simulate(name: string, params: Record<string, unknown>): Promise<unknown> {
     const text = (key: string, required = true) => {
       const v = params[key]
@@ -89,20 +106,8 @@ export async function createWecomService(info: EmulatorInfo): Promise<WecomServi
       state.welcomeCodes[welcomeCode] = { externalUserId, userId, issuedAt: new Date().toISOString(), usedAt: null }
       saveState(dir, state)
       const changeType = params.half === true ? 'add_half_external_contact' : 'add_external_contact'
-      const plain = eventXml({
-        ToUserName: corp.corpId,
-        FromUserName: 'sys',
-        CreateTime: createTime,
-        MsgType: 'event',
-        Event: 'change_external_contact',
-        ChangeType: changeType,
-        UserID: userId,
-        ExternalUserID: externalUserId,
-        ...(stateParam ? { State: stateParam } : {}),
-        WelcomeCode: welcomeCode,
-      })
-      await outbox.append({ api: `callback/${changeType}`, payload: { event: plain } })
-      return { welcomeCode, event: plain, callback: await sendCallback(plain, 'POST') }
+      const sent = await sendChange(changeType, userId, externalUserId, createTime, { ...(stateParam ? { State: stateParam } : {}), WelcomeCode: welcomeCode })
+      return { welcomeCode, ...sent }
     }
     if (name === 'remove-contact') {
       const userId = text('userId')
@@ -113,18 +118,7 @@ export async function createWecomService(info: EmulatorInfo): Promise<WecomServi
       if (contact) contact.followUsers = contact.followUsers.filter(f => f.userId !== userId)
       const createTime = nextCreateTime()
       saveState(dir, state)
-      const plain = eventXml({
-        ToUserName: corp.corpId,
-        FromUserName: 'sys',
-        CreateTime: createTime,
-        MsgType: 'event',
-        Event: 'change_external_contact',
-        ChangeType: changeType,
-        UserID: userId,
-        ExternalUserID: externalUserId,
-      })
-      await outbox.append({ api: `callback/${changeType}`, payload: { event: plain } })
-      return { event: plain, callback: await sendCallback(plain, 'POST') }
+      return sendChange(changeType, userId, externalUserId, createTime, {})
     }
     if (name === 'verify-url') {
       const echo = randomBytes(9).toString('hex')

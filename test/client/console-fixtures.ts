@@ -105,7 +105,22 @@ export function member360(overrides: Partial<Member360> = {}): Member360 {
     followUps: [{ status: 'closed', note: '已致电感谢', storeId: 'store_jingan', at: '2024-03-04T09:00:00.000Z' }],
     audit: [{ id: 'a1', actor: 'o_admin', action: 'adjustPoints', target: 'o_alice', before: null, after: { delta: -100 }, storeId: null, reason: '重复积分扣回', at: '2024-03-01T02:00:00.000Z' }],
     can: { adjustPoints: true, tag: true, tierFloor: true, issueCoupon: true, revealPhone: true },
-    wecom: { advisor: { staffId: 'o_staff_chen', staffName: '陈一鸣', wecomUserId: 'ChenYiMing', storeId: 'store_jingan', since: '2024-03-04T06:10:00.000Z' }, contacts: [] },
+    wecom: {
+      advisor: { staffId: 'o_staff_chen', staffName: '陈一鸣', wecomUserId: 'ChenYiMing', storeId: 'store_jingan', since: '2024-03-04T06:10:00.000Z' },
+      contacts: [
+        {
+          externalUserId: 'wm_alice',
+          wecomUserId: 'ChenYiMing',
+          status: 'active',
+          linkedAt: '2024-03-04T06:10:00.000Z',
+          removedAt: null,
+          tags: ['高价值会员', '生日月'],
+          tagsSyncedAt: '2024-03-05T20:10:00.000Z',
+        },
+      ],
+    },
+    signup: { kindLabel: '企业微信', channelName: '企业微信「联系我」', storeId: 'store_jingan', storeName: '上海静安旗舰店', staffName: '陈一鸣', at: '2023-01-04T16:30:00.000Z' },
+    careTasks: [{ kindLabel: '差评回访', status: 'open', assigneeName: '陈一鸣', reason: 'NPS 3 分：等太久', template: 'created', createdAt: '2024-03-04T08:00:00.000Z' }],
     ...overrides,
   }
 }

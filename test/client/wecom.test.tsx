@@ -77,4 +77,25 @@ describe('专属顾问 in the console’s member 360', () => {
     render(<Member360View view={member360({ wecom: { advisor: null, contacts: [] } })} onChanged={() => undefined} />)
     expect(byId('m360-advisor')).toHaveTextContent('暂无专属顾问')
   })
+
+  it('shows the tags synced to WeCom, the sign-up source and the care tasks', () => {
+    routeCalls(call, {})
+    render(<Member360View view={member360()} onChanged={() => undefined} />)
+    expect(byId('m360-wecom-tags')).toHaveTextContent('企业微信标签：高价值会员、生日月')
+    expect(byId('m360-signup')).toHaveTextContent('来源：企业微信「联系我」 · 上海静安旗舰店 · 陈一鸣（2023年1月5日）')
+    expect(byId('m360-careTasks')).toHaveTextContent('关怀任务（1）')
+    fireEvent.click(byId('m360-careTasks-toggle')!)
+    expect(byId('m360-careTasks-list')).toHaveTextContent('差评回访 · 待发送')
+    expect(byId('m360-careTasks-list')).toHaveTextContent('NPS 3 分：等太久 · 陈一鸣 · 已生成企业微信群发，请在企业微信确认发送')
+  })
+
+  it('leaves out what it does not know: no tags synced, no source, a removed contact’s tags', () => {
+    routeCalls(call, {})
+    const removed = { ...member360().wecom.contacts[0], status: 'removed' as const }
+    render(<Member360View view={member360({ wecom: { advisor: null, contacts: [removed] }, signup: null, careTasks: [] })} onChanged={() => undefined} />)
+    expect(byId('m360-wecom-tags')).toBeNull()
+    expect(byId('m360-signup')).toBeNull()
+    fireEvent.click(byId('m360-careTasks-toggle')!)
+    expect(byId('m360-careTasks-list')).toHaveTextContent('暂无关怀任务')
+  })
 })

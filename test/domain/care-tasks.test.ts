@@ -2,9 +2,9 @@
 import fc from 'fast-check'
 import { careCandidates, careReport, markPatch, planCareTasks, purchaseWithin, suggestedMessage, switchedOff, windowOver, type CareCandidate, type ExistingTask } from '../../domain/care-tasks'
 import { emptySubscription, setPreference } from '../../domain/reminders'
-import { EMPTY_STATS } from '../../types/analytics'
 import { CARE_KINDS, type CareKind } from '../../types/care-tasks'
 import type { Member } from '../../types/member'
+import { memberFixture } from './fixtures'
 import { DEFAULT_REMINDER_CONFIG, type ReminderConfig, type Subscription } from '../../types/reminders'
 import { AppError } from '../../types/result'
 import { DEFAULT_TIER_LADDER } from '../../types/tiers'
@@ -16,38 +16,7 @@ const DAY = 86_400_000
 const ladder = DEFAULT_TIER_LADDER
 const config: ReminderConfig = { ...DEFAULT_REMINDER_CONFIG, weeklyMarketingCap: 2, quietHours: { start: '21:00', end: '09:00' } }
 
-const member = (patch: Partial<Member> = {}): Member => ({
-  _id: 'o_m1',
-  openid: 'o_m1',
-  memberNo: '1000000001',
-  nickname: '小明',
-  avatarFileId: null,
-  birthday: null,
-  gender: 'unknown',
-  phone: null,
-  points: 320,
-  pointBatches: [],
-  codeKeyVersion: 1,
-  checkin: null,
-  tier: null,
-  growth: {},
-  stats: EMPTY_STATS,
-  stage: 'active',
-  rfm: null,
-  valueLayer: 'none',
-  churn: null,
-  tags: [],
-  manualTags: [],
-  ruleTags: [],
-  invitedBy: null,
-  taskRewards: {},
-  firstPurchaseAt: null,
-  lastClaimAt: null,
-  createdAt: T0,
-  updatedAt: T0,
-  lastLoginAt: T0,
-  ...patch,
-})
+const member = (patch: Partial<Member> = {}): Member => memberFixture(T0, { points: 320, ...patch })
 const churn = (risk: number) => ({ risk, pAlive: 1 - risk, expectedPurchases: 0.1, clvFen: 0, reasons: [], scoredAt: T0 })
 const NOON = sh('2025-06-15 12:00')
 

@@ -18,9 +18,9 @@ import {
   type PlanInput,
   type ReminderMemberInput,
 } from '../../domain/reminders'
-import { EMPTY_STATS } from '../../types/analytics'
 import type { CouponDoc } from '../../types/coupons'
 import type { Member } from '../../types/member'
+import { memberFixture } from './fixtures'
 import {
   DEFAULT_REMINDER_CONFIG,
   isMarketing,
@@ -45,38 +45,7 @@ const config = (patch: Partial<ReminderConfig> = {}): ReminderConfig => ({
   ...patch,
 })
 const T0 = new Date('2025-01-01T00:00:00Z')
-const member = (patch: Partial<Member> = {}): Member => ({
-  _id: 'o_m1',
-  openid: 'o_m1',
-  memberNo: '1000000001',
-  nickname: '小明',
-  avatarFileId: null,
-  birthday: null,
-  gender: 'unknown',
-  phone: null,
-  points: 0,
-  pointBatches: [],
-  codeKeyVersion: 1,
-  checkin: null,
-  tier: null,
-  growth: {},
-  stats: EMPTY_STATS,
-  stage: 'active',
-  rfm: null,
-  valueLayer: 'none',
-  churn: null,
-  tags: [],
-  manualTags: [],
-  ruleTags: [],
-  invitedBy: null,
-  taskRewards: {},
-  firstPurchaseAt: null,
-  lastClaimAt: null,
-  createdAt: T0,
-  updatedAt: T0,
-  lastLoginAt: T0,
-  ...patch,
-})
+const member = (patch: Partial<Member> = {}): Member => memberFixture(T0, patch)
 const coupon = (id: string, validUntil: Date, patch: Partial<CouponDoc> = {}): CouponDoc => ({
   _id: id,
   code: '123456789012',

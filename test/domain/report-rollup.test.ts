@@ -4,11 +4,11 @@
  * reminders and their follow-ups), around Shanghai midnights and the range's ends.
  */
 import fc from 'fast-check'
-import { buildReport, counts, daysOf, rangeBounds, type DayRange, type PurchaseRow, type ReminderLogRow } from '../../domain/report'
+import { buildReport, daysOf, rangeBounds, type DayRange, type PurchaseRow, type ReminderLogRow } from '../../domain/report'
 import { addToSnapshot, memberKey, reportInputFromRollups, rollupDay, splitByDay } from '../../domain/report-rollup'
-import { shanghaiDay, shanghaiMonth } from '../../domain/time'
+import { EDGE_RANGE, edgeInstant, MEMBER_IDS, memberRow, purchaseRow, reportByRow } from './report-by-row'
 
-const RANGE: DayRange = { from: '2026-01-15', to: '2026-03-02' }
+const RANGE: DayRange = EDGE_RANGE
 const NOW = new Date('2026-03-20T04:00:00Z')
 const TIERS = [{ tierId: 'base', name: '普通' }]
 
@@ -16,55 +16,16 @@ const TIERS = [{ tierId: 'base', name: '普通' }]
 function byRow(members: Array<{ _id: string; createdAt: Date }>, purchases: PurchaseRow[], sends: ReminderLogRow[]) {
   const { start, end } = rangeBounds(RANGE)
   const inRange = (at: Date) => at >= start && at < end
-  const joined = members.filter(m => inRange(m.createdAt))
-  const perDay = new Map<string, number>()
-  for (const m of joined) perDay.set(shanghaiDay(m.createdAt), (perDay.get(shanghaiDay(m.createdAt)) ?? 0) + 1)
-  const bought = new Map<string, { days: Set<string>; purchases: number; salesFen: number }>()
-  const cohortOf = new Map(joined.map(m => [m._id, shanghaiMonth(m.createdAt)]))
-  const active = new Map<string, Set<string>>()
-  for (const p of purchases.filter(x => counts(x) && inRange(x.createdAt))) {
-    const b = bought.get(p.memberId) ?? { days: new Set<string>(), purchases: 0, salesFen: 0 }
-    b.days.add(shanghaiDay(p.createdAt))
-    b.purchases++
-    b.salesFen += p.amountFen - (p.refundedFen ?? 0)
-    bought.set(p.memberId, b)
-    const cohort = cohortOf.get(p.memberId)
-    if (cohort) active.set(`${cohort}|${shanghaiMonth(p.createdAt)}`, (active.get(`${cohort}|${shanghaiMonth(p.createdAt)}`) ?? new Set()).add(p.memberId))
-  }
-  const days = new Map<number, { days: number; buyers: number; purchases: number; salesFen: number }>()
-  for (const b of bought.values()) {
-    const d = Math.min(b.days.size, 5)
-    const row = days.get(d) ?? { days: d, buyers: 0, purchases: 0, salesFen: 0 }
-    days.set(d, { days: d, buyers: row.buyers + 1, purchases: row.purchases + b.purchases, salesFen: row.salesFen + b.salesFen })
-  }
-  return {
-    joinedByDay: [...perDay].map(([day, n]) => ({ day, n })),
-    buyerDays: [...days.values()],
-    cohorts: [...active].map(([key, set]) => ({ cohort: key.split('|')[0], month: key.split('|')[1], members: set.size })),
-    reminders: sends.filter(s => inRange(s.sentAt)),
-    followUps: purchases,
-  }
+  return { ...reportByRow(members, purchases, RANGE), reminders: sends.filter(s => inRange(s.sentAt)), followUps: purchases }
 }
 
-const edges = ['2026-01-14T15:59:59.999Z', '2026-01-14T16:00:00Z', '2026-01-31T15:59:59.999Z', '2026-01-31T16:00:00Z', '2026-03-02T15:59:59.999Z', '2026-03-02T16:00:00Z'].map(s => new Date(s))
-const instant = fc.oneof(fc.constantFrom(...edges), fc.date({ min: new Date('2026-01-10T00:00:00Z'), max: new Date('2026-03-06T00:00:00Z'), noInvalidDate: true }))
-const ids = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6']
-const member = fc.record({ _id: fc.constantFrom(...ids), createdAt: instant })
-const purchase = fc.record({
-  memberId: fc.constantFrom(...ids, 'no-member-doc'),
-  storeId: fc.constantFrom('s1', 's2', null),
-  amountFen: fc.constantFrom(0, 100, 5_000),
-  refundedFen: fc.constantFrom(0, 100, 5_000),
-  status: fc.constantFrom('completed', 'partially_refunded', 'refunded'),
-  createdAt: instant,
-})
-const send = fc.record({ memberId: fc.constantFrom(...ids), kind: fc.constantFrom('win_back', 'birthday'), sentAt: instant, status: fc.constantFrom('sent', 'sent', 'failed') })
+const send = fc.record({ memberId: fc.constantFrom(...MEMBER_IDS), kind: fc.constantFrom('win_back', 'birthday'), sentAt: edgeInstant, status: fc.constantFrom('sent', 'sent', 'failed') })
 
 test('property: the rollups of the days give the sections the rows give', () => {
   fc.assert(
     fc.property(
-      fc.uniqueArray(member, { selector: m => m._id }),
-      fc.array(purchase, { maxLength: 40 }),
+      fc.uniqueArray(memberRow, { selector: m => m._id }),
+      fc.array(purchaseRow, { maxLength: 40 }),
       fc.array(send, { maxLength: 12 }),
       fc.constantFrom(1, 7, 30),
       (members, raw, rawSends, followUpDays) => {

@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check'
 import { Aggregator } from 'mingo'
+import { EDGE_RANGE, memberRow, purchaseRow, reportByRow } from './report-by-row'
 import {
   buildReport,
   checkinSection,
   cohortSection,
-  counts,
   couponSection,
   daysOf,
   ltvSection,
@@ -29,7 +29,6 @@ import {
   type ReportInput,
 } from '../../domain/report'
 import { buyerDaysPipeline, cohortPipeline, joinedByDayPipeline, type Stage } from '../../domain/report-pipelines'
-import { shanghaiDay, shanghaiMonth } from '../../domain/time'
 import { ReportEventSchema } from '../../types/report'
 
 /** An instant given as Shanghai wall time. */
@@ -357,58 +356,15 @@ describe('sections', () => {
 })
 
 describe('what the database groups agrees with the rules one purchase and one member at a time', () => {
-  /** The rules as written per row (the report before the database grouped them). */
-  function byRow(members: Array<{ _id: string; createdAt: Date }>, purchases: PurchaseRow[], range: DayRange) {
-    const { start, end } = rangeBounds(range)
-    const inRange = (at: Date) => at >= start && at < end
-    const joined = members.filter(m => inRange(m.createdAt))
-    const perDay = new Map<string, number>()
-    for (const m of joined) perDay.set(shanghaiDay(m.createdAt), (perDay.get(shanghaiDay(m.createdAt)) ?? 0) + 1)
-    const bought = new Map<string, { days: Set<string>; purchases: number; salesFen: number }>()
-    const cohortOf = new Map(joined.map(m => [m._id, shanghaiMonth(m.createdAt)]))
-    const active = new Map<string, Set<string>>()
-    for (const p of purchases.filter(x => counts(x) && inRange(x.createdAt))) {
-      const b = bought.get(p.memberId) ?? { days: new Set<string>(), purchases: 0, salesFen: 0 }
-      b.days.add(shanghaiDay(p.createdAt))
-      b.purchases++
-      b.salesFen += p.amountFen - (p.refundedFen ?? 0)
-      bought.set(p.memberId, b)
-      const cohort = cohortOf.get(p.memberId)
-      if (cohort) active.set(`${cohort}|${shanghaiMonth(p.createdAt)}`, (active.get(`${cohort}|${shanghaiMonth(p.createdAt)}`) ?? new Set()).add(p.memberId))
-    }
-    const days = new Map<number, BuyerDaysRow>()
-    for (const b of bought.values()) {
-      const d = Math.min(b.days.size, 5)
-      const row = days.get(d) ?? { days: d, buyers: 0, purchases: 0, salesFen: 0 }
-      days.set(d, { days: d, buyers: row.buyers + 1, purchases: row.purchases + b.purchases, salesFen: row.salesFen + b.salesFen })
-    }
-    return {
-      joinedByDay: [...perDay].map(([day, n]) => ({ day, n })),
-      buyerDays: [...days.values()],
-      cohorts: [...active].map(([key, set]) => ({ cohort: key.split('|')[0], month: key.split('|')[1], members: set.size })),
-    }
-  }
   const sorted = <T>(rows: T[]) => rows.map(r => JSON.stringify(r, Object.keys(r as object).sort())).sort()
 
-  // instants around the range's ends and Shanghai midnights (16:00 UTC), and anywhere in between
-  const RANGE2 = { from: '2026-01-15', to: '2026-03-02' }
-  const edges = ['2026-01-14T15:59:59.999Z', '2026-01-14T16:00:00Z', '2026-01-31T15:59:59.999Z', '2026-01-31T16:00:00Z', '2026-03-02T15:59:59.999Z', '2026-03-02T16:00:00Z'].map(s => new Date(s))
-  const instant = fc.oneof(fc.constantFrom(...edges), fc.date({ min: new Date('2026-01-10T00:00:00Z'), max: new Date('2026-03-06T00:00:00Z'), noInvalidDate: true }))
-  const ids = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6']
-  const member = fc.record({ _id: fc.constantFrom(...ids), createdAt: instant })
-  const purchase = fc.record({
-    memberId: fc.constantFrom(...ids, 'no-member-doc'),
-    amountFen: fc.constantFrom(0, 100, 5_000),
-    refundedFen: fc.constantFrom(0, 100, 5_000),
-    status: fc.constantFrom('completed', 'partially_refunded', 'refunded'),
-    createdAt: instant,
-  })
+  const RANGE2 = EDGE_RANGE
 
   test('property: new members per day, buyers by purchase days, cohorts', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(member, { selector: m => m._id }), fc.array(purchase, { maxLength: 40 }), (members, raw) => {
+      fc.property(fc.uniqueArray(memberRow, { selector: m => m._id }), fc.array(purchaseRow, { maxLength: 40 }), (members, raw) => {
         const purchases: PurchaseRow[] = raw.map((p, i) => ({ _id: `p${i}`, ...p }))
-        const want = byRow(members, purchases, RANGE2)
+        const want = reportByRow(members, purchases, RANGE2)
         expect(sorted(joinedByDay(RANGE2, members))).toEqual(sorted(want.joinedByDay))
         expect(sorted(buyerDays(RANGE2, purchases))).toEqual(sorted(want.buyerDays))
         expect(sorted(cohorts(RANGE2, purchases, members))).toEqual(sorted(want.cohorts))

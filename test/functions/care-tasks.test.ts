@@ -107,6 +107,11 @@ test('a detractor answer: a task for the advisor, its WeCom template in the outb
   expect(sent[0].payload.body).toMatchObject({ chat_type: 'single', external_userid: [LINKED_EXT], sender: ADVISOR_USER, text: { content: task.message } })
   expect(sent[0].payload.answer).toMatchObject({ errcode: 0, msgid: task.templateMsgid, fail_list: [] })
   expect((await env.db.collection('follow_ups').where({ memberId: LINKED }).get()).data).toHaveLength(1)
+  // the console's member 360: the task, for the advisor
+  const memberNo = (await env.db.collection('members').doc(LINKED).get()).data.memberNo
+  expect(ok(await env.admin({ action: 'member360', memberNo })).careTasks).toEqual([
+    { kindLabel: '差评回访', status: 'open', assigneeName: '陈顾问', reason: 'NPS 3 分：等太久', template: 'created', createdAt: expect.any(String) },
+  ])
 }, 60_000)
 
 describe('the daily care step', () => {

@@ -6,6 +6,7 @@
 import fs from 'fs'
 import path from 'path'
 import { setClock } from '../../scripts/emulator-process'
+import { shanghaiDay } from '../../domain/time'
 import { makeStaff, useEmulator } from './support'
 
 const env = useEmulator()
@@ -93,6 +94,15 @@ test('after it: resumable under a cap of mark_tag calls, each contact marked onc
   expect(new Set(made).size).toBe(made.length)
   expect(await tagsInWecom('wm_tags_a')).toEqual(['高价值会员'])
   expect(await tagsInWecom('wm_tags_b')).toEqual(['女性会员', '流失预警', '生日月'].sort())
+  // the console's member 360 shows what was synced, and the store the member came through
+  const memberNo = (await env.db.collection('members').doc('o_tags_b').get()).data.memberNo
+  const m360 = ok(await env.admin({ action: 'member360', memberNo }))
+  expect(m360.wecom.contacts).toEqual([expect.objectContaining({ externalUserId: 'wm_tags_b', tagsSyncedAt: DAY1 })])
+  expect([...m360.wecom.contacts[0].tags].sort()).toEqual(['女性会员', '流失预警', '生日月'].sort())
+  expect(m360.signup).toMatchObject({ kindLabel: '企业微信', channelName: '企业微信「联系我」', storeId: 'store_tags', staffName: '标签店员' })
+  const day = shanghaiDay(new Date(m360.signup.at))
+  const report = ok(await env.admin({ action: 'attributionReport', from: day, to: day }))
+  expect(report.byChannel).toEqual([expect.objectContaining({ key: 'wecom', name: '企业微信「联系我」', kind: 'staff', newMembers: 2 })])
   const calledBefore = (await outbox()).length
   expect(ok(await wecom({ action: 'syncTags' }))).toMatchObject({ status: 'done', marked: 2 })
   expect((await outbox()).length).toBe(calledBefore)

@@ -22,6 +22,8 @@ export const couponIdFor = {
   reminder: (memberId: string, requestId: string) => derivedId('cpn', 'reminder', memberId, requestId),
   admin: (templateId: string, requestId: string, memberId: string) => derivedId('cpn', 'admin', templateId, requestId, memberId),
   campaign: (campaignId: string, memberId: string) => derivedId('cpn', 'campaign', campaignId, memberId),
+  /** the birthday gift's coupon: one per member and birthday year */
+  birthday: (openid: string, year: number) => derivedId('cpn', 'birthday', openid, String(year)),
 }
 
 /** The 12-digit code shown on the coupon: derived from its id, unique enough within one member's coupons (the till looks codes up per member). */

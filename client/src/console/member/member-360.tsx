@@ -1,13 +1,14 @@
 import { useState, type ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
 import type { Member360 } from '../../../../types/console'
+import { CARE_STATUS_TEXT, CARE_TEMPLATE_TEXT } from '../../utils/care-text'
 import { LEDGER_KIND_TEXT, lastValid, shanghaiDateText, shanghaiDateTimeText, signedPoints } from '../../utils/format'
 import { formatFen } from '../../utils/money'
 import { genderText, layerText, reminderText, riskText, stageText, statusText } from '../format'
 import MemberActions from './actions'
 import PhoneLine from './phone-line'
 
-type SectionId = 'ledger' | 'coupons' | 'purchases' | 'reminders' | 'nps' | 'followUps' | 'audit'
+type SectionId = 'ledger' | 'coupons' | 'purchases' | 'reminders' | 'nps' | 'followUps' | 'careTasks' | 'audit'
 
 /** Open at first: what an operator usually looks at. */
 const OPEN_AT_FIRST: ReadonlySet<SectionId> = new Set<SectionId>(['ledger', 'purchases'])
@@ -28,7 +29,7 @@ function Section(props: { id: SectionId; title: string; count: number; open: boo
 
 /**
  * The member 360: who they are, tier and growth, stage, RFM, tags, churn risk, points, then the
- * ledger, coupons, purchases, reminders, NPS, follow-ups and audit trail as collapsible lists, and
+ * ledger, coupons, purchases, reminders, NPS, follow-ups, care tasks and audit trail as collapsible lists; the WeCom advisor, its synced tags and the sign-up source, and
  * the actions the caller may take (`can`; the function enforces them again).
  */
 export default function Member360View({ view, onChanged }: { view: Member360; onChanged: () => void }) {
@@ -43,6 +44,9 @@ export default function Member360View({ view, onChanged }: { view: Member360; on
   const { member, tier, rfm, churn, stats, points } = view
   const risk = churn ? riskText(churn.risk) : null
   const autoTags = view.tags.filter(t => !view.manualTags.includes(t))
+  // the tags last synced to the member's active WeCom contacts (an older function answers no tags)
+  const wecomTags = [...new Set((view.wecom?.contacts ?? []).filter(c => c.status === 'active').flatMap(c => c.tags ?? []))]
+  const careTasks = view.careTasks ?? []
 
   return (
     <View id='m360' data-member-no={member.memberNo}>
@@ -89,6 +93,17 @@ export default function Member360View({ view, onChanged }: { view: Member360; on
               : view.wecom.contacts.length
                 ? '企业微信：已删除好友，暂无专属顾问'
                 : '暂无专属顾问（未添加企业微信）'}
+          </Text>
+        ) : null}
+        {wecomTags.length ? (
+          <Text id='m360-wecom-tags' className='muted'>
+            企业微信标签：{wecomTags.join('、')}
+          </Text>
+        ) : null}
+        {view.signup ? (
+          <Text id='m360-signup' className='muted'>
+            来源：{[view.signup.channelName ?? view.signup.kindLabel, view.signup.storeName ?? view.signup.storeId, view.signup.staffName].filter(Boolean).join(' · ')}（
+            {shanghaiDateText(view.signup.at)}）
           </Text>
         ) : null}
       </View>
@@ -265,6 +280,23 @@ export default function Member360View({ view, onChanged }: { view: Member360; on
               <Text className='muted'>{shanghaiDateTimeText(f.at)}</Text>
             </View>
             {f.note ? <Text className='m360-item-sub'>{f.note}</Text> : null}
+          </View>
+        ))}
+      </Section>
+
+      <Section id='careTasks' title='关怀任务' count={careTasks.length} open={open.has('careTasks')} onToggle={toggle('careTasks')} empty='暂无关怀任务'>
+        {careTasks.map((t, i) => (
+          <View key={i} className='m360-item'>
+            <View className='m360-line'>
+              <Text>
+                {t.kindLabel} · {CARE_STATUS_TEXT[t.status] ?? t.status}
+              </Text>
+              <Text className='muted'>{shanghaiDateTimeText(t.createdAt)}</Text>
+            </View>
+            <Text className='m360-item-sub'>
+              {t.reason} · {t.assigneeName ?? '门店任务池'}
+              {CARE_TEMPLATE_TEXT[t.template] ? ` · ${CARE_TEMPLATE_TEXT[t.template]}` : ''}
+            </Text>
           </View>
         ))}
       </Section>

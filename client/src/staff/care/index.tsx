@@ -4,9 +4,11 @@ import Taro from '@tarojs/taro'
 import type { CareTaskView } from '../../../../types/care-tasks'
 import { staffCareApi } from '../../services/staff-care'
 import { PageError, PageLoading } from '../../components/page-state'
+import { CARE_STATUS_TEXT, CARE_TEMPLATE_TEXT } from '../../utils/care-text'
 import { shanghaiDateTimeText } from '../../utils/format'
 import { usePageLoad } from '../../utils/use-page-load'
 import StaffDenied from '../components/denied'
+import TabbedList from '../components/tabbed-list'
 import { useStaffMe } from '../components/use-staff-me'
 import { idPart, isDenied, tillErrorText } from '../till'
 import '../staff.css'
@@ -23,13 +25,6 @@ const TABS: ReadonlyArray<{ tab: Tab; label: string }> = [
   { tab: 'done', label: '已完成' },
 ]
 
-const STATUS_TEXT: Record<CareTaskView['status'], string> = { open: '待发送', sent: '已发送', replied: '已回复', skipped: '已跳过', closed: '已关闭' }
-const TEMPLATE_TEXT: Partial<Record<CareTaskView['template'], string>> = {
-  queued: '企业微信群发待生成（免打扰时段后）',
-  sending: '企业微信群发生成中',
-  created: '已生成企业微信群发，请在企业微信确认发送',
-  failed: '企业微信群发未生成，请复制话术手动发送',
-}
 const MARK_TEXT: Record<Mark, string> = { sent: '已发送', replied: '已回复', skipped: '跳过' }
 
 /**
@@ -118,16 +113,16 @@ export default function CareTasksPage() {
             {t.assigned === 'pool' ? ' · 门店待认领' : ''}
           </Text>
           <Text id={`care-${key}-status`} className='muted'>
-            {STATUS_TEXT[t.status]}
+            {CARE_STATUS_TEXT[t.status]}
             {t.bought ? ' · 7 天内已购买' : ''}
           </Text>
         </View>
         <View id={`care-${key}-message`} className='followup-comment'>
           {t.message}
         </View>
-        {TEMPLATE_TEXT[t.template] ? (
+        {CARE_TEMPLATE_TEXT[t.template] ? (
           <View id={`care-${key}-template`} className='muted'>
-            {TEMPLATE_TEXT[t.template]}
+            {CARE_TEMPLATE_TEXT[t.template]}
           </View>
         ) : null}
         <Text className='muted'>{shanghaiDateTimeText(t.createdAt)}</Text>
@@ -165,41 +160,18 @@ export default function CareTasksPage() {
           <Text className='muted'>{me.me.storeName} · 生日、流失预警、低分评价和升级的会员，一对一问候</Text>
         </View>
       </View>
-      <View className='followup-tabs'>
-        {TABS.map(t => (
-          <View
-            key={t.tab}
-            id={`care-tab-${t.tab}`}
-            className={`followup-tab${tab === t.tab ? ' followup-tab-on' : ''}`}
-            aria-selected={tab === t.tab ? 'true' : 'false'}
-            onClick={() => {
-              if (!savingRef.current) setTab(t.tab)
-            }}
-          >
-            {t.label}
-          </View>
-        ))}
-      </View>
-      <View id='care-list' className='card'>
-        {list.status === 'loading' ? (
-          <Text id='care-list-loading' className='muted'>
-            加载中…
-          </Text>
-        ) : list.status === 'error' ? (
-          <View id='care-list-error' className='coupon-load-error'>
-            <Text className='error-text'>{list.message}</Text>
-            <Button id='care-list-retry' className='till-header-button' size='mini' onClick={() => void (tab === 'todo' ? refreshTodo : refreshDone)(false)}>
-              重试
-            </Button>
-          </View>
-        ) : list.items.length === 0 ? (
-          <Text id='care-empty' className='muted'>
-            {tab === 'todo' ? '暂无待跟进的关怀任务' : '还没有完成的关怀任务'}
-          </Text>
-        ) : (
-          list.items.map(row)
-        )}
-      </View>
+      <TabbedList
+        idPrefix='care'
+        tabs={TABS}
+        tab={tab}
+        onTab={t => {
+          if (!savingRef.current) setTab(t)
+        }}
+        list={list}
+        onRetry={() => void (tab === 'todo' ? refreshTodo : refreshDone)(false)}
+        empty={tab === 'todo' ? '暂无待跟进的关怀任务' : '还没有完成的关怀任务'}
+        row={row}
+      />
     </View>
   )
 }

@@ -8,6 +8,7 @@ import { shanghaiDateTimeText } from '../../utils/format'
 import { formatFen } from '../../utils/money'
 import { usePageLoad } from '../../utils/use-page-load'
 import StaffDenied from '../components/denied'
+import TabbedList from '../components/tabbed-list'
 import { useStaffMe } from '../components/use-staff-me'
 import { idPart, isDenied, mayHaveHappened, tillErrorText } from '../till'
 import { FOLLOW_UP_LIMIT } from './limits'
@@ -211,41 +212,19 @@ export default function FollowUpsPage() {
         </View>
       </View>
 
-      <View className='followup-tabs'>
-        {TABS.map(t => (
-          <View
-            key={t.tab}
-            id={`followups-tab-${t.tab}`}
-            className={`followup-tab${tab === t.tab ? ' followup-tab-on' : ''}`}
-            aria-selected={tab === t.tab ? 'true' : 'false'}
-            onClick={() => switchTo(t.tab)}
-          >
-            {t.label}
-            {t.tab === 'open' && openCount ? `（${openCount >= FOLLOW_UP_LIMIT ? `${FOLLOW_UP_LIMIT - 1}+` : openCount}）` : ''}
-          </View>
-        ))}
-      </View>
-
-      <View id='followups-list' className='card'>
-        {list.status === 'loading' ? (
-          <Text id='followups-list-loading' className='muted'>
-            加载中…
-          </Text>
-        ) : list.status === 'error' ? (
-          <View id='followups-list-error' className='coupon-load-error'>
-            <Text className='error-text'>{list.message}</Text>
-            <Button id='followups-list-retry' className='till-header-button' size='mini' onClick={() => void (tab === 'open' ? refreshOpen : refreshClosed)(false)}>
-              重试
-            </Button>
-          </View>
-        ) : list.items.length === 0 ? (
-          <Text id='followups-empty' className='muted'>
-            {tab === 'open' ? '暂无待回访的会员' : '还没有完成的回访'}
-          </Text>
-        ) : (
-          list.items.map(row)
-        )}
-      </View>
+      <TabbedList
+        idPrefix='followups'
+        tabs={TABS.map(t => ({
+          tab: t.tab,
+          label: `${t.label}${t.tab === 'open' && openCount ? `（${openCount >= FOLLOW_UP_LIMIT ? `${FOLLOW_UP_LIMIT - 1}+` : openCount}）` : ''}`,
+        }))}
+        tab={tab}
+        onTab={switchTo}
+        list={list}
+        onRetry={() => void (tab === 'open' ? refreshOpen : refreshClosed)(false)}
+        empty={tab === 'open' ? '暂无待回访的会员' : '还没有完成的回访'}
+        row={row}
+      />
     </View>
   )
 }
