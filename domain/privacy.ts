@@ -509,7 +509,7 @@ export const PRIVACY = {
   item_neighbors: { names: 'none', why: 'co-purchase neighbours per product: aggregate counts, no member' },
   report_daily: {
     names: 'none',
-    why: 'daily report rollups and member snapshots: counters, reminder send ids and 53-bit hashes of member ids (domain/report-rollup.ts memberKey) for distinct counts — no OPENID, member number or profile field',
+    why: 'daily report rollups and member snapshots: counters, reminder send ids and 53-bit hashes of member ids (domain/report-rollup.ts memberKey) for distinct counts — no OPENID, member number or profile field; kept on deletion like the purchases they count (which keep their memberId to keep totals true), so a hash tells nothing the kept purchase rows do not',
   },
   api_keys: { names: 'none', why: 'keys of POS and shops (createdBy names the operator: the audit trail)' },
   api_nonces: { names: 'none', why: 'accepted API signatures per key: no member' },

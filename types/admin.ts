@@ -417,7 +417,10 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
       '导出人群会员为 CSV（UTF-8 带 BOM，最多 50,000 人）到云存储私有目录 exports/，返回 10 分钟内有效的签名下载链接；手机号默认打码，includePhones 导出完整手机号（本操作仅品牌管理员可调用）；记入审计',
     example: { action: 'exportSegment', segmentId: 'sleeping-gold', includePhones: false },
   },
-  dailyJobs: { description: '每日定时任务（03:30）：过期积分清理 + 过期券标记 + 待入账订单补入账 + 清理过期接口签名 + 清理过期限流计数', example: { action: 'dailyJobs' } },
+  dailyJobs: {
+    description: '夜间定时任务（03:00–05:59 每 10 分钟，分段续跑）：过期积分清理 + 过期券标记 + 待入账订单补入账 + 清理过期接口签名 + 清理过期限流计数 + 报表日汇总',
+    example: { action: 'dailyJobs' },
+  },
   expireCoupons: { description: '把已过有效期的券标记为已过期（dailyJobs 每日运行；dryRun 只统计）', example: { action: 'expireCoupons', dryRun: true } },
   importMembers: {
     description: '批量导入会员与期初积分（每次最多 500 行，按手机号幂等；未绑定的手机号在会员绑定时领取；dryRun 只出报告）',

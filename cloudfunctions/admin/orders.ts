@@ -8,11 +8,13 @@ import { randomBytes } from 'crypto'
 import { OrderSchema, SIGNATURE_WINDOW_SECONDS, type Order, type OrderImportError, type OrderImportReport, type OrderResult } from '../../types/orders'
 import { AppError } from '../../types/result'
 import { keySecret, orderHash, secretHash } from '../../domain/orders'
+import { shanghaiDay } from '../../domain/time'
 import { ordersKeySecret } from '../shared/api-keys'
 import { actorOf, audit } from '../shared/audit'
 import { _ } from '../shared/cloud'
 import { apiKeys, apiKeyView, type ApiKeyDoc } from '../shared/collections/api_keys'
 import { nonces } from '../shared/collections/api_nonces'
+import { markRollupDaysStale } from '../shared/collections/jobs'
 import { memberImports } from '../shared/collections/member_imports'
 import { memberPhones } from '../shared/collections/member_phones'
 import { orders, orderDocId } from '../shared/collections/orders'
@@ -151,6 +153,9 @@ async function importOrders(event: Extract<AdminEvent, { action: 'importOrders' 
     errors: errors.sort((a, b) => a.index - b.index),
     unfinished,
   }
+  // the reports' rollups of the orders' past days are redone by the next rollup step
+  const written = fresh.filter(f => outcomes[f.index] === 'imported').map(f => shanghaiDay(new Date(f.order.createdAt)))
+  if (!event.dryRun) await markRollupDaysStale(written.filter(d => d < shanghaiDay(ctx.now)))
   if (!event.dryRun && (report.imported || report.pending)) {
     const { errors: _list, ...counts } = report
     await audit({ actor: actorOf(ctx), action: 'importOrders', target: event.source, after: { ...counts, awardPoints: event.awardPoints }, at: ctx.now })

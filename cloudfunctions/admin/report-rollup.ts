@@ -20,10 +20,15 @@ import { addToSnapshot, BRAND_DOC, FOLLOW_UP_MAX_DAYS, rollupDay, splitByDay, ty
 import { shanghaiDay } from '../../domain/time'
 import { claimLease } from '../shared/jobs'
 import { _ } from '../shared/cloud'
-import { handleOf } from '../shared/collections'
+import type { CollectionHandle } from '../shared/collection'
+import { checkins as checkinsColl } from '../shared/collections/checkins'
+import { writeOffs as writeOffsColl } from '../shared/collections/coupon_writeoffs'
+import { npsResponses } from '../shared/collections/nps_responses'
+import { ledger as ledgerColl } from '../shared/collections/points_ledger'
+import { refunds as refundsColl } from '../shared/collections/refunds'
 import { couponTemplates } from '../shared/collections/coupon_templates'
 import { coupons as couponsColl } from '../shared/collections/coupons'
-import { jobs } from '../shared/collections/jobs'
+import { jobs, ROLLUP_JOB_ID } from '../shared/collections/jobs'
 import { members } from '../shared/collections/members'
 import { purchases as purchasesColl } from '../shared/collections/purchases'
 import { remindersLog } from '../shared/collections/reminders_log'
@@ -31,10 +36,8 @@ import { reportDaily as rollups } from '../shared/collections/report_daily'
 import { stores as storesColl } from '../shared/collections/stores'
 import { docsByIds, findById, PAGE, readAll } from '../shared/query'
 import type { Doc } from '../shared/sdk-types'
-import type { CollectionName } from '../../types/collections'
 
 const DAY_MS = 86_400_000
-export const ROLLUP_JOB_ID = 'report_rollup'
 /** Days rolled up again every day after the last one (rows written late, refunds the same day). */
 const REDO_DAYS = 2
 /** A fresh install rolls up from the first member's day, at most this far back (a year's report and its follow-ups). */
@@ -64,7 +67,15 @@ export { addDaysStr as addDays }
  * Docs with `field` in [lo, hi), in index order (field, _id), a page at a time from the last one seen
  * (no growing skip); more than `cap` docs throws TooManyRows.
  */
-async function readOrdered(collection: CollectionName, where: Record<string, unknown>, field: string, lo: unknown, hi: unknown, fields: Record<string, true> | null, cap = Infinity): Promise<Doc[]> {
+async function readOrdered(
+  collection: CollectionHandle<any>,
+  where: Record<string, unknown>,
+  field: string,
+  lo: unknown,
+  hi: unknown,
+  fields: Record<string, true> | null,
+  cap = Infinity,
+): Promise<Doc[]> {
   const out: Doc[] = []
   let last: Doc | null = null
   for (;;) {
@@ -74,10 +85,10 @@ async function readOrdered(collection: CollectionName, where: Record<string, unk
           { ...where, [field]: _.gt(last[field]).and(_.lt(hi)) },
           { ...where, [field]: last[field], _id: _.gt(String(last._id)) },
         ])
-    const query = handleOf(collection).where(cond).orderBy(field, 'asc').orderBy('_id', 'asc').limit(PAGE)
+    const query = (collection as CollectionHandle<Doc>).where(cond).orderBy(field, 'asc').orderBy('_id', 'asc').limit(PAGE)
     const { data } = await (fields ? query.field({ _id: true, [field]: true, ...fields }) : query).get()
     out.push(...data)
-    if (out.length > cap) throw new TooManyRows(collection)
+    if (out.length > cap) throw new TooManyRows(collection.name)
     if (data.length < PAGE) return out
     last = data[data.length - 1]
   }
@@ -117,17 +128,17 @@ async function readSpan(from: string, to: string, opts: SpanOptions): Promise<Om
   const cap = opts.cap ?? Infinity
   const none = async (): Promise<Doc[]> => []
   const [purchases, refunds, joined, checkins, makeups, ledger, coupons, ownSends, nps, writeOffs] = await Promise.all([
-    readOrdered('purchases', {}, 'createdAt', start, end, { memberId: true, storeId: true, amountFen: true, refundedFen: true, status: true }, cap),
-    readOrdered('refunds', {}, 'createdAt', start, end, { storeId: true, amountFen: true, purchaseId: true }, cap),
-    readOrdered('members', {}, 'createdAt', start, end, {}, cap),
-    readOrdered('checkins', {}, 'day', from, nextDay(to), { kind: true, points: true }, cap),
+    readOrdered(purchasesColl, {}, 'createdAt', start, end, { memberId: true, storeId: true, amountFen: true, refundedFen: true, status: true }, cap),
+    readOrdered(refundsColl, {}, 'createdAt', start, end, { storeId: true, amountFen: true, purchaseId: true }, cap),
+    readOrdered(members, {}, 'createdAt', start, end, {}, cap),
+    readOrdered(checkinsColl, {}, 'day', from, nextDay(to), { kind: true, points: true }, cap),
     // make-ups done in the span fill earlier days of their month: those days are rolled up again
-    opts.job ? readOrdered('checkins', { kind: 'makeup' }, 'createdAt', start, end, { day: true }, cap) : none(),
-    readOrdered('points_ledger', {}, 'createdAt', start, end, { kind: true, sourceType: true, delta: true }, cap),
-    readOrdered('coupons', {}, 'issuedAt', start, end, { templateId: true, status: true, validUntil: true }, cap),
-    readOrdered('reminders_log', {}, 'sentAt', start, end, { memberId: true, kind: true, status: true }, cap),
-    readOrdered('nps_responses', {}, 'at', start, end, { storeId: true, score: true, dismissed: true }, cap),
-    readOrdered('coupon_writeoffs', {}, 'at', start, end, { storeId: true, name: true, discountFen: true, undone: true, couponId: true }, cap),
+    opts.job ? readOrdered(checkinsColl, { kind: 'makeup' }, 'createdAt', start, end, { day: true }, cap) : none(),
+    readOrdered(ledgerColl, {}, 'createdAt', start, end, { kind: true, sourceType: true, delta: true }, cap),
+    readOrdered(couponsColl, {}, 'issuedAt', start, end, { templateId: true, status: true, validUntil: true }, cap),
+    readOrdered(remindersLog, {}, 'sentAt', start, end, { memberId: true, kind: true, status: true }, cap),
+    readOrdered(npsResponses, {}, 'at', start, end, { storeId: true, score: true, dismissed: true }, cap),
+    readOrdered(writeOffsColl, {}, 'at', start, end, { storeId: true, name: true, discountFen: true, undone: true, couponId: true }, cap),
   ])
   const buyers = purchases.filter(p => p.status !== 'refunded').map(p => String(p.memberId))
   // the sends before the span come from the rollups when the caller has them, else from the log
@@ -237,12 +248,9 @@ export async function rollupsOf(range: DayRange, extraDays: number, now: Date, s
   const fields = null
   const docs = storeId
     ? (
-        await Promise.all([
-          readOrdered('report_daily', where(BRAND_DOC), 'day', range.from, nextDay(through), fields),
-          readOrdered('report_daily', where(storeId), 'day', range.from, nextDay(through), fields),
-        ])
+        await Promise.all([readOrdered(rollups, where(BRAND_DOC), 'day', range.from, nextDay(through), fields), readOrdered(rollups, where(storeId), 'day', range.from, nextDay(through), fields)])
       ).flat()
-    : await readOrdered('report_daily', where(null), 'day', range.from, nextDay(through), fields)
+    : await readOrdered(rollups, where(null), 'day', range.from, nextDay(through), fields)
   const stored = assemble(docs)
   const wanted = daysOf({ from: range.from, to: through }).filter(d => d <= today)
   const absent = wanted.filter(d => !stored.has(d))
@@ -307,6 +315,8 @@ interface JobDoc {
   /** the Shanghai day whose redo of the days before was done */
   redoneOn: string | null
   dirty: string[]
+  /** days marked by writers since (markRollupDaysStale), taken into `dirty` by the next step */
+  stale?: string[]
   snapshot: { day: string; cursor: string | null; rows: SnapshotRow[]; read: number } | null
   snapshotDay: string | null
   claimedUntil: Date | null
@@ -364,6 +374,12 @@ export async function rollupStep(now: Date, budgetMs: number, rebuild: DayRange 
     if (rebuild) for (const d of daysOf(rebuild)) if (d <= yesterday) dirty.add(d)
     let through = job.throughDay ?? addDaysStr(await firstDay(yesterday), -1)
     const save = (patch: Partial<JobDoc>) => jobs.doc(ROLLUP_JOB_ID).update({ data: patch })
+    const stale = job.stale ?? []
+    if (stale.length) {
+      // taken over as dirty; pullAll keeps a day marked meanwhile
+      for (const d of stale) if (d <= yesterday) dirty.add(d)
+      await jobs.doc(ROLLUP_JOB_ID).update({ data: { dirty: [...dirty].sort(), stale: _.pullAll(stale) } })
+    }
     if (job.redoneOn !== today) {
       // a new day: the REDO_DAYS before yesterday again (rows written late, refunds and undos the same day)
       through = [through, addDaysStr(yesterday, -REDO_DAYS - 1)].sort()[0]

@@ -17,7 +17,9 @@ import type { PointRules } from '../../types/points'
 import { AppError } from '../../types/result'
 import type { TierLadder } from '../../types/tiers'
 import { orderHash, orderLines, pendingKeyOf } from '../../domain/orders'
+import { shanghaiDay } from '../../domain/time'
 import { _ } from './cloud'
+import { markRollupDaysStale } from './collections/jobs'
 import { memberImports } from './collections/member_imports'
 import { memberPhones } from './collections/member_phones'
 import { orders, orderDocId, type OrderDoc, type PendingRefund } from './collections/orders'
@@ -255,7 +257,7 @@ async function credit(t: Transaction, order: OrderDoc, member: Member, rules: Ru
 /** Credits one pending order to a member (null when it is gone; the order as it is when already credited). */
 export async function creditPending(orderId: string, memberId: string, now: Date, loaded?: Pick<Rules, 'ladder' | 'lifecycle'>): Promise<OrderDoc | null> {
   const { ladder, lifecycle } = loaded ?? (await currentRules())
-  return transact(async t => {
+  const after = await transact(async t => {
     const order = await getInTransaction(t, orders, orderId)
     if (!order || order.status !== 'pending') return order
     const member = await memberInTx(t, memberId)
@@ -269,6 +271,10 @@ export async function creditPending(orderId: string, memberId: string, now: Date
       .update({ data: { status, memberId: creditedTo, memberNo, purchaseId, pointsEarned, balance, creditedAt, pointRules: null, updatedAt: now } })
     return credited
   })
+  // credited now, dated at the order: a past day's report rollup is redone
+  const day = after?.status === 'credited' && after.creditedAt?.getTime() === now.getTime() ? shanghaiDay(new Date(after.orderedAt)) : null
+  if (day && day < shanghaiDay(now)) await markRollupDaysStale([day])
+  return after
 }
 
 /**

@@ -210,6 +210,6 @@ describe('expirePoints', () => {
 
   test('the one timer trigger CloudBase allows per function is declared in config.json', () => {
     const config = require('../../cloudfunctions/admin/config.json')
-    expect(config.triggers).toEqual([{ name: 'dailyJobs', type: 'timer', config: '0 30 3 * * * *' }])
+    expect(config.triggers).toEqual([{ name: 'dailyJobs', type: 'timer', config: '0 */10 3-5 * * * *' }])
   })
 })
