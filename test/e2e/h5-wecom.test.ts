@@ -4,11 +4,13 @@
  * after a purchase she answers the NPS card with a 2 → 店员小王's 关怀任务 page shows the detractor task,
  * and the fake WeCom's outbox holds its message template; after the day's scoring job and the tag sync,
  * the console's member 360 shows the advisor, the tags in WeCom, the care task and the store she came
- * through.
+ * through. 报表 → 拉新归因: a staff member's channel code saved as a PNG poster.
  */
+import fs from 'fs'
+import path from 'path'
 import { invoke, sdkFor } from '../../scripts/emulator-process'
-import { screenshot } from '../helpers/browser'
-import { settledScreenshot, useDemoBrowser, UI_TIMEOUT } from './support'
+import { ARTIFACTS, screenshot } from '../helpers/browser'
+import { recordToasts, settledScreenshot, useDemoBrowser, UI_TIMEOUT, waitForToast } from './support'
 
 const demo = useDemoBrowser()
 const { signInAs, visible } = demo
@@ -116,4 +118,48 @@ test('after the scoring job and the tag sync, the console’s member 360 shows a
   await visible('#m360-careTasks-toggle').click()
   expect(await visible('#m360-careTasks-list').innerText()).toContain('差评回访 · 待发送')
   await settledScreenshot(demo.page, '73-console-member-wecom')
+})
+
+test('报表 → 拉新归因: 保存海报 downloads a PNG poster of the channel code, its name drawn under the code', async () => {
+  const { channel } = ok(await admin({ action: 'createChannelCode', kind: 'staff', staffOpenid: STAFF, name: '静安店 店员小王' }))
+  await recordToasts(demo.page)
+  await demo.page.goto(`${demo.emu.baseUrl}/#/console/reports/index`)
+  // a hash change loads no new document: reload, so the toast recorder is in the page
+  await demo.page.reload()
+  const save = visible(`#attr-poster-save-${channel.channelId}`)
+  await save.waitFor({ timeout: UI_TIMEOUT })
+  const [download] = await Promise.all([demo.page.waitForEvent('download', { timeout: UI_TIMEOUT }), save.click()])
+  expect(download.suggestedFilename()).toBe('渠道码-静安店_店员小王.png')
+  const png = fs.readFileSync((await download.path())!)
+  fs.writeFileSync(path.join(ARTIFACTS, '74-channel-poster.png'), png)
+  // a PNG of 750 × 1050 (the IHDR chunk's width and height)
+  expect(png.subarray(1, 4).toString()).toBe('PNG')
+  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([750, 1050])
+  // drawn, not blank: the code's square is about half dark modules, the name's band has ink, the margin none
+  const ink = await demo.page.evaluate(
+    async dataUrl => {
+      const img = new Image()
+      await new Promise(resolve => {
+        img.onload = resolve
+        img.src = dataUrl
+      })
+      const canvas = document.createElement('canvas')
+      canvas.width = img.width
+      canvas.height = img.height
+      const ctx = canvas.getContext('2d')!
+      ctx.drawImage(img, 0, 0)
+      const darkShare = (x: number, y: number, w: number, h: number) => {
+        const { data } = ctx.getImageData(x, y, w, h)
+        let dark = 0
+        for (let i = 0; i < data.length; i += 4) if (data[i] + data[i + 1] + data[i + 2] < 384) dark++
+        return dark / (w * h)
+      }
+      return { code: darkShare(135, 120, 480, 480), name: darkShare(40, 672, 670, 56), margin: darkShare(0, 0, 750, 100) }
+    },
+    `data:image/png;base64,${png.toString('base64')}`,
+  )
+  expect(ink.code).toBeGreaterThan(0.2)
+  expect(ink.name).toBeGreaterThan(0.01)
+  expect(ink.margin).toBe(0)
+  await waitForToast(demo.page, '海报已下载')
 })

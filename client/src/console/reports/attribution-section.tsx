@@ -5,6 +5,7 @@ import type { AttributionOutputs, AttributionRow, ChannelKind } from '../../../.
 import { failText } from '../../services/errors'
 import { attributionApi } from '../../services/console-attribution'
 import { formatKpi, groupThousands } from '../format'
+import { savePoster } from './poster'
 import ReportTableView from './report-table'
 import type { ReportTable } from './tables'
 import './attribution.css'
@@ -39,8 +40,8 @@ export function attributionTable(id: string, first: string, rows: AttributionRow
 
 /**
  * 报表 → 拉新归因: members who joined in the range by the 渠道码 of their first sign-in (channel,
- * store, staff) and what they paid in their first 90 days; then every code with 打印 (the code image
- * and its name on a printable card). Brand admins only: a store manager sees 仅品牌管理员可见.
+ * store, staff) and what they paid in their first 90 days; then every code with 保存海报 (a PNG poster:
+ * poster.ts) and 打印 (the code image and its name on a printable card). Brand admins only: a store manager sees 仅品牌管理员可见.
  */
 export default function AttributionSection({ from, to }: { from: string; to: string }) {
   const [load, setLoad] = useState<Load>({ status: 'loading' })
@@ -61,6 +62,23 @@ export default function AttributionSection({ from, to }: { from: string; to: str
       current = false
     }
   }, [from, to])
+
+  const [saving, setSaving] = useState<string | null>(null)
+  const saveAsPng = async (c: Channel) => {
+    if (saving) return
+    setSaving(c.channelId)
+    try {
+      await savePoster(c)
+      void Taro.showToast({ title: process.env.TARO_ENV === 'h5' ? '海报已下载' : '海报已保存到相册', icon: 'success' })
+    } catch (err) {
+      const message = err instanceof Error && err.message ? err.message : '海报生成失败'
+      // the mini-program's own failures (a cancelled album permission) read errMsg
+      const cancelled = /cancel|deny|auth/i.test(message)
+      void Taro.showModal({ title: '海报未保存', content: cancelled ? '需要允许保存到相册，请在设置中开启后重试' : message, showCancel: false })
+    } finally {
+      setSaving(null)
+    }
+  }
 
   const print = (c: Channel) => {
     if (process.env.TARO_ENV === 'h5') {
@@ -130,9 +148,14 @@ export default function AttributionSection({ from, to }: { from: string; to: str
                   {c.name}（{KIND_LABELS[c.kind]}
                   {c.storeName ? ` · ${c.storeName}` : ''}）
                 </Text>
-                <Button id={`attr-print-${c.channelId}`} size='mini' disabled={!c.url} onClick={() => print(c)}>
-                  打印
-                </Button>
+                <View className='attr-code-actions'>
+                  <Button id={`attr-poster-save-${c.channelId}`} size='mini' disabled={!c.url || saving !== null} onClick={() => void saveAsPng(c)}>
+                    {saving === c.channelId ? '生成中…' : '保存海报'}
+                  </Button>
+                  <Button id={`attr-print-${c.channelId}`} size='mini' disabled={!c.url} onClick={() => print(c)}>
+                    打印
+                  </Button>
+                </View>
               </View>
             ))
           )}
