@@ -230,7 +230,11 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin campaignReport: where({ kind: 'campaign', period: campaignId, status }).count()
     { name: 'kind_period_status', keys: { kind: 1, period: 1, status: 1 } },
   ],
-  item_neighbors: [], // by _id (the product id, or __popular__)
+  item_neighbors: [
+    // tiers neighbours (similarity.ts removeStaleNeighbors): where({ updatedAt: _.lt(run start), _id: _.neq('__popular__') }).remove()
+    // (reads by _id: the product id, or __popular__)
+    { name: 'updatedAt', keys: { updatedAt: 1 } },
+  ],
   nps_state: [], // by _id (the member's OPENID) only
   nps_responses: [
     // admin npsReport: where({ at: range, dismissed: false }).orderBy('at')

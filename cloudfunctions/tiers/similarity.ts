@@ -324,6 +324,7 @@ export async function mergeNeighbors(
   }
   if (state.totalsDone && state.bucketsDone >= state.buckets) {
     await jobs.where({ _id: startsWith(`${runId}:nbp:`) }).remove()
+    await removeStaleNeighbors(new Date(new Date(state.since).getTime() + YEAR_MS))
     state = { ...state, phase: 'done' }
   }
   return state
@@ -342,7 +343,12 @@ async function writeBucket(runId: string, state: NeighborsState, committed: Read
     after = page.last
   }
   const items = [...totals.norm.keys()].filter(id => bucketOf(id, state.buckets) === b)
-  const lists = Object.entries(neighborsFromCounts({ norm: totals.norm, rows: rows.rows }, { items }))
+  await writeNeighborLists(neighborsFromCounts({ norm: totals.norm, rows: rows.rows }, { items }), now)
+}
+
+/** Each item's neighbours, WRITE_CONCURRENCY writes at a time. */
+async function writeNeighborLists(byItem: Record<string, unknown>, now: Date): Promise<void> {
+  const lists = Object.entries(byItem)
   let next = 0
   await Promise.all(
     Array.from({ length: WRITE_CONCURRENCY }, async () => {
@@ -352,6 +358,14 @@ async function writeBucket(runId: string, state: NeighborsState, committed: Read
       }
     }),
   )
+}
+
+/**
+ * The neighbours of items this run did not write (no longer bought in the window, or taken off the
+ * catalogue): every item the run counted was written at or after its start (index updatedAt).
+ */
+async function removeStaleNeighbors(runStart: Date): Promise<void> {
+  await itemNeighbors.where({ updatedAt: _.lt(runStart), _id: _.neq(POPULAR_DOC) }).remove()
 }
 
 /**
@@ -371,19 +385,12 @@ export async function refreshNeighbors(now: Date): Promise<{ purchases: number; 
     read += page.read
     if (page.end) break
   }
-  const lists = Object.entries(neighborsFromCounts(counts))
-  let next = 0
-  await Promise.all(
-    Array.from({ length: WRITE_CONCURRENCY }, async () => {
-      while (next < lists.length) {
-        const [itemId, neighbors] = lists[next++]
-        await itemNeighbors.doc(itemId).set({ data: { neighbors, updatedAt: now } })
-      }
-    }),
-  )
+  const lists = neighborsFromCounts(counts)
+  await writeNeighborLists(lists, now)
+  await removeStaleNeighbors(now)
   const popular = Object.entries(popularityFromCounts(counts))
     .sort((a, b) => b[1] - a[1])
     .slice(0, POPULAR_KEPT)
   await popularItems.doc(POPULAR_DOC).set({ data: { popularity: Object.fromEntries(popular), updatedAt: now } })
-  return { purchases: read, items: lists.length }
+  return { purchases: read, items: Object.keys(lists).length }
 }

@@ -140,3 +140,15 @@ test('counted by a shard worker, then merged by two callers at once (an uncommit
   expect(got.popular).toEqual(expected().popular)
   expect((await tiers({ action: 'status', runId })).data.neighbors).toEqual({ purchases: expected().purchases, items: Object.keys(expected().neighbors).length })
 })
+
+test('a rerun removes the neighbours of items it no longer counts (not bought in the window, off the catalogue)', async () => {
+  await env.db.collection('item_neighbors').add({ data: { _id: 'discontinued', neighbors: [{ itemId: 'latte', score: 0.5 }], updatedAt: new Date('2025-01-01T00:00:00Z') } })
+  const first = await tiers({ action: 'neighbors', runId, force: true })
+  let last = first
+  for (let calls = 0; last.data?.more && calls < 50; calls++) last = await tiers({ action: 'neighbors', runId })
+  expect(last).toMatchObject({ ok: true, data: { more: false } })
+  expect((await env.db.collection('item_neighbors').where({ _id: 'discontinued' }).get()).data).toEqual([])
+  const got = await stored()
+  expect(got.neighbors).toEqual(expected().neighbors)
+  expect(got.popular).toEqual(expected().popular)
+})
