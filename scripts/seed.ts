@@ -298,7 +298,7 @@ export async function seedDemoData(baseUrl: string, db: Database = localCloud(`$
   await put('admins', DEMO.admin.openid, { name: DEMO.admin.name, createdAt: now })
   await put('managers', DEMO.manager.openid, { storeId: DEMO.store._id, name: DEMO.manager.name, active: true, createdAt: now, updatedAt: now, appointedBy: 'seed' })
   for (const { templateId, ...terms } of DEMO_TEMPLATES) {
-    await put('coupon_templates', templateId, { ...terms, status: 'active', stock: terms.totalStock, issued: 0, createdAt: now, updatedAt: now })
+    await put('coupon_templates', templateId, { ...terms, status: 'active', stock: terms.totalStock, issued: 0, codePool: false, createdAt: now, updatedAt: now })
   }
   // the store last: it marks the seed as complete
   const { _id: storeId, ...store } = DEMO.store

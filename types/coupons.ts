@@ -82,12 +82,17 @@ export type CouponTemplate = CouponTemplateInput & {
   /** what is left to issue (null: unlimited); `issued + stock == totalStock` */
   stock: number | null
   issued: number
+  /**
+   * Partner codes (coupon_codes) were imported for it: each issue hands one out. `false` (a template
+   * made since this field): none, so an issue skips reading the code pool; absent (stored before): read.
+   */
+  codePool?: boolean
   createdAt: Date
   updatedAt: Date
 }
 
 /** A template as the `admin` function answers it (upsert, status change, listing). */
-export type CouponTemplateView = Omit<CouponTemplate, '_id' | 'createdAt' | 'updatedAt'> & {
+export type CouponTemplateView = Omit<CouponTemplate, '_id' | 'createdAt' | 'updatedAt' | 'codePool'> & {
   templateId: string
   /** e.g. "满100减20" (domain/coupons.ts describeCoupon) */
   summary: string

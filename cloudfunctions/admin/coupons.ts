@@ -23,7 +23,7 @@ const ISSUE_TIME_BUDGET_MS = 14_000
 const ISSUE_CONCURRENCY = 4
 
 function templateView(t: CouponTemplate): CouponTemplateView {
-  const { _id, createdAt, updatedAt, ...rest } = t
+  const { _id, createdAt, updatedAt, codePool: _pool, ...rest } = t
   return { ...rest, templateId: _id, summary: describeCoupon(t), createdAt: new Date(createdAt).toISOString(), updatedAt: new Date(updatedAt).toISOString() }
 }
 
@@ -95,6 +95,8 @@ export const adminCouponActions: Pick<AdminActions, 'upsertCouponTemplate' | 'se
         status: before?.status ?? 'active',
         issued,
         stock: input.totalStock === null ? null : input.totalStock - issued,
+        // a new template has no partner codes until importCouponCodes; a stored one keeps what it had
+        ...(before ? (before.codePool === undefined ? {} : { codePool: before.codePool }) : { codePool: false }),
         createdAt: before?.createdAt ?? ctx.now,
         updatedAt: ctx.now,
       }

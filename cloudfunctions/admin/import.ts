@@ -269,6 +269,7 @@ export const adminImportActions: Pick<AdminActions, 'importMembers' | 'importCou
     } else {
       const current = await findById(codePools, poolId)
       pool = { imported: current?.imported ?? 0, assigned: current?.assigned ?? 0 }
+      let poolMarked = template.codePool === true
       for (const part of chunks(good, CODE_CHUNK)) {
         const done = await transact(async t => {
           const p = await getInTransaction(t, codePools, poolId)
@@ -295,6 +296,12 @@ export const adminImportActions: Pick<AdminActions, 'importMembers' | 'importCou
             await codes.in(t).add({ data: doc })
           }
           if (next !== (p?.imported ?? 0)) {
+            // from now on every issue of the template reads the pool (in a transaction that also writes the template)
+            if (!poolMarked)
+              await couponTemplates
+                .in(t)
+                .doc(event.templateId)
+                .update({ data: { codePool: true } })
             if (p)
               await codePools
                 .in(t)
@@ -305,6 +312,7 @@ export const adminImportActions: Pick<AdminActions, 'importMembers' | 'importCou
           return { dups, added: part.length - dups.length, pool: { imported: next, assigned: p?.assigned ?? 0 } }
         })
         for (const g of done.dups) fail(g.index, g.code, 'ALREADY_EXISTS', '该兑换码已导入过')
+        if (done.added) poolMarked = true
         imported += done.added
         pool = done.pool
       }

@@ -5,6 +5,7 @@ import type { Member } from '../../types/member'
 import { AppError } from '../../types/result'
 import { describeCoupon, offerBlocker, toCouponView, validityText } from '../../domain/coupons'
 import { spendPoints } from '../../domain/points'
+import { shanghaiDay } from '../../domain/time'
 import { couponClaims } from '../shared/collections/coupon_claims'
 import { couponTemplates } from '../shared/collections/coupon_templates'
 import { couponIdFor, coupons, couponsInState } from '../shared/collections/coupons'
@@ -91,10 +92,12 @@ export const couponActions: Pick<MemberActions, 'claimCenter' | 'claimCoupon' | 
       return await transact(async t => {
         const member = await memberIn(t, openid)
         const coupon = await issueCouponIn(t, { templateId: event.templateId, member, channel: 'claim_center', couponId, now: ctx.now, onDuplicate: alreadyIssued })
-        await members
-          .in(t)
-          .doc(openid)
-          .update({ data: { lastClaimAt: ctx.now } })
+        // the churn model reads the day of the last claim (domain/churn.ts): one write a day is enough
+        if (!member.lastClaimAt || shanghaiDay(member.lastClaimAt) !== shanghaiDay(ctx.now))
+          await members
+            .in(t)
+            .doc(openid)
+            .update({ data: { lastClaimAt: ctx.now } })
         return { coupon: couponView(coupon, ctx.now), replayed: false }
       })
     } catch (err) {

@@ -59,7 +59,7 @@ export async function issueCouponIn(t: Transaction, args: CouponToIssue): Promis
   const held = claim?.count ?? 0
   if (held >= template.perMemberLimit) throw new AppError('LIMIT_REACHED', `每人限领 ${template.perMemberLimit} 张，已达上限`)
 
-  const externalCode = await takeExternalCodeIn(t, { templateId, couponId, memberId: member._id, now })
+  const externalCode = template.codePool === false ? null : await takeExternalCodeIn(t, { templateId, couponId, memberId: member._id, now })
   await couponTemplates
     .in(t)
     .doc(templateId)
@@ -87,7 +87,7 @@ export async function issueCouponIn(t: Transaction, args: CouponToIssue): Promis
  * A template with imported partner codes (`coupon_codes`, see types/import.ts) hands out code number
  * `pool.assigned` with each coupon: the pool counter is read and written in the issuing transaction,
  * so parallel issues serialize on it and no code is given twice. An empty pool is OUT_OF_STOCK.
- * Templates without a pool answer null (one extra read).
+ * Not called for a template marked `codePool: false`; one stored before that field costs this read.
  */
 async function takeExternalCodeIn(t: Transaction, args: { templateId: string; couponId: string; memberId: string; now: Date }): Promise<string | null> {
   const pool = await getInTransaction(t, codePools, codePoolId(args.templateId))

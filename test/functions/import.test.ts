@@ -7,6 +7,7 @@ import { fakePhoneNumber } from '../../emulator/openapi/apis'
 import { csvRows, importCodesFile, importMembersFile, parseImportArgs } from '../../scripts/import'
 import { erasedImportId } from '../../domain/import'
 import { ROOT } from '../../scripts/emulator-process'
+import { requestStats } from '../../scripts/bench-emulator'
 import { useEmulator, signUpAgreeing, memberDoc, ledgerRows, rid } from './support'
 
 /** The members here bind phones and set avatars: they agreed to the privacy guide at sign-up, as the app asks first. */
@@ -372,6 +373,49 @@ describe('importCouponCodes', () => {
     expect(new Set(stored.map((c: any) => c.seq))).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]))
     const audits = (await env.db.collection('audit_log').where({ action: 'importCouponCodes', target: 'gift-codes-1' }).get()).data
     expect(audits).toHaveLength(4)
+  })
+
+  test('a template without codes is never asked for its pool; one with codes (also one stored before the flag) hands them out; lastClaimAt is written once a day', async () => {
+    const claims = async (templateId: string, member: string) => {
+      await requestStats(env.emu, 'DELETE')
+      const res = await env.member({ action: 'claimCoupon', templateId, requestId: rid('pool') }, member)
+      const { requests } = await requestStats(env.emu)
+      return {
+        res,
+        reads: requests['database.getDocument'] ?? 0,
+        total: Object.entries(requests)
+          .filter(([k]) => k.startsWith('database.'))
+          .reduce((a, [, v]) => a + v, 0),
+      }
+    }
+    expect(await env.admin({ action: 'upsertCouponTemplate', template: template('pool-none', { perMemberLimit: 5 }) })).toMatchObject({ ok: true })
+    expect((await env.db.collection('coupon_templates').doc('pool-none').get()).data.codePool).toBe(false)
+    await signUpAgreeing(env, 'o_imp_pool')
+    // member, template, the member's claims of it: no code pool; then the day's lastClaimAt
+    const first = await claims('pool-none', 'o_imp_pool')
+    expect(first.res).toMatchObject({ ok: true, data: { replayed: false } })
+    expect(first.reads).toBe(3)
+    expect(first.total).toBe(9)
+    const second = await claims('pool-none', 'o_imp_pool')
+    expect(second.res.ok).toBe(true)
+    expect(second.total).toBe(8)
+    expect((await memberDoc(env, 'o_imp_pool')).lastClaimAt).toEqual(expect.any(Date))
+
+    // codes imported later: the template is marked, the next claim gets one
+    expect((await env.admin({ action: 'importCouponCodes', templateId: 'pool-none', codes: ['LATE-0001'] })).data).toMatchObject({ imported: 1 })
+    expect((await env.db.collection('coupon_templates').doc('pool-none').get()).data.codePool).toBe(true)
+    expect((await claims('pool-none', 'o_imp_pool')).res.data.coupon.externalCode).toBe('LATE-0001')
+
+    // a template stored before the flag (no codePool field) still reads its pool
+    expect(await env.admin({ action: 'upsertCouponTemplate', template: template('pool-old') })).toMatchObject({ ok: true })
+    expect((await env.admin({ action: 'importCouponCodes', templateId: 'pool-old', codes: ['OLD-0001'] })).data).toMatchObject({ imported: 1 })
+    await env.db
+      .collection('coupon_templates')
+      .doc('pool-old')
+      .update({ data: { codePool: env._.remove() } })
+    expect(await env.admin({ action: 'upsertCouponTemplate', template: template('pool-old', { name: '改名' }) })).toMatchObject({ ok: true })
+    expect((await env.db.collection('coupon_templates').doc('pool-old').get()).data).not.toHaveProperty('codePool')
+    expect((await claims('pool-old', 'o_imp_pool')).res.data.coupon.externalCode).toBe('OLD-0001')
   })
 
   test('1000 codes in one call', async () => {
