@@ -8,7 +8,9 @@ import { z } from 'zod'
 import { OrderRefundSchema, OrderSchema } from '../../types/orders'
 import type { ErrorCode } from '../../types/result'
 import { AppError } from '../../types/result'
+import { shanghaiDay } from '../../domain/time'
 import { currentTime, toFailure } from '../shared/handler'
+import { markRollupDaysStale } from '../shared/collections/jobs'
 import { receiveOrder, refundOrder } from '../shared/orders'
 import { authenticate, type HttpEvent } from './auth'
 
@@ -83,6 +85,9 @@ export async function main(rawEvent: unknown): Promise<HttpAnswer> {
     }
     const order = OrderSchema.parse(body)
     const result = await receiveOrder(order, { via: 'api', actor: `api:${key._id}`, history: false, awardPoints: true, now })
+    // an order a till sends late (after the day it was bought): that day's report rollup is redone
+    const day = shanghaiDay(new Date(order.createdAt))
+    if (result.status === 'credited' && !result.replayed && day < shanghaiDay(now)) await markRollupDaysStale([day])
     return answer(result.replayed ? 200 : result.status === 'credited' ? 201 : 202, { ok: true, data: result })
   } catch (err) {
     return failure(err)

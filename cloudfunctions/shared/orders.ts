@@ -297,8 +297,14 @@ export async function creditPendingOrders(memberId: string, keys: string[], now:
   let credited = 0
   for (const { _id } of waiting) {
     if (Date.now() - started > budgetMs) break
-    const after = await creditPending(_id, memberId, now, rules)
-    if (after?.status === 'credited' && after.memberId === memberId) credited++
+    try {
+      const after = await creditPending(_id, memberId, now, rules)
+      if (after?.status === 'credited' && after.memberId === memberId) credited++
+    } catch (err) {
+      // e.g. a conflict with the order's sender crediting it at this moment: the others go on (the daily sweep retries this one)
+      if (!(err instanceof AppError)) throw err
+      console.warn('[orders] pending order', _id, 'not credited now:', err.code)
+    }
   }
   return { credited, left: waiting.length - credited }
 }

@@ -62,6 +62,12 @@ function order(member: object, over: Record<string, unknown> = {}) {
   }
 }
 
+/** The days the report rollup job is to redo (jobs/report_rollup.stale). */
+async function stale(): Promise<string[]> {
+  const { data } = await env.db.collection('jobs').where({ _id: 'report_rollup' }).get()
+  return data[0]?.stale ?? []
+}
+
 async function count(collection: string, where: object = {}): Promise<number> {
   return (await env.db.collection(collection).where(where).count()).total
 }
@@ -77,6 +83,8 @@ async function bindBySms(e: Env, openid: string, phone: string) {
 let key: Key
 beforeAll(async () => {
   key = await createKey()
+  // the report rollup job has run once (so late orders mark their days for it)
+  expect(await env.admin({ action: 'rollupReports' })).toMatchObject({ ok: true })
 })
 
 describe('API keys', () => {
@@ -174,6 +182,8 @@ describe('orders for members', () => {
     const body = order({ memberNo: m.memberNo }, { createdAt: '2026-11-20T10:00:00+08:00' })
     const first = await postOrder(key, body)
     expect(first).toMatchObject({ status: 201, json: { ok: true, data: { status: 'credited', memberNo: m.memberNo, pointsEarned: 128, balance: 128, replayed: false } } })
+    // a past day: its report rollup is marked to be redone (the job exists once it ran)
+    expect(await stale()).toContain('2026-11-20')
     const again = await postOrder(key, { ...body, lines: [...body.lines] })
     expect(again).toMatchObject({ status: 200, json: { data: { ...first.json.data, replayed: true } } })
     expect(await postOrder(key, { ...body, amountFen: 100 })).toMatchObject({ status: 409, json: { code: 'IDEMPOTENCY_MISMATCH' } })
@@ -242,6 +252,7 @@ describe('pending orders', () => {
     const bound = await bindBySms(env, 'o_api_late', phone)
     // credited at binding: 128 points earned, 28 taken back by the refund sent while pending
     expect(bound).toMatchObject({ ok: true, data: { member: { points: 100 } } })
+    expect(await stale()).toContain('2026-11-01')
     const replay = await postOrder(key, order({ phone }, { orderId: first.json.data.orderId, createdAt: '2026-11-01T09:00:00+08:00' }))
     expect(replay).toMatchObject({ status: 200, json: { data: { status: 'credited', pointsEarned: 128, replayed: true } } })
     const {
