@@ -27,7 +27,7 @@ import { adminConsoleActions } from './console'
 import { adminNpsActions } from './nps'
 import { adminCouponActions, expireDueCoupons } from './coupons'
 import { adminImportActions } from './import'
-import { adminOrderActions, orderDailyJobs } from './orders'
+import { adminOrderActions, ordersSweep } from './orders'
 import { removeExpiredCounters } from '../shared/rate-limit'
 import { adminProductActions } from './products'
 import { adminReminderActions } from './reminders'
@@ -343,8 +343,8 @@ const actions: AdminActions = {
       await audit({ actor: actorOf(ctx), action: 'expirePoints', target: 'members', after: { ...expired.totals, failed: expired.failed, more: expired.more }, at: ctx.now })
     const points = { dryRun: false, ...expired.totals, more: expired.more }
     const coupons = await expireDueCoupons(ctx, { budgetMs: DAILY_COUPONS_BUDGET_MS })
-    // what is left of the 20 s timeout, less a margin
-    const orders = await orderDailyJobs(ctx.now, Math.max(0, 17_000 - (Date.now() - started)))
+    // what is left of the 20 s timeout, less a margin; the timer's ticks sweep pending orders once a night
+    const orders = await ordersSweep(ctx, Math.max(0, 17_000 - (Date.now() - started)))
     const rateLimits = { removed: await removeExpiredCounters(ctx.now) }
     // the reports' daily rollups in what is left (admin.rollupReports goes on where this stops)
     const reports = await rollupStep(ctx.now, Math.max(0, 18_500 - (Date.now() - started)))

@@ -14,7 +14,7 @@ import { actorOf, audit } from '../shared/audit'
 import { _ } from '../shared/cloud'
 import { apiKeys, apiKeyView, type ApiKeyDoc } from '../shared/collections/api_keys'
 import { nonces } from '../shared/collections/api_nonces'
-import { markRollupDaysStale } from '../shared/collections/jobs'
+import { jobs, markRollupDaysStale } from '../shared/collections/jobs'
 import { memberImports } from '../shared/collections/member_imports'
 import { memberPhones } from '../shared/collections/member_phones'
 import { orders, orderDocId } from '../shared/collections/orders'
@@ -168,11 +168,18 @@ const NONCE_KEEP_MS = 2 * SIGNATURE_WINDOW_SECONDS * 1000
 /** Binds and claims this recent are swept for pending orders their own call left (time budget, an outage). */
 const SWEEP_DAYS = 7
 
+/** Forgets accepted signatures older than twice the signature window (a replay of them is stale anyway). */
+async function removeOldNonces(now: Date): Promise<number> {
+  const { stats } = await nonces.where({ at: _.lt(new Date(now.getTime() - NONCE_KEEP_MS)) }).remove()
+  return stats?.removed ?? 0
+}
+
 /**
  * The daily backstop (dailyJobs): credits pending orders of members who bound a phone or claimed an
- * import in the last SWEEP_DAYS days, and forgets old signatures. Bounded by the time budget.
+ * import in the last SWEEP_DAYS days, and forgets old signatures. Bounded by the time budget;
+ * `complete`: every such member was visited.
  */
-export async function orderDailyJobs(now: Date, budgetMs: number): Promise<{ credited: number; left: number; noncesRemoved: number }> {
+async function orderDailyJobs(now: Date, budgetMs: number): Promise<{ credited: number; left: number; noncesRemoved: number; complete: boolean }> {
   const started = Date.now()
   const since = new Date(now.getTime() - SWEEP_DAYS * 86_400_000)
   const [bound, claimed] = await Promise.all([
@@ -185,15 +192,33 @@ export async function orderDailyJobs(now: Date, budgetMs: number): Promise<{ cre
   for (const c of claimed) if (c.externalId) add(c.memberId, `ext:${c.externalId}`)
   let credited = 0
   let left = 0
+  let visited = 0
   for (const [memberId, keys] of keysOf) {
     const remaining = budgetMs - (Date.now() - started)
     if (remaining <= 0) break
     const r = await creditPendingOrders(memberId, keys, now, remaining)
     credited += r.credited
     left += r.left
+    visited++
   }
-  const { stats } = await nonces.where({ at: _.lt(new Date(now.getTime() - NONCE_KEEP_MS)) }).remove()
-  return { credited, left, noncesRemoved: stats?.removed ?? 0 }
+  return { credited, left, noncesRemoved: await removeOldNonces(now), complete: visited === keysOf.size }
+}
+
+/** `jobs/orders-sweep`: the Shanghai day whose pending-order sweep a timer tick completed */
+const ORDERS_SWEEP_ID = 'orders-sweep'
+
+/**
+ * The pending-order sweep of dailyJobs. The timer ticks 18 times a night: a tick sweeps only until
+ * one has visited every recent binding that day (each visit is a query); a call by hand always sweeps.
+ */
+export async function ordersSweep(ctx: CallContext, budgetMs: number) {
+  const day = shanghaiDay(ctx.now)
+  if (ctx.timer && (await findById(jobs, ORDERS_SWEEP_ID))?.day === day) {
+    return { credited: 0, left: 0, noncesRemoved: await removeOldNonces(ctx.now), swept: false }
+  }
+  const { complete, ...swept } = await orderDailyJobs(ctx.now, budgetMs)
+  if (ctx.timer && complete) await jobs.doc(ORDERS_SWEEP_ID).set({ data: { day, at: ctx.now } })
+  return { ...swept, swept: true }
 }
 
 export const adminOrderActions: Pick<AdminActions, 'createApiKey' | 'revokeApiKey' | 'listApiKeys' | 'importOrders'> = {

@@ -12,6 +12,8 @@ export interface CallContext {
   openid: string | null
   source: string
   now: Date
+  /** called by the function's timer trigger (not by a person or another function) */
+  timer?: boolean
 }
 
 /**
@@ -38,7 +40,7 @@ export function defineFunction<E extends { action: string }, O = object>(schema:
       const { OPENID, SOURCE } = cloud.getWXContext() as { OPENID?: string; SOURCE?: string }
       // an all-whitespace OPENID is no identity, never the console
       if (typeof OPENID === 'string' && OPENID !== '' && !OPENID.trim()) throw new AppError('UNAUTHENTICATED', '身份无效')
-      const ctx: CallContext = { openid: OPENID || null, source: SOURCE || '', now: currentTime() }
+      const ctx: CallContext = { openid: OPENID || null, source: SOURCE || '', now: currentTime(), ...(event !== rawEvent ? { timer: true } : {}) }
       await access(typeof action === 'string' ? action : '', ctx)
       if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(actions, action)) {
         throw new AppError('UNKNOWN_ACTION', `未知的 action：${typeof action === 'string' ? action : '(缺少 action)'}；可用：${Object.keys(actions).join(', ')}`)

@@ -208,6 +208,21 @@ describe('expirePoints', () => {
     expect(trail.some(a => a.actor === 'console' && a.after.points === 40)).toBe(true)
   })
 
+  test('the timer ticks all night: the pending-order sweep runs once a day on them, every time by hand', async () => {
+    const tick = () => env.admin({ Type: 'Timer', TriggerName: 'dailyJobs', Time: new Date().toISOString(), Message: '' })
+    // today's sweep is complete after this tick (or an earlier one): the next ticks skip it
+    expect(await tick()).toMatchObject({ ok: true })
+    expect(await tick()).toMatchObject({ ok: true, data: { orders: { swept: false, credited: 0 } } })
+    expect(await env.admin({ action: 'dailyJobs' })).toMatchObject({ ok: true, data: { orders: { swept: true } } })
+    const day = (await env.db.collection('jobs').doc('orders-sweep').get()).data.day
+    await env.db
+      .collection('jobs')
+      .doc('orders-sweep')
+      .update({ data: { day: '2000-01-01' } })
+    expect(await tick()).toMatchObject({ ok: true, data: { orders: { swept: true } } })
+    expect((await env.db.collection('jobs').doc('orders-sweep').get()).data.day).toBe(day)
+  })
+
   test('the one timer trigger CloudBase allows per function is declared in config.json', () => {
     const config = require('../../cloudfunctions/admin/config.json')
     expect(config.triggers).toEqual([{ name: 'dailyJobs', type: 'timer', config: '0 */10 3-5 * * * *' }])
