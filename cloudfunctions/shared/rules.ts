@@ -137,14 +137,17 @@ function cacheIsFresh(entry: CacheEntry, now: number, stamp: string | null): boo
   return age >= 0 && age < RULES_CACHE_MS && entry.stamp === stamp
 }
 
-/** Replaces the whole rule doc (set, not update: a map entry left out is gone) and audits before/after. */
+/**
+ * Replaces the whole rule doc (set, not update: a map entry left out is gone) and audits before/after.
+ * The stored doc is read as it is, unvalidated: a doc broken by a hand edit is repaired by saving.
+ */
 export async function saveRules<T>(doc: RuleDoc<T>, rules: T, ctx: CallContext): Promise<{ rules: T }> {
-  const before = await loadRules(doc)
+  const stored = await findById(doc.collection, doc.id)
   await doc.collection.doc(doc.id).set({ data: { rules, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
   // this instance reads the new rules at its next use
   cache.delete(keyOf(doc as RuleDoc<unknown>))
   bumpLocalSaveStamp()
-  await audit({ actor: actorOf(ctx), action: doc.setAction, target: doc.id, before: before.isDefault ? null : before.rules, after: rules, at: ctx.now })
+  await audit({ actor: actorOf(ctx), action: doc.setAction, target: doc.id, before: stored?.rules ?? null, after: rules, at: ctx.now })
   return { rules }
 }
 

@@ -204,3 +204,17 @@ test('after a save it answers the saved value', async () => {
   expect(f).toMatchObject({ isDefault: false, updatedAt: expect.any(String), value: rules })
   ok(await env.admin({ action: 'setPointRules', rules: DEFAULT_POINT_RULES }, BOSS))
 })
+
+test('a rule doc broken by a hand edit refuses the actions that need it, and saving valid rules repairs it (the audit keeps what was there)', async () => {
+  await env.db
+    .collection('settings')
+    .doc('checkinRules')
+    .set({ data: { rules: { basePoints: '十' }, updatedAt: new Date() } })
+  await signUp(env, 'o_set_broken')
+  // read uncached by the console: refused, as a check-in would be (its instance reads within 30 s)
+  expect(await env.admin({ action: 'settingsForm', section: 'checkin' }, BOSS)).toMatchObject({ ok: false, code: 'INTERNAL' })
+  ok(await env.admin({ action: 'setCheckinRules', rules: DEFAULT_CHECKIN_RULES }, BOSS))
+  expect(await env.member({ action: 'checkIn' }, 'o_set_broken')).toMatchObject({ ok: true, data: { credited: true } })
+  const { data } = await env.db.collection('audit_log').where({ action: 'setCheckinRules' }).orderBy('at', 'desc').limit(1).get()
+  expect(data[0].before).toEqual({ basePoints: '十' })
+})
