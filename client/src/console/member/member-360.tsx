@@ -28,9 +28,10 @@ function Section(props: { id: SectionId; title: string; count: number; open: boo
 }
 
 /**
- * The member 360: who they are, tier and growth, stage, RFM, tags, churn risk, points, then the
- * ledger, coupons, purchases, reminders, NPS, follow-ups, care tasks and audit trail as collapsible lists; the WeCom advisor, its synced tags and the sign-up source, and
- * the actions the caller may take (`can`; the function enforces them again).
+ * The member 360: who they are (with the WeCom advisor, the tags synced to WeCom and the sign-up
+ * source), tier and growth, stage, RFM, tags, churn risk, points, then the ledger, coupons, purchases,
+ * reminders, NPS, follow-ups, care tasks and audit trail as collapsible lists, and the actions the
+ * caller may take (`can`; the function enforces them again).
  */
 export default function Member360View({ view, onChanged }: { view: Member360; onChanged: () => void }) {
   const [open, setOpen] = useState<Set<SectionId>>(() => new Set(OPEN_AT_FIRST))

@@ -40,8 +40,9 @@ export function attributionTable(id: string, first: string, rows: AttributionRow
 
 /**
  * 报表 → 拉新归因: members who joined in the range by the 渠道码 of their first sign-in (channel,
- * store, staff) and what they paid in their first 90 days; then every code with 保存海报 (a PNG poster:
- * poster.ts) and 打印 (the code image and its name on a printable card). Brand admins only: a store manager sees 仅品牌管理员可见.
+ * store, staff) and what they paid in their first 90 days; then every code with 保存海报 (a PNG
+ * poster: poster.ts) and 打印 (the code image and its name on a printable card). Brand admins only:
+ * a store manager sees 仅品牌管理员可见.
  */
 export default function AttributionSection({ from, to }: { from: string; to: string }) {
   const [load, setLoad] = useState<Load>({ status: 'loading' })
