@@ -11,6 +11,8 @@ import type { RunningEmulator } from './emulator-process'
 export interface RequestStats {
   requests: Record<string, number>
   total: number
+  /** function invocations by `<function>.<event action>` (among `requests['functions.invokeFunction']`) */
+  invocations?: Record<string, number>
 }
 
 /** `GET /stats` reads the counters; `DELETE /stats` reads and resets them. */

@@ -328,9 +328,8 @@ const TICK_MINUTES = 10
  */
 export function projection(r: BenchResult, target = 1_000_000): string {
   const m = r.first
-  const invocations = m.stats.requests['functions.invokeFunction'] ?? 0
-  // one of them is the neighbours step
-  const workerCalls = Math.max(1, invocations - (m.summary.neighbors ? 1 : 0))
+  // the scoring workers' invocations (the neighbours' steps are invocations of their own)
+  const workerCalls = Math.max(1, m.stats.invocations?.['tiers.shard'] ?? m.stats.requests['functions.invokeFunction'] ?? 0)
   const perWorker = r.n / workerCalls
   const workersPerCall = workerCalls / m.calls
   const projectedWorkers = Math.ceil(target / perWorker)

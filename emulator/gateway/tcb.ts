@@ -6,21 +6,40 @@ import { HttpError, readParams, sendJson } from './http-util'
 
 export type ServiceTable = Record<string, TcbService>
 
-/** How many requests the SDK sent, by `action` (read and reset on the loopback `/stats` route). */
+/**
+ * How many requests the SDK sent, by `action`, and the function invocations among them by
+ * `<function>.<event action>` (read and reset on the loopback `/stats` route).
+ */
 export class RequestCounter {
   private counts = new Map<string, number>()
+  private invocations = new Map<string, number>()
 
-  add(action: string): void {
+  add(action: string, params?: Record<string, unknown>): void {
     this.counts.set(action, (this.counts.get(action) ?? 0) + 1)
+    if (action === 'functions.invokeFunction' && params) {
+      const key = `${String(params.function_name ?? '')}.${eventAction(params.request_data)}`
+      this.invocations.set(key, (this.invocations.get(key) ?? 0) + 1)
+    }
   }
 
-  snapshot(): { requests: Record<string, number>; total: number } {
-    const requests = Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : 1)))
-    return { requests, total: [...this.counts.values()].reduce((s, n) => s + n, 0) }
+  snapshot(): { requests: Record<string, number>; total: number; invocations: Record<string, number> } {
+    const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)))
+    return { requests: sorted(this.counts), total: [...this.counts.values()].reduce((s, n) => s + n, 0), invocations: sorted(this.invocations) }
   }
 
   reset(): void {
     this.counts = new Map()
+    this.invocations = new Map()
+  }
+}
+
+/** The `action` of an invocation's event (JSON in `request_data`), or `?`. */
+function eventAction(requestData: unknown): string {
+  try {
+    const action = (JSON.parse(String(requestData)) as { action?: unknown }).action
+    return typeof action === 'string' ? action : '?'
+  } catch {
+    return '?'
   }
 }
 
@@ -41,7 +60,7 @@ export async function handleTcbRequest(req: IncomingMessage, res: ServerResponse
   try {
     const params = await readParams(req)
     const action = typeof params.action === 'string' ? params.action : ''
-    counter?.add(action || '(none)')
+    counter?.add(action || '(none)', params)
     const service = services[action.split('.')[0]]
     if (!service) throw new TcbError('INVALID_ACTION', `action not supported by the local CloudBase: ${action || '(none)'}`)
     const reply = await service.handle(action, params, { source: callerSource(req) })

@@ -1,4 +1,4 @@
-/** The loopback request counter: every SDK request is counted by its `action`; DELETE /stats resets. */
+/** The loopback request counter: every SDK request is counted by its `action` (function calls also by function and event action); DELETE /stats resets. */
 import { startEmulator, sdkFor, type RunningEmulator } from '../../scripts/emulator-process'
 
 let emu: RunningEmulator
@@ -20,7 +20,7 @@ test('a query and an update through the SDK are counted by action; DELETE /stats
   await db.createCollection('stats_counted')
   await db.collection('stats_counted').add({ data: { _id: 'a', n: 1 } })
   await stats('DELETE')
-  expect(await stats()).toEqual({ requests: {}, total: 0, unindexed: [] })
+  expect(await stats()).toEqual({ requests: {}, total: 0, invocations: {}, unindexed: [] })
 
   await db.collection('stats_counted').where({ n: 1 }).get()
   await db
@@ -31,19 +31,19 @@ test('a query and an update through the SDK are counted by action; DELETE /stats
   const counted = await stats()
   // where({ n }) has no index (test/emulator/indexes.test.ts covers the rule); doc(id).update has `_id`
   const unindexed = [{ collection: 'stats_counted', shape: 'get {n: eq}', caller: 'outside', count: 2 }]
-  expect(counted).toEqual({ requests: { 'database.getDocument': 2, 'database.modifyDocument': 1 }, total: 3, unindexed })
+  expect(counted).toEqual({ requests: { 'database.getDocument': 2, 'database.modifyDocument': 1 }, total: 3, invocations: {}, unindexed })
   // reading does not count as a request, nor change the counts
   expect(await stats()).toEqual(counted)
 
   expect(await stats('DELETE')).toEqual(counted)
-  expect(await stats()).toEqual({ requests: {}, total: 0, unindexed: [] })
+  expect(await stats()).toEqual({ requests: {}, total: 0, invocations: {}, unindexed: [] })
 })
 
 test('failed requests and calls between functions are counted too', async () => {
   await stats('DELETE')
   await expect(db.collection('stats_missing').get()).rejects.toBeTruthy()
-  await expect(sdkFor(emu).callFunction({ name: 'no_such_function', data: {} })).rejects.toBeTruthy()
-  expect(await stats()).toMatchObject({ requests: { 'database.getDocument': 1, 'functions.invokeFunction': 1 }, total: 2 })
+  await expect(sdkFor(emu).callFunction({ name: 'no_such_function', data: { action: 'run' } })).rejects.toBeTruthy()
+  expect(await stats()).toMatchObject({ requests: { 'database.getDocument': 1, 'functions.invokeFunction': 1 }, total: 2, invocations: { 'no_such_function.run': 1 } })
 })
 
 test('/stats answers GET and DELETE only', async () => {

@@ -26,6 +26,11 @@ test('the first run scores every seeded member and the emulator counted its data
   expect(first.stats.requests['database.modifyDocument']).toBeGreaterThanOrEqual(N)
   expect(first.stats.requests['database.getDocument']).toBeGreaterThan(0)
   expect(first.stats.requests['functions.invokeFunction']).toBeGreaterThan(0)
+  // the invocations by function and action: the scoring workers and the neighbours' steps apart
+  const invocations = first.stats.invocations ?? {}
+  expect(invocations['tiers.shard']).toBeGreaterThan(0)
+  expect(invocations['tiers.neighbors']).toBeGreaterThan(0)
+  expect(Object.values(invocations).reduce((s, v) => s + v, 0)).toBe(first.stats.requests['functions.invokeFunction'])
   expect(Object.values(first.stats.requests).reduce((s, v) => s + v, 0)).toBe(first.stats.total)
   expect(perThousand(first.stats, N).total).toBeCloseTo((first.stats.total * 1000) / N)
 })
