@@ -7,12 +7,11 @@
  * (similarity.ts `itemNeighbors` sums the same terms in floating point: its scores differ from these
  * by rounding only, ~1e-9.)
  */
-import { SIMILARITY_DEFAULTS, toMs, type Basket, type BasketsByCustomer, type ItemNeighbors, type Neighbor } from './similarity'
+import { customerEntries, decay, lastPurchases, SIMILARITY_DEFAULTS, toMs, type Basket, type BasketsByCustomer, type ItemNeighbors, type Neighbor } from './similarity'
 
 // local bindings: reaching the global Math is ~10× slower inside vm contexts such as jest's (nodejs/node#49283)
-const { log, max, pow, round, sqrt } = Math
+const { log, round, sqrt } = Math
 
-const DAY_MS = 86_400_000
 /** one unit of the fixed-point sums: a term is rounded to a multiple of 2^-30 (~1e-9) */
 export const FIXED_ONE = 2 ** 30
 
@@ -40,7 +39,6 @@ export interface CoCounts {
 
 export const emptyCounts = (): CoCounts => ({ customers: 0, norm: new Map(), popular: new Map(), rows: new Map() })
 
-const decay = (now: number, at: number, halfLifeDays: number) => pow(0.5, max(0, now - at) / DAY_MS / halfLifeDays)
 const fixed = (x: number) => round(x * FIXED_ONE)
 const addTo = (map: Map<string, number>, key: string, value: number) => map.set(key, (map.get(key) ?? 0) + value)
 
@@ -49,14 +47,7 @@ export function addCustomer(counts: CoCounts, baskets: readonly Basket[], option
   const now = toMs(options.now)
   const halfLife = options.halfLifeDays ?? SIMILARITY_DEFAULTS.halfLifeDays
   const popularHalfLife = options.popularityHalfLifeDays ?? 30
-  const last = new Map<string, number>()
-  for (const basket of baskets) {
-    const at = toMs(basket.at)
-    for (const item of basket.items) {
-      const prev = last.get(item)
-      if (prev === undefined || at > prev) last.set(item, at)
-    }
-  }
+  const last = lastPurchases(baskets)
   if (!last.size) return
   counts.customers++
   // heavy buyers co-buy everything, so each of their pairs says less (similarity.ts itemNeighbors)
@@ -98,8 +89,7 @@ export function mergeCounts(into: CoCounts, from: CoCounts): CoCounts {
 /** All customers at once: the reference the steps are checked against. */
 export function countCoPurchases(baskets: BasketsByCustomer, options: CountOptions): CoCounts {
   const counts = emptyCounts()
-  const entries = baskets instanceof Map ? [...baskets.values()] : Object.values(baskets as Record<string, readonly Basket[]>)
-  for (const list of entries) addCustomer(counts, list, options)
+  for (const [, list] of customerEntries(baskets)) addCustomer(counts, list, options)
   return counts
 }
 

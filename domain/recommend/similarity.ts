@@ -49,7 +49,7 @@ export function customerEntries(baskets: BasketsByCustomer): Array<[string, read
 }
 
 /** Per customer: each distinct item with the time of its last purchase. */
-function lastPurchases(baskets: readonly Basket[]): Map<string, number> {
+export function lastPurchases(baskets: readonly Basket[]): Map<string, number> {
   const last = new Map<string, number>()
   for (const basket of baskets) {
     const at = toMs(basket.at)
@@ -67,7 +67,8 @@ function latest(entries: Array<[string, readonly Basket[]]>): number {
   return now
 }
 
-const decay = (now: number, at: number, halfLifeDays: number) => (halfLifeDays === Infinity ? 1 : pow(0.5, max(0, now - at) / DAY_MS / halfLifeDays))
+/** 0.5^(age in days / half-life); 1 for an infinite half-life */
+export const decay = (now: number, at: number, halfLifeDays: number) => (halfLifeDays === Infinity ? 1 : pow(0.5, max(0, now - at) / DAY_MS / halfLifeDays))
 
 /**
  * Top-K neighbours per item. Customer c's weight on item i is
