@@ -294,6 +294,14 @@ export interface DatabaseDeploy {
 
 const INDEX_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/
 
+/** One index as `database.updateCollection`'s `CreateIndexes` (and deploy/database.json) spell it. */
+export function createIndex(ix: IndexSpec): CreateIndex {
+  return {
+    IndexName: ix.name,
+    MgoKeySchema: { MgoIsUnique: ix.unique === true, MgoIndexKeys: Object.entries(ix.keys).map(([Name, dir]) => ({ Name, Direction: dir === 1 ? '1' : '-1' })) },
+  }
+}
+
 /** deploy/database.json; throws when an index or rule does not match the declared collections. */
 export function databaseConfig(
   collections: readonly string[] = COLLECTIONS,
@@ -331,13 +339,7 @@ export function databaseConfig(
       CollectionName: name,
       AclTag: 'CUSTOM',
       SecurityRule: rules[name],
-      CreateIndexes: indexes[name].map(ix => ({
-        IndexName: ix.name,
-        MgoKeySchema: {
-          MgoIsUnique: ix.unique === true,
-          MgoIndexKeys: Object.entries(ix.keys).map(([Name, dir]) => ({ Name, Direction: dir === 1 ? ('1' as const) : ('-1' as const) })),
-        },
-      })),
+      CreateIndexes: indexes[name].map(createIndex),
     })),
   }
 }

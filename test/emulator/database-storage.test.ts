@@ -11,19 +11,8 @@ import { createDatabaseService, type DatabaseService } from '../../emulator/data
 import { parseIndexCatalog } from '../../emulator/database/indexes'
 import { FF, indexPrefix } from '../../emulator/database/keys'
 import { Store } from '../../emulator/database/store'
-
-type IndexSpec = { name: string; keys: Record<string, 1 | -1>; unique?: boolean }
-function indexConfig(collections: Record<string, IndexSpec[]>) {
-  return {
-    collections: Object.entries(collections).map(([CollectionName, indexes]) => ({
-      CollectionName,
-      CreateIndexes: indexes.map(ix => ({
-        IndexName: ix.name,
-        MgoKeySchema: { MgoIsUnique: ix.unique === true, MgoIndexKeys: Object.entries(ix.keys).map(([Name, d]) => ({ Name, Direction: String(d) })) },
-      })),
-    })),
-  }
-}
+import type { IndexSpec } from '../../deploy/indexes'
+import { indexConfig } from '../helpers/indexes'
 
 const entries = (store: Store, c: string, name: string) => {
   const start = indexPrefix(c, name)

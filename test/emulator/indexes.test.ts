@@ -10,19 +10,7 @@ import { createDatabaseService, type DatabaseService } from '../../emulator/data
 import { parseIndexCatalog } from '../../emulator/database/indexes'
 import { planQuery, type QueryToPlan } from '../../emulator/database/plan'
 import { isDuplicateKey } from '../../cloudfunctions/shared/transaction'
-
-/** An index config in deploy/database.json's shape. */
-function indexConfig(collections: Record<string, Array<{ name: string; keys: Record<string, 1 | -1>; unique?: boolean }>>) {
-  return {
-    collections: Object.entries(collections).map(([CollectionName, indexes]) => ({
-      CollectionName,
-      CreateIndexes: indexes.map(ix => ({
-        IndexName: ix.name,
-        MgoKeySchema: { MgoIsUnique: ix.unique === true, MgoIndexKeys: Object.entries(ix.keys).map(([Name, d]) => ({ Name, Direction: String(d) })) },
-      })),
-    })),
-  }
-}
+import { indexConfig } from '../helpers/indexes'
 
 const UNIQUE_CONFIG = indexConfig({
   people: [{ name: 'no_unique', keys: { no: 1 }, unique: true }],
