@@ -6,7 +6,7 @@
  * Year: a 30 December birthday's week runs 27 Dec – 2 Jan, and 1 January claims the old year's gift.
  */
 import type { BirthdayGiftRules, BirthdayGiftView } from '../types/birthday'
-import { shanghaiDay } from './time'
+import { addDays, shanghaiDay } from './time'
 
 export const BIRTHDAY_WEEK_DAYS_BEFORE = 3
 export const BIRTHDAY_WEEK_DAYS_AFTER = 3
@@ -22,14 +22,8 @@ export interface BirthdayWeek {
   open: boolean
 }
 
-const DAY_MS = 86_400_000
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
-
-/** YYYY-MM-DD plus `days` (calendar arithmetic). */
-export function addDays(day: string, days: number): string {
-  return new Date(Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)) + days * DAY_MS).toISOString().slice(0, 10)
-}
 
 /** The member's birthday in `year` (29 Feb → 28 Feb in a common year); null for a birthday that is not MM-DD of a real date. */
 export function birthdayIn(birthday: string, year: number): string | null {

@@ -22,6 +22,7 @@ import {
   type CareStatus,
   type CareTaskDoc,
 } from '../types/care-tasks'
+import { birthdayIn } from './birthday'
 import { inQuietHours, quietHoursEnd } from './reminders'
 import { shanghaiDay, shanghaiMonth } from './time'
 
@@ -80,13 +81,7 @@ export function suggestedMessage(kind: CareKind, member: Member, ladder: TierLad
   }
 }
 
-function isBirthday(birthday: string | null, today: string): boolean {
-  if (!birthday) return false
-  const year = +today.slice(0, 4)
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-  const monthDay = birthday.slice(5) === '02-29' && !leap ? '02-28' : birthday.slice(5)
-  return monthDay === today.slice(5)
-}
+const isBirthday = (birthday: string | null, today: string) => !!birthday && birthdayIn(birthday, +today.slice(0, 4)) === today
 
 /** The member's occasions at `now` (a detractor's answer comes in `extras.nps`). */
 export function careCandidates(input: CandidateInput): CareCandidate[] {

@@ -18,15 +18,9 @@
  */
 import { AppError } from '../types/result'
 import type { CheckinCalendar, CheckinRules, CheckinState } from '../types/checkin'
-import { shanghaiDay } from './time'
+import { addDays, shanghaiDay } from './time'
 
 const pad = (n: number) => String(n).padStart(2, '0')
-
-/** The day `n` days after `day` (calendar arithmetic on the date itself, no zone involved). */
-export function addDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number)
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10)
-}
 
 const monthOf = (day: string) => day.slice(0, 7)
 const dayNum = (day: string) => Number(day.slice(8, 10))

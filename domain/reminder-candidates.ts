@@ -16,10 +16,9 @@ import type { CouponDoc } from '../types/coupons'
 import type { Member } from '../types/member'
 import type { CampaignMessage, ReminderConfig, ReminderKind, ReminderLogDoc, ReminderValueKey, TemplateData } from '../types/reminders'
 import type { TierLadder } from '../types/tiers'
-import { addDays } from './checkin'
 import { describeCoupon } from './coupons'
 import { effectiveTierId, growthInWindow, tierDef } from './tiers'
-import { BRAND_ZONE, shanghaiDay } from './time'
+import { addDays, BRAND_ZONE, shanghaiDay } from './time'
 
 export interface Candidate {
   kind: ReminderKind

@@ -38,9 +38,8 @@ import {
 import type { CouponDoc } from '../types/coupons'
 import type { Member } from '../types/member'
 import { DEFAULT_TIER_LADDER, type TierLadder } from '../types/tiers'
-import { addDays } from './checkin'
 import { couponRequestId, dedupeKeyOf, memberCandidates, templateData } from './reminder-candidates'
-import { BRAND_ZONE, shanghaiDay } from './time'
+import { addDays, BRAND_ZONE, shanghaiDay } from './time'
 
 export { dedupeKeyOf, couponRequestId } from './reminder-candidates'
 

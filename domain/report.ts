@@ -31,7 +31,7 @@ import type {
 } from '../types/report'
 import { daysInclusive, REPORT_SECTION_IDS } from '../types/report'
 import { npsTable } from './nps'
-import { addMonths, BRAND_ZONE } from './time'
+import { addDays, addMonths, BRAND_ZONE } from './time'
 
 const DAY_MS = 86_400_000
 
@@ -43,10 +43,6 @@ export interface DayRange {
 
 /** Shanghai midnight starting a day (YYYY-MM-DD). */
 const midnight = (day: string) => dayjs.tz(`${day} 00:00`, BRAND_ZONE).toDate()
-/** Calendar arithmetic on day strings (in UTC, so the host's DST never shifts a day). */
-function addDays(day: string, n: number): string {
-  return new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)) + n)).toISOString().slice(0, 10)
-}
 const nextMonth = (month: string) => addMonths(month, 1)
 
 /** The instants the range covers: [start, end), Shanghai midnights. */

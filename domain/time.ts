@@ -65,3 +65,9 @@ export function addMonths(month: string, months: number): string {
   const y = Math.floor(k / 12)
   return `${String(y).padStart(4, '0')}-${String(k - y * 12 + 1).padStart(2, '0')}`
 }
+
+/** The day `n` days after `day` (calendar arithmetic on the date itself, no zone involved). */
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number)
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10)
+}

@@ -17,7 +17,7 @@
  */
 import { daysOf, rangeBounds, type DayRange, type TemplateRow } from '../../domain/report'
 import { addToSnapshot, BRAND_DOC, FOLLOW_UP_MAX_DAYS, rollupDay, splitByDay, type BrandDay, type DayRollup, type DayRows, type SnapshotRow, type StoreDay } from '../../domain/report-rollup'
-import { shanghaiDay } from '../../domain/time'
+import { addDays, shanghaiDay } from '../../domain/time'
 import { claimLease } from '../shared/jobs'
 import { _ } from '../shared/cloud'
 import type { CollectionHandle } from '../shared/collection'
@@ -57,11 +57,7 @@ class TooManyRows extends Error {}
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
-const nextDay = (day: string) => addDaysStr(day, 1)
-function addDaysStr(day: string, n: number): string {
-  return new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)) + n)).toISOString().slice(0, 10)
-}
-export { addDaysStr as addDays }
+const nextDay = (day: string) => addDays(day, 1)
 
 /**
  * Docs with `field` in [lo, hi), in index order (field, _id), a page at a time from the last one seen
@@ -243,7 +239,7 @@ export interface RollupsOfRange {
  */
 export async function rollupsOf(range: DayRange, extraDays: number, now: Date, storeId: string | null = null): Promise<RollupsOfRange> {
   const today = shanghaiDay(now)
-  const through = addDaysStr(range.to, extraDays)
+  const through = addDays(range.to, extraDays)
   const where = (s: string | null) => (s === null ? { kind: 'day' } : { kind: 'day', storeId: s })
   const fields = null
   const docs = storeId
@@ -259,7 +255,7 @@ export async function rollupsOf(range: DayRange, extraDays: number, now: Date, s
   if (absent.length) {
     try {
       // the sends before the first absent day are in the stored rollups when all 30 days before it are
-      const before = daysOf({ from: addDaysStr(absent[0], -FOLLOW_UP_MAX_DAYS - 1), to: addDaysStr(absent[0], -1) })
+      const before = daysOf({ from: addDays(absent[0], -FOLLOW_UP_MAX_DAYS - 1), to: addDays(absent[0], -1) })
       const keyedSends = before.every(d => stored.has(d)) ? before.flatMap(d => stored.get(d)!.brand.sends.map(x => ({ key: x.key, at: x.at, status: x.status }))) : undefined
       const { days } = await rollupsFromRows(absent[0], absent[absent.length - 1], { cap: ON_DEMAND_MAX_ROWS, keyedSends })
       const need = new Set(absent)
@@ -350,7 +346,7 @@ async function firstDay(yesterday: string): Promise<string> {
     .limit(1)
     .field({ _id: true, createdAt: true })
     .get()
-  const floor = addDaysStr(yesterday, -BACKFILL_DAYS)
+  const floor = addDays(yesterday, -BACKFILL_DAYS)
   const first = data.length ? shanghaiDay(date(data[0].createdAt)) : yesterday
   return first > floor ? first : floor
 }
@@ -369,10 +365,10 @@ export async function rollupStep(now: Date, budgetMs: number, rebuild: DayRange 
   }
   try {
     const today = shanghaiDay(now)
-    const yesterday = addDaysStr(today, -1)
+    const yesterday = addDays(today, -1)
     const dirty = new Set(job.dirty)
     if (rebuild) for (const d of daysOf(rebuild)) if (d <= yesterday) dirty.add(d)
-    let through = job.throughDay ?? addDaysStr(await firstDay(yesterday), -1)
+    let through = job.throughDay ?? addDays(await firstDay(yesterday), -1)
     const save = (patch: Partial<JobDoc>) => jobs.doc(ROLLUP_JOB_ID).update({ data: patch })
     const stale = job.stale ?? []
     if (stale.length) {
@@ -382,7 +378,7 @@ export async function rollupStep(now: Date, budgetMs: number, rebuild: DayRange 
     }
     if (job.redoneOn !== today) {
       // a new day: the REDO_DAYS before yesterday again (rows written late, refunds and undos the same day)
-      through = [through, addDaysStr(yesterday, -REDO_DAYS - 1)].sort()[0]
+      through = [through, addDays(yesterday, -REDO_DAYS - 1)].sort()[0]
       await save({ throughDay: through, redoneOn: today })
     }
     const done: string[] = []
@@ -400,11 +396,11 @@ export async function rollupStep(now: Date, budgetMs: number, rebuild: DayRange 
     }
     // days in order, several per read once the pace is known (their rows read together)
     while (through < yesterday) {
-      const left_ = daysOf({ from: addDaysStr(through, 1), to: yesterday }).length
+      const left_ = daysOf({ from: addDays(through, 1), to: yesterday }).length
       const span = perDay ? Math.max(1, Math.min(MAX_SPAN_DAYS, left_, Math.floor(left() / (2 * perDay)))) : 1
       if (!fits(span)) break
-      const to = addDaysStr(through, span)
-      await rollSpan(addDaysStr(through, 1), to)
+      const to = addDays(through, span)
+      await rollSpan(addDays(through, 1), to)
       through = to
       await save({ throughDay: through, dirty: [...dirty].sort() })
     }
@@ -437,7 +433,7 @@ export async function rollupStep(now: Date, budgetMs: number, rebuild: DayRange 
       }
       await save({ snapshot: snap, snapshotDay })
     }
-    const pending = (caughtUp ? 0 : daysOf({ from: addDaysStr(through, 1), to: yesterday }).length) + dirty.size
+    const pending = (caughtUp ? 0 : daysOf({ from: addDays(through, 1), to: yesterday }).length) + dirty.size
     return {
       days: done,
       pending,

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { addDays, birthdayGiftView, birthdayIn, birthdayWeek, giftOffered, BIRTHDAY_WEEK_DAYS_AFTER, BIRTHDAY_WEEK_DAYS_BEFORE } from '../../domain/birthday'
+import { addDays } from '../../domain/time'
+import { birthdayGiftView, birthdayIn, birthdayWeek, giftOffered, BIRTHDAY_WEEK_DAYS_AFTER, BIRTHDAY_WEEK_DAYS_BEFORE } from '../../domain/birthday'
 import { DEFAULT_BIRTHDAY_GIFT } from '../../types/birthday'
 
 /** An instant at HH:MM Shanghai time of a day. */

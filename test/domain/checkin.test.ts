@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { addDays, applyCheckIn, applyMakeUp, calendarView, checkinState, streakAt } from '../../domain/checkin'
+import { applyCheckIn, applyMakeUp, calendarView, checkinState, streakAt } from '../../domain/checkin'
+import { addDays } from '../../domain/time'
 import { DEFAULT_CHECKIN_RULES, type CheckinRules, type CheckinState } from '../../types/checkin'
 import { AppError } from '../../types/result'
 

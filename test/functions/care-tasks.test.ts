@@ -7,7 +7,7 @@
  * land on the tasks and in `careReport`; a template made in quiet hours waits for the morning.
  */
 import { invoke, setClock } from '../../scripts/emulator-process'
-import { addDays } from '../../domain/checkin'
+import { addDays } from '../../domain/time'
 import { shanghaiDay } from '../../domain/time'
 import { makeStaff, rid, signUp, useEmulator } from './support'
 

@@ -7,7 +7,7 @@
  */
 import { requestStats } from '../../scripts/bench-emulator'
 import { setClock } from '../../scripts/emulator-process'
-import { addDays } from '../../cloudfunctions/admin/report-rollup'
+import { addDays } from '../../domain/time'
 import { brandReportFromRows, storeReportFromRows } from './report-from-rows'
 import { signUp, useEmulator } from './support'
 
