@@ -3,18 +3,16 @@ import type { AdminActions } from './actions'
 import type { Member360CareTask } from '../../types/console'
 import { CARE_KIND_LABELS } from '../../types/care-tasks'
 import { careReport } from '../../domain/care-tasks'
+import { rangeBounds } from '../../domain/report'
 import { _ } from '../shared/cloud'
 import { careTasks } from '../shared/collections/care_tasks'
 import { staffRows } from '../shared/collections/staff'
 import { docsByIds, readAll } from '../shared/query'
 
-const DAY_MS = 86_400_000
-/** 00:00 Shanghai of a YYYY-MM-DD day (Shanghai has kept +08:00 all year since 1991) */
-const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
-
 export const adminCareActions: Pick<AdminActions, 'careReport'> = {
   async careReport(event) {
-    const range = _.gte(dayStart(event.from)).and(_.lt(new Date(dayStart(event.to).getTime() + DAY_MS)))
+    const { start, end } = rangeBounds({ from: event.from, to: event.to })
+    const range = _.gte(start).and(_.lt(end))
     const rows = await readAll(careTasks.where({ createdAt: range }).orderBy('createdAt', 'asc').field({ kind: true, storeId: true, assigneeId: true, status: true, sentAt: true, boughtAt: true }))
     const staffIds = [...new Set(rows.map(r => r.assigneeId).filter((x): x is string => !!x))]
     const staff = await docsByIds(staffRows, staffIds, { name: true })

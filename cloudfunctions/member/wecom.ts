@@ -2,8 +2,7 @@
 import type { MemberActions } from './actions'
 import type { MemberAdvisor } from '../../types/wecom'
 import { cloud } from '../shared/cloud'
-import { signups } from '../shared/collections/signups'
-import { purchasesOf } from '../shared/collections/purchases'
+import { storeOfMember } from '../shared/care'
 import { deletedError, isDeleted, members } from '../shared/members'
 import { requireUser } from '../shared/handler'
 import { findById } from '../shared/query'
@@ -27,14 +26,6 @@ export async function linkWecomOnSignIn(member: Record<string, unknown>, now: Da
 
 const onWecom = (s: WecomStaffDoc | null | undefined): s is WecomStaffDoc => !!s && s.active === true && !!s.wecomUserId
 
-/** The store whose staff a member without an advisor is offered: where they signed up, else where they last bought. */
-async function storeOf(memberId: string): Promise<string | null> {
-  const signup = await findById(signups, memberId)
-  if (signup?.storeId) return signup.storeId
-  const { data } = await purchasesOf(memberId).orderBy('createdAt', 'desc').limit(1).get()
-  return data[0]?.storeId ?? null
-}
-
 export const wecomMemberActions: Pick<MemberActions, 'myAdvisor'> = {
   /** The advisor while linked; else the first staff member on WeCom of the member's store; null when there is none. */
   async myAdvisor(_event, ctx) {
@@ -49,7 +40,7 @@ export const wecomMemberActions: Pick<MemberActions, 'myAdvisor'> = {
       if (onWecom(own)) staff = own
     }
     if (!staff) {
-      const storeId = await storeOf(openid)
+      const storeId = await storeOfMember(openid)
       if (storeId) {
         const { data } = await staffRows.where({ storeId }).orderBy('_id', 'asc').limit(STORE_STAFF_MAX).get()
         staff = data.find(onWecom) ?? null

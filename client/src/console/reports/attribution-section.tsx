@@ -5,7 +5,7 @@ import type { AttributionOutputs, AttributionRow, ChannelKind } from '../../../.
 import { failText } from '../../services/errors'
 import { attributionApi } from '../../services/console-attribution'
 import { formatKpi, groupThousands } from '../format'
-import { savePoster } from './poster'
+import { posterTexts, savePoster } from './poster'
 import ReportTableView from './report-table'
 import type { ReportTable } from './tables'
 import './attribution.css'
@@ -81,6 +81,7 @@ export default function AttributionSection({ from, to }: { from: string; to: str
     }
   }
 
+  const card = printing ? posterTexts(printing) : null
   const print = (c: Channel) => {
     if (process.env.TARO_ENV === 'h5') {
       setPrinting(c)
@@ -165,9 +166,9 @@ export default function AttributionSection({ from, to }: { from: string; to: str
       {printing?.url ? (
         <View id='attr-poster' className='attr-poster'>
           <Image className='attr-poster-code' src={printing.url} mode='widthFix' />
-          <Text className='attr-poster-name'>{printing.name}</Text>
-          <Text className='attr-poster-sub'>{[printing.storeName, printing.staffName].filter(Boolean).join(' · ')}</Text>
-          <Text className='attr-poster-hint'>微信扫码，加入会员</Text>
+          <Text className='attr-poster-name'>{card?.name}</Text>
+          <Text className='attr-poster-sub'>{card?.sub}</Text>
+          <Text className='attr-poster-hint'>{card?.hint}</Text>
           <Button id='attr-poster-close' className='attr-poster-close' size='mini' onClick={() => setPrinting(null)}>
             关闭
           </Button>
