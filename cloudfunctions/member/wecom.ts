@@ -48,7 +48,7 @@ export const wecomMemberActions: Pick<MemberActions, 'myAdvisor'> = {
     }
     if (!staff) return { linked: !!advisor, advisor: null }
     try {
-      const way = await contactWayOf(staff._id)
+      const way = await contactWayOf(staff)
       return { linked: !!advisor, advisor: { ...way, isOwnAdvisor: !!advisor && advisor.staffId === staff._id } }
     } catch (err) {
       // WeCom not configured or unreachable: the home page simply shows no 添加专属顾问

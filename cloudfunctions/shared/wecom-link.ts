@@ -6,12 +6,14 @@
  * See docs/wecom.md.
  */
 import { WECOM_CHANNEL_ID } from '../../types/attribution'
-import type { ContactWayView, MemberAdvisor, WecomContactDoc, WecomOutputs } from '../../types/wecom'
+import type { ContactWay, ContactWayView, MemberAdvisor, WecomContactDoc, WecomOutputs } from '../../types/wecom'
 import { AppError, type Result } from '../../types/result'
-import { advisorOf, removalEndsAdvisor } from '../../domain/wecom'
+import { advisorOf, contactState, removalEndsAdvisor } from '../../domain/wecom'
 import { auditIn } from './audit'
 import { _, cloud } from './cloud'
 import { staffRows, type StaffRow } from './collections/staff'
+import { stores } from './collections/stores'
+import { findById } from './query'
 import { signups, type SignupDoc } from './collections/signups'
 import { wecomContacts } from './collections/wecom_contacts'
 import { isDeleted, members } from './members'
@@ -135,9 +137,26 @@ export async function linkPendingContacts(memberId: string, unionid: string, now
   return linked
 }
 
-/** A staff member's contact-me code, from the `wecom` function (the one that talks to WeCom): made on first use. */
-export async function contactWayOf(staffId: string): Promise<ContactWayView> {
-  const { result } = await cloud.callFunction({ name: 'wecom', data: { action: 'contactWay', staffId } })
+/** The staff row's stored code while it still names their WeCom account and store (else a new one is due). */
+export function currentContactWay(staff: WecomStaffDoc): NonNullable<WecomStaffDoc['contactWay']> | null {
+  const way = staff.contactWay
+  return way && way.state === contactState(staff.storeId, staff._id) && way.wecomUserId === staff.wecomUserId ? way : null
+}
+
+/** A stored code as the member and the till show it (the store's name read). */
+export async function contactWayView(staff: WecomStaffDoc, way: ContactWay | NonNullable<WecomStaffDoc['contactWay']>): Promise<ContactWayView> {
+  const store = await findById(stores, way.storeId)
+  return { staffName: staff.name, storeId: way.storeId, storeName: store?.name ?? way.storeId, wecomUserId: way.wecomUserId, qrCode: way.qrCode, configId: way.configId }
+}
+
+/**
+ * A staff member's 「联系我」 code: the stored one when still current (one read), else made by the
+ * `wecom` function (the only holder of the WeCom secret).
+ */
+export async function contactWayOf(staff: WecomStaffDoc): Promise<ContactWayView> {
+  const current = currentContactWay(staff)
+  if (current) return contactWayView(staff, current)
+  const { result } = await cloud.callFunction({ name: 'wecom', data: { action: 'contactWay', staffId: staff._id } })
   const answer = result as Result<WecomOutputs['contactWay']>
   if (!answer?.ok) throw new AppError(answer?.code ?? 'INTERNAL', answer?.message ?? '企业微信暂不可用')
   return answer.data.contactWay

@@ -6,6 +6,6 @@ import { requireStaff } from './till'
 export const staffWecomActions: Pick<StaffActions, 'myContactWay'> = {
   async myContactWay(_event, ctx) {
     const staff = await requireStaff(ctx)
-    return { contactWay: await contactWayOf(staff._id) }
+    return { contactWay: await contactWayOf(staff) }
   },
 }

@@ -9,18 +9,17 @@
  * It is the only function that holds the WeCom secret and talks to the WeCom API (./api.ts).
  * See docs/wecom.md.
  */
-import { WecomEvents, type ContactWay, type ContactWayView, type WecomEvent, type WecomOutputs } from '../../types/wecom'
+import { WecomEvents, type ContactWay, type WecomEvent, type WecomOutputs } from '../../types/wecom'
 import { AppError } from '../../types/result'
 import type { CareOutputs } from '../../types/care-tasks'
 import { contactState } from '../../domain/wecom'
 import { audit } from '../shared/audit'
 import { _ } from '../shared/cloud'
-import { stores } from '../shared/collections/stores'
 import { defineFunction, toFailure } from '../shared/handler'
 import { requireAdmin } from '../shared/access'
 import { findById } from '../shared/query'
 import { getInTransaction, transact } from '../shared/transaction'
-import { WECOM_ACTOR, staffRows, type WecomStaffDoc } from '../shared/wecom-link'
+import { contactWayView, currentContactWay, WECOM_ACTOR, staffRows } from '../shared/wecom-link'
 import { wecomApi, wecomConfig } from './api'
 import { handleCallback, HttpEventSchema, type HttpAnswer } from './callback'
 import { syncTags } from './tags'
@@ -28,11 +27,6 @@ import { pushCareTemplates } from './care'
 
 /** WeCom allows at most 30 characters of remark on a contact-me code. */
 const REMARK_MAX = 30
-
-async function viewOf(staff: WecomStaffDoc, way: ContactWay | NonNullable<WecomStaffDoc['contactWay']>): Promise<ContactWayView> {
-  const store = await findById(stores, way.storeId)
-  return { staffName: staff.name, storeId: way.storeId, storeName: store?.name ?? way.storeId, wecomUserId: way.wecomUserId, qrCode: way.qrCode, configId: way.configId }
-}
 
 const actions = defineFunction<WecomEvent, Pick<WecomOutputs, 'contactWay' | 'syncTags'> & Pick<CareOutputs, 'pushCareTemplates'>>(
   WecomEvents,
@@ -42,9 +36,9 @@ const actions = defineFunction<WecomEvent, Pick<WecomOutputs, 'contactWay' | 'sy
       const staff = await findById(staffRows, event.staffId)
       if (!staff || staff.active !== true) throw new AppError('NOT_FOUND', '不是在岗店员')
       if (!staff.wecomUserId) throw new AppError('FAILED_PRECONDITION', '该店员还没有绑定企业微信账号（管理员 setStaffWecomUser）')
+      const current = currentContactWay(staff)
+      if (current) return { contactWay: await contactWayView(staff, current), created: false }
       const state = contactState(staff.storeId, staff._id)
-      const current = staff.contactWay
-      if (current && current.state === state && current.wecomUserId === staff.wecomUserId) return { contactWay: await viewOf(staff, current), created: false }
 
       const config = wecomConfig()
       const answer = await wecomApi<{ config_id: string; qr_code: string }>(config, ctx.now, 'externalcontact/add_contact_way', {
@@ -66,7 +60,7 @@ const actions = defineFunction<WecomEvent, Pick<WecomOutputs, 'contactWay' | 'sy
       if (kept.created) {
         await audit({ actor: WECOM_ACTOR, action: 'wecomContactWay', target: staff._id, after: { configId: made.configId, wecomUserId: made.wecomUserId, state }, storeId: staff.storeId, at: ctx.now })
       }
-      return { contactWay: await viewOf(staff, kept.way), created: kept.created }
+      return { contactWay: await contactWayView(staff, kept.way), created: kept.created }
     },
 
     /** Member tags → WeCom corporate tags, after the daily scoring job (./tags.ts). */
