@@ -34,7 +34,7 @@ const DAY_MS = 86_400_000
 /** The longest follow-up window a report may ask for (types/report.ts: followUpDays ≤ 30). */
 export const FOLLOW_UP_MAX_DAYS = 30
 /** The store key of purchases, refunds and write-offs without a store (orders API, imports). */
-export const NO_STORE = '-'
+const NO_STORE = '-'
 /** The `storeId` of a day's brand-wide rollup doc. */
 export const BRAND_DOC = '*'
 
@@ -304,7 +304,7 @@ export function addToSnapshot(rows: SnapshotRow[], members: SnapshotMember[]): S
 }
 
 /** The snapshot as the report's StageTierRow, BuyerRow and ScoredRow. */
-export function snapshotInputs(rows: SnapshotRow[]): { stageTier: StageTierRow[]; buyers: BuyerRow[]; scored: ScoredRow[] } {
+function snapshotInputs(rows: SnapshotRow[]): { stageTier: StageTierRow[]; buyers: BuyerRow[]; scored: ScoredRow[] } {
   return {
     stageTier: rows.map(r => ({ stage: r.stage, tierId: r.tierId, n: r.n, spendFen: r.spendFen })),
     buyers: rows.map(r => ({ tierId: r.tierId, n: r.buyers, spendFen: r.buyerSpendFen })),

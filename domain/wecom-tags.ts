@@ -12,7 +12,7 @@ export const WECOM_TAG_GROUP = '会员标签'
 /** The tag a member carries in their birthday's Shanghai month. */
 export const BIRTHDAY_MONTH_TAG = '生日月'
 /** WeCom allows tag names of at most 30 characters. */
-export const WECOM_TAG_NAME_MAX = 30
+const WECOM_TAG_NAME_MAX = 30
 
 /** A chosen segment mirrored as a tag named like it. */
 export interface TagSegment {

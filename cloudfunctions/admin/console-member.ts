@@ -85,8 +85,6 @@ function memberRow(member: Member, ladder: TierLadder, now: Date): MemberRow {
   }
 }
 
-export { auditRow }
-
 /** Candidates for a query: an 11-digit phone (exact), a 10-digit member number (exact), else a nickname prefix. */
 async function candidates(query: string): Promise<Member[]> {
   if (/^\d{11}$/.test(query)) {

@@ -241,12 +241,9 @@ export async function rollupsOf(range: DayRange, extraDays: number, now: Date, s
   const today = shanghaiDay(now)
   const through = addDays(range.to, extraDays)
   const where = (s: string | null) => (s === null ? { kind: 'day' } : { kind: 'day', storeId: s })
-  const fields = null
   const docs = storeId
-    ? (
-        await Promise.all([readOrdered(rollups, where(BRAND_DOC), 'day', range.from, nextDay(through), fields), readOrdered(rollups, where(storeId), 'day', range.from, nextDay(through), fields)])
-      ).flat()
-    : await readOrdered(rollups, where(null), 'day', range.from, nextDay(through), fields)
+    ? (await Promise.all([readOrdered(rollups, where(BRAND_DOC), 'day', range.from, nextDay(through), null), readOrdered(rollups, where(storeId), 'day', range.from, nextDay(through), null)])).flat()
+    : await readOrdered(rollups, where(null), 'day', range.from, nextDay(through), null)
   const stored = assemble(docs)
   const wanted = daysOf({ from: range.from, to: through }).filter(d => d <= today)
   const absent = wanted.filter(d => !stored.has(d))

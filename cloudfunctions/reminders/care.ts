@@ -43,7 +43,7 @@ interface CareJob {
   updatedAt: Date
 }
 
-export const careJobId = (day: string) => `care-${day}`
+const careJobId = (day: string) => `care-${day}`
 
 const summaryOf = (job: CareJob, more: boolean): CareStepSummary => ({
   day: job.day,

@@ -7,9 +7,9 @@
 import { randomBytes } from 'crypto'
 import type { WecomState } from './state'
 
-export const TOKEN_SECONDS = 7200
+const TOKEN_SECONDS = 7200
 /** A welcome code is good for 20 s and one message (WeCom's rule). */
-export const WELCOME_CODE_SECONDS = 20
+const WELCOME_CODE_SECONDS = 20
 
 export type Answer = Record<string, unknown> & { errcode: number; errmsg: string }
 

@@ -8,6 +8,7 @@
  */
 import fs from 'fs'
 import path from 'path'
+import { demoUnionid } from '../../emulator/gateway/h5'
 import { invoke, sdkFor } from '../../scripts/emulator-process'
 import { ARTIFACTS, screenshot } from '../helpers/browser'
 import { recordToasts, settledScreenshot, useDemoBrowser, UI_TIMEOUT, waitForToast } from './support'
@@ -55,7 +56,7 @@ test('添加专属顾问 on the home page, then the simulated WeCom add links he
 
   // she scans the code in WeCom: the fake WeCom sends the encrypted callback, with the code's state
   const staff = (await sdkFor(demo.emu).database().collection('staff').doc(STAFF).get()).data
-  const added = await post('/wecom/simulate/add-contact', { userId: STAFF_USER, externalUserId: EXTERNAL, unionid: `uni_${MEMBER}`, state: staff.contactWay.state })
+  const added = await post('/wecom/simulate/add-contact', { userId: STAFF_USER, externalUserId: EXTERNAL, unionid: demoUnionid(MEMBER), state: staff.contactWay.state })
   expect(added.callback.status).toBe(200)
   const [welcome] = await calls('externalcontact/send_welcome_msg')
   expect(welcome.payload.body.welcome_code).toBe(added.welcomeCode)
