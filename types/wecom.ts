@@ -84,6 +84,8 @@ export const WecomMemberActions = {
 export const WECOM_TAG_SEGMENTS = 'wecomTagSegments'
 /** At most this many segments are mirrored. */
 export const WECOM_TAG_SEGMENTS_MAX = 20
+export const WecomTagSegmentsSchema = z.object({ segmentIds: z.array(z.string().min(1).max(64)).max(WECOM_TAG_SEGMENTS_MAX) }).strict()
+export type WecomTagSegments = z.infer<typeof WecomTagSegmentsSchema>
 
 export const WecomAdminActions = {
   /** the saved segments mirrored as WeCom corporate tags (named like the segment) on linked contacts; [] none */

@@ -1,13 +1,13 @@
 /** The staff ↔ WeCom account mapping (企业微信 UserID), and what member 360 shows of the WeCom link. See docs/wecom.md. */
 import type { AdminActions } from './actions'
-import { WECOM_TAG_SEGMENTS, type MemberAdvisor, type WecomLinkView } from '../../types/wecom'
+import type { MemberAdvisor, WecomLinkView } from '../../types/wecom'
 import { AppError } from '../../types/result'
 import { actorOf, audit } from '../shared/audit'
 import { wecomContacts } from '../shared/collections/wecom_contacts'
 import { members } from '../shared/members'
 import { docsByIds, findById } from '../shared/query'
 import { segments } from '../shared/collections/segments'
-import { settings } from '../shared/collections/settings'
+import { saveRules, WECOM_TAG_SEGMENT_RULES } from '../shared/rules'
 import type { Doc } from '../shared/sdk-types'
 import { staffRows } from '../shared/wecom-link'
 
@@ -46,10 +46,7 @@ export const adminWecomActions: Pick<AdminActions, 'setStaffWecomUser' | 'setWec
     const found = await docsByIds(segments, segmentIds)
     const missing = segmentIds.filter(id => !found.has(id))
     if (missing.length) throw new AppError('NOT_FOUND', `没有这些人群：${missing.join('、')}`)
-    const before = await findById(settings, WECOM_TAG_SEGMENTS)
-    await settings.doc(WECOM_TAG_SEGMENTS).set({ data: { rules: { segmentIds }, updatedAt: ctx.now, updatedBy: actorOf(ctx) } })
-    await audit({ actor: actorOf(ctx), action: 'setWecomTagSegments', target: WECOM_TAG_SEGMENTS, before: before?.rules ?? null, after: { segmentIds }, at: ctx.now })
-    return { segmentIds }
+    return (await saveRules(WECOM_TAG_SEGMENT_RULES, { segmentIds }, ctx)).rules
   },
 }
 

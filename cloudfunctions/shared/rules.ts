@@ -20,6 +20,7 @@ import { AppError } from '../../types/result'
 import { DEFAULT_REMINDER_CONFIG, ReminderConfigSchema, type ReminderConfig } from '../../types/reminders'
 import { DEFAULT_TASK_RULES, TaskRulesSchema, type TaskRules } from '../../types/tasks'
 import { DEFAULT_TIER_LADDER, TierLadderSchema, type TierLadder } from '../../types/tiers'
+import { WECOM_TAG_SEGMENTS, WecomTagSegmentsSchema, type WecomTagSegments } from '../../types/wecom'
 import { actorOf, audit } from './audit'
 import type { CollectionHandle } from './collection'
 import { settings, type RuleDocRow } from './collections/settings'
@@ -63,6 +64,15 @@ export const BIRTHDAY_GIFT: RuleDoc<BirthdayGiftRules> = {
   label: '生日礼',
   schema: BirthdayGiftRulesSchema,
   defaults: DEFAULT_BIRTHDAY_GIFT,
+}
+/** settings/wecomTagSegments: the segments mirrored as WeCom corporate tags (admin.setWecomTagSegments) */
+export const WECOM_TAG_SEGMENT_RULES: RuleDoc<WecomTagSegments> = {
+  collection: settings,
+  id: WECOM_TAG_SEGMENTS,
+  setAction: 'setWecomTagSegments',
+  label: '企业微信标签人群',
+  schema: WecomTagSegmentsSchema,
+  defaults: { segmentIds: [] },
 }
 /** settings/privacyPolicy: the 用户隐私保护指引 (schema, default and labels in types/consent.ts) */
 export const PRIVACY_POLICY: RuleDoc<PrivacyPolicy> = { ...PRIVACY_POLICY_SETTING, collection: settings }

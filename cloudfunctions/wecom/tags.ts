@@ -13,12 +13,12 @@ import { resolveRule } from '../../domain/segments'
 import { shanghaiDay } from '../../domain/time'
 import { desiredTags, tagDiff, WECOM_TAG_GROUP, type TagSegment } from '../../domain/wecom-tags'
 import { SegmentRuleSchema } from '../../types/segments'
-import { WECOM_TAG_SEGMENTS, type WecomOutputs } from '../../types/wecom'
+import type { WecomOutputs } from '../../types/wecom'
 import { _ } from '../shared/cloud'
 import { jobs } from '../shared/collections/jobs'
 import { members } from '../shared/collections/members'
 import { segments } from '../shared/collections/segments'
-import { settings } from '../shared/collections/settings'
+import { loadRules, WECOM_TAG_SEGMENT_RULES } from '../shared/rules'
 import { wecomContacts } from '../shared/collections/wecom_contacts'
 import { docsByIds, findById } from '../shared/query'
 import type { Doc } from '../shared/sdk-types'
@@ -50,8 +50,7 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
 /** The chosen segments (admin.setWecomTagSegments) with their rules resolved at `now`. */
 async function chosenSegments(now: Date): Promise<TagSegment[]> {
-  const doc = await findById(settings, WECOM_TAG_SEGMENTS)
-  const ids = ((doc?.rules as { segmentIds?: string[] } | undefined)?.segmentIds ?? []).slice()
+  const ids = (await loadRules(WECOM_TAG_SEGMENT_RULES)).rules.segmentIds
   if (!ids.length) return []
   const found = await docsByIds(segments, ids)
   return ids.flatMap(id => {
