@@ -13,7 +13,12 @@ export interface RequestStats {
   total: number
   /** function invocations by `<function>.<event action>` (among `requests['functions.invokeFunction']`) */
   invocations?: Record<string, number>
+  /** every invocation (from the SDK, the loopback route or a timer) and its summed duration, by `<function>.<event action>` */
+  functions?: Record<string, { calls: number; ms: number }>
 }
+
+/** The summed duration of every function invocation the stats counted, in seconds. */
+export const functionSeconds = (stats: RequestStats) => Object.values(stats.functions ?? {}).reduce((s, f) => s + f.ms, 0) / 1000
 
 /** `GET /stats` reads the counters; `DELETE /stats` reads and resets them. */
 export async function requestStats(emu: RunningEmulator, method: 'GET' | 'DELETE' = 'GET'): Promise<RequestStats> {

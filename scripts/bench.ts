@@ -23,7 +23,7 @@ import type { RunSummary } from '../types/jobs'
 import { sdkFor, startEmulator, type RunningEmulator } from './emulator-process'
 import { seedSnapshot, type SeedSummary } from './bench-seed'
 import { benchActions, formatActionsTable, type ActionsResult } from './bench-actions'
-import { callFunction, cleanUpRuns, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
+import { callFunction, cleanUpRuns, functionSeconds, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
 import { benchReport, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows, type ReportBenchResult } from './bench-report'
 import { benchOrders, formatOrdersTables, ordersSummaryRows, type OrdersBenchResult } from './bench-orders'
 import { ensureFunctionsBuilt } from './builds'
@@ -200,7 +200,13 @@ async function runUntilDone(emu: RunningEmulator, label: string, force: boolean,
           const top = Object.entries(measured.stats.requests)
             .sort((a, b) => b[1] - a[1])
             .slice(0, 4)
-          log(`  ${label}: ${measured.stats.total.toLocaleString('en-US')} database requests (${top.map(([a, c]) => `${a} ${c.toLocaleString('en-US')}`).join(', ')})`)
+          log(
+            `  ${label}: ${measured.stats.total.toLocaleString('en-US')} database requests (${top.map(([a, c]) => `${a} ${c.toLocaleString('en-US')}`).join(', ')}); function time ${functionSeconds(measured.stats).toFixed(1)} s summed (${Object.entries(
+              measured.stats.functions ?? {},
+            )
+              .map(([k, f]) => `${k} ${f.calls} × ${(f.ms / f.calls / 1000).toFixed(1)} s`)
+              .join(', ')})`,
+          )
           return { ...measured, check: await checkMembers(emu, s) }
         }
         continue
@@ -276,9 +282,11 @@ export function formatResults(results: BenchResult[]): string {
     'run',
     'calls',
     'wall s',
+    `on the timer (a call per ${TICK_MINUTES}-min tick)`,
     'members/s',
     'db requests / 1,000 members',
     'top actions / 1,000 members',
+    'function time s (summed)',
     'longest call s: run / worker',
     'prepare s',
     'transitions',
@@ -296,9 +304,11 @@ export function formatResults(results: BenchResult[]): string {
         which === 'first' ? 'first' : 'forced rerun',
         `${m.calls}${m.failures.length ? ` (${m.failures.length} failed)` : ''}`,
         fmt(m.wallSeconds, 1),
+        `${m.calls} ticks ≈ ${fmt(((m.calls - 1) * TICK_MINUTES * 60 + m.longestCallSeconds) / 3600, 1)} h`,
         fmt(r.n / m.wallSeconds),
         fmt(per.total, 1),
         per.top.map(([a, v]) => `${shortAction(a)} ${fmt(v, 1)}`).join(', '),
+        fmt(functionSeconds(m.stats), 1),
         `${fmt(m.longestCallSeconds, 1)} / ${fmt(m.summary.timing.longestShardMs / 1000, 1)}${m.summary.timing.workerFailures ? ` (${m.summary.timing.workerFailures} worker calls failed)` : ''}`,
         fmt(m.summary.timing.prepareMs / 1000, 1),
         transitions(m.summary.transitions),
@@ -312,12 +322,14 @@ export function formatResults(results: BenchResult[]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`
   const largest = results.reduce<BenchResult | undefined>((a, r) => (!a || r.n > a.n ? r : a), undefined)
   const table = [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
-  return largest ? `${table}\n\n${projection(largest)}` : table
+  return largest && largest.n < PROJECTION_TARGET ? `${table}\n\n${projection(largest)}` : table
 }
 
 /** members per shard (cloudfunctions/tiers/prepare.ts SHARD_SIZE) and the timer's period (config.json) */
 const SHARD_SIZE = 5_000
 const TICK_MINUTES = 10
+/** the largest run is projected to this many members when it is smaller */
+const PROJECTION_TARGET = 1_000_000
 
 /**
  * A PROJECTION, not a measurement: a first run of `target` members from a measured first run, assuming
@@ -326,7 +338,7 @@ const TICK_MINUTES = 10
  * the number of invocations and of timer ticks. On CloudBase a page read is an indexed `_id` range
  * (the same cost at any N); the emulator scans every member per query, so it would fall behind this.
  */
-export function projection(r: BenchResult, target = 1_000_000): string {
+export function projection(r: BenchResult, target = PROJECTION_TARGET): string {
   const m = r.first
   // the scoring workers' invocations (the neighbours' steps are invocations of their own)
   const workerCalls = Math.max(1, m.stats.invocations?.['tiers.shard'] ?? m.stats.requests['functions.invokeFunction'] ?? 0)
@@ -339,7 +351,7 @@ export function projection(r: BenchResult, target = 1_000_000): string {
     `PROJECTION (not measured) for ${fmt(target)} members from the N = ${fmt(r.n)} first run: ${fmt(Math.ceil(target / SHARD_SIZE))} shards;`,
     `measured ${fmt(perWorker)} members per worker invocation and ${fmt(workersPerCall, 1)} worker invocations per \`run\` call`,
     `→ ≈ ${fmt(projectedWorkers)} worker invocations in ≈ ${fmt(projectedCalls)} \`run\` calls (timer ticks, every ${TICK_MINUTES} min: ≈ ${fmt(hours, 1)} h),`,
-    `≈ ${fmt((perThousand(m.stats, r.n).total * target) / 1000)} database requests; every invocation stays within what was measured here`,
+    `≈ ${fmt((perThousand(m.stats, r.n).total * target) / 1000)} database requests and ≈ ${fmt((functionSeconds(m.stats) * target) / r.n / 3600, 1)} h of function time; every invocation stays within what was measured here`,
     `(longest \`run\` call ${fmt(m.longestCallSeconds, 1)} s of its 60 s timeout, longest worker ${fmt(m.summary.timing.longestShardMs / 1000, 1)} s of the SDK's 15 s call timeout).`,
   ].join('\n')
 }
@@ -373,7 +385,7 @@ export function formatSummaryTable(results: BenchResult[], actions: ActionsResul
         '–',
         `${fmt(perThousand(m.stats, r.n).total, 1)} / 1,000 members`,
         '–',
-        `${fmt(r.n / m.wallSeconds)} members/s (${fmt(m.wallSeconds, 1)} s)`,
+        `${fmt(r.n / m.wallSeconds)} members/s (${fmt(m.wallSeconds, 1)} s; function time ${fmt(functionSeconds(m.stats), 1)} s)`,
       ])
     }
   }

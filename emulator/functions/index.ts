@@ -27,13 +27,29 @@ export interface FunctionsService extends TcbService {
   names(): string[]
   /** pins the time functions see (EMULATOR_NOW), or null for the real clock */
   setClock(now: Date | null): void
+  /** invocations and their summed duration by `<function>.<event action>` since the start or the last reset (`/stats`) */
+  usage(): Record<string, FunctionUsage>
+  resetUsage(): void
   close(): Promise<void>
+}
+
+export interface FunctionUsage {
+  calls: number
+  /** summed durations (what CloudBase bills as function time, cold starts included) */
+  ms: number
+}
+
+/** `<function>.<event action>`, or `<function>.?` for an event without a string `action`. */
+export function invocationKey(name: string, event: unknown): string {
+  const action = event && typeof event === 'object' ? (event as { action?: unknown }).action : undefined
+  return `${name}.${typeof action === 'string' ? action : '?'}`
 }
 
 /** `env`: variables every function gets, as if set in the CloudBase console (the fake WeCom's address and keys). */
 export async function createFunctionsService(info: EmulatorInfo, opts: { functionsDir: string; timers: boolean; env?: Record<string, string> }): Promise<FunctionsService> {
   const pools = new Map<string, InstancePool>()
   let pinnedNow: Date | null = null
+  let usage = new Map<string, FunctionUsage>()
   const secrets = localSecrets(info.dataDir)
   // What SCF gives every instance: the SDK finds its environment and endpoint from these
   const runtimeEnv: Record<string, string> = {
@@ -91,7 +107,11 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
     if (caller.openid && event && typeof event === 'object' && !Array.isArray(event)) {
       event = { ...event, userInfo: { appId: wx.WX_APPID, openId: caller.openid } }
     }
-    return pool.invoke({ event, env, context, timeoutMs: config.timeoutSeconds * 1000 }, codeVersion(file))
+    const key = invocationKey(name, event)
+    const outcome = await pool.invoke({ event, env, context, timeoutMs: config.timeoutSeconds * 1000 }, codeVersion(file))
+    const used = usage.get(key) ?? { calls: 0, ms: 0 }
+    usage.set(key, { calls: used.calls + 1, ms: used.ms + outcome.durationMs })
+    return outcome
   }
 
   const stopTimers = opts.timers ? startTimers(opts.functionsDir, invoke) : () => undefined
@@ -101,6 +121,10 @@ export async function createFunctionsService(info: EmulatorInfo, opts: { functio
     names: () => listFunctions(opts.functionsDir),
     setClock(now) {
       pinnedNow = now
+    },
+    usage: () => Object.fromEntries([...usage].sort(([a], [b]) => (a < b ? -1 : 1))),
+    resetUsage() {
+      usage = new Map()
     },
     async handle(action: string, params: TcbParams): Promise<TcbReply> {
       if (action !== 'functions.invokeFunction') throw new TcbError('INVALID_ACTION', `unsupported action ${action}`)

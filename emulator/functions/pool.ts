@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'child_process'
 import path from 'path'
 
 const WORKER = path.join(__dirname, 'worker.js')
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 const MAX_INSTANCES = 8
 
 export interface InvokeRequest {
@@ -12,7 +13,9 @@ export interface InvokeRequest {
   timeoutMs: number
 }
 
-export type InvokeOutcome = { ok: true; json: string; coldStart: boolean; durationMs: number } | { ok: false; code: 'FUNCTIONS_EXECUTE_FAIL' | 'FUNCTIONS_TIME_LIMIT_EXCEEDED'; message: string }
+/** `durationMs`: from the instance taking the request (a cold start included) to its answer or failure */
+export type InvokeOutcome =
+  { ok: true; json: string; coldStart: boolean; durationMs: number } | { ok: false; code: 'FUNCTIONS_EXECUTE_FAIL' | 'FUNCTIONS_TIME_LIMIT_EXCEEDED'; message: string; durationMs: number }
 
 interface Instance {
   proc: ChildProcess
@@ -89,7 +92,8 @@ export class InstancePool {
   private run(instance: Instance, req: InvokeRequest, started: number, coldStart: boolean): Promise<InvokeOutcome> {
     const id = ++this.nextId
     return new Promise(resolve => {
-      const done = (outcome: InvokeOutcome) => {
+      const done = (result: DistributiveOmit<InvokeOutcome, 'durationMs'>) => {
+        const outcome = { ...result, durationMs: Date.now() - started } as InvokeOutcome
         clearTimeout(timer)
         instance.proc.off('message', onMessage)
         instance.proc.off('exit', onExit)
@@ -97,7 +101,7 @@ export class InstancePool {
       }
       const onMessage = (msg: { type: string; id: number; ok: boolean; json?: string; error?: string }) => {
         if (msg.type !== 'result' || msg.id !== id) return
-        if (msg.ok) done({ ok: true, json: msg.json ?? 'null', coldStart, durationMs: Date.now() - started })
+        if (msg.ok) done({ ok: true, json: msg.json ?? 'null', coldStart })
         else done({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: msg.error ?? 'function failed' })
       }
       const onExit = (code: number | null) => done({ ok: false, code: 'FUNCTIONS_EXECUTE_FAIL', message: `function instance exited (${code})` })

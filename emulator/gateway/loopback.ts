@@ -41,12 +41,13 @@ export async function handleLoopbackRoutes(
     return true
   }
   if (url.pathname === '/stats' && deps.counter && (req.method === 'GET' || req.method === 'DELETE')) {
-    // SDK requests by action, and the unindexed queries by shape (docs/emulator.md), since the start
+    // SDK requests by action, function invocations and their time, and the unindexed queries by shape (docs/emulator.md), since the start
     // or the last reset; DELETE answers what it clears
     requireLoopback(req)
-    const counts = { ...deps.counter.snapshot(), unindexed: deps.queries?.unindexed() ?? [] }
+    const counts = { ...deps.counter.snapshot(), functions: deps.functions.usage(), unindexed: deps.queries?.unindexed() ?? [] }
     if (req.method === 'DELETE') {
       deps.counter.reset()
+      deps.functions.resetUsage()
       deps.queries?.reset()
     }
     sendJson(res, 200, counts)

@@ -1,6 +1,7 @@
 /** The SDK's endpoint (`serviceUrl`): routes each request's `action` to the service that owns it. */
 import { randomUUID } from 'crypto'
 import type { IncomingMessage, ServerResponse } from 'http'
+import { invocationKey } from '../functions'
 import { TcbError, type TcbService } from '../service'
 import { HttpError, readParams, sendJson } from './http-util'
 
@@ -17,7 +18,7 @@ export class RequestCounter {
   add(action: string, params?: Record<string, unknown>): void {
     this.counts.set(action, (this.counts.get(action) ?? 0) + 1)
     if (action === 'functions.invokeFunction' && params) {
-      const key = `${String(params.function_name ?? '')}.${eventAction(params.request_data)}`
+      const key = invocationKey(String(params.function_name ?? ''), parsedEvent(params.request_data))
       this.invocations.set(key, (this.invocations.get(key) ?? 0) + 1)
     }
   }
@@ -33,13 +34,12 @@ export class RequestCounter {
   }
 }
 
-/** The `action` of an invocation's event (JSON in `request_data`), or `?`. */
-function eventAction(requestData: unknown): string {
+/** An invocation's event (JSON in `request_data`), or undefined when it is not JSON. */
+function parsedEvent(requestData: unknown): unknown {
   try {
-    const action = (JSON.parse(String(requestData)) as { action?: unknown }).action
-    return typeof action === 'string' ? action : '?'
+    return JSON.parse(String(requestData))
   } catch {
-    return '?'
+    return undefined
   }
 }
 

@@ -65,6 +65,22 @@ test('a function that exceeds its timeout is stopped with FUNCTIONS_TIME_LIMIT_E
   expect(await invoke(emu, 'sleepy', { ms: 10 })).toEqual({ slept: 10 })
 })
 
+test("/stats sums each invocation's duration by function and event action, a timed-out one included", async () => {
+  await fetch(`${emu.baseUrl}/stats`, { method: 'DELETE' })
+  expect(await invoke(emu, 'sleepy', { action: 'nap', ms: 200 })).toEqual({ slept: 200 })
+  expect(await invoke(emu, 'sleepy', { action: 'nap', ms: 100 })).toEqual({ slept: 100 })
+  expect(await invoke(emu, 'sleepy', { ms: 3000 })).toMatchObject({ code: 'FUNCTIONS_TIME_LIMIT_EXCEEDED' })
+  const { functions } = await (await fetch(`${emu.baseUrl}/stats`)).json()
+  expect(functions['sleepy.nap'].calls).toBe(2)
+  expect(functions['sleepy.nap'].ms).toBeGreaterThanOrEqual(300)
+  // the timed-out call counts its whole timeout (config.json: 1 s)
+  expect(functions['sleepy.?']).toEqual({ calls: 1, ms: expect.any(Number) })
+  expect(functions['sleepy.?'].ms).toBeGreaterThanOrEqual(1000)
+  // DELETE answers and clears them
+  expect((await (await fetch(`${emu.baseUrl}/stats`, { method: 'DELETE' })).json()).functions['sleepy.nap'].calls).toBe(2)
+  expect((await (await fetch(`${emu.baseUrl}/stats`)).json()).functions['sleepy.nap']).toBeUndefined()
+})
+
 test('a thrown error or a crashed instance is FUNCTIONS_EXECUTE_FAIL, and the function still serves', async () => {
   const thrown = await fetch(`${emu.baseUrl}/functions/crashy`, { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ why: 'test' }) })
   expect(thrown.status).toBe(500)

@@ -20,7 +20,7 @@ test('a query and an update through the SDK are counted by action; DELETE /stats
   await db.createCollection('stats_counted')
   await db.collection('stats_counted').add({ data: { _id: 'a', n: 1 } })
   await stats('DELETE')
-  expect(await stats()).toEqual({ requests: {}, total: 0, invocations: {}, unindexed: [] })
+  expect(await stats()).toEqual({ requests: {}, total: 0, invocations: {}, functions: {}, unindexed: [] })
 
   await db.collection('stats_counted').where({ n: 1 }).get()
   await db
@@ -31,12 +31,12 @@ test('a query and an update through the SDK are counted by action; DELETE /stats
   const counted = await stats()
   // where({ n }) has no index (test/emulator/indexes.test.ts covers the rule); doc(id).update has `_id`
   const unindexed = [{ collection: 'stats_counted', shape: 'get {n: eq}', caller: 'outside', count: 2 }]
-  expect(counted).toEqual({ requests: { 'database.getDocument': 2, 'database.modifyDocument': 1 }, total: 3, invocations: {}, unindexed })
+  expect(counted).toEqual({ requests: { 'database.getDocument': 2, 'database.modifyDocument': 1 }, total: 3, invocations: {}, functions: {}, unindexed })
   // reading does not count as a request, nor change the counts
   expect(await stats()).toEqual(counted)
 
   expect(await stats('DELETE')).toEqual(counted)
-  expect(await stats()).toEqual({ requests: {}, total: 0, invocations: {}, unindexed: [] })
+  expect(await stats()).toEqual({ requests: {}, total: 0, invocations: {}, functions: {}, unindexed: [] })
 })
 
 test('failed requests and calls between functions are counted too', async () => {

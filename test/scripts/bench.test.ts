@@ -1,5 +1,6 @@
 /** `npm run bench` end to end for a small N: it runs, counts, checks and cleans up. No timing assertions. */
 import fs from 'fs'
+import { functionSeconds } from '../../scripts/bench-emulator'
 import { benchSize, DEFAULT_SIZES, formatResults, formatSummaryTable, parseBenchArgs, perThousand, UsageError, type BenchResult } from '../../scripts/bench'
 
 const N = 1_500
@@ -32,6 +33,12 @@ test('the first run scores every seeded member and the emulator counted its data
   expect(invocations['tiers.neighbors']).toBeGreaterThan(0)
   expect(Object.values(invocations).reduce((s, v) => s + v, 0)).toBe(first.stats.requests['functions.invokeFunction'])
   expect(Object.values(first.stats.requests).reduce((s, v) => s + v, 0)).toBe(first.stats.total)
+  // function time: every \`run\` call the bench made and every worker it started, with their durations
+  const functions = first.stats.functions ?? {}
+  expect(functions['tiers.run'].calls).toBe(first.calls)
+  expect(functions['tiers.shard'].calls).toBe(invocations['tiers.shard'])
+  expect(functions['tiers.shard'].ms).toBeGreaterThanOrEqual(first.summary.timing.longestShardMs)
+  expect(functionSeconds(first.stats)).toBeCloseTo(Object.values(functions).reduce((s, f) => s + f.ms, 0) / 1000)
   expect(perThousand(first.stats, N).total).toBeCloseTo((first.stats.total * 1000) / N)
 })
 
@@ -49,7 +56,7 @@ test('the temporary data dir is removed and the table has a row per run', () => 
   const [table, projection] = formatResults([result]).split('\n\n')
   const rows = table.split('\n')
   expect(rows).toHaveLength(4)
-  expect(rows[2]).toMatch(/^\| 1,500 \| first \|/)
+  expect(rows[2]).toMatch(/^\| 1,500 \| first \| \d+ \| [\d.]+ \| \d+ ticks ≈ [\d.]+ h \|/)
   expect(rows[3]).toMatch(/^\| 1,500 \| forced rerun \|/)
   // the longest coordinator call and worker invocation are measured; a million members only projected
   expect(result.first.longestCallSeconds).toBeGreaterThan(0)
@@ -62,7 +69,7 @@ test('the temporary data dir is removed and the table has a row per run', () => 
 test("the summary table has the job's throughput per run", () => {
   const rows = formatSummaryTable([result], undefined).split('\n')
   expect(rows).toHaveLength(4)
-  expect(rows[2]).toMatch(/^\| tiers job, 1,500 members, first run \| – \| – \| [\d,.]+ \/ 1,000 members \| – \| [\d,]+ members\/s \([\d,.]+ s\) \|$/)
+  expect(rows[2]).toMatch(/^\| tiers job, 1,500 members, first run \| – \| – \| [\d,.]+ \/ 1,000 members \| – \| [\d,]+ members\/s \([\d,.]+ s; function time [\d,.]+ s\) \|$/)
   expect(rows[3]).toMatch(/^\| tiers job, 1,500 members, forced rerun \|/)
 })
 
