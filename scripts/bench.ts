@@ -304,7 +304,7 @@ export function formatResults(results: BenchResult[]): string {
         which === 'first' ? 'first' : 'forced rerun',
         `${m.calls}${m.failures.length ? ` (${m.failures.length} failed)` : ''}`,
         fmt(m.wallSeconds, 1),
-        `${m.calls} ticks ≈ ${fmt(((m.calls - 1) * TICK_MINUTES * 60 + m.longestCallSeconds) / 3600, 1)} h`,
+        `${m.calls} tick${m.calls === 1 ? '' : 's'} ≈ ${fmt(((m.calls - 1) * TICK_MINUTES * 60 + m.longestCallSeconds) / 3600, 1)} h`,
         fmt(r.n / m.wallSeconds),
         fmt(per.total, 1),
         per.top.map(([a, v]) => `${shortAction(a)} ${fmt(v, 1)}`).join(', '),
