@@ -29,7 +29,7 @@ import { memberCode } from '../domain/member-code'
 import { shanghaiDay } from '../domain/time'
 import { sdkFor, startEmulator, type RunningEmulator } from './emulator-process'
 import { callFunction, requestStats, seconds, stderr, trackRun } from './bench-emulator'
-import { BENCH_STORES, benchProducts, seedPurchases, seedSnapshot, type BenchProduct } from './bench-seed'
+import { BENCH_STORES, benchProducts, seedDataDir, type BenchProduct } from './bench-seed'
 import { ensureFunctionsBuilt } from './builds'
 
 export const DEFAULT_ACTIONS_MEMBERS = 100_000
@@ -44,6 +44,8 @@ export interface ActionsOptions {
   /** calls per action (default 40) */
   reps?: number
   seed?: number
+  /** the seed cache folder (`--seed-cache`) */
+  seedCache?: string
   log?: (line: string) => void
 }
 
@@ -249,13 +251,12 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
     // ---- seed the snapshot: members, then the purchase rows behind their histories ----
     log(`actions: N = ${n.toLocaleString('en-US')} members, ${productCount.toLocaleString('en-US')} products, ${reps} calls per action; seeding ${dataDir}`)
     let t = performance.now()
-    const now = new Date()
-    await seedSnapshot(dataDir, { n, now, seed })
     const products = benchProducts(productCount, seed)
-    const seeded = await seedPurchases(dataDir, { products, now, seed })
+    const { purchases: seeded, cached } = await seedDataDir(dataDir, { n, seed, products: productCount }, opts.seedCache, log)
+    if (!seeded) throw new Error('the seed has no purchases')
     const seedSeconds = seconds(t)
     log(
-      `  seeded in ${seedSeconds.toFixed(1)} s: ${seeded.purchases.toLocaleString('en-US')} purchases (${seeded.lastYear.toLocaleString('en-US')} in the last 12 months), ${seeded.callers.length.toLocaleString('en-US')} members with 2+ purchases`,
+      `  ${cached ? 'copied' : 'seeded'} in ${seedSeconds.toFixed(1)} s: ${seeded.purchases.toLocaleString('en-US')} purchases (${seeded.lastYear.toLocaleString('en-US')} in the last 12 months), ${seeded.callers.length.toLocaleString('en-US')} members with 2+ purchases`,
     )
 
     // ---- set-up through the real actions (not measured) ----

@@ -12,6 +12,7 @@
  * collection is created empty. The domain rules are CPU-bound (dayjs time zones), so chunks of
  * members are built on worker threads; the same seed and `now` give the same members.
  */
+import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads'
@@ -149,6 +150,17 @@ function buildChunk(seed: number, k: number, count: number, nowMs: number): Memb
   return withCachedZoneFormat(() => Array.from({ length: count }, () => benchMember(random, randomOpenid(random), memberNoFrom(random), now)))
 }
 
+/**
+ * The same value with every Date made by this realm's Date: a worker's Dates arrive as the main
+ * realm's, which a jest test (another realm) and zod's `instanceof Date` do not take for dates.
+ */
+function ownDates<T>(value: T): T {
+  if (Object.prototype.toString.call(value) === '[object Date]') return new Date((value as unknown as Date).getTime()) as T
+  if (Array.isArray(value)) return value.map(ownDates) as T
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ownDates(v)])) as T
+  return value
+}
+
 /** Builds chunks on worker threads (the domain rules are CPU-bound), or in this thread for a small N. */
 async function buildChunks(seed: number, counts: number[], nowMs: number): Promise<Member[][]> {
   const threads = Math.min(counts.length, os.availableParallelism())
@@ -163,7 +175,7 @@ async function buildChunks(seed: number, counts: number[], nowMs: number): Promi
         while (next < counts.length) {
           const k = next++
           results[k] = await new Promise<Member[]>((resolve, reject) => {
-            worker.once('message', resolve)
+            worker.once('message', (members: Member[]) => resolve(members.map(ownDates)))
             worker.once('error', reject)
             worker.postMessage({ seed, k, count: counts[k], nowMs })
           })
@@ -398,4 +410,69 @@ export async function seedPurchases(dataDir: string, opts: PurchaseSeedOptions &
 function ledgerRow(m: Member, purchaseId: string, k: number, amountFen: number, at: Date): Doc {
   const points = Math.floor(amountFen / 100)
   return { _id: `bench-led-${m.memberNo}-${k}`, memberId: m._id, seq: k + 1, delta: points, balanceAfter: points * (k + 1), reason: 'purchase', refId: purchaseId, createdAt: at }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The seed cache (`npm run bench -- --seed-cache <dir>`): a seed of a million members and their
+// purchases takes over half an hour here, so the parts of one run (and later runs) can start from a
+// copy of one seeded database instead of each seeding its own.
+
+export interface SeedSpec {
+  n: number
+  seed?: number
+  /** the purchase rows behind the histories, over this many bench products (benchProducts); none when absent */
+  products?: number
+  /** with purchases: a points ledger row per purchase */
+  ledger?: boolean
+}
+
+export interface SeededDataDir {
+  /** the instant the histories end at (the seed's, older than today when it came from the cache) */
+  now: Date
+  members: SeedSummary
+  purchases?: PurchaseSeedSummary
+  /** copied from the seed cache (seeded there first if it was not) */
+  cached: boolean
+}
+
+const SEED_FILE = 'seed.json'
+
+/** The cache folder's name for a spec: one folder per distinct seed. */
+export function seedCacheKey(spec: SeedSpec): string {
+  const seed = spec.seed ?? 20_240_601
+  return spec.products === undefined ? `members-${spec.n}-s${seed}` : `purchases-${spec.n}-p${spec.products}-s${seed}${spec.ledger ? '-ledger' : ''}`
+}
+
+async function seedInto(dataDir: string, spec: SeedSpec, now: Date): Promise<Omit<SeededDataDir, 'cached'>> {
+  const members = await seedSnapshot(dataDir, { n: spec.n, now, seed: spec.seed })
+  if (spec.products === undefined) return { now, members }
+  const purchases = await seedPurchases(dataDir, { products: benchProducts(spec.products, spec.seed), now, seed: spec.seed, ledger: spec.ledger })
+  return { now, members, purchases }
+}
+
+/**
+ * Seeds the database of an empty `dataDir` as `spec` says. With `cacheDir`, the seed is made once into
+ * `<cacheDir>/<seedCacheKey>` (its summary in seed.json, written last) and copied from there, so a
+ * later part or run with the same spec copies instead of seeding. Its histories then end at the seed's
+ * instant, not at this run's.
+ */
+export async function seedDataDir(dataDir: string, spec: SeedSpec, cacheDir?: string, log: (line: string) => void = () => {}): Promise<SeededDataDir> {
+  if (!cacheDir) return { ...(await seedInto(dataDir, spec, new Date())), cached: false }
+  const dir = path.join(cacheDir, seedCacheKey(spec))
+  if (!fs.existsSync(path.join(dir, SEED_FILE))) {
+    const partial = `${dir}.partial-${process.pid}`
+    fs.rmSync(partial, { recursive: true, force: true })
+    fs.mkdirSync(partial, { recursive: true })
+    log(`  seeding the cache: ${dir}`)
+    const seeded = await seedInto(partial, spec, new Date())
+    fs.writeFileSync(path.join(partial, SEED_FILE), JSON.stringify(seeded))
+    fs.rmSync(dir, { recursive: true, force: true })
+    fs.renameSync(partial, dir)
+  }
+  const stored = JSON.parse(fs.readFileSync(path.join(dir, SEED_FILE), 'utf8')) as Omit<SeededDataDir, 'cached'>
+  log(`  copying the seed of ${stored.now} from ${dir}`)
+  fs.cpSync(path.join(dir, 'database'), path.join(dataDir, 'database'), { recursive: true })
+  const dates = <T extends { joinedAt: unknown }>(list: T[]) => list.map(x => ({ ...x, joinedAt: new Date(x.joinedAt as string) }))
+  const purchases = stored.purchases && { ...stored.purchases, callers: dates(stored.purchases.callers), nonBuyers: dates(stored.purchases.nonBuyers) }
+  return { now: new Date(stored.now), members: stored.members, ...(purchases ? { purchases } : {}), cached: true }
 }

@@ -21,7 +21,7 @@ import path from 'path'
 import { performance } from 'perf_hooks'
 import type { RunSummary } from '../types/jobs'
 import { sdkFor, startEmulator, type RunningEmulator } from './emulator-process'
-import { seedSnapshot, type SeedSummary } from './bench-seed'
+import { seedDataDir, type SeedSummary } from './bench-seed'
 import { benchActions, formatActionsTable, type ActionsResult } from './bench-actions'
 import { callFunction, cleanUpRuns, functionSeconds, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
 import { benchReport, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows, type ReportBenchResult } from './bench-report'
@@ -31,7 +31,7 @@ import { benchStorage, formatStorageTable, type StorageBenchResult } from './ben
 
 export const DEFAULT_SIZES = [10_000, 100_000]
 const USAGE =
-  'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>] [--only tiers|actions|report|orders|storage] [--actions-members <n>] [--actions-products <n>] [--actions-reps <n>] [--report-sizes 20000,100000] [--report-reps <n>] [--history-file <path>] [--history-limit <orders>] [--orders-members <n>] [--orders-reps <n>]'
+  'usage: npm run bench [-- --sizes 10000,100000] [--seed <n>] [--seed-cache <dir>] [--only tiers|actions|report|orders|storage] [--actions-members <n>] [--actions-products <n>] [--actions-reps <n>] [--report-sizes 20000,100000] [--report-reps <n>] [--history-file <path>] [--history-limit <orders>] [--orders-members <n>] [--orders-reps <n>]'
 /** A run that needs more calls than this (or fails this many times in a row) is reported as stuck. */
 const MAX_CALLS = 500
 const MAX_FAILURES_IN_A_ROW = 25
@@ -73,6 +73,8 @@ export interface BenchResult {
 
 export interface BenchOptions {
   seed?: number
+  /** the seed cache folder (`--seed-cache`): seed once there, copy from there */
+  seedCache?: string
   /** progress lines (default: stderr) */
   log?: (line: string) => void
 }
@@ -82,6 +84,8 @@ export class UsageError extends Error {}
 export interface BenchArgs {
   sizes: number[]
   seed?: number
+  /** `--seed-cache <dir>`: the parts seed there once and copy from there (scripts/bench-seed.ts seedDataDir) */
+  seedCache?: string
   /** run only one part (default: all four, the tiers job first, then the actions, the report, the orders) */
   only?: 'tiers' | 'actions' | 'report' | 'orders' | 'storage'
   /** the actions bench (scripts/bench-actions.ts): members, products, calls per action */
@@ -101,6 +105,7 @@ export interface BenchArgs {
 export function parseBenchArgs(argv: string[]): BenchArgs {
   let sizes = DEFAULT_SIZES
   let seed: number | undefined
+  let seedCache: string | undefined
   let only: BenchArgs['only']
   let actionsMembers: number | undefined
   let actionsProducts: number | undefined
@@ -138,9 +143,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     } else if (flag === '--history-limit') historyLimit = count(value)
     else if (flag === '--orders-members') ordersMembers = count(value)
     else if (flag === '--orders-reps') ordersReps = count(value)
-    else throw new UsageError(USAGE)
+    else if (flag === '--seed-cache') {
+      if (!value.trim()) throw new UsageError(USAGE)
+      seedCache = value
+    } else throw new UsageError(USAGE)
   }
-  return { sizes, seed, only, actionsMembers, actionsProducts, actionsReps, reportSizes, reportReps, historyFile, historyLimit, ordersMembers, ordersReps }
+  return { sizes, seed, seedCache, only, actionsMembers, actionsProducts, actionsReps, reportSizes, reportReps, historyFile, historyLimit, ordersMembers, ordersReps }
 }
 
 /**
@@ -235,10 +243,10 @@ export async function benchSize(n: number, opts: BenchOptions = {}): Promise<Ben
   try {
     log(`N = ${n.toLocaleString('en-US')}: seeding ${dataDir}`)
     let t = performance.now()
-    const seed = await seedSnapshot(dataDir, { n, now: new Date(), seed: opts.seed })
+    const { members: seed, cached } = await seedDataDir(dataDir, { n, seed: opts.seed }, opts.seedCache, log)
     const seedSeconds = seconds(t)
     log(
-      `  seeded in ${seedSeconds.toFixed(1)} s: ${seed.buyers} buyers, ${seed.purchases} purchases, stages ${JSON.stringify(seed.byStage)}, tiers ${JSON.stringify(seed.byTier)}, ${seed.reviewsDue} reviews due`,
+      `  ${cached ? 'copied' : 'seeded'} in ${seedSeconds.toFixed(1)} s: ${seed.buyers} buyers, ${seed.purchases} purchases, stages ${JSON.stringify(seed.byStage)}, tiers ${JSON.stringify(seed.byTier)}, ${seed.reviewsDue} reviews due`,
     )
     t = performance.now()
     emu = current.emu = await startEmulator({ dataDir, args: ['--no-timers'], startTimeoutMs: START_TIMEOUT_MS })
@@ -275,6 +283,9 @@ export function perThousand(stats: RequestStats, n: number): { total: number; to
     .slice(0, 4)
   return { total: (stats.total * 1000) / n, top: top.map(([a, c]) => [a, (c * 1000) / n]) }
 }
+
+/** the timer's period (cloudfunctions/tiers/config.json) */
+const TICK_MINUTES = 10
 
 export function formatResults(results: BenchResult[]): string {
   const head = [
@@ -320,40 +331,7 @@ export function formatResults(results: BenchResult[]): string {
     }),
   )
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`
-  const largest = results.reduce<BenchResult | undefined>((a, r) => (!a || r.n > a.n ? r : a), undefined)
-  const table = [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
-  return largest && largest.n < PROJECTION_TARGET ? `${table}\n\n${projection(largest)}` : table
-}
-
-/** members per shard (cloudfunctions/tiers/prepare.ts SHARD_SIZE) and the timer's period (config.json) */
-const SHARD_SIZE = 5_000
-const TICK_MINUTES = 10
-/** the largest run is projected to this many members when it is smaller */
-const PROJECTION_TARGET = 1_000_000
-
-/**
- * A PROJECTION, not a measurement: a first run of `target` members from a measured first run, assuming
- * what the job's budgets bound stays as measured — the members one worker invocation scores (its 10 s
- * budget) and the worker invocations one `run` call dispatches (its 50 s budget) — so N changes only
- * the number of invocations and of timer ticks. On CloudBase a page read is an indexed `_id` range
- * (the same cost at any N); the emulator scans every member per query, so it would fall behind this.
- */
-export function projection(r: BenchResult, target = PROJECTION_TARGET): string {
-  const m = r.first
-  // the scoring workers' invocations (the neighbours' steps are invocations of their own)
-  const workerCalls = Math.max(1, m.stats.invocations?.['tiers.shard'] ?? m.stats.requests['functions.invokeFunction'] ?? 0)
-  const perWorker = r.n / workerCalls
-  const workersPerCall = workerCalls / m.calls
-  const projectedWorkers = Math.ceil(target / perWorker)
-  const projectedCalls = Math.ceil(projectedWorkers / workersPerCall)
-  const hours = ((projectedCalls - 1) * TICK_MINUTES + m.longestCallSeconds / 60) / 60
-  return [
-    `PROJECTION (not measured) for ${fmt(target)} members from the N = ${fmt(r.n)} first run: ${fmt(Math.ceil(target / SHARD_SIZE))} shards;`,
-    `measured ${fmt(perWorker)} members per worker invocation and ${fmt(workersPerCall, 1)} worker invocations per \`run\` call`,
-    `→ ≈ ${fmt(projectedWorkers)} worker invocations in ≈ ${fmt(projectedCalls)} \`run\` calls (timer ticks, every ${TICK_MINUTES} min: ≈ ${fmt(hours, 1)} h),`,
-    `≈ ${fmt((perThousand(m.stats, r.n).total * target) / 1000)} database requests and ≈ ${fmt((functionSeconds(m.stats) * target) / r.n / 3600, 1)} h of function time; every invocation stays within what was measured here`,
-    `(longest \`run\` call ${fmt(m.longestCallSeconds, 1)} s of its 60 s timeout, longest worker ${fmt(m.summary.timing.longestShardMs / 1000, 1)} s of the SDK's 15 s call timeout).`,
-  ].join('\n')
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n')
 }
 
 /**
@@ -361,7 +339,7 @@ export function projection(r: BenchResult, target = PROJECTION_TARGET): string {
  * database requests per call), each function's cold start, `admin.report` at each report size, the
  * daily job's throughput per run, and the orders part (history import, binds crediting it, the job
  * and recommendations after it, the orders API). The detailed tables (per request kind,
- * transitions, the projection) go to stderr.
+ * transitions) go to stderr.
  */
 export function formatSummaryTable(results: BenchResult[], actions: ActionsResult | undefined, reports: ReportBenchResult[] = [], orders?: OrdersBenchResult): string {
   const head = ['what', 'p50 ms', 'p95 ms', 'db requests', 'cold start ms', 'throughput']
@@ -431,7 +409,7 @@ async function main(): Promise<void> {
     await ensureFunctionsBuilt()
     if (args.only === undefined || args.only === 'tiers') {
       for (const n of args.sizes) {
-        results.push(await benchSize(n, { seed: args.seed }))
+        results.push(await benchSize(n, { seed: args.seed, seedCache: args.seedCache }))
         stderr(formatResults(results.slice(-1)))
       }
     }
@@ -441,7 +419,7 @@ async function main(): Promise<void> {
   }
   if (args.only === undefined || args.only === 'actions') {
     try {
-      actions = await benchActions({ members: args.actionsMembers, products: args.actionsProducts, reps: args.actionsReps, seed: args.seed })
+      actions = await benchActions({ members: args.actionsMembers, products: args.actionsProducts, reps: args.actionsReps, seed: args.seed, seedCache: args.seedCache })
     } catch (err) {
       console.error(err)
       process.exitCode = 1
@@ -449,7 +427,7 @@ async function main(): Promise<void> {
   }
   if (args.only === undefined || args.only === 'report') {
     try {
-      for (const members of args.reportSizes ?? DEFAULT_REPORT_SIZES) reports.push(await benchReport({ members, reps: args.reportReps, seed: args.seed }))
+      for (const members of args.reportSizes ?? DEFAULT_REPORT_SIZES) reports.push(await benchReport({ members, reps: args.reportReps, seed: args.seed, seedCache: args.seedCache }))
     } catch (err) {
       console.error(err)
       process.exitCode = 1

@@ -127,14 +127,25 @@ export async function callWorker(fn: string, data: object, label: string): Promi
   }
 }
 
+/** A worker's part done in this invocation (a coordinator's own lane): the same outcomes as `callWorker`. */
+export async function workHere(work: () => Promise<{ busy?: boolean }>, label: string): Promise<WorkerOutcome> {
+  try {
+    return (await work()).busy ? 'busy' : 'ok'
+  } catch (err) {
+    console.warn(`${label}: ${(err as Error).message}`)
+    return 'failed'
+  }
+}
+
 /**
- * Hands the open shards to `work`, `workers` at a time, while `fits()`. A shard whose worker fails or
- * finds it leased waits for the next call (`onFailure` is told of failures). `done` once no shard is
- * open, `paused` when the time or the workable shards ran out.
+ * Hands the open shards to `work`, `workers` at a time (`lane` 0 … workers − 1: a coordinator can work
+ * lane 0 itself rather than wait), while `fits()`. A shard whose worker fails or finds it leased waits
+ * for the next call (`onFailure` is told of failures). `done` once no shard is open, `paused` when the
+ * time or the workable shards ran out.
  */
 export async function dispatchShards(opts: {
   open: () => Promise<number[]>
-  work: (shard: number) => Promise<WorkerOutcome>
+  work: (shard: number, lane: number) => Promise<WorkerOutcome>
   workers: number
   fits: () => boolean
   onFailure: () => Promise<void>
@@ -147,10 +158,10 @@ export async function dispatchShards(opts: {
     if (!todo.length || !opts.fits()) return 'paused'
     let next = 0
     await Promise.all(
-      Array.from({ length: Math.min(opts.workers, todo.length) }, async () => {
+      Array.from({ length: Math.min(opts.workers, todo.length) }, async (_x, lane) => {
         while (next < todo.length && opts.fits()) {
           const shard = todo[next++]
-          const outcome = await opts.work(shard)
+          const outcome = await opts.work(shard, lane)
           if (outcome === 'ok') continue
           skipped.add(shard)
           if (outcome === 'failed') await opts.onFailure()

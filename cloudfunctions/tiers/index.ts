@@ -1,8 +1,9 @@
 /**
  * `tiers`: the daily job that keeps every member's stage, RFM, churn risk and value, tier review and
  * rule tags current. A run (`jobs/tiers-<day>`) is prepared once (model fit, RFM cut points, `_id`
- * shards of SHARD_SIZE members, their boundaries found across calls if need be), then its shards are handled by worker invocations of this same
- * function (`cloud.callFunction`, WORKERS at a time): each worker first applies the time-caused stage
+ * shards of SHARD_SIZE members, their boundaries found across calls if need be), then its shards are
+ * scored WORKERS at a time: by the coordinator itself (it would otherwise wait, billed, for its workers)
+ * and by worker invocations of this same function (`cloud.callFunction`). Each worker first applies the time-caused stage
  * transitions to its shard's `_id` range (one set-based update per transition), then scores its
  * members page by page from its saved cursor until its time budget runs out. Once every shard is done
  * the run calls the item-neighbour step (`neighbors`) as its own invocation. A run killed half way
@@ -29,7 +30,7 @@ import type { CollectionHandle } from '../shared/collection'
 import { jobs as jobsHandle } from '../shared/collections/jobs'
 import { members } from '../shared/collections/members'
 import { defineFunction, type Actions } from '../shared/handler'
-import { callFits, callWorker, claimLease, countOn, dispatchShards, findBoundaries, pagesWithinBudget, type CallBudget, type PageSizing } from '../shared/jobs'
+import { callFits, callWorker, claimLease, countOn, dispatchShards, findBoundaries, pagesWithinBudget, workHere, type CallBudget, type PageSizing } from '../shared/jobs'
 import { isDeleted, parseMemberDoc } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { LIFECYCLE, loadRules, TIER_LADDER } from '../shared/rules'
@@ -46,6 +47,7 @@ const LEASE_MS = 30_000
 const NEIGHBORS_LEASE_MS = 30_000
 /** a worker's pages: at most 1000 members, a first page of 100 to time the rest, none under 25 */
 const PAGES: PageSizing = { budgetMs: SHARD_BUDGET_MS, maxPage: 1000, firstPage: 100, minPage: 25 }
+/** shards scored at once: one by the coordinator itself, the others by worker invocations */
 const WORKERS = 4
 const WRITE_CONCURRENCY = 8
 
@@ -215,11 +217,63 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
   return { last: data.length ? String(data[data.length - 1]._id) : shard.cursor, read: data.length, scored: docs.length, written, downgraded }
 }
 
-/** Hands the open shards to worker invocations while a worker call still fits in the coordinator's budget. */
+/** One worker's part of a shard: its time transitions, then pages of members while the budget lasts. */
+async function scoreShard(event: { runId: string; shard: number }) {
+  const started = Date.now()
+  const [run, found] = await Promise.all([findById<RunDoc>(jobs, event.runId), findById<ShardDoc>(jobs, shardId(event.runId, event.shard))])
+  if (!run || !found) throw new AppError('NOT_FOUND', `没有这个任务分片：${event.runId} #${event.shard}`)
+  if (found.done) return { done: true, scored: found.scored, written: found.written }
+  if (!(await claimLease(jobs, found._id, 'claimedUntil', LEASE_MS, { done: false }))) return { done: false, scored: found.scored, written: found.written, busy: true }
+  let shard: ShardDoc = { ...found, transitions: found.transitions ?? {} }
+  const [{ rules: ladder }, { rules: lifecycle }] = await Promise.all([loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
+  const now = new Date(run.now)
+  const left = () => SHARD_BUDGET_MS - (Date.now() - started)
+  // this shard's time transitions, each once (applied again after a crash, it matches nobody); one
+  // starts only if one twice as slow as the slowest so far still ends inside the budget
+  let slowestTransition = 0
+  for (const t of transitionsOf(lifecycle, now)) {
+    if (t.key in shard.transitions!) continue
+    if (left() < 2 * slowestTransition) break
+    const transitionStarted = Date.now()
+    const moved = await applyTransition(t, shard)
+    slowestTransition = Math.max(slowestTransition, Date.now() - transitionStarted)
+    shard = { ...shard, transitions: { ...shard.transitions, [t.key]: moved } }
+    await jobs.doc(shard._id).update({ data: { transitions: _.set(shard.transitions) } })
+  }
+  const pending = transitionsOf(lifecycle, now).some(t => !(t.key in shard.transitions!))
+  const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now }
+  if (!pending)
+    await pagesWithinBudget({
+      sizing: PAGES,
+      leftMs: left,
+      page: limit => scorePage(shard, scoring, limit),
+      saved: async (page, limit) => {
+        shard = {
+          ...shard,
+          cursor: page.last,
+          done: page.read < limit,
+          scored: shard.scored + page.scored,
+          written: shard.written + page.written,
+          downgraded: shard.downgraded + page.downgraded,
+        }
+        await jobs.doc(shard._id).update({ data: { cursor: shard.cursor, done: shard.done, scored: shard.scored, written: shard.written, downgraded: shard.downgraded } })
+        return !shard.done
+      },
+    })
+  const ms = Date.now() - started
+  await jobs.doc(shard._id).update({ data: { claimedUntil: null, longestMs: Math.max(found.longestMs ?? 0, ms) } })
+  return { done: shard.done, scored: shard.scored, written: shard.written, ms }
+}
+
+/** Hands the open shards to the coordinator's own lane and worker invocations while a worker call still fits in its budget. */
 async function scoreShards(run: RunDoc, started: number): Promise<RunDoc> {
   const outcome = await dispatchShards({
     open: async () => (await shardsOf(run)).filter(s => !s.done).map(s => s.index),
-    work: index => callWorker('tiers', { action: 'shard', runId: run._id, shard: index }, `shard ${index} of ${run._id}`),
+    work: (index, lane) => {
+      const label = `shard ${index} of ${run._id}`
+      // the coordinator scores in its own lane instead of waiting idle (its time is billed either way)
+      return lane === 0 ? workHere(() => scoreShard({ runId: run._id, shard: index }), `[tiers] ${label}`) : callWorker('tiers', { action: 'shard', runId: run._id, shard: index }, label)
+    },
     workers: WORKERS,
     fits: () => callFits(RUN_BUDGET, started, Date.now()),
     onFailure: () => countOn(jobs, run._id, 'workerFailures', 'tiers'),
@@ -247,7 +301,10 @@ async function neighborsOf(run: RunDoc, started: number): Promise<RunDoc> {
     const nb = run.nb
     const outcome = await dispatchShards({
       open: async () => (await neighborShards(run._id, nb)).filter(s => !s.done).map(s => s.index),
-      work: index => callWorker('tiers', { action: 'neighbors', runId: run._id, shard: index }, `neighbours shard ${index} of ${run._id}`),
+      work: (index, lane) => {
+        const label = `neighbours shard ${index} of ${run._id}`
+        return lane === 0 ? workHere(() => countNeighborShard(run._id, index), `[tiers] ${label}`) : callWorker('tiers', { action: 'neighbors', runId: run._id, shard: index }, label)
+      },
       workers: WORKERS,
       fits,
       onFailure: () => countOn(jobs, run._id, 'workerFailures', 'tiers'),
@@ -279,6 +336,20 @@ function neighborsAnswer(run: RunDoc, busy: boolean) {
   return { purchases: run.neighbors?.purchases ?? run.nb?.purchases ?? 0, items: run.neighbors?.items ?? run.nb?.items ?? 0, busy, more: !run.neighbors }
 }
 
+/** One counting worker on a neighbours shard of a finished run (its lease held while it counts). */
+async function countNeighborShard(runId: string, index: number, limit?: number, loaded?: RunDoc) {
+  const started = Date.now()
+  const left = () => SHARD_BUDGET_MS - (Date.now() - started)
+  const run = loaded ?? (await findById<RunDoc>(jobs, runId))
+  const nb = run?.nb
+  const shard = nb && (await findById<NeighborShard>(jobs, neighborShardId(runId, index)))
+  if (!run || !nb || !shard || shard.gen !== nb.gen || index >= nb.shards) throw new AppError('NOT_FOUND', `没有这个任务分片：${runId} #${index}`)
+  if (shard.done) return { ...neighborsAnswer(run, false), shard: { done: true, purchases: shard.purchases } }
+  if (!(await claimLease(jobs, shard._id, 'claimedUntil', LEASE_MS, { done: false, gen: nb.gen }))) return { ...neighborsAnswer(run, true), shard: { done: false, purchases: shard.purchases } }
+  const counted = await countShard(run, nb, shard, left, limit)
+  return { ...neighborsAnswer(run, false), shard: { done: counted.done, purchases: counted.purchases } }
+}
+
 const actions: Actions<TiersEvent> = {
   async run(event, ctx) {
     const started = Date.now()
@@ -293,52 +364,7 @@ const actions: Actions<TiersEvent> = {
     return summary(run)
   },
 
-  async shard(event) {
-    const started = Date.now()
-    const [run, found] = await Promise.all([findById<RunDoc>(jobs, event.runId), findById<ShardDoc>(jobs, shardId(event.runId, event.shard))])
-    if (!run || !found) throw new AppError('NOT_FOUND', `没有这个任务分片：${event.runId} #${event.shard}`)
-    if (found.done) return { done: true, scored: found.scored, written: found.written }
-    if (!(await claimLease(jobs, found._id, 'claimedUntil', LEASE_MS, { done: false }))) return { done: false, scored: found.scored, written: found.written, busy: true }
-    let shard: ShardDoc = { ...found, transitions: found.transitions ?? {} }
-    const [{ rules: ladder }, { rules: lifecycle }] = await Promise.all([loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
-    const now = new Date(run.now)
-    const left = () => SHARD_BUDGET_MS - (Date.now() - started)
-    // this shard's time transitions, each once (applied again after a crash, it matches nobody); one
-    // starts only if one twice as slow as the slowest so far still ends inside the budget
-    let slowestTransition = 0
-    for (const t of transitionsOf(lifecycle, now)) {
-      if (t.key in shard.transitions!) continue
-      if (left() < 2 * slowestTransition) break
-      const transitionStarted = Date.now()
-      const moved = await applyTransition(t, shard)
-      slowestTransition = Math.max(slowestTransition, Date.now() - transitionStarted)
-      shard = { ...shard, transitions: { ...shard.transitions, [t.key]: moved } }
-      await jobs.doc(shard._id).update({ data: { transitions: _.set(shard.transitions) } })
-    }
-    const pending = transitionsOf(lifecycle, now).some(t => !(t.key in shard.transitions!))
-    const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now }
-    if (!pending)
-      await pagesWithinBudget({
-        sizing: PAGES,
-        leftMs: left,
-        page: limit => scorePage(shard, scoring, limit),
-        saved: async (page, limit) => {
-          shard = {
-            ...shard,
-            cursor: page.last,
-            done: page.read < limit,
-            scored: shard.scored + page.scored,
-            written: shard.written + page.written,
-            downgraded: shard.downgraded + page.downgraded,
-          }
-          await jobs.doc(shard._id).update({ data: { cursor: shard.cursor, done: shard.done, scored: shard.scored, written: shard.written, downgraded: shard.downgraded } })
-          return !shard.done
-        },
-      })
-    const ms = Date.now() - started
-    await jobs.doc(shard._id).update({ data: { claimedUntil: null, longestMs: Math.max(found.longestMs ?? 0, ms) } })
-    return { done: shard.done, scored: shard.scored, written: shard.written, ms }
-  },
+  shard: event => scoreShard(event),
 
   /**
    * The item neighbours of a finished run, in steps (tiers/similarity.ts). With `shard`: one counting
@@ -352,15 +378,7 @@ const actions: Actions<TiersEvent> = {
     let run = await findById<RunDoc>(jobs, event.runId)
     if (!run) throw new AppError('NOT_FOUND', `没有这个任务：${event.runId}`)
     if (run.status !== 'done') throw new AppError('FAILED_PRECONDITION', '任务还没有给所有会员评分')
-    if (event.shard !== undefined) {
-      const nb = run.nb
-      const shard = nb && (await findById<NeighborShard>(jobs, neighborShardId(run._id, event.shard)))
-      if (!nb || !shard || shard.gen !== nb.gen || event.shard >= nb.shards) throw new AppError('NOT_FOUND', `没有这个任务分片：${event.runId} #${event.shard}`)
-      if (shard.done) return { ...neighborsAnswer(run, false), shard: { done: true, purchases: shard.purchases } }
-      if (!(await claimLease(jobs, shard._id, 'claimedUntil', LEASE_MS, { done: false, gen: nb.gen }))) return { ...neighborsAnswer(run, true), shard: { done: false, purchases: shard.purchases } }
-      const counted = await countShard(run, nb, shard, left, event.limit)
-      return { ...neighborsAnswer(run, false), shard: { done: counted.done, purchases: counted.purchases } }
-    }
+    if (event.shard !== undefined) return countNeighborShard(run._id, event.shard, event.limit, run)
     if (run.neighbors && !event.force) return neighborsAnswer(run, false)
     if (!(await claimLease(jobs, run._id, 'neighborsClaimedUntil', NEIGHBORS_LEASE_MS))) return neighborsAnswer(run, true)
     const save = async (nb: NeighborsState, extra: Partial<RunDoc> = {}) => {

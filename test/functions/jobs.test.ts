@@ -1,5 +1,5 @@
 /** The generic job mechanics (cloudfunctions/shared/jobs.ts): budgets, page sizing, boundaries, the coordinator, leases. */
-import { callFits, claimLease, dispatchShards, findBoundaries, nextPageSize, pagesWithinBudget, slowerPace, type PageSizing, type WorkerOutcome } from '../../cloudfunctions/shared/jobs'
+import { callFits, claimLease, dispatchShards, workHere, findBoundaries, nextPageSize, pagesWithinBudget, slowerPace, type PageSizing, type WorkerOutcome } from '../../cloudfunctions/shared/jobs'
 import { useEmulator } from './support'
 
 const sizing: PageSizing = { budgetMs: 10_000, maxPage: 1000, firstPage: 100, minPage: 25 }
@@ -137,6 +137,25 @@ describe('dispatchShards', () => {
     expect(onFailure).toHaveBeenCalledTimes(1)
   })
 
+  test('each shard goes to one of the lanes 0 … workers − 1 (a coordinator works lane 0 itself)', async () => {
+    const open = new Set([0, 1, 2, 3, 4, 5])
+    const lanes: number[] = []
+    await dispatchShards({
+      open: async () => [...open],
+      work: async (shard, lane) => {
+        lanes.push(lane)
+        await new Promise(resolve => setTimeout(resolve, 5))
+        open.delete(shard)
+        return 'ok'
+      },
+      workers: 3,
+      fits: () => true,
+      onFailure: async () => undefined,
+    })
+    expect(lanes).toHaveLength(6)
+    expect([...new Set(lanes)].sort()).toEqual([0, 1, 2])
+  })
+
   test('starts no worker without time for its call', async () => {
     const work = jest.fn(async (): Promise<WorkerOutcome> => 'ok')
     expect(await dispatchShards({ open: async () => [0], work, workers: 1, fits: () => false, onFailure: async () => undefined })).toBe('paused')
@@ -169,4 +188,13 @@ describe('claimLease', () => {
     expect(await claimLease(jobs(), 'lease-done', 'claimedUntil', 60_000, { done: false })).toBe(false)
     expect(await claimLease(jobs(), 'lease-done', 'claimedUntil', 60_000, { done: true })).toBe(true)
   })
+})
+
+test('workHere answers like a worker call: ok, busy, or failed when the work throws', async () => {
+  expect(await workHere(async () => ({}), 'test')).toBe('ok')
+  expect(await workHere(async () => ({ busy: true }), 'test')).toBe('busy')
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined)
+  expect(await workHere(async () => Promise.reject(new Error('boom')), 'test lane')).toBe('failed')
+  expect(warn).toHaveBeenCalledWith('test lane: boom')
+  warn.mockRestore()
 })

@@ -3,7 +3,8 @@ import fs from 'fs'
 import { functionSeconds } from '../../scripts/bench-emulator'
 import { benchSize, DEFAULT_SIZES, formatResults, formatSummaryTable, parseBenchArgs, perThousand, UsageError, type BenchResult } from '../../scripts/bench'
 
-const N = 1_500
+/** two shards (5,000 members each): the coordinator scores one in its own lane, a worker the other */
+const N = 6_000
 let result: BenchResult
 const log: string[] = []
 
@@ -29,6 +30,7 @@ test('the first run scores every seeded member and the emulator counted its data
   expect(first.stats.requests['functions.invokeFunction']).toBeGreaterThan(0)
   // the invocations by function and action: the scoring workers and the neighbours' steps apart
   const invocations = first.stats.invocations ?? {}
+  expect(first.summary.shards).toBe(2)
   expect(invocations['tiers.shard']).toBeGreaterThan(0)
   expect(invocations['tiers.neighbors']).toBeGreaterThan(0)
   expect(Object.values(invocations).reduce((s, v) => s + v, 0)).toBe(first.stats.requests['functions.invokeFunction'])
@@ -53,24 +55,22 @@ test("the forced rerun the same day scores at the run's instant again: no transi
 
 test('the temporary data dir is removed and the table has a row per run', () => {
   expect(fs.existsSync(result.dataDir)).toBe(false)
-  const [table, projection] = formatResults([result]).split('\n\n')
-  const rows = table.split('\n')
+  const rows = formatResults([result]).split('\n')
   expect(rows).toHaveLength(4)
-  expect(rows[2]).toMatch(/^\| 1,500 \| first \| \d+ \| [\d.]+ \| \d+ ticks? ≈ [\d.]+ h \|/)
-  expect(rows[3]).toMatch(/^\| 1,500 \| forced rerun \|/)
-  // the longest coordinator call and worker invocation are measured; a million members only projected
+  expect(rows[2]).toMatch(/^\| 6,000 \| first \| \d+ \| [\d.]+ \| \d+ ticks? ≈ [\d.]+ h \|/)
+  expect(rows[3]).toMatch(/^\| 6,000 \| forced rerun \|/)
+  // the longest coordinator call and worker invocation are measured
   expect(result.first.longestCallSeconds).toBeGreaterThan(0)
   expect(result.first.longestCallSeconds).toBeLessThanOrEqual(result.first.wallSeconds)
   expect(result.first.summary.timing.longestShardMs).toBeGreaterThan(0)
-  expect(projection).toMatch(/^PROJECTION \(not measured\) for 1,000,000 members from the N = 1,500 first run: 200 shards;/)
   expect(log.some(l => l.includes('seeded'))).toBe(true)
 })
 
 test("the summary table has the job's throughput per run", () => {
   const rows = formatSummaryTable([result], undefined).split('\n')
   expect(rows).toHaveLength(4)
-  expect(rows[2]).toMatch(/^\| tiers job, 1,500 members, first run \| – \| – \| [\d,.]+ \/ 1,000 members \| – \| [\d,]+ members\/s \([\d,.]+ s; function time [\d,.]+ s\) \|$/)
-  expect(rows[3]).toMatch(/^\| tiers job, 1,500 members, forced rerun \|/)
+  expect(rows[2]).toMatch(/^\| tiers job, 6,000 members, first run \| – \| – \| [\d,.]+ \/ 1,000 members \| – \| [\d,]+ members\/s \([\d,.]+ s; function time [\d,.]+ s\) \|$/)
+  expect(rows[3]).toMatch(/^\| tiers job, 6,000 members, forced rerun \|/)
 })
 
 test('--sizes, --seed, --only and the --actions-* and --report-* flags are parsed; anything else is a usage error', () => {
