@@ -285,7 +285,7 @@ export function perThousand(stats: RequestStats, n: number): { total: number; to
 }
 
 /** the timer's period (cloudfunctions/tiers/config.json) */
-const TICK_MINUTES = 10
+const TICK_MINUTES = 2
 
 export function formatResults(results: BenchResult[]): string {
   const head = [

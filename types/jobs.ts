@@ -5,7 +5,7 @@ import { z } from 'zod'
 export const TiersEvents = z.discriminatedUnion('action', [
   /**
    * Starts today's run (Shanghai day) or resumes it where it stopped; a finished run answers its
-   * summary and changes nothing. The timer fires every 10 minutes, so a run cut short resumes by itself.
+   * summary and changes nothing. The timer fires every 2 minutes, so a run cut short resumes by itself.
    */
   z.object({ action: z.literal('run'), force: z.boolean().default(false) }).strict(),
   /** one worker: scores the members of one shard from its cursor until the time budget runs out */

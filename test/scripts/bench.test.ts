@@ -39,7 +39,8 @@ test('the first run scores every seeded member and the emulator counted its data
   const functions = first.stats.functions ?? {}
   expect(functions['tiers.run'].calls).toBe(first.calls)
   expect(functions['tiers.shard'].calls).toBe(invocations['tiers.shard'])
-  expect(functions['tiers.shard'].ms).toBeGreaterThanOrEqual(first.summary.timing.longestShardMs)
+  // the longest shard visit ran in the coordinator's lane or in a worker
+  expect(Math.max(functions['tiers.run'].ms, functions['tiers.shard'].ms)).toBeGreaterThanOrEqual(first.summary.timing.longestShardMs)
   expect(functionSeconds(first.stats)).toBeCloseTo(Object.values(functions).reduce((s, f) => s + f.ms, 0) / 1000)
   expect(perThousand(first.stats, N).total).toBeCloseTo((first.stats.total * 1000) / N)
 })
