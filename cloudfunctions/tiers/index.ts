@@ -88,6 +88,8 @@ interface ShardDoc {
   to: string | null
   /** the transitions applied to this shard's range, with the members each moved */
   transitions?: Record<string, number>
+  /** a transition under way (cut short by the budget): the members its chunks moved so far */
+  moving?: Record<string, number>
   cursor: string | null
   done: boolean
   claimedUntil: Date | null
@@ -232,17 +234,24 @@ async function scoreShard(event: { runId: string; shard: number }) {
   const [{ rules: ladder }, { rules: lifecycle }] = await Promise.all([loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
   const now = new Date(run.now)
   const left = () => SHARD_BUDGET_MS - (Date.now() - started)
-  // this shard's time transitions, each once (applied again after a crash, it matches nobody); one
-  // starts only if one twice as slow as the slowest so far still ends inside the budget
-  let slowestTransition = 0
+  // this shard's time transitions in order, chunk by chunk (applied again after a crash, a chunk
+  // matches nobody); a chunk starts only if one twice as slow as the slowest so far still ends inside the budget
+  let slowestChunk = 0
   for (const t of transitionsOf(lifecycle, now)) {
     if (t.key in shard.transitions!) continue
-    if (left() < 2 * slowestTransition) break
-    const transitionStarted = Date.now()
-    const moved = await applyTransition(t, shard)
-    slowestTransition = Math.max(slowestTransition, Date.now() - transitionStarted)
-    shard = { ...shard, transitions: { ...shard.transitions, [t.key]: moved } }
-    await jobs.doc(shard._id).update({ data: { transitions: _.set(shard.transitions) } })
+    let moved = shard.moving?.[t.key] ?? 0
+    let done = false
+    while (!done && left() >= 2 * slowestChunk) {
+      const chunkStarted = Date.now()
+      const chunk = await applyTransition(t, shard)
+      slowestChunk = Math.max(slowestChunk, Date.now() - chunkStarted)
+      moved += chunk.moved
+      done = chunk.done
+      const { [t.key]: _under, ...moving } = shard.moving ?? {}
+      shard = done ? { ...shard, transitions: { ...shard.transitions, [t.key]: moved }, moving } : { ...shard, moving: { ...moving, [t.key]: moved } }
+      await jobs.doc(shard._id).update({ data: { transitions: _.set(shard.transitions), moving: _.set(shard.moving ?? {}) } })
+    }
+    if (!done) break
   }
   const pending = transitionsOf(lifecycle, now).some(t => !(t.key in shard.transitions!))
   const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now }

@@ -1,9 +1,9 @@
 /**
  * The start of a daily run: the model fit (or the admin-pinned parameters), the RFM cut points, and
- * the `_id` shards the workers score (their boundaries found across calls if need be). The time-caused stage changes are set-based updates, one per
- * transition and shard, which each shard's worker applies to its own `_id` range before scoring it:
- * no single request moves more than a shard's members, and every request is bounded by the shard size
- * whatever the number of members.
+ * the `_id` shards the workers score (their boundaries found across calls if need be). The time-caused
+ * stage changes are set-based updates of at most TRANSITION_CHUNK members each, which each shard's
+ * worker applies to its own `_id` range before scoring it: every request is bounded whatever the
+ * number of members, and so is a worker (a brand's first run can move most of a shard).
  */
 import { ModelParamsSchema, type LifecycleConfig, type ModelParams } from '../../types/analytics'
 import { modelCustomer, fitModels } from '../../domain/churn'
@@ -22,11 +22,10 @@ export interface IdRange {
   to: string | null
 }
 
-/** The `_id` condition of a range [from, to) (null ends are open). */
+/** The `_id` condition of a range [from, to) (null ends are open); never unbounded (`>= ''` holds every id), so the `_id` index bounds it. */
 export function idCondition({ from, to }: IdRange, after?: string | null): unknown {
-  const lower = after ? _.gt(after) : from ? _.gte(from) : null
-  if (lower && to) return lower.and(_.lt(to))
-  return lower ?? (to ? _.lt(to) : _.exists(true))
+  const lower = after ? _.gt(after) : _.gte(from ?? '')
+  return to ? lower.and(_.lt(to)) : lower
 }
 
 /** The transitions of a run, in the order they apply, each with its label (`new|active→sleeping`). */
@@ -34,17 +33,23 @@ export function transitionsOf(lifecycle: LifecycleConfig, now: Date) {
   return timeTransitions(lifecycle, now).map(t => ({ ...t, key: `${t.from.join('|')}→${t.to}` }))
 }
 
+/** Members one transition request moves at most (a set-based update of up to this many members). */
+export const TRANSITION_CHUNK = 500
+
 /**
- * One transition over one shard's `_id` range: members matching `from` whose time field passed the
- * cutoff. Applying it again is a no-op (the moved members no longer match `from`), so a worker killed
- * half way simply applies it again.
+ * One chunk of a transition over one shard's `_id` range: the first TRANSITION_CHUNK members
+ * matching `from` whose time field passed the cutoff, moved by one conditional update (a member
+ * changed meanwhile no longer matches). Applying it again is a no-op (the moved members no longer
+ * match `from`), so a worker killed half way simply goes on; `done` once none is left.
  */
-export async function applyTransition(t: ReturnType<typeof transitionsOf>[number], range: IdRange): Promise<number> {
+export async function applyTransition(t: ReturnType<typeof transitionsOf>[number], range: IdRange): Promise<{ moved: number; done: boolean }> {
   // `_id` first: the range is what narrows the scan
   const where: Record<string, unknown> = { _id: idCondition(range), stage: _.in(t.from), [t.field]: _.lt(t.before), status: _.neq('deleted') }
   if (t.purchased) where['stats.lastPurchaseAt'] = _.neq(null)
-  const { stats } = await members.where(where).update({ data: { stage: t.to } })
-  return stats.updated
+  const { data } = await members.where(where).orderBy('_id', 'asc').limit(TRANSITION_CHUNK).field({ _id: true }).get()
+  if (!data.length) return { moved: 0, done: true }
+  const { stats } = await members.where({ ...where, _id: _.in(data.map(d => String(d._id))) }).update({ data: { stage: t.to } })
+  return { moved: stats.updated, done: data.length < TRANSITION_CHUNK }
 }
 
 /** members read per page of the sample */
