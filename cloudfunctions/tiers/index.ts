@@ -88,8 +88,8 @@ interface ShardDoc {
   to: string | null
   /** the transitions applied to this shard's range, with the members each moved */
   transitions?: Record<string, number>
-  /** a transition under way (cut short by the budget): the members its chunks moved so far */
-  moving?: Record<string, number>
+  /** the transition under way (cut short by the budget): the members its chunks moved, the last id they looked at */
+  moving?: { key: string; moved: number; after: string | null } | null
   cursor: string | null
   done: boolean
   claimedUntil: Date | null
@@ -239,19 +239,17 @@ async function scoreShard(event: { runId: string; shard: number }) {
   let slowestChunk = 0
   for (const t of transitionsOf(lifecycle, now)) {
     if (t.key in shard.transitions!) continue
-    let moved = shard.moving?.[t.key] ?? 0
-    let done = false
-    while (!done && left() >= 2 * slowestChunk) {
+    let moving: ShardDoc['moving'] = shard.moving?.key === t.key ? shard.moving : { key: t.key, moved: 0, after: null }
+    while (moving && left() >= 2 * slowestChunk) {
       const chunkStarted = Date.now()
-      const chunk = await applyTransition(t, shard)
+      const chunk = await applyTransition(t, shard, moving.after)
       slowestChunk = Math.max(slowestChunk, Date.now() - chunkStarted)
-      moved += chunk.moved
-      done = chunk.done
-      const { [t.key]: _under, ...moving } = shard.moving ?? {}
-      shard = done ? { ...shard, transitions: { ...shard.transitions, [t.key]: moved }, moving } : { ...shard, moving: { ...moving, [t.key]: moved } }
-      await jobs.doc(shard._id).update({ data: { transitions: _.set(shard.transitions), moving: _.set(shard.moving ?? {}) } })
+      const moved: number = moving.moved + chunk.moved
+      moving = chunk.last === null ? null : { key: t.key, moved, after: chunk.last }
+      shard = moving ? { ...shard, moving } : { ...shard, transitions: { ...shard.transitions, [t.key]: moved }, moving: null }
+      await jobs.doc(shard._id).update({ data: { transitions: _.set(shard.transitions), moving: _.set(shard.moving) } })
     }
-    if (!done) break
+    if (moving) break
   }
   const pending = transitionsOf(lifecycle, now).some(t => !(t.key in shard.transitions!))
   const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now }

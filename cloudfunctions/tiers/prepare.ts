@@ -37,19 +37,21 @@ export function transitionsOf(lifecycle: LifecycleConfig, now: Date) {
 export const TRANSITION_CHUNK = 500
 
 /**
- * One chunk of a transition over one shard's `_id` range: the first TRANSITION_CHUNK members
- * matching `from` whose time field passed the cutoff, moved by one conditional update (a member
- * changed meanwhile no longer matches). Applying it again is a no-op (the moved members no longer
- * match `from`), so a worker killed half way simply goes on; `done` once none is left.
+ * One chunk of a transition over one shard's `_id` range after `after`: the next TRANSITION_CHUNK
+ * members matching `from` whose time field passed the cutoff, moved by one conditional update (a
+ * member changed meanwhile no longer matches). `last`: the id to go on after, null once none is left.
+ * Applying a chunk again is a no-op (the moved members no longer match `from`), so a worker killed
+ * half way simply goes on.
  */
-export async function applyTransition(t: ReturnType<typeof transitionsOf>[number], range: IdRange): Promise<{ moved: number; done: boolean }> {
+export async function applyTransition(t: ReturnType<typeof transitionsOf>[number], range: IdRange, after: string | null): Promise<{ moved: number; last: string | null }> {
   // `_id` first: the range is what narrows the scan
-  const where: Record<string, unknown> = { _id: idCondition(range), stage: _.in(t.from), [t.field]: _.lt(t.before), status: _.neq('deleted') }
+  const where: Record<string, unknown> = { _id: idCondition(range, after), stage: _.in(t.from), [t.field]: _.lt(t.before), status: _.neq('deleted') }
   if (t.purchased) where['stats.lastPurchaseAt'] = _.neq(null)
   const { data } = await members.where(where).orderBy('_id', 'asc').limit(TRANSITION_CHUNK).field({ _id: true }).get()
-  if (!data.length) return { moved: 0, done: true }
-  const { stats } = await members.where({ ...where, _id: _.in(data.map(d => String(d._id))) }).update({ data: { stage: t.to } })
-  return { moved: stats.updated, done: data.length < TRANSITION_CHUNK }
+  if (!data.length) return { moved: 0, last: null }
+  const ids = data.map(d => String(d._id))
+  const { stats } = await members.where({ ...where, _id: _.in(ids) }).update({ data: { stage: t.to } })
+  return { moved: stats.updated, last: ids.length < TRANSITION_CHUNK ? null : ids[ids.length - 1] }
 }
 
 /** members read per page of the sample */
