@@ -3,7 +3,7 @@
  * over encoded key values (keys.ts): equality (a value, `$eq`, `$in`: points), ranges (`$gt`…,
  * a `^prefix` regex), type-bracketed as mingo compares; anything else is left out, which only widens
  * the result. Each alternative reads the index that bounds it best (its equality prefix, then one
- * range); an alternative no index bounds makes the whole query a scan of the collection. What is
+ * range; of several, the one with the fewest entries to read); an alternative no index bounds makes the whole query a scan of the collection. What is
  * read is a superset: mingo still decides every match (ops.ts), so semantics never depend on it.
  *
  * Early stop: when a range is read in the order the query sorts by (the sort's fields are the
@@ -75,7 +75,10 @@ function plan(store: Store, c: string, filter: Doc | undefined, sort: SortSpec, 
   const indexes = [ID_INDEX, ...store.indexesOf(c)]
   const scans: Scan[] = []
   const bounded = alts?.every(alt => {
-    const best = indexes.map(ix => choose(store, c, ix, alt, sort, need)).reduce((a, b) => (b.score > a.score ? b : a))
+    const best = cheapest(
+      store,
+      indexes.map(ix => choose(store, c, ix, alt, sort, need)),
+    )
     scans.push(...best.scans)
     return best.bounded
   })
@@ -129,6 +132,40 @@ function choose(store: Store, c: string, ix: IndexDef, alt: Alternative, sort: S
   const bounded = p > 0 || ranged
   const score = (bounded ? 10 + 4 * p + (ranged ? 2 : 0) : 0) + (stop !== undefined ? 1 : 0) - (primary ? 0 : 0.01 * keys.length)
   return { bounded, ordered, score, scans }
+}
+
+/** Entries counted at most to compare two bounded choices (a bound's size costs its counting too). */
+const ESTIMATE_CAP = 2000
+
+/**
+ * Of several bounded choices, the one with the fewest index entries to read (counted up to
+ * ESTIMATE_CAP; an ordered scan that may stop early at most its `need`), ties to the higher score: a
+ * shard's `_id` range beats a (stage, recencyAt) index that holds most of the collection, as
+ * MongoDB's trial of the plans would find. One bounded choice (most queries) is taken without counting.
+ */
+function cheapest(store: Store, choices: Choice[]): Choice {
+  const byScore = [...choices].sort((a, b) => b.score - a.score)
+  const bounded = byScore.filter(x => x.bounded)
+  if (bounded.length < 2) return byScore[0]
+  let best = bounded[0]
+  let bestCost = cost(store, best, ESTIMATE_CAP)
+  for (const other of bounded.slice(1)) {
+    if (bestCost === 0) break
+    const c = cost(store, other, bestCost)
+    if (c < bestCost) [best, bestCost] = [other, c]
+  }
+  return best
+}
+
+/** The entries a choice reads, counted up to `limit`. */
+function cost(store: Store, choice: Choice, limit: number): number {
+  const stop = choice.scans[0]?.need
+  let n = 0
+  for (const s of choice.scans) {
+    n += store.countRange(s.ix === ID_INDEX, s.start, s.end, limit - n)
+    if (n >= limit) break
+  }
+  return stop === undefined ? n : Math.min(n, stop)
 }
 
 function read(store: Store, c: string, scan: Scan, match: (d: Doc) => boolean, overlay: ReadonlyMap<string, Doc | null> | undefined, found: Map<string, Doc>): void {

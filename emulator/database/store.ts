@@ -136,6 +136,13 @@ export class Store {
     }
   }
 
+  /** How many entries of the primary keys or of an index lie in [start, end), counted up to `limit`. */
+  countRange(primary: boolean, start: Buffer, end: Buffer, limit: number): number {
+    let n = 0
+    for (const _key of (primary ? this.docs : this.idx).getKeys({ start, end, limit })) n++
+    return n
+  }
+
   /** The `_id` keys of index entries in [start, end), in key order or reversed. */
   *indexRange(start: Buffer, end: Buffer, reverse = false): Iterable<Buffer> {
     const range = reverse ? this.idx.getRange({ start: end, end: start, reverse: true }) : this.idx.getRange({ start, end })

@@ -193,3 +193,24 @@ test('inside a transaction, queries see its own writes and its snapshot (pre-ima
 })
 
 const pk = (d: Doc) => pkString(d._id)
+
+test('of two bounding indexes the one with fewer entries is read: a narrow _id range beats a wide (s, a) range', () => {
+  // 3,000 docs share s = 'ab', so (s, a) bounds the query to all of them; the _id range to 50
+  load(Array.from({ length: 3000 }, (_x, i) => ({ _id: `k${String(i).padStart(4, '0')}`, s: 'ab', a: i % 10 })))
+  const filter = { _id: { $gte: 'k1000', $lt: 'k1050' }, s: 'ab', a: { $gt: 2 } }
+  const docsRead = jest.spyOn(store, 'primaryRange')
+  const indexRead = jest.spyOn(store, 'indexRange')
+  try {
+    const found = engine.read(undefined, v => getDocs(v, 'items', filter, { order: { _id: 1 }, limit: 20 }))
+    expect(found).toEqual(find(allDocs(), filter, { order: { _id: 1 }, limit: 20 }))
+    const ids = found.map(d => String(d._id))
+    // the ids as points: one entry each, against 2,100 entries of (s, a) with a > 2
+    engine.write(undefined, v => modifyDocs(v, 'items', { criteria: { _id: { $in: ids }, s: 'ab', a: { $gt: 2 } }, data: { $set: { moved: true } }, multi: true, merge: true, upsert: false }, false))
+    expect(indexRead).not.toHaveBeenCalled()
+    expect(docsRead).toHaveBeenCalled()
+    expect(allDocs().filter(d => d.moved)).toHaveLength(20)
+  } finally {
+    docsRead.mockRestore()
+    indexRead.mockRestore()
+  }
+})
