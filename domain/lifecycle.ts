@@ -46,10 +46,10 @@ export function stageOf(m: { createdAt: Date; stats: MemberStats }, cfg: Lifecyc
 }
 
 /**
- * The stage changes the mere passing of time causes, as conditions the job runs as one conditional
- * update each (members matching `from` whose `field` is before `before` move `to`). Purchases move
- * members the other way in the purchase call itself. Loyalty depends on a rolling count, so the
- * daily scoring pass (which reads every member anyway) settles active ⇄ loyal.
+ * The stage changes the mere passing of time causes, as conditions (members in `from` whose `field`
+ * is before `before` move `to`; `stageOf` agrees with them). The daily job sets every member's stage
+ * with its scores and counts its moves by these. Purchases move members the other way in the purchase
+ * call itself; loyalty depends on a rolling count, which the same daily pass settles (active ⇄ loyal).
  */
 export function timeTransitions(cfg: LifecycleConfig, now: Date): Array<{ to: Stage; from: Stage[]; field: 'recencyAt' | 'createdAt'; before: Date; purchased?: boolean }> {
   return [

@@ -3,13 +3,13 @@
  * rule tags current. A run (`jobs/tiers-<day>`) is prepared once (model fit, RFM cut points, `_id`
  * shards of SHARD_SIZE members, their boundaries found across calls if need be), then its shards are
  * scored WORKERS at a time: by the coordinator itself (it would otherwise wait, billed, for its workers)
- * and by worker invocations of this same function (`cloud.callFunction`). Each worker first applies the time-caused stage
- * transitions to its shard's `_id` range (one set-based update per transition), then scores its
- * members page by page from its saved cursor until its time budget runs out. Once every shard is done
- * the run calls the item-neighbour step (`neighbors`) as its own invocation. A run killed half way
- * resumes at the next timer tick from the cursors; it never applies a member twice because a member's
- * scores are recomputed from its data, not incremented, and written only if the member did not change
- * since it was read; a transition applied again matches nobody.
+ * and by worker invocations of this same function (`cloud.callFunction`). Each scores its shard's
+ * members page by page from its saved cursor until its time budget runs out: the stage (with the moves
+ * the passing of time causes, counted by transition), RFM, churn, tier review and tags, in one write
+ * per changed member. Once every shard is done the run calls the item-neighbour step (`neighbors`) as
+ * its own invocation. A run killed half way resumes at the next timer tick from the cursors; it never
+ * applies a member twice because a member's scores are recomputed from its data, not incremented, and
+ * written only if the member did not change since it was read.
  *
  * Every invocation is bounded whatever the number of members: a worker by its budget (inside the SDK's
  * 15 s call timeout) and the shard size, the coordinator by its budget (inside its 60 s timeout). More
@@ -34,7 +34,7 @@ import { callFits, callWorker, claimLease, countOn, dispatchShards, findBoundari
 import { isDeleted, parseMemberDoc } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { LIFECYCLE, loadRules, TIER_LADDER } from '../shared/rules'
-import { applyTransition, idCondition, modelsAndCuts, nextBound, rangesOf, transitionsOf } from './prepare'
+import { idCondition, modelsAndCuts, nextBound, rangesOf, transitionsOf } from './prepare'
 import { countStep, mergeNeighbors, neighborShardId, neighborShards, prepareNeighbors, type NeighborShard, type NeighborsState } from './similarity'
 
 /** the coordinator's own budget inside its 60 s timeout (config.json); the SDK's call timeout */
@@ -86,10 +86,8 @@ interface ShardDoc {
   index: number
   from: string | null
   to: string | null
-  /** the transitions applied to this shard's range, with the members each moved */
+  /** the members of this shard's range the scoring moved, by time transition */
   transitions?: Record<string, number>
-  /** the transition under way (cut short by the budget): the members its chunks moved, the last id they looked at */
-  moving?: { key: string; moved: number; after: string | null } | null
   cursor: string | null
   done: boolean
   claimedUntil: Date | null
@@ -191,8 +189,13 @@ async function findShards(run: RunDoc, started: number): Promise<RunDoc> {
   return { ...run, bounds, shards: ranges.length, status: 'scoring', prepareMs: ready.prepareMs }
 }
 
-/** Scores one page of a shard; returns the last id read and the counts. */
-async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1], limit: number) {
+type TimeMove = ReturnType<typeof transitionsOf>[number]
+
+/** The time transition that moves a member from stage `from` to `to`, if one does. */
+const timeMoveKey = (moves: TimeMove[], from: string, to: string) => moves.find(t => t.to === to && (t.from as string[]).includes(from))?.key
+
+/** Scores one page of a shard; returns the last id read and the counts (`moved`: by time transition). */
+async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1] & { moves: TimeMove[] }, limit: number) {
   const { data } = await members
     .where({ _id: idCondition(shard, shard.cursor) })
     .orderBy('_id', 'asc')
@@ -200,6 +203,7 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
     .get()
   let written = 0
   let downgraded = 0
+  const moved: Record<string, number> = {}
   let next = 0
   const docs = data.filter(d => !isDeleted(d))
   await Promise.all(
@@ -217,13 +221,19 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
         const { stats } = await members.where({ _id: member._id, updatedAt: member.updatedAt }).update({ data: wholeFields(scored.patch) })
         written += stats.updated
         if (scored.downgraded && stats.updated) downgraded++
+        const move = scored.patch.stage && stats.updated ? timeMoveKey(ctx.moves, member.stage, scored.patch.stage) : undefined
+        if (move) moved[move] = (moved[move] ?? 0) + 1
       }
     }),
   )
-  return { last: data.length ? String(data[data.length - 1]._id) : shard.cursor, read: data.length, scored: docs.length, written, downgraded }
+  return { last: data.length ? String(data[data.length - 1]._id) : shard.cursor, read: data.length, scored: docs.length, written, downgraded, moved }
 }
 
-/** One worker's part of a shard: its time transitions, then pages of members while the budget lasts. */
+/**
+ * One worker's part of a shard: pages of members while the budget lasts. A member's stage is part of
+ * its scores (`stageOf`), so the moves the passing of time causes are written with them, and counted
+ * by transition; a page scored again (its cursor was lost) finds them moved already and counts nobody.
+ */
 async function scoreShard(event: { runId: string; shard: number }) {
   const started = Date.now()
   const [run, found] = await Promise.all([findById<RunDoc>(jobs, event.runId), findById<ShardDoc>(jobs, shardId(event.runId, event.shard))])
@@ -234,43 +244,29 @@ async function scoreShard(event: { runId: string; shard: number }) {
   const [{ rules: ladder }, { rules: lifecycle }] = await Promise.all([loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
   const now = new Date(run.now)
   const left = () => SHARD_BUDGET_MS - (Date.now() - started)
-  // this shard's time transitions in order, chunk by chunk (applied again after a crash, a chunk
-  // matches nobody); a chunk starts only if one twice as slow as the slowest so far still ends inside the budget
-  let slowestChunk = 0
-  for (const t of transitionsOf(lifecycle, now)) {
-    if (t.key in shard.transitions!) continue
-    let moving: ShardDoc['moving'] = shard.moving?.key === t.key ? shard.moving : { key: t.key, moved: 0, after: null }
-    while (moving && left() >= 2 * slowestChunk) {
-      const chunkStarted = Date.now()
-      const chunk = await applyTransition(t, shard, moving.after)
-      slowestChunk = Math.max(slowestChunk, Date.now() - chunkStarted)
-      const moved: number = moving.moved + chunk.moved
-      moving = chunk.last === null ? null : { key: t.key, moved, after: chunk.last }
-      shard = moving ? { ...shard, moving } : { ...shard, transitions: { ...shard.transitions, [t.key]: moved }, moving: null }
-      await jobs.doc(shard._id).update({ data: { transitions: _.set(shard.transitions), moving: _.set(shard.moving) } })
-    }
-    if (moving) break
-  }
-  const pending = transitionsOf(lifecycle, now).some(t => !(t.key in shard.transitions!))
-  const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now }
-  if (!pending)
-    await pagesWithinBudget({
-      sizing: PAGES,
-      leftMs: left,
-      page: limit => scorePage(shard, scoring, limit),
-      saved: async (page, limit) => {
-        shard = {
-          ...shard,
-          cursor: page.last,
-          done: page.read < limit,
-          scored: shard.scored + page.scored,
-          written: shard.written + page.written,
-          downgraded: shard.downgraded + page.downgraded,
-        }
-        await jobs.doc(shard._id).update({ data: { cursor: shard.cursor, done: shard.done, scored: shard.scored, written: shard.written, downgraded: shard.downgraded } })
-        return !shard.done
-      },
-    })
+  const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now, moves: transitionsOf(lifecycle, now) }
+  await pagesWithinBudget({
+    sizing: PAGES,
+    leftMs: left,
+    page: limit => scorePage(shard, scoring, limit),
+    saved: async (page, limit) => {
+      const transitions = { ...shard.transitions }
+      for (const [key, n] of Object.entries(page.moved)) transitions[key] = (transitions[key] ?? 0) + n
+      shard = {
+        ...shard,
+        cursor: page.last,
+        done: page.read < limit,
+        scored: shard.scored + page.scored,
+        written: shard.written + page.written,
+        downgraded: shard.downgraded + page.downgraded,
+        transitions,
+      }
+      await jobs
+        .doc(shard._id)
+        .update({ data: { cursor: shard.cursor, done: shard.done, scored: shard.scored, written: shard.written, downgraded: shard.downgraded, transitions: _.set(transitions) } })
+      return !shard.done
+    },
+  })
   const ms = Date.now() - started
   await jobs.doc(shard._id).update({ data: { claimedUntil: null, longestMs: Math.max(found.longestMs ?? 0, ms) } })
   return { done: shard.done, scored: shard.scored, written: shard.written, ms }

@@ -1,9 +1,7 @@
 /**
  * The start of a daily run: the model fit (or the admin-pinned parameters), the RFM cut points, and
- * the `_id` shards the workers score (their boundaries found across calls if need be). The time-caused
- * stage changes are set-based updates of at most TRANSITION_CHUNK members each, which each shard's
- * worker applies to its own `_id` range before scoring it: every request is bounded whatever the
- * number of members, and so is a worker (a brand's first run can move most of a shard).
+ * the `_id` shards the workers score (their boundaries found across calls if need be), and the labels
+ * of the time transitions the scoring counts.
  */
 import { ModelParamsSchema, type LifecycleConfig, type ModelParams } from '../../types/analytics'
 import { modelCustomer, fitModels } from '../../domain/churn'
@@ -31,27 +29,6 @@ export function idCondition({ from, to }: IdRange, after?: string | null): unkno
 /** The transitions of a run, in the order they apply, each with its label (`new|active→sleeping`). */
 export function transitionsOf(lifecycle: LifecycleConfig, now: Date) {
   return timeTransitions(lifecycle, now).map(t => ({ ...t, key: `${t.from.join('|')}→${t.to}` }))
-}
-
-/** Members one transition request moves at most (a set-based update of up to this many members). */
-export const TRANSITION_CHUNK = 500
-
-/**
- * One chunk of a transition over one shard's `_id` range after `after`: the next TRANSITION_CHUNK
- * members matching `from` whose time field passed the cutoff, moved by one conditional update (a
- * member changed meanwhile no longer matches). `last`: the id to go on after, null once none is left.
- * Applying a chunk again is a no-op (the moved members no longer match `from`), so a worker killed
- * half way simply goes on.
- */
-export async function applyTransition(t: ReturnType<typeof transitionsOf>[number], range: IdRange, after: string | null): Promise<{ moved: number; last: string | null }> {
-  // `_id` first: the range is what narrows the scan
-  const where: Record<string, unknown> = { _id: idCondition(range, after), stage: _.in(t.from), [t.field]: _.lt(t.before), status: _.neq('deleted') }
-  if (t.purchased) where['stats.lastPurchaseAt'] = _.neq(null)
-  const { data } = await members.where(where).orderBy('_id', 'asc').limit(TRANSITION_CHUNK).field({ _id: true }).get()
-  if (!data.length) return { moved: 0, last: null }
-  const ids = data.map(d => String(d._id))
-  const { stats } = await members.where({ ...where, _id: _.in(ids) }).update({ data: { stage: t.to } })
-  return { moved: stats.updated, last: ids.length < TRANSITION_CHUNK ? null : ids[ids.length - 1] }
 }
 
 /** members read per page of the sample */

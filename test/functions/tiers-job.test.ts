@@ -131,7 +131,7 @@ test('a run cut short resumes from its cursor and never applies a member twice',
   expect(await tiers({ action: 'shard', runId: run.data.runId, shard: 0 })).toMatchObject({ ok: true, data: { done: true, written: 1 } })
 })
 
-test('a worker killed after its transitions but before recording them applies them again: they match nobody', async () => {
+test('a shard scored again after a worker died before recording its pages moves and counts nobody twice', async () => {
   const run = await tiers({ action: 'status' })
   const shard = `${run.data.runId}:shard:0`
   await env.db

@@ -1,11 +1,11 @@
 /**
- * The `tiers` job's time transitions in bounded chunks (TRANSITION_CHUNK members per update): a
- * brand's first run moves most of a shard, and no worker may take longer for it. Through the SDK.
+ * The `tiers` job's time transitions at scale: a brand's first run moves most of a shard (here 1,137
+ * members, one shard), written with each member's scores and counted once, also when a shard is
+ * scored again after its cursor was lost. Through the SDK.
  */
 import { EMPTY_STATS } from '../../types/analytics'
 import { newMember } from '../../domain/member'
 import { withPurchase } from '../../domain/lifecycle'
-import { TRANSITION_CHUNK } from '../../cloudfunctions/tiers/prepare'
 import { invoke, setClock } from '../../scripts/emulator-process'
 import { useEmulator } from './support'
 
@@ -14,8 +14,8 @@ const NOW = '2026-11-23T04:00:00.000Z'
 const DAY = 86_400_000
 const ago = (days: number) => new Date(Date.parse(NOW) - days * DAY)
 const tiers = (event: unknown) => invoke(env.emu, 'tiers', event)
-/** more than two chunks, all in one shard */
-const N = 2 * TRANSITION_CHUNK + 137
+/** more than a page of scoring (1,000), all in one shard */
+const N = 1_137
 const CHURNED = 'new|active|loyal|sleeping→churned'
 
 beforeAll(async () => {
@@ -35,26 +35,22 @@ beforeAll(async () => {
 
 const churned = async () => (await env.db.collection('members').where({ stage: 'churned' }).count()).total
 
-test('a transition larger than a chunk moves everyone, chunk by chunk, and counts them once', async () => {
+test('the first run moves everyone past the churn cutoff with their scores and counts each once', async () => {
   const run = await tiers({ action: 'run' })
   expect(run.data).toMatchObject({ status: 'done', shards: 1, scored: N })
   expect(run.data.transitions[CHURNED]).toBe(N)
   expect(await churned()).toBe(N)
   const shard = (await env.db.collection('jobs').doc(`${run.data.runId}:shard:0`).get()).data
   expect(shard.transitions[CHURNED]).toBe(N)
-  expect(shard.moving).toBeNull()
 })
 
-test('a transition cut short goes on from its count: the members it moved before are not counted twice', async () => {
+test('a shard scored again from its start (a lost cursor) finds them moved and counts nobody twice', async () => {
   const { data: run } = await tiers({ action: 'status' })
   const jobs = env.db.collection('jobs')
-  // as a worker leaves a shard when its budget ran out half way through the transition
-  await jobs
-    .doc(`${run.runId}:shard:0`)
-    .update({ data: { done: false, cursor: null, transitions: env.db.command.set({}), moving: env.db.command.set({ key: CHURNED, moved: 600, after: null }), scored: 0, written: 0 } })
+  await jobs.doc(`${run.runId}:shard:0`).update({ data: { done: false, cursor: null, transitions: env.db.command.set({}), scored: 0, written: 0 } })
   await jobs.doc(run.runId).update({ data: { status: 'scoring' } })
   const resumed = await tiers({ action: 'run' })
-  expect(resumed.data).toMatchObject({ status: 'done', written: 0 })
-  expect(resumed.data.transitions[CHURNED]).toBe(600)
+  expect(resumed.data).toMatchObject({ status: 'done', scored: N, written: 0 })
+  expect(resumed.data.transitions[CHURNED]).toBe(0)
   expect(await churned()).toBe(N)
 })
