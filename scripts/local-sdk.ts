@@ -5,9 +5,10 @@
  */
 import type { Cloud } from '../cloudfunctions/shared/sdk-types'
 
-export function localCloud(serviceUrl: string): Cloud {
+/** `timeoutMs`: the SDK's request timeout (its default is 15 s, as in a cloud function). */
+export function localCloud(serviceUrl: string, timeoutMs?: number): Cloud {
   process.env.TENCENTCLOUD = 'true'
   // a separate instance per endpoint: the SDK's module-level init() only takes effect once
   const sdk = require('wx-server-sdk') as { createNewInstance(config: object): Cloud }
-  return sdk.createNewInstance({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local' })
+  return sdk.createNewInstance({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local', ...(timeoutMs ? { timeout: timeoutMs } : {}) })
 }
