@@ -73,9 +73,9 @@ test("/stats sums each invocation's duration by function and event action, a tim
   const { functions } = await (await fetch(`${emu.baseUrl}/stats`)).json()
   expect(functions['sleepy.nap'].calls).toBe(2)
   expect(functions['sleepy.nap'].ms).toBeGreaterThanOrEqual(300)
-  // the timed-out call counts its whole timeout (config.json: 1 s)
+  // the timed-out call counts its whole timeout (config.json: 1 s; a timer may fire a millisecond early)
   expect(functions['sleepy.?']).toEqual({ calls: 1, ms: expect.any(Number) })
-  expect(functions['sleepy.?'].ms).toBeGreaterThanOrEqual(1000)
+  expect(functions['sleepy.?'].ms).toBeGreaterThanOrEqual(990)
   // DELETE answers and clears them
   expect((await (await fetch(`${emu.baseUrl}/stats`, { method: 'DELETE' })).json()).functions['sleepy.nap'].calls).toBe(2)
   expect((await (await fetch(`${emu.baseUrl}/stats`)).json()).functions['sleepy.nap']).toBeUndefined()
