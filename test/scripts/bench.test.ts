@@ -86,6 +86,7 @@ test('--sizes, --seed, --only and the --actions-* and --report-* flags are parse
     actionsReps: 5,
   })
   expect(parseBenchArgs(['--only=tiers', '--sizes', '500'])).toEqual({ sizes: [500], only: 'tiers' })
+  expect(parseBenchArgs(['--seed-cache', '/tmp/bench-cache', '--only', 'tiers'])).toEqual({ sizes: DEFAULT_SIZES, seedCache: '/tmp/bench-cache', only: 'tiers' })
   expect(parseBenchArgs(['--only', 'report', '--report-sizes', '20_000,100000', '--report-reps=3'])).toEqual({ sizes: DEFAULT_SIZES, only: 'report', reportSizes: [20_000, 100_000], reportReps: 3 })
   for (const bad of [
     ['--sizes'],
@@ -95,6 +96,7 @@ test('--sizes, --seed, --only and the --actions-* and --report-* flags are parse
     ['--seed', '1.5'],
     ['--only', 'both'],
     ['--only'],
+    ['--seed-cache', ' '],
     ['--actions-members', '0'],
     ['--actions-reps', 'x'],
     ['--report-sizes', '1,x'],
