@@ -234,9 +234,10 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
  * its scores (`stageOf`), so the moves the passing of time causes are written with them, and counted
  * by transition; a page scored again (its cursor was lost) finds them moved already and counts nobody.
  */
-async function scoreShard(event: { runId: string; shard: number }) {
+async function scoreShard(event: { runId: string; shard: number }, loaded?: RunDoc) {
   const started = Date.now()
-  const [run, found] = await Promise.all([findById<RunDoc>(jobs, event.runId), findById<ShardDoc>(jobs, shardId(event.runId, event.shard))])
+  // the coordinator's own lane passes the run it holds (its models, cuts and instant are fixed once scoring starts)
+  const [run, found] = await Promise.all([loaded ?? findById<RunDoc>(jobs, event.runId), findById<ShardDoc>(jobs, shardId(event.runId, event.shard))])
   if (!run || !found) throw new AppError('NOT_FOUND', `没有这个任务分片：${event.runId} #${event.shard}`)
   if (found.done) return { done: true, scored: found.scored, written: found.written }
   if (!(await claimLease(jobs, found._id, 'claimedUntil', LEASE_MS, { done: false }))) return { done: false, scored: found.scored, written: found.written, busy: true }
@@ -279,7 +280,7 @@ async function scoreShards(run: RunDoc, started: number): Promise<RunDoc> {
     work: (index, lane) => {
       const label = `shard ${index} of ${run._id}`
       // the coordinator scores in its own lane instead of waiting idle (its time is billed either way)
-      return lane === 0 ? workHere(() => scoreShard({ runId: run._id, shard: index }), `[tiers] ${label}`) : callWorker('tiers', { action: 'shard', runId: run._id, shard: index }, label)
+      return lane === 0 ? workHere(() => scoreShard({ runId: run._id, shard: index }, run), `[tiers] ${label}`) : callWorker('tiers', { action: 'shard', runId: run._id, shard: index }, label)
     },
     workers: WORKERS,
     fits: () => callFits(RUN_BUDGET, started, Date.now()),
