@@ -7,8 +7,8 @@
  * the range (buyers and the days they bought on, cohorts, new members who bought in a store, the
  * members a reminder went to) cannot be added up, so a day keeps the short lists behind them: the
  * day's buyers, joiners and visitors per store as member keys (`memberKey`: 53 bits of a hash of the
- * OPENID, 10 characters), its reminder sends, and the counting purchases that may follow a send (those
- * of members who received one in the 30 days before). The member snapshot (stage × tier, LTV, points
+ * OPENID, a number; stored packed, `packKeys`), its reminder sends, and the counting purchases that may
+ * follow a send (those of members who received one in the 30 days before). The member snapshot (stage × tier, LTV, points
  * held) is not per day: the daily job sums it over all members in bounded pages (`addToSnapshot`).
  */
 import type {
@@ -38,11 +38,14 @@ const NO_STORE = '-'
 /** The `storeId` of a day's brand-wide rollup doc. */
 export const BRAND_DOC = '*'
 
+/** A member's key in the rollups: 53 bits of a hash of the id (no identity), exact as a JS number. */
+export type MemberKey = number
+
 /**
- * A member's key in the rollups: cyrb53 of the id, base 36. Two of a million members share a key with
- * a probability of about 1 in 10,000 (they would then count as one in distinct counts).
+ * A member's key in the rollups: cyrb53 of the id. Two of a million members share a key with a
+ * probability of about 1 in 10,000 (they would then count as one in distinct counts).
  */
-export function memberKey(id: string): string {
+export function memberKey(id: string): MemberKey {
   let h1 = 0xdeadbeef
   let h2 = 0x41c6ce57
   for (let i = 0; i < id.length; i++) {
@@ -52,7 +55,55 @@ export function memberKey(id: string): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0)
+}
+
+// A day's key lists are stored as one string of 9 base64url characters per key (54 bits), sorted: at a
+// million members a year holds about 2.4 million keys, and one string per list is sent and parsed
+// whole where an array of short strings costs a parse and an object per key.
+const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const DIGIT_VALUE = new Int8Array(128).fill(-1)
+for (let i = 0; i < DIGITS.length; i++) DIGIT_VALUE[DIGITS.charCodeAt(i)] = i
+const KEY_CHARS = 9
+
+/** Keys → the stored string (sorted, fixed width). */
+export function packKeys(keys: Iterable<MemberKey>): string {
+  const sorted = [...keys].sort((a, b) => a - b)
+  const parts: string[] = new Array(sorted.length)
+  for (let j = 0; j < sorted.length; j++) {
+    let k = sorted[j]
+    let chunk = ''
+    for (let i = 0; i < KEY_CHARS; i++) {
+      chunk = DIGITS[k % 64] + chunk
+      k = Math.floor(k / 64)
+    }
+    parts[j] = chunk
+  }
+  return parts.join('')
+}
+
+/** A stored key (a number, or a base-36 string in rollups written before packing) → the key. */
+export const storedKey = (v: unknown): MemberKey => (typeof v === 'number' ? v : parseInt(String(v), 36))
+
+/**
+ * A stored key list → keys: the packed string, or an array as rollups written before packing kept it
+ * (base-36 strings). A malformed string gives no keys rather than wrong ones.
+ */
+export function unpackKeys(stored: unknown): MemberKey[] {
+  if (Array.isArray(stored)) return stored.map(storedKey).filter(Number.isFinite)
+  if (typeof stored !== 'string' || stored.length % KEY_CHARS !== 0) return []
+  const out: MemberKey[] = new Array(stored.length / KEY_CHARS)
+  for (let j = 0, i = 0; j < out.length; j++) {
+    let k = 0
+    for (const end = i + KEY_CHARS; i < end; i++) {
+      const c = stored.charCodeAt(i)
+      const v = c < 128 ? DIGIT_VALUE[c] : -1
+      if (v < 0) return []
+      k = k * 64 + v
+    }
+    out[j] = k
+  }
+  return out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -75,7 +126,7 @@ export interface DayRows {
   /** reminder sends from FOLLOW_UP_MAX_DAYS before the day's start to its end */
   sends: Array<{ _id: string; memberId: string; kind: string; sentAt: Date; status: string }>
   /** earlier sends already in rollups (by member key), instead of reading them again: for the follow-ups only */
-  keyedSends?: Array<{ key: string; at: number; status: string }>
+  keyedSends?: Array<{ key: MemberKey; at: number; status: string }>
   /** NPS answers given on the day (dismissals are left out) */
   nps: Array<{ storeId: string; score: number; dismissed?: boolean; at: Date }>
   /** coupon write-offs at a till on the day (undone ones are left out) */
@@ -92,9 +143,9 @@ export interface StoreDay {
   paidFen: number
   refundFen: number
   /** members with a counting purchase (keys) */
-  buyers: string[]
+  buyers: MemberKey[]
   /** members with a purchase that day but none that counts (all refunded; keys): with `buyers`, everyone who bought */
-  visitors: string[]
+  visitors: MemberKey[]
   /** NPS answers by score 0–10 */
   nps: number[]
   writeOffs: Array<{ name: string; n: number; discountFen: number }>
@@ -103,7 +154,7 @@ export interface StoreDay {
 /** A reminder send as a day keeps it (`at`: ms). */
 export interface SendEntry {
   id: string
-  key: string
+  key: MemberKey
   kind: string
   at: number
   status: string
@@ -113,7 +164,7 @@ export interface SendEntry {
 export interface BrandDay {
   day: string
   /** members who joined (keys) */
-  joined: string[]
+  joined: MemberKey[]
   checkins: Array<{ kind: string; n: number; points: number }>
   ledger: Array<{ kind: string; sourceType: string; pos: number; neg: number }>
   /** coupons issued that day per template and status as of the rollup; `available` by their validUntil (ms) */
@@ -121,7 +172,7 @@ export interface BrandDay {
   available: Array<{ templateId: string; until: number; n: number }>
   sends: SendEntry[]
   /** counting purchases of members sent a reminder in the FOLLOW_UP_MAX_DAYS before (`net` = kept fen) */
-  followUps: Array<{ key: string; at: number; net: number }>
+  followUps: Array<{ key: MemberKey; at: number; net: number }>
 }
 
 export interface DayRollup {
@@ -133,7 +184,7 @@ const bump = <K>(map: Map<K, number>, key: K, by = 1) => map.set(key, (map.get(k
 
 /** A day's rollup from its rows. */
 export function rollupDay(rows: DayRows): DayRollup {
-  const stores = new Map<string, StoreDay & { buyerSet: Set<string>; visitorSet: Set<string>; offs: Map<string, { name: string; n: number; discountFen: number }> }>()
+  const stores = new Map<string, StoreDay & { buyerSet: Set<MemberKey>; visitorSet: Set<MemberKey>; offs: Map<string, { name: string; n: number; discountFen: number }> }>()
   const store = (id: string | null | undefined) => {
     const storeId = id || NO_STORE
     let s = stores.get(storeId)
@@ -187,7 +238,7 @@ export function rollupDay(rows: DayRows): DayRollup {
     if (c.status === 'available') bump(available, `${c.templateId}\n${new Date(c.validUntil).getTime()}`)
   }
 
-  const sentBefore = new Map<string, number[]>() // member key → times of successful sends
+  const sentBefore = new Map<MemberKey, number[]>() // member key → times of successful sends
   const sent = [...rows.sends.map(s => ({ key: memberKey(s.memberId), at: new Date(s.sentAt).getTime(), status: s.status })), ...(rows.keyedSends ?? [])]
   for (const s of sent) if (s.status === 'sent') sentBefore.set(s.key, [...(sentBefore.get(s.key) ?? []), s.at])
   const followUps: BrandDay['followUps'] = []
@@ -315,34 +366,80 @@ function snapshotInputs(rows: SnapshotRow[]): { stageTier: StageTierRow[]; buyer
 // ---------------------------------------------------------------------------------------------
 // a range from its days
 
-/** Buyers by the number of days they bought on (5 = five or more); the purchases and sales totals ride on a `days: 0` row. */
-function buyerDays(perDay: Array<Iterable<string>>, purchases: number, salesFen: number): BuyerDaysRow[] {
-  const days = new Map<string, number>()
-  for (const keys of perDay) for (const k of new Set(keys)) bump(days, k)
+// Distinct counts over a range run on sorted typed arrays of keys: at a million members a year holds
+// millions of (member, day) entries, too many for Sets and Maps of keys within the report's time.
+
+/** The keys of several lists, each once, sorted. */
+function sortedUnique(lists: ReadonlyArray<ArrayLike<MemberKey>>): Float64Array {
+  const all = new Float64Array(lists.reduce((n, l) => n + l.length, 0))
+  let n = 0
+  for (const list of lists) for (let i = 0; i < list.length; i++) all[n++] = list[i]
+  all.sort()
+  let kept = 0
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[kept++] = all[i]
+  return all.subarray(0, kept)
+}
+
+/** Where `key` is in `sorted`, or -1. */
+function indexOfKey(sorted: Float64Array, key: MemberKey): number {
+  let lo = 0
+  let hi = sorted.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid] < key) lo = mid + 1
+    else if (sorted[mid] > key) hi = mid - 1
+    else return mid
+  }
+  return -1
+}
+
+/**
+ * Buyers by the number of days they bought on (5 = five or more); the purchases and sales totals ride
+ * on a `days: 0` row. `perDay` holds each member once per day (a day's merged lists, a store day's set).
+ */
+function buyerDays(perDay: ReadonlyArray<ArrayLike<MemberKey>>, purchases: number, salesFen: number): BuyerDaysRow[] {
+  // one entry per member and day, sorted: a member's days are adjacent
+  const entries = new Float64Array(perDay.reduce((n, keys) => n + keys.length, 0))
+  let n = 0
+  for (const keys of perDay) for (let i = 0; i < keys.length; i++) entries[n++] = keys[i]
+  entries.sort()
   const buckets = new Map<number, number>()
-  for (const n of days.values()) bump(buckets, Math.min(n, 5))
+  for (let i = 0; i < n;) {
+    let j = i + 1
+    while (j < n && entries[j] === entries[i]) j++
+    bump(buckets, Math.min(j - i, 5))
+    i = j
+  }
   return [{ days: 0, buyers: 0, purchases, salesFen }, ...[...buckets].map(([d, buyers]) => ({ days: d, buyers, purchases: 0, salesFen: 0 }))]
 }
 
-/** Members who joined in the range (key → join day). */
-function joinedIn(brand: BrandDay[], days: Set<string>): Map<string, string> {
-  const out = new Map<string, string>()
-  for (const b of brand) if (days.has(b.day)) for (const k of b.joined) out.set(k, b.day)
-  return out
+/** Members who joined in the range: their keys sorted, each with the day they joined (the last, should a key repeat). */
+interface Joined {
+  keys: Float64Array
+  days: string[]
+}
+
+function joinedIn(brand: BrandDay[], days: Set<string>): Joined {
+  const pairs = brand.filter(b => days.has(b.day)).flatMap(b => b.joined.map(k => ({ k, day: b.day })))
+  pairs.sort((x, y) => x.k - y.k || x.day.localeCompare(y.day))
+  const last = pairs.filter((p, i) => i === pairs.length - 1 || pairs[i + 1].k !== p.k)
+  return { keys: Float64Array.from(last, p => p.k), days: last.map(p => p.day) }
 }
 
 /** Joined members who bought in the range, by join month × purchase month (`perDay`: the buyers of each day). */
-function cohorts(joined: Map<string, string>, perDay: Array<{ day: string; keys: string[] }>): CohortActiveRow[] {
-  const seen = new Set<string>()
+function cohorts(joined: Joined, perDay: Array<{ day: string; keys: ArrayLike<MemberKey> }>): CohortActiveRow[] {
+  const months = [...new Set(perDay.map(d => d.day.slice(0, 7)))].sort()
+  const monthIndex = new Map(months.map((m, i) => [m, i]))
+  const boughtIn = new Uint32Array(joined.keys.length) // per joined member: a bit per month of the range (≤ 13)
   const cells = new Map<string, number>()
   for (const { day, keys } of perDay) {
-    for (const k of keys) {
-      const joinDay = joined.get(k)
-      if (!joinDay) continue
-      const cell = `${joinDay.slice(0, 7)}\n${day.slice(0, 7)}`
-      if (seen.has(`${k}\n${cell}`)) continue
-      seen.add(`${k}\n${cell}`)
-      bump(cells, cell)
+    const month = day.slice(0, 7)
+    const bit = 1 << monthIndex.get(month)!
+    for (let i = 0; i < keys.length; i++) {
+      const j = indexOfKey(joined.keys, keys[i])
+      if (j < 0 || boughtIn[j] & bit) continue
+      boughtIn[j] |= bit
+      bump(cells, `${joined.days[j].slice(0, 7)}\n${month}`)
     }
   }
   return [...cells].map(([cell, members]) => ({ cohort: cell.split('\n')[0], month: cell.split('\n')[1], members }))
@@ -378,7 +475,7 @@ export function reportInputFromRollups(a: RollupReportArgs): ReportInput {
   const days = a.days.filter(d => inRange.has(d.brand.day)).sort((x, y) => x.brand.day.localeCompare(y.brand.day))
   const brand = days.map(d => d.brand)
   const storeDays = days.flatMap(d => d.stores.map(s => ({ ...s, day: d.brand.day })))
-  const buyersPerDay = days.map(d => ({ day: d.brand.day, keys: [...new Set(d.stores.flatMap(s => s.buyers))] }))
+  const buyersPerDay = days.map(d => ({ day: d.brand.day, keys: sortedUnique(d.stores.map(s => s.buyers)) }))
   const joined = joinedIn(brand, inRange)
   const sum = <T>(list: T[], f: (x: T) => number) => list.reduce((s, x) => s + f(x), 0)
 
@@ -395,14 +492,14 @@ export function reportInputFromRollups(a: RollupReportArgs): ReportInput {
 
   const checkins: CheckinCountRow[] = brand.flatMap(b => b.checkins.map(c => ({ day: b.day, kind: c.kind, n: c.n, points: c.points })))
   const ledger: LedgerSumRow[] = brand.flatMap(b => b.ledger.map(l => ({ month: b.day.slice(0, 7), ...l })))
-  const reminders: ReminderLogRow[] = brand.flatMap(b => b.sends.map(s => ({ _id: s.id, memberId: s.key, kind: s.kind, sentAt: new Date(s.at), status: s.status })))
+  const reminders: ReminderLogRow[] = brand.flatMap(b => b.sends.map(s => ({ _id: s.id, memberId: String(s.key), kind: s.kind, sentAt: new Date(s.at), status: s.status })))
   // purchases that may follow a send in the range: from its start to followUpDays after its end
   const { start, end } = rangeBounds(a.range)
   const lastFollowUp = end.getTime() + a.followUpDays * DAY_MS
   const followUps: PurchaseRow[] = a.days
     .flatMap(d => d.brand.followUps)
     .filter(p => p.at >= start.getTime() && p.at <= lastFollowUp)
-    .map((p, i) => ({ _id: `f${i}`, memberId: p.key, amountFen: p.net, refundedFen: 0, status: 'completed', createdAt: new Date(p.at) }))
+    .map((p, i) => ({ _id: `f${i}`, memberId: String(p.key), amountFen: p.net, refundedFen: 0, status: 'completed', createdAt: new Date(p.at) }))
 
   return {
     range: a.range,
@@ -450,9 +547,11 @@ export function storeReportInputFromRollups(a: StoreRollupArgs): StoreReportInpu
     days.map(d => d.brand),
     inRange,
   )
-  const visitors = new Set(mine.flatMap(s => [...s.buyers, ...s.visitors]))
-  const joinedHere = new Map<string, number>()
-  for (const [k, day] of joined) if (visitors.has(k)) bump(joinedHere, day)
+  const visitors = sortedUnique(mine.flatMap(s => [s.buyers, s.visitors]))
+  const joinedHere = new Map<string, number>() // join day → members who joined then and came to the store
+  joined.keys.forEach((k, j) => {
+    if (indexOfKey(visitors, k) >= 0) bump(joinedHere, joined.days[j])
+  })
   const offs = new Map<string, { name: string; n: number; discountFen: number }>()
   for (const s of mine) {
     for (const w of s.writeOffs) {

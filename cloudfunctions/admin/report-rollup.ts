@@ -16,7 +16,23 @@
  * per collection); otherwise the answer lists them in `rollups.missingDays` and leaves them out.
  */
 import { daysOf, rangeBounds, type DayRange, type TemplateRow } from '../../domain/report'
-import { addToSnapshot, BRAND_DOC, FOLLOW_UP_MAX_DAYS, rollupDay, splitByDay, type BrandDay, type DayRollup, type DayRows, type SnapshotRow, type StoreDay } from '../../domain/report-rollup'
+import {
+  addToSnapshot,
+  BRAND_DOC,
+  FOLLOW_UP_MAX_DAYS,
+  packKeys,
+  rollupDay,
+  splitByDay,
+  storedKey,
+  unpackKeys,
+  type BrandDay,
+  type DayRollup,
+  type DayRows,
+  type MemberKey,
+  type SendEntry,
+  type SnapshotRow,
+  type StoreDay,
+} from '../../domain/report-rollup'
 import { addDays, shanghaiDay } from '../../domain/time'
 import { claimLease } from '../shared/jobs'
 import { _ } from '../shared/cloud'
@@ -115,7 +131,7 @@ interface SpanOptions {
   /** the job: also what marks earlier days dirty (make-ups done, refunded purchases, coupons written off) */
   job?: boolean
   /** the successful sends of the FOLLOW_UP_MAX_DAYS before the span, from stored rollups (no log read) */
-  keyedSends?: Array<{ key: string; at: number; status: string }>
+  keyedSends?: Array<{ key: MemberKey; at: number; status: string }>
 }
 
 /** The rows of days `from`–`to` (Shanghai), read in index order. */
@@ -180,12 +196,12 @@ export async function rollupsFromRows(from: string, to: string, opts: SpanOption
 
 const docId = (day: string, storeId: string) => `${day}|${storeId}`
 
-/** Writes a day's rollup: its brand doc and one doc per store, and removes store docs it no longer has. */
+/** Writes a day's rollup: its brand doc and one doc per store (key lists packed), and removes store docs it no longer has. */
 async function saveDay(r: DayRollup, now: Date): Promise<void> {
   const day = r.brand.day
   await Promise.all([
-    rollups.doc(docId(day, BRAND_DOC)).set({ data: { kind: 'day', storeId: BRAND_DOC, ...r.brand, computedAt: now } }),
-    ...r.stores.map(s => rollups.doc(docId(day, s.storeId)).set({ data: { kind: 'day', day, ...s, computedAt: now } })),
+    rollups.doc(docId(day, BRAND_DOC)).set({ data: { kind: 'day', storeId: BRAND_DOC, ...r.brand, joined: packKeys(r.brand.joined), computedAt: now } }),
+    ...r.stores.map(s => rollups.doc(docId(day, s.storeId)).set({ data: { kind: 'day', day, ...s, buyers: packKeys(s.buyers), visitors: packKeys(s.visitors), computedAt: now } })),
   ])
   await rollups.where({ kind: 'day', day, storeId: _.nin([BRAND_DOC, ...r.stores.map(s => s.storeId)]) }).remove()
 }
@@ -196,13 +212,13 @@ function assemble(docs: Doc[]): Map<string, DayRollup> {
   for (const d of docs.filter(x => x.storeId === BRAND_DOC)) {
     const brand: BrandDay = {
       day: str(d.day),
-      joined: d.joined ?? [],
+      joined: unpackKeys(d.joined),
       checkins: d.checkins ?? [],
       ledger: d.ledger ?? [],
       coupons: d.coupons ?? [],
       available: d.available ?? [],
-      sends: d.sends ?? [],
-      followUps: d.followUps ?? [],
+      sends: (d.sends ?? []).map((x: SendEntry) => ({ ...x, key: storedKey(x.key) })),
+      followUps: (d.followUps ?? []).map((x: BrandDay['followUps'][number]) => ({ ...x, key: storedKey(x.key) })),
     }
     out.set(brand.day, { brand, stores: [] })
   }
@@ -215,8 +231,8 @@ function assemble(docs: Doc[]): Map<string, DayRollup> {
       salesFen: num(d.salesFen),
       paidFen: num(d.paidFen),
       refundFen: num(d.refundFen),
-      buyers: d.buyers ?? [],
-      visitors: d.visitors ?? [],
+      buyers: unpackKeys(d.buyers),
+      visitors: unpackKeys(d.visitors),
       nps: d.nps ?? [],
       writeOffs: d.writeOffs ?? [],
     }
