@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- --sizes 10000,100000] [--seed <n>]`: the daily `tiers` job at scale.
  *
- * For each N: a temporary data dir seeded with N members (scripts/bench-seed.ts writes the
- * emulator's store directly, in bulk), the emulator started on it without timers, then `tiers`
- * `{ action: 'run' }` called through the loopback interface until the run is done (a call that runs
+ * For each N: a temporary data dir seeded with N members and their purchase rows, the seed the actions
+ * and report parts use (scripts/bench-seed.ts writes the emulator's store directly, in bulk), so the
+ * job's item-neighbour steps have purchases to count; the emulator started on it without timers, then `tiers`
+ * `{ action: 'run' }` called through the loopback interface until the run and its item neighbours are done (a call that runs
  * out of its time budget answers `scoring` and the next call resumes), timed, with the database
  * requests the functions sent counted by the emulator (`/stats`). Then a forced rerun the same day.
  * A call that fails (e.g. INTERNAL when a shard's `cloud.callFunction` times out) is retried once the
@@ -23,7 +24,7 @@ import type { RunSummary } from '../types/jobs'
 import { startEmulator, type RunningEmulator } from './emulator-process'
 import { localCloud } from './local-sdk'
 import { seedDataDir, type SeedSummary } from './bench-seed'
-import { benchActions, formatActionsTable, type ActionsResult } from './bench-actions'
+import { benchActions, DEFAULT_ACTIONS_PRODUCTS, formatActionsTable, type ActionsResult } from './bench-actions'
 import { callFunction, cleanUpRuns, functionSeconds, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
 import { benchReport, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows, type ReportBenchResult } from './bench-report'
 import { benchOrders, formatOrdersTables, ordersSummaryRows, type OrdersBenchResult } from './bench-orders'
@@ -181,7 +182,7 @@ async function checkMembers(emu: RunningEmulator, summary: RunSummary): Promise<
   return { scoredAtRun: scored.total, withTierId: tiered.total }
 }
 
-/** Calls `tiers.run` until the run is done (the first call may force a new run; the rest resume it). */
+/** Calls `tiers.run` until the run and its item neighbours are done (the first call may force a new run; the rest resume it). */
 async function runUntilDone(emu: RunningEmulator, label: string, force: boolean, log: (line: string) => void): Promise<RunMeasure> {
   await requestStats(emu, 'DELETE')
   const started = performance.now()
@@ -204,9 +205,10 @@ async function runUntilDone(emu: RunningEmulator, label: string, force: boolean,
         failedInARow = 0
         const s = body.data as RunSummary
         log(
-          `  ${label}: call ${calls} answered ${s.status} after ${seconds(started).toFixed(1)} s (call ${seconds(callStarted).toFixed(1)} s; shards ${s.shardsDone}/${s.shards}, scored ${s.scored}, written ${s.written}, longest worker ${(s.timing.longestShardMs / 1000).toFixed(1)} s)`,
+          `  ${label}: call ${calls} answered ${s.status} after ${seconds(started).toFixed(1)} s (call ${seconds(callStarted).toFixed(1)} s; shards ${s.shardsDone}/${s.shards}, scored ${s.scored}, written ${s.written}, longest worker ${(s.timing.longestShardMs / 1000).toFixed(1)} s${s.neighbors ? `; neighbours of ${s.neighbors.items} items written` : ''})`,
         )
-        if (s.status === 'done') {
+        // the job is done once its item neighbours are written too (the timer keeps calling until then)
+        if (s.status === 'done' && s.neighbors) {
           const measured = { calls, failures, wallSeconds: seconds(started), longestCallSeconds, summary: s, stats: await requestStats(emu) }
           // logged now, so an interrupted bench still leaves this run's figures behind
           const top = Object.entries(measured.stats.requests)
@@ -247,7 +249,8 @@ export async function benchSize(n: number, opts: BenchOptions = {}): Promise<Ben
   try {
     log(`N = ${n.toLocaleString('en-US')}: seeding ${dataDir}`)
     let t = performance.now()
-    const { members: seed, cached } = await seedDataDir(dataDir, { n, seed: opts.seed }, opts.seedCache, log)
+    // members with their purchase rows (the seed the actions and report parts use): the job's item-neighbour steps count them
+    const { members: seed, cached } = await seedDataDir(dataDir, { n, seed: opts.seed, products: DEFAULT_ACTIONS_PRODUCTS }, opts.seedCache, log)
     const seedSeconds = seconds(t)
     log(
       `  ${cached ? 'copied' : 'seeded'} in ${seedSeconds.toFixed(1)} s: ${seed.buyers} buyers, ${seed.purchases} purchases, stages ${JSON.stringify(seed.byStage)}, tiers ${JSON.stringify(seed.byTier)}, ${seed.reviewsDue} reviews due`,
@@ -305,6 +308,7 @@ export function formatResults(results: BenchResult[]): string {
     'longest call s: run / worker',
     'prepare s',
     'transitions',
+    'item neighbours (items / purchases)',
     'models',
     'scored',
     'written',
@@ -327,6 +331,7 @@ export function formatResults(results: BenchResult[]): string {
         `${fmt(m.longestCallSeconds, 1)} / ${fmt(m.summary.timing.longestShardMs / 1000, 1)}${m.summary.timing.workerFailures ? ` (${m.summary.timing.workerFailures} worker calls failed)` : ''}`,
         fmt(m.summary.timing.prepareMs / 1000, 1),
         transitions(m.summary.transitions),
+        m.summary.neighbors ? `${fmt(m.summary.neighbors.items)} / ${fmt(m.summary.neighbors.purchases)}` : '–',
         `${m.summary.models.source} (sample ${fmt(m.summary.models.sample)})`,
         fmt(m.summary.scored),
         fmt(m.summary.written),

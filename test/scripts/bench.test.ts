@@ -33,6 +33,9 @@ test('the first run scores every seeded member and the emulator counted its data
   expect(first.summary.shards).toBe(2)
   expect(invocations['tiers.shard']).toBeGreaterThan(0)
   expect(invocations['tiers.neighbors']).toBeGreaterThan(0)
+  // the seed holds the members' purchase rows: the job's neighbour steps counted them
+  expect(first.summary.neighbors?.purchases).toBeGreaterThan(N)
+  expect(first.summary.neighbors?.items).toBeGreaterThan(100)
   expect(Object.values(invocations).reduce((s, v) => s + v, 0)).toBe(first.stats.requests['functions.invokeFunction'])
   expect(Object.values(first.stats.requests).reduce((s, v) => s + v, 0)).toBe(first.stats.total)
   // function time: every \`run\` call the bench made and every worker it started, with their durations
