@@ -13,6 +13,8 @@ export const TILL_CATALOG_MAX = 50
 /** Quick keys: the store's top sellers over this many days, at most QUICK_KEYS of them. */
 export const QUICK_KEY_DAYS = 30
 export const QUICK_KEYS = 12
+/** …counted over at most this many of the store's latest purchases in those days (a busy store's recent sales). */
+export const QUICK_KEY_SAMPLE = 2000
 
 /**
  * Guessing member codes is throttled: at most this many failed code checks (invalid or expired) per
@@ -91,7 +93,7 @@ export const StaffEvents = z.discriminatedUnion('action', [
       limit: z.number().int().min(1).max(TILL_CATALOG_MAX).default(20),
     })
     .strict(),
-  /** the store's most-sold products of the last QUICK_KEY_DAYS days (the catalog's first products before any sale) */
+  /** the store's most-sold products of its latest QUICK_KEY_SAMPLE purchases in the last QUICK_KEY_DAYS days (the catalog's first products before any sale) */
   z.object({ action: z.literal('tillQuickKeys') }).strict(),
   /** a scanned or typed code: the on-sale product with this barcode, else with this productId */
   z.object({ action: z.literal('productByCode'), code: productCode }).strict(),

@@ -4,6 +4,8 @@
  * productByCode, and recordPurchase with lines and a discount at the till.
  */
 import { setClock } from '../../scripts/emulator-process'
+import { requestStats } from '../../scripts/bench-emulator'
+import { QUICK_KEY_SAMPLE } from '../../types/staff'
 import { useEmulator, signUp, makeStaff, memberDoc, ledgerRows, rid } from './support'
 
 const env = useEmulator()
@@ -200,6 +202,29 @@ describe('tillQuickKeys', () => {
     const b = await env.staff({ action: 'tillQuickKeys' }, STAFF_B)
     expect(b.data).toMatchObject({ source: 'sales' })
     expect(ids(b)).toEqual(['tea'])
+  })
+
+  test('a busy store: only its latest 2,000 purchases of the 30 days count, so the call stays bounded', async () => {
+    const row = (createdAt: Date, productId: string, quantity: number) => ({
+      memberId: 'o_cat_busy',
+      storeId: 'store_b',
+      amountFen: 100,
+      status: 'completed',
+      createdAt,
+      lines: [{ productId, title: product(productId).title, quantity, priceFen: 100 }],
+    })
+    // 300 purchases of 20 lattes ten days ago, then 2,000 purchases of one bag of beans in the last hour
+    const rows = [
+      ...Array.from({ length: 300 }, (_x, i) => row(new Date(Date.now() - 10 * 86_400_000 - i * 1000), 'latte', 20)),
+      ...Array.from({ length: QUICK_KEY_SAMPLE }, (_x, i) => row(new Date(Date.now() - 60_000 - i * 1000), 'beans', 1)),
+    ]
+    for (let i = 0; i < rows.length; i += 100) await Promise.all(rows.slice(i, i + 100).map(data => env.db.collection('purchases').add({ data })))
+    await requestStats(env.emu, 'DELETE')
+    const res = await env.staff({ action: 'tillQuickKeys' }, STAFF_B)
+    // the 6,000 lattes sold earlier are past the sample; the tea sold a moment ago is in it
+    expect(ids(res)).toEqual(['beans', 'tea'])
+    const { requests } = await requestStats(env.emu)
+    expect(requests['database.getDocument']).toBeLessThanOrEqual(5)
   })
 })
 
