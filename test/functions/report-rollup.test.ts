@@ -44,7 +44,7 @@ const add = (day: string, collection: string, data: Record<string, unknown>) => 
 function randomRows(): void {
   const members = Array.from({ length: 30 }, (_x, i) => `o_rr_${i}`)
   for (const [i, id] of members.entries()) {
-    const joined = i < 5 ? '2026-02-20' : pick(DAYS)
+    const joined = i < 5 ? '2026-01-20' : pick(DAYS)
     const spend = int(0, 3) ? int(1000, 90_000) : 0
     add(joined, 'members', {
       _id: id,
