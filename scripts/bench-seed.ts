@@ -451,12 +451,6 @@ async function seedInto(dataDir: string, spec: SeedSpec, now: Date): Promise<Omi
 }
 
 /**
- * Seeds the database of an empty `dataDir` as `spec` says. With `cacheDir`, the seed is made once into
- * `<cacheDir>/<seedCacheKey>` (its summary in seed.json, written last) and copied from there, so a
- * later part or run with the same spec copies instead of seeding. Its histories then end at the seed's
- * instant, not at this run's.
- */
-/**
  * Opens the store of a bulk-seeded data dir once and writes to it (a doc put and removed again). The
  * first session on such an lmdb file commits slowly — about 115 ms a commit at a million members,
  * whatever the write, where the next session takes 5 ms (measured here; the cause is not known) — so
@@ -475,6 +469,12 @@ export async function settleStore(dataDir: string): Promise<void> {
   }
 }
 
+/**
+ * Seeds the database of an empty `dataDir` as `spec` says. With `cacheDir`, the seed is made once into
+ * `<cacheDir>/<seedCacheKey>` (its summary in seed.json, written last) and copied from there, so a
+ * later part or run with the same spec copies instead of seeding. Its histories then end at the seed's
+ * instant, not at this run's.
+ */
 export async function seedDataDir(dataDir: string, spec: SeedSpec, cacheDir?: string, log: (line: string) => void = () => {}): Promise<SeededDataDir> {
   if (!cacheDir) {
     const seeded = await seedInto(dataDir, spec, new Date())
