@@ -71,6 +71,9 @@ export function trackRun(dataDir: string): { run: BenchRun; finish: (log: (line:
   const finish = async (log: (line: string) => void) => {
     try {
       if (run.emu) {
+        // an emulator that died mid-run (a crash, the OOM killer) leaves only its output to say why
+        const { exitCode, signalCode } = run.emu.proc
+        if (exitCode !== null || signalCode !== null) log(`  the emulator had exited (${signalCode ?? `code ${exitCode}`}); its last output:\n${run.emu.output().slice(-3000)}`)
         log('  stopping the emulator')
         await run.emu.stop()
       }
