@@ -87,7 +87,7 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_createdAt', keys: { memberId: 1, createdAt: -1 } },
     // staff today: where({ storeId, createdAt: day }).orderBy('createdAt', 'desc').limit(20) and
     // aggregate().match({ storeId, createdAt: day }); staff tillQuickKeys: where({ storeId, createdAt:
-    // 30 days (before the last page's end) }).orderBy('createdAt', 'desc').limit(1000), two pages at most;
+    // 30 days }).orderBy('createdAt', 'desc').skip(0 | 1000).limit(1000), two pages at most;
     // admin consoleReport (a store, domain/report-store.ts): aggregate().match({ storeId (, createdAt: range) })
     // then group by member and $lookup the member by _id (the store's customers, new members, cohorts)
     { name: 'storeId_createdAt', keys: { storeId: 1, createdAt: -1 } },

@@ -9,8 +9,8 @@ import { QUICK_KEY_DAYS, QUICK_KEY_SAMPLE, QUICK_KEYS, type ProductAtTill } from
 import { rankBySales } from '../../domain/quick-keys'
 import { db, _ } from '../shared/cloud'
 import { products } from '../shared/collections/products'
-import { purchases, type PurchaseDoc } from '../shared/collections/purchases'
-import { PAGE } from '../shared/query'
+import { purchases } from '../shared/collections/purchases'
+import { readAll } from '../shared/query'
 import { requireStaff } from './till'
 
 /** Categories listed at most (a brand's menu has a handful). */
@@ -73,21 +73,14 @@ export const staffCatalogActions: Pick<StaffActions, 'tillCatalog' | 'tillQuickK
   async tillQuickKeys(_event, ctx) {
     const staff = await requireStaff(ctx)
     const since = new Date(ctx.now.getTime() - QUICK_KEY_DAYS * 86_400_000)
-    const sample: Array<Pick<PurchaseDoc, 'status' | 'lines'>> = []
-    // pages of the index storeId_createdAt, newest first, each from the instant the last one ended at
-    // (purchases sharing that instant past the page's end may be left out: this is a sample)
-    for (let before: Date | null = null; sample.length < QUICK_KEY_SAMPLE;) {
-      const limit = Math.min(PAGE, QUICK_KEY_SAMPLE - sample.length)
-      const { data } = await purchases
-        .where({ storeId: staff.storeId, createdAt: before ? _.gte(since).and(_.lt(before)) : _.gte(since) })
+    // the newest first, two pages at most (index storeId_createdAt)
+    const sample = await readAll(
+      purchases
+        .where({ storeId: staff.storeId, createdAt: _.gte(since) })
         .orderBy('createdAt', 'desc')
-        .limit(limit)
-        .field({ status: true, lines: true, createdAt: true })
-        .get()
-      sample.push(...data)
-      if (data.length < limit) break
-      before = new Date(data[data.length - 1].createdAt)
-    }
+        .field({ status: true, lines: true }),
+      QUICK_KEY_SAMPLE,
+    )
     const ranked = rankBySales(sample).slice(0, QUICK_KEYS * 4) // some of the top sellers may be off sale now
     if (ranked.length) {
       const { data } = await products
