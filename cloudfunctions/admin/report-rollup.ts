@@ -206,6 +206,9 @@ async function saveDay(r: DayRollup, now: Date): Promise<void> {
   await rollups.where({ kind: 'day', day, storeId: _.nin([BRAND_DOC, ...r.stores.map(s => s.storeId)]) }).remove()
 }
 
+/** A stored brand doc's reminder sends (keys as numbers, whatever form they were stored in). */
+const storedSends = (d: Doc): SendEntry[] => (d.sends ?? []).map((x: SendEntry) => ({ ...x, key: storedKey(x.key) }))
+
 /** Stored docs → one DayRollup per day that has a brand doc. */
 function assemble(docs: Doc[]): Map<string, DayRollup> {
   const out = new Map<string, DayRollup>()
@@ -217,7 +220,7 @@ function assemble(docs: Doc[]): Map<string, DayRollup> {
       ledger: d.ledger ?? [],
       coupons: d.coupons ?? [],
       available: d.available ?? [],
-      sends: (d.sends ?? []).map((x: SendEntry) => ({ ...x, key: storedKey(x.key) })),
+      sends: storedSends(d),
       followUps: (d.followUps ?? []).map((x: BrandDay['followUps'][number]) => ({ ...x, key: storedKey(x.key) })),
     }
     out.set(brand.day, { brand, stores: [] })
@@ -269,7 +272,7 @@ export async function rollupsOf(range: DayRange, extraDays: number, now: Date, s
     try {
       // the sends before the first absent day are in the stored rollups when all 30 days before it are
       const before = daysOf({ from: addDays(absent[0], -FOLLOW_UP_MAX_DAYS - 1), to: addDays(absent[0], -1) })
-      const keyedSends = before.every(d => stored.has(d)) ? before.flatMap(d => stored.get(d)!.brand.sends.map(x => ({ key: x.key, at: x.at, status: x.status }))) : undefined
+      const keyedSends = before.every(d => stored.has(d)) ? before.flatMap(d => stored.get(d)!.brand.sends) : undefined
       const { days } = await rollupsFromRows(absent[0], absent[absent.length - 1], { cap: ON_DEMAND_MAX_ROWS, keyedSends })
       const need = new Set(absent)
       for (const d of days) {
@@ -322,10 +325,10 @@ async function membersPage(after: string | null, limit: number): Promise<Doc[]> 
  * one of those days is rolled up (else undefined: the span reads the log for its buyers, about one
  * query per 100 buyers of the span).
  */
-async function storedSendsBefore(day: string): Promise<Array<{ key: MemberKey; at: number; status: string }> | undefined> {
+async function storedSendsBefore(day: string): Promise<SendEntry[] | undefined> {
   const docs = await readOrdered(rollups, { kind: 'day', storeId: BRAND_DOC }, 'day', addDays(day, -FOLLOW_UP_MAX_DAYS), day, { sends: true })
   if (docs.length < FOLLOW_UP_MAX_DAYS) return undefined
-  return docs.flatMap(d => (d.sends ?? []).map((x: SendEntry) => ({ key: storedKey(x.key), at: x.at, status: x.status })))
+  return docs.flatMap(storedSends)
 }
 
 interface JobDoc {
