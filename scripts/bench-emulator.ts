@@ -57,6 +57,22 @@ export async function callFunction(emu: RunningEmulator, fn: string, event: unkn
   return { status: res.status, body, ms, coldStart: res.headers.get('x-cold-start') === 'true', durationMs: Number(res.headers.get('x-duration-ms') ?? NaN) }
 }
 
+export const hasExited = (emu: RunningEmulator) => emu.proc.exitCode !== null || emu.proc.signalCode !== null
+
+/**
+ * Calls a function as a timer tick would see it: a connection closed under the call (the emulator
+ * dropped a kept-alive socket) answers status 0 with the transport's reason, a failed call to retry;
+ * an emulator that has exited ends the run.
+ */
+export async function callOrTransportFailure(emu: RunningEmulator, fn: string, event: unknown): Promise<Pick<Answer, 'status' | 'body'>> {
+  try {
+    return await callFunction(emu, fn, event)
+  } catch (e) {
+    if (hasExited(emu)) throw e
+    return { status: 0, body: { code: 'TRANSPORT', message: String((e as Error).cause ?? e) } }
+  }
+}
+
 /** A run's data dir and, once started, its emulator. */
 export interface BenchRun {
   dataDir: string
@@ -73,7 +89,7 @@ export function trackRun(dataDir: string): { run: BenchRun; finish: (log: (line:
       if (run.emu) {
         // an emulator that died mid-run (a crash, the OOM killer) leaves only its output to say why
         const { exitCode, signalCode } = run.emu.proc
-        if (exitCode !== null || signalCode !== null) log(`  the emulator had exited (${signalCode ?? `code ${exitCode}`}); its last output:\n${run.emu.output().slice(-3000)}`)
+        if (hasExited(run.emu)) log(`  the emulator had exited (${signalCode ?? `code ${exitCode}`}); its last output:\n${run.emu.output().slice(-3000)}`)
         log('  stopping the emulator')
         await run.emu.stop()
       }

@@ -7,7 +7,7 @@
  * `{ action: 'run' }` called through the loopback interface until the run and its item neighbours are done (a call that runs
  * out of its time budget answers `scoring` and the next call resumes), timed, with the database
  * requests the functions sent counted by the emulator (`/stats`). Then a forced rerun the same day.
- * A call that fails (e.g. INTERNAL when a shard's `cloud.callFunction` times out) is retried once the
+ * A call that fails (e.g. INTERNAL when a shard's `cloud.callFunction` times out, or a closed connection) is retried once the
  * functions are quiet, as the next timer tick would; the table counts such calls. The members are
  * read back after each run to check the job's own counters. Then every member and staff action
  * (scripts/bench-actions.ts), `admin.report` (scripts/bench-report.ts), and the orders part
@@ -25,7 +25,7 @@ import { startEmulator, type RunningEmulator } from './emulator-process'
 import { localCloud } from './local-sdk'
 import { seedDataDir, type SeedSummary } from './bench-seed'
 import { benchActions, DEFAULT_ACTIONS_PRODUCTS, formatActionsTable, type ActionsResult } from './bench-actions'
-import { callFunction, cleanUpRuns, functionSeconds, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
+import { callOrTransportFailure, cleanUpRuns, functionSeconds, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
 import { benchReport, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows, type ReportBenchResult } from './bench-report'
 import { benchOrders, formatOrdersTables, ordersSummaryRows, type OrdersBenchResult } from './bench-orders'
 import { ensureFunctionsBuilt } from './builds'
@@ -199,7 +199,7 @@ async function runUntilDone(emu: RunningEmulator, label: string, force: boolean,
   try {
     for (let calls = 1; calls <= MAX_CALLS; calls++) {
       const callStarted = performance.now()
-      const { status, body } = await callFunction(emu, 'tiers', { action: 'run', ...(force && calls === 1 ? { force: true } : {}) })
+      const { status, body } = await callOrTransportFailure(emu, 'tiers', { action: 'run', ...(force && calls === 1 ? { force: true } : {}) })
       longestCallSeconds = Math.max(longestCallSeconds, seconds(callStarted))
       if (status === 200 && body?.ok) {
         failedInARow = 0
@@ -225,7 +225,7 @@ async function runUntilDone(emu: RunningEmulator, label: string, force: boolean,
         }
         continue
       }
-      const why = `call ${calls}: HTTP ${status} ${body?.code ?? ''} ${body?.message ?? JSON.stringify(body)}`.slice(0, 300)
+      const why = `call ${calls}: ${status ? `HTTP ${status}` : 'connection closed'} ${body?.code ?? ''} ${body?.message ?? JSON.stringify(body)}`.slice(0, 300)
       failures.push(why)
       if (++failedInARow >= MAX_FAILURES_IN_A_ROW) throw new Error(`${label}: ${failedInARow} failed calls in a row; last: ${why}`)
       log(`  ${label}: ${why} — calling again once the functions are quiet`)
