@@ -150,6 +150,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       seedCache = value
     } else throw new UsageError(USAGE)
   }
+  // `--sizes` alone sizes the whole bench: the actions at the largest size, the report at each
+  if (sizes !== DEFAULT_SIZES) {
+    actionsMembers ??= Math.max(...sizes)
+    reportSizes ??= sizes
+  }
   return { sizes, seed, seedCache, only, actionsMembers, actionsProducts, actionsReps, reportSizes, reportReps, historyFile, historyLimit, ordersMembers, ordersReps }
 }
 

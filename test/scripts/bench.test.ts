@@ -79,7 +79,9 @@ test("the summary table has the job's throughput per run", () => {
 
 test('--sizes, --seed, --only and the --actions-* and --report-* flags are parsed; anything else is a usage error', () => {
   expect(parseBenchArgs([])).toEqual({ sizes: DEFAULT_SIZES, seed: undefined })
-  expect(parseBenchArgs(['--sizes', '2000,10_000', '--seed=3'])).toEqual({ sizes: [2000, 10_000], seed: 3 })
+  // --sizes alone sizes every part: the actions at the largest size, the report at each; their own flags win
+  expect(parseBenchArgs(['--sizes', '2000,10_000', '--seed=3'])).toEqual({ sizes: [2000, 10_000], seed: 3, actionsMembers: 10_000, reportSizes: [2000, 10_000] })
+  expect(parseBenchArgs(['--sizes', '1000000', '--actions-members', '5000', '--report-sizes', '20000'])).toEqual({ sizes: [1_000_000], actionsMembers: 5000, reportSizes: [20_000] })
   expect(parseBenchArgs(['--only', 'actions', '--actions-members', '2_000', '--actions-products=50', '--actions-reps', '5'])).toEqual({
     sizes: DEFAULT_SIZES,
     seed: undefined,
@@ -88,7 +90,7 @@ test('--sizes, --seed, --only and the --actions-* and --report-* flags are parse
     actionsProducts: 50,
     actionsReps: 5,
   })
-  expect(parseBenchArgs(['--only=tiers', '--sizes', '500'])).toEqual({ sizes: [500], only: 'tiers' })
+  expect(parseBenchArgs(['--only=tiers', '--sizes', '500'])).toEqual({ sizes: [500], only: 'tiers', actionsMembers: 500, reportSizes: [500] })
   expect(parseBenchArgs(['--seed-cache', '/tmp/bench-cache', '--only', 'tiers'])).toEqual({ sizes: DEFAULT_SIZES, seedCache: '/tmp/bench-cache', only: 'tiers' })
   expect(parseBenchArgs(['--only', 'report', '--report-sizes', '20_000,100000', '--report-reps=3'])).toEqual({ sizes: DEFAULT_SIZES, only: 'report', reportSizes: [20_000, 100_000], reportReps: 3 })
   for (const bad of [
