@@ -29,11 +29,10 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // member freeMemberNo: where({ memberNo }).count(); admin coupons: where({ memberNo: _.in(…) }).
     // Unique: one member per number.
     { name: 'memberNo_unique', keys: { memberNo: 1 }, unique: true },
-    // admin listMembers: orderBy('createdAt', 'desc').skip().limit();
-    // admin report: aggregate().match({ createdAt: range }).group(Shanghai day) (members who joined)
-    { name: 'createdAt_desc', keys: { createdAt: -1 } },
     // admin rollupReports (report-rollup.ts): where({ createdAt: day }) paged in (createdAt, _id) order (who joined);
-    // the first member: where({ createdAt: _.gt(0) }).orderBy('createdAt').orderBy('_id').limit(1)
+    // the first member: where({ createdAt: _.gt(0) }).orderBy('createdAt').orderBy('_id').limit(1);
+    // admin listMembers: orderBy('createdAt', 'desc').skip().limit() (the index read backwards);
+    // admin report: aggregate().match({ createdAt: range }).group(Shanghai day) (members who joined)
     { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
     // admin expirePoints: where({ 'pointBatches.expiresAt': _.lte(now) }).orderBy('pointBatches.expiresAt').orderBy('_id')
     // .limit(page) (multikey; expired members drop out, so each call starts again from the first still due);
@@ -48,7 +47,7 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'nickname', keys: { nickname: 1 } },
     // shared/wecom-link.ts memberIdByUnionid (wecom callback): where({ unionid }).limit(1) — the WeCom link by UNIONID
     { name: 'unionid', keys: { unionid: 1 } },
-    // admin consoleHome: members.where({ createdAt: range }).count() (createdAt_desc above)
+    // admin consoleHome: members.where({ createdAt: range }).count() (createdAt_id above)
     // admin rollupReports' member snapshot (report, consoleHome): orderBy('_id') pages with a few fields (the _id index).
     // admin report cohorts: $lookup from purchases by _id (the built-in index).
     // Not indexed: segments (admin segments.ts, coupon issuing to a segment) filter on any mix of
@@ -71,9 +70,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // shared/members.ts ledgerOf (member pointsHistory, exportMyData):
     // where({ memberId }).orderBy('createdAt', 'desc').orderBy('seq', 'desc').orderBy('_id', 'desc')
     { name: 'memberId_createdAt_seq_id', keys: { memberId: 1, createdAt: -1, seq: -1, _id: -1 } },
+    // admin rollupReports: where({ createdAt: day }) paged in (createdAt, _id) order;
     // admin report: aggregate().match({ createdAt: month of the range }).group(kind, sourceType)
-    { name: 'createdAt', keys: { createdAt: 1 } },
-    // admin rollupReports: where({ createdAt: day }) paged in (createdAt, _id) order
     { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
   ],
   purchases: [
@@ -118,9 +116,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_createdAt', keys: { memberId: 1, createdAt: -1 } },
     // staff today: aggregate().match({ storeId, createdAt: day }); admin consoleHome (a store): the same over the range
     { name: 'storeId_createdAt', keys: { storeId: 1, createdAt: -1 } },
+    // admin rollupReports: where({ createdAt: day }) paged in (createdAt, _id) order;
     // admin consoleHome (brand): aggregate().match({ createdAt: range }).group(null)
-    { name: 'createdAt', keys: { createdAt: 1 } },
-    // admin rollupReports: where({ createdAt: day }) paged in (createdAt, _id) order
     { name: 'createdAt_id', keys: { createdAt: 1, _id: 1 } },
   ],
   member_phones: [
@@ -164,9 +161,8 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     { name: 'memberId_type_status_validUntil', keys: { memberId: 1, type: 1, status: 1, validUntil: 1 } },
     // admin expireCoupons: where({ status: 'available', validUntil: _.lte(now) })
     { name: 'status_validUntil', keys: { status: 1, validUntil: 1 } },
+    // admin rollupReports: where({ issuedAt: day }) paged in (issuedAt, _id) order;
     // admin report: aggregate().match({ issuedAt: range[, status: 'available', validUntil] }).group(templateId, status)
-    { name: 'issuedAt', keys: { issuedAt: 1 } },
-    // admin rollupReports: where({ issuedAt: day }) paged in (issuedAt, _id) order
     { name: 'issuedAt_id', keys: { issuedAt: 1, _id: 1 } },
     // admin listCouponTemplates (console 券): where({ templateId, status: 'used' }).count() per template
     { name: 'templateId_status', keys: { templateId: 1, status: 1 } },
@@ -277,11 +273,10 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin importMembers: where({ externalId: _.in(…) }) (an externalId imported with another phone);
     // rows and the claim at phone binding read by _id (the phone); erased-import tombstones by _id too
     { name: 'externalId', keys: { externalId: 1 } },
-    // member deleteMyAccount: where({ memberId }) — the imports the member claimed, erased with the account
-    { name: 'memberId', keys: { memberId: 1 } },
     // admin dailyJobs' pending-order sweep: where({ claimedAt: _.gte(7 days ago) }).orderBy('claimedAt', 'asc')
     { name: 'claimedAt', keys: { claimedAt: 1 } },
-    // member exportMyData: where({ memberId }).orderBy('claimedAt', 'desc')
+    // member exportMyData: where({ memberId }).orderBy('claimedAt', 'desc'); deleteMyAccount: where({ memberId }),
+    // the imports the member claimed, erased with the account
     { name: 'memberId_claimedAt', keys: { memberId: 1, claimedAt: -1 } },
   ],
   orders: [

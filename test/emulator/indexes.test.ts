@@ -232,7 +232,7 @@ describe('through the SDK on the emulator (deploy/database.json)', () => {
     await stats('DELETE')
     const members = db.collection('members')
     await members.where({ memberNo: '900001' }).get() // memberNo_unique
-    await members.orderBy('createdAt', 'desc').limit(5).get() // createdAt_desc
+    await members.orderBy('createdAt', 'desc').limit(5).get() // createdAt_id, read backwards
     await members.where({ points: db.command.gt(1) }).get()
     await members.where({ points: db.command.gt(5) }).get()
     await db.collection('purchases').where({ amountFen: 100 }).count()
