@@ -6,8 +6,8 @@
  * and by worker invocations of this same function (`cloud.callFunction`). Each scores its shard's
  * members page by page from its saved cursor until its time budget runs out: the stage (with the moves
  * the passing of time causes, counted by transition), RFM, churn, tier review and tags, in one write
- * per changed member. Once every shard is done the run calls the item-neighbour step (`neighbors`) as
- * its own invocation. A run killed half way resumes at the next timer tick from the cursors; it never
+ * per changed member. Once every shard is done the run computes the item neighbours in steps: it
+ * prepares and merges them itself, and counts their shards like the scoring's. A run killed half way resumes at the next timer tick from the cursors; it never
  * applies a member twice because a member's scores are recomputed from its data, not incremented, and
  * written only if the member did not change since it was read.
  *
@@ -293,16 +293,18 @@ async function scoreShards(run: RunDoc, started: number): Promise<RunDoc> {
 }
 
 /**
- * The neighbours of a finished run: the first `neighbors` call prepares them (and does it all for a
- * small brand), open counting shards go to workers like the scoring's, then `neighbors` calls merge
- * while a call still fits and each makes progress.
+ * The neighbours of a finished run: the first step prepares them (and does it all for a small brand),
+ * open counting shards go to this call's own lane and to workers like the scoring's, then steps merge
+ * while one still fits and each makes progress.
  */
 async function neighborsOf(run: RunDoc, started: number): Promise<RunDoc> {
   const fits = () => callFits(RUN_BUDGET, started, Date.now())
   const reload = async () => (await findById<RunDoc>(jobs, run._id)) ?? run
-  const call = () => callWorker('tiers', { action: 'neighbors', runId: run._id }, `neighbours of ${run._id}`)
+  // preparing and merging are steps of the coordinator's own (a worker's budget each): calling a worker
+  // for them would bill the coordinator's wait as well
+  const step = async () => workHere(async () => neighborsStep(await reload()), `[tiers] neighbours of ${run._id}`)
   if (!run.nb && fits()) {
-    await call()
+    await step()
     run = await reload()
   }
   if (run.nb?.phase === 'counting' && fits()) {
@@ -321,7 +323,7 @@ async function neighborsOf(run: RunDoc, started: number): Promise<RunDoc> {
   }
   while (run.nb && !run.neighbors && fits()) {
     const before = JSON.stringify(run.nb)
-    const outcome = await call()
+    const outcome = await step()
     run = await reload()
     if (outcome !== 'ok' || JSON.stringify(run.nb) === before) break
   }
@@ -337,6 +339,41 @@ async function countShard(run: RunDoc, nb: NeighborsState, shard: NeighborShard,
   // a worker that lost its step to another leaves the lease (now the other's) alone
   if (!s.lost) await jobs.where({ _id: s._id, gen: nb.gen }).update({ data: { claimedUntil: null, longestMs: Math.max(s.longestMs ?? 0, Date.now() - started) } })
   return s
+}
+
+/**
+ * One `neighbors` step of a finished run, within a worker's budget: under the run's neighbours lease (a
+ * second caller meanwhile answers `busy`), prepares them if need be, counts the open shards itself,
+ * then merges; `more` until they are written.
+ */
+async function neighborsStep(loaded: RunDoc, opts: { force?: boolean; limit?: number; buckets?: number } = {}) {
+  const started = Date.now()
+  const left = () => SHARD_BUDGET_MS - (Date.now() - started)
+  let run = loaded
+  if (run.neighbors && !opts.force) return neighborsAnswer(run, false)
+  if (!(await claimLease(jobs, run._id, 'neighborsClaimedUntil', NEIGHBORS_LEASE_MS))) return neighborsAnswer(run, true)
+  const save = async (nb: NeighborsState, extra: Partial<RunDoc> = {}) => {
+    await jobs.doc(run._id).update({ data: { nb: _.set(nb), ...extra } })
+    run = { ...run, nb, ...extra }
+    return nb
+  }
+  let nb = run.nb && !opts.force ? run.nb : await save(await prepareNeighbors(run._id, new Date(run.now), run.bounds ?? [], opts.buckets), { neighbors: null })
+  if (nb.phase === 'counting') {
+    for (const shard of await neighborShards(run._id, nb)) {
+      if (shard.done || left() < SHARD_BUDGET_MS / 2) continue
+      if (!(await claimLease(jobs, shard._id, 'claimedUntil', LEASE_MS, { done: false, gen: nb.gen }))) continue
+      await countShard(run, nb, shard, left, opts.limit)
+      if (opts.limit) break
+    }
+    const shards = await neighborShards(run._id, nb)
+    if (shards.every(s => s.done)) nb = await save({ ...nb, phase: 'merging', purchases: shards.reduce((n, s) => n + s.purchases, 0) })
+  }
+  if (nb.phase === 'merging' && left() > 0) {
+    nb = await save(await mergeNeighbors(run._id, nb, { now: new Date(run.now), fits: slowest => left() >= 2 * slowest && left() > 0, limit: opts.limit, save }))
+    if (nb.phase === 'done') await save(nb, { neighbors: { purchases: nb.purchases, items: nb.items } })
+  }
+  await jobs.doc(run._id).update({ data: { neighborsClaimedUntil: null } })
+  return neighborsAnswer(run, false)
 }
 
 /** The answer of a `neighbors` call: what the run's neighbours came to, or how far they are. */
@@ -381,36 +418,11 @@ const actions: Actions<TiersEvent> = {
    * `more` until they are written.
    */
   async neighbors(event) {
-    const started = Date.now()
-    const left = () => SHARD_BUDGET_MS - (Date.now() - started)
-    let run = await findById<RunDoc>(jobs, event.runId)
+    const run = await findById<RunDoc>(jobs, event.runId)
     if (!run) throw new AppError('NOT_FOUND', `没有这个任务：${event.runId}`)
     if (run.status !== 'done') throw new AppError('FAILED_PRECONDITION', '任务还没有给所有会员评分')
     if (event.shard !== undefined) return countNeighborShard(run._id, event.shard, event.limit, run)
-    if (run.neighbors && !event.force) return neighborsAnswer(run, false)
-    if (!(await claimLease(jobs, run._id, 'neighborsClaimedUntil', NEIGHBORS_LEASE_MS))) return neighborsAnswer(run, true)
-    const save = async (nb: NeighborsState, extra: Partial<RunDoc> = {}) => {
-      await jobs.doc(run!._id).update({ data: { nb: _.set(nb), ...extra } })
-      run = { ...run!, nb, ...extra }
-      return nb
-    }
-    let nb = run.nb && !event.force ? run.nb : await save(await prepareNeighbors(run._id, new Date(run.now), run.bounds ?? [], event.buckets), { neighbors: null })
-    if (nb.phase === 'counting') {
-      for (const shard of await neighborShards(run._id, nb)) {
-        if (shard.done || left() < SHARD_BUDGET_MS / 2) continue
-        if (!(await claimLease(jobs, shard._id, 'claimedUntil', LEASE_MS, { done: false, gen: nb.gen }))) continue
-        await countShard(run, nb, shard, left, event.limit)
-        if (event.limit) break
-      }
-      const shards = await neighborShards(run._id, nb)
-      if (shards.every(s => s.done)) nb = await save({ ...nb, phase: 'merging', purchases: shards.reduce((n, s) => n + s.purchases, 0) })
-    }
-    if (nb.phase === 'merging' && left() > 0) {
-      nb = await save(await mergeNeighbors(run._id, nb, { now: new Date(run.now), fits: slowest => left() >= 2 * slowest && left() > 0, limit: event.limit, save }))
-      if (nb.phase === 'done') await save(nb, { neighbors: { purchases: nb.purchases, items: nb.items } })
-    }
-    await jobs.doc(run._id).update({ data: { neighborsClaimedUntil: null } })
-    return neighborsAnswer(run, false)
+    return neighborsStep(run, event)
   },
 
   async status(event, ctx) {
