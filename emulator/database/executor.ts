@@ -14,6 +14,8 @@
  *
  * Inside a transaction the live candidates are joined by the transaction's own versions of that
  * collection's docs (its writes and pre-images), without early stops.
+ *
+ * A count an index answers exactly is the number of entries in its bounds (`countFromIndex`).
  */
 import { isPlainObject, type Doc } from './ejson'
 import type { IndexDef } from './indexes'
@@ -91,6 +93,8 @@ function plan(store: Store, c: string, filter: Doc | undefined, sort: SortSpec, 
 
 interface Choice {
   bounded: boolean
+  /** the index's leading keys the bounds are made of */
+  boundKeys: number
   ordered: boolean
   score: number
   scans: Scan[]
@@ -131,7 +135,43 @@ function choose(store: Store, c: string, ix: IndexDef, alt: Alternative, sort: S
   const scans = bounds.map(([start, end]) => ({ ix, start, end, need: stop, reverse: ordered && reverse, ties }))
   const bounded = p > 0 || ranged
   const score = (bounded ? 10 + 4 * p + (ranged ? 2 : 0) : 0) + (stop !== undefined ? 1 : 0) - (primary ? 0 : 0.01 * keys.length)
-  return { bounded, ordered, score, scans }
+  return { bounded, boundKeys: p + (ranged ? 1 : 0), ordered, score, scans }
+}
+
+const EXACT_OPS = new Set(['$eq', '$in', '$gt', '$gte', '$lt', '$lte'])
+const exactValue = (v: unknown) => BOUNDABLE(v) && !isTruncated(v)
+
+/** A field condition whose intervals hold exactly the values it matches (no op left out, no cut key). */
+function exactCondition(value: unknown): boolean {
+  if (!isPlainObject(value)) return exactValue(value)
+  const ops = Object.entries(value)
+  return (
+    ops.length > 0 &&
+    ops.every(([op, arg]) => EXACT_OPS.has(op) && (op === '$in' ? Array.isArray(arg) && arg.every(exactValue) : exactValue(arg) && (op === '$eq' || arg !== null)))
+  )
+}
+
+/**
+ * The count of a filter an index answers exactly, from its entries alone (no document read), as
+ * MongoDB's COUNT_SCAN: plain fields, each condition exact, bounding the index's leading keys (the
+ * equalities, then at most one range) and no others; no doc ever held an array or sub-document in
+ * those keys (one entry per doc). `undefined` when the filter is not such a filter.
+ */
+export function countFromIndex(store: Store, c: string, filter: Doc): number | undefined {
+  const fields = Object.keys(filter)
+  if (!fields.length || fields.some(f => f.startsWith('$') || !exactCondition(filter[f]))) return undefined
+  const alt: Alternative = new Map()
+  for (const f of fields) alt.set(f, fieldIntervals(f, filter[f])!)
+  for (const ix of [ID_INDEX, ...store.indexesOf(c)]) {
+    const keys = ix.keys.slice(0, fields.length).map(([f]) => f)
+    if (keys.length !== fields.length || !keys.every(f => alt.has(f))) continue
+    const flagged = ix === ID_INDEX ? undefined : store.nonScalarFields(c, ix.name)
+    if (keys.some(f => flagged?.has(f))) continue
+    const choice = choose(store, c, ix, alt, [])
+    if (choice.boundKeys !== fields.length) continue
+    return choice.scans.reduce((n, s) => n + store.countRange(ix === ID_INDEX, s.start, s.end, Number.MAX_SAFE_INTEGER), 0)
+  }
+  return undefined
 }
 
 /** Entries counted at most to compare two bounded choices (a bound's size costs its counting too). */

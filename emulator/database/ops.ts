@@ -6,7 +6,7 @@
 import { randomBytes } from 'crypto'
 import { TcbError } from '../service'
 import { idKey, isPlainObject, type Doc } from './ejson'
-import { select, type Source } from './executor'
+import { countFromIndex, select, type Source } from './executor'
 import type { SortSpec } from './plan'
 import type { Change } from './store'
 import { aggregate, applyUpdate, find, isOperatorUpdate, matcher, replaceDoc, upsertSeed, type FindOptions } from './query'
@@ -74,9 +74,13 @@ export function getDocs(view: View, coll: string, criteria: Doc | undefined, opt
 
 export function countDocs(view: View, coll: string, criteria: Doc | undefined): number {
   requireCollection(view, coll, [])
-  if (!criteria || !Object.keys(criteria).length) {
-    const overlay = view.overlay(coll)
-    if (!overlay?.size) return view.store.count(coll)
+  const overlay = view.overlay(coll)
+  if (!overlay?.size) {
+    if (!criteria || !Object.keys(criteria).length) return view.store.count(coll)
+    // counted from the index entries when they answer the filter exactly: a count over millions of
+    // documents must not read them all into memory
+    const counted = countFromIndex(view.store, coll, criteria)
+    if (counted !== undefined) return counted
   }
   return candidates(view, coll, criteria).filter(matcher(criteria)).length
 }

@@ -214,3 +214,41 @@ test('of two bounding indexes the one with fewer entries is read: a narrow _id r
     indexRead.mockRestore()
   }
 })
+
+test('a count the index answers exactly is counted from its entries without reading a document; others read them', () => {
+  load(Array.from({ length: 500 }, (_x, i) => ({ _id: `c${String(i).padStart(4, '0')}`, s: ['ab', 'b'][i % 2], a: i % 10, d: DATES[i % 3], b: i % 4 === 0 ? null : i })))
+  const docsRead = jest.spyOn(store, 'getByPk')
+  const scanned = jest.spyOn(store, 'primaryRange')
+  /** the count, and how many times it read documents (the reference, a full scan, is taken first) */
+  const count = (filter: Doc) => {
+    const want = allDocs().filter(matcher(filter)).length
+    docsRead.mockClear()
+    scanned.mockClear()
+    const got = engine.read(undefined, v => countDocs(v, 'items', filter))
+    return { got, want, reads: docsRead.mock.calls.length + scanned.mock.calls.length }
+  }
+  try {
+    // (a and n.x are left out: the properties above stored arrays in them, which rules their indexes out)
+    for (const filter of [
+      { s: 'ab' }, // the leading key of (s, a)
+      { s: { $in: ['ab', 'zz'] } },
+      { d: DATES[0], b: { $gt: 100 } }, // (d, b, _id) descending: an equality, then a range
+      { d: { $gte: DATES[1] } },
+      { b: null }, // null matches a missing field too, indexed as null
+      { _id: { $gte: 'c0100', $lt: 'c0200' } },
+    ]) {
+      const { got, want, reads } = count(filter)
+      expect([got, reads]).toEqual([want, 0])
+      expect(want).toBeGreaterThan(0)
+    }
+    // a range before another key, an op that is not exact, fields no index leads with: documents are read
+    for (const filter of [{ b: { $gt: 10 }, _id: { $gte: 'c0100' } }, { s: { $ne: 'ab' } }, { b: 5, s: 'b' }]) {
+      const { got, want, reads } = count(filter)
+      expect(got).toBe(want)
+      expect(reads).toBeGreaterThan(0)
+    }
+  } finally {
+    docsRead.mockRestore()
+    scanned.mockRestore()
+  }
+})
