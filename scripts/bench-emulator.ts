@@ -3,6 +3,7 @@
  * request counters over HTTP, and the runs in progress, which a signal handler must clean up
  * (finally blocks do not run when the process is killed).
  */
+import { once } from 'events'
 import fs from 'fs'
 import { performance } from 'perf_hooks'
 import type { RunningEmulator } from './emulator-process'
@@ -80,6 +81,8 @@ export interface BenchRun {
 }
 const active = new Set<BenchRun>()
 
+const EXIT_GRACE_MS = 1000
+
 /** Registers a run until its `finish` (in the run's finally block) stops its emulator and removes its data dir. */
 export function trackRun(dataDir: string): { run: BenchRun; finish: (log: (line: string) => void) => Promise<void> } {
   const run: BenchRun = { dataDir }
@@ -87,7 +90,9 @@ export function trackRun(dataDir: string): { run: BenchRun; finish: (log: (line:
   const finish = async (log: (line: string) => void) => {
     try {
       if (run.emu) {
-        // an emulator that died mid-run (a crash, the OOM killer) leaves only its output to say why
+        // an emulator that died mid-run (a crash, the OOM killer) leaves only its output to say why; its
+        // exit may not have been reaped yet when the refused connection ended the run
+        if (!hasExited(run.emu)) await Promise.race([once(run.emu.proc, 'exit'), new Promise(resolve => setTimeout(resolve, EXIT_GRACE_MS))])
         const { exitCode, signalCode } = run.emu.proc
         if (hasExited(run.emu)) log(`  the emulator had exited (${signalCode ?? `code ${exitCode}`}); its last output:\n${run.emu.output().slice(-3000)}`)
         log('  stopping the emulator')
