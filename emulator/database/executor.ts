@@ -145,10 +145,7 @@ const exactValue = (v: unknown) => BOUNDABLE(v) && !isTruncated(v)
 function exactCondition(value: unknown): boolean {
   if (!isPlainObject(value)) return exactValue(value)
   const ops = Object.entries(value)
-  return (
-    ops.length > 0 &&
-    ops.every(([op, arg]) => EXACT_OPS.has(op) && (op === '$in' ? Array.isArray(arg) && arg.every(exactValue) : exactValue(arg) && (op === '$eq' || arg !== null)))
-  )
+  return ops.length > 0 && ops.every(([op, arg]) => EXACT_OPS.has(op) && (op === '$in' ? Array.isArray(arg) && arg.every(exactValue) : exactValue(arg) && (op === '$eq' || arg !== null)))
 }
 
 /**
