@@ -7,9 +7,10 @@
  * members page by page from its saved cursor until its time budget runs out: the stage (with the moves
  * the passing of time causes, counted by transition), RFM, churn, tier review and tags, in one write
  * per changed member. Once every shard is done the run computes the item neighbours in steps: it
- * prepares and merges them itself, and counts their shards like the scoring's. A run killed half way resumes at the next timer tick from the cursors; it never
- * applies a member twice because a member's scores are recomputed from its data, not incremented, and
- * written only if the member did not change since it was read.
+ * prepares and merges them itself, and counts their shards like the scoring's. A run killed half way
+ * resumes at the next timer tick from the cursors; it never applies a member twice because a member's
+ * scores are recomputed from its data, not incremented, and written only if the member did not change
+ * since it was read.
  *
  * Every invocation is bounded whatever the number of members: a worker by its budget (inside the SDK's
  * 15 s call timeout) and the shard size, the coordinator by its budget (inside its 60 s timeout). More
@@ -413,9 +414,7 @@ const actions: Actions<TiersEvent> = {
 
   /**
    * The item neighbours of a finished run, in steps (tiers/similarity.ts). With `shard`: one counting
-   * worker on that shard. Without: under the run's neighbours lease (a second caller meanwhile answers
-   * `busy`), prepares them if need be, counts the open shards itself, then merges, within the budget;
-   * `more` until they are written.
+   * worker on that shard. Without: one step (`neighborsStep`), as the run's coordinator takes them.
    */
   async neighbors(event) {
     const run = await findById<RunDoc>(jobs, event.runId)
