@@ -68,6 +68,8 @@ test('the temporary data dir is removed and the table has a row per run', () => 
   expect(result.first.longestCallSeconds).toBeLessThanOrEqual(result.first.wallSeconds)
   expect(result.first.summary.timing.longestShardMs).toBeGreaterThan(0)
   expect(log.some(l => l.includes('seeded'))).toBe(true)
+  // the functions' clock is pinned at the start: the run is at that instant, whatever the real clock does meanwhile
+  expect(log.some(l => l.endsWith(`the functions' clock pinned to ${result.first.summary.now}`))).toBe(true)
 })
 
 test("the summary table has the job's throughput per run", () => {
