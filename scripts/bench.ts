@@ -105,7 +105,7 @@ export interface BenchArgs {
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  let sizes = DEFAULT_SIZES
+  let sizes: number[] | undefined
   let seed: number | undefined
   let seedCache: string | undefined
   let only: BenchArgs['only']
@@ -151,11 +151,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     } else throw new UsageError(USAGE)
   }
   // `--sizes` alone sizes the whole bench: the actions at the largest size, the report at each
-  if (sizes !== DEFAULT_SIZES) {
+  if (sizes) {
     actionsMembers ??= Math.max(...sizes)
     reportSizes ??= sizes
   }
-  return { sizes, seed, seedCache, only, actionsMembers, actionsProducts, actionsReps, reportSizes, reportReps, historyFile, historyLimit, ordersMembers, ordersReps }
+  return { sizes: sizes ?? DEFAULT_SIZES, seed, seedCache, only, actionsMembers, actionsProducts, actionsReps, reportSizes, reportReps, historyFile, historyLimit, ordersMembers, ordersReps }
 }
 
 /**

@@ -206,8 +206,11 @@ async function saveDay(r: DayRollup, now: Date): Promise<void> {
   await rollups.where({ kind: 'day', day, storeId: _.nin([BRAND_DOC, ...r.stores.map(s => s.storeId)]) }).remove()
 }
 
-/** A stored brand doc's reminder sends (keys as numbers, whatever form they were stored in). */
-const storedSends = (d: Doc): SendEntry[] => (d.sends ?? []).map((x: SendEntry) => ({ ...x, key: storedKey(x.key) }))
+/** Stored entries with their member keys as numbers, whatever form they were stored in. */
+const withStoredKeys = <T extends { key: unknown }>(entries: T[] | undefined): T[] => (entries ?? []).map(x => ({ ...x, key: storedKey(x.key) }))
+
+/** A stored brand doc's reminder sends. */
+const storedSends = (d: Doc): SendEntry[] => withStoredKeys<SendEntry>(d.sends)
 
 /** Stored docs → one DayRollup per day that has a brand doc. */
 function assemble(docs: Doc[]): Map<string, DayRollup> {
@@ -221,7 +224,7 @@ function assemble(docs: Doc[]): Map<string, DayRollup> {
       coupons: d.coupons ?? [],
       available: d.available ?? [],
       sends: storedSends(d),
-      followUps: (d.followUps ?? []).map((x: BrandDay['followUps'][number]) => ({ ...x, key: storedKey(x.key) })),
+      followUps: withStoredKeys<BrandDay['followUps'][number]>(d.followUps),
     }
     out.set(brand.day, { brand, stores: [] })
   }
