@@ -50,10 +50,10 @@ export const INDEXES: { readonly [C in CollectionName]: readonly IndexSpec[] } =
     // admin consoleHome: members.where({ createdAt: range }).count() (createdAt_id above)
     // admin rollupReports' member snapshot (report, consoleHome): orderBy('_id') pages with a few fields (the _id index).
     // admin report cohorts: $lookup from purchases by _id (the built-in index).
-    // Not indexed: segments (admin segments.ts, coupon issuing to a segment) filter on any mix of
-    // SEGMENT_FIELDS ordered by _id, an admin-time scan; index the fields your segments use most.
-    // admin exportSegment: the same filter .count(), then where({ …, _id: _.gt(last) }).orderBy('_id').limit(1000)
-    // pages (the built-in _id index bounds each page; at most 50,000 rows).
+    // shared/segments.ts: a saved segment's members, where({ segmentIds: id }) .count() (previewSegment,
+    // exportSegment) and paged in _id order (export, issueCoupons, campaigns) — multikey. A rule tried out
+    // before saving is counted over the first members in _id order (the built-in index).
+    { name: 'segmentIds_id', keys: { segmentIds: 1, _id: 1 } },
   ],
   admins: [], // admin access.ts requireAdmin: where({ _id })
   staff: [

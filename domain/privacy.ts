@@ -100,8 +100,8 @@ export const PRIVACY = {
         export: { section: 'derived' },
         erase: {
           do: 'anonymize',
-          fields: { tags: [], manualTags: [], ruleTags: [], rfm: null, valueLayer: 'none', churn: null, unionid: null, advisor: null },
-          why: 'profiling (tags, RFM, churn and CLV with their reasons) and the WeCom link (UNIONID, advisor) go; tier, growth, stats and stage stay because a refund of an old purchase still reverses them (the tiers job skips deleted members)',
+          fields: { tags: [], manualTags: [], ruleTags: [], segmentIds: [], rfm: null, valueLayer: 'none', churn: null, unionid: null, advisor: null },
+          why: 'profiling (tags, segments, RFM, churn and CLV with their reasons) and the WeCom link (UNIONID, advisor) go; tier, growth, stats and stage stay because a refund of an old purchase still reverses them (the tiers job skips deleted members)',
         },
         erasedBy: 'the deletion transaction',
       },

@@ -3,6 +3,10 @@
  * MongoDB query. The function shell turns the same resolved conditions into a CloudBase `where`, so
  * "who is in the segment" is answered by the database for a million members and by `matches` for one.
  * Semantics are MongoDB's: `ne`/`nin` also match a missing field; comparisons never do.
+ *
+ * A saved segment's members are not asked of the database by rule (an unindexed scan at a brand's
+ * size): the daily job and a saved segment's first pass store on each member the ids of the segments
+ * it matches (`members.segmentIds`, indexed), computed here by `segmentIdsOf`.
  */
 import { SEGMENT_FIELDS, type Condition, type SegmentRule } from '../types/segments'
 import { shanghaiDayStart } from './time'
@@ -78,4 +82,34 @@ export function toMongoQuery(rule: ResolvedRule): Record<string, unknown> {
   const parts: Record<string, unknown>[] = rule.all.map(one)
   if (rule.any.length) parts.push({ $or: rule.any.map(one) })
   return { $and: parts }
+}
+
+/** A saved segment's rule, resolved for one evaluation. */
+export interface SavedRule {
+  segmentId: string
+  rule: ResolvedRule
+}
+
+/** The saved segments `doc` matches, sorted: what `members.segmentIds` holds. */
+export function segmentIdsOf(doc: Record<string, unknown>, saved: readonly SavedRule[]): string[] {
+  return saved
+    .filter(s => matches(doc, s.rule))
+    .map(s => s.segmentId)
+    .sort()
+}
+
+/** Whether two id lists hold the same ids (a stored list may be unsorted or missing). */
+export function sameIds(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  const x = [...new Set(a ?? [])].sort()
+  const y = [...b].sort()
+  return x.length === y.length && x.every((id, i) => id === y[i])
+}
+
+/**
+ * The count a rule would have over `total` members, from `matched` of the `sampled` members read: exact
+ * when the sample was everyone, else scaled up (a sample in `_id` order is random: ids are OPENIDs).
+ */
+export function estimateCount(matched: number, sampled: number, total: number): { count: number; estimated: boolean } {
+  if (sampled >= total || sampled === 0) return { count: matched, estimated: false }
+  return { count: Math.round((matched / sampled) * total), estimated: true }
 }

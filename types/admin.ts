@@ -396,7 +396,7 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
   },
   tagMembers: { description: '给会员加/去人工标签（dryRun 先看多少人会变）', example: { action: 'tagMembers', openids: ['o_demo_member_1'], add: ['母婴偏好'], remove: [], dryRun: true } },
   saveSegment: {
-    description: '保存人群（按等级、阶段、RFM、标签、日期、流失风险、CLV 组合条件）',
+    description: '保存人群（按等级、阶段、RFM、标签、日期、流失风险、CLV 组合条件）；新规则先计算成员（小品牌当场完成，否则由每日评分任务的定时器继续，期间为「计算中」），之后每日评分时更新',
     example: {
       action: 'saveSegment',
       segmentId: 'sleeping-gold',
@@ -409,8 +409,11 @@ export const ADMIN_ACTION_DOCS: Record<AdminEvent['action'], { description: stri
       },
     },
   },
-  previewSegment: { description: '预览人群：人数与样例（可先试规则再保存）', example: { action: 'previewSegment', segmentId: 'sleeping-gold', sample: 10 } },
-  listSegments: { description: '列出已保存的人群', example: { action: 'listSegments' } },
+  previewSegment: {
+    description: '预览人群：人数与样例。已保存且算好的人群按已存成员计数；未保存的规则（或计算中的人群）按前 10,000 位会员抽样估算（estimated）',
+    example: { action: 'previewSegment', segmentId: 'sleeping-gold', sample: 10 },
+  },
+  listSegments: { description: '列出已保存的人群及成员计算状态（membership：ready / computing 与已核对人数）', example: { action: 'listSegments' } },
   deleteSegment: { description: '删除人群', example: { action: 'deleteSegment', segmentId: 'sleeping-gold' } },
   exportSegment: {
     description:

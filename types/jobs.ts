@@ -1,5 +1,6 @@
 import type { CareStepSummary } from './care-tasks'
 import { z } from 'zod'
+import { segmentId } from './segments'
 
 /** The `tiers` function: the daily scoring job and its workers (console, timer, or itself). */
 export const TiersEvents = z.discriminatedUnion('action', [
@@ -27,6 +28,18 @@ export const TiersEvents = z.discriminatedUnion('action', [
       shard: z.number().int().min(0).max(10_000).optional(),
       limit: z.number().int().min(1).max(100_000).optional(),
       buckets: z.number().int().min(1).max(1024).optional(),
+    })
+    .strict(),
+  /**
+   * One step of finding a saved segment's members (shared/segments.ts segmentPassStep): the segment
+   * `segmentId`, or the first whose rule is new; `limit` members in one page (small steps for tests).
+   * `run` takes these steps itself when the day's scoring is done; both wait while it scores.
+   */
+  z
+    .object({
+      action: z.literal('segments'),
+      segmentId: segmentId.optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
     })
     .strict(),
 ])

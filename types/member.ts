@@ -106,6 +106,8 @@ export const MemberSchema = z.object({
   tags: z.array(z.string()).default([]),
   manualTags: z.array(z.string()).default([]),
   ruleTags: z.array(z.string()).default([]),
+  /** the saved segments the member is in (shared/segments.ts): kept by the daily job and a new rule's pass */
+  segmentIds: z.array(z.string()).default([]),
   /** the OPENID of the member whose invitation this member signed up through (set once, at sign-up) */
   invitedBy: z.string().nullable().default(null),
   /** task id → when its reward was credited */
@@ -125,7 +127,7 @@ export type Member = z.infer<typeof MemberSchema>
  * written afresh by the next run; it never stops the member from using the app. Everything else
  * (points, batches, stats, growth, tier, …) is the record itself and stays strictly validated.
  */
-export const DERIVED_MEMBER_FIELDS = ['churn', 'rfm', 'valueLayer', 'stage', 'tags', 'ruleTags'] as const
+export const DERIVED_MEMBER_FIELDS = ['churn', 'rfm', 'valueLayer', 'stage', 'tags', 'ruleTags', 'segmentIds'] as const
 export type DerivedMemberField = (typeof DERIVED_MEMBER_FIELDS)[number]
 
 /** The profile a member sees about themselves (dates as ISO strings: what crosses the wire). */
@@ -155,6 +157,7 @@ export type MemberProfile = Omit<
   | 'tags'
   | 'manualTags'
   | 'ruleTags'
+  | 'segmentIds'
 > & {
   createdAt: string
   updatedAt: string
@@ -300,6 +303,7 @@ export const DERIVED_EXPORT_FIELDS = [
   'tags',
   'manualTags',
   'ruleTags',
+  'segmentIds',
   'checkin',
   'taskRewards',
   'firstPurchaseAt',

@@ -77,6 +77,26 @@ export const SEGMENT_EXPORT_LINK_SECONDS = 600
  */
 export const ExportSegmentEvent = z.object({ action: z.literal('exportSegment'), segmentId, includePhones: z.boolean().default(false) }).strict()
 
+/**
+ * A rule previewed before it is saved (or a saved one whose members are still being found) is counted
+ * over at most this many members, read in `_id` order, and the count scaled to all members: exact for
+ * a brand this small, an estimate (约) above it.
+ */
+export const SEGMENT_PREVIEW_SAMPLE = 10_000
+
+/**
+ * Who is in a saved segment is stored on the members (`members.segmentIds`): found for the whole brand
+ * when the rule is saved (`computing` meanwhile, in steps on the tiers timer when the brand is large)
+ * and kept by the daily tiers job (`ready`: as of the last pass, up to a day old).
+ */
+export interface SegmentMembershipView {
+  state: 'computing' | 'ready'
+  /** members the pass has visited (all of them once ready) */
+  visited: number
+  /** when the last full pass ended (null while the first one runs) */
+  asOf: string | null
+}
+
 /** One member of a preview's sample. */
 export interface SegmentSampleRow {
   openid: string
@@ -92,12 +112,18 @@ export interface SegmentView {
   name: string
   rule: SegmentRule
   updatedAt: string
+  membership: SegmentMembershipView
 }
 
 /** What the segment actions answer (the console's 人群 screen reads these). */
 export interface SegmentOutputs {
-  saveSegment: { segmentId: string; created: boolean }
-  previewSegment: { count: number; sample: SegmentSampleRow[] }
+  /** `membership`: ready when this call found every member (a small brand), else computing on the tiers timer */
+  saveSegment: { segmentId: string; created: boolean; membership: SegmentMembershipView['state'] }
+  /**
+   * A ready saved segment: its stored members (`membership`). A rule, or a segment still computing:
+   * counted over the first SEGMENT_PREVIEW_SAMPLE members (`sampled`), `estimated` when there are more.
+   */
+  previewSegment: { count: number; estimated: boolean; sampled: number; sample: SegmentSampleRow[]; membership: SegmentMembershipView | null }
   listSegments: { segments: SegmentView[] }
   deleteSegment: { deleted: true }
   /** `url`: a signed link valid until `expiresAt` (≤ 10 minutes); `rows`: members in the file */

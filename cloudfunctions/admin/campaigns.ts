@@ -39,7 +39,7 @@ import { subscriptions } from '../shared/collections/subscriptions'
 import { issueCouponIn } from '../shared/coupons'
 import { isDeleted, parseMember } from '../shared/members'
 import { findById, readAll } from '../shared/query'
-import { segmentRule, segmentWhere } from '../shared/segments'
+import { inSegment, readySegment, segmentRule } from '../shared/segments'
 import { getInTransaction, isDuplicateKey, transact } from '../shared/transaction'
 import { loadRules, REMINDER_CONFIG } from '../shared/rules'
 import { REASON_BY_CODE } from './coupons'
@@ -120,13 +120,12 @@ async function checkTemplate(templateId: string): Promise<CouponTemplate> {
 type AudienceRow = { memberId: string; group: CampaignGroup; doc: ForecastMember }
 
 /**
- * The segment's members now, split into groups. `withDocs`: read whole member docs (a dry run whose
+ * The segment's stored members (kept daily), split into groups. `withDocs`: read whole member docs (a dry run whose
  * template has a tiers, tags or segment audience checks each member), else only their ids.
  */
-async function audienceOf(spec: CampaignSpec, now: Date, withDocs = false): Promise<AudienceRow[]> {
-  const rule = await segmentRule(spec.segmentId, now)
-  if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${spec.segmentId}`)
-  const query = members.where(segmentWhere(rule)).orderBy('_id', 'asc')
+async function audienceOf(spec: CampaignSpec, withDocs = false): Promise<AudienceRow[]> {
+  await readySegment(spec.segmentId)
+  const query = members.where(inSegment(spec.segmentId)).orderBy('_id', 'asc')
   const docs = await readAll(withDocs ? query : query.field({ _id: true }), MAX_CAMPAIGN_AUDIENCE + 1)
   if (docs.length > MAX_CAMPAIGN_AUDIENCE) throw new AppError('FAILED_PRECONDITION', `人群超过 ${MAX_CAMPAIGN_AUDIENCE} 人，请缩小人群`)
   if (!docs.length) throw new AppError('FAILED_PRECONDITION', '人群当前没有会员')
@@ -332,7 +331,7 @@ export const adminCampaignActions: Pick<AdminActions, 'startCampaign' | 'campaig
     if (!campaign) {
       const template = spec.templateId ? await checkTemplate(spec.templateId) : null
       const messageTemplate = spec.message ? await checkMessageKind() : null
-      const audience = await audienceOf(spec, ctx.now, event.dryRun && !!template && template.audience.kind !== 'all')
+      const audience = await audienceOf(spec, event.dryRun && !!template && template.audience.kind !== 'all')
       const holdout = audience.filter(a => a.group === 'holdout').length
       if (event.dryRun) {
         const treated = audience.filter(a => a.group === 'treated')
@@ -377,7 +376,7 @@ export const adminCampaignActions: Pick<AdminActions, 'startCampaign' | 'campaig
       const coupons = campaign.templateId ? await startedForecast(campaign._id, counts) : null
       return { dryRun: true, campaignId: campaign._id, continuing: true, audience: campaign.audience, treated: campaign.treated, holdout: campaign.holdout, coupons, ...counts }
     }
-    if (!campaign.snapshotDone) campaign = await completeSnapshot(campaign, await audienceOf(spec, ctx.now), ctx.now)
+    if (!campaign.snapshotDone) campaign = await completeSnapshot(campaign, await audienceOf(spec), ctx.now)
     if (campaign.status === 'starting' && (await issuePending(campaign, ctx.now))) {
       await campaigns.where({ _id: campaign._id, status: 'starting' }).update({ data: { status: 'running', updatedAt: ctx.now } })
       campaign = { ...campaign, status: 'running' }

@@ -13,7 +13,7 @@ import { members } from '../shared/collections/members'
 import { issueCouponIn, templates } from '../shared/coupons'
 import { isDeleted, parseMember } from '../shared/members'
 import { findById, readAll } from '../shared/query'
-import { segmentRule, segmentWhere } from '../shared/segments'
+import { inSegment, readySegment, segmentRule } from '../shared/segments'
 import { getInTransaction, transact } from '../shared/transaction'
 import type { CallContext } from '../shared/handler'
 import { couponIdFor, coupons } from '../shared/collections/coupons'
@@ -143,11 +143,10 @@ export const adminCouponActions: Pick<AdminActions, 'upsertCouponTemplate' | 'se
     const missing = listed.missing
     const found = [...listed.found]
     if (event.segmentId) {
-      const rule = await segmentRule(event.segmentId, ctx.now)
-      if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${event.segmentId}`)
-      const inSegment = await readAll(members.where(segmentWhere(rule)).orderBy('_id', 'asc'), 1000)
+      await readySegment(event.segmentId)
+      const inTheSegment = await readAll(members.where(inSegment(event.segmentId)).orderBy('_id', 'asc'), 1000)
       const have = new Set(found.map(m => m._id))
-      for (const doc of inSegment) if (!have.has(doc._id)) found.push(parseMember(doc))
+      for (const doc of inTheSegment) if (!have.has(doc._id)) found.push(parseMember(doc))
     }
     const audienceRule = template.audience.kind === 'segment' ? await segmentRule(template.audience.segmentId, ctx.now) : null
     const results: IssueOutcome[] = missing.map(m => ({ member: m, outcome: 'skipped', reason: '不是会员' }))

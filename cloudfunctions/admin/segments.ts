@@ -2,7 +2,7 @@
 import type { AdminActions } from './actions'
 import { randomBytes } from 'crypto'
 import { AppError } from '../../types/result'
-import { SEGMENT_EXPORT_LINK_SECONDS, SEGMENT_EXPORT_MAX_ROWS, type SegmentOutputs } from '../../types/segments'
+import { SEGMENT_EXPORT_LINK_SECONDS, SEGMENT_EXPORT_MAX_ROWS, SegmentRuleSchema, type SegmentOutputs } from '../../types/segments'
 import type { TierLadder } from '../../types/tiers'
 import { segmentCsv, type SegmentCsvMember } from '../../domain/segment-csv'
 import { resolveRule } from '../../domain/segments'
@@ -14,7 +14,8 @@ import { segments } from '../shared/collections/segments'
 import type { CallContext } from '../shared/handler'
 import { findById, readAll } from '../shared/query'
 import { loadRules, TIER_LADDER } from '../shared/rules'
-import { segmentMembersById, segmentRule, segmentWhere } from '../shared/segments'
+import type { Doc } from '../shared/sdk-types'
+import { inSegment, membershipView, newMembership, previewByRule, readySegment, segmentMembersById, segmentPassStep } from '../shared/segments'
 
 /** What an export reads of each member (the CSV's columns). */
 interface ExportedMemberDoc {
@@ -66,10 +67,21 @@ async function shortLivedUrl(fileID: string, seconds: number): Promise<string> {
   return link.tempFileURL
 }
 
+/** a save looks for the members itself this long: a small brand's segment is ready at once */
+const SAVE_PASS_MS = 3_000
+
+const sampleRow = (m: Doc) => ({ openid: String(m._id), memberNo: m.memberNo, nickname: m.nickname, tierId: m.tierId ?? null, stage: m.stage ?? null, tags: m.tags ?? [] })
+
 export const adminSegmentActions: Pick<AdminActions, 'saveSegment' | 'previewSegment' | 'listSegments' | 'deleteSegment' | 'exportSegment'> = {
+  /**
+   * Creates or replaces the segment. A new or changed rule starts finding its members (stored on them
+   * as `segmentIds`): this call goes as far as SAVE_PASS_MS allows, the tiers timer does the rest.
+   */
   async saveSegment(event, ctx) {
     const before = await findById(segments, event.segmentId)
-    const after = { name: event.name, rule: event.rule, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now }
+    const sameRule = !!before?.membership && JSON.stringify(SegmentRuleSchema.parse(before.rule)) === JSON.stringify(event.rule)
+    const membership = sameRule ? before!.membership! : newMembership(ctx.now)
+    const after = { name: event.name, rule: event.rule, membership, createdAt: before?.createdAt ?? ctx.now, updatedAt: ctx.now }
     await segments.doc(event.segmentId).set({ data: after })
     await audit({
       actor: actorOf(ctx),
@@ -79,24 +91,32 @@ export const adminSegmentActions: Pick<AdminActions, 'saveSegment' | 'previewSeg
       after: { name: after.name, rule: after.rule },
       at: ctx.now,
     })
-    return { segmentId: event.segmentId, created: !before }
+    const pass = sameRule ? null : await segmentPassStep({ now: ctx.now, budgetMs: SAVE_PASS_MS, segmentId: event.segmentId })
+    return { segmentId: event.segmentId, created: !before, membership: pass?.state ?? membership.state }
   },
 
-  /** How many members the rule matches now, and a sample (member number, nickname, tier, stage, tags). */
+  /**
+   * How many members a saved segment has and a sample (member number, nickname, tier, stage, tags): its
+   * stored members once ready. A rule being tried out, or a segment still computing: counted over a
+   * sample of the members (exact for a small brand).
+   */
   async previewSegment(event, ctx) {
-    const rule = event.rule ? resolveRule(event.rule, ctx.now) : await segmentRule(event.segmentId!, ctx.now)
-    if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${event.segmentId}`)
-    const query = members.where(segmentWhere(rule))
-    const [{ total }, sample] = await Promise.all([query.count(), event.sample ? query.orderBy('_id', 'asc').limit(event.sample).get() : Promise.resolve({ data: [] })])
-    return {
-      count: total,
-      sample: sample.data.map(m => ({ openid: m._id, memberNo: m.memberNo, nickname: m.nickname, tierId: m.tierId ?? null, stage: m.stage ?? null, tags: m.tags ?? [] })),
+    const saved = event.segmentId ? await findById(segments, event.segmentId) : null
+    if (event.segmentId && !saved) throw new AppError('NOT_FOUND', `人群不存在：${event.segmentId}`)
+    const membership = saved ? membershipView(saved) : null
+    if (saved && membership?.state === 'ready') {
+      const query = members.where(inSegment(saved._id))
+      const [{ total }, sample] = await Promise.all([query.count(), event.sample ? query.orderBy('_id', 'asc').limit(event.sample).get() : Promise.resolve({ data: [] })])
+      return { count: total, estimated: false, sampled: 0, sample: sample.data.map(sampleRow), membership }
     }
+    const rule = resolveRule(saved ? SegmentRuleSchema.parse(saved.rule) : event.rule!, ctx.now)
+    const byRule = await previewByRule(rule, event.sample)
+    return { count: byRule.count, estimated: byRule.estimated, sampled: byRule.sampled, sample: byRule.sample.map(sampleRow), membership }
   },
 
   async listSegments() {
     const list = await readAll(segments.orderBy('_id', 'asc'))
-    return { segments: list.map(s => ({ segmentId: s._id, name: s.name, rule: s.rule, updatedAt: new Date(s.updatedAt).toISOString() })) }
+    return { segments: list.map(s => ({ segmentId: s._id, name: s.name, rule: s.rule, updatedAt: new Date(s.updatedAt).toISOString(), membership: membershipView(s) })) }
   },
 
   async deleteSegment(event, ctx) {
@@ -110,19 +130,18 @@ export const adminSegmentActions: Pick<AdminActions, 'saveSegment' | 'previewSeg
   },
 
   /**
-   * 导出 CSV: the segment's members now (at most SEGMENT_EXPORT_MAX_ROWS, counted before anything is
+   * 导出 CSV: the segment's stored members (at most SEGMENT_EXPORT_MAX_ROWS, counted before anything is
    * read), uploaded to the private exports/ folder; the audit row is written before the link is made,
    * so nobody gets the file without one. Phones are masked unless `includePhones`: only brand admins
    * reach this action (the access policy), and the audit row says which it was.
    */
   async exportSegment(event, ctx): Promise<SegmentOutputs['exportSegment']> {
-    const rule = await segmentRule(event.segmentId, ctx.now)
-    if (!rule) throw new AppError('NOT_FOUND', `人群不存在：${event.segmentId}`)
-    const { total } = await members.where(segmentWhere(rule)).count()
+    await readySegment(event.segmentId)
+    const { total } = await members.where(inSegment(event.segmentId)).count()
     if (total > SEGMENT_EXPORT_MAX_ROWS) throw tooMany(`人群有 ${total.toLocaleString('en-US')} 人`)
     const [{ rules: ladder }, docs] = await Promise.all([
       loadRules(TIER_LADDER),
-      segmentMembersById<ExportedMemberDoc>(rule, EXPORT_FIELDS, SEGMENT_EXPORT_MAX_ROWS, () => tooMany('人群在导出时变大了')),
+      segmentMembersById<ExportedMemberDoc>(event.segmentId, EXPORT_FIELDS, SEGMENT_EXPORT_MAX_ROWS, () => tooMany('人群在导出时变大了')),
     ])
     const csv = segmentCsv(
       docs.map(d => csvMember(d, ladder)),

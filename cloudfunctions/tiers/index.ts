@@ -23,6 +23,7 @@ import { AppError } from '../../types/result'
 import type { ModelParams } from '../../types/analytics'
 import type { RfmCuts } from '../../domain/lifecycle'
 import { scoreMember } from '../../domain/scoring'
+import { sameIds, segmentIdsOf, type SavedRule } from '../../domain/segments'
 import { shanghaiDay } from '../../domain/time'
 import { requireAdmin } from '../shared/access'
 import { wholeFields } from '../shared/activity'
@@ -35,6 +36,7 @@ import { callFits, callWorker, claimLease, countOn, dispatchShards, findBoundari
 import { isDeleted, parseMemberDoc } from '../shared/members'
 import { findById, readAll } from '../shared/query'
 import { LIFECYCLE, loadRules, TIER_LADDER } from '../shared/rules'
+import { savedRules, segmentPassStep } from '../shared/segments'
 import { idCondition, modelsAndCuts, nextBound, rangesOf, transitionsOf } from './prepare'
 import { countStep, mergeNeighbors, neighborShardId, neighborShards, prepareNeighbors, type NeighborShard, type NeighborsState } from './similarity'
 
@@ -196,7 +198,7 @@ type TimeMove = ReturnType<typeof transitionsOf>[number]
 const timeMoveKey = (moves: TimeMove[], from: string, to: string) => moves.find(t => t.to === to && (t.from as string[]).includes(from))?.key
 
 /** Scores one page of a shard; returns the last id read and the counts (`moved`: by time transition). */
-async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1] & { moves: TimeMove[] }, limit: number) {
+async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1] & { moves: TimeMove[]; segments: SavedRule[] }, limit: number) {
   const { data } = await members
     .where({ _id: idCondition(shard, shard.cursor) })
     .orderBy('_id', 'asc')
@@ -216,6 +218,9 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
         for (const problem of scored.problems) console.warn(`[tiers] member ${member._id}: ${problem}; churn stored as null`)
         // a stored derived value that failed validation is written afresh even when the new one equals its default
         for (const field of dropped) if (!(field in scored.patch)) (scored.patch as Record<string, unknown>)[field] = member[field]
+        // the saved segments the member is in with its new scores (members.segmentIds: how segments are read)
+        const segmentIds = segmentIdsOf({ ...member, ...scored.patch }, ctx.segments)
+        if (!sameIds(doc.segmentIds, segmentIds)) (scored.patch as Record<string, unknown>).segmentIds = segmentIds
         // unchanged members cost no request (a forced rerun the same day writes nobody)
         if (!Object.keys(scored.patch).length) continue
         // only if the member did not change since it was read (a purchase meanwhile wins; the next run rescores)
@@ -243,10 +248,10 @@ async function scoreShard(event: { runId: string; shard: number }, loaded?: RunD
   if (found.done) return { done: true, scored: found.scored, written: found.written }
   if (!(await claimLease(jobs, found._id, 'claimedUntil', LEASE_MS, { done: false }))) return { done: false, scored: found.scored, written: found.written, busy: true }
   let shard: ShardDoc = { ...found, transitions: found.transitions ?? {} }
-  const [{ rules: ladder }, { rules: lifecycle }] = await Promise.all([loadRules(TIER_LADDER), loadRules(LIFECYCLE)])
   const now = new Date(run.now)
+  const [{ rules: ladder }, { rules: lifecycle }, segments] = await Promise.all([loadRules(TIER_LADDER), loadRules(LIFECYCLE), savedRules(now)])
   const left = () => SHARD_BUDGET_MS - (Date.now() - started)
-  const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now, moves: transitionsOf(lifecycle, now) }
+  const scoring = { ladder, lifecycle, cuts: run.cuts, models: run.models, now, moves: transitionsOf(lifecycle, now), segments }
   await pagesWithinBudget({
     sizing: PAGES,
     leftMs: left,
@@ -407,8 +412,13 @@ const actions: Actions<TiersEvent> = {
     if (run.status === 'preparing') run = await findShards(run, started)
     if (run.status === 'scoring') run = await scoreShards(run, started)
     if (run.status === 'done' && !run.neighbors) run = await neighborsOf(run, started)
+    // what is left of the budget finds the members of segments saved since (their pass waits while the run scores)
+    const budgetMs = RUN_BUDGET.runBudgetMs - RUN_BUDGET.callTimeoutMs - (Date.now() - started)
+    if (run.status === 'done' && budgetMs > 0) await workHere(async () => (await segmentPassStep({ now: ctx.now, budgetMs })) ?? {}, '[tiers] segment pass')
     return summary(run)
   },
+
+  segments: async (event, ctx) => ({ step: await segmentPassStep({ now: ctx.now, budgetMs: SHARD_BUDGET_MS, segmentId: event.segmentId, limit: event.limit }) }),
 
   shard: event => scoreShard(event),
 

@@ -22,8 +22,8 @@ const SETTLE = { timeout: 3000 }
 const sleep = (ms: number) => new Promise<void>(r => setTimeout(r, ms))
 
 const TIERS = ok({ rules: DEFAULT_TIER_LADDER })
-const preview = (count: number, nickname = '小爱'): Result<SegmentOutputs['previewSegment']> =>
-  ok({ count, sample: [{ openid: 'o_1', memberNo: '1000000001', nickname, tierId: 'gold', stage: 'sleeping', tags: ['大客户'] }] })
+const preview = (count: number, nickname = '小爱', sampled = 0): Result<SegmentOutputs['previewSegment']> =>
+  ok({ count, estimated: sampled > 0, sampled, membership: null, sample: [{ openid: 'o_1', memberNo: '1000000001', nickname, tierId: 'gold', stage: 'sleeping', tags: ['大客户'] }] })
 const SLEEPING_GOLD: SegmentView = {
   segmentId: 'sleeping-gold',
   name: '沉睡金卡',
@@ -36,6 +36,7 @@ const SLEEPING_GOLD: SegmentView = {
     any: [],
   },
   updatedAt: '2024-03-04T06:05:00.000Z',
+  membership: { state: 'ready', visited: 5000, asOf: '2024-03-04T06:05:01.000Z' },
 }
 const EXPORT = ok({
   fileId: 'cloud://local.b/exports/o_boss/segment-sleeping-gold-1.csv',
@@ -120,6 +121,23 @@ describe('人群: the rule builder and its live preview', () => {
     expect(byId('segments-sample-1000000001')).toHaveTextContent('新的')
   })
 
+  it('a large brand sees an estimate (约) and how many members it was counted over; a saved segment still computing says so', async () => {
+    const computing: SegmentView = { ...SLEEPING_GOLD, membership: { state: 'computing', visited: 120000, asOf: null } }
+    renderPage({ 'admin.previewSegment': preview(31234, '小爱', 10000), 'admin.listSegments': ok({ segments: [computing] }) })
+    await waitFor(() => expect(byId('segments-membership-sleeping-gold')).toHaveTextContent('成员计算中：已核对 120,000 位会员'))
+    fireEvent.click(byId('segments-cond-0-opt-sleeping'))
+    await waitFor(() => expect(byId('segments-preview-count')).toHaveTextContent('约 31,234 人'), SETTLE)
+    expect(byId('segments-preview-estimate')).toHaveTextContent('按 10,000 位会员抽样估算')
+  })
+
+  it('an exact count has no estimate note; a ready segment is kept daily', async () => {
+    renderPage({ 'admin.listSegments': ok({ segments: [SLEEPING_GOLD] }) })
+    await waitFor(() => expect(byId('segments-membership-sleeping-gold')).toHaveTextContent('成员每日随会员数据更新'))
+    fireEvent.click(byId('segments-cond-0-opt-sleeping'))
+    await waitFor(() => expect(byId('segments-preview-count')).toHaveTextContent('共 1,234 人'), SETTLE)
+    expect(byId('segments-preview-estimate')).toBeNull()
+  })
+
   it('a value the builder cannot send is marked on its condition and nothing is asked', async () => {
     renderPage()
     await waitFor(() => expect(byId('segments-list-empty')).toBeInTheDocument())
@@ -145,7 +163,7 @@ describe('人群: saving, the list, deleting', () => {
           { path: 'rule.all.0.value', message: '值不合法' },
         ],
       },
-      ok({ segmentId: 'sleepers', created: true }),
+      ok({ segmentId: 'sleepers', created: true, membership: 'ready' }),
     ]
     let list: SegmentView[] = []
     renderPage({ 'admin.saveSegment': () => answers.shift()!, 'admin.listSegments': () => ok({ segments: list }) })
@@ -180,7 +198,7 @@ describe('人群: saving, the list, deleting', () => {
   })
 
   it('saving under the id of another saved segment asks before replacing it', async () => {
-    renderPage({ 'admin.listSegments': ok({ segments: [SLEEPING_GOLD] }), 'admin.saveSegment': ok({ segmentId: 'sleeping-gold', created: false }) })
+    renderPage({ 'admin.listSegments': ok({ segments: [SLEEPING_GOLD] }), 'admin.saveSegment': ok({ segmentId: 'sleeping-gold', created: false, membership: 'ready' }) })
     await waitFor(() => expect(byId('segments-row-sleeping-gold')).toBeInTheDocument())
     fireEvent.click(byId('segments-cond-0-opt-new'))
     type('segments-save-id', 'sleeping-gold')

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { Query } from 'mingo'
 import { SegmentRuleSchema } from '../../types/segments'
-import { matches, resolveRule, toMongoQuery } from '../../domain/segments'
+import { estimateCount, matches, resolveRule, sameIds, segmentIdsOf, toMongoQuery } from '../../domain/segments'
 
 const now = new Date('2026-11-23T04:00:00Z')
 
@@ -81,4 +81,26 @@ test('property: matches agrees with a MongoDB engine (mingo) on the same rule', 
     }),
     { numRuns: 300 },
   )
+})
+
+test('segmentIdsOf: the saved segments a member matches, sorted; sameIds ignores order and repeats', () => {
+  const rule = (r: unknown) => resolveRule(SegmentRuleSchema.parse(r), now)
+  const saved = [
+    { segmentId: 'vip', rule: rule({ all: [{ field: 'points', op: 'gte', value: 100 }] }) },
+    { segmentId: 'coffee', rule: rule({ all: [{ field: 'tags', op: 'hasAny', value: ['咖啡控'] }] }) },
+    { segmentId: 'gold', rule: rule({ all: [{ field: 'tierId', op: 'eq', value: 'gold' }] }) },
+  ]
+  expect(segmentIdsOf({ points: 150, tags: ['咖啡控'], tierId: 'base' }, saved)).toEqual(['coffee', 'vip'])
+  expect(segmentIdsOf({ points: 0, tags: [] }, saved)).toEqual([])
+  expect(sameIds(['vip', 'coffee', 'vip'], ['coffee', 'vip'])).toBe(true)
+  expect(sameIds(undefined, [])).toBe(true)
+  expect(sameIds(['vip'], ['coffee', 'vip'])).toBe(false)
+  expect(sameIds(['gold'], ['vip'])).toBe(false)
+})
+
+test('estimateCount: exact when the sample was everyone, else scaled to all members', () => {
+  expect(estimateCount(7, 30, 30)).toEqual({ count: 7, estimated: false })
+  expect(estimateCount(0, 0, 0)).toEqual({ count: 0, estimated: false })
+  expect(estimateCount(4985, 10_000, 12_030)).toEqual({ count: 5997, estimated: true })
+  expect(estimateCount(0, 10_000, 1_000_000)).toEqual({ count: 0, estimated: true })
 })

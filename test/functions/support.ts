@@ -53,17 +53,6 @@ async function expectAll(checks: Array<() => Promise<unknown>>): Promise<void> {
 export const SMALL_COLLECTIONS: ReadonlySet<string> = new Set(['settings', 'tiers_config', 'stores', 'admins', 'managers', 'coupon_templates', 'segments', 'campaigns', 'api_keys'])
 
 /**
- * Queries to growing collections that no index can serve as the function sends them, accepted for
- * now with the reason (and the change that would index them). Shapes as GET /stats lists them.
- */
-export const ACCEPTED_SCANS: ReadonlyArray<{ collection: string; shape: string | RegExp; why: string }> = [
-  { collection: 'members', shape: /^(get|count) \{\$and: \[\{status: other\}, /, why: 'segments (shared/segments.ts) filter on any mix of fields, paged by _id: an admin-time scan' },
-]
-
-const accepted = (e: { collection: string; shape: string }) =>
-  ACCEPTED_SCANS.some(a => (a.collection === '*' || a.collection === e.collection) && (typeof a.shape === 'string' ? a.shape === e.shape : a.shape.test(e.shape)))
-
-/**
  * The emulator classifies every query (GET /stats `unindexed`, docs/emulator.md); a query a function
  * sent to a growing collection without an index fails the file, listing the shapes. Queries from the
  * test itself (`outside`) are not the functions' and are not checked.
@@ -71,7 +60,7 @@ const accepted = (e: { collection: string; shape: string }) =>
 export async function expectFunctionQueriesIndexed(env: Env): Promise<void> {
   const res = await fetch(`${env.emu.baseUrl}/stats`)
   const { unindexed } = (await res.json()) as { unindexed: Array<{ collection: string; shape: string; caller: string; count: number }> }
-  const offending = unindexed.filter(e => e.caller !== 'outside' && e.caller !== 'emulator' && !SMALL_COLLECTIONS.has(e.collection) && !accepted(e))
+  const offending = unindexed.filter(e => e.caller !== 'outside' && e.caller !== 'emulator' && !SMALL_COLLECTIONS.has(e.collection))
   expect(offending.map(e => `${e.collection}: ${e.shape} (${e.count}× from ${e.caller}); add its index to deploy/indexes.ts`)).toEqual([])
 }
 

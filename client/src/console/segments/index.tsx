@@ -109,7 +109,7 @@ export default function ConsoleSegmentsPage() {
       if (res.ok) {
         void Taro.showToast({ title: res.data.created ? '已保存' : '已更新', icon: 'success' })
         setMeta({ segmentId, name })
-        setOpened({ segmentId, name, rule: rule as SegmentRule, updatedAt: new Date().toISOString() })
+        setOpened({ segmentId, name, rule: rule as SegmentRule, updatedAt: new Date().toISOString(), membership: { state: res.data.membership, visited: 0, asOf: null } })
         void refresh(true)
       } else if (isDenied(res.code)) setDenied(true)
       else {

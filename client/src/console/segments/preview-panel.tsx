@@ -3,7 +3,10 @@ import { groupThousands, stageText } from '../format'
 import type { Option } from './rule-draft'
 import type { Preview } from './use-preview'
 
-/** 人数 and 样例: the live answer to the rule being built (greyed while a newer one is asked). */
+/**
+ * 人数 and 样例: the live answer to the rule being built (greyed while a newer one is asked); 约 when a
+ * large brand's count is estimated from a sample of its members.
+ */
 export default function PreviewPanel(props: { preview: Preview; incomplete: boolean; tiers: readonly Option[] }) {
   const { preview } = props
   const data = preview.status === 'ready' ? preview.data : preview.status === 'pending' ? preview.shown : null
@@ -15,7 +18,12 @@ export default function PreviewPanel(props: { preview: Preview; incomplete: bool
         <Text className='segments-section-title'>预览</Text>
         {data ? (
           <Text id='segments-preview-count' className={`segments-count ${preview.status === 'pending' ? 'segments-stale' : ''}`}>
-            共 {groupThousands(data.count)} 人
+            {data.estimated ? `约 ${groupThousands(data.count)} 人` : `共 ${groupThousands(data.count)} 人`}
+          </Text>
+        ) : null}
+        {data?.estimated ? (
+          <Text id='segments-preview-estimate' className='muted'>
+            按 {groupThousands(data.sampled)} 位会员抽样估算，保存后按全部会员计算
           </Text>
         ) : null}
         {preview.status === 'pending' ? (

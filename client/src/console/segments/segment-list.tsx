@@ -1,8 +1,15 @@
 import { Button, Text, View } from '@tarojs/components'
 import type { SegmentView } from '../../../../types/segments'
 import { shanghaiDateTimeText } from '../../utils/format'
+import { groupThousands } from '../format'
 import { ruleSummary } from './rule-convert'
 import type { Option } from './rule-draft'
+
+/** Whether the segment's members can be used yet (导出, 发券, 活动) and how current they are. */
+export function membershipText(m: SegmentView['membership']): string {
+  if (m.state === 'computing') return `成员计算中：已核对 ${groupThousands(m.visited)} 位会员，完成后可导出、发券`
+  return '成员每日随会员数据更新'
+}
 
 export type ListLoad = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; segments: SegmentView[] }
 
@@ -48,6 +55,9 @@ export default function SegmentList(props: {
               </View>
               <Text className='segments-item-rule'>{ruleSummary(s.rule, props.tiers)}</Text>
               <Text className='segments-item-sub muted'>更新于 {shanghaiDateTimeText(s.updatedAt)}</Text>
+              <Text id={`segments-membership-${s.segmentId}`} className='segments-item-sub muted'>
+                {membershipText(s.membership)}
+              </Text>
               {props.rowErrors[s.segmentId] ? (
                 <Text id={`segments-row-error-${s.segmentId}`} className='error-text'>
                   {props.rowErrors[s.segmentId]}
