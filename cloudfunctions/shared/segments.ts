@@ -145,12 +145,14 @@ export async function segmentPassStep(opts: { now: Date; budgetMs: number; segme
       .get()
     const changes = data.flatMap(d => {
       const isIn = !isDeleted(d) && matches(d, rule)
-      const was = Array.isArray(d.segmentIds) && d.segmentIds.includes(doc._id)
       if (isIn) found++
-      return isIn === was ? [] : [{ _id: String(d._id), isIn }]
+      // a stored list that is not a list (the daily run would rewrite it) is replaced rather than changed
+      if (d.segmentIds !== undefined && !Array.isArray(d.segmentIds)) return [{ _id: String(d._id), segmentIds: isIn ? [doc._id] : [] }]
+      const was = Array.isArray(d.segmentIds) && d.segmentIds.includes(doc._id)
+      return isIn === was ? [] : [{ _id: String(d._id), segmentIds: isIn ? _.addToSet(doc._id) : _.pull(doc._id) }]
     })
     for (let i = 0; i < changes.length; i += PASS_WRITES) {
-      await Promise.all(changes.slice(i, i + PASS_WRITES).map(c => members.doc(c._id).update({ data: { segmentIds: c.isIn ? _.addToSet(doc._id) : _.pull(doc._id) } })))
+      await Promise.all(changes.slice(i, i + PASS_WRITES).map(c => members.doc(c._id).update({ data: { segmentIds: c.segmentIds } })))
     }
     visited += data.length
     if (data.length) cursor = String(data[data.length - 1]._id)

@@ -219,8 +219,9 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
         // a stored derived value that failed validation is written afresh even when the new one equals its default
         for (const field of dropped) if (!(field in scored.patch)) (scored.patch as Record<string, unknown>)[field] = member[field]
         // the saved segments the member is in with its new scores (members.segmentIds: how segments are read)
+        // (a stored list that failed validation is in the patch already: rewritten whatever it held)
         const segmentIds = segmentIdsOf({ ...member, ...scored.patch }, ctx.segments)
-        if (!sameIds(doc.segmentIds, segmentIds)) (scored.patch as Record<string, unknown>).segmentIds = segmentIds
+        if ('segmentIds' in scored.patch || !sameIds(member.segmentIds, segmentIds)) (scored.patch as Record<string, unknown>).segmentIds = segmentIds
         // unchanged members cost no request (a forced rerun the same day writes nobody)
         if (!Object.keys(scored.patch).length) continue
         // only if the member did not change since it was read (a purchase meanwhile wins; the next run rescores)

@@ -48,6 +48,7 @@ test('a member with NaN churn (and other bad derived fields) still signs in, is 
         churn: { risk: NaN, pAlive: NaN, expectedPurchases: NaN, clvFen: -5, reasons: [], scoredAt: new Date() },
         rfm: { r: 'x' },
         tags: 'not-a-list',
+        segmentIds: 42,
         stage: 'zombie',
       },
     })
@@ -66,6 +67,7 @@ test('a member with NaN churn (and other bad derived fields) still signs in, is 
   expect(await tiers({ action: 'run', force: true })).toMatchObject({ ok: true, data: { status: 'done' } })
   const repaired = await memberDoc(env, BUYER)
   expect(Array.isArray(repaired.tags)).toBe(true)
+  expect(repaired.segmentIds).toEqual([])
   expect(['new', 'active', 'loyal', 'sleeping', 'churned']).toContain(repaired.stage)
   expect(repaired.rfm === null || typeof repaired.rfm.r === 'number').toBe(true)
   if (repaired.churn !== null) {

@@ -7,7 +7,7 @@
 import { SEGMENT_PREVIEW_SAMPLE } from '../../types/segments'
 import { newMember } from '../../domain/member'
 import { invoke, setClock } from '../../scripts/emulator-process'
-import { useEmulator, rid } from './support'
+import { useEmulator, memberDoc, rid } from './support'
 
 const env = useEmulator()
 const NOW = '2026-11-23T04:00:00.000Z' // 12:00 Shanghai
@@ -117,6 +117,20 @@ test('a changed rule is found in steps; meanwhile reads are refused; a pass wait
   expect(await stored('rich')).toEqual([id(5), ...range(25, 29)])
   const issued = ok(await env.admin({ action: 'issueCoupons', templateId: 'tpl-sm', segmentId: 'rich', requestId: rid('sm') }))
   expect(issued).toMatchObject({ issued: 5 })
+})
+
+test('a stored list that is not a list is replaced by the pass', async () => {
+  await env.db
+    .collection('members')
+    .doc(id(28))
+    .update({ data: { segmentIds: 'rich' } })
+  await env.db
+    .collection('members')
+    .doc(id(1))
+    .update({ data: { segmentIds: 7 } })
+  ok(await env.admin({ action: 'saveSegment', segmentId: 'rich', name: '消费大户', rule: { all: [{ field: 'stats.spendFen', op: 'gte', value: 28000 }] } }))
+  expect((await memberDoc(env, id(28))).segmentIds).toEqual(['rich'])
+  expect((await memberDoc(env, id(1))).segmentIds).toEqual([])
 })
 
 test('a rule saved again mid-pass starts over; a deleted segment saved again drops the old members', async () => {
