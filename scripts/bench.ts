@@ -6,7 +6,8 @@
  * job's item-neighbour steps have purchases to count; the emulator started on it without timers, then `tiers`
  * `{ action: 'run' }` called through the loopback interface until the run and its item neighbours are done (a call that runs
  * out of its time budget answers `scoring` and the next call resumes), timed, with the database
- * requests the functions sent counted by the emulator (`/stats`). Then a forced rerun the same day.
+ * requests the functions sent counted by the emulator (`/stats`). Then a forced rerun the same day, and a
+ * segment saved and its members found (scripts/bench-segments.ts).
  * A call that fails (e.g. INTERNAL when a shard's `cloud.callFunction` times out, or a closed connection) is retried once the
  * functions are quiet, as the next timer tick would; the table counts such calls. The members are
  * read back after each run to check the job's own counters. Then every member and staff action
@@ -30,6 +31,7 @@ import { benchReport, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows
 import { benchOrders, formatOrdersTables, ordersSummaryRows, type OrdersBenchResult } from './bench-orders'
 import { ensureFunctionsBuilt } from './builds'
 import { benchStorage, formatStorageTable, type StorageBenchResult } from './bench-storage'
+import { formatSegmentTable, measureSegmentPass, type SegmentPassMeasure } from './bench-segments'
 
 export const DEFAULT_SIZES = [10_000, 100_000]
 const USAGE =
@@ -71,6 +73,8 @@ export interface BenchResult {
   first: RunMeasure
   /** the same day again with `force: true`: should find nothing to write */
   second: RunMeasure
+  /** then a segment saved and its members found (scripts/bench-segments.ts) */
+  segment: SegmentPassMeasure
 }
 
 export interface BenchOptions {
@@ -270,7 +274,8 @@ export async function benchSize(n: number, opts: BenchOptions = {}): Promise<Ben
     log(`  emulator up in ${startSeconds.toFixed(1)} s at ${emu.baseUrl}; the functions' clock pinned to ${pinned}`)
     const first = await runUntilDone(emu, 'run', false, log)
     const second = await runUntilDone(emu, 'forced rerun', true, log)
-    return { n, dataDir, seed, seedSeconds, startSeconds, first, second }
+    const segment = await measureSegmentPass(emu, log)
+    return { n, dataDir, seed, seedSeconds, startSeconds, first, second, segment }
   } finally {
     await finish(log)
   }
@@ -384,6 +389,15 @@ export function formatSummaryTable(results: BenchResult[], actions: ActionsResul
         `${fmt(r.n / m.wallSeconds)} members/s (${fmt(m.wallSeconds, 1)} s; function time ${fmt(functionSeconds(m.stats), 1)} s)`,
       ])
     }
+    const s = r.segment
+    rows.push([
+      `saved segment's members found, ${fmt(r.n)} members`,
+      '–',
+      '–',
+      `${fmt((s.requests * 1000) / r.n, 1)} / 1,000 members`,
+      '–',
+      `${fmt(s.members)} found in ${fmt(s.wallSeconds, 1)} s (${fmt(s.steps)} steps; function time ${fmt(s.functionSeconds, 1)} s)`,
+    ])
   }
   if (orders) rows.push(...ordersSummaryRows(orders))
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`
@@ -428,7 +442,7 @@ async function main(): Promise<void> {
     if (args.only === undefined || args.only === 'tiers') {
       for (const n of args.sizes) {
         results.push(await benchSize(n, { seed: args.seed, seedCache: args.seedCache }))
-        stderr(formatResults(results.slice(-1)))
+        stderr(`${formatResults(results.slice(-1))}\n\n${formatSegmentTable(results.slice(-1))}`)
       }
     }
   } catch (err) {
@@ -465,7 +479,7 @@ async function main(): Promise<void> {
       process.exitCode = 1
     }
   }
-  if (results.length) stderr(`\n${formatResults(results)}`)
+  if (results.length) stderr(`\n${formatResults(results)}\n\n${formatSegmentTable(results)}`)
   if (actions) stderr(`\n${formatActionsTable(actions)}`)
   if (reports.length) stderr(`\n${formatReportTable(reports)}`)
   if (orders) stderr(`\n${formatOrdersTables(orders)}`)

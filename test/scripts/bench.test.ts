@@ -1,6 +1,7 @@
 /** `npm run bench` end to end for a small N: it runs, counts, checks and cleans up. No timing assertions. */
 import fs from 'fs'
 import { functionSeconds } from '../../scripts/bench-emulator'
+import { formatSegmentTable } from '../../scripts/bench-segments'
 import { benchSize, DEFAULT_SIZES, formatResults, formatSummaryTable, parseBenchArgs, perThousand, UsageError, type BenchResult } from '../../scripts/bench'
 
 /** two shards (5,000 members each): the coordinator scores one in its own lane, a worker the other */
@@ -72,11 +73,24 @@ test('the temporary data dir is removed and the table has a row per run', () => 
   expect(log.some(l => l.endsWith(`the functions' clock pinned to ${result.first.summary.now}`))).toBe(true)
 })
 
+test("a saved segment's members are found in steps and stored: the indexed count equals the unsaved rule's exact count", () => {
+  const { segment } = result
+  // about 7% of the seeded members have a silver or gold tier; fewer than the preview's sample, so the rule is counted exactly
+  expect(segment.members).toBeGreaterThan(0)
+  expect(segment.members).toBeLessThan(N)
+  expect(segment.rulePreview).toMatchObject({ count: segment.members, estimated: false, sampled: N })
+  expect(segment.savedPreview.count).toBe(segment.members)
+  expect(segment.requests).toBeGreaterThan(N / 1000)
+  expect(segment.functionSeconds).toBeGreaterThan(0)
+  expect(formatSegmentTable([result]).split('\n')[2]).toMatch(/^\| 6,000 \| [\d,]+ \| [\d.]+ \| \d+ \|/)
+})
+
 test("the summary table has the job's throughput per run", () => {
   const rows = formatSummaryTable([result], undefined).split('\n')
-  expect(rows).toHaveLength(4)
+  expect(rows).toHaveLength(5)
   expect(rows[2]).toMatch(/^\| tiers job, 6,000 members, first run \| – \| – \| [\d,.]+ \/ 1,000 members \| – \| [\d,]+ members\/s \([\d,.]+ s; function time [\d,.]+ s\) \|$/)
   expect(rows[3]).toMatch(/^\| tiers job, 6,000 members, forced rerun \|/)
+  expect(rows[4]).toMatch(/^\| saved segment's members found, 6,000 members \| – \| – \| [\d,.]+ \/ 1,000 members \| – \| [\d,]+ found in [\d,.]+ s/)
 })
 
 test('--sizes, --seed, --only and the --actions-* and --report-* flags are parsed; anything else is a usage error', () => {
