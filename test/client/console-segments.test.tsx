@@ -1,7 +1,7 @@
 import { act, fireEvent, render, waitFor, within } from '@testing-library/react'
 import Taro from './doubles/taro'
 import { callFunction } from '../../client/src/services/cloud'
-import ConsoleSegmentsPage from '../../client/src/console/segments/index'
+import ConsoleSegmentsPage, { COMPUTING_POLL_MS } from '../../client/src/console/segments/index'
 import { checkDraft, draftFromRule, ruleSummary, toCondition } from '../../client/src/console/segments/rule-convert'
 import type { ConditionDraft } from '../../client/src/console/segments/rule-draft'
 import { deferred, ok } from './fixtures'
@@ -128,6 +128,27 @@ describe('人群: the rule builder and its live preview', () => {
     fireEvent.click(byId('segments-cond-0-opt-sleeping'))
     await waitFor(() => expect(byId('segments-preview-count')).toHaveTextContent('约 31,234 人'), SETTLE)
     expect(byId('segments-preview-estimate')).toHaveTextContent('按 10,000 位会员抽样估算')
+  })
+
+  it('while a saved segment is computing the list asks again every 30 s, and stops once it is ready', async () => {
+    jest.useFakeTimers()
+    try {
+      const computing: SegmentView = { ...SLEEPING_GOLD, membership: { state: 'computing', visited: 5000, asOf: null } }
+      const answers = [ok({ segments: [computing] }), ok({ segments: [SLEEPING_GOLD] })]
+      renderPage({ 'admin.listSegments': () => answers.shift() ?? ok({ segments: [SLEEPING_GOLD] }) })
+      await waitFor(() => expect(byId('segments-membership-sleeping-gold')).toHaveTextContent('成员计算中：已核对 5,000 位会员'))
+      expect(eventsFor(call, 'admin.listSegments')).toHaveLength(1)
+      await act(async () => {
+        jest.advanceTimersByTime(COMPUTING_POLL_MS)
+      })
+      await waitFor(() => expect(byId('segments-membership-sleeping-gold')).toHaveTextContent('成员每日随会员数据更新'))
+      await act(async () => {
+        jest.advanceTimersByTime(3 * COMPUTING_POLL_MS)
+      })
+      expect(eventsFor(call, 'admin.listSegments')).toHaveLength(2)
+    } finally {
+      jest.useRealTimers()
+    }
   })
 
   it('an exact count has no estimate note; a ready segment is kept daily', async () => {

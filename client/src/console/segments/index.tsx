@@ -28,6 +28,9 @@ const EMPTY_META: SaveMeta = { segmentId: '', name: '' }
  * save it under an id and a name, open, delete and 导出 CSV saved ones. The builder and its preview
  * on the left, saving, export and the saved list on the right in a desktop window; stacked on a phone.
  */
+/** How often the list asks again while a saved segment's members are being found. */
+export const COMPUTING_POLL_MS = 30_000
+
 export default function ConsoleSegmentsPage() {
   const [denied, setDenied] = useState(false)
   const [tiers, setTiers] = useState<Option[]>([])
@@ -58,6 +61,14 @@ export default function ConsoleSegmentsPage() {
       () => undefined,
     )
   }, [refresh])
+
+  // a saved segment whose members are still being found (on the tiers timer): ask again until they are
+  const computing = load.status === 'ready' && load.segments.some(s => s.membership.state === 'computing')
+  useEffect(() => {
+    if (!computing) return
+    const timer = setInterval(() => void refresh(true), COMPUTING_POLL_MS)
+    return () => clearInterval(timer)
+  }, [computing, refresh])
 
   const check = useMemo(() => checkDraft(draft), [draft])
   const preview = useSegmentPreview(check.rule, onDenied)
