@@ -148,22 +148,36 @@ function exactCondition(value: unknown): boolean {
   return ops.length > 0 && ops.every(([op, arg]) => EXACT_OPS.has(op) && (op === '$in' ? Array.isArray(arg) && arg.every(exactValue) : exactValue(arg) && (op === '$eq' || arg !== null)))
 }
 
+/** `v`, `{ $eq: v }` or `{ $in: [v] }`, `v` not null (null matches missing paths too: not one entry per doc there). */
+function onePointNotNull(cond: unknown): boolean {
+  if (!isPlainObject(cond)) return cond !== null
+  const ops = Object.entries(cond)
+  if (ops.length !== 1) return false
+  const [op, arg] = ops[0]
+  return op === '$eq' ? arg !== null : op === '$in' && Array.isArray(arg) && arg.length === 1 && arg[0] !== null
+}
+
 /**
  * The count of a filter an index answers exactly, from its entries alone (no document read), as
  * MongoDB's COUNT_SCAN: plain fields, each condition exact, bounding the index's leading keys (the
- * equalities, then at most one range) and no others; no doc ever held an array or sub-document in
- * those keys (one entry per doc). `undefined` when the filter is not such a filter.
+ * equalities, then at most one range) and no others; a key of the index that some doc held an array
+ * or sub-document in only when bound by an equality to one value (one entry per doc: a doc's elements
+ * are indexed once each). `undefined` when the filter is not such a filter.
  */
 export function countFromIndex(store: Store, c: string, filter: Doc): number | undefined {
   const fields = Object.keys(filter)
   if (!fields.length || fields.some(f => f.startsWith('$') || !exactCondition(filter[f]))) return undefined
   const alt: Alternative = new Map()
-  for (const f of fields) alt.set(f, fieldIntervals(f, filter[f])!)
+  // an `$in` that names a value twice is one range: counted once
+  const once = (ivs: Interval[]) => [...new Map(ivs.map(iv => [`${iv.lo.toString('hex')}-${iv.hi.toString('hex')}`, iv])).values()]
+  for (const f of fields) alt.set(f, once(fieldIntervals(f, filter[f])!))
   for (const ix of [ID_INDEX, ...store.indexesOf(c)]) {
     const keys = ix.keys.slice(0, fields.length).map(([f]) => f)
     if (keys.length !== fields.length || !keys.every(f => alt.has(f))) continue
     const flagged = ix === ID_INDEX ? undefined : store.nonScalarFields(c, ix.name)
-    if (keys.some(f => flagged?.has(f))) continue
+    // a field that held arrays has an entry per distinct element: counted once a doc only under an equality
+    // to one value, and never when it is a key after the bound ones (each element is another entry in the range)
+    if (ix.keys.some(([f], i) => flagged?.has(f) && (i >= fields.length || !onePointNotNull(filter[f])))) continue
     const choice = choose(store, c, ix, alt, [])
     if (choice.boundKeys !== fields.length) continue
     return choice.scans.reduce((n, s) => n + store.countRange(ix === ID_INDEX, s.start, s.end, Number.MAX_SAFE_INTEGER), 0)
