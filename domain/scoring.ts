@@ -1,6 +1,6 @@
 /**
  * The daily scoring of one member: stage (settles active ⇄ loyal), RFM and value layer, churn risk
- * and value, tier review, rule tags. Pure and deterministic for a given run (`now` is the run's
+ * and value, tier review, rule tags, the saved segments it is in. Pure and deterministic for a given run (`now` is the run's
  * instant), so a rerun computes the same values and writes nothing.
  */
 import type { LifecycleConfig, ModelParams } from '../types/analytics'
@@ -8,6 +8,7 @@ import type { Member } from '../types/member'
 import type { TierLadder } from '../types/tiers'
 import { checkedChurnScore } from './churn'
 import { rfmOf, ruleTags, stageOf, type RfmCuts } from './lifecycle'
+import { sameIds, segmentIdsOf, type SavedRule } from './segments'
 import { atReview, effectiveTierId, growthInWindow } from './tiers'
 
 export interface ScoringContext {
@@ -16,9 +17,11 @@ export interface ScoringContext {
   cuts: RfmCuts
   models: ModelParams | null
   now: Date
+  /** the saved segments, resolved at `now`: the member's `segmentIds` (how segments are read) */
+  segments: readonly SavedRule[]
 }
 
-type Scored = Pick<Member, 'stage' | 'rfm' | 'valueLayer' | 'churn' | 'tier' | 'tierId' | 'ruleTags' | 'tags'>
+type Scored = Pick<Member, 'stage' | 'rfm' | 'valueLayer' | 'churn' | 'tier' | 'tierId' | 'ruleTags' | 'tags' | 'segmentIds'>
 
 /** `problems`: what could not be computed for this member (stored as null instead; the caller logs them). */
 export function scoreMember(m: Member, ctx: ScoringContext): { patch: Partial<Scored>; downgraded: boolean; problems: string[] } {
@@ -30,7 +33,7 @@ export function scoreMember(m: Member, ctx: ScoringContext): { patch: Partial<Sc
   const churn = score ? { ...score, scoredAt: now } : null
   const reviewed = m.tier ? atReview(m.tier, ctx.ladder, growthInWindow(m.growth, ctx.ladder, now), now) : { state: null, downgradedTo: null }
   const rules = ruleTags({ stage, stats: m.stats, rfm, churnRisk: churn?.risk ?? null }, ctx.lifecycle)
-  const next: Scored = {
+  const scores: Omit<Scored, 'segmentIds'> = {
     stage,
     rfm,
     valueLayer: rfm?.layer ?? 'none',
@@ -41,6 +44,9 @@ export function scoreMember(m: Member, ctx: ScoringContext): { patch: Partial<Sc
     ruleTags: rules,
     tags: [...new Set([...m.manualTags, ...rules])],
   }
+  // the segments the member is in with its new scores; the same set in another order is no change
+  const segmentIds = segmentIdsOf({ ...m, ...scores }, ctx.segments)
+  const next: Scored = { ...scores, segmentIds: sameIds(m.segmentIds, segmentIds) ? m.segmentIds : segmentIds }
   const patch: Partial<Scored> = {}
   for (const key of Object.keys(next) as Array<keyof Scored>) {
     if (JSON.stringify(next[key]) !== JSON.stringify(m[key] ?? null)) (patch as Record<string, unknown>)[key] = next[key]

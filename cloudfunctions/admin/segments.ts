@@ -15,7 +15,7 @@ import type { CallContext } from '../shared/handler'
 import { findById, readAll } from '../shared/query'
 import { loadRules, TIER_LADDER } from '../shared/rules'
 import type { Doc } from '../shared/sdk-types'
-import { inSegment, membershipView, newMembership, previewByRule, readySegment, segmentMembersById, segmentPassStep } from '../shared/segments'
+import { inSegment, membershipView, newMembership, previewByRule, readySegment, ruleOf, segmentMembersById, segmentPassStep } from '../shared/segments'
 
 /** What an export reads of each member (the CSV's columns). */
 interface ExportedMemberDoc {
@@ -109,7 +109,7 @@ export const adminSegmentActions: Pick<AdminActions, 'saveSegment' | 'previewSeg
       const [{ total }, sample] = await Promise.all([query.count(), event.sample ? query.orderBy('_id', 'asc').limit(event.sample).get() : Promise.resolve({ data: [] })])
       return { count: total, estimated: false, sampled: 0, sample: sample.data.map(sampleRow), membership }
     }
-    const rule = resolveRule(saved ? SegmentRuleSchema.parse(saved.rule) : event.rule!, ctx.now)
+    const rule = saved ? ruleOf(saved, ctx.now) : resolveRule(event.rule!, ctx.now)
     const byRule = await previewByRule(rule, event.sample)
     return { count: byRule.count, estimated: byRule.estimated, sampled: byRule.sampled, sample: byRule.sample.map(sampleRow), membership }
   },

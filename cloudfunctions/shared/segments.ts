@@ -20,16 +20,19 @@ import { getInTransaction } from './transaction'
 
 export { segments, type SegmentDoc } from './collections/segments'
 
+/** A stored segment's rule resolved at `now`. */
+export const ruleOf = (doc: Pick<SegmentDoc, 'rule'>, now: Date): ResolvedRule => resolveRule(SegmentRuleSchema.parse(doc.rule), now)
+
 /** The segment's rule resolved at `now`, or null when there is no such segment. */
 export async function segmentRule(segmentId: string, now: Date, t?: Transaction): Promise<ResolvedRule | null> {
   const doc = t ? await getInTransaction(t, segments, segmentId) : await findById(segments, segmentId)
-  return doc ? resolveRule(SegmentRuleSchema.parse(doc.rule), now) : null
+  return doc ? ruleOf(doc, now) : null
 }
 
 /** Every saved segment's rule resolved at `now` (a handful: operators save them one by one). */
 export async function savedRules(now: Date): Promise<SavedRule[]> {
   const docs = await readAll(segments.orderBy('_id', 'asc'))
-  return docs.map(d => ({ segmentId: d._id, rule: resolveRule(SegmentRuleSchema.parse(d.rule), now) }))
+  return docs.map(d => ({ segmentId: d._id, rule: ruleOf(d, now) }))
 }
 
 /** A pass from the first member for a rule saved at `now`. */
@@ -118,9 +121,10 @@ export interface PassStep {
  * writes members' whole `segmentIds` from the rules it loaded, and after it a pass starts from a rule
  * every later step reads too. A rule saved again meanwhile restarts the pass (its progress is dropped).
  */
-export async function segmentPassStep(opts: { now: Date; budgetMs: number; segmentId?: string; limit?: number }): Promise<PassStep | null> {
+export async function segmentPassStep(opts: { now: Date; budgetMs: number; segmentId?: string; limit?: number; dayRunDone?: boolean }): Promise<PassStep | null> {
   const started = Date.now()
-  if (await dailyRunScoring(opts.now)) return null
+  // the tiers coordinator has today's run in hand (`dayRunDone`); other callers look it up
+  if (!opts.dayRunDone && (await dailyRunScoring(opts.now))) return null
   const candidates = opts.segmentId ? [await findById(segments, opts.segmentId)] : await readAll(segments.orderBy('_id', 'asc'))
   const doc = candidates.find(d => d && d.membership?.state !== 'ready')
   if (!doc) return null
@@ -132,7 +136,7 @@ export async function segmentPassStep(opts: { now: Date; budgetMs: number; segme
   }
   const version = m.version
   if (!(await claimLease(segments, doc._id, 'membership.claimedUntil', PASS_LEASE_MS, { 'membership.version': version }))) return null
-  const rule = resolveRule(SegmentRuleSchema.parse(doc.rule), opts.now)
+  const rule = ruleOf(doc, opts.now)
   let { cursor, found, visited } = m
   let state: SegmentMembership['state'] = 'computing'
   const limit = opts.limit ?? PASS_PAGE

@@ -23,7 +23,6 @@ import { AppError } from '../../types/result'
 import type { ModelParams } from '../../types/analytics'
 import type { RfmCuts } from '../../domain/lifecycle'
 import { scoreMember } from '../../domain/scoring'
-import { sameIds, segmentIdsOf, type SavedRule } from '../../domain/segments'
 import { shanghaiDay } from '../../domain/time'
 import { requireAdmin } from '../shared/access'
 import { wholeFields } from '../shared/activity'
@@ -198,7 +197,7 @@ type TimeMove = ReturnType<typeof transitionsOf>[number]
 const timeMoveKey = (moves: TimeMove[], from: string, to: string) => moves.find(t => t.to === to && (t.from as string[]).includes(from))?.key
 
 /** Scores one page of a shard; returns the last id read and the counts (`moved`: by time transition). */
-async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1] & { moves: TimeMove[]; segments: SavedRule[] }, limit: number) {
+async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1] & { moves: TimeMove[] }, limit: number) {
   const { data } = await members
     .where({ _id: idCondition(shard, shard.cursor) })
     .orderBy('_id', 'asc')
@@ -218,10 +217,6 @@ async function scorePage(shard: ShardDoc, ctx: Parameters<typeof scoreMember>[1]
         for (const problem of scored.problems) console.warn(`[tiers] member ${member._id}: ${problem}; churn stored as null`)
         // a stored derived value that failed validation is written afresh even when the new one equals its default
         for (const field of dropped) if (!(field in scored.patch)) (scored.patch as Record<string, unknown>)[field] = member[field]
-        // the saved segments the member is in with its new scores (members.segmentIds: how segments are read)
-        // (a stored list that failed validation is in the patch already: rewritten whatever it held)
-        const segmentIds = segmentIdsOf({ ...member, ...scored.patch }, ctx.segments)
-        if ('segmentIds' in scored.patch || !sameIds(member.segmentIds, segmentIds)) (scored.patch as Record<string, unknown>).segmentIds = segmentIds
         // unchanged members cost no request (a forced rerun the same day writes nobody)
         if (!Object.keys(scored.patch).length) continue
         // only if the member did not change since it was read (a purchase meanwhile wins; the next run rescores)
@@ -415,7 +410,7 @@ const actions: Actions<TiersEvent> = {
     if (run.status === 'done' && !run.neighbors) run = await neighborsOf(run, started)
     // what is left of the budget finds the members of segments saved since (their pass waits while the run scores)
     const budgetMs = RUN_BUDGET.runBudgetMs - RUN_BUDGET.callTimeoutMs - (Date.now() - started)
-    if (run.status === 'done' && budgetMs > 0) await workHere(async () => (await segmentPassStep({ now: ctx.now, budgetMs })) ?? {}, '[tiers] segment pass')
+    if (run.status === 'done' && budgetMs > 0) await workHere(async () => (await segmentPassStep({ now: ctx.now, budgetMs, dayRunDone: true })) ?? {}, '[tiers] segment pass')
     return summary(run)
   },
 

@@ -168,9 +168,7 @@ export function countFromIndex(store: Store, c: string, filter: Doc): number | u
   const fields = Object.keys(filter)
   if (!fields.length || fields.some(f => f.startsWith('$') || !exactCondition(filter[f]))) return undefined
   const alt: Alternative = new Map()
-  // an `$in` that names a value twice is one range: counted once
-  const once = (ivs: Interval[]) => [...new Map(ivs.map(iv => [`${iv.lo.toString('hex')}-${iv.hi.toString('hex')}`, iv])).values()]
-  for (const f of fields) alt.set(f, once(fieldIntervals(f, filter[f])!))
+  for (const f of fields) alt.set(f, fieldIntervals(f, filter[f])!)
   for (const ix of [ID_INDEX, ...store.indexesOf(c)]) {
     const keys = ix.keys.slice(0, fields.length).map(([f]) => f)
     if (keys.length !== fields.length || !keys.every(f => alt.has(f))) continue
@@ -355,8 +353,11 @@ function fieldIntervals(field: string, value: unknown): Interval[] | undefined {
         break
     }
   }
-  return out
+  return out && distinct(out)
 }
+
+/** Each interval once: an `$in` (or `$or`) that names a value twice reads, and counts, its range once. */
+const distinct = (ivs: Interval[]) => [...new Map(ivs.map(iv => [`${iv.lo.toString('hex')}-${iv.hi.toString('hex')}`, iv])).values()]
 
 function equality(field: string, v: unknown): Interval[] | undefined {
   if (!BOUNDABLE(v)) return undefined

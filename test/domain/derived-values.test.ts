@@ -82,6 +82,7 @@ describe('the churn guard', () => {
       cuts: { recencyDays: [30, 60, 90, 180], frequency: [1, 2, 3, 5], monetaryFen: [1, 2, 3, 4] },
       models: params,
       now: NOW,
+      segments: [],
     })
     const churn = scored.patch.churn ?? null
     if (churn) expect(churnScoreProblem(churn)).toBeNull()
