@@ -28,7 +28,7 @@ import { StaffEvents } from '../types/staff'
 import { memberCode } from '../domain/member-code'
 import { shanghaiDay } from '../domain/time'
 import { sdkFor, startEmulator, type RunningEmulator } from './emulator-process'
-import { callFunction, requestStats, seconds, stderr, trackRun } from './bench-emulator'
+import { callFunction, requestStats, seconds, stderr, trackRun, fmt, must } from './bench-emulator'
 import { BENCH_STORES, benchProducts, seedDataDir, type BenchProduct } from './bench-seed'
 import { ensureFunctionsBuilt } from './builds'
 
@@ -125,13 +125,6 @@ export function percentile(values: number[], p: number): number {
   if (!values.length) return NaN
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
-}
-
-/** A set-up call that must succeed. */
-async function must(emu: RunningEmulator, fn: string, event: unknown, openid?: string): Promise<any> {
-  const a = await callFunction(emu, fn, event, openid)
-  if (a.status !== 200 || !a.body?.ok) throw new Error(`${fn}.${(event as { action?: string }).action}: HTTP ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`)
-  return a.body.data
 }
 
 /**
@@ -680,7 +673,6 @@ export async function benchActions(opts: ActionsOptions = {}): Promise<ActionsRe
   }
 }
 
-const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–')
 const short = (kind: string) => kind.replace(/^database\./, '')
 
 /** The actions table and the cold-start table (markdown), with the sizes they were measured at. */

@@ -58,6 +58,17 @@ export async function callFunction(emu: RunningEmulator, fn: string, event: unkn
   return { status: res.status, body, ms, coldStart: res.headers.get('x-cold-start') === 'true', durationMs: Number(res.headers.get('x-duration-ms') ?? NaN) }
 }
 
+/** A set-up call that must answer ok: its data. */
+export async function must(emu: RunningEmulator, fn: string, event: unknown, openid?: string): Promise<any> {
+  const a = await callFunction(emu, fn, event, openid)
+  if (a.status !== 200 || a.body?.ok !== true)
+    throw new Error(`${fn}.${(event as { action?: string }).action}${openid ? ` as ${openid}` : ''}: HTTP ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`)
+  return a.body.data
+}
+
+/** A figure for a table: thousands grouped, `digits` decimals, – for none. */
+export const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–')
+
 export const hasExited = (emu: RunningEmulator) => emu.proc.exitCode !== null || emu.proc.signalCode !== null
 
 /**

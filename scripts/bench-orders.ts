@@ -46,7 +46,7 @@ import { DEFAULT_PRIVACY_POLICY } from '../types/consent'
 import type { RunSummary } from '../types/jobs'
 import { deployCollections, ROOT, sdkFor, setClock, startEmulator, type RunningEmulator } from './emulator-process'
 import { percentile } from './bench-actions'
-import { callFunction, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
+import { callFunction, requestStats, seconds, stderr, trackRun, type RequestStats, fmt, must } from './bench-emulator'
 import { benchProducts, docPages, openBenchStore, seededRandom, seedSnapshot } from './bench-seed'
 import { ensureFunctionsBuilt } from './builds'
 import { importOrdersFile, type OrdersSummary, type Progress } from './import-orders'
@@ -72,7 +72,6 @@ const START_TIMEOUT_MS = 600_000
 const MEMBER_BATCH = 500
 const SETUP_CONCURRENCY = 4
 
-const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–')
 const dbTotal = (s: RequestStats) => Object.entries(s.requests).reduce((sum, [k, v]) => sum + (k.startsWith('database.') ? v : 0), 0)
 
 // ---------------------------------------------------------------------------------------------
@@ -296,14 +295,6 @@ function functionsSnapshot(): { dir: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(cache, 'bench-orders-functions-'))
   fs.cpSync(path.join(ROOT, 'dist/cloudfunctions'), dir, { recursive: true })
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) }
-}
-
-/** A set-up call that must answer ok. */
-async function must(emu: RunningEmulator, fn: string, event: unknown, openid?: string): Promise<any> {
-  const a = await callFunction(emu, fn, event, openid)
-  if (a.status !== 200 || a.body?.ok !== true)
-    throw new Error(`${fn}.${(event as { action?: string }).action}${openid ? ` as ${openid}` : ''}: HTTP ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`)
-  return a.body.data
 }
 
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -14,7 +14,7 @@ import path from 'path'
 import { performance } from 'perf_hooks'
 import { shanghaiDay } from '../domain/time'
 import { startEmulator } from './emulator-process'
-import { callFunction, requestStats, seconds, stderr, trackRun } from './bench-emulator'
+import { callFunction, requestStats, seconds, stderr, trackRun, fmt } from './bench-emulator'
 import { seedDataDir } from './bench-seed'
 import { DEFAULT_ACTIONS_PRODUCTS, percentile } from './bench-actions'
 import { ensureFunctionsBuilt } from './builds'
@@ -159,8 +159,6 @@ export async function benchReport(opts: ReportBenchOptions = {}): Promise<Report
     await finish(log)
   }
 }
-
-const fmt = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–')
 
 /** The report rows of the one summary table (see formatSummaryTable in scripts/bench.ts). */
 export function reportSummaryRows(results: ReportBenchResult[]): string[][] {

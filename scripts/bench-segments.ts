@@ -7,7 +7,7 @@
  */
 import { performance } from 'perf_hooks'
 import type { RunningEmulator } from './emulator-process'
-import { callFunction, callOrTransportFailure, functionSeconds, requestStats, seconds } from './bench-emulator'
+import { callOrTransportFailure, fmt, functionSeconds, must, requestStats, seconds } from './bench-emulator'
 
 const SEGMENT_ID = 'bench-silver-gold'
 /** members with a silver or gold tier: about 7% of the seeded members */
@@ -28,16 +28,17 @@ export interface SegmentPassMeasure {
   rulePreview: { ms: number; count: number; estimated: boolean; sampled: number }
 }
 
-async function ok(emu: RunningEmulator, fn: string, event: unknown): Promise<{ data: any; ms: number }> {
-  const { status, body, ms } = await callFunction(emu, fn, event)
-  if (status !== 200 || !body?.ok) throw new Error(`${fn}.${(event as { action: string }).action}: HTTP ${status} ${JSON.stringify(body).slice(0, 300)}`)
-  return { data: body.data, ms }
+/** A call that must answer ok: its data and how long it took. */
+async function timed(emu: RunningEmulator, fn: string, event: unknown): Promise<{ data: any; ms: number }> {
+  const started = performance.now()
+  const data = await must(emu, fn, event)
+  return { data, ms: performance.now() - started }
 }
 
 export async function measureSegmentPass(emu: RunningEmulator, log: (line: string) => void): Promise<SegmentPassMeasure> {
   await requestStats(emu, 'DELETE')
   const started = performance.now()
-  const saved = await ok(emu, 'admin', { action: 'saveSegment', segmentId: SEGMENT_ID, name: '银卡及以上', rule: RULE })
+  const saved = await timed(emu, 'admin', { action: 'saveSegment', segmentId: SEGMENT_ID, name: '银卡及以上', rule: RULE })
   let state: string = saved.data.membership
   let steps = 0
   let longestStepSeconds = saved.ms / 1000
@@ -54,8 +55,8 @@ export async function measureSegmentPass(emu: RunningEmulator, log: (line: strin
   }
   const wallSeconds = seconds(started)
   const stats = await requestStats(emu)
-  const savedPreview = await ok(emu, 'admin', { action: 'previewSegment', segmentId: SEGMENT_ID, sample: 10 })
-  const rulePreview = await ok(emu, 'admin', { action: 'previewSegment', rule: RULE, sample: 10 })
+  const savedPreview = await timed(emu, 'admin', { action: 'previewSegment', segmentId: SEGMENT_ID, sample: 10 })
+  const rulePreview = await timed(emu, 'admin', { action: 'previewSegment', rule: RULE, sample: 10 })
   const measured: SegmentPassMeasure = {
     members: savedPreview.data.count,
     steps,
@@ -69,8 +70,6 @@ export async function measureSegmentPass(emu: RunningEmulator, log: (line: strin
   log(`  segment pass: ${JSON.stringify(measured)}`)
   return measured
 }
-
-const fmt = (v: number, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
 /** The segment pass per size (stderr table). */
 export function formatSegmentTable(rows: Array<{ n: number; segment: SegmentPassMeasure }>): string {

@@ -26,7 +26,7 @@ import { setClock, startEmulator, type RunningEmulator } from './emulator-proces
 import { localCloud } from './local-sdk'
 import { seedDataDir, type SeedSummary } from './bench-seed'
 import { benchActions, DEFAULT_ACTIONS_PRODUCTS, formatActionsTable, type ActionsResult } from './bench-actions'
-import { callOrTransportFailure, cleanUpRuns, functionSeconds, requestStats, seconds, stderr, trackRun, type RequestStats } from './bench-emulator'
+import { callOrTransportFailure, cleanUpRuns, functionSeconds, requestStats, seconds, stderr, trackRun, type RequestStats, fmt } from './bench-emulator'
 import { benchReport, DEFAULT_REPORT_SIZES, formatReportTable, reportSummaryRows, type ReportBenchResult } from './bench-report'
 import { benchOrders, formatOrdersTables, ordersSummaryRows, type OrdersBenchResult } from './bench-orders'
 import { ensureFunctionsBuilt } from './builds'
@@ -305,7 +305,6 @@ export async function runBench(sizes: number[], opts: BenchOptions = {}): Promis
   return results
 }
 
-const fmt = (v: number, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 const shortAction = (a: string) => a.replace(/^database\./, '')
 
 /** `new|active|loyal|sleeping→churned: 12` → `→churned 12` */
