@@ -468,6 +468,7 @@ async function main(): Promise<void> {
   if (args.only === undefined || args.only === 'actions') {
     try {
       actions = await benchActions({ members: args.actionsMembers, products: args.actionsProducts, reps: args.actionsReps, seed: args.seed, seedCache: args.seedCache })
+      stderr(formatActionsTable(actions))
     } catch (err) {
       console.error(err)
       process.exitCode = 1
@@ -475,7 +476,10 @@ async function main(): Promise<void> {
   }
   if (args.only === undefined || args.only === 'report') {
     try {
-      for (const members of args.reportSizes ?? DEFAULT_REPORT_SIZES) reports.push(await benchReport({ members, reps: args.reportReps, seed: args.seed, seedCache: args.seedCache }))
+      for (const members of args.reportSizes ?? DEFAULT_REPORT_SIZES) {
+        reports.push(await benchReport({ members, reps: args.reportReps, seed: args.seed, seedCache: args.seedCache }))
+        stderr(formatReportTable(reports.slice(-1)))
+      }
     } catch (err) {
       console.error(err)
       process.exitCode = 1
