@@ -253,7 +253,8 @@ export async function seedSnapshot(dataDir: string, opts: SeedOptions): Promise<
     if (store.collections().length) throw new Error(`${dataDir} already holds a database: seed an empty data dir`)
     const bulk = store.bulk()
     for (const name of COLLECTIONS) bulk.create(name)
-    for (const member of members) {
+    // in `_id` order: each doc lands next to the last one written
+    for (const member of [...members].sort((a, b) => (a._id < b._id ? -1 : 1))) {
       // what the SDK would have stored: valid for the schema the functions parse with
       MemberSchema.parse(member)
       // members agreed to the privacy guide when they joined (phone binding, avatar and nickname need it)

@@ -27,6 +27,8 @@ export const pkString = (id: unknown) => encodeId(id).toString('latin1')
 
 const MAP_SIZE = 2 ** 38 // address space, not disk: the file grows as data does
 const BATCH = 5_000
+/** index entries per write transaction when an index is built */
+const INDEX_BATCH = 100_000
 const EMPTY_SET: ReadonlySet<string> = new Set()
 
 interface Touched {
@@ -162,13 +164,16 @@ export class Store {
     this.write(changes, touched)
   }
 
-  /** One write transaction; the in-memory counts follow it only if it commits. */
-  private write(changes: readonly Change[], touched: Map<string, Touched>): void {
+  /**
+   * One write transaction; the in-memory counts follow it only if it commits. The docs of the
+   * collections in `unindexed` are written without their index entries (a bulk load builds them after).
+   */
+  private write(changes: readonly Change[], touched: Map<string, Touched>, unindexed: ReadonlySet<string> = EMPTY_SET): void {
     const counts = new Map(this.counts)
     try {
       this.env.transactionSync(() => {
         for (const ch of changes) if (ch.op === 'create') this.createColl(ch.c)
-        for (const t of touched.values()) this.writeDoc(t)
+        for (const t of touched.values()) this.writeDoc(t, !unindexed.has(t.c))
         this.saveNonScalar()
       })
     } catch (err) {
@@ -178,23 +183,51 @@ export class Store {
     }
   }
 
-  /** Bulk loading for seeds and imports: large write transactions, indexes maintained, no unique checks. */
+  /**
+   * Bulk loading for seeds and imports: large write transactions, no unique checks. A collection that
+   * is empty when the load first writes to it gets its index entries at `flush()`, each index built in
+   * key order (buildIndexes); the others keep theirs up to date doc by doc. Until then its indexes are
+   * marked unbuilt in the stored catalog, so a load cut short is rebuilt at the next open.
+   */
   bulk(): BulkLoader {
     let pending: Change[] = []
-    const flush = () => {
+    const deferred = new Set<string>()
+    const writePending = () => {
       if (!pending.length) return
       const batch = pending
       pending = []
-      this.write(batch, this.touched(batch))
+      for (const ch of batch) if (ch.op === 'put' && !deferred.has(ch.c) && !this.count(ch.c) && this.indexesOf(ch.c).length) this.deferIndexes(ch.c, deferred)
+      // in `_id` order: a batch's docs then share B-tree pages
+      const touched = new Map([...this.touched(batch)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      this.write(batch, touched, deferred)
     }
     return {
       create: c => void pending.push({ op: 'create', c }),
       put: (c, doc) => {
         pending.push({ op: 'put', c, doc })
-        if (pending.length >= BATCH) flush()
+        if (pending.length >= BATCH) writePending()
       },
-      flush,
+      flush: () => {
+        writePending()
+        for (const c of deferred) {
+          this.buildIndexes(c, this.indexesOf(c))
+          this.markIndexes(c, true)
+        }
+        deferred.clear()
+      },
     }
+  }
+
+  /** Marks the indexes of `c` unbuilt in the stored catalog (syncCatalog rebuilds them at the next open) until `flush`. */
+  private deferIndexes(c: string, deferred: Set<string>): void {
+    deferred.add(c)
+    this.markIndexes(c, false)
+  }
+
+  private markIndexes(c: string, built: boolean): void {
+    const stored = (this.meta.get('catalog') ?? {}) as Record<string, Record<string, string>>
+    stored[c] = Object.fromEntries(this.indexesOf(c).map(def => [def.name, built ? signature(def) : 'unbuilt']))
+    this.env.transactionSync(() => this.meta.putSync('catalog', stored))
   }
 
   async close(): Promise<void> {
@@ -222,9 +255,9 @@ export class Store {
   }
 
   /** Inside a write transaction: the doc, its index entries and its collection's count. */
-  private writeDoc({ c, pk, before, after }: Touched): void {
+  private writeDoc({ c, pk, before, after }: Touched, withIndexes = true): void {
     if (!this.counts.has(c)) this.createColl(c)
-    for (const def of this.indexesOf(c)) {
+    for (const def of withIndexes ? this.indexesOf(c) : []) {
       if (after) this.flagNonScalar(c, def, after)
       const prefix = indexPrefix(c, def.name)
       const old = new Set(before ? indexTuples(fieldsOf(def), before).map(t => t.toString('latin1')) : [])
@@ -286,7 +319,7 @@ export class Store {
         if (stored[c]?.[def.name] !== sig) {
           const t = performance.now()
           if (stored[c]?.[def.name] !== undefined) this.dropIndex(c, def.name)
-          const { entries, duplicates } = this.buildIndex(c, def)
+          const [{ entries, duplicates }] = this.buildIndexes(c, [def])
           if (entries) log(`built index ${c}.${def.name} (${entries} entries) in ${Math.round(performance.now() - t)} ms`)
           else empty++
           if (duplicates) console.warn(`[database] ${c}.${def.name} already holds ${duplicates} duplicate key(s): new duplicates are refused`)
@@ -306,39 +339,51 @@ export class Store {
     if (JSON.stringify(stored) !== JSON.stringify(next)) this.env.transactionSync(() => this.meta.putSync('catalog', next))
   }
 
-  private buildIndex(c: string, def: IndexDef): { entries: number; duplicates: number } {
-    const prefix = indexPrefix(c, def.name)
-    let start = collPrefix(c)
-    const end = Buffer.concat([start, FF])
-    let entries = 0
-    for (;;) {
-      const page = [...this.docs.getRange({ start, end, limit: BATCH })]
-      if (!page.length) break
-      const skip = collPrefix(c).length
-      this.env.transactionSync(() => {
-        for (const { key, value } of page) {
-          const pk = Buffer.from(key.subarray(skip))
-          const doc = BSON.deserialize(value) as Doc
-          this.flagNonScalar(c, def, doc)
-          for (const t of indexTuples(fieldsOf(def), doc)) {
-            this.idx.putSync(Buffer.concat([prefix, t, pk]), pk)
-            entries++
-          }
-        }
-        this.saveNonScalar()
+  /**
+   * Writes the entries of indexes of `c` from its docs (read once), each index in key order: inserted
+   * in docs order they land all over the B-tree, and every commit rewrote most of its pages (a million
+   * members' eight indexes took over half an hour, and the pages freed at that rate once aborted lmdb's
+   * freelist). Holds the entries in memory meanwhile: about 80 bytes each.
+   */
+  private buildIndexes(c: string, defs: readonly IndexDef[]): Array<{ entries: number; duplicates: number }> {
+    const skip = collPrefix(c).length
+    const prefixes = defs.map(def => indexPrefix(c, def.name))
+    // per index, each entry's key (latin1: string order is byte order) with the length of its _id part as a last char
+    const sorted: string[][] = defs.map(() => [])
+    for (const { key, value } of this.docs.getRange({ start: collPrefix(c), end: Buffer.concat([collPrefix(c), FF]) })) {
+      const pk = key.subarray(skip)
+      const doc = BSON.deserialize(value) as Doc
+      defs.forEach((def, i) => {
+        this.flagNonScalar(c, def, doc)
+        for (const t of indexTuples(fieldsOf(def), doc)) sorted[i].push(Buffer.concat([prefixes[i], t, pk]).toString('latin1') + String.fromCharCode(pk.length))
       })
-      start = Buffer.concat([page[page.length - 1].key, Buffer.from([0])])
     }
-    let duplicates = 0
-    if (def.unique) {
-      let prev: Buffer | undefined
-      for (const { key, value } of this.idx.getRange({ start: prefix, end: Buffer.concat([prefix, FF]) })) {
-        const tuple = key.subarray(0, key.length - value.length)
-        if (prev?.equals(tuple)) duplicates++
-        prev = Buffer.from(tuple)
+    this.env.transactionSync(() => this.saveNonScalar())
+    return defs.map((def, i) => {
+      const entries = sorted[i].sort()
+      sorted[i] = []
+      for (let at = 0; at < entries.length; at += INDEX_BATCH) {
+        this.env.transactionSync(() => {
+          for (const entry of entries.slice(at, at + INDEX_BATCH)) {
+            const key = Buffer.from(entry.slice(0, -1), 'latin1')
+            this.idx.putSync(key, key.subarray(key.length - entry.charCodeAt(entry.length - 1)))
+          }
+        })
       }
+      return { entries: entries.length, duplicates: def.unique ? this.duplicates(prefixes[i]) : 0 }
+    })
+  }
+
+  /** Keys of a unique index held by more than one doc (an index built over docs that break it). */
+  private duplicates(prefix: Buffer): number {
+    let duplicates = 0
+    let prev: Buffer | undefined
+    for (const { key, value } of this.idx.getRange({ start: prefix, end: Buffer.concat([prefix, FF]) })) {
+      const tuple = key.subarray(0, key.length - value.length)
+      if (prev?.equals(tuple)) duplicates++
+      prev = Buffer.from(tuple)
     }
-    return { entries, duplicates }
+    return duplicates
   }
 
   private dropIndex(c: string, name: string): void {

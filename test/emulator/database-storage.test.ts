@@ -166,6 +166,66 @@ describe('indexes follow the catalog between opens', () => {
   })
 })
 
+describe('bulk loading', () => {
+  const spec = (indexes: IndexSpec[]) => parseIndexCatalog(indexConfig({ items: indexes }))
+  const catalog = spec([
+    { name: 'a_b', keys: { a: 1, b: -1 } },
+    { name: 'tags', keys: { tags: 1 } },
+  ])
+  // every index entry of the collection, in key order
+  const allEntries = (store: Store) =>
+    ['a_b', 'tags'].flatMap(name => [...store.indexRange(indexPrefix('items', name), Buffer.concat([indexPrefix('items', name), FF]))].map(pk => `${name}:${pk.toString('hex')}`))
+  const doc = (i: number, v = 0) => ({ _id: `i${(i * 7919) % 1000}`, a: (i + v) % 5, b: i, ...(i % 4 ? { tags: [i % 3, 'x'] } : {}) })
+
+  test('an empty collection gets its index entries at flush, the same as written doc by doc (a replaced doc, array fields, a second load)', async () => {
+    const byDoc = Store.open(tempDataDir('db-bydoc-'), catalog, () => {})
+    const bulkDir = tempDataDir('db-bulk-')
+    const bulked = Store.open(bulkDir, catalog, () => {})
+    const bulk = bulked.bulk()
+    bulk.create('items')
+    for (let i = 0; i < 12_000; i++) {
+      const d = doc(i % 1000, Math.floor(i / 1000)) // every doc put 12 times: the last put wins
+      bulk.put('items', d)
+      byDoc.commit([{ op: 'put', c: 'items', doc: d }])
+    }
+    bulk.flush()
+    expect(bulked.count('items')).toBe(1000)
+    expect(allEntries(bulked)).toEqual(allEntries(byDoc))
+    expect(allEntries(bulked)).toHaveLength(1000 + 750 * 2 + 250) // a doc without tags has one null entry
+    expect([...bulked.nonScalarFields('items', 'tags')]).toEqual(['tags'])
+    // a collection that holds docs already keeps its entries up to date doc by doc
+    const again = bulked.bulk()
+    for (let i = 0; i < 300; i++) {
+      again.put('items', doc(i, 3))
+      byDoc.commit([{ op: 'put', c: 'items', doc: doc(i, 3) }])
+    }
+    again.flush()
+    expect(allEntries(bulked)).toEqual(allEntries(byDoc))
+    await Promise.all([byDoc.close(), bulked.close()])
+    // nothing left to build at the next open
+    const logs: string[] = []
+    await Store.open(bulkDir, catalog, m => logs.push(m)).close()
+    expect(logs).toEqual([])
+  })
+
+  test('a load cut short before flush has its indexes built at the next open', async () => {
+    const dir = tempDataDir('db-cut-')
+    const store = Store.open(dir, catalog, () => {})
+    const bulk = store.bulk()
+    bulk.create('items')
+    for (let i = 0; i < 6_000; i++) bulk.put('items', { _id: `k${i}`, a: i % 5, b: i }) // one batch written, the rest pending
+    expect(allEntries(store)).toEqual([])
+    await store.close()
+    const logs: string[] = []
+    const reopened = Store.open(dir, catalog, m => logs.push(m))
+    const written = reopened.count('items') // the first batch (its create counts as a change)
+    expect(written).toBe(4999)
+    expect(logs).toEqual([expect.stringMatching(/^built index items\.a_b \(4999 entries\)/), expect.stringMatching(/^built index items\.tags \(4999 entries\)/)])
+    expect(allEntries(reopened)).toHaveLength(2 * written)
+    await reopened.close()
+  })
+})
+
 describe('unique indexes after a restart', () => {
   let service: DatabaseService | undefined
   afterEach(() => service?.close?.())
