@@ -342,7 +342,7 @@ export class Store {
   /**
    * Writes the entries of indexes of `c` from its docs (read once), each index in key order: inserted
    * in docs order they land all over the B-tree, and every commit rewrote most of its pages (a million
-   * members' eight indexes took over half an hour, and the pages freed at that rate once aborted lmdb's
+   * members' eight indexes took over half an hour, and the pages freed at that rate twice aborted lmdb's
    * freelist). Holds the entries in memory meanwhile: about 80 bytes each.
    */
   private buildIndexes(c: string, defs: readonly IndexDef[]): Array<{ entries: number; duplicates: number }> {
