@@ -196,7 +196,11 @@ export class Store {
       if (!pending.length) return
       const batch = pending
       pending = []
-      for (const ch of batch) if (ch.op === 'put' && !deferred.has(ch.c) && !this.count(ch.c) && this.indexesOf(ch.c).length) this.deferIndexes(ch.c, deferred)
+      for (const ch of batch) {
+        if (ch.op !== 'put' || deferred.has(ch.c) || this.count(ch.c) || !this.indexesOf(ch.c).length) continue
+        deferred.add(ch.c)
+        this.markIndexes(ch.c, false)
+      }
       // in `_id` order: a batch's docs then share B-tree pages
       const touched = new Map([...this.touched(batch)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       this.write(batch, touched, deferred)
@@ -218,12 +222,7 @@ export class Store {
     }
   }
 
-  /** Marks the indexes of `c` unbuilt in the stored catalog (syncCatalog rebuilds them at the next open) until `flush`. */
-  private deferIndexes(c: string, deferred: Set<string>): void {
-    deferred.add(c)
-    this.markIndexes(c, false)
-  }
-
+  /** Stores the indexes of `c` as built, or as unbuilt (syncCatalog then builds them at the next open). */
   private markIndexes(c: string, built: boolean): void {
     const stored = (this.meta.get('catalog') ?? {}) as Record<string, Record<string, string>>
     stored[c] = Object.fromEntries(this.indexesOf(c).map(def => [def.name, built ? signature(def) : 'unbuilt']))
